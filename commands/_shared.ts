@@ -1,0 +1,78 @@
+// Helpers shared by command files. The leading underscore keeps the registry from loading it as a command.
+import { z } from 'zod';
+import type { CommandContext } from '../src/core/command.ts';
+import { UserError } from '../src/core/errors.ts';
+import { quote } from '../src/core/sanitize.ts';
+import { formatDay, formatPeriod, parseDateOption, type DateQuery } from '../src/knowledge/dates.ts';
+import type { Deployment } from '../src/knowledge/schema.ts';
+import type { FuzzyDate } from '../src/knowledge/schema.ts';
+
+export const dateOption = (description: string) =>
+  z
+    .string()
+    .max(200)
+    .optional()
+    .describe(description)
+    .meta({ kind: 'date' });
+
+/** Resolves a date option; absent means "now" (the newest sourced fact). */
+export function resolveDate(text: string | undefined, ctx: CommandContext): DateQuery {
+  return parseDateOption(text ?? '', ctx.now(), ctx.kb.anchorSpans);
+}
+
+export function today(ctx: CommandContext): string {
+  return ctx.now().toISOString().slice(0, 10);
+}
+
+/** The ISO date an answer holds for: a day, a month (yyyy-mm), or the end of a longer period. */
+export function asOfFor(at: DateQuery): string {
+  if (at.precision === 'month') return at.start.slice(0, 7);
+  return at.start === at.end ? at.start : at.end;
+}
+
+export function describeDate(d: FuzzyDate): string {
+  return d.precision === 'day' ? formatDay(d.start) : formatPeriod(d.start, d.end);
+}
+
+export function describeSpan(from: FuzzyDate, until?: FuzzyDate): string {
+  if (!until) return describeDate(from);
+  return formatPeriod(from.start, until.end);
+}
+
+const ADJECTIVES: Record<string, string> = {
+  France: 'French',
+  'United States': 'US',
+  Germany: 'German',
+  Italy: 'Italian',
+};
+
+export function adjective(country: string): string {
+  return ADJECTIVES[country] ?? country;
+}
+
+export function formatCount(n: number, approximate: boolean): string {
+  const num = n.toLocaleString('en-US');
+  return approximate ? `about ${num}` : num;
+}
+
+/** "about 1,500 (another report: about 1,000)" — disagreeing sources are always shown together. */
+export function describeFigure(d: Deployment, kbSourceName: (id: string) => string): string {
+  const main = d.count === 0 ? 'none' : formatCount(d.count, d.approximate);
+  if (d.alternatives.length === 0) return main;
+  const alts = d.alternatives.map(
+    (a) => `${formatCount(a.count, a.approximate)} according to ${a.sources.map(kbSourceName).join(' and ')}`,
+  );
+  return `${main} (sources disagree: ${alts.join('; ')})`;
+}
+
+export function requireCountry(text: string | undefined, ctx: CommandContext): string {
+  const value = text?.trim() || 'France';
+  const country = ctx.kb.resolveCountry(value);
+  if (!country) {
+    throw new UserError(
+      `I have no troop figures for "${quote(value, 40)}" in Niger.`,
+      `I know figures for: ${ctx.kb.countries().join(', ')}.`,
+    );
+  }
+  return country;
+}

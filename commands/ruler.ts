@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command.ts';
+import { reply } from '../src/core/reply.ts';
+import { formatDay } from '../src/knowledge/dates.ts';
+import type { RulerTerm } from '../src/knowledge/schema.ts';
+import { asOfFor, dateOption, resolveDate, today } from './_shared.ts';
+
+export default defineCommand({
+  name: 'ruler',
+  description: 'Who ruled Niger at a date: title, since when and how they came to power',
+  options: z.object({
+    date: dateOption('When: a date, a month, "now" (default) or e.g. "after the coup"'),
+  }),
+  examples: ['ruler', 'ruler June 2023', 'ruler date:2023-07-27', 'ruler after the coup'],
+  handler(input, ctx) {
+    const { kb } = ctx;
+    const at = resolveDate(input.date, ctx);
+    const terms = kb.rulersDuring(at);
+    const describe = (t: RulerTerm) =>
+      `${kb.rulerName(t)} — ${t.title}, from ${formatDay(t.start.start)} (${t.began})` +
+      (t.end ? ` until ${formatDay(t.end.start)}${t.ended ? ` (${t.ended})` : ''}` : ', still in office according to the newest source') +
+      (t.note ? `. ${t.note}` : '');
+    const cite = (ts: RulerTerm[]) => kb.citations(ts.flatMap((t) => t.sources));
+
+    if (terms.length === 0) {
+      const first = kb.rulerTerms()[0]!;
+      return reply({
+        command: 'ruler',
+        title: `Ruler of Niger — ${at.label}`,
+        body: `I have no sourced ruler of Niger for ${at.label}. My records start on ${formatDay(first.start.start)}.`,
+        items: kb.rulerTerms().map(describe),
+        citations: cite(kb.rulerTerms()),
+        answered: false,
+      });
+    }
+    const notes: string[] = [];
+    const last = terms[terms.length - 1]!;
+    let body: string;
+    if (terms.length === 1) {
+      const t = terms[0]!;
+      const verb = at.now ? 'rules' : 'ruled';
+      body = `${kb.rulerName(t)} ${verb} Niger ${at.now ? 'now' : `in ${at.label}`}: ${t.title}, in office since ${formatDay(t.start.start)} (${t.began})` +
+        (t.end ? `, until ${formatDay(t.end.start)}${t.ended ? ` (${t.ended})` : ''}.` : '.');
+      if (t.note) notes.push(t.note);
+    } else {
+      body = `Power changed hands ${at.start === at.end ? 'on' : 'during'} ${at.label}:`;
+    }
+    if (at.now) {
+      const stale = kb.stalenessNote(last.sources, today(ctx), "Niger's ruler");
+      if (stale) notes.push(stale);
+    }
+    return reply({
+      command: 'ruler',
+      title: `Ruler of Niger — ${at.now ? 'now' : at.label}`,
+      body,
+      fields: [
+        { name: 'Ruler', value: kb.rulerName(last), inline: true },
+        { name: 'Title', value: last.title, inline: true },
+        { name: 'Since', value: formatDay(last.start.start), inline: true },
+      ],
+      items: terms.length > 1 ? terms.map(describe) : [],
+      notes,
+      citations: cite(terms),
+      asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
+    });
+  },
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command.ts';
+import { reply } from '../src/core/reply.ts';
+import { normalizeName } from '../src/knowledge/kb.ts';
+import { formatCitation } from '../src/core/render-text.ts';
+
+export default defineCommand({
+  name: 'sources',
+  description: 'The sources the knowledge base cites, newest first, optionally filtered',
+  options: z.object({
+    search: z.string().max(100).optional().describe('Words in the publisher or title, e.g. AFP or Reuters').meta({ kind: 'text' }),
+    limit: z.coerce.number().int().min(1).max(100).default(15).describe('How many (1–100, default 15)'),
+  }),
+  examples: ['sources', 'sources Reuters', 'sources search:AFP limit:5'],
+  handler(input, ctx) {
+    const { kb } = ctx;
+    const key = input.search ? normalizeName(input.search) : '';
+    const all = [...kb.data.sources]
+      .filter((s) => !key || normalizeName(`${s.publisher} ${s.title} ${s.url ?? ''}`).includes(key))
+      .sort((a, b) => b.published.start.localeCompare(a.published.start));
+    const shown = all.slice(0, input.limit);
+    return reply({
+      command: 'sources',
+      title: key ? `Sources matching “${input.search}”` : 'Sources of the knowledge base',
+      body: all.length
+        ? `${shown.length} of ${all.length} source(s), newest first.`
+        : `No source matches “${input.search}”. There are ${kb.data.sources.length} sources in all.`,
+      items: shown.map((s) => formatCitation(kb.citation(s.id))),
+      answered: all.length > 0,
+      asOf: null,
+    });
+  },
+});

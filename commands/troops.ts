@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command.ts';
+import { reply, type ReplyField } from '../src/core/reply.ts';
+import type { Deployment } from '../src/knowledge/schema.ts';
+import {
+  adjective,
+  asOfFor,
+  dateOption,
+  describeFigure,
+  describeSpan,
+  requireCountry,
+  resolveDate,
+  today,
+} from './_shared.ts';
+
+export default defineCommand({
+  name: 'troops',
+  description: 'How many foreign troops were in Niger at a date, with the figure’s date and source',
+  options: z.object({
+    country: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('Whose forces: France (default), United States, Germany or Italy')
+      .meta({ kind: 'country' }),
+    date: dateOption('When: a date, a month, "now" (default) or e.g. "before the coup"'),
+    show: z
+      .enum(['figure', 'history'])
+      .default('figure')
+      .describe('"figure" for one date, "history" for every reported figure'),
+  }),
+  examples: ['troops', 'troops France 2023-09', 'troops country:Germany date:2024-07', 'troops United States history'],
+  handler(input, ctx) {
+    const { kb } = ctx;
+    const country = requireCountry(input.country, ctx);
+    const adj = adjective(country);
+    const sourceName = (id: string) => kb.sourcesById.get(id)!.publisher;
+    const line = (d: Deployment) =>
+      `${describeSpan(d.asOf, d.until)}: ${describeFigure(d, sourceName)}${d.note ? ` — ${d.note}` : ''}`;
+    const sourcesOf = (ds: Deployment[]) => ds.flatMap((d) => [...d.sources, ...d.alternatives.flatMap((a) => a.sources)]);
+    const history = kb.troopHistory(country);
+
+    if (input.show === 'history') {
+      const latest = history[history.length - 1]!;
+      return reply({
+        command: 'troops',
+        title: `${adj} troops in Niger — every reported figure`,
+        body: `${history.length} sourced figure(s), oldest first. The newest is ${describeFigure(latest, sourceName)} as of ${describeSpan(latest.asOf, latest.until)}.`,
+        items: history.map(line),
+        citations: kb.citations(sourcesOf(history)),
+        asOf: latest.asOf.text,
+      });
+    }
+
+    const at = resolveDate(input.date, ctx);
+    const result = kb.troopsAt(country, at);
+    const shown = [...(result.inForce ? [result.inForce] : []), ...result.during];
+    if (shown.length === 0) {
+      const next = result.next;
+      return reply({
+        command: 'troops',
+        title: `${adj} troops in Niger — ${at.label}`,
+        body:
+          `I have no sourced figure for ${adj} troops in Niger for ${at.label}.` +
+          (next ? ` The earliest figure I have is ${describeFigure(next, sourceName)} as of ${describeSpan(next.asOf, next.until)}.` : ''),
+        items: history.map(line),
+        citations: kb.citations(sourcesOf(history)),
+        answered: false,
+        asOf: null,
+      });
+    }
+
+    const last = shown[shown.length - 1]!;
+    const newest = history[history.length - 1]!;
+    const fields: ReplyField[] = [
+      { name: 'Troops', value: describeFigure(last, sourceName), inline: true },
+      { name: 'Figure dated', value: describeSpan(last.asOf, last.until), inline: true },
+    ];
+    const notes: string[] = [];
+    let body: string;
+    if (at.now) {
+      body =
+        last.count === 0
+          ? `There are no ${adj} troops in Niger according to the newest sourced figure: none as of ${describeSpan(last.asOf, last.until)}${last.note ? ` (${last.note})` : ''}.`
+          : `The newest sourced figure is ${describeFigure(last, sourceName)} ${adj} troops in Niger, as of ${describeSpan(last.asOf, last.until)}${last.note ? ` (${last.note})` : ''}.`;
+      const stale = kb.stalenessNote(last.sources, today(ctx), `${adj} troops in Niger`);
+      if (stale) notes.push(stale);
+    } else if (shown.length === 1) {
+      body = `${capitalize(describeFigure(last, sourceName))} ${adj} troops were in Niger in ${at.label}, according to the figure dated ${describeSpan(last.asOf, last.until)}${last.note ? ` (${last.note})` : ''}.`;
+    } else {
+      body = `The ${adj} presence in Niger changed during ${at.label}:`;
+    }
+    const items = shown.length > 1 ? shown.map(line) : [];
+    if (!at.now && result.superseded) {
+      notes.push(
+        `This is not the current figure. The newest is ${describeFigure(newest, sourceName)} as of ${describeSpan(newest.asOf, newest.until)}.`,
+      );
+    }
+    if (!at.now && last.count > 0 && last === newest && result.inForce === last && (last.until ?? last.asOf).end < at.start) {
+      notes.push(`No newer figure is reported after ${describeSpan(last.asOf, last.until)}; this is the latest known figure, not a confirmed count for ${at.label}.`);
+    }
+    return reply({
+      command: 'troops',
+      title: `${adj} troops in Niger — ${at.now ? 'now' : at.label}`,
+      body,
+      fields,
+      items,
+      notes,
+      citations: kb.citations(sourcesOf(shown)),
+      asOf: at.now ? last.asOf.text : asOfFor(at),
+    });
+  },
+});
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

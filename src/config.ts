@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** A setting is wrong: the message names the variable and never includes its value. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const snowflake = /^\d{17,20}$/;
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: opt(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-')),
+  SLACK_SIGNING_SECRET: opt(z.string().regex(/^[a-f0-9]{16,}$/i, 'must be the hex signing secret from the app settings')),
+  SLACK_APP_TOKEN: opt(z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-')),
+  SLACK_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  SLACK_ADMIN_USER_IDS: opt(z.string().regex(/^[A-Z0-9]+(,\s*[A-Z0-9]+)*$/, 'must be a comma-separated list of Slack user ids')),
+  PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
+  DISCORD_TOKEN: opt(z.string().min(20, 'does not look like a bot token')),
+  DISCORD_APPLICATION_ID: opt(z.string().regex(snowflake, 'must be the numeric application id')),
+  DISCORD_GUILD_ID: opt(z.string().regex(snowflake, 'must be a numeric guild id')),
+  DISCORD_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  DATABASE_URL: opt(z.string().regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgres://')),
+  DIGEST_CATCHUP_MINUTES: opt(z.coerce.number({ error: 'must be a number of minutes' }).int().min(0).max(24 * 60)),
+  LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+});
+
+export interface SlackConfig {
+  botToken: string;
+  mode: 'http' | 'socket';
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+  port: number;
+  adminUserIds: string[];
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  guildId?: string;
+  apiUrl?: string;
+}
+
+export interface Config {
+  slack?: SlackConfig;
+  discord?: DiscordConfig;
+  databaseUrl?: string;
+  digestCatchupMinutes: number;
+  logLevel?: string;
+}
+
+/** Reads settings from the environment only. Throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`);
+    throw new ConfigError(`Cannot start: ${problems.join('; ')}.`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    databaseUrl: e.DATABASE_URL,
+    digestCatchupMinutes: e.DIGEST_CATCHUP_MINUTES ?? 180,
+    logLevel: e.LOG_LEVEL,
+  };
+  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
+    if (!e.SLACK_BOT_TOKEN) throw new ConfigError('Cannot start Slack: SLACK_BOT_TOKEN is missing (the xoxb- bot token).');
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      throw new ConfigError(
+        'Cannot start Slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).',
+      );
+    }
+    config.slack = {
+      botToken: e.SLACK_BOT_TOKEN,
+      mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT ?? 3000,
+      adminUserIds: e.SLACK_ADMIN_USER_IDS ? e.SLACK_ADMIN_USER_IDS.split(',').map((s) => s.trim()) : [],
+    };
+  }
+  if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
+    if (!e.DISCORD_TOKEN) throw new ConfigError('Cannot start Discord: DISCORD_TOKEN is missing.');
+    if (!e.DISCORD_APPLICATION_ID) throw new ConfigError('Cannot start Discord: DISCORD_APPLICATION_ID is missing.');
+    config.discord = {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiUrl: e.DISCORD_API_URL,
+    };
+  }
+  return config;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { KnowledgeBase } from '../knowledge/kb.ts';
+import type { Logger } from '../logger.ts';
+import type { Reply } from './reply.ts';
+import type { CommandRegistry } from './registry.ts';
+import type { Services } from './services.ts';
+
+/**
+ * What an option's value means. The text syntax uses it to pick values out of free text
+ * ("troops France 2023-09"), and adapters use it for autocomplete.
+ */
+export type OptionKind = 'date' | 'country' | 'person' | 'place' | 'topic' | 'text' | 'time' | 'timezone';
+
+export const AUTOCOMPLETE_KINDS: readonly OptionKind[] = ['country', 'person', 'place', 'topic', 'timezone'];
+
+/** Who is asking, from where. Adapters fill it in; commands never look at the platform name to decide an answer. */
+export interface Caller {
+  platform: string;
+  userId: string;
+  channelId: string;
+  /** Slack team or Discord guild. */
+  workspaceId?: string;
+  /** May change this channel's settings (digest subscriptions). Adapters derive it from platform permissions. */
+  canManageChannel: boolean;
+}
+
+export interface CommandContext {
+  kb: KnowledgeBase;
+  now: () => Date;
+  caller: Caller;
+  log: Logger;
+  services: Services;
+  registry: CommandRegistry;
+  /** Runs another command with structured options (how `ask` routes a question). */
+  run: (path: string, options: Record<string, unknown>) => Promise<Reply>;
+}
+
+export type OptionsSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {
+  name: string;
+  description: string;
+  options: S;
+  /** Example invocations in the shared text syntax, shown in help. */
+  examples: string[];
+  handler: (input: z.output<S>, ctx: CommandContext) => Reply | Promise<Reply>;
+}
+
+export interface CommandGroup {
+  name: string;
+  description: string;
+  subcommands: CommandDefinition[];
+}
+
+export type CommandModule = CommandDefinition | CommandGroup;
+
+export function defineCommand<S extends OptionsSchema>(def: CommandDefinition<S>): CommandDefinition<S> {
+  return def;
+}
+
+export function defineGroup(def: CommandGroup): CommandGroup {
+  return def;
+}
+
+export function isGroup(def: CommandModule): def is CommandGroup {
+  return 'subcommands' in def;
+}
+
+/** One option as every transport sees it, derived from the zod schema. */
+export interface OptionSpec {
+  name: string;
+  description: string;
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  required: boolean;
+  kind?: OptionKind;
+  choices?: string[];
+  min?: number;
+  max?: number;
+  minLength?: number;
+  maxLength?: number;
+  default?: unknown;
+}
+
+interface JsonSchemaProperty {
+  type?: string;
+  description?: string;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  default?: unknown;
+  kind?: OptionKind;
+}
+
+const specCache = new WeakMap<OptionsSchema, OptionSpec[]>();
+
+/** Reads option specs from the zod schema (via its JSON Schema), in declaration order. */
+export function optionSpecs(schema: OptionsSchema): OptionSpec[] {
+  const cached = specCache.get(schema);
+  if (cached) return cached;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, JsonSchemaProperty>;
+    required?: string[];
+  };
+  const required = new Set(json.required ?? []);
+  const specs = Object.entries(json.properties ?? {}).map(([name, p]): OptionSpec => {
+    const type = p.type === 'integer' || p.type === 'number' || p.type === 'boolean' ? p.type : 'string';
+    return {
+      name,
+      description: p.description ?? name,
+      type,
+      required: required.has(name) && p.default === undefined,
+      ...(p.kind ? { kind: p.kind } : {}),
+      ...(p.enum ? { choices: p.enum } : {}),
+      ...(p.minimum !== undefined ? { min: p.minimum } : {}),
+      ...(p.maximum !== undefined ? { max: p.maximum } : {}),
+      ...(p.minLength !== undefined ? { minLength: p.minLength } : {}),
+      ...(p.maxLength !== undefined ? { maxLength: p.maxLength } : {}),
+      ...(p.default !== undefined ? { default: p.default } : {}),
+    };
+  });
+  specCache.set(schema, specs);
+  return specs;
+}

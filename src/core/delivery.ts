@@ -1,0 +1,40 @@
+import type { Reply } from './reply.ts';
+
+/**
+ * How a platform adapter posts a message into a channel on its own initiative (digests), as
+ * opposed to answering a command. Adapters implement it; the digest scheduler only sees this.
+ */
+export interface ChannelPoster {
+  readonly platform: string;
+  /**
+   * Posts the reply, split or trimmed to the platform's limits. `nonce` is stable for one delivery:
+   * platforms that support idempotency (Discord's enforce_nonce) use it so a retry cannot post twice.
+   */
+  post(channelId: string, reply: Reply, nonce: string): Promise<PostResult>;
+}
+
+export interface PostResult {
+  /** The platform's id of the (first) message posted. */
+  messageId: string;
+}
+
+export type DeliveryFailure =
+  /** 429 that outlasted the adapter's own retries: try again later. */
+  | 'rate_limited'
+  /** 400: the content is wrong; retrying cannot help. */
+  | 'rejected'
+  /** The channel is gone or the bot was removed: stop delivering there. */
+  | 'channel_gone'
+  /** Network or 5xx: try again later. */
+  | 'transient';
+
+export class DeliveryError extends Error {
+  constructor(
+    readonly failure: DeliveryFailure,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}

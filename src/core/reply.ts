@@ -1,0 +1,50 @@
+import type { Citation } from '../knowledge/kb.ts';
+
+export type { Citation };
+
+export interface ReplyField {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+/**
+ * What every command returns. It carries no markup: each adapter renders and escapes it for its
+ * platform (Block Kit, embeds, terminal text), so no command knows where it is shown.
+ */
+export interface Reply {
+  /** The command that produced the answer (for `ask`: the command it routed to). */
+  command: string;
+  kind: 'answer' | 'help' | 'error' | 'admin';
+  title: string;
+  /** Plain text; paragraphs separated by blank lines. */
+  body: string;
+  fields: ReplyField[];
+  /** List entries (timeline events, history rows) that adapters may split or trim to fit. */
+  items: string[];
+  /** Caveats shown with the answer: disagreeing sources, old information. */
+  notes: string[];
+  citations: Citation[];
+  /** The date (ISO yyyy-mm-dd) the answer holds for, or null when it is not about a date. */
+  asOf: string | null;
+  visibility: 'public' | 'ephemeral';
+  /** False when the bot declines or does not know. */
+  answered: boolean;
+  /** Set on internal errors so a user can quote it and we can find the log line. */
+  errorId?: string;
+}
+
+export function reply(partial: Partial<Reply> & Pick<Reply, 'command' | 'title'>): Reply {
+  return {
+    kind: 'answer',
+    body: '',
+    fields: [],
+    items: [],
+    notes: [],
+    citations: [],
+    asOf: null,
+    visibility: 'public',
+    answered: true,
+    ...partial,
+  };
+}

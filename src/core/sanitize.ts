@@ -1,0 +1,22 @@
+/** Longest input any command reads; longer text is cut before parsing so hostile input stays cheap. */
+export const MAX_INPUT_CHARS = 2000;
+
+/**
+ * Removes control and bidi-override characters and folds whitespace. Mentions and markup are not
+ * touched here: each adapter escapes for its own platform.
+ */
+export function cleanInput(text: string): string {
+  return text
+    .slice(0, MAX_INPUT_CHARS * 2)
+    .normalize('NFC')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_INPUT_CHARS);
+}
+
+/** User text quoted back in a message: short, on one line. */
+export function quote(text: string, max = 60): string {
+  const clean = cleanInput(text);
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}

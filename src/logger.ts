@@ -1,0 +1,63 @@
+import { pino, type Logger as PinoLogger } from 'pino';
+
+export type Logger = PinoLogger;
+
+/**
+ * Field names whose values are never written, wherever they appear. Tokens come only from the
+ * environment, and the environment is never logged, but a library error may carry a config object.
+ */
+const REDACT = [
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'password',
+  'authorization',
+  'headers.authorization',
+  '*.token',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  '*.password',
+  '*.authorization',
+  '*.headers.authorization',
+  'config.headers.Authorization',
+];
+
+const SECRET_PATTERN = /(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,40}|postgres(?:ql)?:\/\/[^\s@]*:[^\s@]*@)/g;
+
+/** Masks token-shaped strings in free text (error messages, URLs) before they are logged. */
+export function maskSecrets(text: string): string {
+  return text.replace(SECRET_PATTERN, '[redacted]');
+}
+
+export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      formatters: {
+        log(object) {
+          const err = object.err as { message?: string; stack?: string } | undefined;
+          if (err && typeof err === 'object') {
+            return {
+              ...object,
+              err: { ...err, message: maskSecrets(String(err.message ?? '')), stack: maskSecrets(String(err.stack ?? '')) },
+            };
+          }
+          return object;
+        },
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? maskSecrets(a) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+    },
+    options.destination ?? pino.destination(2),
+  );
+}
