@@ -1,0 +1,19 @@
+/** Latency summary in milliseconds from a list of samples (ms). */
+export function percentiles(samples: number[]): { p50: number; p99: number; max: number; mean: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1]!,
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+  };
+}
+
+export function fmt(ms: number): string {
+  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
+}
+
+export function row(cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
