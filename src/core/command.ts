@@ -20,8 +20,11 @@ export interface Caller {
   channelId: string;
   /** Slack team or Discord guild. */
   workspaceId?: string;
-  /** May change this channel's settings (digest subscriptions). Adapters derive it from platform permissions. */
-  canManageChannel: boolean;
+  /**
+   * May this caller change the channel's settings (digest subscriptions)? Adapters derive it from
+   * platform permissions; it is a function so platforms that need an API call make it only when asked.
+   */
+  canManageChannel: () => Promise<boolean>;
 }
 
 export interface CommandContext {

@@ -11,7 +11,7 @@ export const TEST_CALLER: Caller = {
   platform: 'test',
   userId: 'tester',
   channelId: 'test-channel',
-  canManageChannel: true,
+  canManageChannel: async () => true,
 };
 
 /** A logger whose lines the test can read (to check that errors are logged and secrets are not). */

@@ -8,7 +8,7 @@ export const SHELL_CALLER: Caller = {
   platform: 'shell',
   userId: 'local-user',
   channelId: 'local',
-  canManageChannel: true,
+  canManageChannel: async () => true,
 };
 
 export interface ShellOptions {
