@@ -28,7 +28,9 @@ export default defineCommand({
         return ctx.run('ruler', { date: q.date });
       case 'timeline': {
         const topic = q.topic ?? (q.country && /withdraw|troops|soldiers/.test(input.question.toLowerCase()) ? 'withdrawal' : undefined);
-        return ctx.run('timeline', { from: q.date, topic, actor: q.person?.name });
+        // "latest developments" names the present, not a period to list: show the newest events.
+        const from = q.date && !/^(now|today|latest|current|currently|present|recent)$/i.test(q.date) ? q.date : undefined;
+        return ctx.run('timeline', { from, topic, actor: q.person?.name });
       }
       case 'places':
         return ctx.run('places', { place: q.place?.name });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { reply } from '../src/core/reply.ts';
-import { normalizeName } from '../src/knowledge/kb.ts';
 import { formatCitation } from '../src/core/render-text.ts';
 
 export default defineCommand({
@@ -14,10 +13,8 @@ export default defineCommand({
   examples: ['sources', 'sources Reuters', 'sources search:AFP limit:5'],
   handler(input, ctx) {
     const { kb } = ctx;
-    const key = input.search ? normalizeName(input.search) : '';
-    const all = [...kb.data.sources]
-      .filter((s) => !key || normalizeName(`${s.publisher} ${s.title} ${s.url ?? ''}`).includes(key))
-      .sort((a, b) => b.published.start.localeCompare(a.published.start));
+    const key = input.search?.trim() ?? '';
+    const all = kb.searchSources(key);
     const shown = all.slice(0, input.limit);
     return reply({
       command: 'sources',

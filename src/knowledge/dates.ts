@@ -28,21 +28,32 @@ export class DateParseError extends Error {
   }
 }
 
-const ISO_DAY = 'yyyy-MM-dd';
-
-function day(dt: DateTime): string {
-  return dt.toFormat(ISO_DAY);
-}
-
 function fromIso(iso: string): DateTime {
   return DateTime.fromISO(iso, { zone: 'utc' });
 }
 
+const formatted = new Map<string, string>();
+
+/** Formatting with luxon is the slow part of an answer; the same few hundred dates recur, so memoise. */
+function memo(key: string, make: () => string): string {
+  let out = formatted.get(key);
+  if (out === undefined) {
+    out = make();
+    if (formatted.size > 10_000) formatted.clear();
+    formatted.set(key, out);
+  }
+  return out;
+}
+
 export function formatDay(iso: string): string {
-  return fromIso(iso).toFormat('d LLLL yyyy');
+  return memo(iso, () => fromIso(iso).toFormat('d LLLL yyyy'));
 }
 
 export function formatPeriod(start: string, end: string): string {
+  return memo(`${start}/${end}`, () => formatPeriodUncached(start, end));
+}
+
+function formatPeriodUncached(start: string, end: string): string {
   const s = fromIso(start);
   const e = fromIso(end);
   if (start === end) return formatDay(start);
@@ -54,14 +65,37 @@ export function formatPeriod(start: string, end: string): string {
   return `${formatDay(start)} – ${formatDay(end)}`;
 }
 
-function period(start: DateTime, end: DateTime, precision: DateQuery['precision'], label?: string): DateQuery {
-  const s = day(start);
-  const e = day(end);
-  return { start: s, end: e, precision, label: label ?? formatPeriod(s, e), now: false };
+// Calendar arithmetic on ISO day strings in UTC: cheap, and all these dates are whole days.
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function isoDay(y: number, m: number, d: number): string {
+  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function todayOf(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+function period(start: string, end: string, precision: DateQuery['precision'], label?: string): DateQuery {
+  return { start, end, precision, label: label ?? formatPeriod(start, end), now: false };
+}
+
+function monthSpan(y: number, from: number, to: number, precision: DateQuery['precision'], label?: string): DateQuery {
+  return period(isoDay(y, from, 1), isoDay(y, to, daysInMonth(y, to)), precision, label);
 }
 
 export function nowQuery(now: Date): DateQuery {
-  const today = day(DateTime.fromJSDate(now, { zone: 'utc' }));
+  const today = todayOf(now);
   return { start: today, end: today, precision: 'day', label: 'now', now: true };
 }
 
@@ -72,7 +106,26 @@ const SEASONS: Record<string, [number, number]> = {
   fall: [9, 11],
 };
 
+const MAYBE_DATE =
+  /\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(yesterday|tomorrow|ago|last|next|past)\b/;
+
 const NOW_WORDS = /^(now|today|currently|current|present|at present|right now|these days|latest|as of now|as of today)$/;
+
+const compiledAnchors = new WeakMap<AnchorSpan[], { anchor: AnchorSpan; re: RegExp }[]>();
+
+function anchorPatterns(anchors: AnchorSpan[]): { anchor: AnchorSpan; re: RegExp }[] {
+  let out = compiledAnchors.get(anchors);
+  if (!out) {
+    out = anchors.flatMap((anchor) =>
+      anchor.names.map((name) => ({
+        anchor,
+        re: new RegExp(`\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`),
+      })),
+    );
+    compiledAnchors.set(anchors, out);
+  }
+  return out;
+}
 
 /**
  * Finds a date or period in free text. Returns null when the text names none.
@@ -80,100 +133,106 @@ const NOW_WORDS = /^(now|today|currently|current|present|at present|right now|th
  */
 export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): { query: DateQuery; matched: string } | null {
   const lower = text.toLowerCase().trim();
-  const nowDt = DateTime.fromJSDate(now, { zone: 'utc' });
 
-  for (const anchor of anchors) {
-    for (const name of anchor.names) {
-      const re = new RegExp(`\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`);
-      const m = re.exec(lower);
-      if (!m) continue;
-      const start = fromIso(anchor.start);
-      const end = fromIso(anchor.end);
-      const rel = m[1]!;
-      const matched = m[0];
-      if (rel === 'before' || rel === 'until') {
-        const d = start.minus({ days: 1 });
-        return { query: period(d, d, 'day', `just before ${anchor.label} (${formatDay(day(d))})`), matched };
-      }
-      if (rel === 'after' || rel === 'since') {
-        const d = end.plus({ days: 1 });
-        return { query: period(d, d, 'day', `just after ${anchor.label} (${formatDay(day(d))})`), matched };
-      }
-      return { query: period(start, end, start.equals(end) ? 'day' : 'span', `${anchor.label} (${formatPeriod(anchor.start, anchor.end)})`), matched };
+  for (const { anchor, re } of anchorPatterns(anchors)) {
+    const m = re.exec(lower);
+    if (!m) continue;
+    const rel = m[1]!;
+    const matched = m[0];
+    if (rel === 'before' || rel === 'until') {
+      const d = addDays(anchor.start, -1);
+      return { query: period(d, d, 'day', `just before ${anchor.label} (${formatDay(d)})`), matched };
     }
+    if (rel === 'after' || rel === 'since') {
+      const d = addDays(anchor.end, 1);
+      return { query: period(d, d, 'day', `just after ${anchor.label} (${formatDay(d)})`), matched };
+    }
+    const precision = anchor.start === anchor.end ? 'day' : 'span';
+    return { query: period(anchor.start, anchor.end, precision, `${anchor.label} (${formatPeriod(anchor.start, anchor.end)})`), matched };
   }
 
   const iso = /\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b/.exec(lower);
   if (iso) {
     const [y, m, d] = [Number(iso[1]), Number(iso[2]), iso[3] ? Number(iso[3]) : undefined];
-    const dt = DateTime.fromObject({ year: y, month: m, day: d ?? 1 }, { zone: 'utc' });
-    if (!dt.isValid) throw new DateParseError(iso[0], `"${iso[0]}" is not a real date`);
+    if (m < 1 || m > 12 || (d !== undefined && (d < 1 || d > daysInMonth(y, m)))) {
+      throw new DateParseError(iso[0], `"${iso[0]}" is not a real date`);
+    }
     return d === undefined
-      ? { query: period(dt, dt.endOf('month'), 'month'), matched: iso[0] }
-      : { query: period(dt, dt, 'day'), matched: iso[0] };
+      ? { query: monthSpan(y, m, m, 'month'), matched: iso[0] }
+      : { query: period(isoDay(y, m, d), isoDay(y, m, d), 'day'), matched: iso[0] };
   }
   const badNumeric = /\b(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b/.exec(lower);
 
   const season = /\b(spring|summer|autumn|fall)\s+(?:of\s+)?(\d{4})\b/.exec(lower);
   if (season) {
     const [from, to] = SEASONS[season[1]!]!;
-    const y = Number(season[2]);
-    const s = DateTime.fromObject({ year: y, month: from, day: 1 }, { zone: 'utc' });
-    const e = DateTime.fromObject({ year: y, month: to, day: 1 }, { zone: 'utc' }).endOf('month');
-    return { query: period(s, e, 'span', `${season[1]} ${y}`), matched: season[0] };
+    return { query: monthSpan(Number(season[2]), from, to, 'span', `${season[1]} ${season[2]}`), matched: season[0] };
   }
   const edge = /\b(early|mid|late|end of|start of|beginning of)\s+(\d{4})\b/.exec(lower);
   if (edge) {
-    const y = Number(edge[2]);
     const [from, to] = edge[1] === 'early' || edge[1] === 'start of' || edge[1] === 'beginning of' ? [1, 3] : edge[1] === 'mid' ? [5, 8] : [10, 12];
-    const s = DateTime.fromObject({ year: y, month: from, day: 1 }, { zone: 'utc' });
-    const e = DateTime.fromObject({ year: y, month: to, day: 1 }, { zone: 'utc' }).endOf('month');
-    return { query: period(s, e, 'span', `${edge[1]} ${y}`), matched: edge[0] };
+    return { query: monthSpan(Number(edge[2]), from, to, 'span', `${edge[1]} ${edge[2]}`), matched: edge[0] };
   }
   const relYear = /\b(last|this|next) year\b/.exec(lower);
   if (relYear) {
-    const y = nowDt.year + (relYear[1] === 'last' ? -1 : relYear[1] === 'next' ? 1 : 0);
-    const s = DateTime.fromObject({ year: y, month: 1, day: 1 }, { zone: 'utc' });
-    return { query: period(s, s.endOf('year'), 'year'), matched: relYear[0] };
+    const y = now.getUTCFullYear() + (relYear[1] === 'last' ? -1 : relYear[1] === 'next' ? 1 : 0);
+    return { query: monthSpan(y, 1, 12, 'year'), matched: relYear[0] };
   }
 
-  const results = chrono.en.parse(text, now, { forwardDate: false });
+  // chrono is thorough but slow; most questions name no date, so only call it when one may be there.
+  const results = MAYBE_DATE.test(lower) ? chrono.en.parse(text, now, { forwardDate: false }) : [];
   for (const r of results) {
-    const words = r.text.toLowerCase();
-    if (NOW_WORDS.test(words)) return { query: nowQuery(now), matched: r.text };
+    if (NOW_WORDS.test(r.text.toLowerCase())) return { query: nowQuery(now), matched: r.text };
     if (!r.start.isCertain('year') && !r.start.isCertain('month') && !r.start.isCertain('day')) continue;
-    const start = DateTime.fromJSDate(r.start.date(), { zone: 'utc' }).startOf('day');
+    const y = r.start.get('year')!;
+    const m = r.start.get('month')!;
+    const start = isoDay(y, m, r.start.get('day')!);
     if (r.end) {
-      const end = DateTime.fromJSDate(r.end.date(), { zone: 'utc' }).startOf('day');
-      return { query: period(start, end, 'span'), matched: r.text };
+      return { query: period(start, isoDay(r.end.get('year')!, r.end.get('month')!, r.end.get('day')!), 'span'), matched: r.text };
     }
     if (r.start.isCertain('day')) return { query: period(start, start, 'day'), matched: r.text };
-    if (r.start.isCertain('month')) {
-      const s = start.startOf('month');
-      return { query: period(s, s.endOf('month'), 'month'), matched: r.text };
-    }
+    if (r.start.isCertain('month')) return { query: monthSpan(y, m, m, 'month'), matched: r.text };
   }
   if (badNumeric) throw new DateParseError(badNumeric[0], `"${badNumeric[0]}" is not a date I can read`);
 
   const year = /\b(?:in |of |during |since )?((?:19|20)\d{2})\b/.exec(lower);
-  if (year) {
-    const s = DateTime.fromObject({ year: Number(year[1]), month: 1, day: 1 }, { zone: 'utc' });
-    return { query: period(s, s.endOf('year'), 'year'), matched: year[0] };
-  }
+  if (year) return { query: monthSpan(Number(year[1]), 1, 12, 'year'), matched: year[0] };
   const nowWord = /\b(now|today|currently|current|present|presently|at the moment|right now|these days|still|latest|remain|remaining|left)\b/.exec(lower);
   if (nowWord) return { query: nowQuery(now), matched: nowWord[0] };
   return null;
 }
 
+const parsedOptions = new WeakMap<AnchorSpan[], Map<string, DateQuery | DateParseError>>();
+
 /** Parses a value given for a `date` option: it must name a date, and a date that is not in the future. */
 export function parseDateOption(text: string, now: Date, anchors: AnchorSpan[] = []): DateQuery {
+  // Pure in (text, today, anchors); the same few dates are asked again and again.
+  let memo = parsedOptions.get(anchors);
+  if (!memo) parsedOptions.set(anchors, (memo = new Map()));
+  const key = `${todayOf(now)}\u0000${text}`;
+  let out = memo.get(key);
+  if (out === undefined) {
+    try {
+      out = parseDateOptionUncached(text, now, anchors);
+    } catch (err) {
+      if (!(err instanceof DateParseError)) throw err;
+      out = err;
+    }
+    if (memo.size > 10_000) memo.clear();
+    memo.set(key, out);
+  }
+  if (out instanceof DateParseError) throw out;
+  return { ...out };
+}
+
+function parseDateOptionUncached(text: string, now: Date, anchors: AnchorSpan[]): DateQuery {
   const trimmed = text.trim();
   if (trimmed === '') return nowQuery(now);
   const found = findDate(trimmed, now, anchors);
   if (!found) {
     throw new DateParseError(trimmed, `"${truncate(trimmed)}" is not a date I can read`);
   }
-  const today = day(DateTime.fromJSDate(now, { zone: 'utc' }));
+  const today = todayOf(now);
   if (found.query.start > today) {
     throw new DateParseError(trimmed, `${found.query.label} is in the future; I only know what has been reported`);
   }

@@ -39,7 +39,19 @@ function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 }
 
+const normalized = new Map<string, string>();
+
+/** Lower case, no accents or punctuation. Memoised: the same names are normalised on every query. */
 export function normalizeName(s: string): string {
+  const hit = normalized.get(s);
+  if (hit !== undefined) return hit;
+  const out = normalizeUncached(s);
+  if (normalized.size > 20_000) normalized.clear();
+  normalized.set(s, out);
+  return out;
+}
+
+function normalizeUncached(s: string): string {
   return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -100,7 +112,22 @@ export class KnowledgeBase {
       (a, b) => a.date.start.localeCompare(b.date.start) || a.id.localeCompare(b.id),
     );
     this.anchorSpans = data.anchors.map((a) => this.anchorSpan(a));
+    this.sourceHaystack = new Map(data.sources.map((s) => [s.id, normalizeName(`${s.publisher} ${s.title} ${s.url ?? ''}`)]));
+    this.tagList = [...new Set(data.events.flatMap((e) => e.tags))].sort();
+    this.personNames = data.people.map((person) => ({
+      person,
+      names: [person.name, ...person.aliases, person.id.replace(/-/g, ' ')].map((n) => {
+        const full = normalizeName(n);
+        return { full, parts: full.split(' ') };
+      }),
+    }));
   }
+
+  private readonly tagList: string[];
+  private readonly personNames: { person: Person; names: { full: string; parts: string[] }[] }[];
+  /** Lookups by user text repeat a lot (autocomplete, ask); small memo tables keep them cheap. */
+  private readonly personMemo = new Map<string, Person | null>();
+  private readonly countryMemo = new Map<string, string | null>();
 
   static load(dir: string = DEFAULT_DATA_DIR): KnowledgeBase {
     return new KnowledgeBase(loadKnowledgeData(dir));
@@ -151,6 +178,20 @@ export class KnowledgeBase {
     return `The newest source on ${topic} is from ${newest} (${describeAge(age)} old); there may be later developments not in the knowledge base.`;
   }
 
+  /** Sources whose publisher, title or URL contain the words, newest first. */
+  searchSources(text: string): Source[] {
+    const key = normalizeName(text);
+    return key ? this.sourcesNewestFirst.filter((s) => this.sourceHaystack.get(s.id)!.includes(key)) : this.sourcesNewestFirst;
+  }
+
+  private get sourcesNewestFirst(): Source[] {
+    this.sortedSources ??= [...this.data.sources].sort((a, b) => b.published.start.localeCompare(a.published.start));
+    return this.sortedSources;
+  }
+
+  private sortedSources?: Source[];
+  private readonly sourceHaystack: Map<string, string>;
+
   // ---- troops ----
 
   countries(): string[] {
@@ -159,6 +200,15 @@ export class KnowledgeBase {
 
   /** Maps user text ("french", "USA", "Bundeswehr") to a country with figures, or null. */
   resolveCountry(text: string): string | null {
+    const hit = this.countryMemo.get(text);
+    if (hit !== undefined) return hit;
+    const out = this.resolveCountryUncached(text);
+    if (this.countryMemo.size > 10_000) this.countryMemo.clear();
+    this.countryMemo.set(text, out);
+    return out;
+  }
+
+  private resolveCountryUncached(text: string): string | null {
     const key = normalizeName(text);
     const direct = COUNTRY_ALIASES[key] ?? this.countries().find((c) => normalizeName(c) === key);
     if (direct) return direct;
@@ -232,7 +282,7 @@ export class KnowledgeBase {
   }
 
   tags(): string[] {
-    return [...new Set(this.data.events.flatMap((e) => e.tags))].sort();
+    return this.tagList;
   }
 
   resolveTag(text: string): string | null {
@@ -255,13 +305,20 @@ export class KnowledgeBase {
   // ---- people and places ----
 
   resolvePerson(text: string): Person | null {
+    const hit = this.personMemo.get(text);
+    if (hit !== undefined) return hit;
+    const out = this.resolvePersonUncached(text);
+    if (this.personMemo.size > 10_000) this.personMemo.clear();
+    this.personMemo.set(text, out);
+    return out;
+  }
+
+  private resolvePersonUncached(text: string): Person | null {
     const key = normalizeName(text);
     if (!key) return null;
     let best: { person: Person; score: number } | null = null;
-    for (const p of this.data.people) {
-      for (const name of [p.name, ...p.aliases, p.id.replace(/-/g, ' ')]) {
-        const n = normalizeName(name);
-        const parts = n.split(' ');
+    for (const { person: p, names } of this.personNames) {
+      for (const { full: n, parts } of names) {
         let score = Infinity;
         if (n === key) score = 0;
         else if (parts.includes(key) && key.length >= 3) score = 1;
@@ -285,6 +342,26 @@ export class KnowledgeBase {
       }
     }
     return null;
+  }
+
+  /**
+   * A place named inside a longer text ("where is air base 201?"): whole names or aliases only, the
+   * longest one wins, so "French troops" does not match "French projected air base".
+   */
+  findPlaceIn(text: string): Place | null {
+    const padded = ` ${normalizeName(text)} `;
+    const words = padded.trim().split(' ');
+    let best: { place: Place; length: number } | null = null;
+    for (const p of this.data.places) {
+      const names = [p.name, ...p.aliases, ...p.name.split(',').slice(1)].map(normalizeName).filter(Boolean);
+      for (const n of names) {
+        const hit =
+          padded.includes(` ${n} `) ||
+          (!n.includes(' ') && n.length >= 5 && words.some((w) => distance(w, n) <= 1));
+        if (hit && n.length > (best?.length ?? 0)) best = { place: p, length: n.length };
+      }
+    }
+    return best?.place ?? null;
   }
 
   /** Deployments that name each place, so the places answer can say who was there and when. */

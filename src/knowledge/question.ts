@@ -25,7 +25,7 @@ const KEYWORDS: Record<Exclude<Intent, 'who'>, Record<string, number>> = {
     left: 1, remain: 1, remaining: 1, stationed: 1, many: 1, number: 1, count: 1, headcount: 3,
   },
   ruler: {
-    rules: 3, ruled: 3, ruler: 3, rule: 2, ruling: 2, leader: 3, leads: 2, led: 1, president: 2, head: 1, state: 1,
+    rules: 3, ruled: 3, ruler: 3, rule: 2, ruling: 2, leader: 3, leads: 2, led: 2, president: 2, head: 1, state: 1,
     power: 2, charge: 2, governs: 3, governed: 3, government: 1, junta: 1, runs: 2, running: 1, control: 1, controls: 2,
     leading: 2, presidency: 2,
   },
@@ -46,6 +46,7 @@ const OUT_OF_SCOPE = /\b(died|dead|killed|kill|casualt\w*|wounded|injured|deaths
 
 const DEMONYM_HINT = /^(\w+)(ian|ans|ese|ish|ans|an|i|ch)$/;
 
+const REGION_CODES = new Map<string, string>();
 const REGION_NAMES: string[] = (() => {
   const names: string[] = [];
   const display = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -54,7 +55,10 @@ const REGION_NAMES: string[] = (() => {
       const code = String.fromCharCode(a, b);
       try {
         const name = display.of(code);
-        if (name && name !== code) names.push(normalizeName(name));
+        if (name && name !== code) {
+          names.push(normalizeName(name));
+          REGION_CODES.set(code, normalizeName(name));
+        }
       } catch {
         // not a region code
       }
@@ -82,7 +86,16 @@ function score(ws: string[], table: Record<string, number>): number {
 }
 
 /** A country named in the text that the knowledge base has no figures for ("Russian troops", "in Mali"). */
-function unknownCountry(ws: string[], kb: KnowledgeBase): string | null {
+function unknownCountry(ws: string[], original: string, kb: KnowledgeBase): string | null {
+  const padded = ` ${ws.join(' ')} `;
+  for (const region of REGION_NAMES) {
+    if (region !== 'niger' && padded.includes(` ${region} `) && !kb.resolveCountry(region)) return region;
+  }
+  for (const code of original.match(/\b[A-Z]{2,3}\b/g) ?? []) {
+    if (kb.resolveCountry(code) || code === 'NE') continue;
+    if (code === 'UK') return 'united kingdom';
+    if (REGION_CODES.has(code)) return REGION_CODES.get(code)!;
+  }
   for (const w of ws) {
     if (w.length < 4 || /^nig(er|erien|eriens)$/.test(w) || kb.resolveCountry(w)) continue;
     if (REGION_NAMES.includes(w)) return w;
@@ -150,13 +163,8 @@ export function analyzeQuestion(question: string, kb: KnowledgeBase, now: Date):
       break;
     }
   }
-  for (const w of ws.filter((x) => x.length >= 4)) {
-    const place = kb.resolvePlace(w);
-    if (place && !['niger'].includes(w)) {
-      result.place = place;
-      break;
-    }
-  }
+  const place = kb.findPlaceIn(text);
+  if (place) result.place = place;
   const topicWord = ws.find((w) => w.length >= 3 && kb.tags().includes(w) && !['france', 'junta', 'troops'].includes(w));
   if (topicWord) result.topic = topicWord;
 
@@ -168,9 +176,10 @@ export function analyzeQuestion(question: string, kb: KnowledgeBase, now: Date):
   if (scores.help >= 4 && ws.length <= 6) return { ...result, intent: 'help' };
   if (scores.sources >= 3 && scores.troops < 3 && scores.ruler < 3) return { ...result, intent: 'sources' };
 
-  const troopTopic = scores.troops >= 3 || (scores.troops >= 2 && /\bhow many\b/.test(text));
+  if (/^where\b/.test(text) && scores.places >= 2) return { ...result, intent: 'places' };
+  const troopTopic = scores.troops >= 3 || (scores.troops >= 2 && (/\bhow many\b/.test(text) || result.country !== undefined));
   if (troopTopic && scores.troops >= scores.ruler && !(scores.places > scores.troops && !/\bhow many\b/.test(text))) {
-    const other = unknownCountry(ws, kb);
+    const other = unknownCountry(ws, question, kb);
     if (other && !result.country) {
       return { ...result, intent: null, decline: `I have no troop figures for ${titleCase(other)}.` };
     }

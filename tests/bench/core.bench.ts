@@ -1,0 +1,63 @@
+// Core latency: knowledge-base load, structured commands and `ask`, 10,000 queries each.
+import { performance } from 'node:perf_hooks';
+import { createBot } from '../../src/app.ts';
+import { KnowledgeBase } from '../../src/knowledge/kb.ts';
+import { createLogger } from '../../src/logger.ts';
+import { loadAskCases } from '../eval/ask-eval.ts';
+import { TEST_CALLER, TEST_NOW } from '../helpers/bot.ts';
+import { fmt, percentiles, row } from './stats.ts';
+
+const N = 10_000;
+
+const STRUCTURED: [string, Record<string, unknown>][] = [
+  ['troops', {}],
+  ['troops', { country: 'France', date: '2023-09' }],
+  ['troops', { country: 'United States', date: '2024-07-07' }],
+  ['troops', { country: 'Germany', show: 'history' }],
+  ['ruler', {}],
+  ['ruler', { date: '2023-07-26' }],
+  ['timeline', { from: '2023-07', limit: 10 }],
+  ['timeline', { topic: 'withdrawal', order: 'oldest', limit: 5 }],
+  ['places', { place: 'Ouallam' }],
+  ['who', { name: 'Tiani' }],
+  ['sources', { search: 'AFP', limit: 5 }],
+];
+
+async function measure(label: string, calls: (() => Promise<unknown>)[]): Promise<string> {
+  for (const call of calls.slice(0, 500)) await call(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t0 = performance.now();
+    await calls[i % calls.length]!();
+    samples.push(performance.now() - t0);
+  }
+  const p = percentiles(samples);
+  return row([label, N, fmt(p.p50), fmt(p.p99), fmt(p.max)]);
+}
+
+export default async function coreBench(): Promise<void> {
+  const loads: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    KnowledgeBase.load();
+    loads.push(performance.now() - t0);
+  }
+  const load = percentiles(loads);
+  const bot = await createBot({ now: () => TEST_NOW, log: createLogger({ level: 'silent' }) });
+  const structured = STRUCTURED.map(([path, options]) => () => bot.run(path, options, TEST_CALLER));
+  const questions = loadAskCases().map((c) => () => bot.run('ask', { question: c.q }, TEST_CALLER));
+  const text = STRUCTURED.map(([path]) => () => bot.handleText(`${path} ${path === 'troops' ? 'France 2023-09' : ''}`, TEST_CALLER));
+
+  const lines = [
+    `Knowledge base load + validation (20 runs): p50 ${fmt(load.p50)}, max ${fmt(load.max)} — target < 300 ms`,
+    '',
+    row(['query', 'count', 'p50', 'p99', 'max']),
+    row(['---', '---', '---', '---', '---']),
+    await measure('structured commands (run)', structured),
+    await measure('text syntax (handleText)', text),
+    await measure('ask (free-text questions)', questions),
+    '',
+    'Targets: structured p99 < 0.5 ms, ask p99 < 2 ms.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+/** The CLI exactly as the README shows it: a real process, real data. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run('npx', ['tsx', 'src/adapters/shell/ask.ts', ...args]);
+    return { code: 0, stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string };
+    return { code: e.code, stdout: e.stdout };
+  }
+}
+
+describe('npm run ask', () => {
+  it('--json prints command, text, citations, asOf and answered', async () => {
+    const { code, stdout } = await cli('--json', 'who ruled Niger in June 2023?');
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.command).toBe('ruler');
+    expect(r.answered).toBe(true);
+    expect(r.text).toMatch(/Mohamed Bazoum/);
+    expect(r.asOf).toBe('2023-06');
+    expect(r.citations.length).toBeGreaterThan(0);
+    for (const c of r.citations) expect(Object.keys(c)).toEqual(expect.arrayContaining(['title', 'publisher', 'published']));
+  });
+
+  it('answers in plain text and exits 1 on a user error', async () => {
+    const ok = await cli('how many French soldiers are in Niger?');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/22 December 2023/);
+    const bad = await cli('troops', 'date:2023-02-30');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/not a real date/);
+  });
+
+  it('a declined question exits 0 with answered:false', async () => {
+    const { code, stdout } = await cli('--json', 'what is the GDP of Niger?');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).answered).toBe(false);
+  });
+});
