@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { captureLogger } from './helpers/bot.ts';
+
+const SLACK_TOKEN = 'xoxb-1234567890-abcdefghijklmnop';
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
+const DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB';
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration from the environment', () => {
+  it('with no token: no platform, the shell and SQLite defaults', () => {
+    const c = loadConfig({});
+    expect(c.slack).toBeUndefined();
+    expect(c.discord).toBeUndefined();
+    expect(c.digestCatchupMinutes).toBe(180);
+  });
+
+  it('picks Slack HTTP or Socket Mode from the tokens present', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: SECRET }).slack?.mode).toBe('http');
+    expect(loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' }).slack?.mode).toBe('socket');
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: SLACK_TOKEN }, /SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/],
+    [{ SLACK_SIGNING_SECRET: SECRET }, /SLACK_BOT_TOKEN is missing/],
+    [{ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: SECRET }, /SLACK_BOT_TOKEN must be a bot token/],
+    [{ DISCORD_TOKEN }, /DISCORD_APPLICATION_ID is missing/],
+    [{ DISCORD_TOKEN, DISCORD_APPLICATION_ID: 'not-a-number' }, /DISCORD_APPLICATION_ID must be the numeric application id/],
+    [{ PORT: 'eighty' }, /PORT must be a port number/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with file: or postgres:\/\//],
+  ])('a bad setting stops the start with one message naming the variable: %o', (env, message) => {
+    const text = configError(env as Record<string, string>);
+    expect(text).toMatch(message);
+    for (const value of Object.values(env)) if (value.length > 12) expect(text).not.toContain(value);
+  });
+});
+
+describe('logging never prints secrets', () => {
+  it('redacts token fields and token-shaped strings in messages and errors', () => {
+    const { log, lines } = captureLogger('info');
+    log.info({ token: SLACK_TOKEN, config: { botToken: SLACK_TOKEN, signingSecret: SECRET } }, 'starting');
+    log.error({ err: new Error(`request failed with ${SLACK_TOKEN} and ${DISCORD_TOKEN}`) }, 'failed');
+    log.warn(`connecting to postgres://app:hunter2@db:5432/x with ${DISCORD_TOKEN}`);
+    const out = lines().join('\n');
+    expect(out).toContain('starting');
+    expect(out).toContain('[redacted]');
+    for (const secret of [SLACK_TOKEN, SECRET, DISCORD_TOKEN, 'hunter2']) expect(out).not.toContain(secret);
+  });
+});
