@@ -65,6 +65,13 @@ export function describeFigure(d: Deployment, kbSourceName: (id: string) => stri
   return `${main} (sources disagree: ${alts.join('; ')})`;
 }
 
+/** "Sources disagree: Südostschweiz gives about 1,000." — empty when the sources agree. */
+export function disagreement(d: Deployment, kbSourceName: (id: string) => string): string {
+  if (d.alternatives.length === 0) return '';
+  const alts = d.alternatives.map((a) => `${a.sources.map(kbSourceName).join(' and ')} gives ${formatCount(a.count, a.approximate)}`);
+  return `Sources disagree: ${alts.join('; ')}.`;
+}
+
 export function requireCountry(text: string | undefined, ctx: CommandContext): string {
   const value = text?.trim() || 'France';
   const country = ctx.kb.resolveCountry(value);

@@ -8,6 +8,8 @@ import {
   dateOption,
   describeFigure,
   describeSpan,
+  disagreement,
+  formatCount,
   requireCountry,
   resolveDate,
   today,
@@ -77,19 +79,23 @@ export default defineCommand({
       { name: 'Figure dated', value: describeSpan(last.asOf, last.until), inline: true },
     ];
     const notes: string[] = [];
+    const dated = describeSpan(last.asOf, last.until);
+    const count = last.count === 0 ? 'none' : formatCount(last.count, last.approximate);
+    const detail = [disagreement(last, sourceName), last.note].filter(Boolean).join(' ');
     let body: string;
     if (at.now) {
       body =
         last.count === 0
-          ? `There are no ${adj} troops in Niger according to the newest sourced figure: none as of ${describeSpan(last.asOf, last.until)}${last.note ? ` (${last.note})` : ''}.`
-          : `The newest sourced figure is ${describeFigure(last, sourceName)} ${adj} troops in Niger, as of ${describeSpan(last.asOf, last.until)}${last.note ? ` (${last.note})` : ''}.`;
+          ? `There are no ${adj} troops in Niger: the newest sourced figure is none, as of ${dated}.`
+          : `The newest sourced figure is ${count} ${adj} troops in Niger, as of ${dated}.`;
       const stale = kb.stalenessNote(last.sources, today(ctx), `${adj} troops in Niger`);
       if (stale) notes.push(stale);
     } else if (shown.length === 1) {
-      body = `${capitalize(describeFigure(last, sourceName))} ${adj} troops were in Niger in ${at.label}, according to the figure dated ${describeSpan(last.asOf, last.until)}${last.note ? ` (${last.note})` : ''}.`;
+      body = `${capitalize(count)} ${adj} troops were in Niger in ${at.label} (figure dated ${dated}).`;
     } else {
       body = `The ${adj} presence in Niger changed during ${at.label}:`;
     }
+    if (shown.length === 1 && detail) body += `\n\n${detail}`;
     const items = shown.length > 1 ? shown.map(line) : [];
     if (!at.now && result.superseded) {
       notes.push(
