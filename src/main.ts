@@ -3,6 +3,13 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DataError } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
 import { runShell } from './adapters/shell/shell.ts';
+import { SlackStartError, startSlack } from './adapters/slack/app.ts';
+import { DiscordStartError, startDiscord } from './adapters/discord/client.ts';
+import type { Bot } from './core/bot.ts';
+import type { ChannelPoster } from './core/delivery.ts';
+import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
+import { createShellPoster } from './digest/shell-poster.ts';
+import { StorageError } from './storage/open.ts';
 
 /**
  * Composition root: reads the environment, builds the core once, and starts the adapters whose
@@ -22,9 +29,26 @@ async function main(): Promise<void> {
   const platforms = Boolean(config.slack || config.discord);
   // In the shell, logs would interleave with the prompt: only warnings and worse go to stderr.
   const log = createLogger({ level: config.logLevel ?? (platforms ? 'info' : 'warn') });
-  let bot;
+  // Digests: the store opens before the bot, whose commands reach it through `services`.
+  let bot: Bot;
+  let digest: DigestRuntime | undefined;
   try {
-    bot = await createBot({ log });
+    digest = await openDigestRuntime({
+      databaseUrl: config.databaseUrl,
+      catchupMinutes: config.digestCatchupMinutes,
+      log,
+      kb: () => bot.kb,
+    });
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    if (platforms) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`Digests are off: ${err.message}\n`);
+  }
+  try {
+    bot = await createBot({ log, services: digest ? { digest: digest.service } : {} });
   } catch (err) {
     if (err instanceof DataError) {
       process.stderr.write(`${err.message}\n`);
@@ -33,12 +57,42 @@ async function main(): Promise<void> {
     throw err;
   }
   if (!platforms) {
+    digest?.start([createShellPoster(process.stdout)]);
     await runShell(bot);
+    await digest?.stop();
     return;
   }
   const stops: (() => Promise<void>)[] = [];
+  // Each adapter block below adds its ChannelPoster here, for digests.
+  const posters: ChannelPoster[] = [];
   // --- platform adapters start here (each adapter adds its own block) ---
+  if (config.slack) {
+    // Slack: Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
+    const slack = await startSlack(bot, config.slack, log).catch((err: unknown) => {
+      if (!(err instanceof SlackStartError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    });
+    stops.push(() => slack.stop());
+    posters.push(slack.poster);
+  }
+  if (config.discord) {
+    // Discord: gateway (Guilds intent) for /niger interactions; REST for replies and digest posts.
+    const discord = await startDiscord(bot, config.discord, log).catch((err: unknown) => {
+      if (!(err instanceof DiscordStartError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    });
+    stops.push(() => discord.stop());
+    posters.push(discord.poster);
+  }
   // --- end of platform adapters ---
+  // Digests: one node-cron tick a minute asks the store what is due and posts through the adapters above.
+  if (digest) {
+    const runtime = digest;
+    runtime.start(posters);
+    stops.push(() => runtime.stop());
+  }
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));

@@ -1,0 +1,239 @@
+import { performance } from 'node:perf_hooks';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  RESTEvents,
+  Routes,
+  type APIEmbed,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
+  type JSONEncodable,
+} from 'discord.js';
+import { errorReply, type Bot } from '../../core/bot.ts';
+import type { Caller } from '../../core/command.ts';
+import type { Reply } from '../../core/reply.ts';
+import type { DiscordConfig } from '../../config.ts';
+import { maskSecrets, type Logger } from '../../logger.ts';
+import { buildCommands, diffCommands, isUnchanged, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
+import { canManageChannel, readInvocation } from './interaction.ts';
+import { DiscordPoster } from './poster.ts';
+import { NO_MENTIONS, renderReply, type DiscordMessage } from './render.ts';
+import { describeDiscordError, discordRestOptions, scrubUrl, type DiscordRestSettings } from './rest.ts';
+
+export interface DiscordAdapterOptions extends DiscordRestSettings {
+  /**
+   * Answer at once when the core is faster than this; otherwise acknowledge with a deferred response first
+   * and edit it when the answer is ready. Discord allows 3 s for the first response. Default 1,500 ms.
+   */
+  deferAfterMs?: number;
+  /** How long to wait for the gateway's READY before giving up. Default 60 s. */
+  readyTimeoutMs?: number;
+  /** Warn at start when the registered /niger differs from the definitions. Default true. */
+  checkRegistration?: boolean;
+}
+
+export interface DiscordAdapter {
+  client: Client;
+  /** Posts into channels on the bot's own initiative (digests). */
+  poster: DiscordPoster;
+  stop(): Promise<void>;
+}
+
+const MAX_CHOICES = 25;
+const MAX_CHOICE_TEXT = 100;
+
+/**
+ * Starts the Discord adapter: a discord.js client (Guilds intent only) that answers `/niger …` interactions
+ * with the core and offers autocomplete for options that name a country, person, place, topic or time zone.
+ * It only translates: interaction → (path, options, caller) → Bot.run → Reply → embeds.
+ */
+export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger, options: DiscordAdapterOptions = {}): Promise<DiscordAdapter> {
+  const deferAfterMs = options.deferAfterMs ?? 1500;
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: NO_MENTIONS,
+    rest: discordRestOptions(config, options),
+  });
+  const dlog = log.child({ platform: 'discord' });
+  const hide = (text: string) => scrubUrl(maskSecrets(text.split(config.token).join('[redacted]')));
+
+  // An unhandled 'error' event would crash the process.
+  client.on(Events.Error, (err) => dlog.error({ err: describeDiscordError(err) }, 'Discord client error'));
+  client.on(Events.Warn, (message) => dlog.warn({ message: hide(message) }, 'Discord warning'));
+  client.on(Events.ShardDisconnect, (event, shardId) => dlog.warn({ code: event.code, shardId }, 'Discord gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shardId) => dlog.info({ shardId }, 'Discord gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId, replayed) => dlog.info({ shardId, replayed }, 'Discord gateway resumed'));
+  client.on(Events.ShardError, (err, shardId) => dlog.warn({ err: describeDiscordError(err), shardId }, 'Discord gateway error'));
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    dlog.warn({ route: info.route, method: info.method, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'Discord rate limit'),
+  );
+  // discord.js debug output is verbose and carries URLs with interaction tokens: only at debug level, scrubbed.
+  if (dlog.isLevelEnabled('debug')) {
+    client.on(Events.Debug, (message) => dlog.debug({ message: hide(message) }, 'discord.js'));
+    client.rest.on(RESTEvents.Debug, (message) => dlog.trace({ message: hide(message) }, 'discord.js REST'));
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    void handleInteraction(interaction).catch((err: unknown) =>
+      dlog.warn({ err: describeDiscordError(err), interactionId: interaction.id }, 'Discord interaction failed'),
+    );
+  });
+
+  async function handleInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isAutocomplete()) return autocomplete(interaction);
+    if (interaction.isChatInputCommand()) return command(interaction);
+  }
+
+  async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    if (interaction.commandName !== ROOT_COMMAND) return interaction.respond([]);
+    const inv = readInvocation(interaction.options.data);
+    const focused = inv.focused ?? { name: interaction.options.getFocused(true).name, value: String(interaction.options.getFocused()) };
+    let offered: string[] = [];
+    try {
+      offered = bot.complete(inv.path, focused.name, focused.value);
+    } catch (err) {
+      // Autocomplete must always answer: an empty list rather than Discord's "loading options failed".
+      dlog.warn({ err: describeDiscordError(err), path: inv.path, option: focused.name }, 'autocomplete failed');
+    }
+    const choices = offered
+      .filter((c) => c.length > 0 && c.length <= MAX_CHOICE_TEXT)
+      .slice(0, MAX_CHOICES)
+      .map((c) => ({ name: c, value: c }));
+    await interaction.respond(choices);
+  }
+
+  async function command(interaction: ChatInputCommandInteraction): Promise<void> {
+    const started = performance.now();
+    const inv = readInvocation(interaction.options.data);
+    const answer: Promise<Reply> =
+      interaction.commandName === ROOT_COMMAND
+        ? bot.run(inv.path, inv.options, callerFor(interaction))
+        : Promise.resolve(errorReply(interaction.commandName, `/${interaction.commandName} is not a Niger Watch command. Use /${ROOT_COMMAND}.`));
+    let timer: NodeJS.Timeout | undefined;
+    let early: { reply: Reply } | null;
+    try {
+      early = await Promise.race([
+        answer.then((reply) => ({ reply })),
+        new Promise<null>((resolve) => {
+          timer = setTimeout(() => resolve(null), deferAfterMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (early) {
+      await interaction.reply(replyOptions(renderReply(early.reply).message));
+    } else {
+      // Too slow for one response: acknowledge now ("thinking…"), answer by editing it.
+      await interaction.deferReply();
+      const reply = await answer;
+      const message = renderReply(reply).message;
+      if (reply.visibility === 'ephemeral') {
+        // A deferred response is public; a private answer replaces it as an ephemeral follow-up.
+        await interaction.deleteReply();
+        await interaction.followUp(replyOptions(message));
+      } else {
+        await interaction.editReply(editOptions(message));
+      }
+    }
+    dlog.debug({ path: inv.path, interactionId: interaction.id, ms: Math.round(performance.now() - started), deferred: !early }, 'answered');
+  }
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  let readyTimer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.login(config.token).then(() => ready),
+      new Promise((_, reject) => {
+        readyTimer = setTimeout(
+          () => reject(new Error(`Discord did not become ready within ${(options.readyTimeoutMs ?? 60_000) / 1000} s`)),
+          options.readyTimeoutMs ?? 60_000,
+        );
+      }),
+    ]);
+  } catch (err) {
+    await client.destroy().catch(() => undefined);
+    throw startError(err, config);
+  } finally {
+    clearTimeout(readyTimer);
+  }
+  dlog.info({ user: client.user?.tag, applicationId: config.applicationId, guildId: config.guildId }, 'Discord connected');
+
+  if (options.checkRegistration ?? true) {
+    void (async () => {
+      const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
+      const diff = diffCommands((await client.rest.get(route)) as RemoteCommand[], buildCommands(bot.registry));
+      if (!isUnchanged(diff)) dlog.warn({ diff }, 'Discord commands differ from the definitions: run `npm run discord:register`');
+    })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'Could not check the Discord command registration'));
+  }
+
+  let stopped = false;
+  return {
+    client,
+    poster: new DiscordPoster(client.rest, dlog),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await client.destroy();
+      client.removeAllListeners(Events.InteractionCreate);
+      dlog.info('Discord stopped');
+    },
+  };
+}
+
+/** Who is asking, from where; channel permission is read from the member's bitfield when asked. */
+function callerFor(interaction: ChatInputCommandInteraction): Caller {
+  return {
+    platform: 'discord',
+    userId: interaction.user.id,
+    channelId: interaction.channelId,
+    workspaceId: interaction.guildId ?? undefined,
+    canManageChannel: async () => interaction.inGuild() && canManageChannel(interaction.memberPermissions?.bitfield),
+  };
+}
+
+/**
+ * The embeds as JSON-encodable objects: discord.js then sends them as they are, instead of walking each one
+ * to convert camelCase keys (ours are already API JSON).
+ */
+function encodable(message: DiscordMessage): JSONEncodable<APIEmbed>[] {
+  return message.embeds.map((embed) => ({ toJSON: () => embed }));
+}
+
+function replyOptions(message: DiscordMessage): InteractionReplyOptions {
+  return {
+    embeds: encodable(message),
+    allowedMentions: NO_MENTIONS,
+    ...(message.flags ? { flags: MessageFlags.Ephemeral } : {}),
+  };
+}
+
+function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
+  return { embeds: encodable(message), allowedMentions: NO_MENTIONS };
+}
+
+/** Discord could not be started (token refused, API unreachable, no READY): the message says what to check. */
+export class DiscordStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiscordStartError';
+  }
+}
+
+function startError(err: unknown, config: DiscordConfig): DiscordStartError {
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'TokenInvalid') return new DiscordStartError('Cannot start Discord: Discord refused DISCORD_TOKEN (401 Unauthorized).');
+  const detail = describeDiscordError(err);
+  const reason = String(detail.message ?? detail.name ?? 'unknown error');
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/i.test(`${reason} ${String(code ?? '')}`)) {
+    return new DiscordStartError(
+      `Cannot start Discord: cannot reach ${config.apiUrl ?? 'https://discord.com/api'} (${reason}). Check DISCORD_API_URL and the network.`,
+    );
+  }
+  return new DiscordStartError(`Cannot start Discord: ${reason}`);
+}

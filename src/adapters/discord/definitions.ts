@@ -1,0 +1,258 @@
+import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
+import { AUTOCOMPLETE_KINDS, isGroup, optionSpecs, type CommandDefinition, type OptionSpec } from '../../core/command.ts';
+import type { CommandRegistry } from '../../core/registry.ts';
+
+/** The one application command users type; every bot command is a subcommand of it. */
+export const ROOT_COMMAND = 'niger';
+export const ROOT_DESCRIPTION = 'Sourced, dated answers about the 2023 coup in Niger and the foreign troops there';
+
+/** Discord's limits for application commands. */
+export const COMMAND_LIMITS = {
+  name: 32,
+  description: 100,
+  /** Options (or subcommands) per level. */
+  options: 25,
+  choices: 25,
+  choiceName: 100,
+  choiceValue: 100,
+  /** Names, descriptions and choice names/values of one command together. */
+  total: 8000,
+  stringLength: 6000,
+  /** Discord accepts numbers in ±2^53. */
+  number: 2 ** 53,
+} as const;
+
+/** Discord's rule for command and option names (lowercase where a letter has a case). */
+const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+export interface ChoiceJSON {
+  name: string;
+  value: string | number;
+}
+
+/** An application command option as Discord's API takes it (the subset this bot uses). */
+export interface OptionJSON {
+  type: ApplicationCommandOptionType;
+  name: string;
+  description: string;
+  required?: boolean;
+  choices?: ChoiceJSON[];
+  autocomplete?: boolean;
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
+  options?: OptionJSON[];
+}
+
+export interface CommandJSON {
+  type: ApplicationCommandType.ChatInput;
+  name: string;
+  description: string;
+  options: OptionJSON[];
+}
+
+/** A command definition that Discord would refuse (a developer mistake, reported before anything is sent). */
+export class DefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DefinitionError';
+  }
+}
+
+const TYPES: Record<OptionSpec['type'], ApplicationCommandOptionType> = {
+  string: ApplicationCommandOptionType.String,
+  integer: ApplicationCommandOptionType.Integer,
+  number: ApplicationCommandOptionType.Number,
+  boolean: ApplicationCommandOptionType.Boolean,
+};
+
+/**
+ * The application commands for the registry: one `/niger` whose subcommands (type 1) are the bot's commands
+ * and whose subcommand groups (type 2) are its command groups, with typed options generated from the same
+ * zod schemas the core validates with. Pure; throws DefinitionError for what Discord would reject.
+ */
+export function buildCommands(registry: CommandRegistry): CommandJSON[] {
+  const options = registry.list().map((mod): OptionJSON => {
+    if (isGroup(mod)) {
+      checkCount(mod.subcommands.length, `/${ROOT_COMMAND} ${mod.name}`);
+      return {
+        type: ApplicationCommandOptionType.SubcommandGroup,
+        name: checkName(mod.name, mod.name),
+        description: describe(mod.description, mod.name),
+        options: mod.subcommands.map((sub) => subcommand(sub, `${mod.name} ${sub.name}`)),
+      };
+    }
+    return subcommand(mod, mod.name);
+  });
+  checkCount(options.length, `/${ROOT_COMMAND}`);
+  const command: CommandJSON = {
+    type: ApplicationCommandType.ChatInput,
+    name: ROOT_COMMAND,
+    description: ROOT_DESCRIPTION,
+    options,
+  };
+  const size = commandSize(command);
+  if (size > COMMAND_LIMITS.total) {
+    throw new DefinitionError(`/${ROOT_COMMAND} has ${size} characters of names and descriptions; Discord allows ${COMMAND_LIMITS.total}.`);
+  }
+  return [command];
+}
+
+function subcommand(def: CommandDefinition, path: string): OptionJSON {
+  const specs = optionSpecs(def.options);
+  checkCount(specs.length, path);
+  // Discord demands required options first; the order among each kind is kept.
+  const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required)];
+  const options = ordered.map((s) => option(s, path));
+  return {
+    type: ApplicationCommandOptionType.Subcommand,
+    name: checkName(def.name, path),
+    description: describe(def.description, def.name),
+    ...(options.length ? { options } : {}),
+  };
+}
+
+function option(spec: OptionSpec, path: string): OptionJSON {
+  const type = TYPES[spec.type];
+  const out: OptionJSON = {
+    type,
+    name: checkName(spec.name, `${path} ${spec.name}`),
+    description: describe(spec.description, spec.name),
+  };
+  if (spec.required) out.required = true;
+  if (spec.choices) {
+    if (spec.choices.length > COMMAND_LIMITS.choices) {
+      throw new DefinitionError(`${path} ${spec.name}: ${spec.choices.length} choices; Discord allows ${COMMAND_LIMITS.choices}.`);
+    }
+    out.choices = spec.choices.map((c) => {
+      const value = type === ApplicationCommandOptionType.String ? String(c) : Number(c);
+      if (String(c).length > COMMAND_LIMITS.choiceValue) {
+        throw new DefinitionError(`${path} ${spec.name}: the choice "${String(c).slice(0, 30)}…" is longer than ${COMMAND_LIMITS.choiceValue} characters.`);
+      }
+      return { name: String(c), value };
+    });
+  } else if (spec.kind && AUTOCOMPLETE_KINDS.includes(spec.kind) && type === ApplicationCommandOptionType.String) {
+    // Autocomplete and choices are mutually exclusive on Discord.
+    out.autocomplete = true;
+  }
+  if (type === ApplicationCommandOptionType.Integer || type === ApplicationCommandOptionType.Number) {
+    if (spec.min !== undefined && Math.abs(spec.min) < COMMAND_LIMITS.number) out.min_value = spec.min;
+    if (spec.max !== undefined && Math.abs(spec.max) < COMMAND_LIMITS.number) out.max_value = spec.max;
+  }
+  if (type === ApplicationCommandOptionType.String) {
+    if (spec.minLength !== undefined && spec.minLength > 0) out.min_length = Math.min(spec.minLength, COMMAND_LIMITS.stringLength);
+    if (spec.maxLength !== undefined) out.max_length = Math.max(1, Math.min(spec.maxLength, COMMAND_LIMITS.stringLength));
+  }
+  return out;
+}
+
+function checkName(name: string, where: string): string {
+  if (!NAME.test(name) || name !== name.toLowerCase()) {
+    throw new DefinitionError(
+      `"${where}": Discord names must be 1–${COMMAND_LIMITS.name} lowercase letters, digits, - or _ (got "${name}").`,
+    );
+  }
+  return name;
+}
+
+function checkCount(n: number, where: string): void {
+  if (n > COMMAND_LIMITS.options) throw new DefinitionError(`${where} has ${n} options or subcommands; Discord allows ${COMMAND_LIMITS.options}.`);
+}
+
+/** A description within Discord's 1–100 characters. */
+export function describe(text: string, fallback: string): string {
+  const clean = text.replace(/\s+/g, ' ').trim() || fallback;
+  return clean.length <= COMMAND_LIMITS.description ? clean : `${clean.slice(0, COMMAND_LIMITS.description - 1).trimEnd()}…`;
+}
+
+function commandSize(c: { name: string; description: string; options?: OptionJSON[] }): number {
+  return (
+    c.name.length +
+    c.description.length +
+    (c.options ?? []).reduce(
+      (n, o) => n + commandSize(o) + (o.choices ?? []).reduce((m, ch) => m + ch.name.length + String(ch.value).length, 0),
+      0,
+    )
+  );
+}
+
+// --- comparing with what Discord has -------------------------------------------------------------
+
+/** A command as returned by Discord's GET (extra fields such as id, version, localizations are ignored). */
+export interface RemoteCommand {
+  name: string;
+  description: string;
+  type?: number;
+  options?: RemoteOption[];
+  default_member_permissions?: string | null;
+  nsfw?: boolean;
+  [key: string]: unknown;
+}
+
+interface RemoteOption {
+  type: number;
+  name: string;
+  description: string;
+  required?: boolean;
+  choices?: { name: string; value: string | number }[];
+  autocomplete?: boolean;
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
+  options?: RemoteOption[];
+  [key: string]: unknown;
+}
+
+/**
+ * The fields of a command that this bot defines, with Discord's defaults filled in, in a fixed key order:
+ * two commands are the same registration when their normalised JSON is equal.
+ */
+export function normalizeCommand(c: RemoteCommand | CommandJSON) {
+  return {
+    type: c.type ?? ApplicationCommandType.ChatInput,
+    name: c.name,
+    description: c.description,
+    default_member_permissions: ('default_member_permissions' in c ? c.default_member_permissions : null) ?? null,
+    nsfw: ('nsfw' in c ? c.nsfw : false) ?? false,
+    options: (c.options ?? []).map(normalizeOption),
+  };
+}
+
+function normalizeOption(o: RemoteOption | OptionJSON): unknown {
+  return {
+    type: o.type,
+    name: o.name,
+    description: o.description,
+    required: o.required ?? false,
+    autocomplete: o.autocomplete ?? false,
+    choices: (o.choices ?? []).map((ch) => ({ name: ch.name, value: ch.value })),
+    min_value: o.min_value ?? null,
+    max_value: o.max_value ?? null,
+    min_length: o.min_length ?? null,
+    max_length: o.max_length ?? null,
+    options: (o.options ?? []).map(normalizeOption),
+  };
+}
+
+export interface CommandDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+/** What registering `wanted` would change on Discord, by command name. */
+export function diffCommands(existing: readonly RemoteCommand[], wanted: readonly CommandJSON[]): CommandDiff {
+  const have = new Map(existing.map((c) => [c.name, JSON.stringify(normalizeCommand(c))]));
+  const want = new Map(wanted.map((c) => [c.name, JSON.stringify(normalizeCommand(c))]));
+  return {
+    added: [...want.keys()].filter((n) => !have.has(n)),
+    removed: [...have.keys()].filter((n) => !want.has(n)),
+    changed: [...want.keys()].filter((n) => have.has(n) && have.get(n) !== want.get(n)),
+  };
+}
+
+export function isUnchanged(diff: CommandDiff): boolean {
+  return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0;
+}

@@ -1,0 +1,61 @@
+import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
+
+/** An option as it arrives in an interaction (discord.js's CommandInteractionOption, or the raw API object). */
+export interface ReceivedOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  focused?: boolean;
+  options?: readonly ReceivedOption[];
+}
+
+export interface Invocation {
+  /** The core's command path: "troops", or "digest subscribe" for a subcommand of a group. */
+  path: string;
+  /** The leaf options by name, typed as Discord delivered them (strings, numbers, booleans). */
+  options: Record<string, unknown>;
+  /** For autocomplete: the option being typed and its partial value. */
+  focused?: { name: string; value: string };
+}
+
+/**
+ * Reads `/niger <sub> [options]` or `/niger <group> <sub> [options]` from an interaction's options into the
+ * core's path and options. Generic over groups: nothing here knows a command by name.
+ */
+export function readInvocation(data: readonly ReceivedOption[]): Invocation {
+  const first = data[0];
+  if (!first) return { path: 'help', options: {} };
+  if (first.type === ApplicationCommandOptionType.SubcommandGroup) {
+    const sub = first.options?.[0];
+    return leaves(sub ? `${first.name} ${sub.name}` : first.name, sub?.options ?? []);
+  }
+  if (first.type === ApplicationCommandOptionType.Subcommand) return leaves(first.name, first.options ?? []);
+  // Options directly on the root command (not how /niger is defined; kept for robustness).
+  return leaves('', data);
+}
+
+function leaves(path: string, opts: readonly ReceivedOption[]): Invocation {
+  const options: Record<string, unknown> = {};
+  let focused: Invocation['focused'];
+  for (const o of opts) {
+    if (o.value === undefined) continue;
+    options[o.name] = o.value;
+    if (o.focused) focused = { name: o.name, value: String(o.value) };
+  }
+  return { path, options, ...(focused ? { focused } : {}) };
+}
+
+const MANAGE = PermissionFlagsBits.ManageChannels | PermissionFlagsBits.Administrator;
+
+/**
+ * May the member change this channel's settings? True with Manage Channels or Administrator in the
+ * member's permission bitfield for the channel (interaction `member.permissions`); false without one (DMs).
+ */
+export function canManageChannel(permissions: bigint | string | null | undefined): boolean {
+  if (permissions === null || permissions === undefined || permissions === '') return false;
+  try {
+    return (BigInt(permissions) & MANAGE) !== 0n;
+  } catch {
+    return false;
+  }
+}

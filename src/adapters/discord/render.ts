@@ -1,0 +1,308 @@
+import { MessageFlags, type APIEmbed, type APIEmbedField } from 'discord.js';
+import type { Citation, Reply } from '../../core/reply.ts';
+
+/** Discord's message limits (characters), as documented for bots. */
+export const DISCORD_LIMITS = {
+  content: 2000,
+  embeds: 10,
+  /** Title, description, field names and values, footer and author of all embeds together. */
+  embedTotal: 6000,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+} as const;
+
+export type DiscordLimits = typeof DISCORD_LIMITS;
+
+/** Nothing the bot sends may ping: no @everyone, no roles, no users, not even a replied-to user. */
+export const NO_MENTIONS = Object.freeze({ parse: [] as [] });
+
+/** A Reply as a Discord message body (API shape: snake_case, ready for REST or discord.js). */
+export interface DiscordMessage {
+  embeds: APIEmbed[];
+  /** 64 (ephemeral) for help and errors; only meaningful for interaction responses. */
+  flags?: number;
+  allowed_mentions: { parse: [] };
+}
+
+export interface RenderedReply {
+  message: DiscordMessage;
+  /** List entries (reply.items) left out to stay within the limits; the message says so. */
+  omittedItems: number;
+  /** Citations left out of the sources field; the message says so. */
+  omittedCitations: number;
+}
+
+const COLORS = {
+  answer: 0xe05206, // Niger orange
+  unanswered: 0x99aab5,
+  help: 0x5865f2,
+  error: 0xed4245,
+  admin: 0x57f287,
+} as const;
+
+/** Characters kept free for the "…N more not shown" line while the body and list are placed. */
+const TRIM_RESERVE = 160;
+/** Longest single list entry; longer ones are cut so one entry cannot crowd out the rest. */
+const MAX_ITEM = 1000;
+/** At most this many "Sources" fields (the rest is counted in a "…and N more" line). */
+const MAX_SOURCE_FIELDS = 3;
+const MAX_NOTE_FIELDS = 2;
+/** Characters the sources may always take (the first few), and the body at least. */
+const MIN_SOURCES = 1200;
+const MIN_BODY = 600;
+const MAX_CITATION_TITLE = 90;
+
+/**
+ * Renders a Reply as embeds within Discord's limits: the title, the answer, fields, the list entries,
+ * notes, a "Sources" field with links where there is a URL, and a footer with the as-of date.
+ *
+ * Every text taken from the Reply is escaped for Discord markdown (bold, italics, headings, lists, masked
+ * links, quotes, spoilers) and mention syntax (`<@…>`, `<#…>`, `@everyone`), so user text echoed in an answer
+ * renders literally; inline code spans written by commands (`help`) are kept. Long lists continue in further
+ * embeds (up to 10, 6,000 characters in all) and are then trimmed with a note — an answer is never rejected.
+ */
+export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS): RenderedReply {
+  const color =
+    reply.kind === 'error' ? COLORS.error : reply.kind === 'help' ? COLORS.help : reply.kind === 'admin' ? COLORS.admin : reply.answered ? COLORS.answer : COLORS.unanswered;
+  const title = esc(reply.title.trim() || 'Niger Watch', limits.title);
+  const footer = fit(footerText(reply), limits.footer);
+
+  // What must be shown is budgeted first: title and footer, notes, fields; then the sources get what the
+  // body and list leave (at least enough for the first few), and the body and list fill the rest.
+  let budget = limits.embedTotal - title.length - footer.length - TRIM_RESERVE;
+  const notes = packFields(
+    reply.notes.map((n) => `⚠️ ${esc(n, limits.fieldValue)}`),
+    reply.notes.length > 1 ? 'Notes' : 'Note',
+    MAX_NOTE_FIELDS,
+    Math.min(limits.fieldValue * MAX_NOTE_FIELDS, budget - 2500),
+    limits,
+    (n) => `…${n} more note(s) not shown.`,
+  );
+  budget -= fieldsSize(notes.fields);
+  const fullBody = esc(reply.body.trim(), limits.description + 1);
+  const lines = reply.items.map(itemLine);
+  const wanted = Math.min(fullBody.length, limits.description) + lines.reduce((n, l) => n + l.length + 1, 0);
+  const fieldRoom = limits.fields - notes.fields.length - MAX_SOURCE_FIELDS;
+  const fields: APIEmbedField[] = [];
+  for (const f of reply.fields) {
+    if (fields.length >= fieldRoom) break;
+    const field: APIEmbedField = { name: esc(f.name, limits.fieldName) || '—', value: esc(f.value, limits.fieldValue) || '—' };
+    if (f.inline) field.inline = true;
+    if (budget - fieldSize(field) < MIN_SOURCES + MIN_BODY) break;
+    fields.push(field);
+    budget -= fieldSize(field);
+  }
+  const sources = packFields(
+    reply.citations.map(citationLine),
+    'Sources',
+    MAX_SOURCE_FIELDS,
+    Math.min(limits.fieldValue * MAX_SOURCE_FIELDS, Math.max(MIN_SOURCES, budget - wanted), budget - MIN_BODY),
+    limits,
+    (n) => `…and ${n} more source(s).`,
+  );
+  budget -= fieldsSize(sources.fields);
+
+  const body = fit(fullBody, Math.max(0, Math.min(limits.description, budget)));
+  budget -= body.length;
+  const bodyCut = body.length < fullBody.length;
+
+  // List entries fill the first embed's description after the body, then continuation embeds.
+  const descriptions: string[] = [body];
+  let placed = 0;
+  for (const line of lines) {
+    const current = descriptions[descriptions.length - 1]!;
+    const sep = current ? (placed === 0 && descriptions.length === 1 ? '\n\n' : '\n') : '';
+    if (current.length + sep.length + line.length <= limits.description && sep.length + line.length <= budget) {
+      descriptions[descriptions.length - 1] = current + sep + line;
+      budget -= sep.length + line.length;
+    } else if (descriptions.length < limits.embeds && line.length <= budget && line.length <= limits.description) {
+      descriptions.push(line);
+      budget -= line.length;
+    } else {
+      break;
+    }
+    placed += 1;
+  }
+  const omittedItems = lines.length - placed;
+  if (omittedItems > 0 || bodyCut) {
+    const what = omittedItems > 0 ? `…${omittedItems} more not shown` : '…the rest of this answer is not shown';
+    const note = `*${what} (Discord message limit). Use \`limit:\` or filters to narrow it down.*`;
+    const last = descriptions[descriptions.length - 1]!;
+    if (last.length + note.length + 1 <= limits.description) descriptions[descriptions.length - 1] = last ? `${last}\n${note}` : note;
+    else if (descriptions.length < limits.embeds) descriptions.push(note);
+  }
+
+  const embeds: APIEmbed[] = descriptions.map((d) => {
+    const embed: APIEmbed = {};
+    if (d) embed.description = d;
+    embed.color = color;
+    return embed;
+  });
+  const first = embeds[0]!;
+  const last = embeds[embeds.length - 1]!;
+  first.title = title;
+  if (fields.length) first.fields = fields;
+  const trailing = notes.fields.concat(sources.fields);
+  if (trailing.length) last.fields = last.fields ? last.fields.concat(trailing) : trailing;
+  last.footer = { text: footer };
+
+  const message: DiscordMessage = { embeds, allowed_mentions: { parse: [] } };
+  if (reply.visibility === 'ephemeral') message.flags = MessageFlags.Ephemeral;
+  return { message, omittedItems, omittedCitations: sources.omitted };
+}
+
+function footerText(reply: Reply): string {
+  const parts = [reply.asOf ? `As of ${reply.asOf}` : null, reply.errorId ? `Error id ${reply.errorId}` : null, 'Niger Watch'];
+  return parts.filter(Boolean).join(' · ');
+}
+
+function itemLine(item: string): string {
+  // Indented entries (help's option lines) are sub-entries of the one before.
+  const sub = /^\s+/.test(item);
+  return fit(`${sub ? '\u2003◦' : '•'} ${esc(item.trim(), MAX_ITEM)}`, MAX_ITEM);
+}
+
+/** "[Publisher — Title](url) · 2023-09-01": the link only for an http(s) URL Discord will accept. */
+export function citationLine(c: Citation): string {
+  const label = `${c.publisher} — ${c.title.length > MAX_CITATION_TITLE ? `${c.title.slice(0, MAX_CITATION_TITLE - 1)}…` : c.title}`;
+  const text = escapeText(label).replace(/[[\]]/g, (m) => `\\${m}`);
+  const url = c.url ? safeUrl(c.url) : null;
+  return `${url ? `[${text}](${url})` : text} · ${esc(c.published, 40)}`;
+}
+
+/** A URL usable as a masked-link target, or null: http(s) only, no spaces or brackets that end the link. */
+export function safeUrl(url: string): string | null {
+  if (!/^https?:\/\/[^\s<>"]+$/i.test(url) || url.length > 512) return null;
+  return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+/** Lines packed into fields of at most the field-value limit, within a character budget. */
+function packFields(
+  lines: string[],
+  name: string,
+  maxFields: number,
+  maxChars: number,
+  limits: DiscordLimits,
+  more: (n: number) => string,
+): { fields: APIEmbedField[]; omitted: number } {
+  if (lines.length === 0) return { fields: [], omitted: 0 };
+  const values: string[] = [];
+  let used = 0;
+  let taken = 0;
+  const reserve = more(lines.length).length + 1;
+  for (const raw of lines) {
+    const line = fit(raw, limits.fieldValue - reserve);
+    const last = values[values.length - 1];
+    const room = maxChars - used - (taken < lines.length - 1 ? reserve : 0);
+    if (last !== undefined && last.length + 1 + line.length <= limits.fieldValue - reserve && line.length + 1 <= room) {
+      values[values.length - 1] = `${last}\n${line}`;
+      used += line.length + 1;
+    } else if (values.length < maxFields && line.length + name.length <= room) {
+      values.push(line);
+      used += line.length + name.length;
+    } else {
+      break;
+    }
+    taken += 1;
+  }
+  const omitted = lines.length - taken;
+  if (omitted > 0) {
+    if (values.length === 0) values.push(more(omitted));
+    else values[values.length - 1] = `${values[values.length - 1]}\n${more(omitted)}`;
+  }
+  return { fields: values.map((value, i) => ({ name: i === 0 ? name : `${name} (continued)`, value })), omitted };
+}
+
+function fieldSize(f: APIEmbedField): number {
+  return f.name.length + f.value.length;
+}
+
+function fieldsSize(fs: APIEmbedField[]): number {
+  return fs.reduce((n, f) => n + fieldSize(f), 0);
+}
+
+/**
+ * Escaped text of at most `max` characters. The input is cut first: escaping is quadratic on long runs
+ * without spaces (discord.js's URL-aware lookbehinds), and nothing longer than a limit is ever shown.
+ */
+function esc(text: string, max: number): string {
+  return fit(escapeText(text.length > max + 1 ? text.slice(0, max + 1) : text), max);
+}
+
+/**
+ * Inline code spans written as `text` (one line, no nested backticks) and bare URLs: kept as they are — Discord
+ * renders no markdown inside either, and escaping a URL would break its link.
+ */
+const KEEP = /(`[^`\n]{1,200}`)|(https?:\/\/[^\s<>()[\]`|*~]+)/g;
+
+/**
+ * Escapes text for Discord so it renders as typed: inline markup (`* _ ~ | \``), masked links (`[`), line-start
+ * markup (headings, `-#` subtext, quotes, lists) and mention syntax (`<@…>`, `<@&…>`, `<#…>`, `@everyone`,
+ * `@here`). Inline code spans and bare URLs are kept. Linear in the length of the text (discord.js's
+ * escapeMarkdown is quadratic on long runs without spaces).
+ */
+export function escapeText(text: string): string {
+  if (!text.includes('`') && !text.includes('http')) return escapePlain(text);
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(KEEP)) {
+    out += escapePlain(text.slice(last, m.index));
+    out += m[1] !== undefined ? m[0].replace(/<(?=[@#])/g, '<\u200b').replace(/@(everyone|here)/gi, '@\u200b$1') : m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escapePlain(text.slice(last));
+}
+
+/** Anything escapePlain would change (most text has none, and is returned as is). */
+const SPECIAL_CHAR = /[\\*_~|`[\]<@]/;
+const LINE_START = /^[ \t]*(?:[#>+-]|\d+\.)/;
+const ANY_LINE_START = /^[ \t]*(?:[#>+-]|\d+\.)/m;
+
+function escapePlain(text: string): string {
+  if (!text) return text;
+  if (!SPECIAL_CHAR.test(text) && !(text.includes('\n') ? ANY_LINE_START : LINE_START).test(text)) return text;
+  return (
+    text
+      .replace(/[\\*_~|`[\]]/g, '\\$&')
+      // Headings, "-#" subtext, block quotes and list markers at the start of a line.
+      .replace(/^([ \t]*)(#|>|-|\+|\d+\.)/gm, (_, space: string, mark: string) =>
+        mark.endsWith('.') ? `${space}${mark.slice(0, -1)}\\.` : `${space}\\${mark}`,
+      )
+      // `<@123>`, `<@&123>`, `<#123>`, `</cmd:1>`, `<t:…>`, custom emoji: a backslash shows them as typed.
+      .replace(/<(?=[@#/:]|a:|t:|id:)/g, '\\<')
+      // @everyone / @here render (and in content could ping): a zero-width space breaks them.
+      .replace(/@(everyone|here)/gi, '@\u200b$1')
+  );
+}
+
+/**
+ * Cuts text to `max` characters (UTF-16 units, never more than Discord counts) with an ellipsis, without
+ * splitting a surrogate pair or leaving a dangling escape backslash.
+ */
+export function fit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let cut = text.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  const trailing = /\\+$/.exec(cut)?.[0].length ?? 0;
+  if (trailing % 2 === 1) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
+/** The characters Discord counts against the 6,000 limit for these embeds. */
+export function embedsSize(embeds: APIEmbed[]): number {
+  return embeds.reduce(
+    (n, e) =>
+      n +
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.author?.name.length ?? 0) +
+      (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+    0,
+  );
+}

@@ -1,0 +1,261 @@
+import type { AddressInfo } from 'node:net';
+import { App, type webApi } from '@slack/bolt';
+import type { Bot } from '../../core/bot.ts';
+import type { Caller } from '../../core/command.ts';
+import type { ChannelPoster } from '../../core/delivery.ts';
+import type { Reply } from '../../core/reply.ts';
+import type { SlackConfig } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { incomingText } from './escape.ts';
+import { AdminCheck } from './permissions.ts';
+import { SAFE_MESSAGE_OPTIONS, SlackPoster } from './poster.ts';
+import { renderMessage } from './render.ts';
+
+/** Web API retries: a few, quickly. Bolt's default is ten retries over about 30 minutes. */
+export const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000, randomize: true };
+
+export interface SlackAppOptions {
+  /** HTTP mode: the interface to listen on (default: all). Tests use 127.0.0.1. */
+  host?: string;
+  /** HTTP mode: overrides SlackConfig.port (0 picks a free port). */
+  port?: number;
+  /** Web API retries (429 with Retry-After, 5xx, network errors); ok:false is never retried. */
+  retryConfig?: webApi.RetryOptions;
+  /** Web API request timeout in ms. */
+  timeoutMs?: number;
+  /** The slash command to answer (the manifest's). */
+  command?: string;
+  /** How long a users.info admin answer is cached. */
+  adminCacheTtlMs?: number;
+  /**
+   * A slash command answered within this many ms is sent in the HTTP ack itself; a slower one is acked
+   * empty and answered through the response_url. 0 always uses the response_url. Default 2000 (Slack
+   * allows 3 s for the ack).
+   */
+  inlineReplyMs?: number;
+}
+
+export interface SlackAdapter {
+  app: App;
+  /** Checks the token (auth.test), then listens (HTTP) or connects (Socket Mode). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Posts digests into channels. */
+  poster: ChannelPoster;
+  mode: SlackConfig['mode'];
+  /** HTTP mode, once started: the port Bolt listens on. */
+  port(): number | undefined;
+}
+
+/** A start failure with a message meant for the operator (it never contains a secret). */
+export class SlackStartError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SlackStartError';
+  }
+}
+
+/**
+ * The Slack adapter: a Bolt app (HTTP Events API with the signing secret, or Socket Mode with the app-level
+ * token) that translates slash commands, mentions and direct messages into `bot.handleText` calls and the
+ * Replies into Block Kit. It holds no answers of its own.
+ */
+export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, options: SlackAppOptions = {}): SlackAdapter {
+  const slackLog = log.child({ platform: 'slack' });
+  const socket = config.mode === 'socket';
+  if (socket && !config.appToken) throw new SlackStartError('Cannot start Slack: Socket Mode needs SLACK_APP_TOKEN.');
+  if (!socket && !config.signingSecret) throw new SlackStartError('Cannot start Slack: HTTP mode needs SLACK_SIGNING_SECRET.');
+
+  const apiUrl = config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {};
+  const clientOptions: webApi.WebClientOptions = {
+    retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+    timeout: options.timeoutMs ?? 15_000,
+    ...apiUrl,
+  };
+  const app = new App({
+    token: config.botToken,
+    ...(socket
+      ? {
+          socketMode: true,
+          appToken: config.appToken,
+          // The Socket Mode client's own Web API client (apps.connections.open) keeps its patient default
+          // retries, so a reconnect survives a short Slack outage.
+          installerOptions: { clientOptions: { timeout: options.timeoutMs ?? 15_000, ...apiUrl } },
+        }
+      : { signingSecret: config.signingSecret }),
+    logger: boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]),
+    clientOptions,
+    // The adapter keeps no conversation state; skipping Bolt's store saves work on every request.
+    convoStore: false,
+    // auth.test runs in start(), where a bad token becomes one clear error instead of a stray rejection.
+    deferInitialization: true,
+  });
+
+  const admins = new AdminCheck(app.client, slackLog, { adminUserIds: config.adminUserIds, ttlMs: options.adminCacheTtlMs });
+  const caller = (userId: string, channelId: string, teamId: string | undefined): Caller => ({
+    platform: 'slack',
+    userId,
+    channelId,
+    ...(teamId ? { workspaceId: teamId } : {}),
+    canManageChannel: () => admins.canManage(userId, teamId),
+  });
+
+  // Slack redelivers an event it thinks was not received (HTTP retries, Socket Mode reconnects).
+  const seenEvents = new Set<string>();
+  const firstDelivery = (eventId: unknown): boolean => {
+    if (typeof eventId !== 'string' || !eventId) return true;
+    if (seenEvents.has(eventId)) return false;
+    seenEvents.add(eventId);
+    if (seenEvents.size > 5000) seenEvents.delete(seenEvents.values().next().value!);
+    return true;
+  };
+
+  const inlineReplyMs = options.inlineReplyMs ?? 2000;
+  app.command(options.command ?? '/niger', async ({ command, ack, respond }) => {
+    const answer = bot
+      .handleText(incomingText(command.text), caller(command.user_id, command.channel_id, command.team_id))
+      .then((reply) => ({
+        reply,
+        message: {
+          response_type: reply.visibility === 'ephemeral' ? ('ephemeral' as const) : ('in_channel' as const),
+          ...renderMessage(reply),
+          ...SAFE_MESSAGE_OPTIONS,
+        },
+      }));
+    // Slack wants the ack within 3 s. An answer ready before the deadline rides on the ack itself (one
+    // round trip, nothing to lose); a slower one follows through the response_url.
+    const inline = inlineReplyMs > 0 ? await settleWithin(answer, inlineReplyMs).catch(() => undefined) : undefined;
+    if (inline) {
+      await ack(inline.message);
+      return;
+    }
+    await ack();
+    try {
+      await respond((await answer).message);
+    } catch (err) {
+      slackLog.warn({ err, channelId: command.channel_id }, 'could not answer a slash command');
+    }
+  });
+
+  const answerEvent = async (
+    client: webApi.WebClient,
+    reply: Reply,
+    where: { channel: string; user: string; threadTs?: string; dm: boolean },
+  ): Promise<void> => {
+    const message = renderMessage(reply);
+    const thread = where.threadTs ? { thread_ts: where.threadTs } : {};
+    try {
+      if (reply.visibility === 'ephemeral' && !where.dm) {
+        await client.chat.postEphemeral({
+          channel: where.channel,
+          user: where.user,
+          ...thread,
+          ...message,
+          parse: 'none',
+          link_names: false,
+        });
+      } else {
+        await client.chat.postMessage({ channel: where.channel, ...thread, ...message, ...SAFE_MESSAGE_OPTIONS });
+      }
+    } catch (err) {
+      slackLog.warn({ err, command: reply.command, channelId: where.channel }, 'could not answer a message');
+    }
+  };
+
+  // "@Niger Watch how many French troops are left?" — answered in the thread if asked in one, else in the channel.
+  app.event('app_mention', async ({ event, body, context, client }) => {
+    if (!event.user || !firstDelivery(body.event_id)) return;
+    const text = incomingText(event.text, context.botUserId);
+    const teamId = body.team_id ?? context.teamId;
+    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId));
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: event.thread_ts, dm: false });
+  });
+
+  // Direct messages to the bot. Bolt already drops the bot's own messages (ignoreSelf).
+  app.event('message', async ({ event, body, context, client }) => {
+    if (event.channel_type !== 'im' || 'subtype' in event && event.subtype !== undefined) return;
+    if (!('user' in event) || !event.user || !('text' in event) || typeof event.text !== 'string') return;
+    if ('bot_id' in event && event.bot_id) return;
+    if (!firstDelivery(body.event_id)) return;
+    const text = incomingText(event.text, context.botUserId);
+    const teamId = body.team_id ?? context.teamId;
+    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId));
+    const threadTs = 'thread_ts' in event && typeof event.thread_ts === 'string' ? event.thread_ts : undefined;
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: true });
+  });
+
+  app.error(async (err) => {
+    slackLog.error({ err }, 'Slack listener failed');
+  });
+
+  const poster = new SlackPoster(app.client, slackLog);
+  let started = false;
+  let boundPort: number | undefined;
+
+  return {
+    app,
+    poster,
+    mode: config.mode,
+    port: () => boundPort,
+    async start() {
+      try {
+        await app.init();
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error;
+        throw new SlackStartError(
+          code
+            ? `Cannot start Slack: auth.test answered "${code}". Check SLACK_BOT_TOKEN (the xoxb- bot token of the installed app).`
+            : `Cannot start Slack: could not reach the Slack Web API${config.apiUrl ? ' at SLACK_API_URL' : ''} (${(err as Error).message}).`,
+          { cause: err },
+        );
+      }
+      try {
+        if (socket) {
+          await app.start();
+          slackLog.info({ mode: 'socket' }, 'Slack adapter connected (Socket Mode)');
+        } else {
+          const port = options.port ?? config.port;
+          const server = await app.start({ port, ...(options.host ? { host: options.host } : {}) });
+          boundPort = (server.address() as AddressInfo | null)?.port ?? port;
+          slackLog.info({ mode: 'http', port: boundPort, path: '/slack/events' }, 'Slack adapter listening (HTTP)');
+        }
+      } catch (err) {
+        const code = (err as { code?: string; data?: { error?: string } }).data?.error ?? (err as { code?: string }).code;
+        throw new SlackStartError(
+          socket
+            ? `Cannot start Slack in Socket Mode: ${code ?? (err as Error).message}. Check SLACK_APP_TOKEN (an xapp- token with connections:write).`
+            : `Cannot start Slack HTTP receiver on port ${options.port ?? config.port}: ${code ?? (err as Error).message}. Check PORT.`,
+          { cause: err },
+        );
+      }
+      started = true;
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await app.stop();
+      slackLog.info('Slack adapter stopped');
+    },
+  };
+}
+
+/** The promise's value if it settles within `ms`, else undefined (the promise keeps running). */
+async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Creates and starts the Slack adapter (the composition root's entry point). */
+export async function startSlack(bot: Bot, config: SlackConfig, log: Logger, options: SlackAppOptions = {}): Promise<SlackAdapter> {
+  const slack = createSlackApp(bot, config, log, options);
+  await slack.start();
+  return slack;
+}

@@ -1,0 +1,128 @@
+import type { webApi } from '@slack/bolt';
+import { DeliveryError, type ChannelPoster, type DeliveryFailure, type PostResult } from '../../core/delivery.ts';
+import type { Reply } from '../../core/reply.ts';
+import type { Logger } from '../../logger.ts';
+import { renderMessage } from './render.ts';
+
+/** Options on every message the adapter posts: no link or mention parsing, no previews. */
+export const SAFE_MESSAGE_OPTIONS = {
+  parse: 'none',
+  link_names: false,
+  unfurl_links: false,
+  unfurl_media: false,
+  mrkdwn: false,
+} as const;
+
+/** The `metadata.event_type` of posted digests; `event_payload.nonce` identifies one delivery. */
+export const DELIVERY_EVENT_TYPE = 'niger_watch_delivery';
+
+/** Slack `error` codes (ok:false) by what the caller should do about them. */
+const GONE = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'channel_is_archived',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'team_access_not_granted',
+  'access_denied',
+  'account_inactive',
+  'token_revoked',
+  'ekm_access_denied',
+]);
+const REJECTED = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'no_text',
+  'too_many_attachments',
+  'invalid_arguments',
+  'invalid_arg_name',
+  'invalid_array_arg',
+  'invalid_charset',
+  'invalid_form_data',
+  'invalid_post_type',
+  'invalid_metadata_format',
+  'invalid_metadata_schema',
+  'metadata_too_large',
+  'duplicate_message_not_found',
+]);
+const TRANSIENT = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+  // Configuration problems: deliveries can succeed again once the token is fixed, so they are retried
+  // later rather than treated as a gone channel.
+  'invalid_auth',
+  'not_authed',
+  'not_allowed_token_type',
+  'missing_scope',
+]);
+
+/** Maps an error from @slack/web-api to the delivery failure the digest scheduler understands. */
+export function classifySlackError(err: unknown): DeliveryError {
+  const e = err as { code?: string; message?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
+  const message = `Slack chat.postMessage failed: ${e?.data?.error ?? e?.message ?? String(err)}`;
+  const fail = (failure: DeliveryFailure, retryAfterMs?: number) => new DeliveryError(failure, message, retryAfterMs);
+  // The client retries a 429 under its retryConfig; when the retries run out it throws a request error
+  // "A request error occurred: A rate limit was exceeded (url: …, retry-after: N)".
+  const rateLimited = /rate limit was exceeded.*retry-after: (\d+)/i.exec(e?.message ?? '');
+  if (rateLimited) return fail('rate_limited', Number(rateLimited[1]) * 1000);
+  switch (e?.code) {
+    case 'slack_webapi_platform_error': {
+      const code = e.data?.error ?? '';
+      if (code === 'ratelimited' || code === 'rate_limited' || code === 'message_limit_exceeded') return fail('rate_limited');
+      if (GONE.has(code)) return fail('channel_gone');
+      if (REJECTED.has(code)) return fail('rejected');
+      if (TRANSIENT.has(code)) return fail('transient');
+      // An unknown refusal: the content or the call is wrong, and retrying the same call cannot help.
+      return fail('rejected');
+    }
+    case 'slack_webapi_rate_limited_error':
+      return fail('rate_limited', typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined);
+    case 'slack_webapi_http_error':
+      return fail(e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500 ? 'rejected' : 'transient');
+    case 'slack_webapi_request_error':
+      return fail('transient');
+    default:
+      return fail('transient');
+  }
+}
+
+/**
+ * Posts digests (and any message the bot sends on its own) into a channel with chat.postMessage. The reply
+ * is rendered exactly like an answer — one message, trimmed to Slack's limits. Slack has no idempotency
+ * key: the nonce is attached as message metadata so a repeated post can be recognised in the history.
+ */
+export class SlackPoster implements ChannelPoster {
+  readonly platform = 'slack';
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly log: Logger,
+  ) {}
+
+  async post(channelId: string, reply: Reply, nonce: string): Promise<PostResult> {
+    const message = renderMessage(reply);
+    try {
+      const res = await this.client.chat.postMessage({
+        channel: channelId,
+        ...message,
+        ...SAFE_MESSAGE_OPTIONS,
+        metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { nonce } },
+      });
+      if (!res.ts) throw new DeliveryError('transient', 'Slack chat.postMessage returned no message ts');
+      return { messageId: res.ts };
+    } catch (err) {
+      if (err instanceof DeliveryError) throw err;
+      const failure = classifySlackError(err);
+      this.log.warn({ err, channelId, failure: failure.failure }, 'Slack post failed');
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { Reply } from './reply.ts';
+
+/**
+ * The port through which commands reach daily digests. The implementation lives in src/digest/
+ * (it needs storage and a scheduler); the core only knows this interface, so it never imports it.
+ */
+
+/** A channel on a platform: the unit that subscribes. */
+export interface DigestChannel {
+  platform: string;
+  channelId: string;
+  /** Slack team or Discord guild (used for pacing and shown in logs). */
+  workspaceId?: string;
+}
+
+/** When a channel's digest goes out: a local wall-clock time in an IANA time zone. */
+export interface DigestSchedule {
+  /** "HH:MM", 24-hour. */
+  time: string;
+  /** IANA zone, e.g. "Africa/Niamey". */
+  timeZone: string;
+}
+
+export interface DigestSubscriptionInfo extends DigestSchedule {
+  active: boolean;
+  /** Why the subscription stopped (unsubscribed, channel gone …), when it is not active. */
+  disabledReason: string | null;
+  /** The next delivery instant (UTC), null when not active. */
+  nextDueAt: Date | null;
+  /** The channel-local date of the next delivery. */
+  nextLocalDate: string | null;
+  createdBy: string;
+  updatedAt: Date;
+}
+
+export type DigestLogStatus = 'sent' | 'late' | 'skipped' | 'rejected' | 'retried' | 'failed' | 'disabled';
+
+/** One line of a channel's delivery log: what happened to a digest, and why. */
+export interface DigestLogEntry {
+  at: Date;
+  /** The channel-local date the digest was for. */
+  localDate: string;
+  status: DigestLogStatus;
+  reason: string | null;
+  messageId: string | null;
+}
+
+export interface DigestPreview {
+  /** Exactly what the next digest will post (built by the same function as the delivery). */
+  reply: Reply;
+  localDate: string;
+  dueAt: Date;
+  subscribed: boolean;
+}
+
+export interface DigestService {
+  /** Shown in help and replies: 08:00 Africa/Niamey. */
+  readonly defaults: DigestSchedule;
+  /** Creates or changes the channel's subscription (schedule already validated). */
+  subscribe(
+    channel: DigestChannel,
+    schedule: DigestSchedule,
+    by: string,
+    now: Date,
+  ): Promise<{ subscription: DigestSubscriptionInfo; created: boolean }>;
+  /** Stops the channel's digest; false when there was no active subscription. */
+  unsubscribe(channel: DigestChannel, by: string, now: Date): Promise<boolean>;
+  subscription(channel: DigestChannel): Promise<DigestSubscriptionInfo | null>;
+  preview(channel: DigestChannel, now: Date): Promise<DigestPreview>;
+  /** The delivery log, newest first. */
+  history(channel: DigestChannel, limit: number): Promise<DigestLogEntry[]>;
+}

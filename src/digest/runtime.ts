@@ -1,0 +1,75 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { ChannelPoster } from '../core/delivery.ts';
+import type { DigestService } from '../core/digest-port.ts';
+import type { KnowledgeBase } from '../knowledge/kb.ts';
+import { maskSecrets, type Logger } from '../logger.ts';
+import { openStore } from '../storage/open.ts';
+import type { DigestStore } from '../storage/types.ts';
+import { DigestScheduler, type SchedulerOptions } from './scheduler.ts';
+import { StoreDigestService } from './service.ts';
+
+export interface DigestRuntimeOptions {
+  /** DATABASE_URL: unset → var/niger-watch.sqlite, file:… → SQLite, postgres://… → PostgreSQL. */
+  databaseUrl?: string;
+  catchupMinutes: number;
+  log: Logger;
+  /** The bot's knowledge base; a getter because the store opens before the bot is built. */
+  kb: () => KnowledgeBase;
+  scheduler?: Partial<SchedulerOptions>;
+}
+
+export interface DigestRuntime {
+  readonly store: DigestStore;
+  readonly service: DigestService;
+  readonly scheduler: DigestScheduler;
+  /** Gives the scheduler the posters of the running adapters, ticks once now (catch-up), then every minute. */
+  start(posters: ChannelPoster[]): void;
+  /** Stops the minute tick, lets a running tick finish (bounded), closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Opens the store (applying migrations) and builds the digest service and scheduler. */
+export async function openDigestRuntime(options: DigestRuntimeOptions): Promise<DigestRuntime> {
+  const { log } = options;
+  const store = await openStore(options.databaseUrl, {
+    onPoolError: (err) => log.warn({ detail: maskSecrets(err.message) }, 'database connection dropped; the pool reconnects'),
+  });
+  log.info({ store: store.description }, 'digest store ready');
+  const scheduler = new DigestScheduler({
+    store,
+    kb: options.kb,
+    log,
+    catchupMinutes: options.catchupMinutes,
+    ...options.scheduler,
+  });
+  const service = new StoreDigestService(store, options.kb);
+  let task: ScheduledTask | null = null;
+  const tick = () =>
+    scheduler.tick(new Date()).catch((err: unknown) => {
+      log.error({ err }, 'digest tick failed; the next tick retries');
+    });
+  const cronLogger = {
+    info: (m: string) => log.debug({ source: 'node-cron' }, m),
+    warn: (m: string) => log.warn({ source: 'node-cron' }, m),
+    error: (m: string | Error, err?: Error) => log.error({ source: 'node-cron', err: err ?? m }, 'node-cron error'),
+    debug: (m: string | Error) => log.debug({ source: 'node-cron' }, String(m)),
+  };
+  return {
+    store,
+    service,
+    scheduler,
+    start(posters) {
+      scheduler.setPosters(posters);
+      if (task || posters.length === 0) return;
+      void tick();
+      // node-cron only wakes us once a minute; what is due is decided by the store (see scheduler.ts).
+      task = cron.schedule('* * * * *', tick, { name: 'niger-watch-digests', noOverlap: true, unref: true, logger: cronLogger });
+    },
+    async stop() {
+      if (task) await task.destroy();
+      task = null;
+      await Promise.race([scheduler.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,600 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
+import type { KnowledgeBase } from '../knowledge/kb.ts';
+import { maskSecrets, type Logger } from '../logger.ts';
+import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, LogEntry, NewClaim, ResultRecord, SubscriptionRow } from '../storage/types.ts';
+import { buildDigest } from './content.ts';
+import { DEFAULT_PACING, Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
+import { addDays, dueInstant } from './schedule.ts';
+
+export interface SchedulerOptions {
+  store: DigestStore;
+  /** The knowledge base, or a getter (the composition root builds the bot after the store). */
+  kb: KnowledgeBase | (() => KnowledgeBase);
+  log: Logger;
+  posters?: ChannelPoster[];
+  /** Unique per process; recorded as the claim owner. */
+  instanceId?: string;
+  /** How long a claim is ours before another instance may take it over (default 2 min). */
+  leaseMs?: number;
+  /** A digest missed by less than this still goes out, marked late (default 180). */
+  catchupMinutes?: number;
+  /**
+   * A digest claimed by a tick that started more than this after its time (the bot was down or not
+   * ticking) is recorded as late (default 5 min). Pacing inside one tick never makes a digest late.
+   */
+  lateAfterMs?: number;
+  /** Post attempts before a digest is given up (default 5). */
+  maxAttempts?: number;
+  /** Deliveries in flight at once in this instance (default 32; pacing decides the actual rate). */
+  concurrency?: number;
+  /** Subscriptions read and claimed per store round trip (default 100): memory stays flat however many are due. */
+  batchSize?: number;
+  /** Per-platform pacing, merged over DEFAULT_PACING; `null` turns pacing off for a platform. */
+  pacing?: Record<string, PlatformPacing | null>;
+  pacerClock?: PacerClock;
+  /** A post that has not answered after this is treated as a temporary failure (default 60 s). */
+  postTimeoutMs?: number;
+  /** Test seam: runs right after a claim is won, before the subscription is re-checked and the post sent. */
+  afterClaim?: (claim: ClaimRow) => Promise<void> | void;
+}
+
+export interface TickReport {
+  due: number;
+  claimed: number;
+  takenOver: number;
+  sent: number;
+  late: number;
+  skipped: number;
+  retried: number;
+  rejected: number;
+  failed: number;
+  disabled: number;
+  /** Claims another instance held (normal with several instances). */
+  contended: number;
+  /** Claims lost before sending (our lease ran out and another instance took over). */
+  lost: number;
+}
+
+const emptyReport = (): TickReport => ({
+  due: 0,
+  claimed: 0,
+  takenOver: 0,
+  sent: 0,
+  late: 0,
+  skipped: 0,
+  retried: 0,
+  rejected: 0,
+  failed: 0,
+  disabled: 0,
+  contended: 0,
+  lost: 0,
+});
+
+/** At most this many missed days are recorded one by one after a long downtime; older ones are summarized. */
+const MAX_SKIP_ROWS = 31;
+
+/**
+ * Deterministic idempotency key of one delivery (≤ 25 characters, Discord's nonce limit): the
+ * same for every attempt and every instance, so Discord's enforce_nonce turns a repeat into a no-op.
+ */
+export function nonceFor(key: ClaimKey): string {
+  const hash = createHash('sha256').update(`${key.platform}\u0000${key.channelId}\u0000${key.localDate}`).digest('base64url');
+  return `${key.localDate.replaceAll('-', '')}${hash.slice(0, 16)}`;
+}
+
+export function describeDuration(ms: number): string {
+  if (ms < 59_500) return `${Math.max(1, Math.round(ms / 1000))} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+  return `${Math.round(minutes / 1440)} days`;
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return maskSecrets(text).replace(/\s+/g, ' ').slice(0, 300);
+}
+
+interface Claimed {
+  toDeliver: ClaimRow[];
+  byKey: Map<string, SubscriptionRow>;
+}
+
+const keyOf = (k: ChannelKey) => `${k.platform}\u0000${k.channelId}`;
+
+/**
+ * Delivers due digests. `tick(now)` is the whole algorithm; node-cron only calls it once a minute
+ * with the real time, tests call it with any clock.
+ *
+ * Per due subscription: missed occurrences older than the catch-up window are recorded as skipped;
+ * the current one is claimed with INSERT … ON CONFLICT DO NOTHING RETURNING (exactly one claim row
+ * per platform, channel and local date — only the instance that created it sends), the schedule
+ * moves to the next local day, and the claim is delivered: pacing, re-check that the channel is
+ * still subscribed, build the digest, extend the lease, post with the claim's nonce, record the
+ * platform's message id. Claims whose lease ran out (sender died) or whose retry time came are
+ * taken over with a conditional UPDATE.
+ */
+export class DigestScheduler {
+  readonly instanceId: string;
+  private readonly store: DigestStore;
+  private readonly kbSource: KnowledgeBase | (() => KnowledgeBase);
+  private readonly log: Logger;
+  private readonly posters = new Map<string, ChannelPoster>();
+  private readonly leaseMs: number;
+  private readonly catchupMs: number;
+  private readonly lateAfterMs: number;
+  private readonly maxAttempts: number;
+  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly pacing: Record<string, PlatformPacing | null>;
+  private readonly pacer: Pacer;
+  private readonly postTimeoutMs: number;
+  private readonly afterClaim?: (claim: ClaimRow) => Promise<void> | void;
+  private running: Promise<TickReport> | null = null;
+  private readonly writer: GroupCommit;
+  private readonly reader: CoalescingReader;
+  /** Digests built this tick: the content depends only on (knowledge base, local date, watermark). */
+  private contentCache = new Map<string, ReturnType<typeof buildDigest>>();
+
+  constructor(options: SchedulerOptions) {
+    this.store = options.store;
+    this.kbSource = options.kb;
+    this.log = options.log;
+    this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.catchupMs = (options.catchupMinutes ?? 180) * 60_000;
+    this.lateAfterMs = options.lateAfterMs ?? 5 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.concurrency = Math.max(1, options.concurrency ?? 32);
+    this.batchSize = Math.max(1, options.batchSize ?? 100);
+    this.pacing = { ...DEFAULT_PACING, ...options.pacing };
+    this.pacer = new Pacer(options.pacerClock);
+    this.postTimeoutMs = options.postTimeoutMs ?? 60_000;
+    this.afterClaim = options.afterClaim;
+    for (const p of options.posters ?? []) this.posters.set(p.platform, p);
+    this.writer = new GroupCommit(this.store);
+    this.reader = new CoalescingReader(this.store);
+  }
+
+  private get kb(): KnowledgeBase {
+    return typeof this.kbSource === 'function' ? this.kbSource() : this.kbSource;
+  }
+
+  /** The platforms this instance can post to; only their subscriptions are claimed here. */
+  setPosters(posters: ChannelPoster[]): void {
+    this.posters.clear();
+    for (const p of posters) this.posters.set(p.platform, p);
+  }
+
+  get platforms(): string[] {
+    return [...this.posters.keys()];
+  }
+
+  /** Resolves when the current tick (if any) is done. */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * Delivers everything due at `now`. A tick still running when the next starts is joined, not
+   * doubled. Time inside a tick advances from `now` with the real clock (pacing takes real time).
+   */
+  tick(now: Date): Promise<TickReport> {
+    if (this.running) return this.running;
+    const run = this.runTick(now).finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async runTick(now: Date): Promise<TickReport> {
+    const report = emptyReport();
+    const platforms = this.platforms;
+    if (platforms.length === 0) return report;
+    const base = now.getTime();
+    const started = performance.now();
+    this.contentCache = new Map();
+    const clock = () => base + Math.round(performance.now() - started);
+
+    // Due subscriptions, in batches. Claiming a batch moves every row in it past `now`, so the next
+    // query returns new rows; a row that comes straight back (it did not move) ends the loop rather
+    // than spinning. Only the previous batch's keys are kept: memory does not grow with the count.
+    // The next batch is claimed while the current one is being delivered.
+    let previous = new Set<string>();
+    const claimNext = async () => {
+      const batch = await this.store.listDue(clock(), platforms, this.batchSize);
+      if (batch.length === 0 || batch.some((s) => previous.has(keyOf(s)))) return null;
+      previous = new Set(batch.map(keyOf));
+      report.due += batch.length;
+      return this.claimDue(batch, clock, report);
+    };
+    let pending = claimNext();
+    for (;;) {
+      const claimed = await pending;
+      if (!claimed) break;
+      pending = claimNext();
+      pending.catch(() => undefined); // awaited on the next turn of the loop
+      await this.deliverClaimed(claimed, clock, report, base);
+    }
+    // Claims whose sender died or whose retry time has come.
+    previous = new Set<string>();
+    for (;;) {
+      const claims = await this.store.listExpiredClaims(clock(), platforms, this.batchSize);
+      const fresh = claims.filter((c) => !previous.has(`${keyOf(c)}\u0000${c.localDate}`));
+      if (fresh.length === 0) break;
+      previous = new Set(claims.map((c) => `${keyOf(c)}\u0000${c.localDate}`));
+      await this.pool(rotate(fresh), (c) => this.processExpired(c, clock, report));
+    }
+    const busy = Object.entries(report).some(([k, v]) => k !== 'contended' && v > 0);
+    if (busy) this.log.info({ instance: this.instanceId, ...report }, 'digest tick');
+    return report;
+  }
+
+  /** Runs `work` over `items`, at most `concurrency` at a time; one failure does not stop the rest. */
+  private async pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        try {
+          await work(item);
+        } catch (err) {
+          this.log.error({ err, instance: this.instanceId }, 'digest delivery step failed; the claim will be retried after its lease');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
+  }
+
+  /**
+   * One batch of due subscriptions: missed occurrences beyond the catch-up window become skipped
+   * claims, due ones become claims — all inserted in one statement (INSERT … ON CONFLICT DO NOTHING
+   * RETURNING: the rows returned are the ones this instance won) — and the schedules move on, in
+   * one transaction. Returns the won claims to deliver.
+   */
+  private async claimDue(subs: SubscriptionRow[], clock: () => number, report: TickReport): Promise<Claimed> {
+    const now = clock();
+    const window = Math.round(this.catchupMs / 60_000);
+    const claims: NewClaim[] = [];
+    const advances: Advance[] = [];
+    const byKey = new Map<string, SubscriptionRow>();
+    let wanted = 0;
+    for (const sub of subs) {
+      if (sub.nextDueAt === null || sub.nextLocalDate === null) continue;
+      let localDate = sub.nextLocalDate;
+      let dueAt = sub.nextDueAt;
+      const missed: { localDate: string; dueAt: number }[] = [];
+      let missedTotal = 0;
+      while (now - dueAt > this.catchupMs) {
+        missed.push({ localDate, dueAt });
+        missedTotal++;
+        if (missed.length > MAX_SKIP_ROWS) missed.shift();
+        localDate = addDays(localDate, 1);
+        dueAt = dueInstant(localDate, sub.time, sub.timeZone);
+      }
+      for (const [i, m] of missed.entries()) {
+        const earlier = missedTotal - missed.length;
+        claims.push({
+          platform: sub.platform,
+          channelId: sub.channelId,
+          localDate: m.localDate,
+          dueAt: m.dueAt,
+          status: 'skipped',
+          owner: this.instanceId,
+          leaseUntil: now,
+          nonce: nonceFor({ ...sub, localDate: m.localDate }),
+          reason:
+            `missed by ${describeDuration(now - m.dueAt)} (the bot was not running); digests more than ${window} min late are skipped, not sent` +
+            (i === 0 && earlier > 0 ? `; ${earlier} earlier digest(s) were missed too and are not listed one by one` : ''),
+        });
+      }
+      if (dueAt > now) {
+        advances.push({ platform: sub.platform, channelId: sub.channelId, fromDueAt: sub.nextDueAt, nextDueAt: dueAt, nextLocalDate: localDate });
+        continue;
+      }
+      wanted++;
+      claims.push({
+        platform: sub.platform,
+        channelId: sub.channelId,
+        localDate,
+        dueAt,
+        status: 'claimed',
+        owner: this.instanceId,
+        leaseUntil: now + this.leaseMs,
+        nonce: nonceFor({ ...sub, localDate }),
+        reason: null,
+      });
+      byKey.set(`${keyOf(sub)}\u0000${localDate}`, sub);
+      const following = addDays(localDate, 1);
+      advances.push({
+        platform: sub.platform,
+        channelId: sub.channelId,
+        fromDueAt: sub.nextDueAt,
+        nextDueAt: dueInstant(following, sub.time, sub.timeZone),
+        nextLocalDate: following,
+      });
+    }
+    // Claims and schedule moves commit together (a crash loses neither one without the other).
+    // Every instance inserts in the same key order, so a second instance on the same batch waits
+    // for the first to commit, then finds those claims taken and those schedules already moved.
+    const won = await this.store.claimBatch(claims.sort(byClaimKey), advances.sort(byClaimKey), now);
+    const toDeliver: ClaimRow[] = [];
+    const logs: Promise<boolean>[] = [];
+    for (const c of won) {
+      if (c.status === 'claimed') {
+        toDeliver.push(c);
+        continue;
+      }
+      report.skipped++;
+      logs.push(this.writer.write({ log: this.logEntry(c, c.localDate, 'skipped', c.reason, null, now) }));
+    }
+    await Promise.all(logs);
+    report.claimed += toDeliver.length;
+    report.contended += wanted - toDeliver.length;
+    return { toDeliver, byKey };
+  }
+
+  private async deliverClaimed(claimed: Claimed, clock: () => number, report: TickReport, tickStart: number): Promise<void> {
+    await this.pool(rotate(claimed.toDeliver), (c) =>
+      this.deliver(c, claimed.byKey.get(`${keyOf(c)}\u0000${c.localDate}`) ?? null, clock, report, tickStart - c.dueAt > this.lateAfterMs),
+    );
+  }
+
+  private async processExpired(claim: ClaimRow, clock: () => number, report: TickReport): Promise<void> {
+    const now = clock();
+    const taken = await this.store.takeOverClaim(claim, this.instanceId, now + this.leaseMs, now);
+    if (!taken) {
+      report.contended++;
+      return;
+    }
+    report.takenOver++;
+    if (claim.status === 'claimed') {
+      const reason = `the instance sending it (${claim.owner ?? 'unknown'}) stopped before recording the result; its lease ran out and ${this.instanceId} took it over`;
+      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, previous: claim.owner, instance: this.instanceId }, 'taking over a digest whose sender stopped');
+      report.retried++;
+      await this.writer.write({ log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now) });
+    }
+    await this.deliver(taken, null, clock, report, null);
+  }
+
+  /** `catchUp`: claimed by a tick that started late (true/false), or null when retried or taken over later. */
+  private async deliver(claim: ClaimRow, hint: SubscriptionRow | null, clock: () => number, report: TickReport, catchUp: boolean | null): Promise<void> {
+    await this.afterClaim?.(claim);
+    const poster = this.posters.get(claim.platform);
+    if (!poster) {
+      await this.store.finishClaim(claim, this.instanceId, { status: 'retrying', leaseUntil: clock() + 60_000, reason: 'no poster for this platform on this instance' }, clock());
+      return;
+    }
+    // Re-check after the claim: an unsubscribe between claim and send means nothing is posted.
+    let sub = await this.reader.load(claim);
+    // Then wait for the platform's pace, right before the post (so posts keep their spacing), and
+    // re-check once more if that wait was long.
+    const pacing = this.pacing[claim.platform] ?? undefined;
+    const waitStarted = Date.now();
+    await this.pacer.acquire(slotsFor(pacing, claim.platform, claim.channelId, sub?.workspaceId ?? hint?.workspaceId ?? null));
+    if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.load(claim);
+    let now = clock();
+    if (!sub || !sub.active) {
+      const reason = sub?.disabledReason
+        ? `the subscription ended before it was sent (${sub.disabledReason})`
+        : 'the channel unsubscribed before it was sent';
+      await this.finish(claim, 'skipped', null, reason, now, report);
+      return;
+    }
+    if (now - claim.dueAt > this.catchupMs) {
+      const reason = `too late to send: ${describeDuration(now - claim.dueAt)} after its time, beyond the ${Math.round(this.catchupMs / 60_000)}-minute catch-up window`;
+      await this.finish(claim, 'skipped', null, reason, now, report);
+      return;
+    }
+    const contentKey = `${claim.localDate}|${sub.watermark ?? ''}`;
+    let content = this.contentCache.get(contentKey);
+    if (!content) {
+      content = buildDigest(this.kb, { localDate: claim.localDate, since: sub.watermark });
+      if (this.contentCache.size < 1000) this.contentCache.set(contentKey, content);
+    }
+    // Post only while the lease surely outlasts the post; otherwise extend it first (a write), and
+    // give up if it was lost to another instance.
+    let held: ClaimRow | null = claim;
+    if (now > claim.leaseUntil - this.postTimeoutMs - 5000) held = await this.store.renewLease(claim, this.instanceId, now + this.leaseMs, now);
+    if (!held) {
+      report.lost++;
+      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'lost a digest claim before sending; not posting');
+      return;
+    }
+    let messageId: string;
+    try {
+      // A copy per post: the content is shared by every channel with the same date and watermark.
+      const r = content.reply;
+      const copy = { ...r, fields: r.fields.map((f) => ({ ...f })), items: [...r.items], notes: [...r.notes], citations: r.citations.map((c) => ({ ...c })) };
+      messageId = (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId;
+    } catch (err) {
+      await this.failed(held, err, clock, report);
+      return;
+    }
+    // Recorded at once (grouped with whatever else finished meanwhile): this is the whole
+    // "posted but not yet recorded" window a crash can hit.
+    now = clock();
+    const lateBy = now - claim.dueAt;
+    const late = catchUp ?? lateBy > this.lateAfterMs;
+    const status = late ? 'late' : 'sent';
+    const reason = late ? `sent ${describeDuration(lateBy)} after its time (catch-up)` : claim.attempts > 1 ? `sent on attempt ${claim.attempts}` : null;
+    const recorded = await this.writer.write({
+      claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
+      ...(content.watermark ? { watermark: { key: claim, value: content.watermark } } : {}),
+      log: this.logEntry(claim, claim.localDate, status, reason, messageId, now),
+    });
+    if (!recorded) {
+      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'posted a digest but another instance had taken the claim over: the channel may see it twice');
+    }
+    if (late) report.late++;
+    else report.sent++;
+  }
+
+  private async failed(claim: ClaimRow, err: unknown, clock: () => number, report: TickReport): Promise<void> {
+    const now = clock();
+    const failure = err instanceof DeliveryError ? err.failure : 'transient';
+    const detail = errorText(err);
+    const channel = { platform: claim.platform, channel: claim.channelId, localDate: claim.localDate, instance: this.instanceId };
+    if (failure === 'rejected') {
+      this.log.error({ ...channel, detail }, 'the platform rejected a digest; not retrying');
+      await this.finish(claim, 'rejected', null, `the platform rejected the message: ${detail}; not retried`, now, report);
+      return;
+    }
+    if (failure === 'channel_gone') {
+      const reason = `the channel is gone or the bot can no longer post there (${detail}); digests to it are turned off`;
+      this.log.warn({ ...channel, detail }, 'digest channel gone; subscription disabled');
+      await this.finish(claim, 'failed', null, reason, now, report);
+      if (await this.store.deactivateSubscription(claim, `channel gone or bot removed on ${new Date(now).toISOString().slice(0, 10)}: ${detail}`, now)) {
+        report.disabled++;
+        await this.writer.write({ log: this.logEntry(claim, claim.localDate, 'disabled', reason, null, now) });
+      }
+      return;
+    }
+    if (claim.attempts >= this.maxAttempts) {
+      this.log.error({ ...channel, detail, attempts: claim.attempts }, 'giving up on a digest');
+      await this.finish(claim, 'failed', null, `gave up after ${claim.attempts} attempts: ${detail}`, now, report);
+      return;
+    }
+    const rateLimited = failure === 'rate_limited';
+    const retryAfter =
+      rateLimited && err instanceof DeliveryError && err.retryAfterMs !== undefined
+        ? Math.max(1000, err.retryAfterMs)
+        : Math.min(15 * 60_000, 30_000 * 2 ** (claim.attempts - 1));
+    if (rateLimited) this.pacer.block(`${claim.platform}:channel:${claim.channelId}`, Date.now() + retryAfter);
+    const reason = rateLimited
+      ? `rate limited by the platform (429); next attempt in ${describeDuration(retryAfter)}`
+      : `temporary failure (${detail}); next attempt in ${describeDuration(retryAfter)}`;
+    this.log.warn({ ...channel, detail, attempts: claim.attempts }, 'digest post failed; will retry');
+    report.retried++;
+    await this.writer.write({
+      claim: { key: claim, owner: this.instanceId, outcome: { status: 'retrying', reason, leaseUntil: now + retryAfter } },
+      log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now),
+    });
+  }
+
+  private async finish(
+    claim: ClaimRow,
+    status: 'skipped' | 'rejected' | 'failed',
+    messageId: string | null,
+    reason: string,
+    now: number,
+    report: TickReport,
+  ): Promise<void> {
+    const recorded = await this.writer.write({
+      claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
+      log: this.logEntry(claim, claim.localDate, status, reason, messageId, now),
+    });
+    if (recorded) report[status]++;
+  }
+
+  private logEntry(key: ChannelKey, localDate: string, status: LogEntry['status'], reason: string | null, messageId: string | null, at: number): LogEntry {
+    return { platform: key.platform, channelId: key.channelId, localDate, at, status, reason, messageId, instance: this.instanceId };
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DeliveryError('transient', `no answer from the platform within ${describeDuration(this.postTimeoutMs)}`)),
+        this.postTimeoutMs,
+      );
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** The same total order the store uses (plain code-unit comparison, as in the databases' C collation). */
+function byClaimKey(a: ChannelKey & { localDate?: string }, b: ChannelKey & { localDate?: string }): number {
+  const x = [a.platform, a.channelId, a.localDate ?? ''];
+  const y = [b.platform, b.channelId, b.localDate ?? ''];
+  for (let i = 0; i < 3; i++) if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Group commit: results are written as soon as they arrive; those that arrive while a write is in
+ * progress go together in the next transaction. One commit for many deliveries, and no timer that
+ * would widen the posted-but-not-recorded window.
+ */
+class GroupCommit {
+  private queue: { record: ResultRecord; at: number; resolve: (ok: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(private readonly store: DigestStore) {}
+
+  write(record: ResultRecord): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ record, at: record.log?.at ?? Date.now(), resolve, reject });
+      if (!this.running) void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      await Promise.resolve(); // let deliveries finishing in the same turn join this write
+      while (this.queue.length > 0) {
+        const items = this.queue.splice(0, 500);
+        try {
+          const ok = await this.store.recordResults(
+            items.map((i) => i.record),
+            Math.max(...items.map((i) => i.at)),
+          );
+          items.forEach((item, i) => item.resolve(ok[i]!));
+        } catch (err) {
+          for (const item of items) item.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/**
+ * Reads of subscriptions requested while another read is in flight are answered together by one
+ * query. Every delivery still re-reads its subscription after it was claimed and paced.
+ */
+class CoalescingReader {
+  private queue: { key: ChannelKey; resolve: (row: SubscriptionRow | null) => void; reject: (err: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(private readonly store: DigestStore) {}
+
+  load(key: ChannelKey): Promise<SubscriptionRow | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ key: { platform: key.platform, channelId: key.channelId }, resolve, reject });
+      if (!this.running) void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      await Promise.resolve();
+      while (this.queue.length > 0) {
+        const items = this.queue.splice(0, 400);
+        try {
+          const unique = new Map(items.map((i) => [keyOf(i.key), i.key]));
+          const rows = await this.store.getSubscriptions([...unique.values()]);
+          const found = new Map(rows.map((r) => [keyOf(r), r]));
+          for (const item of items) item.resolve(found.get(keyOf(item.key)) ?? null);
+        } catch (err) {
+          for (const item of items) item.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/** Starts at a random place so instances working through the same due list meet less often. */
+function rotate<T>(items: T[]): T[] {
+  if (items.length < 2) return items;
+  const at = Math.floor(Math.random() * items.length);
+  return [...items.slice(at), ...items.slice(0, at)];
+}

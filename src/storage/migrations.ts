@@ -1,0 +1,107 @@
+/**
+ * Versioned migrations, applied in order at start and recorded in `schema_migrations`.
+ * Same logical schema on SQLite and PostgreSQL; `sql` returns the dialect's text where the two differ.
+ * Never edit a released migration: add the next number.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: (dialect: Dialect) => string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'digest subscriptions, claims and delivery log',
+    sql: (d) => [
+      `CREATE TABLE digest_subscriptions (
+        platform TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        workspace_id TEXT,
+        time_of_day TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        next_due_at BIGINT,
+        next_local_date TEXT,
+        watermark TEXT,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, channel_id)
+      )`,
+      `CREATE INDEX digest_subscriptions_due ON digest_subscriptions (next_due_at) WHERE active = 1`,
+      `CREATE TABLE digest_claims (
+        platform TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        due_at BIGINT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('claimed', 'retrying', 'sent', 'late', 'skipped', 'rejected', 'failed')),
+        owner TEXT,
+        lease_until BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        nonce TEXT NOT NULL,
+        message_id TEXT,
+        reason TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, channel_id, local_date)
+      )`,
+      `CREATE INDEX digest_claims_open ON digest_claims (lease_until) WHERE status IN ('claimed', 'retrying')`,
+      `CREATE TABLE digest_log (
+        id ${d === 'postgres' ? 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'},
+        platform TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        message_id TEXT,
+        instance TEXT
+      )`,
+      `CREATE INDEX digest_log_channel ON digest_log (platform, channel_id, id)`,
+    ],
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export class StorageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
+
+/** What the migration runner needs from a connection that holds a transaction and a lock. */
+export interface MigrationTx {
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * Applies the missing migrations inside the caller's transaction (the caller also holds a lock so
+ * two instances starting together do not both migrate). Returns the versions applied now.
+ */
+export async function applyMigrations(tx: MigrationTx, dialect: Dialect, now: number): Promise<number[]> {
+  await tx.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+  );
+  const rows = await tx.query(`SELECT version FROM schema_migrations ORDER BY version`);
+  const applied = new Set(rows.map((r) => Number(r.version)));
+  const newest = Math.max(0, ...applied);
+  if (newest > LATEST_VERSION) {
+    throw new StorageError(
+      `The database schema is at version ${newest}, newer than this code knows (${LATEST_VERSION}). Upgrade the bot before starting it on this database.`,
+    );
+  }
+  const done: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    for (const statement of m.sql(dialect)) await tx.query(statement);
+    await tx.query(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, [m.version, m.name, now]);
+    done.push(m.version);
+  }
+  return done;
+}

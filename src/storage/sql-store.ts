@@ -1,0 +1,403 @@
+import { applyMigrations, type Dialect, type MigrationTx } from './migrations.ts';
+import type {
+  Advance,
+  ChannelKey,
+  ClaimKey,
+  ClaimOutcome,
+  ClaimRow,
+  ClaimStatus,
+  DigestStore,
+  LogEntry,
+  LogStatus,
+  NewClaim,
+  ResultRecord,
+  SubscriptionInput,
+  SubscriptionRow,
+} from './types.ts';
+
+/**
+ * The little a database driver must offer. SQL is written once with `?` placeholders; the
+ * PostgreSQL driver numbers them. Both dialects support ON CONFLICT … DO NOTHING / DO UPDATE,
+ * RETURNING and partial indexes, so every statement below is shared.
+ */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+export interface SqlDriver {
+  readonly dialect: Dialect;
+  readonly description: string;
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Runs the statements in order in one transaction (one commit); the rows of each. */
+  batch(statements: Statement[]): Promise<Record<string, unknown>[][]>;
+  /** Runs `fn` in one transaction that holds the migration lock. */
+  migrate(fn: (tx: MigrationTx) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function toSubscription(r: Record<string, unknown>): SubscriptionRow {
+  return {
+    platform: String(r.platform),
+    channelId: String(r.channel_id),
+    workspaceId: strOrNull(r.workspace_id),
+    time: String(r.time_of_day),
+    timeZone: String(r.time_zone),
+    active: num(r.active) === 1,
+    disabledReason: strOrNull(r.disabled_reason),
+    nextDueAt: numOrNull(r.next_due_at),
+    nextLocalDate: strOrNull(r.next_local_date),
+    watermark: strOrNull(r.watermark),
+    createdBy: String(r.created_by),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+function toClaim(r: Record<string, unknown>): ClaimRow {
+  return {
+    platform: String(r.platform),
+    channelId: String(r.channel_id),
+    localDate: String(r.local_date),
+    dueAt: num(r.due_at),
+    status: String(r.status) as ClaimStatus,
+    owner: strOrNull(r.owner),
+    leaseUntil: num(r.lease_until),
+    attempts: num(r.attempts),
+    nonce: String(r.nonce),
+    messageId: strOrNull(r.message_id),
+    reason: strOrNull(r.reason),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+function toLog(r: Record<string, unknown>): LogEntry {
+  return {
+    platform: String(r.platform),
+    channelId: String(r.channel_id),
+    localDate: String(r.local_date),
+    at: num(r.at),
+    status: String(r.status) as LogStatus,
+    reason: strOrNull(r.reason),
+    messageId: strOrNull(r.message_id),
+    instance: strOrNull(r.instance),
+  };
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** `n` VALUES rows of typed parameters: T text, B bigint (typed so PostgreSQL can compare them). */
+function rows(n: number, types: string): string {
+  const row = `(${[...types].map((t) => `CAST(? AS ${t === 'B' ? 'BIGINT' : 'TEXT'})`).join(', ')})`;
+  return Array.from({ length: n }, () => row).join(', ');
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function insertClaimsStatement(claims: NewClaim[], now: number): Statement {
+  return {
+    sql: `INSERT INTO digest_claims (${CLAIM_COLUMNS}) VALUES ${claims.map(() => `(${placeholders(13)})`).join(', ')}
+          ON CONFLICT (platform, channel_id, local_date) DO NOTHING
+          RETURNING ${CLAIM_COLUMNS}`,
+    params: claims.flatMap((c) => [
+      c.platform,
+      c.channelId,
+      c.localDate,
+      c.dueAt,
+      c.status,
+      c.owner,
+      c.leaseUntil,
+      c.status === 'claimed' ? 1 : 0,
+      c.nonce,
+      null,
+      c.reason,
+      now,
+      now,
+    ]),
+  };
+}
+
+/** Conditional schedule moves: each row only from the next_due_at it was read at. */
+function advanceStatement(items: Advance[], now: number): Statement {
+  return {
+    sql: `WITH v(platform, channel_id, from_due, next_due, next_date) AS (VALUES ${rows(items.length, 'TTBBT')})
+          UPDATE digest_subscriptions SET next_due_at = v.next_due, next_local_date = v.next_date, updated_at = ?
+          FROM v WHERE digest_subscriptions.platform = v.platform AND digest_subscriptions.channel_id = v.channel_id
+            AND digest_subscriptions.active = 1 AND digest_subscriptions.next_due_at = v.from_due
+          RETURNING digest_subscriptions.platform`,
+    params: [...items.flatMap((a) => [a.platform, a.channelId, a.fromDueAt, a.nextDueAt, a.nextLocalDate]), now],
+  };
+}
+
+const SUB_COLUMNS =
+  'platform, channel_id, workspace_id, time_of_day, time_zone, active, disabled_reason, next_due_at, next_local_date, watermark, created_by, created_at, updated_at';
+const CLAIM_COLUMNS =
+  'platform, channel_id, local_date, due_at, status, owner, lease_until, attempts, nonce, message_id, reason, created_at, updated_at';
+const CLAIM_KEY = 'platform = ? AND channel_id = ? AND local_date = ?';
+
+const OPEN = `status IN ('claimed', 'retrying')`;
+
+export class SqlDigestStore implements DigestStore {
+  readonly dialect: Dialect;
+  readonly description: string;
+
+  constructor(private readonly db: SqlDriver) {
+    this.dialect = db.dialect;
+    this.description = db.description;
+  }
+
+  /** Applies pending migrations; returns the versions applied by this call. */
+  async migrate(now = Date.now()): Promise<number[]> {
+    let applied: number[] = [];
+    await this.db.migrate(async (tx) => {
+      applied = await applyMigrations(tx, this.dialect, now);
+    });
+    return applied;
+  }
+
+  async migrations(): Promise<number[]> {
+    const rows = await this.db.query('SELECT version FROM schema_migrations ORDER BY version');
+    return rows.map((r) => num(r.version));
+  }
+
+  async putSubscription(s: SubscriptionInput, now: number): Promise<{ row: SubscriptionRow; created: boolean }> {
+    const before = await this.getSubscription(s);
+    const rows = await this.db.query(
+      `INSERT INTO digest_subscriptions (${SUB_COLUMNS}) VALUES (${placeholders(13)})
+       ON CONFLICT (platform, channel_id) DO UPDATE SET
+         workspace_id = excluded.workspace_id, time_of_day = excluded.time_of_day, time_zone = excluded.time_zone,
+         active = 1, disabled_reason = NULL, next_due_at = excluded.next_due_at,
+         next_local_date = excluded.next_local_date, created_by = excluded.created_by, updated_at = excluded.updated_at
+       RETURNING ${SUB_COLUMNS}`,
+      [s.platform, s.channelId, s.workspaceId, s.time, s.timeZone, 1, null, s.nextDueAt, s.nextLocalDate, null, s.createdBy, now, now],
+    );
+    return { row: toSubscription(rows[0]!), created: !before?.active };
+  }
+
+  async getSubscription(key: ChannelKey): Promise<SubscriptionRow | null> {
+    const rows = await this.db.query(`SELECT ${SUB_COLUMNS} FROM digest_subscriptions WHERE platform = ? AND channel_id = ?`, [
+      key.platform,
+      key.channelId,
+    ]);
+    return rows[0] ? toSubscription(rows[0]) : null;
+  }
+
+  /** Several subscriptions in one query (the scheduler's re-checks right before sending are coalesced). */
+  async getSubscriptions(keys: ChannelKey[]): Promise<SubscriptionRow[]> {
+    if (keys.length === 0) return [];
+    const cols = SUB_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ');
+    const out: SubscriptionRow[] = [];
+    for (const part of chunks(keys, 400)) {
+      const found = await this.db.query(
+        `WITH v(platform, channel_id) AS (VALUES ${rows(part.length, 'TT')})
+         SELECT ${cols} FROM digest_subscriptions s JOIN v ON s.platform = v.platform AND s.channel_id = v.channel_id`,
+        part.flatMap((k) => [k.platform, k.channelId]),
+      );
+      out.push(...found.map(toSubscription));
+    }
+    return out;
+  }
+
+  async deactivateSubscription(key: ChannelKey, reason: string, now: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE digest_subscriptions SET active = 0, disabled_reason = ?, next_due_at = NULL, next_local_date = NULL, updated_at = ?
+       WHERE platform = ? AND channel_id = ? AND active = 1 RETURNING platform`,
+      [reason, now, key.platform, key.channelId],
+    );
+    return rows.length > 0;
+  }
+
+  async listDue(now: number, platforms: readonly string[], limit: number): Promise<SubscriptionRow[]> {
+    if (platforms.length === 0) return [];
+    const rows = await this.db.query(
+      `SELECT ${SUB_COLUMNS} FROM digest_subscriptions
+       WHERE active = 1 AND next_due_at <= ? AND platform IN (${placeholders(platforms.length)})
+       ORDER BY next_due_at, platform, channel_id LIMIT ?`,
+      [now, ...platforms, limit],
+    );
+    return rows.map(toSubscription);
+  }
+
+  async advanceSubscription(key: ChannelKey, fromDueAt: number, nextDueAt: number, nextLocalDate: string, now: number): Promise<boolean> {
+    return (await this.advanceSubscriptions([{ ...key, fromDueAt, nextDueAt, nextLocalDate }], now)) === 1;
+  }
+
+  async advanceSubscriptions(items: Advance[], now: number): Promise<number> {
+    if (items.length === 0) return 0;
+    const results = await this.db.batch(chunks(items, 400).map((part) => advanceStatement(part, now)));
+    return results.reduce((n, rows) => n + rows.length, 0);
+  }
+
+  /**
+   * Claims and schedule moves of one batch in ONE transaction: the claims first (every instance in
+   * the same key order, so a second instance waits for the first to commit, then finds the rows
+   * taken), then the conditional schedule moves. Returns the claims this call created.
+   */
+  async claimBatch(claims: NewClaim[], advances: Advance[], now: number): Promise<ClaimRow[]> {
+    const claimParts = chunks(claims, 500);
+    const statements = [...claimParts.map((part) => insertClaimsStatement(part, now)), ...chunks(advances, 400).map((part) => advanceStatement(part, now))];
+    if (statements.length === 0) return [];
+    const results = await this.db.batch(statements);
+    return results.slice(0, claimParts.length).flat().map(toClaim);
+  }
+
+  async raiseWatermark(key: ChannelKey, watermark: string, now: number): Promise<void> {
+    await this.recordResults([{ watermark: { key, value: watermark } }], now);
+  }
+
+  async insertClaim(c: NewClaim, now: number): Promise<ClaimRow | null> {
+    return (await this.insertClaims([c], now))[0] ?? null;
+  }
+
+  async insertClaims(claims: NewClaim[], now: number): Promise<ClaimRow[]> {
+    return this.claimBatch(claims, [], now);
+  }
+
+  async getClaim(key: ClaimKey): Promise<ClaimRow | null> {
+    const rows = await this.db.query(`SELECT ${CLAIM_COLUMNS} FROM digest_claims WHERE ${CLAIM_KEY}`, [
+      key.platform,
+      key.channelId,
+      key.localDate,
+    ]);
+    return rows[0] ? toClaim(rows[0]) : null;
+  }
+
+  async listExpiredClaims(now: number, platforms: readonly string[], limit: number): Promise<ClaimRow[]> {
+    if (platforms.length === 0) return [];
+    const rows = await this.db.query(
+      `SELECT ${CLAIM_COLUMNS} FROM digest_claims
+       WHERE ${OPEN} AND lease_until <= ? AND platform IN (${placeholders(platforms.length)})
+       ORDER BY lease_until LIMIT ?`,
+      [now, ...platforms, limit],
+    );
+    return rows.map(toClaim);
+  }
+
+  async takeOverClaim(key: ClaimKey, owner: string, leaseUntil: number, now: number): Promise<ClaimRow | null> {
+    const rows = await this.db.query(
+      `UPDATE digest_claims SET status = 'claimed', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE ${CLAIM_KEY} AND ${OPEN} AND lease_until <= ?
+       RETURNING ${CLAIM_COLUMNS}`,
+      [owner, leaseUntil, now, key.platform, key.channelId, key.localDate, now],
+    );
+    return rows[0] ? toClaim(rows[0]) : null;
+  }
+
+  async renewLease(key: ClaimKey, owner: string, leaseUntil: number, now: number): Promise<ClaimRow | null> {
+    const rows = await this.db.query(
+      `UPDATE digest_claims SET lease_until = ?, updated_at = ?
+       WHERE ${CLAIM_KEY} AND status = 'claimed' AND owner = ? AND lease_until > ?
+       RETURNING ${CLAIM_COLUMNS}`,
+      [leaseUntil, now, key.platform, key.channelId, key.localDate, owner, now],
+    );
+    return rows[0] ? toClaim(rows[0]) : null;
+  }
+
+  async finishClaim(key: ClaimKey, owner: string, outcome: ClaimOutcome, now: number): Promise<boolean> {
+    return (await this.recordResults([{ claim: { key, owner, outcome } }], now))[0]!;
+  }
+
+  async appendLog(e: LogEntry): Promise<void> {
+    await this.recordResults([{ log: e }], e.at);
+  }
+
+  async recordResults(records: ResultRecord[], now: number): Promise<boolean[]> {
+    const finishes = records.filter((r) => r.claim).map((r) => r.claim!);
+    const watermarks = records.filter((r) => r.watermark).map((r) => r.watermark!);
+    const logs = records.filter((r) => r.log).map((r) => r.log!);
+    // Each part: an optional VALUES list (named by the caller) and a data-modifying statement over it.
+    interface Part {
+      columns?: string;
+      values?: string;
+      valueParams?: unknown[];
+      body: (v: string) => string;
+      bodyParams: unknown[];
+    }
+    const parts: Part[] = [];
+    if (finishes.length) {
+      parts.push({
+        columns: 'platform, channel_id, local_date, status, new_owner, message_id, reason, lease_until, owner',
+        values: rows(finishes.length, 'TTTTTTTBT'),
+        valueParams: finishes.flatMap(({ key, owner, outcome: o }) => {
+          const retrying = o.status === 'retrying';
+          return [key.platform, key.channelId, key.localDate, o.status, retrying ? null : owner, o.messageId ?? null, o.reason ?? null, retrying ? (o.leaseUntil ?? now) : now, owner];
+        }),
+        body: (v) => `UPDATE digest_claims SET status = ${v}.status, owner = ${v}.new_owner,
+            message_id = COALESCE(${v}.message_id, digest_claims.message_id), reason = ${v}.reason, lease_until = ${v}.lease_until, updated_at = ?
+          FROM ${v} WHERE digest_claims.platform = ${v}.platform AND digest_claims.channel_id = ${v}.channel_id
+            AND digest_claims.local_date = ${v}.local_date AND digest_claims.status = 'claimed' AND digest_claims.owner = ${v}.owner
+          RETURNING digest_claims.platform, digest_claims.channel_id, digest_claims.local_date`,
+        bodyParams: [now],
+      });
+    }
+    if (watermarks.length) {
+      parts.push({
+        columns: 'platform, channel_id, watermark',
+        values: rows(watermarks.length, 'TTT'),
+        valueParams: watermarks.flatMap((w) => [w.key.platform, w.key.channelId, w.value]),
+        body: (v) => `UPDATE digest_subscriptions SET watermark = ${v}.watermark, updated_at = ?
+          FROM ${v} WHERE digest_subscriptions.platform = ${v}.platform AND digest_subscriptions.channel_id = ${v}.channel_id
+            AND (digest_subscriptions.watermark IS NULL OR digest_subscriptions.watermark < ${v}.watermark)`,
+        bodyParams: [now],
+      });
+    }
+    if (logs.length) {
+      parts.push({
+        body: () =>
+          `INSERT INTO digest_log (platform, channel_id, local_date, at, status, reason, message_id, instance) VALUES ${logs.map(() => `(${placeholders(8)})`).join(', ')}`,
+        bodyParams: logs.flatMap((e) => [e.platform, e.channelId, e.localDate, e.at, e.status, e.reason, e.messageId, e.instance]),
+      });
+    }
+    if (parts.length === 0) return records.map(() => true);
+    let finished: Record<string, unknown>[];
+    if (this.dialect === 'postgres') {
+      // One statement, its data-modifying CTEs atomic together: one round trip, one commit.
+      const ctes: string[] = [];
+      const params: unknown[] = [];
+      parts.forEach((p, i) => {
+        if (p.values) {
+          ctes.push(`v${i}(${p.columns}) AS (VALUES ${p.values})`);
+          params.push(...p.valueParams!);
+        }
+        ctes.push(`m${i} AS (${p.body(`v${i}`)})`);
+        params.push(...p.bodyParams);
+      });
+      finished = await this.db.query(`WITH ${ctes.join(', ')} ${finishes.length ? 'SELECT * FROM m0' : 'SELECT 1 AS done'}`, params);
+    } else {
+      // SQLite has no data-modifying CTEs: the statements run in one in-process transaction.
+      const results = await this.db.batch(
+        parts.map((p) => ({
+          sql: p.values ? `WITH v(${p.columns}) AS (VALUES ${p.values}) ${p.body('v')}` : p.body('v'),
+          params: [...(p.valueParams ?? []), ...p.bodyParams],
+        })),
+      );
+      finished = results[0]!;
+    }
+    const done = new Set((finishes.length ? finished : []).map((r) => `${String(r.platform)}\u0000${String(r.channel_id)}\u0000${String(r.local_date)}`));
+    return records.map((r) => !r.claim || done.has(`${r.claim.key.platform}\u0000${r.claim.key.channelId}\u0000${r.claim.key.localDate}`));
+  }
+
+  async history(key: ChannelKey, limit: number): Promise<LogEntry[]> {
+    const rows = await this.db.query(
+      `SELECT platform, channel_id, local_date, at, status, reason, message_id, instance FROM digest_log
+       WHERE platform = ? AND channel_id = ? ORDER BY id DESC LIMIT ?`,
+      [key.platform, key.channelId, limit],
+    );
+    return rows.map(toLog);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The storage interface digests use. One interface, two implementations (SQLite by default,
+ * PostgreSQL for several instances) over the same logical schema; see migrations.ts.
+ * Instants are UTC milliseconds since the epoch; local dates are ISO "YYYY-MM-DD" strings.
+ */
+
+export interface ChannelKey {
+  platform: string;
+  channelId: string;
+}
+
+/** The key of one delivery: exactly one per (platform, channel, local date). */
+export interface ClaimKey extends ChannelKey {
+  localDate: string;
+}
+
+export interface SubscriptionRow extends ChannelKey {
+  workspaceId: string | null;
+  /** "HH:MM" local wall-clock time. */
+  time: string;
+  timeZone: string;
+  active: boolean;
+  disabledReason: string | null;
+  nextDueAt: number | null;
+  nextLocalDate: string | null;
+  /** Newest knowledge-base `added` date covered by the last delivered digest (null: none yet). */
+  watermark: string | null;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SubscriptionInput extends ChannelKey {
+  workspaceId: string | null;
+  time: string;
+  timeZone: string;
+  nextDueAt: number;
+  nextLocalDate: string;
+  createdBy: string;
+}
+
+/**
+ * claimed: an instance holds the lease and is sending; retrying: waiting for lease_until to try
+ * again (429, network). The rest are final.
+ */
+export type ClaimStatus = 'claimed' | 'retrying' | 'sent' | 'late' | 'skipped' | 'rejected' | 'failed';
+
+export const OPEN_CLAIM_STATUSES: readonly ClaimStatus[] = ['claimed', 'retrying'];
+
+export interface ClaimRow extends ClaimKey {
+  dueAt: number;
+  status: ClaimStatus;
+  /** The instance holding the lease (null while waiting to retry or when final). */
+  owner: string | null;
+  leaseUntil: number;
+  /** Post attempts made so far. */
+  attempts: number;
+  /** Deterministic idempotency key passed to the platform (Discord enforce_nonce). */
+  nonce: string;
+  messageId: string | null;
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewClaim extends ClaimKey {
+  dueAt: number;
+  /** 'claimed' starts the first attempt (attempts = 1); 'skipped' is final at once. */
+  status: 'claimed' | 'skipped';
+  owner: string;
+  leaseUntil: number;
+  nonce: string;
+  reason: string | null;
+}
+
+export interface Advance extends ChannelKey {
+  fromDueAt: number;
+  nextDueAt: number;
+  nextLocalDate: string;
+}
+
+export interface ClaimOutcome {
+  status: ClaimStatus;
+  messageId?: string | null;
+  reason?: string | null;
+  /** For 'retrying': when the next attempt may start. */
+  leaseUntil?: number;
+}
+
+export type LogStatus = 'sent' | 'late' | 'skipped' | 'rejected' | 'retried' | 'failed' | 'disabled';
+
+/**
+ * What happened to one delivery, written in one transaction with others (group commit): the
+ * claim's outcome (only if `owner` still holds it), the channel's new watermark, a log line.
+ */
+export interface ResultRecord {
+  claim?: { key: ClaimKey; owner: string; outcome: ClaimOutcome };
+  watermark?: { key: ChannelKey; value: string };
+  log?: LogEntry;
+}
+
+export interface LogEntry extends ClaimKey {
+  at: number;
+  status: LogStatus;
+  reason: string | null;
+  messageId: string | null;
+  instance: string | null;
+}
+
+export interface DigestStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** A description safe to log (never the password). */
+  readonly description: string;
+
+  /** Creates or replaces the channel's schedule and (re)activates it; the watermark is kept. */
+  putSubscription(input: SubscriptionInput, now: number): Promise<{ row: SubscriptionRow; created: boolean }>;
+  getSubscription(key: ChannelKey): Promise<SubscriptionRow | null>;
+  /** Several at once (absent ones are simply missing from the result). */
+  getSubscriptions(keys: ChannelKey[]): Promise<SubscriptionRow[]>;
+  /** Deactivates; true when it was active. */
+  deactivateSubscription(key: ChannelKey, reason: string, now: number): Promise<boolean>;
+  /** Active subscriptions of these platforms due at or before `now`, oldest due first. */
+  listDue(now: number, platforms: readonly string[], limit: number): Promise<SubscriptionRow[]>;
+  /** Moves next_due_at forward only if it still equals `fromDueAt` (several instances may try). */
+  advanceSubscription(key: ChannelKey, fromDueAt: number, nextDueAt: number, nextLocalDate: string, now: number): Promise<boolean>;
+  /** Raises the watermark (never lowers it). */
+  raiseWatermark(key: ChannelKey, watermark: string, now: number): Promise<void>;
+
+  /** Moves several subscriptions forward in one transaction (each only from the value it was read at). */
+  advanceSubscriptions(items: Advance[], now: number): Promise<number>;
+
+  /** INSERT … ON CONFLICT DO NOTHING RETURNING: the row when this call created it, else null. */
+  insertClaim(claim: NewClaim, now: number): Promise<ClaimRow | null>;
+  /** Many claims in one statement; returns the rows this call created (the claims it won). */
+  insertClaims(claims: NewClaim[], now: number): Promise<ClaimRow[]>;
+  /** Claims, then schedule moves, in one transaction; returns the claims this call won. */
+  claimBatch(claims: NewClaim[], advances: Advance[], now: number): Promise<ClaimRow[]>;
+  getClaim(key: ClaimKey): Promise<ClaimRow | null>;
+  /** Open claims (claimed or retrying) whose lease ended at or before `now`. */
+  listExpiredClaims(now: number, platforms: readonly string[], limit: number): Promise<ClaimRow[]>;
+  /** Atomically takes an open claim whose lease ended and counts a new attempt; null when another instance got it first. */
+  takeOverClaim(key: ClaimKey, owner: string, leaseUntil: number, now: number): Promise<ClaimRow | null>;
+  /** Extends our lease, only while we still hold it unexpired; null when the claim was lost. */
+  renewLease(key: ClaimKey, owner: string, leaseUntil: number, now: number): Promise<ClaimRow | null>;
+  /** Records the outcome, only if `owner` still holds the claim. */
+  finishClaim(key: ClaimKey, owner: string, outcome: ClaimOutcome, now: number): Promise<boolean>;
+  /** Outcomes, watermarks and log lines of several deliveries in one transaction; per record, whether its claim was still ours. */
+  recordResults(records: ResultRecord[], now: number): Promise<boolean[]>;
+
+  appendLog(entry: LogEntry): Promise<void>;
+  /** Newest first. */
+  history(key: ChannelKey, limit: number): Promise<LogEntry[]>;
+
+  /** Applied migration versions, ascending. */
+  migrations(): Promise<number[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,113 @@
+// End to end through the real Discord adapter (discord.js) and the fake Discord: subscribe with an
+// INTERACTION_CREATE, advance the clock, the digest arrives as a channel message carrying the
+// delivery's nonce with enforce_nonce — so even a sender that dies after posting cannot post twice.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Bot } from '../../src/core/bot.ts';
+import type { ChannelPoster } from '../../src/core/delivery.ts';
+import { nonceFor } from '../../src/digest/scheduler.ts';
+import { StoreDigestService } from '../../src/digest/service.ts';
+import { MANAGE_CHANNELS, visibleText } from '../fakes/discord.ts';
+import { testBot } from '../helpers/bot.ts';
+import { GUILD_ID, startHarness, type Harness } from '../discord/harness.ts';
+import { sqliteBackend, type TestDb } from '../storage/backends.ts';
+import { makeScheduler } from './helpers.ts';
+
+const CHANNEL = '1190000000000777001';
+const MANAGER = '1190000000000888001';
+const MEMBER = '1190000000000888002';
+
+describe('digests end to end through Discord (discord.js + fake Discord)', () => {
+  let db: TestDb;
+  let bot: Bot;
+  let h: Harness;
+  beforeEach(async () => {
+    db = await sqliteBackend.open();
+    bot = await testBot({ services: { digest: new StoreDigestService(db.store, () => bot.kb) } });
+    h = await startHarness(bot);
+  });
+  afterEach(async () => {
+    await h?.close();
+    await db?.cleanup();
+  });
+
+  const command = async (path: string, options: Record<string, string>, userId: string, manager: boolean) => {
+    const sent = h.fake.dispatchInteraction({
+      path,
+      options,
+      guildId: GUILD_ID,
+      channelId: CHANNEL,
+      userId,
+      ...(manager ? { permissions: MANAGE_CHANNELS } : {}),
+    });
+    return sent.result();
+  };
+  const channelPosts = () => h.fake.requests.filter((r) => r.route === 'POST /channels/:id/messages' && r.path === `/channels/${CHANNEL}/messages`);
+
+  it('subscribe by slash command (Manage Channels); at 08:00 Niamey the digest is posted with its nonce', async () => {
+    const refused = await command('digest subscribe', {}, MEMBER, false);
+    expect(refused.ephemeral).toBe(true);
+    expect(visibleText(refused.message)).toMatch(/Only people who can manage this channel/);
+    expect(await db.store.getSubscription({ platform: 'discord', channelId: CHANNEL })).toBeNull();
+
+    const ok = await command('digest subscribe', { time: '08:00', timezone: 'Africa/Niamey' }, MANAGER, true);
+    expect(ok.ephemeral).toBe(true);
+    expect(visibleText(ok.message)).toContain('Monday 30 November 2026, 08:00 Africa/Niamey');
+    expect(await db.store.getSubscription({ platform: 'discord', channelId: CHANNEL })).toMatchObject({ workspaceId: GUILD_ID, time: '08:00' });
+
+    const preview = await command('digest preview', {}, MEMBER, false);
+    expect(preview.ephemeral).toBe(true);
+    const scheduler = makeScheduler(db.store, [h.adapter.poster], { kb: bot.kb });
+    await scheduler.tick(new Date('2026-11-30T06:59:00Z'));
+    expect(h.fake.channelMessages(CHANNEL)).toHaveLength(0);
+    await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+    await scheduler.tick(new Date('2026-11-30T07:01:00Z'));
+    const messages = h.fake.channelMessages(CHANNEL);
+    expect(messages).toHaveLength(1);
+    const text = visibleText(messages[0]);
+    expect(text).toContain('Niger Watch daily digest — 30 November 2026');
+    expect(text).toContain('Abdourahamane Tiani');
+    expect(text).toMatch(/French troops: none — as of 22 December 2023/);
+    expect(visibleText(preview.message)).toBe(text);
+    expect(channelPosts()[0]!.body).toMatchObject({
+      nonce: nonceFor({ platform: 'discord', channelId: CHANNEL, localDate: '2026-11-30' }),
+      enforce_nonce: true,
+      allowed_mentions: { parse: [] },
+    });
+    const history = visibleText((await command('digest history', {}, MEMBER, false)).message);
+    expect(history).toContain(`30 November 2026: sent`);
+    expect(history).toContain(messages[0].id);
+  });
+
+  it('a sender that dies after Discord accepted the post: the instance taking over reposts with the same nonce, and Discord keeps one message', async () => {
+    await command('digest subscribe', {}, MANAGER, true);
+    // Instance A's post reaches Discord, then A stops before recording it (killed).
+    const dying: ChannelPoster = {
+      platform: 'discord',
+      post: async (channelId, reply, nonce) => {
+        await h.adapter.poster.post(channelId, reply, nonce);
+        return new Promise(() => undefined);
+      },
+    };
+    const a = makeScheduler(db.store, [dying], { kb: bot.kb, instanceId: 'instance-A', leaseMs: 120_000 });
+    const b = makeScheduler(db.store, [h.adapter.poster], { kb: bot.kb, instanceId: 'instance-B', leaseMs: 120_000 });
+    void a.tick(new Date('2026-11-30T07:00:00Z'));
+    await h.fake.waitFor((r) => r.route === 'POST /channels/:id/messages' && r.path === `/channels/${CHANNEL}/messages`);
+    await b.tick(new Date('2026-11-30T07:02:01Z')); // A's lease has run out
+    expect(channelPosts()).toHaveLength(2);
+    expect(channelPosts()[1]!.deduplicated).toBe(true);
+    expect(h.fake.channelMessages(CHANNEL)).toHaveLength(1);
+    const claim = await db.store.getClaim({ platform: 'discord', channelId: CHANNEL, localDate: '2026-11-30' });
+    expect(claim).toMatchObject({ status: 'sent', owner: 'instance-B', messageId: h.fake.channelMessages(CHANNEL)[0].id });
+  });
+
+  it('a removed bot (403 Missing Access) turns the channel’s digest off with the reason', async () => {
+    await command('digest subscribe', {}, MANAGER, true);
+    h.fake.failNextChannelMessages(1, { kind: 'missing_access' });
+    const scheduler = makeScheduler(db.store, [h.adapter.poster], { kb: bot.kb });
+    await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+    await scheduler.tick(new Date('2026-12-01T07:00:00Z'));
+    expect(channelPosts()).toHaveLength(1);
+    const status = visibleText((await command('digest status', {}, MEMBER, false)).message);
+    expect(status).toMatch(/off: channel gone or bot removed on 2026-11-30/);
+  });
+});

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  buildCommands,
+  COMMAND_LIMITS,
+  DefinitionError,
+  diffCommands,
+  isUnchanged,
+  ROOT_COMMAND,
+} from '../../src/adapters/discord/definitions.ts';
+import { canManageChannel, readInvocation } from '../../src/adapters/discord/interaction.ts';
+import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, optionSpecs, type CommandModule } from '../../src/core/command.ts';
+import { reply } from '../../src/core/reply.ts';
+import { CommandRegistry } from '../../src/core/registry.ts';
+import { ADMINISTRATOR, commandOptions, commandViolations, MANAGE_CHANNELS, MEMBER_PERMISSIONS } from '../fakes/discord.ts';
+import { testBot } from '../helpers/bot.ts';
+
+const TYPE = { string: 3, integer: 4, number: 10, boolean: 5 } as const;
+
+const noop = () => reply({ command: 'x', title: 'x' });
+
+function registry(...modules: CommandModule[]): CommandRegistry {
+  return new CommandRegistry(modules);
+}
+
+describe('Discord command definitions (registry → application command JSON)', () => {
+  it('one /niger whose subcommands and options follow the real command definitions', async () => {
+    const bot = await testBot();
+    const commands = buildCommands(bot.registry);
+    expect(commands).toHaveLength(1);
+    const [root] = commands;
+    expect(root!.name).toBe(ROOT_COMMAND);
+    expect(root!.type).toBe(1);
+    expect(root!.options.map((o) => o.name)).toEqual(bot.registry.list().map((m) => m.name));
+
+    for (const mod of bot.registry.list()) {
+      const sub = root!.options.find((o) => o.name === mod.name)!;
+      const defs = isGroup(mod) ? mod.subcommands.map((d) => ({ def: d, json: sub.options!.find((o) => o.name === d.name)! })) : [{ def: mod, json: sub }];
+      expect(sub.type).toBe(isGroup(mod) ? 2 : 1);
+      for (const { def, json } of defs) {
+        expect(json.type).toBe(1);
+        expect(json.description.length).toBeLessThanOrEqual(100);
+        const specs = optionSpecs(def.options);
+        const opts = json.options ?? [];
+        expect(opts.map((o) => o.name).sort()).toEqual(specs.map((s) => s.name).sort());
+        // Required options first.
+        const firstOptional = opts.findIndex((o) => !o.required);
+        if (firstOptional >= 0) expect(opts.slice(firstOptional).every((o) => !o.required)).toBe(true);
+        for (const spec of specs) {
+          const o = opts.find((x) => x.name === spec.name)!;
+          expect(o.type).toBe(TYPE[spec.type]);
+          expect(Boolean(o.required)).toBe(spec.required);
+          expect(o.name.length).toBeLessThanOrEqual(32);
+          expect(o.description.length).toBeLessThanOrEqual(100);
+          expect(o.choices?.map((c) => c.value)).toEqual(spec.choices);
+          const shouldComplete = !spec.choices && spec.kind !== undefined && AUTOCOMPLETE_KINDS.includes(spec.kind);
+          expect(Boolean(o.autocomplete)).toBe(shouldComplete);
+          if (spec.type === 'integer') {
+            expect(o.min_value).toBe(spec.min);
+            expect(o.max_value).toBe(spec.max);
+          }
+          if (spec.type === 'string' && spec.maxLength !== undefined) expect(o.max_length).toBe(spec.maxLength);
+        }
+      }
+    }
+    // Discord's own checks (as the fake applies them) find nothing to refuse.
+    expect(commandViolations(root)).toEqual([]);
+  });
+
+  it('maps the facts users rely on: autocomplete for country and person, choices, integer ranges, required name', async () => {
+    const [root] = buildCommands((await testBot()).registry);
+    const sub = (name: string) => root!.options.find((o) => o.name === name)!;
+    const opt = (s: string, o: string) => sub(s).options!.find((x) => x.name === o)!;
+    expect(opt('troops', 'country')).toMatchObject({ type: 3, autocomplete: true });
+    expect(opt('troops', 'show')).toMatchObject({ type: 3, choices: [{ name: 'figure', value: 'figure' }, { name: 'history', value: 'history' }] });
+    expect(opt('troops', 'show').autocomplete).toBeUndefined();
+    expect(opt('timeline', 'actor')).toMatchObject({ autocomplete: true });
+    expect(opt('timeline', 'topic')).toMatchObject({ autocomplete: true });
+    expect(opt('timeline', 'limit')).toMatchObject({ type: 4, min_value: 1, max_value: 50 });
+    expect(opt('timeline', 'from').autocomplete).toBeUndefined();
+    expect(opt('who', 'name')).toMatchObject({ type: 3, required: true, autocomplete: true, min_length: 1, max_length: 200 });
+    expect(opt('places', 'place')).toMatchObject({ autocomplete: true });
+  });
+
+  it('turns a group into a SUB_COMMAND_GROUP generically, with required options first and timezone autocomplete', () => {
+    const group = defineGroup({
+      name: 'alerts',
+      description: 'A group that no adapter knows by name',
+      subcommands: [
+        defineCommand({
+          name: 'set',
+          description: 'Set something',
+          options: z.object({
+            timezone: z.string().optional().describe('Zone').meta({ kind: 'timezone' }),
+            at: z.string().describe('When').meta({ kind: 'time' }),
+            level: z.enum(['low', 'high']).meta({ kind: 'topic' }).describe('Level'),
+            ratio: z.number().min(0).max(1).optional().describe('A ratio'),
+            loud: z.boolean().optional().describe('Loud?'),
+          }),
+          examples: [],
+          handler: noop,
+        }),
+        defineCommand({ name: 'clear', description: 'Clear', options: z.object({}), examples: [], handler: noop }),
+      ],
+    });
+    const [root] = buildCommands(registry(group));
+    const g = root!.options[0]!;
+    expect(g).toMatchObject({ type: 2, name: 'alerts' });
+    const set = g.options!.find((o) => o.name === 'set')!;
+    expect(set.type).toBe(1);
+    expect(set.options!.map((o) => o.name)).toEqual(['at', 'level', 'timezone', 'ratio', 'loud']);
+    const by = (n: string) => set.options!.find((o) => o.name === n)!;
+    expect(by('at')).toMatchObject({ required: true, type: 3 });
+    expect(by('at').autocomplete).toBeUndefined(); // time is not an autocomplete kind
+    expect(by('timezone')).toMatchObject({ autocomplete: true });
+    // Choices win over autocomplete: Discord refuses both.
+    expect(by('level').choices).toHaveLength(2);
+    expect(by('level').autocomplete).toBeUndefined();
+    expect(by('ratio')).toMatchObject({ type: 10, min_value: 0, max_value: 1 });
+    expect(by('loud')).toMatchObject({ type: 5 });
+    const clear = g.options!.find((o) => o.name === 'clear')!;
+    expect(clear.options).toBeUndefined();
+    expect(commandViolations(root)).toEqual([]);
+  });
+
+  it('keeps descriptions within 100 characters', () => {
+    const long = 'x'.repeat(150);
+    const [root] = buildCommands(
+      registry(defineCommand({ name: 'wordy', description: long, options: z.object({ a: z.string().optional().describe(long) }), examples: [], handler: noop })),
+    );
+    const sub = root!.options[0]!;
+    expect(sub.description.length).toBe(COMMAND_LIMITS.description);
+    expect(sub.description.endsWith('…')).toBe(true);
+    expect(sub.options![0]!.description.length).toBe(100);
+  });
+
+  it('refuses what Discord would refuse: bad names, too many subcommands or choices', () => {
+    const named = (name: string) => defineCommand({ name, description: 'd', options: z.object({}), examples: [], handler: noop });
+    expect(() => buildCommands(registry(named('BadName')))).toThrow(DefinitionError);
+    expect(() => buildCommands(registry(named('a'.repeat(33))))).toThrow(DefinitionError);
+    expect(() => buildCommands(registry(...Array.from({ length: 26 }, (_, i) => named(`c${i}`))))).toThrow(/25/);
+    const camel = defineCommand({ name: 'ok', description: 'd', options: z.object({ someOption: z.string().optional() }), examples: [], handler: noop });
+    expect(() => buildCommands(registry(camel))).toThrow(/someOption/);
+    const choices = defineCommand({
+      name: 'many',
+      description: 'd',
+      options: z.object({ pick: z.enum(Array.from({ length: 26 }, (_, i) => `v${i}`) as [string, ...string[]]).optional() }),
+      examples: [],
+      handler: noop,
+    });
+    expect(() => buildCommands(registry(choices))).toThrow(/choices/);
+  });
+
+  it('compares with what Discord returns, ignoring the fields Discord adds', async () => {
+    const wanted = buildCommands((await testBot()).registry);
+    expect(diffCommands([], wanted)).toEqual({ added: ['niger'], removed: [], changed: [] });
+    // What Discord's GET returns: our JSON plus ids, version, defaults.
+    const remote = JSON.parse(JSON.stringify(wanted)).map((c: Record<string, unknown>) => ({
+      id: '1190000000000000999',
+      application_id: '1190000000000000001',
+      version: '1190000000000001000',
+      default_member_permissions: null,
+      dm_permission: true,
+      contexts: null,
+      integration_types: [0],
+      nsfw: false,
+      ...c,
+    }));
+    expect(isUnchanged(diffCommands(remote, wanted))).toBe(true);
+    const edited = JSON.parse(JSON.stringify(remote));
+    edited[0].options[1].description = 'changed';
+    expect(diffCommands(edited, wanted)).toEqual({ added: [], removed: [], changed: ['niger'] });
+    expect(diffCommands([...remote, { name: 'old', description: 'gone', type: 1 }], wanted).removed).toEqual(['old']);
+  });
+});
+
+describe('reading interactions', () => {
+  it('reads a subcommand, a group subcommand and the focused option', () => {
+    expect(readInvocation(commandOptions('troops', { country: 'France', date: '2023-09' }))).toEqual({
+      path: 'troops',
+      options: { country: 'France', date: '2023-09' },
+    });
+    expect(readInvocation(commandOptions('digest subscribe', { time: '08:00', timezone: 'Europe/Paris' }))).toEqual({
+      path: 'digest subscribe',
+      options: { time: '08:00', timezone: 'Europe/Paris' },
+    });
+    expect(readInvocation(commandOptions('timeline', { limit: 5, actor: 'tia' }, 'actor'))).toEqual({
+      path: 'timeline',
+      options: { limit: 5, actor: 'tia' },
+      focused: { name: 'actor', value: 'tia' },
+    });
+    expect(readInvocation(commandOptions('digest status'))).toEqual({ path: 'digest status', options: {} });
+  });
+
+  it('Manage Channels or Administrator in the member bitfield may change channel settings; nothing else, and not in DMs', () => {
+    expect(canManageChannel(MEMBER_PERMISSIONS)).toBe(false);
+    expect(canManageChannel(MANAGE_CHANNELS)).toBe(true);
+    expect(canManageChannel(ADMINISTRATOR)).toBe(true);
+    expect(canManageChannel((BigInt(MEMBER_PERMISSIONS) | BigInt(MANAGE_CHANNELS)).toString())).toBe(true);
+    expect(canManageChannel(null)).toBe(false);
+    expect(canManageChannel(undefined)).toBe(false);
+    expect(canManageChannel('not a number')).toBe(false);
+  });
+});

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { citationLine, DISCORD_LIMITS, embedsSize, escapeText, fit, renderReply, safeUrl } from '../../src/adapters/discord/render.ts';
+import { reply, type Reply } from '../../src/core/reply.ts';
+import { CONTRACT_CASES } from '../contract/adapter-contract.ts';
+import { messageViolations, unmarkdown, visibleText } from '../fakes/discord.ts';
+import { testBot, TEST_CALLER } from '../helpers/bot.ts';
+
+const HOSTILE = '@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678> **bold** __under__ ~~strike~~ ||spoiler|| [click](https://evil.example) # heading';
+
+function big(overrides: Partial<Reply> = {}): Reply {
+  return reply({
+    command: 'timeline',
+    title: 'T'.repeat(1000),
+    body: `${'word '.repeat(3000)}`,
+    fields: Array.from({ length: 40 }, (_, i) => ({ name: `Field ${i} ${'n'.repeat(300)}`, value: 'v'.repeat(2000), inline: i % 2 === 0 })),
+    items: Array.from({ length: 200 }, (_, i) => `${i} ${'item text '.repeat(60)}`),
+    notes: Array.from({ length: 20 }, () => 'note '.repeat(400)),
+    citations: Array.from({ length: 100 }, (_, i) => ({
+      sourceId: `s${i}`,
+      title: `Title ${i} ${'t'.repeat(200)}`,
+      publisher: `Publisher${i}`,
+      published: '2023-09-01',
+      url: `https://example.com/${'p'.repeat(300)}/${i}`,
+    })),
+    asOf: '2023-09-30',
+    ...overrides,
+  });
+}
+
+function expectWithinLimits(r: Reply): void {
+  const { message } = renderReply(r);
+  expect(messageViolations(message, { requireContent: true })).toEqual([]);
+  expect(message.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
+  expect(embedsSize(message.embeds)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+  expect(message.allowed_mentions).toEqual({ parse: [] });
+}
+
+describe('Discord rendering (Reply → embeds within limits)', () => {
+  it('renders every contract answer within limits, with title, facts, sources and the as-of date', async () => {
+    const bot = await testBot();
+    for (const { text, facts } of CONTRACT_CASES) {
+      const r = await bot.handleText(text, TEST_CALLER);
+      const { message, omittedCitations } = renderReply(r);
+      expectWithinLimits(r);
+      const seen = visibleText(message);
+      for (const fact of facts) expect(seen, text).toContain(fact);
+      for (const c of r.citations.slice(0, 5)) expect(seen, text).toContain(c.publisher);
+      if (r.asOf) expect(message.embeds.at(-1)!.footer!.text).toContain(`As of ${r.asOf}`);
+      expect(omittedCitations).toBe(0);
+    }
+  });
+
+  it('a huge reply (10,000-character body, 200 items, 40 fields, 100 sources, 20 notes) fits, trimmed with a note', () => {
+    const r = big();
+    expectWithinLimits(r);
+    const out = renderReply(r);
+    expect(out.omittedItems).toBeGreaterThan(0);
+    expect(out.omittedCitations).toBeGreaterThan(0);
+    const text = visibleText(out.message);
+    expect(text).toContain(`${out.omittedItems} more not shown`);
+    expect(text).toContain(`and ${out.omittedCitations} more source(s)`);
+    // The most important parts survive: the first sources and a note.
+    expect(text).toContain('Publisher0');
+    expect(text).toContain('Note');
+    expect(out.message.embeds[0]!.title!.length).toBeLessThanOrEqual(DISCORD_LIMITS.title);
+  });
+
+  it('a long list continues in further embeds before anything is trimmed', () => {
+    const items = Array.from({ length: 30 }, (_, i) => `${String(i).padStart(2, '0')} ${'e'.repeat(140)}`);
+    const r = reply({ command: 'timeline', title: 'Timeline', body: 'b'.repeat(1200), items });
+    const out = renderReply(r);
+    expectWithinLimits(r);
+    expect(out.message.embeds.length).toBeGreaterThan(1);
+    expect(out.message.embeds[1]!.title).toBeUndefined();
+    expect(out.omittedItems).toBe(0);
+    const text = visibleText(out.message);
+    for (const item of items) expect(text).toContain(item);
+  });
+
+  it('each extreme alone stays within limits', () => {
+    const cases: Partial<Reply>[] = [
+      { items: [], citations: [], notes: [], fields: [] },
+      { body: '', items: [], fields: [], notes: [], citations: [] },
+      { body: 'x'.repeat(10_000), items: [], fields: [], notes: [], citations: [] },
+      { items: ['i'.repeat(10_000)], body: '', fields: [], notes: [], citations: [] },
+      { fields: [{ name: '', value: '' }], items: [], notes: [], citations: [] },
+      { citations: [], items: Array.from({ length: 5000 }, () => 'x') },
+      { title: '', body: '🇳🇪'.repeat(5000), items: [], fields: [], citations: [] },
+      { body: `${'\\'.repeat(5001)}`, items: [], fields: [], citations: [] },
+    ];
+    for (const c of cases) expectWithinLimits(big(c));
+  });
+
+  it('help and errors are ephemeral (flags 64); answers are public', () => {
+    expect(renderReply(reply({ command: 'help', title: 'Help', visibility: 'ephemeral', kind: 'help' })).message.flags).toBe(64);
+    expect(renderReply(reply({ command: 'x', title: 'Error', visibility: 'ephemeral', kind: 'error' })).message.flags).toBe(64);
+    expect(renderReply(reply({ command: 'troops', title: 'Troops' })).message.flags).toBeUndefined();
+  });
+
+  it('sources are linked where there is a safe http(s) URL', () => {
+    const line = citationLine({ sourceId: 'a', title: 'Report (part 1)', publisher: 'AFP', published: '2023-09-05', url: 'https://example.com/a_(b)' });
+    expect(line).toBe('[AFP — Report (part 1)](https://example.com/a_%28b%29) · 2023\\-09\\-05'.replace('2023\\-09\\-05', escapeText('2023-09-05')));
+    expect(citationLine({ sourceId: 'b', title: 'T', publisher: 'P', published: '2023', url: 'javascript:alert(1)' })).not.toContain('](');
+    expect(safeUrl('https://ok.example/x y')).toBeNull();
+    expect(safeUrl('http://ok.example/x')).toBe('http://ok.example/x');
+    // A bracket in a title cannot end the link label early.
+    const tricky = citationLine({ sourceId: 'c', title: '[x](https://evil.example) ]', publisher: 'P', published: '2023', url: 'https://good.example' });
+    expect(tricky.match(/(?<!\\)\]\(/g)).toHaveLength(1);
+    expect(tricky).toContain('](https://good.example)');
+  });
+
+  it('escapes markdown and mention syntax in echoed text, so it shows as typed', () => {
+    const escaped = escapeText(HOSTILE);
+    expect(escaped).not.toMatch(/(?<!\\)<@&?\d+>/);
+    expect(escaped).not.toMatch(/(?<!\\)<#\d+>/);
+    expect(escaped).not.toMatch(/@(everyone|here)/);
+    expect(escaped).not.toMatch(/(?<!\\)\*\*/);
+    expect(escaped).not.toMatch(/(?<!\\)\[click\]\(/);
+    expect(escaped).not.toMatch(/(?<!\\)\|\|/);
+    expect(escapeText('# heading\n> quote\n- item\n1. one\n-# small')).toBe('\\# heading\n\\> quote\n\\- item\n1\\. one\n\\-# small');
+    // What the user reads is what was typed.
+    expect(unmarkdown(escaped)).toBe(HOSTILE);
+    // Code spans written by commands stay code, and bare URLs stay links.
+    expect(escapeText('Try `help troops` or **this**')).toBe('Try `help troops` or \\*\\*this\\*\\*');
+    expect(escapeText('AFP — https://example.com/a_b_c*d')).toBe('AFP — https://example.com/a_b_c\\*d');
+    expect(escapeText('`<@123456789012345678> @everyone`')).not.toMatch(/<@\d|@everyone/);
+  });
+
+  it('cuts without splitting a surrogate pair or leaving a dangling backslash', () => {
+    expect(fit('abcdef', 4)).toBe('abc…');
+    expect(fit('ab😀cd', 4)).toBe('ab…');
+    expect(fit('ab\\*cd', 4)).toBe('ab…');
+    expect(fit('ab\\\\cd', 5)).toBe('ab\\\\…');
+    expect(fit('short', 10)).toBe('short');
+  });
+
+  it('hostile replies render within limits and never carry a live mention', async () => {
+    const bot = await testBot();
+    for (const text of [`ask ${HOSTILE}`, `who ${HOSTILE}`, `help ${HOSTILE}`, `troops ${HOSTILE}`, `ask ${'a'.repeat(10_000)}`, `timeline actor:${HOSTILE}`]) {
+      const r = await bot.handleText(text, TEST_CALLER);
+      expectWithinLimits(r);
+      const json = JSON.stringify(renderReply(r).message);
+      expect(json, text).not.toMatch(/(?<!\\\\)<@&?\d+>/);
+      expect(json, text).not.toMatch(/@(everyone|here)/);
+    }
+  });
+});

@@ -1,0 +1,1043 @@
+/**
+ * A local fake of Discord for tests and benchmarks: the REST API and a JSON gateway on 127.0.0.1, enough for
+ * the real discord.js client to log in, receive interactions, answer them, post channel messages and
+ * register commands — with no network.
+ *
+ *   const discord = await startFakeDiscord({ token, applicationId, heartbeatInterval: 200 });
+ *   // client: new Client({ rest: { api: discord.apiUrl } }) — it finds the gateway through GET /gateway/bot
+ *   const sent = discord.dispatchInteraction({ path: 'troops', options: { country: 'France' } });
+ *   const { message } = await sent.result();          // the visible answer (reply, edited deferral or follow-up)
+ *   discord.failNextChannelMessages(1, { kind: 'rate_limited', retryAfter: 0.2 });
+ *   await discord.waitFor((r) => r.route === 'POST /channels/:id/messages' && r.status === 200);
+ *   await discord.close();
+ *
+ * REST (under `/api/v10`): GET /gateway/bot, /gateway, /users/@me, /applications/@me; interaction callbacks
+ * (204 with no content type; 404 code 10062 after the 3-second window; 400 code 40060 on a second
+ * acknowledgement); webhooks (GET/PATCH/DELETE @original or a message id, POST follow-ups); channel messages
+ * (nonce + enforce_nonce: a repeat within `nonceWindowMs` returns the first message); application commands
+ * GET/PUT/POST/DELETE, global and per guild, validated like Discord. Every message body is checked against
+ * Discord's limits; a violation is answered 400 code 50035 (Invalid Form Body), like Discord.
+ *
+ * Gateway (`/gateway`, JSON text frames): HELLO → IDENTIFY → READY, heartbeat ACKs, dispatches with increasing
+ * `s`, RESUME (replays missed dispatches, then RESUMED), INVALID_SESSION for unknown sessions. Faults:
+ * `stopAckingHeartbeats()`, `dropConnection()`, `sendReconnect()`, and `failNext(...)` for REST responses.
+ *
+ * Every REST request is recorded (`requests`, with parsed body and the status sent back), and every gateway
+ * frame (`frames`); `waitFor` / `waitForFrame` resolve on a recorded item, so tests never sleep.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+
+// --- public types ------------------------------------------------------------------------------------
+
+export interface FakeDiscordOptions {
+  /** When set, bot routes must carry `Authorization: Bot <token>` and IDENTIFY/RESUME must send it. */
+  token?: string;
+  /** 17–19 digit snowflake. */
+  applicationId?: string;
+  botUserId?: string;
+  botUsername?: string;
+  /** HELLO's heartbeat_interval (ms). Discord uses 41,250; tests of zombie detection use ~200. */
+  heartbeatInterval?: number;
+  /** The window for the first interaction response (ms); later responses get 404 code 10062. Default 3,000. */
+  interactionTimeoutMs?: number;
+  /** How long a channel-message nonce is remembered with enforce_nonce (ms). Default 5 minutes. */
+  nonceWindowMs?: number;
+  /** Per-channel message bucket sent in X-RateLimit headers and enforced with 429s. Default: none. */
+  channelMessageLimit?: { limit: number; windowMs: number };
+}
+
+export interface RecordedRequest {
+  /** Position in `requests` (0-based). */
+  index: number;
+  /** performance.now() when the request arrived. */
+  at: number;
+  method: string;
+  /** Decoded path below `/api/v10`, without query: `/webhooks/123/tok/messages/@original`. */
+  path: string;
+  /** Method and path with ids and tokens generalised: `PATCH /webhooks/:app/:token/messages/@original`. */
+  route: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The JSON body (undefined when empty or not JSON). */
+  body: any;
+  rawBody: string;
+  /** Status the fake answered with, and its JSON body (undefined for 204). */
+  status: number;
+  response: any;
+  /** Set when the answer came from `failNext`. */
+  injected?: string;
+  /** Set when enforce_nonce returned an earlier message instead of posting. */
+  deduplicated?: boolean;
+  /** The interaction this request belongs to (callbacks and webhooks). */
+  interactionId?: string;
+}
+
+export interface GatewayFrame {
+  at: number;
+  direction: 'in' | 'out';
+  connection: number;
+  op: number;
+  t?: string | null;
+  s?: number | null;
+  d?: any;
+}
+
+export type InjectedFailure =
+  /** 429 with Retry-After (seconds, fractions allowed) and X-RateLimit-* headers. */
+  | { kind: 'rate_limited'; retryAfter?: number; global?: boolean; scope?: 'user' | 'shared' | 'global' }
+  /** 400 code 50035 Invalid Form Body. */
+  | { kind: 'invalid' }
+  /** 404 code 10003 Unknown Channel. */
+  | { kind: 'unknown_channel' }
+  /** 403 code 50001 Missing Access. */
+  | { kind: 'missing_access' }
+  /** 403 code 50013 Missing Permissions. */
+  | { kind: 'missing_permissions' }
+  /** 5xx with no Discord code (default 500). */
+  | { kind: 'server_error'; status?: number }
+  | { kind: 'custom'; status: number; body?: unknown; headers?: Record<string, string> };
+
+export type OptionValue = string | number | boolean | { type: number; value: string | number | boolean };
+
+export interface InteractionSpec {
+  /** 'command' (type 2, default) or 'autocomplete' (type 4). */
+  kind?: 'command' | 'autocomplete';
+  /** The application command name (default "niger"). */
+  command?: string;
+  /** Subcommand path: "troops" or "digest subscribe" (group + subcommand). Omit for a command without subcommands. */
+  path?: string;
+  /** Leaf options; types are inferred (string 3, integer 4, number 10, boolean 5) unless given as {type, value}. */
+  options?: Record<string, OptionValue>;
+  /** Use these options verbatim instead of `path` + `options`. */
+  rawOptions?: unknown[];
+  /** For autocomplete: the option being typed. */
+  focused?: string;
+  guildId?: string;
+  channelId?: string;
+  userId?: string;
+  username?: string;
+  /** The member's permission bitfield in the channel (default: Send Messages etc., no Manage Channels). */
+  permissions?: string | bigint;
+  /** A DM with the bot: `user` instead of `member`, channel type 1, context 1. */
+  dm?: boolean;
+  locale?: string;
+}
+
+export interface DispatchedInteraction {
+  id: string;
+  token: string;
+  payload: any;
+  /** Sequence number of the INTERACTION_CREATE dispatch. */
+  seq: number;
+  /** performance.now() at dispatch. */
+  at: number;
+  /** Resolves when the interaction has its visible answer; see InteractionResult. */
+  result(timeoutMs?: number): Promise<InteractionResult>;
+}
+
+export interface InteractionResult {
+  /** The callback request (type 4 reply, 5 deferral, 8 autocomplete). */
+  callback: RecordedRequest;
+  /** Every request for this interaction so far (callback, edits, deletes, follow-ups). */
+  requests: RecordedRequest[];
+  deferred: boolean;
+  /** The message the user sees (reply data, edited original, or the follow-up); undefined for autocomplete. */
+  message?: any;
+  /** True when the message is only visible to the user (flags 64). */
+  ephemeral: boolean;
+  /** Autocomplete choices. */
+  choices?: { name: string; value: string | number }[];
+}
+
+export interface FakeDiscord {
+  /** `http://127.0.0.1:PORT/api` — give it to discord.js as `rest.api` (DISCORD_API_URL). */
+  apiUrl: string;
+  gatewayUrl: string;
+  port: number;
+  applicationId: string;
+  botUser: { id: string; username: string; discriminator: string; global_name: string; avatar: null; bot: true };
+  /** Every REST request, in arrival order. */
+  requests: RecordedRequest[];
+  /** Every gateway frame in both directions. */
+  frames: GatewayFrame[];
+  /** Posted channel messages by channel id. */
+  channelMessages(channelId: string): any[];
+  /** Registered commands: `commands(undefined)` global, `commands(guildId)` for a guild. */
+  commands(guildId?: string): any[];
+  /** Sends a dispatch to the current session (buffered for RESUME when no socket is open). Returns its `s`. */
+  dispatch(t: string, d: unknown): number;
+  /** Builds and dispatches an INTERACTION_CREATE (or dispatches `payload` as given). */
+  dispatchInteraction(spec: InteractionSpec | { payload: any }): DispatchedInteraction;
+  /** Resolves with the first recorded request (from `since`, default 0) that matches. */
+  waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number, since?: number): Promise<RecordedRequest>;
+  waitForFrame(predicate: (f: GatewayFrame) => boolean, timeoutMs?: number, since?: number): Promise<GatewayFrame>;
+  /** Answers the next `count` requests that `match` (default: POST /channels/:id/messages) with a failure. */
+  failNext(count: number, failure: InjectedFailure, match?: (r: RecordedRequest) => boolean): void;
+  failNextChannelMessages(count: number, failure: InjectedFailure): void;
+  /** The open connections stop answering heartbeats (new connections answer again). */
+  stopAckingHeartbeats(): void;
+  /** Drops the open connections: without `code` the TCP socket is destroyed (1006), else closed with it. */
+  dropConnection(code?: number): void;
+  /** Asks the client to reconnect (op 7). */
+  sendReconnect(): void;
+  /** Open gateway connections that completed IDENTIFY or RESUME. */
+  readyConnections(): number;
+  close(): Promise<void>;
+}
+
+// --- helpers -------------------------------------------------------------------------------------------
+
+const DISCORD_EPOCH = 1420070400000n;
+let increment = 0n;
+
+/** A snowflake for now: 18–19 digits, like Discord's. */
+export function snowflake(): string {
+  increment = (increment + 1n) & 0xfffn;
+  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
+}
+
+/** Discord's documented message limits, checked on every message the fake receives. */
+export function messageViolations(body: any, options: { requireContent?: boolean } = {}): string[] {
+  const problems: string[] = [];
+  if (body === null || typeof body !== 'object') return ['body is not an object'];
+  const content = body.content;
+  if (content !== undefined && content !== null) {
+    if (typeof content !== 'string') problems.push('content must be a string');
+    else if (content.length > 2000) problems.push(`content has ${content.length} characters (max 2000)`);
+  }
+  const embeds = body.embeds ?? [];
+  if (!Array.isArray(embeds)) problems.push('embeds must be an array');
+  else {
+    if (embeds.length > 10) problems.push(`${embeds.length} embeds (max 10)`);
+    let total = 0;
+    embeds.forEach((e: any, i: number) => {
+      const check = (what: string, text: unknown, max: number, required = false) => {
+        if (text === undefined || text === null) {
+          if (required) problems.push(`embeds[${i}].${what} is required`);
+          return 0;
+        }
+        if (typeof text !== 'string') {
+          problems.push(`embeds[${i}].${what} must be a string`);
+          return 0;
+        }
+        if (required && text.trim().length === 0) problems.push(`embeds[${i}].${what} is empty`);
+        if (text.length > max) problems.push(`embeds[${i}].${what} has ${text.length} characters (max ${max})`);
+        return text.length;
+      };
+      total += check('title', e.title, 256);
+      total += check('description', e.description, 4096);
+      total += check('footer.text', e.footer?.text, 2048, e.footer !== undefined);
+      total += check('author.name', e.author?.name, 256, e.author !== undefined);
+      const fields = e.fields ?? [];
+      if (fields.length > 25) problems.push(`embeds[${i}] has ${fields.length} fields (max 25)`);
+      fields.forEach((f: any, j: number) => {
+        total += check(`fields[${j}].name`, f.name, 256, true);
+        total += check(`fields[${j}].value`, f.value, 1024, true);
+      });
+      if (e.url !== undefined && !/^https?:\/\//.test(String(e.url))) problems.push(`embeds[${i}].url is not a URL`);
+    });
+    if (total > 6000) problems.push(`embeds have ${total} characters in all (max 6000)`);
+  }
+  if (body.nonce !== undefined && String(body.nonce).length > 25) problems.push('nonce longer than 25 characters');
+  const am = body.allowed_mentions;
+  if (am !== undefined && am !== null) {
+    if (am.parse !== undefined && (!Array.isArray(am.parse) || am.parse.some((p: string) => !['users', 'roles', 'everyone'].includes(p)))) {
+      problems.push('allowed_mentions.parse is invalid');
+    }
+  }
+  if (options.requireContent && !(typeof content === 'string' && content.length > 0) && !(Array.isArray(embeds) && embeds.length > 0)) {
+    problems.push('Cannot send an empty message (content or embeds required)');
+  }
+  return problems;
+}
+
+const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** Application command checks Discord makes on registration. */
+export function commandViolations(cmd: any, where = cmd?.name ?? '?'): string[] {
+  const problems: string[] = [];
+  if (typeof cmd?.name !== 'string' || !COMMAND_NAME.test(cmd.name) || cmd.name !== cmd.name.toLowerCase()) problems.push(`${where}: invalid name`);
+  if ((cmd?.type ?? 1) === 1 && (typeof cmd?.description !== 'string' || cmd.description.length < 1 || cmd.description.length > 100)) {
+    problems.push(`${where}: description must be 1-100 characters`);
+  }
+  const walk = (opts: any[] | undefined, w: string, depth: number) => {
+    if (!opts) return;
+    if (opts.length > 25) problems.push(`${w}: more than 25 options`);
+    const names = new Set<string>();
+    let optionalSeen = false;
+    for (const o of opts) {
+      const ow = `${w} ${o.name}`;
+      if (typeof o.description !== 'string' || o.description.length < 1 || o.description.length > 100) problems.push(`${ow}: description must be 1-100 characters`);
+      if (typeof o.name !== 'string' || !COMMAND_NAME.test(o.name) || o.name !== o.name.toLowerCase()) problems.push(`${ow}: invalid name`);
+      if (names.has(o.name)) problems.push(`${ow}: duplicate name`);
+      names.add(o.name);
+      if (o.type === 1 || o.type === 2) {
+        if (depth >= (o.type === 2 ? 1 : 2)) problems.push(`${ow}: subcommand nested too deeply`);
+        if (o.type === 2 && (o.options ?? []).some((s: any) => s.type !== 1)) problems.push(`${ow}: a group may only contain subcommands`);
+        walk(o.options, ow, depth + 1);
+        continue;
+      }
+      if (o.required) {
+        if (optionalSeen) problems.push(`${ow}: required options must be placed before non-required options`);
+      } else optionalSeen = true;
+      if (o.choices && o.autocomplete) problems.push(`${ow}: autocomplete and choices are mutually exclusive`);
+      if (o.choices) {
+        if (o.choices.length > 25) problems.push(`${ow}: more than 25 choices`);
+        for (const c of o.choices) {
+          if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100) problems.push(`${ow}: choice name must be 1-100 characters`);
+          if (String(c.value).length > 100) problems.push(`${ow}: choice value longer than 100`);
+        }
+      }
+      if (o.autocomplete && ![3, 4, 10].includes(o.type)) problems.push(`${ow}: autocomplete needs a string, integer or number option`);
+      if (o.min_length !== undefined && (o.min_length < 0 || o.min_length > 6000)) problems.push(`${ow}: min_length out of range`);
+      if (o.max_length !== undefined && (o.max_length < 1 || o.max_length > 6000)) problems.push(`${ow}: max_length out of range`);
+    }
+  };
+  walk(cmd.options, where, 0);
+  return problems;
+}
+
+/**
+ * What a user would read in a message: content, then each embed's title, description, fields ("name: value")
+ * and footer — with markdown escapes removed and masked links shown as their label, as Discord renders them.
+ */
+export function visibleText(message: any): string {
+  const parts: string[] = [];
+  if (message?.content) parts.push(message.content);
+  for (const e of message?.embeds ?? []) {
+    if (e.author?.name) parts.push(e.author.name);
+    if (e.title) parts.push(e.title);
+    if (e.description) parts.push(e.description);
+    for (const f of e.fields ?? []) parts.push(`${f.name}: ${f.value}`);
+    if (e.footer?.text) parts.push(e.footer.text);
+  }
+  return unmarkdown(parts.join('\n'));
+}
+
+/** Discord's rendering of escapes and masked links, enough for tests. */
+export function unmarkdown(text: string): string {
+  return text
+    .replace(/(?<!\\)\[((?:\\.|[^\]\\])+)\]\((https?:\/\/[^)\s]+)\)/g, '$1')
+    .replace(/\\([^A-Za-z0-9\s])/g, '$1')
+    .replace(/\u200b/g, '');
+}
+
+function infer(value: OptionValue): { type: number; value: string | number | boolean } {
+  if (typeof value === 'object') return value;
+  if (typeof value === 'boolean') return { type: 5, value };
+  if (typeof value === 'number') return { type: Number.isInteger(value) ? 4 : 10, value };
+  return { type: 3, value };
+}
+
+/** The `data.options` of a command interaction for a subcommand path and leaf options. */
+export function commandOptions(path: string | undefined, options: Record<string, OptionValue> = {}, focused?: string): any[] {
+  const leaves = Object.entries(options).map(([name, v]) => ({ name, ...infer(v), ...(name === focused ? { focused: true } : {}) }));
+  const parts = (path ?? '').split(' ').filter(Boolean);
+  if (parts.length === 0) return leaves;
+  if (parts.length === 1) return [{ name: parts[0], type: 1, options: leaves }];
+  return [{ name: parts[0], type: 2, options: [{ name: parts[1], type: 1, options: leaves }] }];
+}
+
+/** Default member permissions: View Channel, Send Messages, Read History, Use Application Commands. */
+export const MEMBER_PERMISSIONS = ((1n << 10n) | (1n << 11n) | (1n << 16n) | (1n << 31n)).toString();
+export const MANAGE_CHANNELS = (1n << 4n).toString();
+export const ADMINISTRATOR = (1n << 3n).toString();
+
+// --- the fake ----------------------------------------------------------------------------------------------
+
+interface Session {
+  id: string;
+  seq: number;
+  events: { s: number; t: string; d: unknown }[];
+  connection?: Connection;
+}
+
+interface Connection {
+  n: number;
+  ws: WebSocket;
+  ack: boolean;
+  ready: boolean;
+  session?: Session;
+}
+
+interface InteractionState {
+  id: string;
+  token: string;
+  at: number;
+  callbackAt?: number;
+  callbackType?: number;
+  original?: any;
+  followups: any[];
+  channelId: string;
+  guildId?: string;
+}
+
+interface Failure {
+  remaining: number;
+  failure: InjectedFailure;
+  match: (r: RecordedRequest) => boolean;
+}
+
+const isChannelPost = (r: RecordedRequest) => r.route === 'POST /channels/:id/messages';
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const applicationId = options.applicationId ?? '1190000000000000001';
+  const botUser = {
+    id: options.botUserId ?? '1190000000000000002',
+    username: options.botUsername ?? 'Niger Watch',
+    discriminator: '0',
+    global_name: options.botUsername ?? 'Niger Watch',
+    avatar: null,
+    bot: true as const,
+  };
+  const heartbeatInterval = options.heartbeatInterval ?? 41_250;
+  const interactionTimeoutMs = options.interactionTimeoutMs ?? 3000;
+  const nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
+
+  const requests: RecordedRequest[] = [];
+  const frames: GatewayFrame[] = [];
+  const requestWaiters = new Set<(r: RecordedRequest) => void>();
+  const frameWaiters = new Set<(f: GatewayFrame) => void>();
+  const failures: Failure[] = [];
+  const interactions = new Map<string, InteractionState>();
+  const byToken = new Map<string, InteractionState>();
+  const messages = new Map<string, any[]>();
+  const nonces = new Map<string, { at: number; message: any }>();
+  const buckets = new Map<string, { reset: number; used: number }>();
+  const commandStore = new Map<string, any[]>(); // '' = global
+  const sessions = new Map<string, Session>();
+  let current: Session | undefined;
+  const connections = new Set<Connection>();
+  let connectionCount = 0;
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        handle(req, res, Buffer.concat(chunks).toString('utf8'));
+      } catch (err) {
+        send(res, 500, { message: `fake error: ${(err as Error).message}`, code: 0 });
+      }
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (!(req.url ?? '').startsWith('/gateway')) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const apiUrl = `http://127.0.0.1:${port}/api`;
+  const gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+
+  // --- REST ---
+
+  function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    if (status === 204 || body === undefined) {
+      res.writeHead(status, headers); // no content type: discord.js would try to parse an empty body
+      res.end();
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  function routeOf(method: string, path: string): string {
+    const generic = path
+      .replace(/^\/interactions\/\d+\/[^/]+/, '/interactions/:id/:token')
+      .replace(/^\/webhooks\/\d+\/[^/]+/, '/webhooks/:app/:token')
+      .replace(/\/messages\/\d+/, '/messages/:id')
+      .replace(/^\/channels\/\d+/, '/channels/:id')
+      .replace(/^\/applications\/\d+/, '/applications/:app')
+      .replace(/\/guilds\/\d+/, '/guilds/:guild')
+      .replace(/\/commands\/\d+/, '/commands/:id');
+    return `${method} ${generic}`;
+  }
+
+  function record(req: IncomingMessage, raw: string): RecordedRequest {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v\d+/, ''));
+    let body: any;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
+    }
+    const method = req.method ?? 'GET';
+    const interactionId =
+      /^\/interactions\/(\d+)\//.exec(path)?.[1] ?? byToken.get(/^\/webhooks\/\d+\/([^/]+)/.exec(path)?.[1] ?? '')?.id;
+    return {
+      ...(interactionId ? { interactionId } : {}),
+      index: requests.length,
+      at: performance.now(),
+      method,
+      path,
+      route: routeOf(method, path),
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body,
+      rawBody: raw,
+      status: 0,
+      response: undefined,
+    };
+  }
+
+  function finish(res: ServerResponse, r: RecordedRequest, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    r.status = status;
+    r.response = body;
+    requests.push(r);
+    send(res, status, body, headers);
+    for (const w of [...requestWaiters]) w(r);
+  }
+
+  function failureResponse(f: InjectedFailure): { status: number; body?: unknown; headers: Record<string, string> } {
+    switch (f.kind) {
+      case 'rate_limited': {
+        const retryAfter = f.retryAfter ?? 0.2;
+        const scope = f.scope ?? (f.global ? 'global' : 'user');
+        return {
+          status: 429,
+          body: { message: 'You are being rate limited.', retry_after: retryAfter, global: Boolean(f.global), code: 0 },
+          headers: {
+            'retry-after': String(retryAfter),
+            'x-ratelimit-limit': '5',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset-after': String(retryAfter),
+            'x-ratelimit-bucket': 'fake-channel-messages',
+            'x-ratelimit-scope': scope,
+            ...(f.global ? { 'x-ratelimit-global': 'true' } : {}),
+          },
+        };
+      }
+      case 'invalid':
+        return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: {} }, headers: {} };
+      case 'unknown_channel':
+        return { status: 404, body: { code: 10003, message: 'Unknown Channel' }, headers: {} };
+      case 'missing_access':
+        return { status: 403, body: { code: 50001, message: 'Missing Access' }, headers: {} };
+      case 'missing_permissions':
+        return { status: 403, body: { code: 50013, message: 'Missing Permissions' }, headers: {} };
+      case 'server_error':
+        return { status: f.status ?? 500, body: { message: 'Internal Server Error', code: 0 }, headers: {} };
+      case 'custom':
+        return { status: f.status, body: f.body, headers: f.headers ?? {} };
+    }
+  }
+
+  function invalidForm(problems: string[]) {
+    return { code: 50035, message: 'Invalid Form Body', errors: { _errors: problems.map((message) => ({ code: 'BASE_TYPE_INVALID', message })) } };
+  }
+
+  function message(channelId: string, data: any, extra: Record<string, unknown> = {}): any {
+    return {
+      id: snowflake(),
+      channel_id: channelId,
+      type: 0,
+      author: botUser,
+      content: data.content ?? '',
+      embeds: data.embeds ?? [],
+      attachments: [],
+      components: data.components ?? [],
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      flags: data.flags ?? 0,
+      ...extra,
+    };
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
+    const r = record(req, raw);
+    if (!/^\/api\/v10\//.test(new URL(req.url ?? '/', 'http://x').pathname)) return finish(res, r, 404, { message: '404: Not Found', code: 0 });
+    const injected = failures.find((f) => f.remaining > 0 && f.match(r));
+    if (injected) {
+      injected.remaining -= 1;
+      const { status, body, headers } = failureResponse(injected.failure);
+      r.injected = injected.failure.kind;
+      return finish(res, r, status, body, headers);
+    }
+    const p = r.path;
+    const m = r.method;
+    const botAuth = () => {
+      const auth = String(r.headers.authorization ?? '');
+      if (!auth.startsWith('Bot ') || (options.token !== undefined && auth !== `Bot ${options.token}`)) {
+        finish(res, r, 401, { message: '401: Unauthorized', code: 0 });
+        return false;
+      }
+      return true;
+    };
+    let match: RegExpExecArray | null;
+
+    if (m === 'GET' && p === '/gateway/bot') {
+      if (!botAuth()) return;
+      return finish(res, r, 200, {
+        url: gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+      });
+    }
+    if (m === 'GET' && p === '/gateway') return finish(res, r, 200, { url: gatewayUrl });
+    if (m === 'GET' && p === '/users/@me') return botAuth() ? finish(res, r, 200, botUser) : undefined;
+    if (m === 'GET' && p === '/applications/@me') {
+      return botAuth() ? finish(res, r, 200, { id: applicationId, name: botUser.username, description: '', bot_public: true, flags: 0 }) : undefined;
+    }
+
+    if ((match = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(p)) && m === 'POST') {
+      const [, id, token] = match;
+      const it = interactions.get(id!);
+      if (!it || it.token !== token) return finish(res, r, 404, { code: 10062, message: 'Unknown interaction' });
+      if (it.callbackType !== undefined) return finish(res, r, 400, { code: 40060, message: 'Interaction has already been acknowledged.' });
+      if (performance.now() - it.at > interactionTimeoutMs) return finish(res, r, 404, { code: 10062, message: 'Unknown interaction' });
+      const type = r.body?.type;
+      const data = r.body?.data ?? {};
+      if (type === 4 || type === 7) {
+        const problems = messageViolations(data, { requireContent: true });
+        if (problems.length) return finish(res, r, 400, invalidForm(problems));
+        it.original = message(it.channelId, data, { webhook_id: applicationId, application_id: applicationId });
+      } else if (type === 5 || type === 6) {
+        it.original = message(it.channelId, { flags: (data.flags ?? 0) | 128 /* loading */ }, { webhook_id: applicationId, application_id: applicationId });
+      } else if (type === 8) {
+        const choices = data.choices;
+        const bad =
+          !Array.isArray(choices) ||
+          choices.length > 25 ||
+          choices.some((c: any) => typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100 || String(c.value).length > 100);
+        if (bad) return finish(res, r, 400, invalidForm(['invalid autocomplete choices']));
+      } else if (type !== 9 && type !== 10 && type !== 12) {
+        return finish(res, r, 400, invalidForm([`unknown interaction response type ${String(type)}`]));
+      }
+      it.callbackType = type;
+      it.callbackAt = performance.now();
+      if (r.query.with_response === 'true') {
+        return finish(res, r, 200, {
+          interaction: { id, type: 2, activity_instance_id: null, response_message_id: it.original?.id ?? null, response_message_loading: type === 5, response_message_ephemeral: Boolean((data.flags ?? 0) & 64) },
+          resource: { type, ...(it.original ? { message: it.original } : {}) },
+        });
+      }
+      return finish(res, r, 204);
+    }
+
+    if ((match = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(p))) {
+      const [, app, token, messageId] = match;
+      const it = byToken.get(token!);
+      if (app !== applicationId || !it) return finish(res, r, 404, { code: 10015, message: 'Unknown Webhook' });
+      if (performance.now() - it.at > 15 * 60_000) return finish(res, r, 401, { code: 50027, message: 'Invalid Webhook Token' });
+      if (it.callbackType === undefined) return finish(res, r, 404, { code: 10015, message: 'Unknown Webhook' });
+      if (messageId === undefined) {
+        if (m !== 'POST') return finish(res, r, 405, { message: '405: Method Not Allowed', code: 0 });
+        const problems = messageViolations(r.body ?? {}, { requireContent: true });
+        if (problems.length) return finish(res, r, 400, invalidForm(problems));
+        const msg = message(it.channelId, r.body, { webhook_id: applicationId, application_id: applicationId });
+        it.followups.push(msg);
+        return finish(res, r, 200, msg);
+      }
+      const target = messageId === '@original' ? it.original : it.followups.find((f) => f.id === messageId);
+      if (!target) return finish(res, r, 404, { code: 10008, message: 'Unknown Message' });
+      if (m === 'GET') return finish(res, r, 200, target);
+      if (m === 'DELETE') {
+        if (messageId === '@original') it.original = undefined;
+        else it.followups = it.followups.filter((f) => f.id !== messageId);
+        return finish(res, r, 204);
+      }
+      if (m === 'PATCH') {
+        const problems = messageViolations(r.body ?? {});
+        if (problems.length) return finish(res, r, 400, invalidForm(problems));
+        const b = r.body ?? {};
+        if (b.content !== undefined) target.content = b.content ?? '';
+        if (b.embeds !== undefined) target.embeds = b.embeds ?? [];
+        if (b.components !== undefined) target.components = b.components ?? [];
+        target.flags = (target.flags ?? 0) & ~128;
+        target.edited_timestamp = new Date().toISOString();
+        return finish(res, r, 200, target);
+      }
+      return finish(res, r, 405, { message: '405: Method Not Allowed', code: 0 });
+    }
+
+    if ((match = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'POST') {
+      if (!botAuth()) return;
+      const channelId = match[1]!;
+      const b = r.body ?? {};
+      const problems = messageViolations(b, { requireContent: true });
+      if (problems.length) return finish(res, r, 400, invalidForm(problems));
+      const headers: Record<string, string> = {};
+      const limit = options.channelMessageLimit;
+      if (limit) {
+        const now = Date.now();
+        let bucket = buckets.get(channelId);
+        if (!bucket || bucket.reset <= now) buckets.set(channelId, (bucket = { reset: now + limit.windowMs, used: 0 }));
+        const resetAfter = ((bucket.reset - now) / 1000).toFixed(3);
+        Object.assign(headers, {
+          'x-ratelimit-limit': String(limit.limit),
+          'x-ratelimit-reset-after': resetAfter,
+          'x-ratelimit-bucket': `fake-channel-${channelId}`,
+        });
+        if (bucket.used >= limit.limit) {
+          r.injected = 'bucket';
+          return finish(res, r, 429, { message: 'You are being rate limited.', retry_after: Number(resetAfter), global: false, code: 0 }, {
+            ...headers,
+            'x-ratelimit-remaining': '0',
+            'retry-after': resetAfter,
+            'x-ratelimit-scope': 'user',
+          });
+        }
+        bucket.used += 1;
+        headers['x-ratelimit-remaining'] = String(limit.limit - bucket.used);
+      }
+      if (b.nonce !== undefined && b.enforce_nonce) {
+        const key = `${channelId}:${String(b.nonce)}`;
+        const seen = nonces.get(key);
+        if (seen && Date.now() - seen.at < nonceWindowMs) {
+          r.deduplicated = true;
+          return finish(res, r, 200, seen.message, headers);
+        }
+      }
+      const msg = message(channelId, b, b.nonce !== undefined ? { nonce: b.nonce } : {});
+      const list = messages.get(channelId) ?? [];
+      list.push(msg);
+      messages.set(channelId, list);
+      if (b.nonce !== undefined && b.enforce_nonce) nonces.set(`${channelId}:${String(b.nonce)}`, { at: Date.now(), message: msg });
+      return finish(res, r, 200, msg, headers);
+    }
+
+    if ((match = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands(?:\/(\d+))?$/.exec(p))) {
+      if (!botAuth()) return;
+      const [, app, guildId, commandId] = match;
+      if (app !== applicationId) return finish(res, r, 403, { code: 50001, message: 'Missing Access' });
+      const key = guildId ?? '';
+      const stored = commandStore.get(key) ?? [];
+      const materialize = (c: any, previous?: any) => ({
+        id: previous?.id ?? snowflake(),
+        application_id: applicationId,
+        version: snowflake(),
+        default_member_permissions: null,
+        type: 1,
+        dm_permission: true,
+        contexts: null,
+        integration_types: [0],
+        nsfw: false,
+        ...(guildId ? { guild_id: guildId } : {}),
+        ...c,
+      });
+      if (commandId === undefined && m === 'GET') return finish(res, r, 200, stored);
+      if (commandId === undefined && m === 'PUT') {
+        if (!Array.isArray(r.body)) return finish(res, r, 400, invalidForm(['body must be an array']));
+        const problems = r.body.flatMap((c: any) => commandViolations(c));
+        const names = r.body.map((c: any) => c.name);
+        if (new Set(names).size !== names.length) problems.push('duplicate command names');
+        if (problems.length) return finish(res, r, 400, invalidForm(problems));
+        const next = r.body.map((c: any) => materialize(c, stored.find((s) => s.name === c.name)));
+        commandStore.set(key, next);
+        return finish(res, r, 200, next);
+      }
+      if (commandId === undefined && m === 'POST') {
+        const problems = commandViolations(r.body ?? {});
+        if (problems.length) return finish(res, r, 400, invalidForm(problems));
+        const previous = stored.find((s) => s.name === r.body.name);
+        const created = materialize(r.body, previous);
+        commandStore.set(key, [...stored.filter((s) => s.name !== r.body.name), created]);
+        return finish(res, r, previous ? 200 : 201, created);
+      }
+      if (commandId !== undefined && m === 'DELETE') {
+        if (!stored.some((s) => s.id === commandId)) return finish(res, r, 404, { code: 10063, message: 'Unknown application command' });
+        commandStore.set(key, stored.filter((s) => s.id !== commandId));
+        return finish(res, r, 204);
+      }
+      if (commandId !== undefined && m === 'GET') {
+        const c = stored.find((s) => s.id === commandId);
+        return c ? finish(res, r, 200, c) : finish(res, r, 404, { code: 10063, message: 'Unknown application command' });
+      }
+    }
+    return finish(res, r, 404, { message: '404: Not Found', code: 0 });
+  }
+
+  // --- gateway ---
+
+  function frame(c: Connection, direction: 'in' | 'out', payload: any): void {
+    const f: GatewayFrame = { at: performance.now(), direction, connection: c.n, op: payload.op, t: payload.t, s: payload.s, d: payload.d };
+    frames.push(f);
+    for (const w of [...frameWaiters]) w(f);
+  }
+
+  function out(c: Connection, payload: any): void {
+    if (c.ws.readyState !== WebSocket.OPEN) return;
+    frame(c, 'out', payload);
+    c.ws.send(JSON.stringify(payload));
+  }
+
+  function onConnection(ws: WebSocket): void {
+    const c: Connection = { n: ++connectionCount, ws, ack: true, ready: false };
+    connections.add(c);
+    ws.on('message', (data: RawData, isBinary: boolean) => onFrame(c, data, isBinary));
+    ws.on('close', () => {
+      connections.delete(c);
+      if (c.session?.connection === c) c.session.connection = undefined;
+    });
+    ws.on('error', () => undefined);
+    out(c, { op: 10, d: { heartbeat_interval: heartbeatInterval, _trace: ['fake-discord'] }, s: null, t: null });
+  }
+
+  function onFrame(c: Connection, data: RawData, isBinary: boolean): void {
+    if (isBinary) return c.ws.close(4002, 'Decode error');
+    let payload: any;
+    try {
+      payload = JSON.parse(String(data));
+    } catch {
+      return c.ws.close(4002, 'Decode error');
+    }
+    frame(c, 'in', payload);
+    switch (payload.op) {
+      case 1:
+        if (c.ack) out(c, { op: 11 });
+        return;
+      case 2: {
+        if (options.token !== undefined && payload.d?.token !== options.token) return c.ws.close(4004, 'Authentication failed.');
+        if (c.ready) return c.ws.close(4005, 'Already authenticated.');
+        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, events: [] };
+        sessions.set(session.id, session);
+        current = session;
+        attach(c, session);
+        sessionDispatch(session, 'READY', {
+          v: 10,
+          user: botUser,
+          guilds: [],
+          session_id: session.id,
+          resume_gateway_url: gatewayUrl,
+          shard: payload.d?.shard ?? [0, 1],
+          application: { id: applicationId, flags: 0 },
+          user_settings: {},
+          private_channels: [],
+          presences: [],
+          relationships: [],
+          guild_join_requests: [],
+          geo_ordered_rtc_regions: [],
+          _trace: ['fake-discord'],
+        });
+        return;
+      }
+      case 6: {
+        const session = sessions.get(payload.d?.session_id);
+        if (!session || (options.token !== undefined && payload.d?.token !== options.token)) {
+          out(c, { op: 9, d: false, s: null, t: null });
+          return;
+        }
+        attach(c, session);
+        const seen = Number(payload.d?.seq ?? 0);
+        for (const e of session.events) if (e.s > seen) out(c, { op: 0, t: e.t, s: e.s, d: e.d });
+        session.seq += 1;
+        out(c, { op: 0, t: 'RESUMED', s: session.seq, d: { _trace: ['fake-discord'] } });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  function attach(c: Connection, session: Session): void {
+    const previous = session.connection;
+    if (previous && previous !== c && previous.ws.readyState === WebSocket.OPEN) previous.ws.terminate();
+    session.connection = c;
+    c.session = session;
+    c.ready = true;
+  }
+
+  function sessionDispatch(session: Session, t: string, d: unknown): number {
+    session.seq += 1;
+    const s = session.seq;
+    session.events.push({ s, t, d });
+    if (session.events.length > 5000) session.events.splice(0, session.events.length - 5000);
+    const c = session.connection;
+    if (c?.ready) out(c, { op: 0, t, s, d });
+    return s;
+  }
+
+  // --- interactions ---
+
+  function buildInteraction(spec: InteractionSpec): any {
+    const id = snowflake();
+    const token = `aW50ZXJhY3Rpb246${id}:${randomBytes(24).toString('base64url')}`;
+    const guildId = spec.dm ? undefined : (spec.guildId ?? '1190000000000000100');
+    const channelId = spec.channelId ?? '1190000000000000200';
+    const user = {
+      id: spec.userId ?? '1190000000000000300',
+      username: spec.username ?? 'tester',
+      discriminator: '0',
+      global_name: spec.username ?? 'Tester',
+      avatar: null,
+    };
+    const permissions = spec.permissions !== undefined ? String(spec.permissions) : MEMBER_PERMISSIONS;
+    const commandName = spec.command ?? 'niger';
+    const dataOptions = spec.rawOptions ?? commandOptions(spec.path, spec.options, spec.focused);
+    return {
+      id,
+      token,
+      type: spec.kind === 'autocomplete' ? 4 : 2,
+      version: 1,
+      application_id: applicationId,
+      channel_id: channelId,
+      channel: spec.dm ? { id: channelId, type: 1, recipients: [user] } : { id: channelId, type: 0, guild_id: guildId, name: 'general' },
+      ...(spec.dm
+        ? { user, context: 1 }
+        : {
+            guild_id: guildId,
+            guild: { id: guildId, locale: 'en-US', features: [] },
+            member: { user, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions, flags: 0 },
+            context: 0,
+          }),
+      app_permissions: '2248473465835073',
+      locale: spec.locale ?? 'en-US',
+      ...(spec.dm ? {} : { guild_locale: 'en-US' }),
+      entitlements: [],
+      authorizing_integration_owners: spec.dm ? { '1': user.id } : { '0': guildId },
+      attachment_size_limit: 10_485_760,
+      data: {
+        id: '1190000000000000400',
+        name: commandName,
+        type: 1,
+        ...(guildId ? { guild_id: guildId } : {}),
+        options: dataOptions,
+      },
+    };
+  }
+
+  function dispatchInteraction(spec: InteractionSpec | { payload: any }): DispatchedInteraction {
+    const payload = 'payload' in spec ? spec.payload : buildInteraction(spec);
+    const at = performance.now();
+    const since = requests.length;
+    if (!current) throw new Error('fake Discord: no gateway session yet (the client has not identified)');
+    const state: InteractionState = { id: payload.id, token: payload.token, at, followups: [], channelId: payload.channel_id, guildId: payload.guild_id };
+    interactions.set(state.id, state);
+    byToken.set(state.token, state);
+    const seq = sessionDispatch(current, 'INTERACTION_CREATE', payload);
+    return {
+      id: payload.id,
+      token: payload.token,
+      payload,
+      seq,
+      at,
+      result: (timeoutMs = 5000) => interactionResult(payload.id, since, timeoutMs),
+    };
+  }
+
+  async function interactionResult(id: string, since: number, timeoutMs: number): Promise<InteractionResult> {
+    const mine = (r: RecordedRequest) => r.interactionId === id;
+    const callback = await waitFor((r) => mine(r) && r.route === 'POST /interactions/:id/:token/callback', timeoutMs, since);
+    const type = callback.body?.type;
+    const base = { callback, deferred: type === 5 };
+    if (callback.status >= 300) return { ...base, requests: requests.slice(since).filter(mine), ephemeral: false };
+    if (type === 8) return { ...base, requests: [callback], ephemeral: false, choices: callback.body.data.choices };
+    if (type === 4) {
+      return { ...base, requests: [callback], message: callback.body.data, ephemeral: Boolean((callback.body.data?.flags ?? 0) & 64) };
+    }
+    // Deferred: the answer is an edit of @original or a follow-up.
+    const answer = await waitFor(
+      (r) =>
+        mine(r) &&
+        r.status < 300 &&
+        (r.route === 'PATCH /webhooks/:app/:token/messages/@original' || r.route === 'POST /webhooks/:app/:token'),
+      timeoutMs,
+      callback.index + 1,
+    );
+    const msg = answer.response;
+    return {
+      ...base,
+      requests: requests.slice(since).filter(mine),
+      message: { ...msg, ...(answer.method === 'POST' ? { flags: answer.body?.flags ?? 0 } : {}) },
+      ephemeral: answer.method === 'POST' ? Boolean((answer.body?.flags ?? 0) & 64) : Boolean((callback.body?.data?.flags ?? 0) & 64),
+    };
+  }
+
+  // --- waiting ---
+
+  function waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs = 5000, since = 0): Promise<RecordedRequest> {
+    for (let i = since; i < requests.length; i++) if (predicate(requests[i]!)) return Promise.resolve(requests[i]!);
+    return new Promise((resolve, reject) => {
+      const waiter = (r: RecordedRequest) => {
+        if (r.index < since || !predicate(r)) return;
+        clearTimeout(timer);
+        requestWaiters.delete(waiter);
+        resolve(r);
+      };
+      const timer = setTimeout(() => {
+        requestWaiters.delete(waiter);
+        const recent = requests.slice(-5).map((r) => `${r.route} → ${r.status}`).join('; ');
+        reject(new Error(`fake Discord: no matching request within ${timeoutMs} ms (last: ${recent || 'none'})`));
+      }, timeoutMs);
+      requestWaiters.add(waiter);
+    });
+  }
+
+  function waitForFrame(predicate: (f: GatewayFrame) => boolean, timeoutMs = 5000, since = 0): Promise<GatewayFrame> {
+    for (let i = since; i < frames.length; i++) if (predicate(frames[i]!)) return Promise.resolve(frames[i]!);
+    return new Promise((resolve, reject) => {
+      const waiter = (f: GatewayFrame) => {
+        if (!predicate(f)) return;
+        clearTimeout(timer);
+        frameWaiters.delete(waiter);
+        resolve(f);
+      };
+      const timer = setTimeout(() => {
+        frameWaiters.delete(waiter);
+        reject(new Error(`fake Discord: no matching gateway frame within ${timeoutMs} ms`));
+      }, timeoutMs);
+      frameWaiters.add(waiter);
+    });
+  }
+
+  return {
+    apiUrl,
+    gatewayUrl,
+    port,
+    applicationId,
+    botUser,
+    requests,
+    frames,
+    channelMessages: (channelId) => [...(messages.get(channelId) ?? [])],
+    commands: (guildId) => [...(commandStore.get(guildId ?? '') ?? [])],
+    dispatch: (t, d) => {
+      if (!current) throw new Error('fake Discord: no gateway session yet');
+      return sessionDispatch(current, t, d);
+    },
+    dispatchInteraction,
+    waitFor,
+    waitForFrame,
+    failNext(count, failure, match = isChannelPost) {
+      failures.push({ remaining: count, failure, match });
+    },
+    failNextChannelMessages(count, failure) {
+      failures.push({ remaining: count, failure, match: isChannelPost });
+    },
+    stopAckingHeartbeats() {
+      for (const c of connections) c.ack = false;
+    },
+    dropConnection(code) {
+      for (const c of connections) {
+        if (code === undefined) c.ws.terminate();
+        else c.ws.close(code, 'fake Discord closed the connection');
+      }
+    },
+    sendReconnect() {
+      for (const c of connections) out(c, { op: 7, d: null, s: null, t: null });
+    },
+    readyConnections: () => [...connections].filter((c) => c.ready && c.ws.readyState === WebSocket.OPEN).length,
+    async close() {
+      for (const c of connections) c.ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

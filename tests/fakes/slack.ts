@@ -1,0 +1,744 @@
+/**
+ * A local fake of the Slack platform for tests and benches, driven by the real @slack/bolt:
+ *
+ * - a Web API at `${apiUrl}<method>` (auth.test, chat.postMessage, chat.postEphemeral, users.info,
+ *   apps.connections.open; anything else answers `unknown_method`), which checks the token and Slack's
+ *   Block Kit limits the way Slack does (`invalid_blocks`, `msg_blocks_too_long`, `msg_too_long`);
+ * - a `response_url` sink (`fake.responseUrl(id)`), where `respond()` posts;
+ * - a Socket Mode WebSocket (`apps.connections.open` hands out its URL; the fake says hello, pings,
+ *   sends envelopes with `sendEnvelope` and records the acks).
+ *
+ * It records every request (`requests`, and by kind `calls`, `responses`, `acks`), can be told to fail the
+ * next calls of a method (`failNext`: 429 + Retry-After, ok:false errors, HTTP statuses), and `waitFor`
+ * waits on what it recorded, so tests never sleep. Helpers below build correctly signed slash commands
+ * and Events API requests for an app in HTTP mode.
+ *
+ * Usage:
+ *   const fake = await startFakeSlack();
+ *   const app = new App({ token: 'xoxb-…', signingSecret, clientOptions: { slackApiUrl: fake.apiUrl } });
+ *   const res = await sendSlashCommand(appUrl, signingSecret, slashCommandFields(fake, { text: 'help' }));
+ *   const reply = await fake.waitFor(() => fake.responses[0]);
+ *   await fake.close();
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+
+export const FAKE_TEAM_ID = 'T0FAKE001';
+export const FAKE_BOT_USER_ID = 'U0FAKEBOT';
+export const FAKE_BOT_ID = 'B0FAKEBOT';
+export const FAKE_APP_ID = 'A0FAKEAPP';
+
+/** The limits Slack enforces on a message (see tests/fakes/slack.ts `checkMessage`). */
+export const FAKE_SLACK_LIMITS = {
+  blocks: 50,
+  headerText: 150,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  contextElements: 10,
+  textObject: 3000,
+  /** JSON characters of all blocks; Slack answers msg_blocks_too_long above roughly 13,000. */
+  blocksJson: 13_000,
+  /** Top-level `text`. */
+  text: 40_000,
+};
+
+export interface FakeUser {
+  id: string;
+  name?: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
+
+export interface FakeSlackOptions {
+  /** The bot token the Web API accepts; by default any `xoxb-` token. */
+  botToken?: string;
+  /** The app-level token apps.connections.open accepts; by default any `xapp-` token. */
+  appToken?: string;
+  teamId?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+  /** Users users.info knows; an unknown id is an ordinary member (not admin, not owner). */
+  users?: FakeUser[];
+  /** Answer messages beyond Slack's Block Kit limits with Slack's errors (default true). */
+  enforceLimits?: boolean;
+  /** How often the fake pings Socket Mode clients (default 10 s; Bolt gives up after 30 s without). */
+  pingIntervalMs?: number;
+}
+
+/** Any HTTP request the fake received. */
+export interface FakeRequest {
+  kind: 'api' | 'response_url' | 'other';
+  httpMethod: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  status: number;
+  at: number;
+}
+
+/**
+ * A Web API call. `args` are the form fields as sent (strings: `link_names: 'false'`), with `blocks`,
+ * `attachments` and `metadata` parsed from their JSON strings.
+ */
+export interface ApiCall {
+  method: string;
+  /** The token sent (Authorization: Bearer, or the `token` field). */
+  token?: string;
+  args: Record<string, unknown>;
+  status: number;
+  /** What the fake answered (the JSON body, or the text of a non-JSON failure). */
+  response: unknown;
+  /** Set when an injected failure answered this call. */
+  failure?: FakeFailure;
+  at: number;
+}
+
+/** A POST to a response_url (what Bolt's `respond()` sends). */
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+  status: number;
+  /** The Slack error when the fake refused the message (e.g. invalid_blocks). */
+  error?: string;
+  at: number;
+}
+
+/** A Socket Mode acknowledgement from the app. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: unknown;
+  at: number;
+}
+
+export type FakeFailure =
+  /** HTTP 429 with `Retry-After: seconds` and `{ok:false,error:'ratelimited'}`. */
+  | { rateLimited: number }
+  /** HTTP 200 `{ok:false,error}`: channel_not_found, not_in_channel, invalid_blocks, msg_too_long, … */
+  | { error: string }
+  /** A bare HTTP status (500, 503…) with a text body. */
+  | { status: number };
+
+export interface FakeSlack {
+  /** Web API base, with the trailing slash (`clientOptions.slackApiUrl`, `SLACK_API_URL`). */
+  readonly apiUrl: string;
+  /** `http://127.0.0.1:PORT` */
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly appId: string;
+  /** Every HTTP request, in arrival order. */
+  readonly requests: FakeRequest[];
+  /** Web API calls, in arrival order. */
+  readonly calls: ApiCall[];
+  /** response_url posts, in arrival order. */
+  readonly responses: ResponseUrlPost[];
+  /** Socket Mode acks, in arrival order. */
+  readonly acks: SocketAck[];
+  /** Web API calls of one method. */
+  callsTo(method: string): ApiCall[];
+  /** A fresh response_url on this fake (`id` defaults to a random one). */
+  responseUrl(id?: string): string;
+  /** The next `times` calls of `method` fail as described (failures queue in order). */
+  failNext(method: string, failure: FakeFailure, times?: number): void;
+  setUser(user: FakeUser): void;
+  /** Resolves with the predicate's first truthy value, re-checked on every new recording. */
+  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
+  /** Resolves when the response_url `id` has been posted to. */
+  waitForResponse(id: string, timeoutMs?: number): Promise<ResponseUrlPost>;
+  /** Number of open Socket Mode connections. */
+  socketCount(): number;
+  /** Sends a Socket Mode envelope and resolves with the app's ack. */
+  sendEnvelope(type: 'slash_commands' | 'events_api' | 'interactive', payload: unknown, timeoutMs?: number): Promise<SocketAck>;
+  /** Asks the Socket Mode clients to reconnect (`{"type":"disconnect"}`). */
+  disconnectSockets(reason?: string): void;
+  /** Forgets recordings and pending failures (users stay). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Starts the fake on 127.0.0.1 and an ephemeral port. */
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const teamId = options.teamId ?? FAKE_TEAM_ID;
+  const botUserId = options.botUserId ?? FAKE_BOT_USER_ID;
+  const botId = options.botId ?? FAKE_BOT_ID;
+  const appId = options.appId ?? FAKE_APP_ID;
+  const enforceLimits = options.enforceLimits ?? true;
+  const users = new Map<string, FakeUser>((options.users ?? []).map((u) => [u.id, u]));
+  const failures = new Map<string, FakeFailure[]>();
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const responseWaiters = new Map<string, (post: ResponseUrlPost) => void>();
+  const ackWaiters = new Map<string, (ack: SocketAck) => void>();
+  const requests: FakeRequest[] = [];
+  const calls: ApiCall[] = [];
+  const responses: ResponseUrlPost[] = [];
+  const acks: SocketAck[] = [];
+  let tsCounter = 0;
+  let ticket = 0;
+
+  const recorded = () => events.emit('record');
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      try {
+        route(req, res, rawBody);
+      } catch (err) {
+        send(res, 500, { ok: false, error: 'fake_internal_error', detail: String(err) });
+      }
+    });
+  });
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': typeof body === 'string' ? 'text/plain' : 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  function record(req: IncomingMessage, kind: FakeRequest['kind'], path: string, rawBody: string, status: number): void {
+    requests.push({ kind, httpMethod: req.method ?? '', path, headers: req.headers, rawBody, status, at: Date.now() });
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    if (req.method === 'POST' && path.startsWith('/api/')) {
+      const status = handleApi(req, res, path.slice('/api/'.length), rawBody);
+      record(req, 'api', path, rawBody, status);
+    } else if (req.method === 'POST' && path.startsWith('/respond/')) {
+      const status = handleResponseUrl(res, decodeURIComponent(path.slice('/respond/'.length)), rawBody);
+      record(req, 'response_url', path, rawBody, status);
+    } else {
+      send(res, 404, 'not found');
+      record(req, 'other', path, rawBody, 404);
+    }
+    recorded();
+  }
+
+  function parseArgs(req: IncomingMessage, rawBody: string): Record<string, unknown> {
+    const type = String(req.headers['content-type'] ?? '');
+    let args: Record<string, unknown> = {};
+    if (type.includes('application/json')) {
+      args = rawBody ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
+    } else {
+      args = Object.fromEntries(new URLSearchParams(rawBody));
+    }
+    for (const key of ['blocks', 'attachments', 'metadata']) {
+      const v = args[key];
+      if (typeof v === 'string') {
+        try {
+          args[key] = JSON.parse(v);
+        } catch {
+          // keep the string: checkMessage reports invalid_blocks
+        }
+      }
+    }
+    return args;
+  }
+
+  function handleApi(req: IncomingMessage, res: ServerResponse, method: string, rawBody: string): number {
+    let args: Record<string, unknown>;
+    try {
+      args = parseArgs(req, rawBody);
+    } catch {
+      const body = { ok: false, error: 'invalid_form_data' };
+      calls.push({ method, args: {}, status: 200, response: body, at: Date.now() });
+      send(res, 200, body);
+      return 200;
+    }
+    const auth = String(req.headers.authorization ?? '');
+    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : typeof args.token === 'string' ? args.token : undefined;
+    const call: ApiCall = { method, ...(token ? { token } : {}), args, status: 200, response: undefined, at: Date.now() };
+    calls.push(call);
+
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      call.response = body;
+      send(res, status, body, headers);
+      return status;
+    };
+
+    const queue = failures.get(method);
+    const failure = queue?.shift();
+    if (failure) {
+      call.failure = failure;
+      if ('rateLimited' in failure) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.rateLimited) });
+      if ('error' in failure) return reply(200, { ok: false, error: failure.error });
+      return reply(failure.status, `fake HTTP ${failure.status}`);
+    }
+
+    const appLevel = method === 'apps.connections.open';
+    const tokenOk = appLevel
+      ? token !== undefined && (options.appToken ? token === options.appToken : token.startsWith('xapp-'))
+      : token !== undefined && (options.botToken ? token === options.botToken : token.startsWith('xoxb-'));
+    if (!token) return reply(200, { ok: false, error: 'not_authed' });
+    if (!tokenOk) return reply(200, { ok: false, error: appLevel && token.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' });
+
+    switch (method) {
+      case 'auth.test':
+        return reply(200, {
+          ok: true,
+          url: 'https://fake-workspace.slack.com/',
+          team: 'Fake Workspace',
+          user: 'niger-watch',
+          team_id: teamId,
+          user_id: botUserId,
+          bot_id: botId,
+          is_enterprise_install: false,
+        });
+      case 'apps.connections.open':
+        ticket += 1;
+        return reply(200, { ok: true, url: `ws://127.0.0.1:${port()}/link/?ticket=fake-${ticket}` });
+      case 'chat.postMessage':
+      case 'chat.postEphemeral': {
+        if (typeof args.channel !== 'string' || !args.channel) return reply(200, { ok: false, error: 'channel_not_found' });
+        if (method === 'chat.postEphemeral' && (typeof args.user !== 'string' || !args.user)) {
+          return reply(200, { ok: false, error: 'user_not_in_channel' });
+        }
+        const problem = enforceLimits ? checkMessage(args) : undefined;
+        if (problem) return reply(200, { ok: false, error: problem.error, errors: problem.details });
+        tsCounter += 1;
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
+        if (method === 'chat.postEphemeral') return reply(200, { ok: true, message_ts: ts });
+        return reply(200, {
+          ok: true,
+          channel: args.channel,
+          ts,
+          message: { type: 'message', user: botUserId, bot_id: botId, ts, text: args.text, blocks: args.blocks },
+        });
+      }
+      case 'users.info': {
+        const id = typeof args.user === 'string' ? args.user : '';
+        if (!/^[UW][A-Z0-9]+$/.test(id)) return reply(200, { ok: false, error: 'user_not_found' });
+        const u = users.get(id) ?? { id };
+        return reply(200, {
+          ok: true,
+          user: {
+            id,
+            team_id: teamId,
+            name: u.name ?? id.toLowerCase(),
+            deleted: u.deleted ?? false,
+            is_admin: u.is_admin ?? false,
+            is_owner: u.is_owner ?? false,
+            is_primary_owner: u.is_primary_owner ?? false,
+            is_bot: u.is_bot ?? false,
+          },
+        });
+      }
+      default:
+        return reply(200, { ok: false, error: 'unknown_method' });
+    }
+  }
+
+  function handleResponseUrl(res: ServerResponse, id: string, rawBody: string): number {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(rawBody) as Record<string, unknown>;
+    } catch {
+      body = { text: rawBody };
+    }
+    const problem = enforceLimits ? checkMessage(body) : undefined;
+    const status = problem ? 400 : 200;
+    const post: ResponseUrlPost = { id, body, status, ...(problem ? { error: problem.error } : {}), at: Date.now() };
+    responses.push(post);
+    if (problem) send(res, 400, { ok: false, error: problem.error, errors: problem.details });
+    else send(res, 200, { ok: true });
+    const waiter = responseWaiters.get(id);
+    if (waiter) {
+      responseWaiters.delete(id);
+      waiter(post);
+    }
+    return status;
+  }
+
+  // Socket Mode.
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!url.pathname.startsWith('/link')) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  wss.on('connection', (ws) => {
+    sockets.add(ws);
+    ws.on('close', () => {
+      sockets.delete(ws);
+      recorded();
+    });
+    ws.on('message', (data) => {
+      let msg: { envelope_id?: string; payload?: unknown };
+      try {
+        msg = JSON.parse(String(data)) as typeof msg;
+      } catch {
+        return;
+      }
+      if (!msg.envelope_id) return;
+      const ack: SocketAck = { envelope_id: msg.envelope_id, ...(msg.payload !== undefined ? { payload: msg.payload } : {}), at: Date.now() };
+      acks.push(ack);
+      ackWaiters.get(msg.envelope_id)?.(ack);
+      ackWaiters.delete(msg.envelope_id);
+      recorded();
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'fake' }, connection_info: { app_id: appId } }));
+    recorded();
+  });
+  const pinger = setInterval(() => {
+    for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.ping();
+  }, options.pingIntervalMs ?? 10_000);
+  pinger.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = () => (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port()}`;
+
+  const fake: FakeSlack = {
+    apiUrl: `${baseUrl}/api/`,
+    baseUrl,
+    port: port(),
+    teamId,
+    botUserId,
+    botId,
+    appId,
+    requests,
+    calls,
+    responses,
+    acks,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    responseUrl: (id = randomBytes(6).toString('hex')) => `${baseUrl}/respond/${encodeURIComponent(id)}`,
+    failNext(method, failure, times = 1) {
+      const queue = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) queue.push(failure);
+      failures.set(method, queue);
+    },
+    setUser(user) {
+      users.set(user.id, user);
+    },
+    waitFor(predicate, timeoutMs = 5000, what = 'condition') {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          let value: ReturnType<typeof predicate>;
+          try {
+            value = predicate();
+          } catch (err) {
+            done();
+            reject(err as Error);
+            return;
+          }
+          if (value) {
+            done();
+            resolve(value);
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`fake Slack: timed out after ${timeoutMs} ms waiting for ${what}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          events.off('record', check);
+        };
+        events.on('record', check);
+        check();
+      });
+    },
+    waitForResponse(id, timeoutMs = 5000) {
+      const existing = responses.find((r) => r.id === id);
+      if (existing) return Promise.resolve(existing);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          responseWaiters.delete(id);
+          reject(new Error(`fake Slack: no response_url post for ${id} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        responseWaiters.set(id, (post) => {
+          clearTimeout(timer);
+          resolve(post);
+        });
+      });
+    },
+    socketCount: () => sockets.size,
+    async sendEnvelope(type, payload, timeoutMs = 5000) {
+      await fake.waitFor(() => [...sockets].find((s) => s.readyState === WebSocket.OPEN), timeoutMs, 'a Socket Mode connection');
+      const ws = [...sockets].find((s) => s.readyState === WebSocket.OPEN)!;
+      const envelopeId = randomBytes(8).toString('hex');
+      const acked = new Promise<SocketAck>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          ackWaiters.delete(envelopeId);
+          reject(new Error(`fake Slack: envelope ${type} was not acknowledged within ${timeoutMs} ms`));
+        }, timeoutMs);
+        ackWaiters.set(envelopeId, (ack) => {
+          clearTimeout(timer);
+          resolve(ack);
+        });
+      });
+      ws.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          accepts_response_payload: type !== 'events_api',
+          payload,
+          ...(type === 'events_api' ? { retry_attempt: 0, retry_reason: '' } : {}),
+        }),
+      );
+      return acked;
+    },
+    disconnectSockets(reason = 'refresh_requested') {
+      for (const ws of sockets) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake' } }));
+    },
+    reset() {
+      requests.length = 0;
+      calls.length = 0;
+      responses.length = 0;
+      acks.length = 0;
+      failures.clear();
+    },
+    async close() {
+      clearInterval(pinger);
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return fake;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Slack's message checks
+
+interface TextObject {
+  type?: string;
+  text?: unknown;
+}
+
+/**
+ * What Slack would refuse in a message (chat.postMessage, chat.postEphemeral, response_url): more than 50
+ * blocks, a header over 150 characters, section text over 3,000, more than 10 fields or one over 2,000,
+ * an empty or non-text object, blocks over ~13,000 JSON characters, `text` over 40,000.
+ */
+export function checkMessage(message: Record<string, unknown>): { error: string; details: string[] } | undefined {
+  const details: string[] = [];
+  const text = message.text;
+  if (typeof text === 'string' && text.length > FAKE_SLACK_LIMITS.text) return { error: 'msg_too_long', details: ['text too long'] };
+  const blocks = message.blocks;
+  if (blocks === undefined) {
+    if (typeof text !== 'string' || !text) return { error: 'no_text', details: ['no text or blocks'] };
+    return undefined;
+  }
+  if (!Array.isArray(blocks)) return { error: 'invalid_blocks_format', details: ['blocks must be an array'] };
+  if (blocks.length > FAKE_SLACK_LIMITS.blocks) details.push(`no more than ${FAKE_SLACK_LIMITS.blocks} items allowed [json-pointer:/blocks]`);
+  const textObject = (t: TextObject | undefined, max: number, where: string, types = ['plain_text', 'mrkdwn']) => {
+    if (!t || typeof t.text !== 'string' || !types.includes(String(t.type))) {
+      details.push(`invalid text object [json-pointer:${where}]`);
+      return;
+    }
+    if (t.text.length < 1) details.push(`must be more than 0 characters [json-pointer:${where}/text]`);
+    if (t.text.length > max) details.push(`must be less than ${max + 1} characters [json-pointer:${where}/text]`);
+  };
+  blocks.forEach((raw, i) => {
+    const b = raw as { type?: string; text?: TextObject; fields?: TextObject[]; elements?: TextObject[] };
+    const at = `/blocks/${i}`;
+    switch (b.type) {
+      case 'header':
+        textObject(b.text, FAKE_SLACK_LIMITS.headerText, `${at}/text`, ['plain_text']);
+        break;
+      case 'section':
+        if (b.text === undefined && b.fields === undefined) details.push(`section needs text or fields [json-pointer:${at}]`);
+        if (b.text !== undefined) textObject(b.text, FAKE_SLACK_LIMITS.sectionText, `${at}/text`);
+        if (b.fields !== undefined) {
+          if (!Array.isArray(b.fields) || b.fields.length > FAKE_SLACK_LIMITS.fields) details.push(`no more than 10 fields [json-pointer:${at}/fields]`);
+          else b.fields.forEach((f, j) => textObject(f, FAKE_SLACK_LIMITS.fieldText, `${at}/fields/${j}`));
+        }
+        break;
+      case 'context':
+        if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > FAKE_SLACK_LIMITS.contextElements) {
+          details.push(`context needs 1 to 10 elements [json-pointer:${at}/elements]`);
+        } else {
+          b.elements.forEach((e, j) => textObject(e, FAKE_SLACK_LIMITS.textObject, `${at}/elements/${j}`));
+        }
+        break;
+      case 'divider':
+        break;
+      default:
+        details.push(`unsupported block type ${String(b.type)} [json-pointer:${at}]`);
+    }
+  });
+  if (details.length) return { error: 'invalid_blocks', details };
+  if (JSON.stringify(blocks).length > FAKE_SLACK_LIMITS.blocksJson) return { error: 'msg_blocks_too_long', details: ['blocks too long'] };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Signed requests to an app in HTTP mode
+
+/** `v0=` + hex HMAC-SHA256(signing secret, `v0:${timestamp}:${rawBody}`), as Slack signs requests. */
+export function slackSignature(signingSecret: string, timestamp: number, rawBody: string): string {
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
+}
+
+export interface SignOptions {
+  /** Unix seconds; default now. Older than 5 minutes is refused by Bolt. */
+  timestamp?: number;
+  /** Replaces the computed signature (to send a bad one). */
+  signature?: string;
+  /** Headers to leave out, e.g. ['x-slack-signature']. */
+  omitHeaders?: string[];
+}
+
+/** The headers Slack sends with a request body. */
+export function signedHeaders(signingSecret: string, rawBody: string, contentType: string, options: SignOptions = {}): Record<string, string> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': options.signature ?? slackSignature(signingSecret, timestamp, rawBody),
+  };
+  for (const h of options.omitHeaders ?? []) delete headers[h.toLowerCase()];
+  return headers;
+}
+
+/** The form fields of a slash command; `response_url` points at the fake (a fresh id per call). */
+export function slashCommandFields(fake: Pick<FakeSlack, 'responseUrl' | 'teamId' | 'appId'>, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: fake.teamId,
+    team_domain: 'fake-workspace',
+    channel_id: 'C0CHANNEL1',
+    channel_name: 'general',
+    user_id: 'U0USER0001',
+    user_name: 'ann',
+    command: '/niger',
+    text: '',
+    api_app_id: fake.appId,
+    is_enterprise_install: 'false',
+    response_url: fake.responseUrl(),
+    trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  };
+}
+
+/** A signed, form-encoded slash command request: `{ body, headers }`. */
+export function signedSlashCommand(signingSecret: string, fields: Record<string, string>, options: SignOptions = {}): { body: string; headers: Record<string, string> } {
+  const body = new URLSearchParams(fields).toString();
+  return { body, headers: signedHeaders(signingSecret, body, 'application/x-www-form-urlencoded', options) };
+}
+
+export interface AppResponse {
+  status: number;
+  body: string;
+}
+
+/** POSTs a signed slash command to the app (`appUrl` is e.g. `http://127.0.0.1:PORT/slack/events`). */
+export async function sendSlashCommand(appUrl: string, signingSecret: string, fields: Record<string, string>, options: SignOptions = {}): Promise<AppResponse> {
+  const { body, headers } = signedSlashCommand(signingSecret, fields, options);
+  const res = await fetch(appUrl, { method: 'POST', headers, body });
+  return { status: res.status, body: await res.text() };
+}
+
+/** An Events API `event_callback` body around `event`. */
+export function eventCallback(fake: Pick<FakeSlack, 'teamId' | 'appId' | 'botUserId'>, event: Record<string, unknown>, eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`): Record<string, unknown> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: fake.teamId,
+    api_app_id: fake.appId,
+    event: { event_ts: event.ts, ...event },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: fake.teamId, user_id: fake.botUserId, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  };
+}
+
+/** A message timestamp like Slack's (`1700000000.000100`). */
+export function slackTs(): string {
+  return `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 999_999)).padStart(6, '0')}`;
+}
+
+/** POSTs a signed Events API request (JSON) to the app. */
+export async function sendEvent(appUrl: string, signingSecret: string, body: Record<string, unknown>, options: SignOptions = {}): Promise<AppResponse> {
+  const raw = JSON.stringify(body);
+  const res = await fetch(appUrl, { method: 'POST', headers: signedHeaders(signingSecret, raw, 'application/json', options), body: raw });
+  return { status: res.status, body: await res.text() };
+}
+
+/** The id of a response_url made by `fake.responseUrl(id)` (what `waitForResponse` takes). */
+export function responseUrlId(responseUrl: string): string {
+  return decodeURIComponent(new URL(responseUrl).pathname.replace(/^\/respond\//, ''));
+}
+
+/** Polls `predicate` until it returns a truthy value (for state outside the fake). */
+export async function waitFor<T>(predicate: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What a user sees
+
+interface AnyBlock {
+  type?: string;
+  text?: TextObject;
+  fields?: TextObject[];
+  elements?: TextObject[];
+}
+
+/** Slack's display of escaped text: `<url|label>` → `label`, `<url>` → `url`, entities decoded. */
+export function displayText(text: string): string {
+  return text
+    .replace(/<([^<>|]*)\|([^<>]*)>/g, '$2')
+    .replace(/<([^<>]*)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The visible text of a message's blocks (or its `text` when there are none), one block a line. */
+export function visibleText(message: { blocks?: unknown; text?: unknown }): string {
+  const blocks = Array.isArray(message.blocks) ? (message.blocks as AnyBlock[]) : [];
+  if (!blocks.length) return typeof message.text === 'string' ? displayText(message.text) : '';
+  const texts: string[] = [];
+  for (const b of blocks) {
+    if (b.text?.text !== undefined) texts.push(String(b.text.text));
+    for (const f of b.fields ?? []) texts.push(String(f.text ?? ''));
+    for (const e of b.elements ?? []) if (typeof e.text === 'string') texts.push(e.text);
+  }
+  return texts.map(displayText).join('\n');
+}
+
+/** Every text string in a message's blocks, raw (as sent, still escaped). */
+export function rawTexts(message: { blocks?: unknown; text?: unknown }): string[] {
+  const out: string[] = typeof message.text === 'string' ? [message.text] : [];
+  for (const b of (Array.isArray(message.blocks) ? message.blocks : []) as AnyBlock[]) {
+    if (b.text?.text !== undefined) out.push(String(b.text.text));
+    for (const f of b.fields ?? []) out.push(String(f.text ?? ''));
+    for (const e of b.elements ?? []) if (typeof e.text === 'string') out.push(e.text);
+  }
+  return out;
+}

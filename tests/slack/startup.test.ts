@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendSlashCommand, slashCommandFields, startFakeSlack, visibleText, type FakeSlack } from '../fakes/slack.ts';
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './harness.ts';
+
+/** `npm start` as a real process: src/main.ts with only the given environment. */
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+let dir: string;
+let fake: FakeSlack;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'niger-watch-slack-'));
+  fake = await startFakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+});
+afterAll(async () => {
+  await fake?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += String(d);
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitForOutput(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = pattern.exec(out);
+          if (m) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${pattern} in output:\n${out}`));
+        }, timeoutMs);
+        listeners.add(check);
+        void exited.then(() => setTimeout(() => {
+          if (listeners.has(check)) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`exited before ${pattern}:\n${out}`));
+          }
+        }, 50));
+        check();
+      });
+    },
+  };
+}
+
+// Each case starts its own process (a few seconds of start-up each).
+describe('npm start with Slack settings', { timeout: 40_000 }, () => {
+  it('without SLACK_SIGNING_SECRET or SLACK_APP_TOKEN stops with one message naming both', async () => {
+    const p = start({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(await p.exited).not.toBe(0);
+    expect(p.output()).toMatch(/SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/);
+    expect(p.output().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('with a token Slack refuses stops with a message naming SLACK_BOT_TOKEN, not its value', async () => {
+    const wrong = 'xoxb-9999-8888-NotTheRightToken';
+    const p = start({ SLACK_BOT_TOKEN: wrong, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toMatch(/Cannot start Slack: auth\.test answered "invalid_auth"\. Check SLACK_BOT_TOKEN/);
+    expect(p.output()).not.toContain(wrong);
+  });
+
+  it('with an app-level token Slack refuses stops with a message naming SLACK_APP_TOKEN, not its value', async () => {
+    const wrong = 'xapp-1-A0FAKEAPP-999-NotTheRightAppToken';
+    const p = start({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: wrong, SLACK_API_URL: fake.apiUrl });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toMatch(/Cannot start Slack in Socket Mode: invalid_auth\. Check SLACK_APP_TOKEN/);
+    expect(p.output()).not.toContain(wrong);
+  });
+
+  it('with a PORT in use stops with a message naming PORT', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const p = start({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(port) });
+      expect(await p.exited).toBe(2);
+      expect(p.output()).toMatch(new RegExp(`Cannot start Slack HTTP receiver on port ${port}: EADDRINUSE\\. Check PORT\\.`));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('in HTTP mode listens on PORT, answers a signed slash command, and stops cleanly on SIGTERM', async () => {
+    const p = start({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'debug' });
+    try {
+      const m = await p.waitForOutput(/"port":(\d+),"path":"\/slack\/events","msg":"Slack adapter listening \(HTTP\)"/);
+      const fields = slashCommandFields(fake, { text: 'ruler June 2023' });
+      const res = await sendSlashCommand(`http://127.0.0.1:${m[1]}/slack/events`, SIGNING_SECRET, fields);
+      expect(res.status).toBe(200);
+      expect(visibleText(JSON.parse(res.body) as Record<string, unknown>)).toContain('Mohamed Bazoum');
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      expect(p.output()).toContain('Slack adapter stopped');
+      for (const secret of [BOT_TOKEN, SIGNING_SECRET]) expect(p.output()).not.toContain(secret);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('in Socket Mode connects with SLACK_APP_TOKEN and opens no port', async () => {
+    const p = start({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, LOG_LEVEL: 'debug' });
+    try {
+      await p.waitForOutput(/Slack adapter connected \(Socket Mode\)/);
+      const ack = await fake.sendEnvelope('slash_commands', slashCommandFields(fake, { text: 'who Colonna' }), 10_000);
+      expect(visibleText(ack.payload as Record<string, unknown>)).toContain('Catherine Colonna');
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      for (const secret of [BOT_TOKEN, APP_TOKEN]) expect(p.output()).not.toContain(secret);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+});
