@@ -56,6 +56,19 @@ function recordingBot(bot: Bot, handled: Harness['handled']): Bot {
 }
 
 /** The real adapter on real Bolt, against a fresh fake Slack, on 127.0.0.1 and ephemeral ports. */
+/** The real bot, answering `handleText` only after a delay: drives the slow (response_url) path. */
+export function slowedBot(bot: Bot, delayMs: number): Bot {
+  return new Proxy(bot, {
+    get: (target, prop, receiver) =>
+      prop === 'handleText'
+        ? async (text: string, caller: Parameters<Bot['handleText']>[1]) => {
+            await new Promise((r) => setTimeout(r, delayMs));
+            return target.handleText(text, caller);
+          }
+        : (Reflect.get(target, prop, receiver) as unknown),
+  });
+}
+
 export async function startHarness(bot: Bot, options: HarnessOptions = {}): Promise<Harness> {
   const mode = options.mode ?? 'http';
   const fake = await startFakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN, ...options.fake });

@@ -14,7 +14,7 @@ import {
   type ApiCall,
 } from '../fakes/slack.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
-import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, slashOverHttp, slowedBot, startHarness, type Harness } from './harness.ts';
 
 let bot: Bot;
 let h: Harness;
@@ -79,15 +79,7 @@ describe('slash commands over HTTP (signed, real Bolt)', () => {
   });
 
   it('acks at once and answers through the response_url when the core is slow', async () => {
-    const slowBot = new Proxy(bot, {
-      get: (target, prop, receiver) =>
-        prop === 'handleText'
-          ? async (text: string, caller: Parameters<Bot['handleText']>[1]) => {
-              await new Promise((r) => setTimeout(r, 300));
-              return target.handleText(text, caller);
-            }
-          : (Reflect.get(target, prop, receiver) as unknown),
-    });
+    const slowBot = slowedBot(bot, 300);
     const slow = await startHarness(slowBot, { app: { inlineReplyMs: 50 } });
     try {
       const answer = await slashOverHttp(slow, 'ruler June 2023');

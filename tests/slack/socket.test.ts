@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
 import { checkMessage, eventCallback, rawTexts, slackTs, visibleText } from '../fakes/slack.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
-import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, slashOverSocket, startHarness, type Harness } from './harness.ts';
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, slashOverSocket, slowedBot, startHarness, type Harness } from './harness.ts';
 
 let bot: Bot;
 let h: Harness;
@@ -37,15 +37,7 @@ describe('Socket Mode (app-level token, real Bolt)', () => {
   });
 
   it('answers through the response_url when the core is slow', async () => {
-    const slowBot = new Proxy(bot, {
-      get: (target, prop, receiver) =>
-        prop === 'handleText'
-          ? async (text: string, caller: Parameters<Bot['handleText']>[1]) => {
-              await new Promise((r) => setTimeout(r, 300));
-              return target.handleText(text, caller);
-            }
-          : (Reflect.get(target, prop, receiver) as unknown),
-    });
+    const slowBot = slowedBot(bot, 300);
     const slow = await startHarness(slowBot, { mode: 'socket', app: { inlineReplyMs: 50 } });
     try {
       const answer = await slashOverSocket(slow, 'who Colonna');
