@@ -19,6 +19,7 @@ export default defineCommand({
     question: z.string().min(1).max(2000).describe('Your question, e.g. how many French soldiers are in Niger?').meta({ kind: 'text' }),
   }),
   examples: ['ask how many French soldiers were in Niger in September 2023?', 'ask who rules Niger?'],
+  cacheable: true,
   async handler(input, ctx) {
     const q = analyzeQuestion(input.question, ctx.kb, ctx.now());
     switch (q.intent) {

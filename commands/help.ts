@@ -22,6 +22,7 @@ export default defineCommand({
     command: z.string().max(60).optional().describe('A command to explain, e.g. troops').meta({ kind: 'text' }),
   }),
   examples: ['help', 'help troops'],
+  cacheable: true,
   handler(input, ctx) {
     const registry = ctx.registry;
     if (input.command) {

@@ -29,6 +29,7 @@ export default defineCommand({
     place: z.string().max(100).optional().describe('One place, e.g. Ouallam or Agadez').meta({ kind: 'place' }),
   }),
   examples: ['places', 'places Ouallam', 'places place:Agadez'],
+  cacheable: true,
   handler(input, ctx) {
     const { kb } = ctx;
     if (input.place) {

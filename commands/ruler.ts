@@ -12,6 +12,7 @@ export default defineCommand({
     date: dateOption('When: a date, a month, "now" (default) or e.g. "after the coup"'),
   }),
   examples: ['ruler', 'ruler June 2023', 'ruler date:2023-07-27', 'ruler after the coup'],
+  cacheable: true,
   handler(input, ctx) {
     const { kb } = ctx;
     const at = resolveDate(input.date, ctx);

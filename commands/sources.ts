@@ -11,6 +11,7 @@ export default defineCommand({
     limit: z.coerce.number().int().min(1).max(100).default(15).describe('How many (1–100, default 15)'),
   }),
   examples: ['sources', 'sources Reuters', 'sources search:AFP limit:5'],
+  cacheable: true,
   handler(input, ctx) {
     const { kb } = ctx;
     const key = input.search?.trim() ?? '';

@@ -24,6 +24,7 @@ export default defineCommand({
     limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many events (1–50, default 10)'),
   }),
   examples: ['timeline', 'timeline 2023-09', 'timeline topic:withdrawal order:oldest', 'timeline actor:Tiani limit:5'],
+  cacheable: true,
   handler(input, ctx) {
     const { kb } = ctx;
     const from = input.from ? resolveDate(input.from, ctx) : undefined;

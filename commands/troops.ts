@@ -32,6 +32,7 @@ export default defineCommand({
       .describe('"figure" for one date, "history" for every reported figure'),
   }),
   examples: ['troops', 'troops France 2023-09', 'troops country:Germany date:2024-07', 'troops United States history'],
+  cacheable: true,
   handler(input, ctx) {
     const { kb } = ctx;
     const country = requireCountry(input.country, ctx);

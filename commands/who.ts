@@ -14,6 +14,7 @@ export default defineCommand({
     name: z.string().min(1).max(200).describe('A name, e.g. Tiani, Bazoum, Colonna').meta({ kind: 'person' }),
   }),
   examples: ['who Tiani', 'who name:Catherine Colonna'],
+  cacheable: true,
   handler(input, ctx) {
     const { kb } = ctx;
     let name = input.name.replace(/[?!.]+$/, '').trim();

@@ -11,6 +11,8 @@ export interface CreateBotOptions {
   now?: () => Date;
   log?: Logger;
   services?: Services;
+  /** See BotOptions.answerCacheSize. */
+  answerCacheSize?: number;
 }
 
 /** Loads the knowledge base and discovers the commands: the one core every adapter shares. */
@@ -23,5 +25,6 @@ export async function createBot(options: CreateBotOptions = {}): Promise<Bot> {
     log: options.log ?? createLogger(),
     now: options.now,
     services: options.services,
+    answerCacheSize: options.answerCacheSize,
   });
 }

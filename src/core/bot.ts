@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { DateParseError, DATE_EXAMPLES } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
+import { AnswerCache, DEFAULT_ANSWER_CACHE_SIZE } from './answer-cache.ts';
 import { isGroup, optionSpecs, type Caller, type CommandContext, type CommandDefinition, type OptionSpec } from './command.ts';
 import { UserError } from './errors.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
@@ -17,6 +18,8 @@ export interface BotOptions {
   log: Logger;
   now?: () => Date;
   services?: Services;
+  /** Answers of cacheable commands kept for reuse within the day; 0 turns the cache off. */
+  answerCacheSize?: number;
 }
 
 /** A question rather than a command: "who ruled Niger in June 2023?", "how many French troops are left". */
@@ -38,6 +41,7 @@ export class Bot {
   readonly log: Logger;
   readonly now: () => Date;
   readonly services: Services;
+  private readonly answers: AnswerCache | null;
 
   constructor(options: BotOptions) {
     this.kb = options.kb;
@@ -45,19 +49,42 @@ export class Bot {
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
     this.services = options.services ?? {};
+    const size = options.answerCacheSize ?? DEFAULT_ANSWER_CACHE_SIZE;
+    this.answers = size > 0 ? new AnswerCache(size) : null;
   }
 
   /** Answers a line of text: a command in the shared syntax, or a plain question for `ask`. */
   async handleText(text: string, caller: Caller): Promise<Reply> {
-    return this.guard('text', caller, async () => {
-      const parsed = this.parseText(text);
-      return this.execute(parsed.path, parsed.options, caller);
-    });
+    // One clock reading per request, so parsing and answering agree on the day.
+    const now = this.now();
+    const key = `text\n${text}`;
+    return (
+      this.answers?.get(key, now) ??
+      this.guard('text', caller, () =>
+        this.keep(key, now, (request) => {
+          const parsed = this.parseText(text, now);
+          return this.execute(parsed.path, parsed.options, caller, now, request);
+        }),
+      )
+    );
   }
 
   /** Answers a command whose options arrive already structured (Discord, tests). */
   async run(path: string, options: Record<string, unknown>, caller: Caller): Promise<Reply> {
-    return this.guard(path, caller, () => this.execute(path, options, caller));
+    const now = this.now();
+    const key = structuredKey(path, options);
+    return (
+      (key === undefined ? undefined : this.answers?.get(key, now)) ??
+      this.guard(path, caller, () => this.keep(key, now, (request) => this.execute(path, options, caller, now, request)))
+    );
+  }
+
+  /** Computes a reply and, when every command it ran is cacheable, keeps it for the rest of the day. */
+  private async keep(key: string | undefined, now: Date, compute: (request: RequestState) => Promise<Reply>): Promise<Reply> {
+    if (!this.answers || key === undefined) return compute({ cacheable: false });
+    const request: RequestState = { cacheable: true };
+    const answer = await compute(request);
+    return request.cacheable ? this.answers.set(key, now, answer) : answer;
   }
 
   /** Autocomplete choices for one option of a command. */
@@ -68,7 +95,7 @@ export class Bot {
     return completeKind(spec.kind, cleanInput(partial), this.kb);
   }
 
-  parseText(raw: string): ParsedCommand {
+  parseText(raw: string, now: Date = this.now()): ParsedCommand {
     const text = cleanInput(raw).replace(/^\/?niger\b\s*/i, '');
     if (!text) return { path: 'help', options: {} };
     const [first = '', ...restTokens] = text.split(' ');
@@ -105,10 +132,10 @@ export class Bot {
     } else {
       def = mod;
     }
-    return { path, options: this.parseOptions(path, def, tokens) };
+    return { path, options: this.parseOptions(path, def, tokens, now) };
   }
 
-  private parseOptions(path: string, def: CommandDefinition, tokens: string[]): Record<string, string> {
+  private parseOptions(path: string, def: CommandDefinition, tokens: string[], now: Date): Record<string, string> {
     const specs = optionSpecs(def.options);
     const names = specs.map((s) => s.name);
     const values: Record<string, string> = {};
@@ -150,7 +177,7 @@ export class Bot {
     const recognizers = specs.filter((s) => s.kind && !['text', 'person', 'place', 'topic'].includes(s.kind));
     for (const spec of recognizers) {
       if (values[spec.name] !== undefined || !rest) continue;
-      const found = extractKind(spec.kind!, rest, this.kb, this.now());
+      const found = extractKind(spec.kind!, rest, this.kb, now);
       if (found) {
         values[spec.name] = found.value;
         rest = found.rest;
@@ -178,22 +205,23 @@ export class Bot {
     return `Usage: \`${path}${opts ? ` ${opts}` : ''}\`${example ? `, e.g. \`${example}\`` : ''}.`;
   }
 
-  private async execute(path: string, options: Record<string, unknown>, caller: Caller): Promise<Reply> {
+  private async execute(path: string, options: Record<string, unknown>, caller: Caller, now: Date, request: RequestState): Promise<Reply> {
     const def = this.registry.resolve(path);
     if (!def) {
       const guess = closest(path, this.registry.runnable().map((r) => r.path));
       throw new UserError(`There is no command "${quote(path, 30)}".${guess ? ` Did you mean \`${guess}\`?` : ''}`);
     }
+    if (!def.cacheable) request.cacheable = false;
     const parsed = def.options.safeParse(options);
     if (!parsed.success) throw new UserError(describeIssues(path, def, parsed.error.issues), this.usage(path, def));
     const ctx: CommandContext = {
       kb: this.kb,
-      now: this.now,
+      now: () => now,
       caller,
       log: this.log,
       services: this.services,
       registry: this.registry,
-      run: (p, o) => this.execute(p, o, caller),
+      run: (p, o) => this.execute(p, o, caller, now, request),
     };
     return await def.handler(parsed.data, ctx);
   }
@@ -214,6 +242,20 @@ export class Bot {
       };
     }
   }
+}
+
+/** The cache key of a structured request; undefined (not cached) for options JSON cannot represent. */
+function structuredKey(path: string, options: Record<string, unknown>): string | undefined {
+  try {
+    return `run\n${path}\n${JSON.stringify(options)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What one request learns while it runs: whether its answer may be kept. */
+interface RequestState {
+  cacheable: boolean;
 }
 
 function unquote(s: string): string {

@@ -46,6 +46,11 @@ export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {
   options: S;
   /** Example invocations in the shared text syntax, shown in help. */
   examples: string[];
+  /**
+   * The answer depends only on the options, the knowledge base and the day it is asked: never on who asks,
+   * where, or any stored state. The core then reuses it for the rest of the day (see AnswerCache).
+   */
+  cacheable?: boolean;
   handler: (input: z.output<S>, ctx: CommandContext) => Reply | Promise<Reply>;
 }
 

@@ -1,0 +1,61 @@
+import { LRUCache } from 'lru-cache';
+import type { Reply } from './reply.ts';
+
+/** How many answers are kept. A reply is a few kilobytes; a full cache stays around 10 MB. */
+export const DEFAULT_ANSWER_CACHE_SIZE = 2000;
+
+/**
+ * Answers of cacheable commands, reused for the rest of the day. The knowledge base is loaded once and
+ * never changes while the bot runs, so such an answer depends only on the command, its options and the
+ * day the question is asked ("now", "last year", staleness notes). Desks ask the same few things all day
+ * (`/niger troops`, `/niger ruler`); this makes those a lookup.
+ *
+ * The day is part of every key, both the UTC day and the process's local day (date parsing uses both), so
+ * a new day never sees yesterday's "now".
+ */
+export class AnswerCache {
+  private readonly entries: LRUCache<string, Reply>;
+  /** The last day key and the minute it was computed for: local-time getters are slow, minutes are many. */
+  private lastMinute = NaN;
+  private lastDay = '';
+
+  constructor(max = DEFAULT_ANSWER_CACHE_SIZE) {
+    this.entries = new LRUCache({ max });
+  }
+
+  get enabled(): boolean {
+    return this.entries.max > 0;
+  }
+
+  get(key: string, now: Date): Reply | undefined {
+    return this.entries.get(this.dayKey(now) + key);
+  }
+
+  /** Stores a reply (frozen, since every later caller shares it) and returns it. */
+  set(key: string, now: Date, reply: Reply): Reply {
+    const frozen = freezeReply(reply);
+    this.entries.set(this.dayKey(now) + key, frozen);
+    return frozen;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Days change on a minute boundary in every time zone in use, so one computation serves a minute. */
+  private dayKey(now: Date): string {
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (minute !== this.lastMinute) {
+      this.lastMinute = minute;
+      this.lastDay = `${now.getUTCFullYear()}-${now.getUTCMonth()}-${now.getUTCDate()}/${now.getFullYear()}-${now.getMonth()}-${now.getDate()}\n`;
+    }
+    return this.lastDay;
+  }
+}
+
+function freezeReply(reply: Reply): Reply {
+  for (const list of [reply.fields, reply.items, reply.notes, reply.citations]) {
+    Object.freeze(list);
+  }
+  return Object.freeze(reply);
+}
