@@ -48,3 +48,21 @@ export function reply(partial: Partial<Reply> & Pick<Reply, 'command' | 'title'>
     ...partial,
   };
 }
+
+/**
+ * Wraps an adapter's renderer so a shared Reply (frozen: one the core reuses between requests, see
+ * AnswerCache) is rendered once; every other Reply is rendered each time. The rendering must not be
+ * changed by whoever receives it.
+ */
+export function renderedOnce<T>(render: (reply: Reply) => T): (reply: Reply) => T {
+  const renderings = new WeakMap<Reply, T>();
+  return (reply) => {
+    if (!Object.isFrozen(reply)) return render(reply);
+    let out = renderings.get(reply);
+    if (out === undefined) {
+      out = render(reply);
+      renderings.set(reply, out);
+    }
+    return out;
+  };
+}

@@ -3,6 +3,7 @@ import {
   Client,
   Events,
   GatewayIntentBits,
+  InteractionResponseType,
   MessageFlags,
   RESTEvents,
   Routes,
@@ -16,7 +17,7 @@ import {
 } from 'discord.js';
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
-import type { Reply } from '../../core/reply.ts';
+import { renderedOnce, type Reply } from '../../core/reply.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
 import { buildCommands, diffCommands, isUnchanged, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
@@ -84,6 +85,13 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     );
   });
 
+  const render = renderedOnce((reply: Reply) => renderReply(reply).message);
+  // The interaction response as bytes: a shared answer (the same for everyone who asks it today) is
+  // serialized once instead of once per asker, which is most of what a reply costs discord.js.
+  const responseBody = renderedOnce((reply: Reply) =>
+    Buffer.from(JSON.stringify({ type: InteractionResponseType.ChannelMessageWithSource, data: render(reply) })),
+  );
+
   async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return autocomplete(interaction);
     if (interaction.isChatInputCommand()) return command(interaction);
@@ -127,12 +135,18 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       clearTimeout(timer);
     }
     if (early) {
-      await interaction.reply(replyOptions(renderReply(early.reply).message));
+      // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
+      await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+        body: responseBody(early.reply),
+        passThroughBody: true,
+        headers: { 'Content-Type': 'application/json' },
+        auth: false,
+      });
     } else {
       // Too slow for one response: acknowledge now ("thinking…"), answer by editing it.
       await interaction.deferReply();
       const reply = await answer;
-      const message = renderReply(reply).message;
+      const message = render(reply);
       if (reply.visibility === 'ephemeral') {
         // A deferred response is public; a private answer replaces it as an ephemeral follow-up.
         await interaction.deleteReply();

@@ -3,7 +3,7 @@ import { App, type webApi } from '@slack/bolt';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import type { ChannelPoster } from '../../core/delivery.ts';
-import type { Reply } from '../../core/reply.ts';
+import { renderedOnce, type Reply } from '../../core/reply.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -111,6 +111,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     return true;
   };
 
+  const render = renderedOnce(renderMessage);
   const inlineReplyMs = options.inlineReplyMs ?? 2000;
   app.command(options.command ?? '/niger', async ({ command, ack, respond }) => {
     const answer = bot
@@ -119,7 +120,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         reply,
         message: {
           response_type: reply.visibility === 'ephemeral' ? ('ephemeral' as const) : ('in_channel' as const),
-          ...renderMessage(reply),
+          ...render(reply),
           ...SAFE_MESSAGE_OPTIONS,
         },
       }));
@@ -143,7 +144,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     reply: Reply,
     where: { channel: string; user: string; threadTs?: string; dm: boolean },
   ): Promise<void> => {
-    const message = renderMessage(reply);
+    const message = render(reply);
     const thread = where.threadTs ? { thread_ts: where.threadTs } : {};
     try {
       if (reply.visibility === 'ephemeral' && !where.dm) {
