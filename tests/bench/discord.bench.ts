@@ -3,22 +3,20 @@
 // client answering a fixed text, in interleaved rounds so machine load affects every client alike. The fakes
 // run (and take the timings) in a worker thread, so this thread runs only the clients.
 //
-// Two extra rows split the difference: a bare client sending the adapter's embeds (precomputed: the cost of
-// the bigger message), and the adapter with the core's answers precomputed (the adapter's own cost).
-import { readFileSync } from 'node:fs';
+// Two extra rows split the difference: the adapter with the core's answer cache off (every answer computed and
+// rendered), and a bare client sending the adapter's embeds (precomputed: the cost of the bigger message).
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { createBot } from '../../src/app.ts';
 import { startDiscord } from '../../src/adapters/discord/client.ts';
 import { renderReply, type DiscordMessage } from '../../src/adapters/discord/render.ts';
 import type { Bot } from '../../src/core/bot.ts';
-import type { Reply } from '../../src/core/reply.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { InteractionSpec } from '../fakes/discord.ts';
 import { fakeDiscordWorker, type FakeDiscordWorker } from '../fakes/discord-worker.ts';
 import { TEST_CALLER, TEST_NOW } from '../helpers/bot.ts';
-import { fmt, percentiles, row } from './stats.ts';
+import { fmt, percentiles, row, threadCpuMs } from './stats.ts';
 
-const TOTAL = 2000;
+const TOTAL = 4000;
 const ROUNDS = 10;
 const WARMUP = 200;
 /** Interactions in flight at once. */
@@ -49,19 +47,6 @@ interface Side {
   cpu: number | null;
 }
 
-/**
- * CPU time (user + system, ms) of this thread, from /proc on Linux (10 ms resolution); null elsewhere. Unlike
- * wall-clock throughput it hardly depends on what else the machine is doing, so it is the steadier comparison.
- */
-function threadCpuMs(): number | null {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
-}
-
 async function bareClient(worker: FakeDiscordWorker, name: string, total: number, answer: (sub: string) => Parameters<import('discord.js').ChatInputCommandInteraction['reply']>[0]): Promise<Side> {
   const fake = await worker.start({ token: TOKEN });
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl, version: '10' } });
@@ -85,10 +70,9 @@ async function adapterSide(worker: FakeDiscordWorker, name: string, total: numbe
 
 export default async function discordBench(): Promise<void> {
   const bot = await createBot({ now: () => TEST_NOW, log: createLogger({ level: 'silent' }) });
-  const replies = new Map<string, Reply>();
-  for (const m of MIX) replies.set(m.path!, await bot.run(m.path!, m.options ?? {}, TEST_CALLER));
-  const rendered = new Map<string, DiscordMessage>([...replies].map(([k, r]) => [k, renderReply(r).message]));
-  const precomputed: Bot = Object.assign(Object.create(bot) as Bot, { run: async (path: string) => replies.get(path)! });
+  const uncached = await createBot({ now: () => TEST_NOW, log: createLogger({ level: 'silent' }), answerCacheSize: 0 });
+  const rendered = new Map<string, DiscordMessage>();
+  for (const m of MIX) rendered.set(m.path!, renderReply(await bot.run(m.path!, m.options ?? {}, TEST_CALLER)).message);
 
   const worker = await fakeDiscordWorker();
   const sides: Side[] = [];
@@ -96,11 +80,11 @@ export default async function discordBench(): Promise<void> {
     sides.push(
       await bareClient(worker, 'bare discord.js, fixed text', TOTAL, () => ({ content: 'ok' })),
       await adapterSide(worker, 'Niger Watch adapter (core + embeds)', TOTAL, bot),
+      await adapterSide(worker, '↳ the same, answer cache off', TOTAL / 2, uncached),
       await bareClient(worker, '↳ bare discord.js sending the same embeds', TOTAL / 2, (sub) => {
         const m = rendered.get(sub)!;
         return { embeds: m.embeds, allowedMentions: { parse: [] }, ...(m.flags ? { flags: m.flags } : {}) };
       }),
-      await adapterSide(worker, '↳ adapter with the answers precomputed', TOTAL / 2, precomputed),
     );
     for (const side of sides) await worker.drive(side.fake.id, { count: WARMUP, concurrency: CONCURRENCY, mix: MIX });
     for (let round = 0; round < ROUNDS; round++) {

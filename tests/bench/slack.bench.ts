@@ -11,16 +11,15 @@ import { performance } from 'node:perf_hooks';
 import { App, LogLevel } from '@slack/bolt';
 import { createSlackApp } from '../../src/adapters/slack/app.ts';
 import { createBot } from '../../src/app.ts';
-import type { Bot } from '../../src/core/bot.ts';
 import { createLogger } from '../../src/logger.ts';
 import { signedSlashCommand, slashCommandFields, startFakeSlack, type FakeSlack } from '../fakes/slack.ts';
-import { TEST_CALLER, TEST_NOW } from '../helpers/bot.ts';
-import { fmt, percentiles, row } from './stats.ts';
+import { TEST_NOW } from '../helpers/bot.ts';
+import { fmt, percentiles, row, threadCpuMs } from './stats.ts';
 
 const N = 2000;
 const WARMUP = 300;
-/** SLACK_BENCH_ROUNDS=3 for steadier figures on a busy machine. */
-const ROUNDS = Number(process.env.SLACK_BENCH_ROUNDS ?? 1);
+/** Rounds per app; more give steadier figures on a busy machine. */
+const ROUNDS = Number(process.env.SLACK_BENCH_ROUNDS ?? 5);
 const CONCURRENCY = 16;
 const TOKEN = 'xoxb-1111-2222-benchbenchbench';
 const SECRET = '0123456789abcdef0123456789abcdef';
@@ -181,61 +180,75 @@ export default async function slackBench(): Promise<void> {
   const fake = { apiUrl: load.apiUrl } as FakeSlack;
   const log = createLogger({ level: 'warn' });
   const bot = await createBot({ now: () => TEST_NOW, log });
+  // The same core with its answer cache off: every request parses, answers and renders from scratch.
+  const uncached = await createBot({ now: () => TEST_NOW, log, answerCacheSize: 0 });
   const config = { botToken: TOKEN, mode: 'http' as const, signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, adminUserIds: [] };
-  // The adapter around a core that does no work (one fixed, realistic Reply): the adapter's own cost.
-  const fixed = await bot.handleText('troops France 2023-09', TEST_CALLER);
-  const stub = { handleText: async () => fixed } as unknown as Bot;
   const inline = createSlackApp(bot, config, log, { host: '127.0.0.1' });
+  const inlineUncached = createSlackApp(uncached, config, log, { host: '127.0.0.1' });
   const viaUrl = createSlackApp(bot, config, log, { host: '127.0.0.1', inlineReplyMs: 0 });
-  const adapterOnly = createSlackApp(stub, config, log, { host: '127.0.0.1' });
-  for (const a of [inline, viaUrl, adapterOnly]) await a.start();
+  for (const a of [inline, inlineUncached, viaUrl]) await a.start();
+  const url = (a: typeof inline) => `http://127.0.0.1:${a.port()}/slack/events`;
   const targets: Target[] = [
     await bareApp(fake, false),
-    { name: 'Niger Watch adapter, fixed Reply (no core work)', url: `http://127.0.0.1:${adapterOnly.port()}/slack/events`, replyInAck: '"blocks"', stop: () => adapterOnly.stop() },
-    { name: 'Niger Watch: answer in the ack (default)', url: `http://127.0.0.1:${inline.port()}/slack/events`, replyInAck: '"blocks"', stop: () => inline.stop() },
+    { name: 'Niger Watch: answer in the ack (default)', url: url(inline), replyInAck: '"blocks"', stop: () => inline.stop() },
+    { name: '↳ the same, answer cache off', url: url(inlineUncached), replyInAck: '"blocks"', stop: () => inlineUncached.stop() },
     await bareApp(fake, true),
-    { name: 'Niger Watch: ack, then respond (inlineReplyMs: 0)', url: `http://127.0.0.1:${viaUrl.port()}/slack/events`, replyInAck: false, stop: () => viaUrl.stop() },
+    { name: 'Niger Watch: ack, then respond (inlineReplyMs: 0)', url: url(viaUrl), replyInAck: false, stop: () => viaUrl.stop() },
   ];
-  const run = async (t: Target, count: number): Promise<Result> => {
+  const run = async (t: Target, count: number): Promise<Result & { cpuMs: number | null }> => {
     const { stop: _stop, ...target } = t;
+    const before = threadCpuMs();
     const m = await load.ask({ type: 'run', target, count });
+    const after = threadCpuMs();
     if (m.type !== 'result') throw new Error('unexpected message from the load worker');
     await load.ask({ type: 'reset' });
-    return m.result;
+    return { ...m.result, cpuMs: before === null || after === null ? null : after - before };
   };
-  const results: Result[] = [];
+  const rounds = new Map<string, (Result & { cpuMs: number | null })[]>(targets.map((t) => [t.name, []]));
   try {
     for (const t of targets) await run(t, WARMUP);
-    // Rounds interleave the apps; each app keeps its best round.
-    const best = new Map<string, Result>();
+    // Rounds interleave the apps (in alternating order), so a busy moment of the machine hits all of them.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const t of targets) {
-        const r = await run(t, N);
-        const prev = best.get(t.name);
-        if (!prev || r.reqPerSec > prev.reqPerSec) best.set(t.name, r);
-      }
+      for (const t of round % 2 ? [...targets].reverse() : targets) rounds.get(t.name)!.push(await run(t, N));
     }
-    results.push(...targets.map((t) => best.get(t.name)!));
   } finally {
     for (const t of targets) await t.stop();
     await load.ask({ type: 'stop' });
     await load.worker.terminate();
   }
 
-  const [bareAck, adapterOnlyResult, oursInline, bareRespond, oursRespond] = results as [Result, Result, Result, Result, Result];
-  const pct = (a: Result, b: Result) => `${((a.reqPerSec / b.reqPerSec) * 100).toFixed(0)}%`;
+  const summary = targets.map((t) => {
+    const rs = rounds.get(t.name)!;
+    const byRate = [...rs].sort((a, b) => a.reqPerSec - b.reqPerSec);
+    const median = byRate[Math.floor(byRate.length / 2)]!;
+    const cpu = rs.every((r) => r.cpuMs !== null) ? rs.reduce((n, r) => n + r.cpuMs!, 0) / (rs.length * N) : null;
+    return { ...median, cpuPerRequest: cpu, errors: rs.reduce((n, r) => n + r.errors, 0) };
+  });
+  const [bareAck, oursInline, oursUncached, bareRespond, oursRespond] = summary as [
+    (typeof summary)[number],
+    (typeof summary)[number],
+    (typeof summary)[number],
+    (typeof summary)[number],
+    (typeof summary)[number],
+  ];
+  const pct = (a: { reqPerSec: number }, b: { reqPerSec: number }) => `${((a.reqPerSec / b.reqPerSec) * 100).toFixed(0)}%`;
+  const cpuPct = (a: { cpuPerRequest: number | null }, b: { cpuPerRequest: number | null }) =>
+    a.cpuPerRequest && b.cpuPerRequest ? `${((b.cpuPerRequest / a.cpuPerRequest) * 100).toFixed(0)}%` : 'n/a';
   const lines = [
-    `${N} signed slash commands per app (best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, after ${WARMUP} warm-up), concurrency ${CONCURRENCY}, loopback;`,
+    `${N} signed slash commands per app and round, ${ROUNDS} interleaved rounds (median round shown, after ${WARMUP} warm-up), ` +
+      `concurrency ${CONCURRENCY}, loopback, a mix of ${TEXTS.length} commands;`,
     'apps on the main thread, load generator and fake Slack in a worker thread. "reply" = sent → answer received',
-    '(the ack body, or the response_url post).',
+    '(the ack body, or the response_url post). CPU = the apps\' thread, per request, over all rounds.',
     '',
-    row(['app', 'req/s', 'ack p50', 'ack p99', 'reply p50', 'reply p99', 'errors']),
-    row(['---', '---', '---', '---', '---', '---', '---']),
-    ...results.map((r) => row([r.name, r.reqPerSec.toFixed(0), fmt(r.ack.p50), fmt(r.ack.p99), fmt(r.reply.p50), fmt(r.reply.p99), r.errors])),
+    row(['app', 'req/s', 'ack p50', 'ack p99', 'reply p50', 'reply p99', 'CPU/request', 'errors']),
+    row(['---', '---', '---', '---', '---', '---', '---', '---']),
+    ...summary.map((r) =>
+      row([r.name, r.reqPerSec.toFixed(0), fmt(r.ack.p50), fmt(r.ack.p99), fmt(r.reply.p50), fmt(r.reply.p99), r.cpuPerRequest === null ? 'n/a' : fmt(r.cpuPerRequest), r.errors]),
+    ),
     '',
-    `Throughput ours / bare ack(fixed text), goal ≥ 90%: adapter with a fixed Reply ${pct(adapterOnlyResult, bareAck)}, ` +
-      `with the real core ${pct(oursInline, bareAck)}. ` +
-      `Through the response_url: ours / bare ack + respond(fixed text) ${pct(oursRespond, bareRespond)}.`,
+    `Ours / bare ack(fixed text), goal ≥ 90%: throughput ${pct(oursInline, bareAck)}, capacity from CPU per request ${cpuPct(oursInline, bareAck)}` +
+      ` (answer cache off: ${pct(oursUncached, bareAck)} and ${cpuPct(oursUncached, bareAck)}).`,
+    `Through the response_url, ours / bare ack + respond(fixed text): throughput ${pct(oursRespond, bareRespond)}, capacity ${cpuPct(oursRespond, bareRespond)}.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
