@@ -1,4 +1,5 @@
-// Core latency: knowledge-base load, structured commands and `ask`, 10,000 queries each.
+// Core latency: knowledge-base load, structured commands and `ask`, 10,000 queries each, computed every time
+// (answer cache off), then the same answered from the answer cache.
 import { performance } from 'node:perf_hooks';
 import { createBot } from '../../src/app.ts';
 import { KnowledgeBase } from '../../src/knowledge/kb.ts';
@@ -43,10 +44,16 @@ export default async function coreBench(): Promise<void> {
     loads.push(performance.now() - t0);
   }
   const load = percentiles(loads);
-  const bot = await createBot({ now: () => TEST_NOW, log: createLogger({ level: 'silent' }) });
+  const log = createLogger({ level: 'silent' });
+  const bot = await createBot({ now: () => TEST_NOW, log, answerCacheSize: 0 });
+  const cachingBot = await createBot({ now: () => TEST_NOW, log });
   const structured = STRUCTURED.map(([path, options]) => () => bot.run(path, options, TEST_CALLER));
   const questions = loadAskCases().map((c) => () => bot.run('ask', { question: c.q }, TEST_CALLER));
   const text = STRUCTURED.map(([path]) => () => bot.handleText(`${path} ${path === 'troops' ? 'France 2023-09' : ''}`, TEST_CALLER));
+  const fromCache = [
+    ...STRUCTURED.map(([path, options]) => () => cachingBot.run(path, options, TEST_CALLER)),
+    ...loadAskCases().map((c) => () => cachingBot.handleText(`ask ${c.q}`, TEST_CALLER)),
+  ];
 
   const lines = [
     `Knowledge base load + validation (20 runs): p50 ${fmt(load.p50)}, max ${fmt(load.max)} — target < 300 ms`,
@@ -56,6 +63,7 @@ export default async function coreBench(): Promise<void> {
     await measure('structured commands (run)', structured),
     await measure('text syntax (handleText)', text),
     await measure('ask (free-text questions)', questions),
+    await measure('all of the above from the answer cache', fromCache),
     '',
     'Targets: structured p99 < 0.5 ms, ask p99 < 2 ms.',
   ];

@@ -1,8 +1,8 @@
 // Slack adapter throughput and latency: signed slash commands through Bolt's HTTP receiver, loopback only.
-// Three apps side by side on the same fake Slack: a bare Bolt app that acks a fixed text, a bare Bolt app
-// that acks and then posts a fixed text to the response_url, and the real Niger Watch adapter (ack, core,
-// Block Kit, response_url). Per request: sent → HTTP 200 ack received, and sent → reply received (the
-// ack body for the first app, the response_url post for the others).
+// Side by side on the same fake Slack: a bare Bolt app that acks a fixed text; the real Niger Watch adapter
+// answering in the ack (the default), with its answer cache on and off; a bare Bolt app that acks and then
+// posts a fixed text to the response_url; and the adapter doing the same. Per request: sent → HTTP 200 ack
+// received, and sent → reply received (the ack body, or the response_url post).
 // The apps run alone on the main thread; the load generator and the fake Slack run in a worker thread,
 // so what is measured is the apps' own work, not the client's or the fake's.
 import { Agent, request } from 'node:http';

@@ -68,6 +68,19 @@ describe('Discord adapter, real discord.js against the fake gateway', () => {
     expect(result.message.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it('a question asked again is answered with the same bytes, as JSON, to the interaction it belongs to', async () => {
+    const first = await send('who Tiani');
+    const again = await send('who Tiani');
+    expect(again.result.callback.rawBody).toBe(first.result.callback.rawBody);
+    expect(again.result.callback.path).not.toBe(first.result.callback.path);
+    expect(again.result.callback.path).toContain(again.sent.id);
+    expect(again.result.callback.path).toContain(again.sent.token);
+    expect(again.result.callback.headers['content-type']).toBe('application/json');
+    // Interaction callbacks are authorized by the token in the URL, never by the bot token.
+    expect(again.result.callback.headers.authorization).toBeUndefined();
+    expect(again.text).toContain('Abdourahamane Tiani');
+  });
+
   it('help is ephemeral (flags 64) and lists the commands', async () => {
     const { result, text } = await send('help');
     expect(result.ephemeral).toBe(true);
