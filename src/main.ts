@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   const platforms = Boolean(config.slack || config.discord);
   // In the shell, logs would interleave with the prompt: only warnings and worse go to stderr.
   const log = createLogger({ level: config.logLevel ?? (platforms ? 'info' : 'warn') });
+  // A promise some library forgot to handle should not take every channel's bot down with it: log it (the
+  // logger masks secrets) and keep answering.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
   // Digests: the store opens before the bot, whose commands reach it through `services`.
   let bot: Bot;
   let digest: DigestRuntime | undefined;
@@ -63,9 +66,8 @@ async function main(): Promise<void> {
     return;
   }
   const stops: (() => Promise<void>)[] = [];
-  // Each adapter block below adds its ChannelPoster here, for digests.
+  // Each adapter adds its ChannelPoster here, for digests.
   const posters: ChannelPoster[] = [];
-  // --- platform adapters start here (each adapter adds its own block) ---
   if (config.slack) {
     // Slack: Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
     const slack = await startSlack(bot, config.slack, log).catch((err: unknown) => {
@@ -86,7 +88,6 @@ async function main(): Promise<void> {
     stops.push(() => discord.stop());
     posters.push(discord.poster);
   }
-  // --- end of platform adapters ---
   // Digests: one node-cron tick a minute asks the store what is due and posts through the adapters above.
   if (digest) {
     const runtime = digest;
