@@ -50,8 +50,25 @@ export function adjective(country: string): string {
   return ADJECTIVES[country] ?? country;
 }
 
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+const formattedCounts = new Map<number, string>();
+
+/**
+ * n.toLocaleString('en-US'), memoised: formatting through Intl is slow and answers show the same few
+ * troop figures again and again.
+ */
+function groupDigits(n: number): string {
+  let out = formattedCounts.get(n);
+  if (out === undefined) {
+    out = COUNT_FORMAT.format(n);
+    if (formattedCounts.size > 10_000) formattedCounts.clear();
+    formattedCounts.set(n, out);
+  }
+  return out;
+}
+
 export function formatCount(n: number, approximate: boolean): string {
-  const num = n.toLocaleString('en-US');
+  const num = groupDigits(n);
   return approximate ? `about ${num}` : num;
 }
 

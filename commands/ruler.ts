@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { reply } from '../src/core/reply.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
+import type { Citation, KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { RulerTerm } from '../src/knowledge/schema.ts';
 import { asOfFor, dateOption, resolveDate, today } from './_shared.ts';
 
@@ -17,11 +18,6 @@ export default defineCommand({
     const { kb } = ctx;
     const at = resolveDate(input.date, ctx);
     const terms = kb.rulersDuring(at);
-    const describe = (t: RulerTerm) =>
-      `${kb.rulerName(t)} — ${t.title}, from ${formatDay(t.start.start)} (${t.began})` +
-      (t.end ? ` until ${formatDay(t.end.start)}${t.ended ? ` (${t.ended})` : ''}` : ', still in office according to the newest source') +
-      (t.note ? `. ${t.note}` : '');
-    const cite = (ts: RulerTerm[]) => kb.citations(ts.flatMap((t) => t.sources));
 
     if (terms.length === 0) {
       const first = kb.rulerTerms()[0]!;
@@ -29,8 +25,8 @@ export default defineCommand({
         command: 'ruler',
         title: `Ruler of Niger — ${at.label}`,
         body: `I have no sourced ruler of Niger for ${at.label}. My records start on ${formatDay(first.start.start)}.`,
-        items: kb.rulerTerms().map(describe),
-        citations: cite(kb.rulerTerms()),
+        items: kb.rulerTerms().map((t) => describeTerm(kb, t)),
+        citations: citeTerms(kb, kb.rulerTerms()),
         answered: false,
       });
     }
@@ -59,10 +55,25 @@ export default defineCommand({
         { name: 'Title', value: last.title, inline: true },
         { name: 'Since', value: formatDay(last.start.start), inline: true },
       ],
-      items: terms.length > 1 ? terms.map(describe) : [],
+      items: terms.length > 1 ? terms.map((t) => describeTerm(kb, t)) : [],
       notes,
-      citations: cite(terms),
+      citations: citeTerms(kb, terms),
       asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
     });
   },
 });
+
+// Module-level rather than closures in the handler: under tsx each named closure made per request also
+// costs a call that sets its name.
+
+function describeTerm(kb: KnowledgeBase, t: RulerTerm): string {
+  return (
+    `${kb.rulerName(t)} — ${t.title}, from ${formatDay(t.start.start)} (${t.began})` +
+    (t.end ? ` until ${formatDay(t.end.start)}${t.ended ? ` (${t.ended})` : ''}` : ', still in office according to the newest source') +
+    (t.note ? `. ${t.note}` : '')
+  );
+}
+
+function citeTerms(kb: KnowledgeBase, terms: RulerTerm[]): Citation[] {
+  return kb.citations(terms.flatMap((t) => t.sources));
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { reply, type ReplyField } from '../src/core/reply.ts';
+import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
 import {
   adjective,
@@ -37,10 +38,7 @@ export default defineCommand({
     const { kb } = ctx;
     const country = requireCountry(input.country, ctx);
     const adj = adjective(country);
-    const sourceName = (id: string) => kb.sourcesById.get(id)!.publisher;
-    const line = (d: Deployment) =>
-      `${describeSpan(d.asOf, d.until)}: ${describeFigure(d, sourceName)}${d.note ? ` — ${d.note}` : ''}`;
-    const sourcesOf = (ds: Deployment[]) => ds.flatMap((d) => [...d.sources, ...d.alternatives.flatMap((a) => a.sources)]);
+    const sourceName = publisherNamer(kb);
     const history = kb.troopHistory(country);
 
     if (input.show === 'history') {
@@ -49,7 +47,7 @@ export default defineCommand({
         command: 'troops',
         title: `${adj} troops in Niger — every reported figure`,
         body: `${history.length} sourced figure(s), oldest first. The newest is ${describeFigure(latest, sourceName)} as of ${describeSpan(latest.asOf, latest.until)}.`,
-        items: history.map(line),
+        items: history.map((d) => figureLine(d, sourceName)),
         citations: kb.citations(sourcesOf(history)),
         asOf: latest.asOf.text,
       });
@@ -66,7 +64,7 @@ export default defineCommand({
         body:
           `I have no sourced figure for ${adj} troops in Niger for ${at.label}.` +
           (next ? ` The earliest figure I have is ${describeFigure(next, sourceName)} as of ${describeSpan(next.asOf, next.until)}.` : ''),
-        items: history.map(line),
+        items: history.map((d) => figureLine(d, sourceName)),
         citations: kb.citations(sourcesOf(history)),
         answered: false,
         asOf: null,
@@ -97,7 +95,7 @@ export default defineCommand({
       body = `The ${adj} presence in Niger changed during ${at.label}:`;
     }
     if (shown.length === 1 && detail) body += `\n\n${detail}`;
-    const items = shown.length > 1 ? shown.map(line) : [];
+    const items = shown.length > 1 ? shown.map((d) => figureLine(d, sourceName)) : [];
     if (!at.now && result.superseded) {
       notes.push(
         `This is not the current figure. The newest is ${describeFigure(newest, sourceName)} as of ${describeSpan(newest.asOf, newest.until)}.`,
@@ -118,6 +116,29 @@ export default defineCommand({
     });
   },
 });
+
+// The helpers below live outside the handler: under tsx every named closure made per request also costs
+// a call that sets its name, which showed up in profiles.
+
+const publisherNamers = new WeakMap<KnowledgeBase, (id: string) => string>();
+
+/** Names a cited source by its publisher ("AFP"); one function per knowledge base, made once. */
+function publisherNamer(kb: KnowledgeBase): (id: string) => string {
+  let namer = publisherNamers.get(kb);
+  if (!namer) {
+    namer = (id: string) => kb.sourcesById.get(id)!.publisher;
+    publisherNamers.set(kb, namer);
+  }
+  return namer;
+}
+
+function figureLine(d: Deployment, sourceName: (id: string) => string): string {
+  return `${describeSpan(d.asOf, d.until)}: ${describeFigure(d, sourceName)}${d.note ? ` — ${d.note}` : ''}`;
+}
+
+function sourcesOf(ds: Deployment[]): string[] {
+  return ds.flatMap((d) => [...d.sources, ...d.alternatives.flatMap((a) => a.sources)]);
+}
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

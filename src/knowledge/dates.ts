@@ -82,8 +82,13 @@ function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+let lastClock = { time: NaN, today: '' };
+
+/** The UTC day of a clock reading. A request reads the clock once and asks for its day several times. */
 function todayOf(now: Date): string {
-  return now.toISOString().slice(0, 10);
+  const time = now.getTime();
+  if (time !== lastClock.time) lastClock = { time, today: now.toISOString().slice(0, 10) };
+  return lastClock.today;
 }
 
 function period(start: string, end: string, precision: DateQuery['precision'], label?: string): DateQuery {
@@ -111,14 +116,22 @@ const MAYBE_DATE =
 
 const NOW_WORDS = /^(now|today|currently|current|present|at present|right now|these days|latest|as of now|as of today)$/;
 
-const compiledAnchors = new WeakMap<AnchorSpan[], { anchor: AnchorSpan; re: RegExp }[]>();
+interface AnchorPattern {
+  anchor: AnchorSpan;
+  /** The name the pattern ends with: text without it cannot match, and the test is far cheaper than the regex. */
+  name: string;
+  re: RegExp;
+}
 
-function anchorPatterns(anchors: AnchorSpan[]): { anchor: AnchorSpan; re: RegExp }[] {
+const compiledAnchors = new WeakMap<AnchorSpan[], AnchorPattern[]>();
+
+function anchorPatterns(anchors: AnchorSpan[]): AnchorPattern[] {
   let out = compiledAnchors.get(anchors);
   if (!out) {
     out = anchors.flatMap((anchor) =>
       anchor.names.map((name) => ({
         anchor,
+        name,
         re: new RegExp(`\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`),
       })),
     );
@@ -134,7 +147,8 @@ function anchorPatterns(anchors: AnchorSpan[]): { anchor: AnchorSpan; re: RegExp
 export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): { query: DateQuery; matched: string } | null {
   const lower = text.toLowerCase().trim();
 
-  for (const { anchor, re } of anchorPatterns(anchors)) {
+  for (const { anchor, name, re } of anchorPatterns(anchors)) {
+    if (!lower.includes(name)) continue;
     const m = re.exec(lower);
     if (!m) continue;
     const rel = m[1]!;

@@ -114,6 +114,7 @@ export class KnowledgeBase {
     this.anchorSpans = data.anchors.map((a) => this.anchorSpan(a));
     this.sourceHaystack = new Map(data.sources.map((s) => [s.id, normalizeName(`${s.publisher} ${s.title} ${s.url ?? ''}`)]));
     this.tagList = [...new Set(data.events.flatMap((e) => e.tags))].sort();
+    this.tagSet = new Set(this.tagList);
     this.personNames = data.people.map((person) => ({
       person,
       names: [person.name, ...person.aliases, person.id.replace(/-/g, ' ')].map((n) => {
@@ -121,9 +122,26 @@ export class KnowledgeBase {
         return { full, parts: full.split(' ') };
       }),
     }));
+    this.placeNames = data.places.flatMap((place) =>
+      [place.name, ...place.aliases, ...place.name.split(',').slice(1)]
+        .map(normalizeName)
+        .filter(Boolean)
+        .map((name) => ({ place, name, padded: ` ${name} `, fuzzy: !name.includes(' ') && name.length >= 5 })),
+    );
+    this.fuzzyPlaceNames = this.placeNames.filter((p) => p.fuzzy).map((p) => p.name);
   }
 
   private readonly tagList: string[];
+  private readonly tagSet: Set<string>;
+  /**
+   * Every place's names and aliases as findPlaceIn compares them, in data order; `fuzzy` marks the
+   * one-word names long enough to be matched with a typo.
+   */
+  private readonly placeNames: { place: Place; name: string; padded: string; fuzzy: boolean }[];
+  private readonly fuzzyPlaceNames: string[];
+  /** Per word of user text, the fuzzy place names it is within one typo of (the same words recur). */
+  private readonly nearPlaceNameMemo = new Map<string, readonly string[]>();
+  private readonly placeMemo = new Map<string, Place | null>();
   private readonly personNames: { person: Person; names: { full: string; parts: string[] }[] }[];
   /** Lookups by user text repeat a lot (autocomplete, ask); small memo tables keep them cheap. */
   private readonly personMemo = new Map<string, Person | null>();
@@ -145,15 +163,24 @@ export class KnowledgeBase {
   }
 
   citation(sourceId: string): Citation {
-    const s = this.sourcesById.get(sourceId)!;
-    return {
-      sourceId: s.id,
-      title: s.title,
-      publisher: s.publisher,
-      published: s.published.text,
-      ...(s.url ? { url: s.url } : {}),
-    };
+    let template = this.citationTemplates.get(sourceId);
+    if (!template) {
+      const s = this.sourcesById.get(sourceId)!;
+      template = {
+        sourceId: s.id,
+        title: s.title,
+        publisher: s.publisher,
+        published: s.published.text,
+        ...(s.url ? { url: s.url } : {}),
+      };
+      this.citationTemplates.set(sourceId, template);
+    }
+    // A fresh copy each time, as before: a caller may change the citation it was given.
+    return { ...template };
   }
+
+  /** Each source's citation, built once: every answer cites a handful of the same sources. */
+  private readonly citationTemplates = new Map<string, Citation>();
 
   citations(sourceIds: Iterable<string>): Citation[] {
     return [...new Set(sourceIds)].map((id) => this.citation(id));
@@ -181,8 +208,18 @@ export class KnowledgeBase {
   /** Sources whose publisher, title or URL contain the words, newest first. */
   searchSources(text: string): Source[] {
     const key = normalizeName(text);
-    return key ? this.sourcesNewestFirst.filter((s) => this.sourceHaystack.get(s.id)!.includes(key)) : this.sourcesNewestFirst;
+    if (!key) return this.sourcesNewestFirst;
+    let found = this.sourceSearchMemo.get(key);
+    if (!found) {
+      found = this.sourcesNewestFirst.filter((s) => this.sourceHaystack.get(s.id)!.includes(key));
+      if (this.sourceSearchMemo.size > 1_000) this.sourceSearchMemo.clear();
+      this.sourceSearchMemo.set(key, found);
+    }
+    // A copy, so a caller that sorts or trims its list cannot change what the next search returns.
+    return [...found];
   }
+
+  private readonly sourceSearchMemo = new Map<string, Source[]>();
 
   private get sourcesNewestFirst(): Source[] {
     this.sortedSources ??= [...this.data.sources].sort((a, b) => b.published.start.localeCompare(a.published.start));
@@ -285,6 +322,11 @@ export class KnowledgeBase {
     return this.tagList;
   }
 
+  /** Whether the text is exactly one of the tags (a set lookup; tags() is the sorted list). */
+  isTag(text: string): boolean {
+    return this.tagSet.has(text);
+  }
+
   resolveTag(text: string): string | null {
     const key = normalizeName(text).replace(/ /g, '-');
     const tags = this.tags();
@@ -333,6 +375,15 @@ export class KnowledgeBase {
   }
 
   resolvePlace(text: string): Place | null {
+    const hit = this.placeMemo.get(text);
+    if (hit !== undefined) return hit;
+    const out = this.resolvePlaceUncached(text);
+    if (this.placeMemo.size > 10_000) this.placeMemo.clear();
+    this.placeMemo.set(text, out);
+    return out;
+  }
+
+  private resolvePlaceUncached(text: string): Place | null {
     const key = normalizeName(text);
     if (!key) return null;
     for (const p of this.data.places) {
@@ -349,19 +400,40 @@ export class KnowledgeBase {
    * longest one wins, so "French troops" does not match "French projected air base".
    */
   findPlaceIn(text: string): Place | null {
-    const padded = ` ${normalizeName(text)} `;
-    const words = padded.trim().split(' ');
+    const normalized = normalizeName(text);
+    const paddedText = ` ${normalized} `;
+    let nearNames: string[] | undefined;
     let best: { place: Place; length: number } | null = null;
-    for (const p of this.data.places) {
-      const names = [p.name, ...p.aliases, ...p.name.split(',').slice(1)].map(normalizeName).filter(Boolean);
-      for (const n of names) {
-        const hit =
-          padded.includes(` ${n} `) ||
-          (!n.includes(' ') && n.length >= 5 && words.some((w) => distance(w, n) <= 1));
-        if (hit && n.length > (best?.length ?? 0)) best = { place: p, length: n.length };
+    for (const { place, name, padded, fuzzy } of this.placeNames) {
+      // Only a longer name can replace the best so far; skipping the others changes nothing.
+      if (name.length <= (best?.length ?? 0)) continue;
+      let hit = paddedText.includes(padded);
+      if (!hit && fuzzy) {
+        nearNames ??= this.placeNamesNearAny(normalized.split(' '));
+        hit = nearNames.includes(name);
       }
+      if (hit) best = { place, length: name.length };
     }
     return best?.place ?? null;
+  }
+
+  /** The one-word place names within one typo of any of the words (usually none). */
+  private placeNamesNearAny(words: string[]): string[] {
+    const near: string[] = [];
+    for (const w of words) near.push(...this.placeNamesNear(w));
+    return near;
+  }
+
+  /** The one-word place names within one typo of a word. */
+  private placeNamesNear(word: string): readonly string[] {
+    let near = this.nearPlaceNameMemo.get(word);
+    if (near === undefined) {
+      // Names whose length differs by more than one are more than one edit away: skip the distance.
+      near = this.fuzzyPlaceNames.filter((n) => Math.abs(n.length - word.length) <= 1 && distance(word, n) <= 1);
+      if (this.nearPlaceNameMemo.size > 10_000) this.nearPlaceNameMemo.clear();
+      this.nearPlaceNameMemo.set(word, near);
+    }
+    return near;
   }
 
   /** Deployments that name each place, so the places answer can say who was there and when. */

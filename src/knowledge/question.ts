@@ -67,6 +67,30 @@ const REGION_NAMES: string[] = (() => {
   return names;
 })();
 
+/**
+ * Where each region name first appears in REGION_NAMES. unknownCountry reports the region that comes first
+ * in that list, so looking up the question's phrases here gives the same answer as scanning the whole list.
+ */
+const REGION_RANK = new Map<string, number>();
+REGION_NAMES.forEach((name, rank) => {
+  if (!REGION_RANK.has(name)) REGION_RANK.set(name, rank);
+});
+
+/** The first words of region names ("united", "united arab"): a phrase not among them cannot grow into one. */
+const REGION_PREFIXES = new Set(
+  REGION_NAMES.flatMap((name) => name.split(' ').map((_, i, parts) => parts.slice(0, i + 1).join(' '))),
+);
+
+/** The first region (other than Niger) starting with each four-letter stem, for the demonym test. */
+const REGION_BY_STEM = new Map<string, string>();
+for (const name of REGION_NAMES) {
+  const stem = name.slice(0, 4);
+  if (name !== 'niger' && stem.length === 4 && !REGION_BY_STEM.has(stem)) REGION_BY_STEM.set(stem, name);
+}
+
+/** The capitalised codes that name a country only when written in capitals. */
+const CAPITALS_ONLY = new Map(['us', 'it', 'de', 'fr'].map((word) => [word, new RegExp(`\\b${word.toUpperCase()}\\b`)]));
+
 function words(text: string): string[] {
   return normalizeName(text).split(' ').filter(Boolean);
 }
@@ -77,20 +101,63 @@ function matches(word: string, keyword: string): boolean {
   return distance(word, keyword) <= (keyword.length >= 7 ? 2 : 1);
 }
 
-function score(ws: string[], table: Record<string, number>): number {
-  let total = 0;
-  for (const [keyword, weight] of Object.entries(table)) {
-    if (ws.some((w) => matches(w, keyword))) total += weight;
+type ScoredIntent = keyof typeof KEYWORDS;
+const SCORED_INTENTS = Object.keys(KEYWORDS) as ScoredIntent[];
+
+interface KeywordHit {
+  intent: ScoredIntent;
+  keyword: string;
+  weight: number;
+}
+
+const KEYWORD_LIST: readonly KeywordHit[] = SCORED_INTENTS.flatMap((intent) =>
+  Object.entries(KEYWORDS[intent]).map(([keyword, weight]) => ({ intent, keyword, weight })),
+);
+
+const hitsByWord = new Map<string, readonly KeywordHit[]>();
+
+/**
+ * The keywords one word matches, typos included. Memoised per word: questions reuse a small vocabulary,
+ * and the fuzzy comparison against every keyword was the most expensive part of analysing a question.
+ */
+function keywordHits(word: string): readonly KeywordHit[] {
+  let hits = hitsByWord.get(word);
+  if (hits === undefined) {
+    hits = KEYWORD_LIST.filter((k) => matches(word, k.keyword));
+    if (hitsByWord.size > 20_000) hitsByWord.clear();
+    hitsByWord.set(word, hits);
   }
-  return total;
+  return hits;
+}
+
+/** Per intent, the summed weights of its keywords that some word matches (each keyword counts once). */
+function keywordScores(ws: string[]): Record<ScoredIntent, number> {
+  const scores: Record<ScoredIntent, number> = { troops: 0, ruler: 0, timeline: 0, places: 0, sources: 0, help: 0 };
+  const counted = new Set<KeywordHit>();
+  for (const w of ws) {
+    for (const hit of keywordHits(w)) {
+      if (counted.has(hit)) continue;
+      counted.add(hit);
+      scores[hit.intent] += hit.weight;
+    }
+  }
+  return scores;
 }
 
 /** A country named in the text that the knowledge base has no figures for ("Russian troops", "in Mali"). */
 function unknownCountry(ws: string[], original: string, kb: KnowledgeBase): string | null {
-  const padded = ` ${ws.join(' ')} `;
-  for (const region of REGION_NAMES) {
-    if (region !== 'niger' && padded.includes(` ${region} `) && !kb.resolveCountry(region)) return region;
+  // A region named by a run of words; of several, the one listed first in REGION_NAMES.
+  let firstRank = Infinity;
+  for (let i = 0; i < ws.length; i++) {
+    let phrase = ws[i]!;
+    for (let next = i + 1; REGION_PREFIXES.has(phrase); next++) {
+      const rank = REGION_RANK.get(phrase);
+      if (rank !== undefined && rank < firstRank && phrase !== 'niger' && !kb.resolveCountry(phrase)) firstRank = rank;
+      if (next === ws.length) break;
+      phrase = `${phrase} ${ws[next]}`;
+    }
   }
+  if (firstRank !== Infinity) return REGION_NAMES[firstRank]!;
   for (const code of original.match(/\b[A-Z]{2,3}\b/g) ?? []) {
     if (kb.resolveCountry(code) || code === 'NE') continue;
     if (code === 'UK') return 'united kingdom';
@@ -98,11 +165,9 @@ function unknownCountry(ws: string[], original: string, kb: KnowledgeBase): stri
   }
   for (const w of ws) {
     if (w.length < 4 || /^nig(er|erien|eriens)$/.test(w) || kb.resolveCountry(w)) continue;
-    if (REGION_NAMES.includes(w)) return w;
-    const demonym = DEMONYM_HINT.exec(w);
-    if (demonym) {
-      const stem = w.slice(0, 4);
-      const hit = REGION_NAMES.find((r) => r.startsWith(stem) && r !== 'niger');
+    if (REGION_RANK.has(w)) return w;
+    if (DEMONYM_HINT.test(w)) {
+      const hit = REGION_BY_STEM.get(w.slice(0, 4));
       if (hit && !KNOWN_WORDS.has(w)) return hit;
     }
   }
@@ -136,11 +201,10 @@ export function analyzeQuestion(question: string, kb: KnowledgeBase, now: Date):
 
   for (let len = 3; len >= 1 && !result.country; len--) {
     for (let i = 0; i + len <= ws.length; i++) {
-      const phrase = ws.slice(i, i + len).join(' ');
-      if (len === 1 && (phrase === 'us' || phrase === 'it' || phrase === 'de' || phrase === 'fr')) {
-        // "us" and "it" are ordinary words; only "US" in capitals names the country.
-        if (!new RegExp(`\\b${phrase.toUpperCase()}\\b`).test(question)) continue;
-      }
+      const phrase = len === 1 ? ws[i]! : len === 2 ? `${ws[i]} ${ws[i + 1]}` : `${ws[i]} ${ws[i + 1]} ${ws[i + 2]}`;
+      const capitals = len === 1 ? CAPITALS_ONLY.get(phrase) : undefined;
+      // "us" and "it" are ordinary words; only "US" in capitals names the country.
+      if (capitals && !capitals.test(question)) continue;
       const c = kb.resolveCountry(phrase);
       if (c) {
         result.country = c;
@@ -149,9 +213,7 @@ export function analyzeQuestion(question: string, kb: KnowledgeBase, now: Date):
     }
   }
 
-  const scores = Object.fromEntries(
-    (Object.keys(KEYWORDS) as (keyof typeof KEYWORDS)[]).map((k) => [k, score(ws, KEYWORDS[k])]),
-  ) as Record<keyof typeof KEYWORDS, number>;
+  const scores = keywordScores(ws);
 
   // "who is X" / "who was X": a person lookup when X is someone we know and nothing else is asked.
   const whoIs = /^(who|what) (is|was|s) (.+)$/.exec(text) ?? /^(tell me about|who s) (.+)$/.exec(text);
@@ -165,7 +227,7 @@ export function analyzeQuestion(question: string, kb: KnowledgeBase, now: Date):
   }
   const place = kb.findPlaceIn(text);
   if (place) result.place = place;
-  const topicWord = ws.find((w) => w.length >= 3 && kb.tags().includes(w) && !['france', 'junta', 'troops'].includes(w));
+  const topicWord = ws.find((w) => w.length >= 3 && kb.isTag(w) && !['france', 'junta', 'troops'].includes(w));
   if (topicWord) result.topic = topicWord;
 
   if (OUT_OF_SCOPE.test(text)) {
@@ -186,7 +248,7 @@ export function analyzeQuestion(question: string, kb: KnowledgeBase, now: Date):
     const host = /\bin (?:the )?([a-z]+(?: [a-z]+)?)\b/.exec(text);
     if (host) {
       const h = host[1]!.split(' ')[0]!;
-      if (REGION_NAMES.includes(h) && h !== 'niger' && !kb.resolveCountry(h)) {
+      if (REGION_RANK.has(h) && h !== 'niger' && !kb.resolveCountry(h)) {
         return { ...result, intent: null, decline: `I only track foreign forces in Niger, not in ${titleCase(h)}.` };
       }
     }
