@@ -156,8 +156,9 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
 }
 
 function footerText(reply: Reply): string {
-  const parts = [reply.asOf ? `As of ${reply.asOf}` : null, reply.errorId ? `Error id ${reply.errorId}` : null, 'Niger Watch'];
-  return parts.filter(Boolean).join(' · ');
+  let text = reply.asOf ? `As of ${reply.asOf} · ` : '';
+  if (reply.errorId) text += `Error id ${reply.errorId} · `;
+  return `${text}Niger Watch`;
 }
 
 function itemLine(item: string): string {
@@ -169,7 +170,9 @@ function itemLine(item: string): string {
 /** "[Publisher — Title](url) · 2023-09-01": the link only for an http(s) URL Discord will accept. */
 export function citationLine(c: Citation): string {
   const label = `${c.publisher} — ${c.title.length > MAX_CITATION_TITLE ? `${c.title.slice(0, MAX_CITATION_TITLE - 1)}…` : c.title}`;
-  const text = escapeText(label).replace(/[[\]]/g, (m) => `\\${m}`);
+  const escaped = escapeText(label);
+  // Square brackets would end the link label early.
+  const text = escaped.includes('[') || escaped.includes(']') ? backslashBefore(escaped, SQUARE_BRACKETS) : escaped;
   const url = c.url ? safeUrl(c.url) : null;
   return `${url ? `[${text}](${url})` : text} · ${esc(c.published, 40)}`;
 }
@@ -177,7 +180,8 @@ export function citationLine(c: Citation): string {
 /** A URL usable as a masked-link target, or null: http(s) only, no spaces or brackets that end the link. */
 export function safeUrl(url: string): string | null {
   if (!/^https?:\/\/[^\s<>"]+$/i.test(url) || url.length > 512) return null;
-  return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  // Most URLs have no parentheses: no need to copy them.
+  return url.includes('(') || url.includes(')') ? url.replace(/\(/g, '%28').replace(/\)/g, '%29') : url;
 }
 
 /** Lines packed into fields of at most the field-value limit, within a character budget. */
@@ -249,12 +253,23 @@ export function escapeText(text: string): string {
   if (!text.includes('`') && !text.includes('http')) return escapePlain(text);
   let out = '';
   let last = 0;
-  for (const m of text.matchAll(KEEP)) {
+  // exec on the shared global regex rather than matchAll, which copies the regex on every call. KEEP never
+  // matches empty text, and exec leaves lastIndex at 0 once it finds no more.
+  KEEP.lastIndex = 0;
+  for (let m = KEEP.exec(text); m !== null; m = KEEP.exec(text)) {
     out += escapePlain(text.slice(last, m.index));
-    out += m[1] !== undefined ? m[0].replace(/<(?=[@#])/g, '<\u200b').replace(/@(everyone|here)/gi, '@\u200b$1') : m[0];
+    out += m[1] !== undefined ? neutraliseMentions(m[0]) : m[0];
     last = m.index + m[0].length;
   }
   return out + escapePlain(text.slice(last));
+}
+
+/** Mentions inside a kept code span: a zero-width space keeps them from being read as mentions. */
+function neutraliseMentions(code: string): string {
+  let out = code;
+  if (out.includes('<')) out = out.replace(/<(?=[@#])/g, '<\u200b');
+  if (out.includes('@')) out = out.replace(/@(everyone|here)/gi, '@\u200b$1');
+  return out;
 }
 
 /** Anything escapePlain would change (most text has none, and is returned as is). */
@@ -262,21 +277,49 @@ const SPECIAL_CHAR = /[\\*_~|`[\]<@]/;
 const LINE_START = /^[ \t]*(?:[#>+-]|\d+\.)/;
 const ANY_LINE_START = /^[ \t]*(?:[#>+-]|\d+\.)/m;
 
+const INLINE_MARKUP = /[\\*_~|`[\]]/;
+const EVERY_INLINE_MARKUP = new RegExp(INLINE_MARKUP.source, 'g');
+const SQUARE_BRACKETS = /[[\]]/g;
+
+/** Whether `^` in a multiline regex can match anywhere but the start: JavaScript's four line terminators. */
+function hasLineBreak(text: string): boolean {
+  return text.includes('\n') || text.includes('\r') || text.includes('\u2028') || text.includes('\u2029');
+}
+
+/**
+ * `text` with a backslash before every match of `marks` (a global regex of single characters): what
+ * `text.replace(marks, '\\$&')` gives, about twice as fast on the short texts rendered here.
+ */
+function backslashBefore(text: string, marks: RegExp): string {
+  let out = '';
+  let last = 0;
+  marks.lastIndex = 0;
+  for (let m = marks.exec(text); m !== null; m = marks.exec(text)) {
+    out += `${text.slice(last, m.index)}\\`;
+    last = m.index;
+  }
+  return out + text.slice(last);
+}
+
 function escapePlain(text: string): string {
   if (!text) return text;
   if (!SPECIAL_CHAR.test(text) && !(text.includes('\n') ? ANY_LINE_START : LINE_START).test(text)) return text;
-  return (
-    text
-      .replace(/[\\*_~|`[\]]/g, '\\$&')
-      // Headings, "-#" subtext, block quotes and list markers at the start of a line.
-      .replace(/^([ \t]*)(#|>|-|\+|\d+\.)/gm, (_, space: string, mark: string) =>
-        mark.endsWith('.') ? `${space}${mark.slice(0, -1)}\\.` : `${space}\\${mark}`,
-      )
-      // `<@123>`, `<@&123>`, `<#123>`, `</cmd:1>`, `<t:…>`, custom emoji: a backslash shows them as typed.
-      .replace(/<(?=[@#/:]|a:|t:|id:)/g, '\\<')
-      // @everyone / @here render (and in content could ping): a zero-width space breaks them.
-      .replace(/@(everyone|here)/gi, '@\u200b$1')
-  );
+  // Four rewrites, in this order. Text that needs one usually needs only that one, so each runs only when it
+  // has something to change (a replace that matches nothing returns its input, so the result is the same).
+  let out = text;
+  if (INLINE_MARKUP.test(out)) out = backslashBefore(out, EVERY_INLINE_MARKUP);
+  // Headings, "-#" subtext, block quotes and list markers at the start of a line. (Without a line break only
+  // the start of the text can be one, and the anchored test is much cheaper than the multiline one.)
+  if ((hasLineBreak(out) ? ANY_LINE_START : LINE_START).test(out)) {
+    out = out.replace(/^([ \t]*)(#|>|-|\+|\d+\.)/gm, (_, space: string, mark: string) =>
+      mark.endsWith('.') ? `${space}${mark.slice(0, -1)}\\.` : `${space}\\${mark}`,
+    );
+  }
+  // `<@123>`, `<@&123>`, `<#123>`, `</cmd:1>`, `<t:…>`, custom emoji: a backslash shows them as typed.
+  if (out.includes('<')) out = out.replace(/<(?=[@#/:]|a:|t:|id:)/g, '\\<');
+  // @everyone / @here render (and in content could ping): a zero-width space breaks them.
+  if (out.includes('@')) out = out.replace(/@(everyone|here)/gi, '@\u200b$1');
+  return out;
 }
 
 /**

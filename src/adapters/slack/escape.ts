@@ -7,10 +7,13 @@
 
 /** Escapes the three characters Slack parses (and only those: other entities are shown literally). */
 export function escapeSlack(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>]/g, (c) => ENTITIES[c]!) : text;
+  // Most text has none of the three; three indexOf scans are several times faster than a regex test, and
+  // every piece of every reply passes through here.
+  if (text.indexOf('&') === -1 && text.indexOf('<') === -1 && text.indexOf('>') === -1) return text;
+  return text.replace(SLACK_SPECIAL, (c) => ENTITIES[c]!);
 }
 
-const NEEDS_ESCAPE = /[&<>]/;
+const SLACK_SPECIAL = /[&<>]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /** Reverses {@link escapeSlack}: `&lt;` → `<`, `&gt;` → `>`, `&amp;` → `&` (in that order). */
@@ -32,8 +35,15 @@ const FORMATTING_LOOKALIKES: Record<string, string> = {
 
 /** Text placed inside mrkdwn that must show literally: escaped, with formatting characters neutralised. */
 export function mrkdwnLiteral(text: string): string {
-  return escapeSlack(text).replace(/[*_~`]/g, (c) => FORMATTING_LOOKALIKES[c] ?? c);
+  // One pass for both: the entities contain no formatting characters, so escaping first and then
+  // replacing (as the definition reads) gives the same text.
+  return MRKDWN_SPECIAL_TEST.test(text) ? text.replace(MRKDWN_SPECIAL, (c) => MRKDWN_REPLACEMENTS[c]!) : text;
 }
+
+const MRKDWN_SPECIAL = /[&<>*_~`]/g;
+/** The same class without the g flag: `test` on a global regex would carry lastIndex between calls. */
+const MRKDWN_SPECIAL_TEST = /[&<>*_~`]/;
+const MRKDWN_REPLACEMENTS: Record<string, string> = { ...ENTITIES, ...FORMATTING_LOOKALIKES };
 
 /** A URL Slack may link: http(s), no whitespace and none of the characters that end or split `<url|label>`. */
 export function isLinkableUrl(url: string): boolean {

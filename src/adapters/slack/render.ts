@@ -55,59 +55,45 @@ export interface RenderedReply extends SlackMessage {
  * rejected: one answer is always one message.
  */
 export function renderReply(reply: Reply, limits: SlackLimits = SLACK_LIMITS): RenderedReply {
-  const header: Block = { type: 'header', text: plain(fitEscaped(reply.title || 'Niger Watch', limits.headerText)) };
-  const { blocks: context, omitted: omittedCitations } = contextBlocks(reply, limits);
+  const headerText = fitEscaped(reply.title || 'Niger Watch', limits.headerText);
+  const header: Block = headerBlock(headerText);
+  const { blocks: context, json: contextJson, omitted: omittedCitations } = contextBlocks(reply, limits);
 
   // The budget is spent in order of importance: header, sources, caveats, fields, body, list entries.
   // Room for the "…not shown" note is kept aside from the start.
   const budget = {
-    json: limits.blocksJson - size([header, ...context]) - TRIM_NOTE_RESERVE,
+    json: limits.blocksJson - (HEADER_JSON + jsonLength(headerText)) - contextJson - TRIM_NOTE_RESERVE,
     blocks: limits.blocks - 1 - context.length - 1,
   };
   let cut = false;
-  const take = (candidates: Block[]): Block[] => {
+  const take = (candidates: SizedBlock[]): Block[] => {
     const kept: Block[] = [];
-    for (const b of candidates) {
-      const s = size([b]);
-      if (s > budget.json || budget.blocks < 1) {
+    for (const { block, json } of candidates) {
+      if (json > budget.json || budget.blocks < 1) {
         cut = true;
         break;
       }
-      kept.push(b);
-      budget.json -= s;
+      kept.push(block);
+      budget.json -= json;
       budget.blocks -= 1;
     }
     return kept;
   };
-  const notes = take(chunkEscaped(reply.notes.map((n) => `Note: ${n}`).join('\n'), limits.sectionText).map(section));
+  const notes = take(chunkEscaped(reply.notes.map((n) => `Note: ${n}`).join('\n'), limits.sectionText).map(sizedSection));
   const fields = take(fieldSections(reply, limits));
-  const body = take(chunkEscaped(reply.body, limits.sectionText).map(section));
+  const body = take(chunkEscaped(reply.body, limits.sectionText).map(sizedSection));
 
   // List entries fill what is left: the most entries whose sections still fit.
   const lines = reply.items.map((i) => fitEscaped(`• ${i}`, limits.sectionText));
-  const fitsItems = (k: number) => {
-    const packed = packLines(lines.slice(0, k), limits.sectionText);
-    return packed.length <= budget.blocks && size(packed) <= budget.json;
-  };
-  let shown = lines.length;
-  if (!fitsItems(shown)) {
-    let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (fitsItems(mid)) lo = mid;
-      else hi = mid - 1;
-    }
-    shown = lo;
-  }
-  let items = packLines(lines.slice(0, shown), limits.sectionText);
+  let shown = linesThatFit(lines, limits.sectionText, budget);
+  let items = packLines(shown === lines.length ? lines : lines.slice(0, shown), limits.sectionText);
   if (shown === 0 && reply.items.length > 0 && budget.blocks >= 1) {
     // Not even the first entry fits whole: show as much of it as fits.
     let max = Math.min(limits.sectionText, budget.json - 100);
     while (max > 100) {
-      const first = [section(fitEscaped(`• ${reply.items[0]}`, max))];
-      if (size(first) <= budget.json) {
-        items = first;
+      const first = fitEscaped(`• ${reply.items[0]}`, max);
+      if (SECTION_JSON + jsonLength(first) <= budget.json) {
+        items = [section(first)];
         shown = 1;
         break;
       }
@@ -116,17 +102,18 @@ export function renderReply(reply: Reply, limits: SlackLimits = SLACK_LIMITS): R
   }
   const omittedItems = lines.length - shown;
 
-  const trimNote: Block[] = [];
+  const blocks: Block[] = [header, ...body, ...fields, ...items];
   if (omittedItems > 0 || cut) {
     const what = omittedItems > 0 ? `${omittedItems} more not shown` : 'The rest of this answer is not shown';
-    trimNote.push({
+    blocks.push({
       type: 'context',
       elements: [plain(escapeSlack(`…${what} (Slack message limit). Use limit: or filters to narrow it down.`))],
     });
   }
+  blocks.push(...notes, ...context);
 
   return {
-    blocks: [header, ...body, ...fields, ...items, ...trimNote, ...notes, ...context],
+    blocks,
     text: fitEscaped(renderText(reply), limits.fallbackText),
     omittedItems,
     omittedCitations,
@@ -141,6 +128,12 @@ export function renderMessage(reply: Reply, limits: SlackLimits = SLACK_LIMITS):
 
 /** Room kept for the "…N more not shown" note while the body is placed. */
 const TRIM_NOTE_RESERVE = 260;
+
+/** A block with its share of the JSON budget (see {@link SECTION_JSON}). */
+interface SizedBlock {
+  block: Block;
+  json: number;
+}
 
 /** Lines joined into as few sections as possible, each at most `max` characters. */
 function packLines(lines: string[], max: number): Block[] {
@@ -157,6 +150,34 @@ function packLines(lines: string[], max: number): Block[] {
   return out;
 }
 
+/**
+ * How many of `lines`, from the first, {@link packLines} can pack into sections within the blocks and JSON
+ * left. It follows packLines step by step, counting instead of building: adding a line never makes the
+ * sections fewer or smaller, so the first line that does not fit ends the count (the same answer as a search
+ * over every prefix, without packing and measuring each).
+ */
+function linesThatFit(lines: string[], max: number, budget: { json: number; blocks: number }): number {
+  let blocks = 0;
+  let json = 0;
+  /** Characters of the section being filled; 0 when none is open (packLines' `text` is empty). */
+  let openLength = 0;
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    if (openLength && openLength + 1 + line.length > max) openLength = 0;
+    if (openLength) {
+      // Joined with "\n", which is two JSON characters.
+      openLength += 1 + line.length;
+      json += 2 + jsonLength(line);
+    } else if (line) {
+      openLength = line.length;
+      blocks += 1;
+      json += SECTION_JSON + jsonLength(line);
+    }
+    if (blocks > budget.blocks || json > budget.json) return k;
+  }
+  return lines.length;
+}
+
 function plain(text: string): PlainText {
   return { type: 'plain_text', text, emoji: false };
 }
@@ -165,13 +186,42 @@ function section(text: string): Block {
   return { type: 'section', text: plain(text) };
 }
 
-function fieldSections(reply: Reply, limits: SlackLimits): Block[] {
+function sizedSection(text: string): SizedBlock {
+  return { block: section(text), json: SECTION_JSON + jsonLength(text) };
+}
+
+function headerBlock(text: string): Block {
+  return { type: 'header', text: plain(text) };
+}
+
+function contextBlock(text: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text, verbatim: true }] };
+}
+
+/**
+ * What a block adds to the JSON budget: the length of its JSON plus a separating comma. A block's JSON is a
+ * fixed frame around its JSON-escaped text, so it is measured once here with an empty text (whose `""` is
+ * part of the frame) and a block's size is the frame plus {@link jsonLength} of its text — the same number
+ * as stringifying the block, without doing so for every block and every candidate list.
+ */
+const SECTION_JSON = JSON.stringify(section('')).length + 1;
+const HEADER_JSON = JSON.stringify(headerBlock('')).length + 1;
+const CONTEXT_JSON = JSON.stringify(contextBlock('')).length + 1;
+/** A section of fields, measured without any: each field adds FIELD_JSON and its text, plus a comma between two. */
+const FIELDS_SECTION_JSON = JSON.stringify({ type: 'section', fields: [] }).length + 1;
+const FIELD_JSON = JSON.stringify(plain('')).length;
+
+function fieldSections(reply: Reply, limits: SlackLimits): SizedBlock[] {
   const fields = reply.fields
     .filter((f) => f.name || f.value)
     .map((f) => plain(fitEscaped(f.name && f.value ? `${f.name}: ${f.value}` : f.name || f.value, limits.fieldText)));
-  const out: Block[] = [];
+  const out: SizedBlock[] = [];
   for (let i = 0; i < fields.length; i += limits.fieldsPerSection) {
-    out.push({ type: 'section', fields: fields.slice(i, i + limits.fieldsPerSection) });
+    const group = fields.slice(i, i + limits.fieldsPerSection);
+    // Fields are separated by commas: one fewer than there are fields.
+    let json = FIELDS_SECTION_JSON + group.length - 1;
+    for (const field of group) json += FIELD_JSON + jsonLength(field.text);
+    out.push({ block: { type: 'section', fields: group }, json });
   }
   return out;
 }
@@ -181,16 +231,21 @@ function citationLabel(c: Citation, limits: SlackLimits): string {
   return `${c.publisher}, “${title}”, ${c.published}`;
 }
 
-/** The context line: as-of date and sources, cut to the citation budget with "…and N more sources". */
-function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; omitted: number } {
-  const lines: string[] = [];
+/**
+ * The context line: as-of date and sources, cut to the citation budget with "…and N more sources". Also
+ * returns the JSON budget the blocks take.
+ */
+function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; json: number; omitted: number } {
   const head = [reply.asOf ? `As of ${mrkdwnLiteral(reply.asOf)}` : '', reply.citations.length ? 'Sources:' : '']
     .filter(Boolean)
     .join(' · ');
-  if (!head) return { blocks: [], omitted: 0 };
-  lines.push(head);
+  if (!head) return { blocks: [], json: 0, omitted: 0 };
+  const headJson = jsonLength(head);
+  const lines: string[] = [head];
+  /** jsonLength of each of `lines`, to size the blocks without measuring their joined text again. */
+  const lineJsons: number[] = [headJson];
   let omitted = 0;
-  let budget = limits.citationsJson - jsonLength(head) - 120;
+  let budget = limits.citationsJson - headJson - 120;
   reply.citations.forEach((c, i) => {
     if (omitted > 0) {
       omitted += 1;
@@ -199,40 +254,54 @@ function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; om
     const label = citationLabel(c, limits);
     let line = `${i + 1}. ${slackLink(c.url, label)}`;
     if (line.length > limits.contextText) line = `${i + 1}. ${mrkdwnLiteral(label.slice(0, 300))}`;
-    const cost = jsonLength(line) + 2;
+    const lineJson = jsonLength(line);
+    const cost = lineJson + 2;
     if (cost > budget) {
       omitted = 1;
       return;
     }
     budget -= cost;
     lines.push(line);
+    lineJsons.push(lineJson);
   });
-  if (omitted > 0) lines.push(`…and ${omitted} more source${omitted === 1 ? '' : 's'}`);
+  if (omitted > 0) {
+    const more = `…and ${omitted} more source${omitted === 1 ? '' : 's'}`;
+    lines.push(more);
+    lineJsons.push(jsonLength(more));
+  }
   // Pack the lines into context elements of at most contextText characters, one element per block so
   // they stack vertically.
   const blocks: Block[] = [];
+  let json = 0;
   let text = '';
-  for (const line of lines) {
+  let textJson = 0;
+  lines.forEach((line, i) => {
     if (text && text.length + 1 + line.length > limits.contextText) {
       blocks.push(contextBlock(text));
+      json += CONTEXT_JSON + textJson;
       text = '';
     }
+    // Joined with "\n", which is two JSON characters (and keeps a lone surrogate at either side lone).
+    textJson = text ? textJson + 2 + lineJsons[i]! : lineJsons[i]!;
     text = text ? `${text}\n${line}` : line;
+  });
+  if (text) {
+    blocks.push(contextBlock(text));
+    json += CONTEXT_JSON + textJson;
   }
-  if (text) blocks.push(contextBlock(text));
-  return { blocks, omitted };
+  return { blocks, json, omitted };
 }
 
-function contextBlock(text: string): Block {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text, verbatim: true }] };
-}
+/**
+ * Characters that JSON.stringify may write as an escape sequence: `"`, `\`, control characters, and surrogates
+ * (a lone one is escaped, a pair is not; text with either is left to JSON.stringify to tell apart).
+ */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
+/** Length of `text` in JSON, without the quotes. */
 function jsonLength(text: string): number {
-  return JSON.stringify(text).length - 2;
-}
-
-function size(blocks: Block[]): number {
-  return blocks.reduce((n, b) => n + JSON.stringify(b).length + 1, 0);
+  // Most text has nothing JSON escapes, and then its JSON is just the text; only the rest is stringified.
+  return JSON_ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
 }
 
 /** Escapes `raw` and cuts it to `max` characters (with "…"), never inside an entity or a surrogate pair. */
