@@ -19,6 +19,9 @@ describe('answer cache', () => {
     expect(Object.isFrozen(first.citations)).toBe(true);
     expect(() => (first.items as string[]).push('tampered')).toThrow(TypeError);
 
+    expect(bot.knownAnswer('troops France 2023-09')).toBe(first);
+    expect(bot.knownAnswer('troops France 2023-10')).toBeUndefined();
+
     const structured = await bot.run('troops', { country: 'France', date: '2023-09' }, TEST_CALLER);
     expect(await bot.run('troops', { country: 'France', date: '2023-09' }, OTHER_CALLER)).toBe(structured);
     expect(renderText(structured)).toBe(renderText(first));
@@ -64,6 +67,7 @@ describe('answer cache', () => {
     const a = await bot.handleText('ruler', TEST_CALLER);
     const b = await bot.handleText('ruler', TEST_CALLER);
     expect(b).not.toBe(a);
+    expect(bot.knownAnswer('ruler')).toBeUndefined();
     expect(b).toEqual(a);
     expect(Object.isFrozen(a)).toBe(false);
   });

@@ -69,6 +69,14 @@ export class Bot {
     );
   }
 
+  /**
+   * The answer `handleText` would give, if it is already known today (computed earlier and cached), without
+   * waiting: adapters that must acknowledge quickly can answer at once. Undefined when it is not known.
+   */
+  knownAnswer(text: string): Reply | undefined {
+    return this.answers?.get(`text\n${text}`, this.now());
+  }
+
   /** Answers a command whose options arrive already structured (Discord, tests). */
   async run(path: string, options: Record<string, unknown>, caller: Caller): Promise<Reply> {
     const now = this.now();

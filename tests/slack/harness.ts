@@ -29,6 +29,8 @@ export interface Harness {
   logLines: () => string[];
   /** Texts and callers the core was asked to handle, in order. */
   handled: { text: string; caller: Caller }[];
+  /** Texts the adapter looked up among the answers the core already knows (bot.knownAnswer), in order. */
+  lookedUp: string[];
   close(): Promise<void>;
 }
 
@@ -40,13 +42,38 @@ export interface HarnessOptions {
   logLevel?: string;
 }
 
-/** A Bot whose handleText calls are recorded (the real core answers). */
-function recordingBot(bot: Bot, handled: Harness['handled']): Bot {
+/** A Bot whose handleText and knownAnswer calls are recorded (the real core answers). */
+function recordingBot(bot: Bot, handled: Harness['handled'], lookedUp: string[]): Bot {
   return new Proxy(bot, {
     get(target, prop, receiver) {
       if (prop === 'handleText') {
         return (text: string, caller: Caller) => {
           handled.push({ text, caller });
+          return target.handleText(text, caller);
+        };
+      }
+      if (prop === 'knownAnswer') {
+        return (text: string) => {
+          lookedUp.push(text);
+          return target.knownAnswer(text);
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
+
+/**
+ * The real bot, answering `handleText` only after a delay and knowing no answer in advance: drives the slow
+ * (response_url) path.
+ */
+export function slowedBot(bot: Bot, delayMs: number): Bot {
+  return new Proxy(bot, {
+    get: (target, prop, receiver) => {
+      if (prop === 'knownAnswer') return () => undefined;
+      if (prop === 'handleText') {
+        return async (text: string, caller: Parameters<Bot['handleText']>[1]) => {
+          await new Promise((r) => setTimeout(r, delayMs));
           return target.handleText(text, caller);
         };
       }
@@ -56,18 +83,6 @@ function recordingBot(bot: Bot, handled: Harness['handled']): Bot {
 }
 
 /** The real adapter on real Bolt, against a fresh fake Slack, on 127.0.0.1 and ephemeral ports. */
-/** The real bot, answering `handleText` only after a delay: drives the slow (response_url) path. */
-export function slowedBot(bot: Bot, delayMs: number): Bot {
-  return new Proxy(bot, {
-    get: (target, prop, receiver) =>
-      prop === 'handleText'
-        ? async (text: string, caller: Parameters<Bot['handleText']>[1]) => {
-            await new Promise((r) => setTimeout(r, delayMs));
-            return target.handleText(text, caller);
-          }
-        : (Reflect.get(target, prop, receiver) as unknown),
-  });
-}
 
 export async function startHarness(bot: Bot, options: HarnessOptions = {}): Promise<Harness> {
   const mode = options.mode ?? 'http';
@@ -82,7 +97,8 @@ export async function startHarness(bot: Bot, options: HarnessOptions = {}): Prom
   };
   const { log, lines } = captureLogger(options.logLevel ?? 'debug');
   const handled: Harness['handled'] = [];
-  const slack = createSlackApp(recordingBot(bot, handled), config, log, { host: '127.0.0.1', retryConfig: TEST_RETRY, ...options.app });
+  const lookedUp: string[] = [];
+  const slack = createSlackApp(recordingBot(bot, handled, lookedUp), config, log, { host: '127.0.0.1', retryConfig: TEST_RETRY, ...options.app });
   await slack.start();
   const appUrl = mode === 'http' ? `http://127.0.0.1:${slack.port()}/slack/events` : '';
   return {
@@ -91,6 +107,7 @@ export async function startHarness(bot: Bot, options: HarnessOptions = {}): Prom
     appUrl,
     logLines: lines,
     handled,
+    lookedUp,
     async close() {
       await slack.stop();
       await fake.close();

@@ -68,6 +68,20 @@ describe('slash commands over HTTP (signed, real Bolt)', () => {
     expect(h.fake.responses.some((r) => r.id === id)).toBe(false);
   });
 
+  it('a command answered earlier today is answered again at once from the cache, in the ack, identical', async () => {
+    const text = 'who Bazoum';
+    expect(bot.knownAnswer(text)).toBeUndefined();
+    const first = await slash(text);
+    expect(bot.knownAnswer(text)).toBeDefined();
+    const handledBefore = h.handled.length;
+    const again = await slash(text);
+    expect(h.lookedUp.at(-1)).toBe(text);
+    expect(h.handled.length).toBe(handledBefore);
+    expect(again.via).toBe('ack');
+    expect(again.message).toEqual(first.message);
+    expect(visibleText(again.message)).toContain('Mohamed Bazoum');
+  });
+
   it('answers errors privately with the core’s message', async () => {
     const { message } = await slash('troops country:Narnia date:2023-09');
     const expected = await bot.handleText('troops country:Narnia date:2023-09', TEST_CALLER);
@@ -121,6 +135,7 @@ describe('request verification', () => {
     const { message } = await slash('ruler');
     expect(visibleText(message)).toContain('Tiani');
     expect(h.handled.some((c) => c.text.includes(marker))).toBe(false);
+    expect(h.lookedUp.some((text) => text.includes(marker))).toBe(false);
     expect(h.fake.responses.some((r) => r.id === responseUrlId(bad.response_url!))).toBe(false);
     expect(h.fake.calls.some((c) => JSON.stringify(c.args).includes(marker))).toBe(false);
   });
@@ -277,9 +292,11 @@ describe('rate limits and retries', () => {
 });
 
 describe('channel permissions (Caller.canManageChannel)', () => {
+  let asked = 0;
+  /** The caller the core saw for a command it had not answered before (a known answer needs no caller). */
   async function callerFor(userId: string) {
     const before = h.handled.length;
-    await slash('ruler', { user_id: userId });
+    await slash(`who nobody-${userId}-${++asked}`, { user_id: userId });
     return h.handled[before]!.caller;
   }
   const lookups = (user: string) => h.fake.callsTo('users.info').filter((c) => c.args.user === user).length;

@@ -112,28 +112,31 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   };
 
   const render = renderedOnce(renderMessage);
+  const commandResponse = renderedOnce((reply: Reply) => ({
+    response_type: reply.visibility === 'ephemeral' ? ('ephemeral' as const) : ('in_channel' as const),
+    ...render(reply),
+    ...SAFE_MESSAGE_OPTIONS,
+  }));
   const inlineReplyMs = options.inlineReplyMs ?? 2000;
   app.command(options.command ?? '/niger', async ({ command, ack, respond }) => {
-    const answer = bot
-      .handleText(incomingText(command.text), caller(command.user_id, command.channel_id, command.team_id))
-      .then((reply) => ({
-        reply,
-        message: {
-          response_type: reply.visibility === 'ephemeral' ? ('ephemeral' as const) : ('in_channel' as const),
-          ...render(reply),
-          ...SAFE_MESSAGE_OPTIONS,
-        },
-      }));
+    const text = incomingText(command.text);
+    // An answer already known today goes straight into the ack: no waiting, no deadline timer.
+    const known = inlineReplyMs > 0 ? bot.knownAnswer(text) : undefined;
+    if (known) {
+      await ack(commandResponse(known));
+      return;
+    }
+    const answer = bot.handleText(text, caller(command.user_id, command.channel_id, command.team_id)).then(commandResponse);
     // Slack wants the ack within 3 s. An answer ready before the deadline rides on the ack itself (one
     // round trip, nothing to lose); a slower one follows through the response_url.
     const inline = inlineReplyMs > 0 ? await settleWithin(answer, inlineReplyMs).catch(() => undefined) : undefined;
     if (inline) {
-      await ack(inline.message);
+      await ack(inline);
       return;
     }
     await ack();
     try {
-      await respond((await answer).message);
+      await respond(await answer);
     } catch (err) {
       slackLog.warn({ err, channelId: command.channel_id }, 'could not answer a slash command');
     }

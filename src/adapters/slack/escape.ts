@@ -66,6 +66,8 @@ export function slackLink(url: string | undefined, label: string): string {
  * `<!here>` → `@here`, `<https://x|x>` → `x`), and entities are decoded.
  */
 export function incomingText(text: string, botUserId?: string): string {
+  // Most commands are plain words: nothing to remove or decode.
+  if (!text.includes('<') && !text.includes('&')) return text.trim();
   let out = text;
   if (botUserId) {
     const id = botUserId.replace(/[^A-Z0-9]/gi, '');
