@@ -6,6 +6,7 @@ import { quote } from '../src/core/sanitize.ts';
 import { formatDay, formatPeriod, parseDateOption, type DateQuery } from '../src/knowledge/dates.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
 import type { FuzzyDate } from '../src/knowledge/schema.ts';
+import { BoundedMemo } from '../src/knowledge/memo.ts';
 
 export const dateOption = (description: string) =>
   z
@@ -51,20 +52,14 @@ export function adjective(country: string): string {
 }
 
 const COUNT_FORMAT = new Intl.NumberFormat('en-US');
-const formattedCounts = new Map<number, string>();
+const formattedCounts = new BoundedMemo<number, string>(10_000);
 
 /**
  * n.toLocaleString('en-US'), memoised: formatting through Intl is slow and answers show the same few
  * troop figures again and again.
  */
 function groupDigits(n: number): string {
-  let out = formattedCounts.get(n);
-  if (out === undefined) {
-    out = COUNT_FORMAT.format(n);
-    if (formattedCounts.size > 10_000) formattedCounts.clear();
-    formattedCounts.set(n, out);
-  }
-  return out;
+  return formattedCounts.get(n, (x) => COUNT_FORMAT.format(x));
 }
 
 export function formatCount(n: number, approximate: boolean): string {

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { BoundedMemo } from '../knowledge/memo.ts';
 
 /**
  * Digest times are computed here, per subscription, in its IANA zone — not by node-cron.
@@ -36,16 +37,11 @@ export function parseTime(text: string): string | null {
   return null;
 }
 
-const zoneMemo = new Map<string, string | null>();
+const zoneMemo = new BoundedMemo<string, string | null>(5000);
 
 /** A valid IANA zone in its canonical spelling ("africa/niamey" → "Africa/Niamey"), or null. */
 export function resolveTimeZone(text: string): string | null {
-  const hit = zoneMemo.get(text);
-  if (hit !== undefined) return hit;
-  const out = resolveTimeZoneUncached(text);
-  if (zoneMemo.size > 5000) zoneMemo.clear();
-  zoneMemo.set(text, out);
-  return out;
+  return zoneMemo.get(text, resolveTimeZoneUncached);
 }
 
 function resolveTimeZoneUncached(text: string): string | null {
@@ -74,20 +70,14 @@ function wallOf(z: IANAZone, instant: number): number {
   return instant + z.offset(instant) * MINUTE;
 }
 
-const dueMemo = new Map<string, number>();
+const dueMemo = new BoundedMemo<string, number>(20_000);
 
 /**
  * The UTC instant a digest for `localDate` at `time` goes out in `zoneName`. Memoised: thousands
  * of channels share a zone and a time, and zone offsets are costly to compute.
  */
 export function dueInstant(localDate: string, time: string, zoneName: string): number {
-  const key = `${zoneName}|${localDate}|${time}`;
-  const hit = dueMemo.get(key);
-  if (hit !== undefined) return hit;
-  const out = dueInstantUncached(localDate, time, zoneName);
-  if (dueMemo.size > 20_000) dueMemo.clear();
-  dueMemo.set(key, out);
-  return out;
+  return dueMemo.get(`${zoneName}|${localDate}|${time}`, () => dueInstantUncached(localDate, time, zoneName));
 }
 
 function dueInstantUncached(localDate: string, time: string, zoneName: string): number {

@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import { BoundedMemo } from './memo.ts';
 
 /**
  * A period a question is asked about. A single day has start === end.
@@ -32,17 +33,11 @@ function fromIso(iso: string): DateTime {
   return DateTime.fromISO(iso, { zone: 'utc' });
 }
 
-const formatted = new Map<string, string>();
-
 /** Formatting with luxon is the slow part of an answer; the same few hundred dates recur, so memoise. */
+const formatted = new BoundedMemo<string, string>(10_000);
+
 function memo(key: string, make: () => string): string {
-  let out = formatted.get(key);
-  if (out === undefined) {
-    out = make();
-    if (formatted.size > 10_000) formatted.clear();
-    formatted.set(key, out);
-  }
-  return out;
+  return formatted.get(key, make);
 }
 
 export function formatDay(iso: string): string {
@@ -216,25 +211,21 @@ export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): {
   return null;
 }
 
-const parsedOptions = new WeakMap<AnchorSpan[], Map<string, DateQuery | DateParseError>>();
+const parsedOptions = new WeakMap<AnchorSpan[], BoundedMemo<string, DateQuery | DateParseError>>();
 
 /** Parses a value given for a `date` option: it must name a date, and a date that is not in the future. */
 export function parseDateOption(text: string, now: Date, anchors: AnchorSpan[] = []): DateQuery {
   // Pure in (text, today, anchors); the same few dates are asked again and again.
   let memo = parsedOptions.get(anchors);
-  if (!memo) parsedOptions.set(anchors, (memo = new Map()));
-  const key = `${todayOf(now)}\u0000${text}`;
-  let out = memo.get(key);
-  if (out === undefined) {
+  if (!memo) parsedOptions.set(anchors, (memo = new BoundedMemo(10_000)));
+  const out = memo.get(`${todayOf(now)}\u0000${text}`, () => {
     try {
-      out = parseDateOptionUncached(text, now, anchors);
+      return parseDateOptionUncached(text, now, anchors);
     } catch (err) {
       if (!(err instanceof DateParseError)) throw err;
-      out = err;
+      return err;
     }
-    if (memo.size > 10_000) memo.clear();
-    memo.set(key, out);
-  }
+  });
   if (out instanceof DateParseError) throw out;
   return { ...out };
 }

@@ -2,6 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import { loadKnowledgeData, DEFAULT_DATA_DIR, type KnowledgeData } from './load.ts';
 import type { Anchor, Deployment, KbEvent, Person, Place, RulerTerm, Source } from './schema.ts';
 import type { AnchorSpan, DateQuery } from './dates.ts';
+import { BoundedMemo } from './memo.ts';
 
 /** How old the newest source on a topic may be before answers warn that it may be out of date. */
 export const STALE_AFTER_DAYS = 180;
@@ -39,16 +40,11 @@ function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 }
 
-const normalized = new Map<string, string>();
+const normalized = new BoundedMemo<string, string>(20_000);
 
 /** Lower case, no accents or punctuation. Memoised: the same names are normalised on every query. */
 export function normalizeName(s: string): string {
-  const hit = normalized.get(s);
-  if (hit !== undefined) return hit;
-  const out = normalizeUncached(s);
-  if (normalized.size > 20_000) normalized.clear();
-  normalized.set(s, out);
-  return out;
+  return normalized.get(s, normalizeUncached);
 }
 
 function normalizeUncached(s: string): string {
@@ -140,12 +136,12 @@ export class KnowledgeBase {
   private readonly placeNames: { place: Place; name: string; padded: string; fuzzy: boolean }[];
   private readonly fuzzyPlaceNames: string[];
   /** Per word of user text, the fuzzy place names it is within one typo of (the same words recur). */
-  private readonly nearPlaceNameMemo = new Map<string, readonly string[]>();
-  private readonly placeMemo = new Map<string, Place | null>();
+  private readonly nearPlaceNameMemo = new BoundedMemo<string, readonly string[]>(10_000);
+  private readonly placeMemo = new BoundedMemo<string, Place | null>(10_000);
   private readonly personNames: { person: Person; names: { full: string; parts: string[] }[] }[];
   /** Lookups by user text repeat a lot (autocomplete, ask); small memo tables keep them cheap. */
-  private readonly personMemo = new Map<string, Person | null>();
-  private readonly countryMemo = new Map<string, string | null>();
+  private readonly personMemo = new BoundedMemo<string, Person | null>(10_000);
+  private readonly countryMemo = new BoundedMemo<string, string | null>(10_000);
 
   static load(dir: string = DEFAULT_DATA_DIR): KnowledgeBase {
     return new KnowledgeBase(loadKnowledgeData(dir));
@@ -209,17 +205,12 @@ export class KnowledgeBase {
   searchSources(text: string): Source[] {
     const key = normalizeName(text);
     if (!key) return this.sourcesNewestFirst;
-    let found = this.sourceSearchMemo.get(key);
-    if (!found) {
-      found = this.sourcesNewestFirst.filter((s) => this.sourceHaystack.get(s.id)!.includes(key));
-      if (this.sourceSearchMemo.size > 1_000) this.sourceSearchMemo.clear();
-      this.sourceSearchMemo.set(key, found);
-    }
+    const found = this.sourceSearchMemo.get(key, () => this.sourcesNewestFirst.filter((s) => this.sourceHaystack.get(s.id)!.includes(key)));
     // A copy, so a caller that sorts or trims its list cannot change what the next search returns.
     return [...found];
   }
 
-  private readonly sourceSearchMemo = new Map<string, Source[]>();
+  private readonly sourceSearchMemo = new BoundedMemo<string, Source[]>(1_000);
 
   private get sourcesNewestFirst(): Source[] {
     this.sortedSources ??= [...this.data.sources].sort((a, b) => b.published.start.localeCompare(a.published.start));
@@ -237,12 +228,7 @@ export class KnowledgeBase {
 
   /** Maps user text ("french", "USA", "Bundeswehr") to a country with figures, or null. */
   resolveCountry(text: string): string | null {
-    const hit = this.countryMemo.get(text);
-    if (hit !== undefined) return hit;
-    const out = this.resolveCountryUncached(text);
-    if (this.countryMemo.size > 10_000) this.countryMemo.clear();
-    this.countryMemo.set(text, out);
-    return out;
+    return this.countryMemo.get(text, (t) => this.resolveCountryUncached(t));
   }
 
   private resolveCountryUncached(text: string): string | null {
@@ -347,12 +333,7 @@ export class KnowledgeBase {
   // ---- people and places ----
 
   resolvePerson(text: string): Person | null {
-    const hit = this.personMemo.get(text);
-    if (hit !== undefined) return hit;
-    const out = this.resolvePersonUncached(text);
-    if (this.personMemo.size > 10_000) this.personMemo.clear();
-    this.personMemo.set(text, out);
-    return out;
+    return this.personMemo.get(text, (t) => this.resolvePersonUncached(t));
   }
 
   private resolvePersonUncached(text: string): Person | null {
@@ -375,12 +356,7 @@ export class KnowledgeBase {
   }
 
   resolvePlace(text: string): Place | null {
-    const hit = this.placeMemo.get(text);
-    if (hit !== undefined) return hit;
-    const out = this.resolvePlaceUncached(text);
-    if (this.placeMemo.size > 10_000) this.placeMemo.clear();
-    this.placeMemo.set(text, out);
-    return out;
+    return this.placeMemo.get(text, (t) => this.resolvePlaceUncached(t));
   }
 
   private resolvePlaceUncached(text: string): Place | null {
@@ -426,14 +402,10 @@ export class KnowledgeBase {
 
   /** The one-word place names within one typo of a word. */
   private placeNamesNear(word: string): readonly string[] {
-    let near = this.nearPlaceNameMemo.get(word);
-    if (near === undefined) {
-      // Names whose length differs by more than one are more than one edit away: skip the distance.
-      near = this.fuzzyPlaceNames.filter((n) => Math.abs(n.length - word.length) <= 1 && distance(word, n) <= 1);
-      if (this.nearPlaceNameMemo.size > 10_000) this.nearPlaceNameMemo.clear();
-      this.nearPlaceNameMemo.set(word, near);
-    }
-    return near;
+    // Names whose length differs by more than one are more than one edit away: skip the distance.
+    return this.nearPlaceNameMemo.get(word, (w) =>
+      this.fuzzyPlaceNames.filter((n) => Math.abs(n.length - w.length) <= 1 && distance(w, n) <= 1),
+    );
   }
 
   /** Deployments that name each place, so the places answer can say who was there and when. */

@@ -2,6 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import { DateParseError, findDate } from './dates.ts';
 import { normalizeName, type KnowledgeBase } from './kb.ts';
 import type { Person, Place } from './schema.ts';
+import { BoundedMemo } from './memo.ts';
 
 export type Intent = 'troops' | 'ruler' | 'timeline' | 'places' | 'who' | 'sources' | 'help';
 
@@ -114,20 +115,14 @@ const KEYWORD_LIST: readonly KeywordHit[] = SCORED_INTENTS.flatMap((intent) =>
   Object.entries(KEYWORDS[intent]).map(([keyword, weight]) => ({ intent, keyword, weight })),
 );
 
-const hitsByWord = new Map<string, readonly KeywordHit[]>();
+const hitsByWord = new BoundedMemo<string, readonly KeywordHit[]>(20_000);
 
 /**
  * The keywords one word matches, typos included. Memoised per word: questions reuse a small vocabulary,
  * and the fuzzy comparison against every keyword was the most expensive part of analysing a question.
  */
 function keywordHits(word: string): readonly KeywordHit[] {
-  let hits = hitsByWord.get(word);
-  if (hits === undefined) {
-    hits = KEYWORD_LIST.filter((k) => matches(word, k.keyword));
-    if (hitsByWord.size > 20_000) hitsByWord.clear();
-    hitsByWord.set(word, hits);
-  }
-  return hits;
+  return hitsByWord.get(word, (w) => KEYWORD_LIST.filter((k) => matches(w, k.keyword)));
 }
 
 /** Per intent, the summed weights of its keywords that some word matches (each keyword counts once). */
