@@ -23,10 +23,6 @@ export class AnswerCache {
     this.entries = new LRUCache({ max });
   }
 
-  get enabled(): boolean {
-    return this.entries.max > 0;
-  }
-
   get(key: string, now: Date): Reply | undefined {
     return this.entries.get(this.dayKey(now) + key);
   }
@@ -36,10 +32,6 @@ export class AnswerCache {
     const frozen = freezeReply(reply);
     this.entries.set(this.dayKey(now) + key, frozen);
     return frozen;
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 
   /** Days change on a minute boundary in every time zone in use, so one computation serves a minute. */

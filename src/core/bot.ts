@@ -57,7 +57,7 @@ export class Bot {
   async handleText(text: string, caller: Caller): Promise<Reply> {
     // One clock reading per request, so parsing and answering agree on the day.
     const now = this.now();
-    const key = `text\n${text}`;
+    const key = textKey(text);
     return (
       this.answers?.get(key, now) ??
       this.guard('text', caller, () =>
@@ -74,7 +74,7 @@ export class Bot {
    * waiting: adapters that must acknowledge quickly can answer at once. Undefined when it is not known.
    */
   knownAnswer(text: string): Reply | undefined {
-    return this.answers?.get(`text\n${text}`, this.now());
+    return this.answers?.get(textKey(text), this.now());
   }
 
   /** Answers a command whose options arrive already structured (Discord, tests). */
@@ -250,6 +250,11 @@ export class Bot {
       };
     }
   }
+}
+
+/** The cache key of a line of text. */
+function textKey(text: string): string {
+  return `text\n${text}`;
 }
 
 /** The cache key of a structured request; undefined (not cached) for options JSON cannot represent. */
