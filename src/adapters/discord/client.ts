@@ -18,6 +18,7 @@ import {
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { renderedOnce, type Reply } from '../../core/reply.ts';
+import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
 import { buildCommands, diffCommands, isUnchanged, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
@@ -122,22 +123,11 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       interaction.commandName === ROOT_COMMAND
         ? bot.run(inv.path, inv.options, callerFor(interaction))
         : Promise.resolve(errorReply(interaction.commandName, `/${interaction.commandName} is not a Niger Watch command. Use /${ROOT_COMMAND}.`));
-    let timer: NodeJS.Timeout | undefined;
-    let early: { reply: Reply } | null;
-    try {
-      early = await Promise.race([
-        answer.then((reply) => ({ reply })),
-        new Promise<null>((resolve) => {
-          timer = setTimeout(() => resolve(null), deferAfterMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const early = await settleWithin(answer, deferAfterMs);
     if (early) {
       // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
       await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
-        body: responseBody(early.reply),
+        body: responseBody(early),
         passThroughBody: true,
         headers: { 'Content-Type': 'application/json' },
         auth: false,

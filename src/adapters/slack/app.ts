@@ -4,6 +4,7 @@ import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import type { ChannelPoster } from '../../core/delivery.ts';
 import { renderedOnce, type Reply } from '../../core/reply.ts';
+import { settleWithin } from '../../core/settle-within.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -242,19 +243,6 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       slackLog.info('Slack adapter stopped');
     },
   };
-}
-
-/** The promise's value if it settles within `ms`, else undefined (the promise keeps running). */
-async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Creates and starts the Slack adapter (the composition root's entry point). */
