@@ -20,11 +20,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    stopOnOperatorError(err, ConfigError);
   }
   const platforms = Boolean(config.slack || config.discord);
   // In the shell, logs would interleave with the prompt: only warnings and worse go to stderr.
@@ -43,21 +39,15 @@ async function main(): Promise<void> {
       kb: () => bot.kb,
     });
   } catch (err) {
+    // The shell still answers questions without a database; a platform bot would miss its digests.
+    if (platforms) stopOnOperatorError(err, StorageError);
     if (!(err instanceof StorageError)) throw err;
-    if (platforms) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
     process.stderr.write(`Digests are off: ${err.message}\n`);
   }
   try {
     bot = await createBot({ log, services: digest ? { digest: digest.service } : {} });
   } catch (err) {
-    if (err instanceof DataError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    stopOnOperatorError(err, DataError);
   }
   if (!platforms) {
     digest?.start([createShellPoster(process.stdout)]);
@@ -70,21 +60,13 @@ async function main(): Promise<void> {
   const posters: ChannelPoster[] = [];
   if (config.slack) {
     // Slack: Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
-    const slack = await startSlack(bot, config.slack, log).catch((err: unknown) => {
-      if (!(err instanceof SlackStartError)) throw err;
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    });
+    const slack = await startSlack(bot, config.slack, log).catch((err: unknown) => stopOnOperatorError(err, SlackStartError));
     stops.push(() => slack.stop());
     posters.push(slack.poster);
   }
   if (config.discord) {
     // Discord: gateway (Guilds intent) for /niger interactions; REST for replies and digest posts.
-    const discord = await startDiscord(bot, config.discord, log).catch((err: unknown) => {
-      if (!(err instanceof DiscordStartError)) throw err;
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    });
+    const discord = await startDiscord(bot, config.discord, log).catch((err: unknown) => stopOnOperatorError(err, DiscordStartError));
     stops.push(() => discord.stop());
     posters.push(discord.poster);
   }
@@ -101,6 +83,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * A start failure of one of these kinds has a message meant for the operator (a bad setting, broken data, a
+ * refused token): it is printed alone and the process exits with code 2. Anything else is a bug: rethrown,
+ * with its stack.
+ */
+function stopOnOperatorError(err: unknown, ...kinds: (abstract new (...args: never[]) => Error)[]): never {
+  if (!kinds.some((kind) => err instanceof kind)) throw err;
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
 }
 
 await main();
