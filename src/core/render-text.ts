@@ -1,7 +1,15 @@
+import { citationsShown, longDate, moreSources, shownTitle } from './citations-shown.ts';
 import type { Citation, Reply } from './reply.ts';
 
+/** `Publisher, "Title", 2023-09-05 — url`: a citation as data (the `sources` command lists them so). */
 export function formatCitation(c: Citation): string {
   return `${c.publisher}, "${c.title}", ${c.published}${c.url ? ` — ${c.url}` : ''}`;
+}
+
+/** A source as an answer shows it: `Publisher, "Title", 5 September 2023 — url`, a placeholder title left out. */
+function sourceLine(c: Citation): string {
+  const title = shownTitle(c);
+  return `${c.publisher}, ${title === null ? '' : `"${title}", `}${longDate(c.published)}${c.url ? ` — ${c.url}` : ''}`;
 }
 
 /** The plain-text rendering: the shell prints it, Slack uses it as the notification fallback. */
@@ -23,12 +31,15 @@ export function renderText(r: Reply): string {
     text += '\n';
     for (const n of r.notes) text += `\nNote: ${n}`;
   }
-  if (r.asOf) text += `\n\nAs of: ${r.asOf}`;
+  if (r.asOf) text += `\n\nAs of: ${longDate(r.asOf)}`;
   if (r.citations.length) {
+    // The first few sources (see citationsShown); `--json` keeps them all in `citations`.
+    const { shown, more } = citationsShown(r.citations);
     text += '\n\nSources:';
-    r.citations.forEach((c, i) => {
-      text += `\n  [${i + 1}] ${formatCitation(c)}`;
+    shown.forEach((c, i) => {
+      text += `\n  [${i + 1}] ${sourceLine(c)}`;
     });
+    if (more > 0) text += `\n  ${moreSources(more)}`;
   }
   return text;
 }
@@ -43,6 +54,7 @@ export function replyToJson(r: Reply) {
     text: renderText(r),
     asOf: r.asOf,
     citations: r.citations,
+    facts: r.facts,
     notes: r.notes,
     visibility: r.visibility,
     ...(r.errorId ? { errorId: r.errorId } : {}),

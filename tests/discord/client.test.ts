@@ -46,7 +46,7 @@ describe('Discord adapter, real discord.js against the fake gateway', () => {
   });
 
   it.each([
-    ['troops France 2023-09', ['1,500', 'French troops in Niger', 'AFP/dpa', 'As of 2023-09']],
+    ['troops France 2023-09', ['1,500', 'French troops in Niger', 'AFP/dpa', 'As of September 2023']],
     ['troops', ['22 December 2023']],
     ['ruler June 2023', ['Mohamed Bazoum', 'Ruler of Niger']],
     ['ruler', ['Tiani']],
@@ -64,7 +64,7 @@ describe('Discord adapter, real discord.js against the fake gateway', () => {
     expect(result.message.embeds.length).toBeGreaterThan(0);
     expect(result.message.embeds[0].title).toBeTruthy();
     for (const fact of facts) expect(text).toContain(fact);
-    for (const c of expected.citations.slice(0, 5)) expect(text).toContain(c.publisher);
+    for (const c of expected.citations.slice(0, 3)) expect(text).toContain(c.publisher);
     expect(result.message.allowed_mentions).toEqual({ parse: [] });
   });
 

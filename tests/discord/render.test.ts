@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { citationLine, DISCORD_LIMITS, embedsSize, escapeText, fit, renderReply, safeUrl } from '../../src/adapters/discord/render.ts';
-import { reply, type Reply } from '../../src/core/reply.ts';
+import { longDate } from '../../src/core/citations-shown.ts';
+import { reply, type Citation, type Reply } from '../../src/core/reply.ts';
 import { CONTRACT_CASES } from '../contract/adapter-contract.ts';
 import { messageViolations, unmarkdown, visibleText } from '../fakes/discord.ts';
 import { testBot, TEST_CALLER } from '../helpers/bot.ts';
@@ -44,9 +45,12 @@ describe('Discord rendering (Reply → embeds within limits)', () => {
       expectWithinLimits(r);
       const seen = visibleText(message);
       for (const fact of facts) expect(seen, text).toContain(fact);
-      for (const c of r.citations.slice(0, 5)) expect(seen, text).toContain(c.publisher);
-      if (r.asOf) expect(message.embeds.at(-1)!.footer!.text).toContain(`As of ${r.asOf}`);
-      expect(omittedCitations).toBe(0);
+      // At most three sources, the rest counted; the as-of date in the answer's long style.
+      for (const c of r.citations.slice(0, 3)) expect(seen, text).toContain(c.publisher);
+      if (r.asOf) expect(message.embeds.at(-1)!.footer!.text).toContain(`As of ${longDate(r.asOf)}`);
+      expect(omittedCitations).toBe(Math.max(0, r.citations.length - 3));
+      const sources = (message.embeds.at(-1)!.fields ?? []).filter((f) => f.name.startsWith('Sources')).map((f) => f.value);
+      expect(sources.join('\n'), text).not.toContain('title not recorded');
     }
   });
 
@@ -58,7 +62,7 @@ describe('Discord rendering (Reply → embeds within limits)', () => {
     expect(out.omittedCitations).toBeGreaterThan(0);
     const text = visibleText(out.message);
     expect(text).toContain(`${out.omittedItems} more not shown`);
-    expect(text).toContain(`and ${out.omittedCitations} more source(s)`);
+    expect(text).toContain(`…and ${out.omittedCitations} more sources`);
     // The most important parts survive: the first sources and a note.
     expect(text).toContain('Publisher0');
     expect(text).toContain('Note');
@@ -99,7 +103,7 @@ describe('Discord rendering (Reply → embeds within limits)', () => {
 
   it('sources are linked where there is a safe http(s) URL', () => {
     const line = citationLine({ sourceId: 'a', title: 'Report (part 1)', publisher: 'AFP', published: '2023-09-05', url: 'https://example.com/a_(b)' });
-    expect(line).toBe('[AFP — Report (part 1)](https://example.com/a_%28b%29) · 2023\\-09\\-05'.replace('2023\\-09\\-05', escapeText('2023-09-05')));
+    expect(line).toBe('[AFP — Report (part 1)](https://example.com/a_%28b%29) · 5 September 2023');
     expect(citationLine({ sourceId: 'b', title: 'T', publisher: 'P', published: '2023', url: 'javascript:alert(1)' })).not.toContain('](');
     expect(safeUrl('https://ok.example/x y')).toBeNull();
     expect(safeUrl('http://ok.example/x')).toBe('http://ok.example/x');
@@ -143,5 +147,118 @@ describe('Discord rendering (Reply → embeds within limits)', () => {
       expect(json, text).not.toMatch(/(?<!\\\\)<@&?\d+>/);
       expect(json, text).not.toMatch(/@(everyone|here)/);
     }
+  });
+});
+
+describe('Discord sources: escaping, placeholder titles, three at most, long dates', () => {
+  const cite = (publisher: string, title: string, published = '2024', url: string | null = `https://example.org/${publisher.length}`): Citation => ({
+    sourceId: publisher,
+    title,
+    publisher,
+    published,
+    ...(url ? { url } : {}),
+  });
+  const answer = (citations: Citation[], asOf: string | null = null) => reply({ command: 'troops', title: 'French troops in Niger', body: 'About 1,500.', citations, asOf });
+  /** The Sources field(s) as sent: the raw markdown Discord receives. */
+  const sourcesOf = (r: Reply) =>
+    (renderReply(r).message.embeds.at(-1)!.fields ?? [])
+      .filter((f) => f.name.startsWith('Sources'))
+      .map((f) => f.value)
+      .join('\n');
+  /**
+   * The masked links Discord makes of a value: an unescaped "[", the label up to the first unescaped "]", then
+   * "(url)" right after it. A backslash escapes the character after it (so "\\[" is a backslash and a live "[").
+   */
+  function maskedLinks(value: string): { label: string; url: string }[] {
+    const out: { label: string; url: string }[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === '\\') {
+        i += 1;
+        continue;
+      }
+      if (value[i] !== '[') continue;
+      let j = i + 1;
+      while (j < value.length && value[j] !== ']') j += value[j] === '\\' ? 2 : 1;
+      const m = /^\]\((https?:\/\/[^)\s]+)\)/.exec(value.slice(j));
+      if (m) {
+        out.push({ label: value.slice(i + 1, j), url: m[1]! });
+        i = j + m[0].length - 1;
+      }
+    }
+    return out;
+  }
+
+  it('a title with square brackets shows them once, with no stray backslash, inside one intact link', () => {
+    const value = sourcesOf(answer([cite('RFI', 'Niger: [update] the French withdrawal from Mali', '2024', 'https://rfi.example/a')]));
+    expect(value).toBe('[RFI — Niger: \\[update\\] the French withdrawal from Mali](https://rfi.example/a) · 2024');
+    expect(maskedLinks(value)).toEqual([{ label: 'RFI — Niger: \\[update\\] the French withdrawal from Mali', url: 'https://rfi.example/a' }]);
+    expect(unmarkdown(value)).toBe('RFI — Niger: [update] the French withdrawal from Mali · 2024');
+  });
+
+  it.each([
+    'x](https://evil.example) [y',
+    '[a](https://evil.example)',
+    'code `]` (https://evil.example)',
+    'see https://evil.example/[a] now',
+    'a \\](https://evil.example)',
+    '**bold** <@123456789012345678> @everyone ||s|| ]',
+  ])('a hostile title "%s" cannot end the link or add one, and shows as typed', (title) => {
+    const value = sourcesOf(answer([cite('AFP', title, '2024', 'https://good.example/a')]));
+    const links = maskedLinks(value);
+    expect(links).toHaveLength(1);
+    expect(links[0]!.url).toBe('https://good.example/a');
+    expect(value.endsWith('](https://good.example/a) · 2024')).toBe(true);
+    expect(unmarkdown(value)).toBe(`AFP — ${title} · 2024`);
+    expect(value).not.toMatch(/(?<!\\)<@\d/);
+    expect(value).not.toMatch(/@everyone/);
+  });
+
+  it('a placeholder title is left out: publisher, date and link only', () => {
+    const value = sourcesOf(
+      answer([
+        cite('KUNA (via MENAFN)', '[report on Macron recalling the ambassador from Niger, title not recorded]', '2024', 'https://menafn.example/1'),
+        cite('Südostschweiz', ' [report giving about 1,000 French troops in Niger, title not recorded] ', '2024', null),
+        cite('AP', 'Niger [update]', '2024', 'https://ap.example/2'),
+      ]),
+    );
+    expect(value).toBe('[KUNA (via MENAFN)](https://menafn.example/1) · 2024\nSüdostschweiz · 2024\n[AP — Niger \\[update\\]](https://ap.example/2) · 2024');
+  });
+
+  it('shows the first three sources in the reply order, then "…and N more sources"', () => {
+    const five = ['A', 'BB', 'CCC', 'DDDD', 'EEEEE'].map((p) => cite(p, `Title ${p}`));
+    const out = renderReply(answer(five));
+    expect(sourcesOf(answer(five))).toBe(
+      '[A — Title A](https://example.org/1) · 2024\n[BB — Title BB](https://example.org/2) · 2024\n[CCC — Title CCC](https://example.org/3) · 2024\n…and 2 more sources',
+    );
+    expect(out.omittedCitations).toBe(2);
+    expect(sourcesOf(answer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
+    expect(renderReply(answer(five.slice(0, 4))).omittedCitations).toBe(1);
+    expect(sourcesOf(answer(five.slice(0, 3)))).not.toContain('more source');
+    expect(renderReply(answer(five.slice(0, 3))).omittedCitations).toBe(0);
+  });
+
+  it('writes the as-of date and source dates in the long style of the answer text', () => {
+    const footer = (asOf: string) => renderReply(answer([], asOf)).message.embeds.at(-1)!.footer!.text;
+    expect(footer('2023-12-22')).toBe('As of 22 December 2023 · Niger Watch');
+    expect(footer('2023-09')).toBe('As of September 2023 · Niger Watch');
+    expect(footer('2024')).toBe('As of 2024 · Niger Watch');
+    const value = sourcesOf(answer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null), cite('AFP', 'Year', '2024', null)]));
+    expect(value).toBe('Xinhua — Last troops leave · 23 December 2023\nRFI — Bases · October 2023\nAFP — Year · 2024');
+  });
+
+  it('a real answer with five sources: three shown, no placeholder, no stray backslash, one date style', async () => {
+    const bot = await testBot();
+    const r = await bot.handleText('troops France 2023-09', TEST_CALLER);
+    expect(r.citations.length).toBe(5);
+    const { message, omittedCitations } = renderReply(r);
+    const value = sourcesOf(r);
+    const lines = value.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.at(-1)).toBe('…and 2 more sources');
+    expect(omittedCitations).toBe(2);
+    expect(value).not.toContain('title not recorded');
+    expect(unmarkdown(value)).not.toContain('\\');
+    expect(value).not.toMatch(/\d{4}-\d{2}/);
+    expect(message.embeds.at(-1)!.footer!.text).toBe('As of September 2023 · Niger Watch');
   });
 });

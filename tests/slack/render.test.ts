@@ -3,7 +3,7 @@ import { escapeSlack, incomingText, mrkdwnLiteral, slackLink, unescapeSlack } fr
 import { chunkEscaped, fitEscaped, renderReply, SLACK_LIMITS } from '../../src/adapters/slack/render.ts';
 import type { Bot } from '../../src/core/bot.ts';
 import { renderText } from '../../src/core/render-text.ts';
-import { reply, type Reply } from '../../src/core/reply.ts';
+import { reply, type Citation, type Reply } from '../../src/core/reply.ts';
 import { checkMessage, displayText, rawTexts, visibleText } from '../fakes/slack.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
 
@@ -82,11 +82,17 @@ describe('Block Kit rendering', () => {
     expect(text).toContain('1,500');
     expect(blocks.some((b) => Array.isArray(b.fields) && (b.fields as Json[]).length === r.fields.length)).toBe(true);
     const context = blocks.filter((b) => b.type === 'context').map((b) => ((b.elements as Json[])[0] as { text: string }).text).join('\n');
-    expect(context).toContain(`As of ${r.asOf}`);
-    for (const c of r.citations) {
+    expect(r.asOf).toBe('2023-09');
+    expect(context).toContain('As of September 2023');
+    // The first three sources, then a count of the rest.
+    expect(r.citations.length).toBe(5);
+    for (const c of r.citations.slice(0, 3)) {
       expect(context).toContain(escapeSlack(c.publisher));
       if (c.url) expect(context).toContain(`<${escapeSlack(c.url)}|`);
     }
+    for (const c of r.citations.slice(3)) expect(context).not.toContain(escapeSlack(c.publisher));
+    expect(context).toContain('…and 2 more sources');
+    expect(context).not.toContain('title not recorded');
     expect(renderReply(r).text).toBe(fitEscaped(renderText(r), SLACK_LIMITS.fallbackText));
     expect(checkMessage({ blocks, text: renderReply(r).text })).toBeUndefined();
   });
@@ -189,5 +195,59 @@ describe('Block Kit rendering', () => {
       expect(checkMessage(m as unknown as Json)).toBeUndefined();
       if (!r.citations.length && !r.asOf) expect(m.blocks.some((b) => b.type === 'context')).toBe(false);
     }
+  });
+});
+
+describe('Slack sources: placeholder titles, three at most, long dates', () => {
+  const cite = (publisher: string, title: string, published = '2024', url: string | null = `https://example.org/${publisher.length}`): Citation => ({
+    sourceId: publisher,
+    title,
+    publisher,
+    published,
+    ...(url ? { url } : {}),
+  });
+  const answer = (citations: Citation[], asOf: string | null = null) => reply({ command: 'troops', title: 'French troops in Niger', body: 'About 1,500.', citations, asOf });
+  /** The context line(s) as sent (mrkdwn). */
+  const contextOf = (r: Reply) =>
+    blocksOf(r)
+      .filter((b) => b.type === 'context')
+      .map((b) => ((b.elements as Json[])[0] as { text: string }).text)
+      .join('\n');
+
+  it('a placeholder title is left out: publisher, date and link only', () => {
+    const context = contextOf(
+      answer([
+        cite('KUNA (via MENAFN)', '[report on Macron recalling the ambassador from Niger, title not recorded]', '2024', 'https://menafn.example/1'),
+        cite('Südostschweiz', '[report giving about 1,000 French troops in Niger, title not recorded]', '2024', null),
+        cite('AP', 'Niger [update]', '2024', 'https://ap.example/2'),
+      ]),
+    );
+    expect(context).toBe(
+      'Sources:\n1. <https://menafn.example/1|KUNA (via MENAFN), 2024>\n2. Südostschweiz, 2024\n3. <https://ap.example/2|AP, “Niger [update]”, 2024>',
+    );
+  });
+
+  it('shows the first three sources in the reply order, then "…and N more sources"', () => {
+    const five = ['A', 'BB', 'CCC', 'DDDD', 'EEEEE'].map((p) => cite(p, `Title ${p}`));
+    expect(contextOf(answer(five))).toBe(
+      'Sources:\n1. <https://example.org/1|A, “Title A”, 2024>\n2. <https://example.org/2|BB, “Title BB”, 2024>\n3. <https://example.org/3|CCC, “Title CCC”, 2024>\n…and 2 more sources',
+    );
+    expect(renderReply(answer(five)).omittedCitations).toBe(2);
+    expect(contextOf(answer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
+    expect(renderReply(answer(five.slice(0, 4))).omittedCitations).toBe(1);
+    expect(contextOf(answer(five.slice(0, 3)))).not.toContain('more source');
+    expect(renderReply(answer(five.slice(0, 3))).omittedCitations).toBe(0);
+    // The fallback text follows the same rule.
+    expect(renderReply(answer(five)).text).toContain('…and 2 more sources');
+    expect(renderReply(answer(five)).text).not.toContain('DDDD');
+  });
+
+  it('writes the as-of date and source dates in the long style of the answer text', () => {
+    expect(contextOf(answer([], '2023-12-22'))).toBe('As of 22 December 2023');
+    expect(contextOf(answer([], '2023-09'))).toBe('As of September 2023');
+    expect(contextOf(answer([], '2024'))).toBe('As of 2024');
+    expect(contextOf(answer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null)], '2023-12-22'))).toBe(
+      'As of 22 December 2023 · Sources:\n1. Xinhua, “Last troops leave”, 23 December 2023\n2. RFI, “Bases”, October 2023',
+    );
   });
 });

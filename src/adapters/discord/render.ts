@@ -1,4 +1,5 @@
 import { MessageFlags, type APIEmbed, type APIEmbedField } from 'discord.js';
+import { citationsShown, longDate, moreSources, shownTitle } from '../../core/citations-shown.ts';
 import type { Citation, Reply } from '../../core/reply.ts';
 
 /** Discord's message limits (characters), as documented for bots. */
@@ -96,13 +97,16 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
     fields.push(field);
     budget -= fieldSize(field);
   }
+  // The first few sources (see citationsShown); the rest, and any the budget leaves out, are counted.
+  const cited = citationsShown(reply.citations);
   const sources = packFields(
-    reply.citations.map(citationLine),
+    cited.shown.map(citationLine),
     'Sources',
     MAX_SOURCE_FIELDS,
     Math.min(limits.fieldValue * MAX_SOURCE_FIELDS, Math.max(MIN_SOURCES, budget - wanted), budget - MIN_BODY),
     limits,
-    (n) => `…and ${n} more source(s).`,
+    (n) => escapePlain(moreSources(n)),
+    cited.more,
   );
   budget -= fieldsSize(sources.fields);
 
@@ -156,7 +160,7 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
 }
 
 function footerText(reply: Reply): string {
-  let text = reply.asOf ? `As of ${reply.asOf} · ` : '';
+  let text = reply.asOf ? `As of ${longDate(reply.asOf)} · ` : '';
   if (reply.errorId) text += `Error id ${reply.errorId} · `;
   return `${text}Niger Watch`;
 }
@@ -167,14 +171,27 @@ function itemLine(item: string): string {
   return fit(`${sub ? '\u2003◦' : '•'} ${esc(item.trim(), MAX_ITEM)}`, MAX_ITEM);
 }
 
-/** "[Publisher — Title](url) · 2023-09-01": the link only for an http(s) URL Discord will accept. */
+/**
+ * "[Publisher — Title](url) · 1 September 2023": the link only for an http(s) URL Discord will accept; a
+ * placeholder title ("[report on …, title not recorded]") is left out, leaving "[Publisher](url) · date".
+ */
 export function citationLine(c: Citation): string {
-  const label = `${c.publisher} — ${c.title.length > MAX_CITATION_TITLE ? `${c.title.slice(0, MAX_CITATION_TITLE - 1)}…` : c.title}`;
-  const escaped = escapeText(label);
-  // Square brackets would end the link label early.
-  const text = escaped.includes('[') || escaped.includes(']') ? backslashBefore(escaped, SQUARE_BRACKETS) : escaped;
+  const title = shownTitle(c);
+  const label =
+    title === null ? c.publisher : `${c.publisher} — ${title.length > MAX_CITATION_TITLE ? `${title.slice(0, MAX_CITATION_TITLE - 1)}…` : title}`;
+  const text = linkLabel(label);
   const url = c.url ? safeUrl(c.url) : null;
-  return `${url ? `[${text}](${url})` : text} · ${esc(c.published, 40)}`;
+  return `${url ? `[${text}](${url})` : text} · ${esc(longDate(c.published), 40)}`;
+}
+
+/**
+ * Text escaped to sit inside a masked link's `[…]` (or alone): every markup character gets exactly one
+ * backslash — square brackets included, so the label cannot end early or hold a link of its own — with no
+ * code spans or bare URLs kept (escapeText keeps those), and `://` broken so no URL in it becomes a link.
+ */
+function linkLabel(label: string): string {
+  const escaped = escapePlain(label);
+  return escaped.includes('://') ? escaped.replace(/:\/\//g, '\\://') : escaped;
 }
 
 /** A URL usable as a masked-link target, or null: http(s) only, no spaces or brackets that end the link. */
@@ -192,16 +209,18 @@ function packFields(
   maxChars: number,
   limits: DiscordLimits,
   more: (n: number) => string,
+  /** Entries left out before packing (counted in the `more` line with those that do not fit). */
+  alreadyOmitted = 0,
 ): { fields: APIEmbedField[]; omitted: number } {
   if (lines.length === 0) return { fields: [], omitted: 0 };
   const values: string[] = [];
   let used = 0;
   let taken = 0;
-  const reserve = more(lines.length).length + 1;
+  const reserve = more(lines.length + alreadyOmitted).length + 1;
   for (const raw of lines) {
     const line = fit(raw, limits.fieldValue - reserve);
     const last = values[values.length - 1];
-    const room = maxChars - used - (taken < lines.length - 1 ? reserve : 0);
+    const room = maxChars - used - (taken < lines.length - 1 || alreadyOmitted > 0 ? reserve : 0);
     if (last !== undefined && last.length + 1 + line.length <= limits.fieldValue - reserve && line.length + 1 <= room) {
       values[values.length - 1] = `${last}\n${line}`;
       used += line.length + 1;
@@ -213,7 +232,7 @@ function packFields(
     }
     taken += 1;
   }
-  const omitted = lines.length - taken;
+  const omitted = lines.length - taken + alreadyOmitted;
   if (omitted > 0) {
     if (values.length === 0) values.push(more(omitted));
     else values[values.length - 1] = `${values[values.length - 1]}\n${more(omitted)}`;
@@ -279,7 +298,6 @@ const ANY_LINE_START = /^[ \t]*(?:[#>+-]|\d+\.)/m;
 
 const INLINE_MARKUP = /[\\*_~|`[\]]/;
 const EVERY_INLINE_MARKUP = new RegExp(INLINE_MARKUP.source, 'g');
-const SQUARE_BRACKETS = /[[\]]/g;
 
 /** Whether `^` in a multiline regex can match anywhere but the start: JavaScript's four line terminators. */
 function hasLineBreak(text: string): boolean {

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { citationsShown, longDate, moreSources, shownTitle } from '../../core/citations-shown.ts';
 import { renderText } from '../../core/render-text.ts';
 import type { Citation, Reply } from '../../core/reply.ts';
 import { escapeSlack, mrkdwnLiteral, slackLink } from './escape.ts';
@@ -226,17 +227,21 @@ function fieldSections(reply: Reply, limits: SlackLimits): SizedBlock[] {
   return out;
 }
 
+/** `Publisher, “Title”, 5 September 2023`; a placeholder title is left out (publisher and date, linked). */
 function citationLabel(c: Citation, limits: SlackLimits): string {
-  const title = c.title.length > limits.citationTitle ? `${c.title.slice(0, limits.citationTitle - 1)}…` : c.title;
-  return `${c.publisher}, “${title}”, ${c.published}`;
+  const date = longDate(c.published);
+  const full = shownTitle(c);
+  if (full === null) return `${c.publisher}, ${date}`;
+  const title = full.length > limits.citationTitle ? `${full.slice(0, limits.citationTitle - 1)}…` : full;
+  return `${c.publisher}, “${title}”, ${date}`;
 }
 
 /**
- * The context line: as-of date and sources, cut to the citation budget with "…and N more sources". Also
- * returns the JSON budget the blocks take.
+ * The context line: as-of date and the first sources (see citationsShown), cut to the citation budget, with
+ * "…and N more sources" for the rest. Also returns the JSON budget the blocks take.
  */
 function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; json: number; omitted: number } {
-  const head = [reply.asOf ? `As of ${mrkdwnLiteral(reply.asOf)}` : '', reply.citations.length ? 'Sources:' : '']
+  const head = [reply.asOf ? `As of ${mrkdwnLiteral(longDate(reply.asOf))}` : '', reply.citations.length ? 'Sources:' : '']
     .filter(Boolean)
     .join(' · ');
   if (!head) return { blocks: [], json: 0, omitted: 0 };
@@ -246,7 +251,8 @@ function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; js
   const lineJsons: number[] = [headJson];
   let omitted = 0;
   let budget = limits.citationsJson - headJson - 120;
-  reply.citations.forEach((c, i) => {
+  const { shown, more } = citationsShown(reply.citations);
+  shown.forEach((c, i) => {
     if (omitted > 0) {
       omitted += 1;
       return;
@@ -264,10 +270,11 @@ function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; js
     lines.push(line);
     lineJsons.push(lineJson);
   });
+  omitted += more;
   if (omitted > 0) {
-    const more = `…and ${omitted} more source${omitted === 1 ? '' : 's'}`;
-    lines.push(more);
-    lineJsons.push(jsonLength(more));
+    const line = moreSources(omitted);
+    lines.push(line);
+    lineJsons.push(jsonLength(line));
   }
   // Pack the lines into context elements of at most contextText characters, one element per block so
   // they stack vertically.
