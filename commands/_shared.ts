@@ -4,6 +4,7 @@ import type { CommandContext } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { formatDay, formatPeriod, parseDateOption, type DateQuery } from '../src/knowledge/dates.ts';
+import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
 import type { FuzzyDate } from '../src/knowledge/schema.ts';
 import { BoundedMemo } from '../src/knowledge/memo.ts';
@@ -40,15 +41,9 @@ export function describeSpan(from: FuzzyDate, until?: FuzzyDate): string {
   return formatPeriod(from.start, until.end);
 }
 
-const ADJECTIVES: Record<string, string> = {
-  France: 'French',
-  'United States': 'US',
-  Germany: 'German',
-  Italy: 'Italian',
-};
-
-export function adjective(country: string): string {
-  return ADJECTIVES[country] ?? country;
+/** The English adjective for a country's forces ("French", "US"), from countries.yaml; else the name. */
+export function adjective(kb: KnowledgeBase, country: string): string {
+  return kb.findCountry(country)?.adjective ?? country;
 }
 
 const COUNT_FORMAT = new Intl.NumberFormat('en-US');

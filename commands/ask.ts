@@ -1,54 +1,163 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command.ts';
-import { reply } from '../src/core/reply.ts';
+import { defineCommand, type CommandContext } from '../src/core/command.ts';
+import { reply, type Citation, type Fact, type Reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
-import { analyzeQuestion } from '../src/knowledge/question.ts';
+import { formatDay } from '../src/knowledge/dates.ts';
+import type { KnowledgeBase } from '../src/knowledge/kb.ts';
+import type { Part, Understanding } from '../src/knowledge/understand.ts';
+import { officesOfReply } from './office.ts';
+import { statementsReply } from './said.ts';
+import { eventDate, eventReply } from './when.ts';
+import { organisationReply } from './who.ts';
 
 const CAN_ANSWER = [
   'how many French (or US, German, Italian) troops were in Niger at a date, e.g. "how many French soldiers were in Niger in September 2023?"',
-  'who ruled Niger at a date, e.g. "who ruled Niger in June 2023?"',
-  'what happened and when, e.g. "what happened after the coup?" or "timeline of the withdrawal"',
+  'who held an office at a date, e.g. "who ruled Niger in June 2023?" or "who was prime minister after the coup?"',
+  'when something happened, e.g. "when did the French ambassador leave?"',
+  'what happened in a period, e.g. "what happened on 26 July 2023?" or "timeline of the withdrawal"',
+  'who someone is or what an organisation is, e.g. "who is Colonna?" or "what is the AES?"',
+  'what someone said, e.g. "what did Colonna say about the troops?"',
   'where foreign forces were based, e.g. "where were French troops stationed?"',
-  'who someone is, e.g. "who is Tiani?"',
 ];
 
 export default defineCommand({
   name: 'ask',
-  description: 'Ask a question in plain words; it is routed to the command that answers it',
+  description: 'Ask a question in plain words (English, French or German); it is answered from the sourced knowledge base',
   options: z.object({
     question: z.string().min(1).max(2000).describe('Your question, e.g. how many French soldiers are in Niger?').meta({ kind: 'text' }),
   }),
-  examples: ['ask how many French soldiers were in Niger in September 2023?', 'ask who rules Niger?'],
+  examples: ['ask how many French soldiers were in Niger in September 2023?', 'ask who rules Niger?', 'ask quand l’ambassadeur de France est-il parti ?'],
   cacheable: true,
   async handler(input, ctx) {
-    const q = analyzeQuestion(input.question, ctx.kb, ctx.now());
-    switch (q.intent) {
-      case 'troops':
-        return ctx.run('troops', { country: q.country, date: q.date });
-      case 'ruler':
-        return ctx.run('ruler', { date: q.date });
-      case 'timeline': {
-        const topic = q.topic ?? (q.country && /withdraw|troops|soldiers/.test(input.question.toLowerCase()) ? 'withdrawal' : undefined);
-        // "latest developments" names the present, not a period to list: show the newest events.
-        const from = q.date && !/^(now|today|latest|current|currently|present|recent)$/i.test(q.date) ? q.date : undefined;
-        return ctx.run('timeline', { from, topic, actor: q.person?.name });
-      }
-      case 'places':
-        return ctx.run('places', { place: q.place?.name });
-      case 'who':
-        return ctx.run('who', { name: q.person!.name });
-      case 'sources':
-        return ctx.run('sources', {});
-      case 'help':
-        return ctx.run('help', {});
-      default:
-        return reply({
-          command: 'ask',
-          title: 'I don’t know',
-          body: `${q.decline ?? 'I can’t answer that from my sourced knowledge base, and I won’t guess.'} You asked: “${quote(input.question, 120)}”.\n\nWhat I can answer:`,
-          items: CAN_ANSWER,
-          answered: false,
-        });
+    const { kb } = ctx;
+    const u = kb.questions.understand(input.question, ctx.now());
+    const note = kb.questions.lexicon.languages[u.lang].answerNote;
+    let answer: Reply;
+    if (u.compare) {
+      answer = compareReply(kb, u.compare);
+    } else if (u.parts.length === 0) {
+      return reply({
+        command: 'ask',
+        title: 'I don’t know',
+        body: `${u.decline ?? 'I can’t answer that from my sourced knowledge base, and I won’t guess.'} You asked: “${quote(input.question, 120)}”.\n\nWhat I can answer:`,
+        items: CAN_ANSWER,
+        notes: note ? [note] : [],
+        answered: false,
+      });
+    } else {
+      const replies: Reply[] = [];
+      for (const part of u.parts) replies.push(await answerPart(part, u, ctx));
+      answer = combine(replies);
+      const lead = u.yesNo ? yesOrNo(u, answer) : null;
+      if (lead) answer = { ...answer, body: `${lead} ${answer.body}`, facts: [...answer.facts, { type: 'yesno', answer: lead === 'Yes.' ? 'yes' : 'no' }] };
     }
+    const notes = [...answer.notes];
+    if (u.anchorEvent) notes.unshift(`Date taken from the event: ${formatDay(u.anchorEvent.date.start)} — ${u.anchorEvent.title}.`);
+    if (note) notes.unshift(note);
+    return notes.length === answer.notes.length ? answer : { ...answer, notes };
   },
 });
+
+async function answerPart(part: Part, u: Understanding, ctx: CommandContext): Promise<Reply> {
+  const { kb } = ctx;
+  switch (part.kind) {
+    case 'troops':
+      return ctx.run('troops', { country: part.country, date: part.date });
+    case 'office':
+      // The head of state keeps its own command, with the wording desks know.
+      return part.office === 'niger-head-of-state' ? ctx.run('ruler', { date: part.date }) : ctx.run('office', { office: part.office, date: part.date });
+    case 'offices-of':
+      return officesOfReply(kb, kb.peopleById.get(part.person)!);
+    case 'who':
+      return ctx.run('who', { name: kb.peopleById.get(part.person)!.name });
+    case 'organisation':
+      return organisationReply(kb, kb.organisationsById.get(part.organisation)!);
+    case 'places':
+      return ctx.run('places', { place: part.place });
+    case 'event':
+      return eventReply(kb, kb.eventsById.get(part.event)!, part.related.map((id) => kb.eventsById.get(id)!));
+    case 'statements':
+      return statementsReply(kb, part.statements.map((id) => kb.data.statements.find((s) => s.id === id)!));
+    case 'timeline':
+      return ctx.run('timeline', { from: part.from, to: part.to, topic: part.topic, actor: part.actor, order: part.from ? 'oldest' : 'newest' });
+    case 'sources':
+      return ctx.run('sources', {});
+    case 'help':
+      return ctx.run('help', {});
+  }
+  // Unreachable while every Part kind is handled above; the compiler checks it.
+  return assertNever(part, u);
+}
+
+function assertNever(part: never, _u: Understanding): never {
+  throw new Error(`unhandled part ${JSON.stringify(part)}`);
+}
+
+/** Several answers in one reply, each under its own title, in the order asked. */
+function combine(replies: Reply[]): Reply {
+  if (replies.length === 1) return replies[0]!;
+  const citations = new Map<string, Citation>();
+  for (const r of replies) for (const c of r.citations) citations.set(c.sourceId, c);
+  const dates = replies.map((r) => r.asOf).filter((d): d is string => d !== null);
+  return reply({
+    command: replies[0]!.command,
+    title: replies.map((r) => r.title).join(' · '),
+    body: replies.map((r) => `${r.title}\n${r.body}`).join('\n\n'),
+    items: replies.flatMap((r) => r.items),
+    notes: [...new Set(replies.flatMap((r) => r.notes))],
+    citations: [...citations.values()],
+    facts: replies.flatMap((r) => r.facts),
+    asOf: dates.length ? dates.sort().at(-1)! : null,
+    answered: replies.some((r) => r.answered),
+  });
+}
+
+/** "Yes." or "No." from the structured answer, when the facts decide it; otherwise nothing. */
+function yesOrNo(u: Understanding, answer: Reply): 'Yes.' | 'No.' | null {
+  if (!answer.answered) return null;
+  const troops = answer.facts.filter((f): f is Extract<Fact, { type: 'troops' }> => f.type === 'troops');
+  if (troops.length > 0) return troops.some((f) => f.count > 0) ? 'Yes.' : 'No.';
+  const offices = answer.facts.filter((f): f is Extract<Fact, { type: 'office' }> => f.type === 'office');
+  if (offices.length > 0 && u.subject) {
+    const holder = answer.command === 'ruler' ? answer.fields.find((f) => f.name === 'Ruler')?.value : undefined;
+    const names = holder ? [holder] : offices.map((f) => f.holder);
+    return names.includes(u.subject) ? 'Yes.' : 'No.';
+  }
+  const events = answer.facts.filter((f): f is Extract<Fact, { type: 'event' }> => f.type === 'event');
+  // "Did the ambassador leave?" is yes when the event is on record, unless the record itself is a denial.
+  if (answer.command === 'when' && events.length > 0) return /\b(not|no longer|never|rejects?|refuses?)\b/i.test(events[0]!.title) ? null : 'Yes.';
+  return null;
+}
+
+/** "Did X happen before Y?" / "which came first?": both dates, and the answer they give. */
+function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']>): Reply {
+  const [earlier, later] = c.first.date.start <= c.second.date.start ? [c.first, c.second] : [c.second, c.first];
+  const same = c.first.date.start === c.second.date.start;
+  const firstIsEarlier = earlier === c.first && !same;
+  let lead = '';
+  let answer: 'yes' | 'no' | null = null;
+  if (!same && c.asked !== 'first') {
+    const yes = c.asked === 'before' ? firstIsEarlier : !firstIsEarlier;
+    lead = yes ? 'Yes. ' : 'No. ';
+    answer = yes ? 'yes' : 'no';
+  }
+  const body = same
+    ? `${lead}Both happened on ${eventDate(earlier)}: ${c.first.title}; ${c.second.title}.`
+    : `${lead}${earlier.title} (${eventDate(earlier)}) came before ${lowerFirst(later.title)} (${eventDate(later)}).`;
+  return reply({
+    command: 'when',
+    title: `${c.first.title} / ${c.second.title}`,
+    body,
+    items: [earlier, later].map((e) => `${eventDate(e)} — ${e.title}: ${e.summary}`),
+    citations: kb.citations([...earlier.sources, ...later.sources]),
+    facts: [
+      ...[earlier, later].map((e) => ({ type: 'event' as const, event: e.id, title: e.title, date: e.date.text })),
+      { type: 'comparison', earlier: earlier.id, later: later.id, answer },
+    ],
+    asOf: (later.endDate ?? later.date).text,
+  });
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}

@@ -13,7 +13,7 @@ function forcesAt(kb: KnowledgeBase, place: Place): string[] {
     list.push(describeSpan(d.asOf, d.until));
     byCountry.set(d.country, list);
   }
-  return [...byCountry].map(([country, dates]) => `${adjective(country)} forces reported there: ${dates.join(', ')}`);
+  return [...byCountry].map(([country, dates]) => `${adjective(kb, country)} forces reported there: ${dates.join(', ')}`);
 }
 
 function coords(p: Place): string {
@@ -55,6 +55,7 @@ export default defineCommand({
         ],
         items: [...forcesAt(kb, p), ...events.map((e) => `${describeSpan(e.date, e.endDate)} — ${e.title}`)],
         citations: kb.citations([...p.sources, ...events.flatMap((e) => e.sources)]),
+        facts: [{ type: 'place', place: p.id, name: p.name }],
         asOf: p.sources.length ? kb.newestSourceDate(p.sources) : null,
       });
     }
@@ -68,6 +69,7 @@ export default defineCommand({
         return `${p.name} (${p.kind}; ${coords(p)}): ${p.summary}${forces.length ? ` ${forces.join('; ')}.` : ''}`;
       }),
       citations: kb.citations(places.flatMap((p) => p.sources)),
+      facts: places.map((p) => ({ type: 'place' as const, place: p.id, name: p.name })),
       asOf: kb.newestSourceDate(places.flatMap((p) => p.sources)),
     });
   },

@@ -5,6 +5,8 @@ import { formatDay } from '../src/knowledge/dates.ts';
 import type { Citation, KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { RulerTerm } from '../src/knowledge/schema.ts';
 import { asOfFor, dateOption, resolveDate, today } from './_shared.ts';
+import { officeFact } from './office.ts';
+import { HEAD_OF_STATE_OFFICE } from '../src/knowledge/schema.ts';
 
 export default defineCommand({
   name: 'ruler',
@@ -58,6 +60,7 @@ export default defineCommand({
       items: terms.length > 1 ? terms.map((t) => describeTerm(kb, t)) : [],
       notes,
       citations: citeTerms(kb, terms),
+      facts: terms.map((t) => officeFact(kb, kb.officesById.get(HEAD_OF_STATE_OFFICE)!, t)),
       asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
     });
   },

@@ -45,7 +45,7 @@ export default defineCommand({
     const all = kb.timeline({ ...filter, order: input.order });
     const events = all.slice(0, input.limit);
     const scope = [
-      from || to ? (from && to && from === to ? from.label : `${from ? from.label : 'the start'} – ${to ? to.label : 'now'}`) : null,
+      from || to ? (from && to && from.label === to.label ? from.label : `${from ? from.label : 'the start'} – ${to ? to.label : 'now'}`) : null,
       topic ? `topic “${topic}”` : null,
       input.actor ? `actor ${kb.resolvePerson(input.actor)!.name}` : null,
     ].filter(Boolean);
@@ -68,6 +68,7 @@ export default defineCommand({
       title,
       body,
       items: events.map(describeEvent),
+      facts: events.map((e) => ({ type: 'event' as const, event: e.id, title: e.title, date: e.date.text })),
       citations: kb.citations(events.flatMap((e) => e.sources)),
       asOf: to && !to.now ? to.end : kb.newestFactDate(),
     });

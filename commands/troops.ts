@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
-import { reply, type ReplyField } from '../src/core/reply.ts';
+import { reply, type Fact, type ReplyField } from '../src/core/reply.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
 import {
@@ -37,7 +37,7 @@ export default defineCommand({
   handler(input, ctx) {
     const { kb } = ctx;
     const country = requireCountry(input.country, ctx);
-    const adj = adjective(country);
+    const adj = adjective(kb, country);
     const sourceName = publisherNamer(kb);
     const history = kb.troopHistory(country);
 
@@ -49,6 +49,7 @@ export default defineCommand({
         body: `${history.length} sourced figure(s), oldest first. The newest is ${describeFigure(latest, sourceName)} as of ${describeSpan(latest.asOf, latest.until)}.`,
         items: history.map((d) => figureLine(d, sourceName)),
         citations: kb.citations(sourcesOf(history)),
+        facts: history.map(troopFact),
         asOf: latest.asOf.text,
       });
     }
@@ -112,6 +113,7 @@ export default defineCommand({
       items,
       notes,
       citations: kb.citations(sourcesOf(shown)),
+      facts: shown.map(troopFact),
       asOf: at.now ? last.asOf.text : asOfFor(at),
     });
   },
@@ -134,6 +136,10 @@ function publisherNamer(kb: KnowledgeBase): (id: string) => string {
 
 function figureLine(d: Deployment, sourceName: (id: string) => string): string {
   return `${describeSpan(d.asOf, d.until)}: ${describeFigure(d, sourceName)}${d.note ? ` — ${d.note}` : ''}`;
+}
+
+function troopFact(d: Deployment): Fact {
+  return { type: 'troops', country: d.country, count: d.count, approximate: d.approximate, asOf: d.asOf.text };
 }
 
 function sourcesOf(ds: Deployment[]): string[] {

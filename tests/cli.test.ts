@@ -26,6 +26,12 @@ describe('npm run ask', () => {
     expect(r.asOf).toBe('2023-06');
     expect(r.citations.length).toBeGreaterThan(0);
     for (const c of r.citations) expect(Object.keys(c)).toEqual(expect.arrayContaining(['title', 'publisher', 'published']));
+    expect(r.facts).toEqual([expect.objectContaining({ type: 'office', office: 'niger-head-of-state', holder: 'Mohamed Bazoum', since: '2021-04-02' })]);
+  });
+
+  it('--json facts carry the structured answer, so scripts need not parse the text', async () => {
+    const { stdout } = await cli('--json', 'how many French troops were in Niger in October 2023?');
+    expect(JSON.parse(stdout).facts).toEqual([{ type: 'troops', country: 'France', count: 1400, approximate: true, asOf: '2023-10' }]);
   });
 
   it('answers in plain text and exits 1 on a user error', async () => {

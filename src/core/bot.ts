@@ -61,12 +61,29 @@ export class Bot {
     return (
       this.answers?.get(key, now) ??
       this.guard('text', caller, () =>
-        this.keep(key, now, (request) => {
-          const parsed = this.parseText(text, now);
-          return this.execute(parsed.path, parsed.options, caller, now, request);
+        this.keep(key, now, async (request) => {
+          try {
+            const parsed = this.parseText(text, now);
+            return await this.execute(parsed.path, parsed.options, caller, now, request);
+          } catch (err) {
+            // "timeline of the withdrawal" is a question that starts with a command's name: when the command
+            // cannot read it but every word of it is understood as a question, answer the question.
+            if (err instanceof UserError && this.readsAsQuestion(text, now)) return this.execute('ask', { question: text }, caller, now, request);
+            throw err;
+          }
         }),
       )
     );
+  }
+
+  private readsAsQuestion(text: string, now: Date): boolean {
+    const question = cleanInput(text).replace(/^\/?niger\b\s*/i, '');
+    const words = question.split(' ');
+    // Only text that starts with a command's own name, in words, not options: "trops France" and
+    // "troops contry:France" keep their "did you mean".
+    if (words.length < 2 || !this.registry.get(words[0]!.toLowerCase()) || words.some((w) => KEY_VALUE.test(w))) return false;
+    const u = this.kb.questions.understand(question, now);
+    return u.parts.length > 0 && u.free.length === 0;
   }
 
   /**

@@ -2,6 +2,21 @@ import type { Citation } from '../knowledge/kb.ts';
 
 export type { Citation };
 
+/**
+ * The structured answer, for scripts (`--json`): what the text says, without the wording.
+ * Dates are ISO text as the knowledge base holds them (day, month or year).
+ */
+export type Fact =
+  | { type: 'troops'; country: string; count: number; approximate: boolean; asOf: string }
+  | { type: 'office'; office: string; holder: string; title: string; since: string | null; until: string | null }
+  | { type: 'event'; event: string; title: string; date: string }
+  | { type: 'statement'; statement: string; speaker: string; date: string; quote: string }
+  | { type: 'person'; person: string; name: string; role: string }
+  | { type: 'organisation'; organisation: string; name: string }
+  | { type: 'place'; place: string; name: string }
+  | { type: 'comparison'; earlier: string; later: string; answer: 'yes' | 'no' | null }
+  | { type: 'yesno'; answer: 'yes' | 'no' };
+
 export interface ReplyField {
   name: string;
   value: string;
@@ -25,6 +40,8 @@ export interface Reply {
   /** Caveats shown with the answer: disagreeing sources, old information. */
   notes: string[];
   citations: Citation[];
+  /** The structured answer (see Fact); empty for help, errors and admin replies. */
+  facts: Fact[];
   /** The date (ISO yyyy-mm-dd) the answer holds for, or null when it is not about a date. */
   asOf: string | null;
   visibility: 'public' | 'ephemeral';
@@ -42,6 +59,7 @@ export function reply(partial: Partial<Reply> & Pick<Reply, 'command' | 'title'>
     items: [],
     notes: [],
     citations: [],
+    facts: [],
     asOf: null,
     visibility: 'public',
     answered: true,

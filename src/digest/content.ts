@@ -46,7 +46,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
     const newest = history[history.length - 1];
     if (!newest) continue;
     fields.push({
-      name: `${adjective(country)} troops`,
+      name: `${adjective(kb, country)} troops`,
       value: `${describeFigure(newest, sourceName)} — as of ${describeSpan(newest.asOf, newest.until)}`,
       inline: true,
     });

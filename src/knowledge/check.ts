@@ -4,7 +4,7 @@ import { DataError, DEFAULT_DATA_DIR, loadKnowledgeData } from './load.ts';
 const dir = process.argv[2] ?? DEFAULT_DATA_DIR;
 try {
   const data = loadKnowledgeData(dir);
-  const counts = Object.entries(data).map(([name, list]) => `${(list as unknown[]).length} ${name}`);
+  const counts = Object.entries(data).filter(([, list]) => Array.isArray(list)).map(([name, list]) => `${(list as unknown[]).length} ${name}`);
   process.stdout.write(`Knowledge base OK: ${counts.join(', ')}.\n`);
 } catch (err) {
   if (!(err instanceof DataError)) throw err;

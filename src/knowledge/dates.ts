@@ -193,7 +193,9 @@ export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): {
   for (const r of results) {
     if (NOW_WORDS.test(r.text.toLowerCase())) return { query: nowQuery(now), matched: r.text };
     if (!r.start.isCertain('year') && !r.start.isCertain('month') && !r.start.isCertain('day')) continue;
-    const y = r.start.get('year')!;
+    // A date without a year ("last January") is the most recent one, never one still to come.
+    const guessedYear = r.start.get('year')!;
+    const y = !r.start.isCertain('year') && isoDay(guessedYear, r.start.get('month')!, 1) > todayOf(now) ? guessedYear - 1 : guessedYear;
     const m = r.start.get('month')!;
     const start = isoDay(y, m, r.start.get('day')!);
     if (r.end) {

@@ -1,8 +1,24 @@
 import { distance } from 'fastest-levenshtein';
-import { loadKnowledgeData, DEFAULT_DATA_DIR, type KnowledgeData } from './load.ts';
-import type { Anchor, Deployment, KbEvent, Person, Place, RulerTerm, Source } from './schema.ts';
+import { loadKnowledgeData, termSpan, DEFAULT_DATA_DIR, type KnowledgeData } from './load.ts';
+import {
+  HEAD_OF_STATE_OFFICE,
+  LANGUAGES,
+  type Anchor,
+  type Country,
+  type Deployment,
+  type KbEvent,
+  type Office,
+  type OfficeTerm,
+  type Organisation,
+  type Person,
+  type Place,
+  type RulerTerm,
+  type Source,
+} from './schema.ts';
 import type { AnchorSpan, DateQuery } from './dates.ts';
 import { BoundedMemo } from './memo.ts';
+import { normalizeName } from './normalize.ts';
+import { QuestionReader } from './understand.ts';
 
 /** How old the newest source on a topic may be before answers warn that it may be out of date. */
 export const STALE_AFTER_DAYS = 180;
@@ -40,57 +56,56 @@ function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 }
 
-const normalized = new BoundedMemo<string, string>(20_000);
+export { normalizeName };
 
-/** Lower case, no accents or punctuation. Memoised: the same names are normalised on every query. */
-export function normalizeName(s: string): string {
-  return normalized.get(s, normalizeUncached);
+/** A term of an office with the span of days it is taken to cover (see termSpan in load.ts). */
+interface SpannedTerm {
+  term: OfficeTerm;
+  from: string;
+  /** Undefined: still open. */
+  to: string | undefined;
 }
 
-function normalizeUncached(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9 ]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+function isRulerTerm(t: OfficeTerm): t is RulerTerm {
+  return t.start !== undefined && t.began !== undefined;
 }
 
-/** Country names users type, mapped to the names the data uses. */
-const COUNTRY_ALIASES: Record<string, string> = {
-  france: 'France',
-  french: 'France',
-  fr: 'France',
-  paris: 'France',
-  'united states': 'United States',
-  'united states of america': 'United States',
-  us: 'United States',
-  usa: 'United States',
-  america: 'United States',
-  american: 'United States',
-  americans: 'United States',
-  germany: 'Germany',
-  german: 'Germany',
-  germans: 'Germany',
-  bundeswehr: 'Germany',
-  de: 'Germany',
-  italy: 'Italy',
-  italian: 'Italy',
-  italians: 'Italy',
-  it: 'Italy',
-};
+/** A name as fuzzy matching compares it, with what it names. */
+interface FuzzyName<T> {
+  name: string;
+  value: T;
+}
+
+/** The closest name within the typo budget (`maxTypos(name)`), or null. */
+function nearest<T>(key: string, names: readonly FuzzyName<T>[], maxTypos: (name: string) => number): T | null {
+  let best: { value: T; d: number } | null = null;
+  for (const { name, value } of names) {
+    const budget = maxTypos(name);
+    if (Math.abs(name.length - key.length) > budget) continue;
+    const d = distance(name, key);
+    if (d <= budget && (!best || d < best.d)) best = { value, d };
+  }
+  return best?.value ?? null;
+}
 
 export class KnowledgeBase {
   readonly sourcesById: Map<string, Source>;
   readonly peopleById: Map<string, Person>;
   readonly placesById: Map<string, Place>;
   readonly eventsById: Map<string, KbEvent>;
+  readonly countriesById: Map<string, Country>;
+  readonly organisationsById: Map<string, Organisation>;
+  readonly officesById: Map<string, Office>;
   /** Deployments by country, sorted by the date their figure holds for. */
   private readonly deploymentsByCountry: Map<string, Deployment[]>;
   private readonly rulersByStart: RulerTerm[];
+  /** Per office id, its terms with their spans, oldest first. */
+  private readonly spannedTerms: Map<string, SpannedTerm[]>;
   private readonly eventsByDate: KbEvent[];
   readonly anchorSpans: AnchorSpan[];
+
+  /** Reads free-text questions against this knowledge base (see understand.ts). */
+  readonly questions: QuestionReader;
 
   constructor(readonly data: KnowledgeData) {
     this.sourcesById = new Map(data.sources.map((s) => [s.id, s]));
@@ -103,7 +118,44 @@ export class KnowledgeBase {
       list.push(d);
       this.deploymentsByCountry.set(d.country, list);
     }
-    this.rulersByStart = [...data.rulers].sort((a, b) => a.start.start.localeCompare(b.start.start));
+    this.countriesById = new Map(data.countries.map((c) => [c.id, c]));
+    this.organisationsById = new Map(data.organisations.map((o) => [o.id, o]));
+    this.officesById = new Map(data.offices.map((o) => [o.id, o]));
+    const termsById = new Map(data.offices.flatMap((o) => o.terms.map((t) => [t.id, t] as const)));
+    this.spannedTerms = new Map(
+      data.offices.map((o) => [
+        o.id,
+        o.terms
+          .map((term) => ({ term, ...(termSpan(term, termsById) ?? { from: '9999-12-31', to: undefined }) }))
+          .sort((a, b) => a.from.localeCompare(b.from)),
+      ]),
+    );
+    this.rulersByStart = (this.spannedTerms.get(HEAD_OF_STATE_OFFICE) ?? []).map((s) => s.term).filter(isRulerTerm);
+    // Country names: the first country to claim a normalised name keeps it (the loader rejects two
+    // countries sharing a name in one language).
+    for (const c of data.countries) {
+      for (const n of [c.name, ...LANGUAGES.flatMap((l) => c.names[l]), ...c.aliases]) {
+        const key = normalizeName(n);
+        if (key && !this.countryByName.has(key)) this.countryByName.set(key, c);
+      }
+      for (const code of c.codes) if (!this.countryByCode.has(code)) this.countryByCode.set(code, c);
+    }
+    // Aliases (capital cities) are matched exactly only: "Rome" is one typo from "home".
+    this.fuzzyCountryNames = data.countries.flatMap((c) =>
+      [...new Set([c.name, ...LANGUAGES.flatMap((l) => c.names[l])].map(normalizeName))]
+        .filter((name) => name.length >= 4)
+        .map((name) => ({ name, value: c })),
+    );
+    for (const o of data.organisations) {
+      for (const n of [o.name, ...(o.acronym ? [o.acronym] : []), ...LANGUAGES.flatMap((l) => o.names[l])]) {
+        const key = normalizeName(n);
+        if (key && !this.organisationByName.has(key)) this.organisationByName.set(key, o);
+      }
+      for (const code of o.codes) if (!this.organisationByCode.has(code)) this.organisationByCode.set(code, o);
+    }
+    this.fuzzyOrganisationNames = [...this.organisationByName]
+      .filter(([name]) => name.length >= 6)
+      .map(([name, value]) => ({ name, value }));
     this.eventsByDate = [...data.events].sort(
       (a, b) => a.date.start.localeCompare(b.date.start) || a.id.localeCompare(b.id),
     );
@@ -125,6 +177,8 @@ export class KnowledgeBase {
         .map((name) => ({ place, name, padded: ` ${name} `, fuzzy: !name.includes(' ') && name.length >= 5 })),
     );
     this.fuzzyPlaceNames = this.placeNames.filter((p) => p.fuzzy).map((p) => p.name);
+    // Built at load, after everything it reads: the search index and the names questions are read with.
+    this.questions = new QuestionReader(this, data.lexicon);
   }
 
   private readonly tagList: string[];
@@ -142,6 +196,18 @@ export class KnowledgeBase {
   /** Lookups by user text repeat a lot (autocomplete, ask); small memo tables keep them cheap. */
   private readonly personMemo = new BoundedMemo<string, Person | null>(10_000);
   private readonly countryMemo = new BoundedMemo<string, string | null>(10_000);
+  private readonly findCountryMemo = new BoundedMemo<string, Country | null>(10_000);
+  private readonly organisationMemo = new BoundedMemo<string, Organisation | null>(10_000);
+  /** Every country's normalised names (display name, names in all languages, aliases). */
+  private readonly countryByName = new Map<string, Country>();
+  /** Codes, compared case-sensitively with the text as typed. */
+  private readonly countryByCode = new Map<string, Country>();
+  /** Names (not aliases) of four letters or more, for typo-tolerant matching. */
+  private readonly fuzzyCountryNames: FuzzyName<Country>[];
+  private readonly organisationByName = new Map<string, Organisation>();
+  private readonly organisationByCode = new Map<string, Organisation>();
+  /** Organisation names and acronyms of six letters or more, for matching with one typo. */
+  private readonly fuzzyOrganisationNames: FuzzyName<Organisation>[];
 
   static load(dir: string = DEFAULT_DATA_DIR): KnowledgeBase {
     return new KnowledgeBase(loadKnowledgeData(dir));
@@ -226,24 +292,43 @@ export class KnowledgeBase {
     return [...this.deploymentsByCountry.keys()];
   }
 
-  /** Maps user text ("french", "USA", "Bundeswehr") to a country with figures, or null. */
+  /**
+   * Maps user text ("french", "USA", "Franzosen", "américains", "Bundeswehr") to the display name of
+   * a country WITH troop figures, or null. Reads every country's names in all languages, its aliases
+   * and (case-sensitively, as typed) its codes; text of four letters or more may carry a typo. Text
+   * naming a country without figures ("Russians") gives null, never a near figure country.
+   */
   resolveCountry(text: string): string | null {
     return this.countryMemo.get(text, (t) => this.resolveCountryUncached(t));
   }
 
   private resolveCountryUncached(text: string): string | null {
+    const exact = this.findCountry(text);
+    if (exact) return this.withTroopFigures(exact);
     const key = normalizeName(text);
-    const direct = COUNTRY_ALIASES[key] ?? this.countries().find((c) => normalizeName(c) === key);
-    if (direct) return direct;
     if (key.length < 4) return null;
-    for (const alias of Object.keys(COUNTRY_ALIASES)) {
-      if (alias.length >= 4 && distance(alias, key) <= (alias.length > 6 ? 2 : 1)) return COUNTRY_ALIASES[alias]!;
-    }
-    return null;
+    // The nearest name of ANY country decides, so "Iranian" with a typo is not taken for a figure
+    // country. As before, one typo, or two in names over six letters; two only when the first two
+    // letters agree, so "putsch" is not "deutsch" nor "africa" "america".
+    const near = nearest(key, this.fuzzyCountryNames, (name) => (name.length > 6 && name.slice(0, 2) === key.slice(0, 2) ? 2 : 1));
+    return near ? this.withTroopFigures(near) : null;
   }
 
-  countryAliases(): Record<string, string> {
-    return COUNTRY_ALIASES;
+  private withTroopFigures(country: Country): string | null {
+    return this.deploymentsByCountry.has(country.name) ? country.name : null;
+  }
+
+  /**
+   * Any country in countries.yaml named by the text: a name in any language, an alias, or a code
+   * written exactly as listed (capitals). Exact normalised match only; null when none.
+   */
+  findCountry(text: string): Country | null {
+    return this.findCountryMemo.get(text, (t) => {
+      const code = this.countryByCode.get(t.trim());
+      if (code) return code;
+      const key = normalizeName(t);
+      return (key && this.countryByName.get(key)) || null;
+    });
   }
 
   troopHistory(country: string): Deployment[] {
@@ -269,8 +354,42 @@ export class KnowledgeBase {
     return { country, inForce, during, next: during.length === 0 && !inForce ? next : null, superseded };
   }
 
-  // ---- rulers ----
+  // ---- offices and rulers ----
 
+  /** Every office, in data order. */
+  offices(): Office[] {
+    return this.data.offices;
+  }
+
+  /**
+   * Terms of an office overlapping the period, oldest first. The day an office changed hands belongs
+   * to both terms. A term with no start is taken to run from the start of the term it served `under`
+   * (or else its attested date) to its end (or else its attested date): a term known only from one
+   * attested date overlaps a period that contains that date.
+   */
+  officeHoldersDuring(officeId: string, at: DateQuery): OfficeTerm[] {
+    return (this.spannedTerms.get(officeId) ?? [])
+      .filter((s) => s.from <= at.end && (s.to === undefined || s.to >= at.start))
+      .map((s) => s.term);
+  }
+
+  /** The offices a person held, one entry per term, oldest first. */
+  officesHeldBy(personId: string): { office: Office; term: OfficeTerm }[] {
+    const held: { office: Office; term: OfficeTerm; from: string }[] = [];
+    for (const office of this.data.offices) {
+      for (const s of this.spannedTerms.get(office.id) ?? []) {
+        if (s.term.person === personId) held.push({ office, term: s.term, from: s.from });
+      }
+    }
+    return held.sort((a, b) => a.from.localeCompare(b.from)).map(({ office, term }) => ({ office, term }));
+  }
+
+  /** The person's name, or the ruling body's for a collective term. */
+  termHolderName(term: OfficeTerm): string {
+    return term.person ? this.peopleById.get(term.person)!.name : term.body!;
+  }
+
+  /** The terms of Niger's head-of-state office, oldest first. */
   rulerTerms(): RulerTerm[] {
     return this.rulersByStart;
   }
@@ -280,11 +399,39 @@ export class KnowledgeBase {
    * terms: on 26 July 2023 Bazoum was detained and the CNSP took over the same evening.
    */
   rulersDuring(at: DateQuery): RulerTerm[] {
-    return this.rulersByStart.filter((r) => r.start.start <= at.end && (!r.end || r.end.start >= at.start));
+    return this.officeHoldersDuring(HEAD_OF_STATE_OFFICE, at).filter(isRulerTerm);
   }
 
   rulerName(term: RulerTerm): string {
-    return term.person ? this.peopleById.get(term.person)!.name : term.body!;
+    return this.termHolderName(term);
+  }
+
+  // ---- organisations ----
+
+  /** Every organisation, in data order. */
+  organisations(): Organisation[] {
+    return this.data.organisations;
+  }
+
+  /**
+   * The organisation the text names: a name in any language, its display name or acronym (exact,
+   * normalised), a code as typed (capitals), or a name of six letters or more with one typo.
+   */
+  resolveOrganisation(text: string): Organisation | null {
+    return this.organisationMemo.get(text, (t) => {
+      const code = this.organisationByCode.get(t.trim());
+      if (code) return code;
+      const key = normalizeName(t);
+      if (!key) return null;
+      const exact = this.organisationByName.get(key);
+      if (exact) return exact;
+      return key.length >= 5 ? nearest(key, this.fuzzyOrganisationNames, () => 1) : null;
+    });
+  }
+
+  /** Events the person or organisation acts in (or is acted on in), oldest first. */
+  eventsWithActor(id: string): KbEvent[] {
+    return this.eventsByDate.filter((e) => e.actors.includes(id));
   }
 
   // ---- events ----

@@ -3,13 +3,20 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { lexiconSchema, type LexiconData } from './lexicon.ts';
+import { normalizeName } from './normalize.ts';
 import {
   collections,
+  HEAD_OF_STATE_OFFICE,
+  LANGUAGES,
   type CollectionName,
   type Source,
   type Person,
   type Place,
-  type RulerTerm,
+  type Country,
+  type Organisation,
+  type Office,
+  type OfficeTerm,
   type Deployment,
   type KbEvent,
   type Statement,
@@ -46,11 +53,15 @@ export interface KnowledgeData {
   sources: Source[];
   people: Person[];
   places: Place[];
-  rulers: RulerTerm[];
+  countries: Country[];
+  organisations: Organisation[];
+  offices: Office[];
   deployments: Deployment[];
   events: KbEvent[];
   statements: Statement[];
   anchors: Anchor[];
+  /** The words questions are read with (data/lexicon.yaml). */
+  lexicon: LexiconData;
 }
 
 type Raw = Record<CollectionName, unknown>;
@@ -111,7 +122,26 @@ function validateCollection<N extends CollectionName>(
   return out;
 }
 
-/** Checks that need more than one entry: references, duplicates, and the order of ruler terms. */
+/**
+ * The span of days a term is taken to cover, for overlap checks and queries: from its start (or,
+ * without one, the start of the term it served `under`, or else its attested date) to its end (or,
+ * without one: open if it has a start, else its attested date, else the end of its `under` term).
+ * `to` undefined means still open; null means the term has no date at all (a data error).
+ */
+export function termSpan(term: OfficeTerm, termsById: ReadonlyMap<string, OfficeTerm>): { from: string; to: string | undefined } | null {
+  const under = term.under ? termsById.get(term.under) : undefined;
+  const from = term.start?.start ?? under?.start?.start ?? term.attested?.start;
+  if (from === undefined) return null;
+  let to: string | undefined;
+  if (term.end) to = term.end.start;
+  else if (term.start) to = undefined;
+  else to = term.attested?.start ?? under?.end?.start;
+  return { from, to };
+}
+
+/** Normalisation for comparing names, as the knowledge base does it (lower case, no accents). */
+
+/** Checks that need more than one entry: references, duplicates, and the order of office terms. */
 function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, problems: DataProblem[]) {
   const ids = new Map<CollectionName, Set<string>>();
   for (const name of Object.keys(collections) as CollectionName[]) {
@@ -124,18 +154,84 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
     }
     ids.set(name, seen);
   }
+  const nouns: Partial<Record<CollectionName, string>> = {
+    sources: 'source',
+    people: 'person',
+    places: 'place',
+    events: 'event',
+    countries: 'country',
+    organisations: 'organisation',
+    offices: 'office',
+  };
   const check = (name: CollectionName, entry: string, field: string, ref: string | undefined, target: CollectionName) => {
     if (ref !== undefined && !ids.get(target)!.has(ref)) {
-      const noun = { sources: 'source', people: 'person', places: 'place', events: 'event' }[target as string] ?? target;
-      problems.push({ file: fileOf(name), entry, field, message: `unknown ${noun} id "${ref}"` });
+      problems.push({ file: fileOf(name), entry, field, message: `unknown ${nouns[target] ?? target} id "${ref}"` });
     }
   };
-  for (const name of ['people', 'places', 'rulers', 'deployments', 'events', 'statements'] as const) {
+  // Countries are lexicon and cite no sources; office terms are checked with their office below.
+  for (const name of ['people', 'places', 'organisations', 'deployments', 'events', 'statements'] as const) {
     for (const entry of data[name]) {
       entry.sources.forEach((s, i) => check(name, entry.id, `sources.${i}`, s, 'sources'));
     }
   }
+
+  // ---- countries: names must tell countries apart ----
+  const countryNames = new Set(data.countries.map((c) => c.name));
+  const owners = new Map<string, string>();
+  const claim = (scope: string, raw: string, country: Country, field: string) => {
+    const key = `${scope}\u0000${scope === 'codes' ? raw : normalizeName(raw)}`;
+    const owner = owners.get(key);
+    if (owner !== undefined && owner !== country.id) {
+      problems.push({
+        file: fileOf('countries'),
+        entry: country.id,
+        field,
+        message: `"${raw}" also names country "${owner}"${scope === 'codes' ? '' : ` (same normalised ${scope === 'aliases' ? 'alias' : `${scope} name`})`}`,
+      });
+    } else {
+      owners.set(key, country.id);
+    }
+  };
+  const isoOwners = new Map<string, string>();
+  for (const c of data.countries) {
+    claim('en', c.name, c, 'name');
+    for (const lang of LANGUAGES) c.names[lang].forEach((n, i) => claim(lang, n, c, `names.${lang}.${i}`));
+    c.codes.forEach((code, i) => claim('codes', code, c, `codes.${i}`));
+    c.aliases.forEach((a, i) => claim('aliases', a, c, `aliases.${i}`));
+    const isoOwner = isoOwners.get(c.iso);
+    if (isoOwner !== undefined) {
+      problems.push({ file: fileOf('countries'), entry: c.id, field: 'iso', message: `ISO code "${c.iso}" is also country "${isoOwner}"'s` });
+    } else {
+      isoOwners.set(c.iso, c.id);
+    }
+  }
+  const checkCountryName = (name: CollectionName, entry: string, field: string, value: string) => {
+    // With countries.yaml missing or unreadable, that one problem says it all.
+    if (countryNames.size > 0 && !countryNames.has(value)) {
+      problems.push({ file: fileOf(name), entry, field, message: `unknown country "${value}": not a \`name\` in countries.yaml` });
+    }
+  };
+
+  // ---- organisations: names (in any language), acronyms and codes must tell them apart ----
+  const orgOwners = new Map<string, string>();
+  for (const o of data.organisations) {
+    const claimOrg = (key: string, raw: string, field: string) => {
+      const owner = orgOwners.get(key);
+      if (owner !== undefined && owner !== o.id) {
+        problems.push({ file: fileOf('organisations'), entry: o.id, field, message: `"${raw}" also names organisation "${owner}"` });
+      } else {
+        orgOwners.set(key, o.id);
+      }
+    };
+    claimOrg(`name\u0000${normalizeName(o.name)}`, o.name, 'name');
+    if (o.acronym) claimOrg(`name\u0000${normalizeName(o.acronym)}`, o.acronym, 'acronym');
+    for (const lang of LANGUAGES) o.names[lang].forEach((n, i) => claimOrg(`name\u0000${normalizeName(n)}`, n, `names.${lang}.${i}`));
+    o.codes.forEach((code, i) => claimOrg(`code\u0000${code}`, code, `codes.${i}`));
+  }
+
   for (const d of data.deployments) {
+    checkCountryName('deployments', d.id, 'country', d.country);
+    checkCountryName('deployments', d.id, 'host', d.host);
     d.places.forEach((p, i) => check('deployments', d.id, `places.${i}`, p, 'places'));
     d.alternatives.forEach((a, i) =>
       a.sources.forEach((s, j) => check('deployments', d.id, `alternatives.${i}.sources.${j}`, s, 'sources')),
@@ -144,8 +240,13 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
       problems.push({ file: fileOf('deployments'), entry: d.id, field: 'until', message: `ends (${d.until.text}) before it starts (${d.asOf.text})` });
     }
   }
+  const actorIds = new Set([...ids.get('people')!, ...ids.get('organisations')!]);
   for (const e of data.events) {
-    e.actors.forEach((p, i) => check('events', e.id, `actors.${i}`, p, 'people'));
+    e.actors.forEach((a, i) => {
+      if (!actorIds.has(a)) {
+        problems.push({ file: fileOf('events'), entry: e.id, field: `actors.${i}`, message: `unknown person or organisation id "${a}"` });
+      }
+    });
     e.places.forEach((p, i) => check('events', e.id, `places.${i}`, p, 'places'));
     if (e.endDate && e.endDate.end < e.date.start) {
       problems.push({ file: fileOf('events'), entry: e.id, field: 'endDate', message: `ends (${e.endDate.text}) before it starts (${e.date.text})` });
@@ -156,28 +257,93 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
     check('anchors', a.id, 'event', a.event, 'events');
     check('anchors', a.id, 'endEvent', a.endEvent, 'events');
   }
-  for (const r of data.rulers) {
-    check('rulers', r.id, 'person', r.person, 'people');
-    if (!r.person && !r.body) {
-      problems.push({ file: fileOf('rulers'), entry: r.id, field: 'person', message: 'names neither a person nor a ruling body' });
-    }
-    if (r.end && r.end.start < r.start.start) {
-      problems.push({ file: fileOf('rulers'), entry: r.id, field: 'end', message: `ends (${r.end.text}) before it starts (${r.start.text})` });
-    }
+
+  // ---- offices and their terms ----
+  const file = fileOf('offices');
+  const termsById = new Map<string, OfficeTerm>();
+  const officeOfTerm = new Map<string, string>();
+  for (const office of data.offices) {
+    office.terms.forEach((t, i) => {
+      if (termsById.has(t.id)) {
+        problems.push({ file, entry: office.id, field: `terms.${i}.id`, message: `duplicate term id "${t.id}" (also in office "${officeOfTerm.get(t.id)}")` });
+        return;
+      }
+      termsById.set(t.id, t);
+      officeOfTerm.set(t.id, office.id);
+    });
   }
-  const terms = [...data.rulers].sort((a, b) => a.start.start.localeCompare(b.start.start));
-  for (let i = 1; i < terms.length; i++) {
-    const prev = terms[i - 1]!;
-    const cur = terms[i]!;
-    if (!prev.end || prev.end.start > cur.start.start) {
-      problems.push({
-        file: fileOf('rulers'),
-        entry: cur.id,
-        field: 'start',
-        message: `overlaps ruler term "${prev.id}" (${prev.start.text} – ${prev.end?.text ?? 'open'})`,
+  for (const office of data.offices) {
+    checkCountryName('offices', office.id, 'country', office.country);
+    const spans: { term: OfficeTerm; index: number; from: string; to: string | undefined }[] = [];
+    office.terms.forEach((t, i) => {
+      const at = `terms.${i}`;
+      const push = (field: string, message: string) => problems.push({ file, entry: office.id, field: `${at}.${field}`, message: `term "${t.id}" ${message}` });
+      t.sources.forEach((s, j) => {
+        if (!ids.get('sources')!.has(s)) push(`sources.${j}`, `cites unknown source id "${s}"`);
       });
+      if (t.person !== undefined && !ids.get('people')!.has(t.person)) push('person', `names unknown person id "${t.person}"`);
+      if (!t.person && !t.body) push('person', 'names neither a person nor a ruling body');
+      if (t.start && !t.began) push('began', 'has a start but does not say how it began');
+      if (t.under !== undefined) {
+        if (!termsById.has(t.under)) push('under', `serves under unknown office term id "${t.under}"`);
+        else if (officeOfTerm.get(t.under) === office.id) push('under', `serves under "${t.under}", a term of the same office`);
+      }
+      if (!t.start && !t.attested) {
+        push('start', 'has no start and no attested date: give a date a source shows the holder in office');
+      }
+      if (office.id === HEAD_OF_STATE_OFFICE && !t.start) {
+        push('start', 'has no start: every head-of-state term needs one (the ruler answers say since when)');
+      }
+      const span = termSpan(t, termsById);
+      if (!span) return;
+      const startText = t.start?.text ?? span.from;
+      if (t.end && t.end.start < span.from) push('end', `ends (${t.end.text}) before it starts (${startText})`);
+      const d = t.attested;
+      if (d && t.start && d.start < t.start.start) push('attested', `is attested (${d.text}) before it starts (${t.start.text})`);
+      if (d && t.end && d.start > t.end.start) push('attested', `is attested (${d.text}) after it ends (${t.end.text})`);
+      spans.push({ term: t, index: i, ...span });
+    });
+    spans.sort((a, b) => a.from.localeCompare(b.from));
+    for (let k = 1; k < spans.length; k++) {
+      const prev = spans[k - 1]!;
+      const cur = spans[k]!;
+      if (prev.to === undefined || prev.to > cur.from) {
+        problems.push({
+          file,
+          entry: office.id,
+          field: `terms.${cur.index}.${cur.term.start ? 'start' : 'attested'}`,
+          message: `term "${cur.term.id}" overlaps term "${prev.term.id}" (${prev.from} – ${prev.to ?? 'open'})`,
+        });
+      }
     }
   }
+  if (data.offices.length > 0 && !ids.get('offices')!.has(HEAD_OF_STATE_OFFICE)) {
+    problems.push({ file, message: `has no office "${HEAD_OF_STATE_OFFICE}": the ruler answers read its terms` });
+  }
+}
+
+/** data/lexicon.yaml: one object (not a list of entries), validated like the collections. */
+function readLexicon(dir: string, problems: DataProblem[]): LexiconData {
+  const path = join(dir, 'lexicon.yaml');
+  const file = relative(process.cwd(), path) || path;
+  if (!existsSync(path)) {
+    problems.push({ file, message: 'file is missing' });
+    return undefined as unknown as LexiconData;
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const message = err instanceof YAMLParseError ? err.message.split('\n')[0]! : String(err);
+    problems.push({ file, message: `is not valid YAML: ${message}` });
+    return undefined as unknown as LexiconData;
+  }
+  const parsed = lexiconSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ file, field: issue.path.join('.'), message: issue.message });
+    return undefined as unknown as LexiconData;
+  }
+  return parsed.data;
 }
 
 /** Loads every collection and reports all problems at once, so one run of data:check shows everything. */
@@ -190,6 +356,7 @@ export function loadKnowledgeData(dir: string = DEFAULT_DATA_DIR): KnowledgeData
     (data as unknown as Record<string, unknown[]>)[name] =
       raw[name] === undefined ? [] : validateCollection(name, raw[name], fileOf(name), problems);
   }
+  data.lexicon = readLexicon(dir, problems);
   crossCheck(data, fileOf, problems);
   if (problems.length > 0) throw new DataError(problems);
   return data;

@@ -112,19 +112,87 @@ export const placeSchema = z.strictObject({
   coordinates: coordinates.optional(),
 });
 
-export const rulerTermSchema = z.strictObject({
+/** What users type for a country, organisation or office, per language (lexicon, not claims). */
+const nameList = z.array(z.string().min(1)).min(1);
+const namesByLanguage = z.strictObject({ en: nameList, fr: nameList, de: nameList });
+
+export type Language = keyof z.infer<typeof namesByLanguage>;
+export const LANGUAGES: readonly Language[] = ['en', 'fr', 'de'];
+
+/** Short forms that name something only when written in capitals ("US", not "us"). */
+const capitalCodes = z.array(z.string().regex(/^[A-Z][A-Z0-9]{1,5}$/, 'codes are written in capitals, e.g. "US"')).default([]);
+
+/** Countries are lexicon data (names are not claims about events): no sources, no `added`. */
+export const countrySchema = z.strictObject({
+  id,
+  /** Display name; for countries with troop figures, the `country` used in deployments. */
+  name: z.string().min(1),
+  /** ISO 3166-1 alpha-2. */
+  iso: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. "FR"'),
+  /** English adjective for display: "French troops", "US troops". */
+  adjective: z.string().min(1),
+  names: namesByLanguage,
+  codes: capitalCodes,
+  /** Language-neutral metonyms, e.g. the capital used for the government ("Paris"). */
+  aliases: z.array(z.string().min(1)).default([]),
+});
+
+export const organisationSchema = z.strictObject({
+  ...sourced,
+  acronym: z.string().min(1).optional(),
+  /** Display name (English). */
+  name: z.string().min(1),
+  names: namesByLanguage,
+  /** Short forms matched only in capitals, for those that are ordinary words in lower case ("AU"). */
+  codes: capitalCodes,
+  /** Short English noun phrase: "regional bloc", "military junta". */
+  kind: z.string().min(1),
+  /** One to three sentences built only from the cited sources. */
+  description: z.string().min(1),
+});
+
+export const officeTermSchema = z.strictObject({
   ...sourced,
   /** A person id, or absent for a collective body (then `body` names it). */
   person: id.optional(),
   body: z.string().optional(),
   title: z.string().min(1),
-  start: dayDate,
-  began: z.string().min(1),
+  /** Absent when no source gives it (then `attested` says when the holder was in office). */
+  start: dayDate.optional(),
+  /** How the term began; required with `start`. */
+  began: z.string().min(1).optional(),
   /** End is exclusive of nothing: a term ending on a day and the next starting that day do not overlap. */
   end: dayDate.optional(),
   ended: z.string().optional(),
+  /**
+   * A date a source shows the holder in office, for a term whose start (or end) no source gives.
+   * One date per term: a holder shown in office on several dates with nothing linking them gets
+   * one term per date.
+   */
+  attested: dayDate.optional(),
+  /**
+   * The id of a term of another office this one was served under (a prime minister under a
+   * president): for a term with no start, the earliest it can have begun is that term's start, so
+   * queries treat it as held from then until its end (or attested date).
+   */
+  under: id.optional(),
   note: z.string().optional(),
 });
+
+export const officeSchema = z.strictObject({
+  id,
+  /** The country whose office it is, by display name in countries.yaml. */
+  country: z.string().min(1),
+  /** Display name. */
+  name: z.string().min(1),
+  names: namesByLanguage,
+  /** Oldest first. */
+  terms: z.array(officeTermSchema).min(1),
+  added: dayDate,
+});
+
+/** The office whose terms the `ruler` command and `rulerTerms()` read. */
+export const HEAD_OF_STATE_OFFICE = 'niger-head-of-state';
 
 /** A figure another source gives for the same point, kept so answers can show the disagreement. */
 const alternativeFigure = z.strictObject({
@@ -159,6 +227,7 @@ export const eventSchema = z.strictObject({
   title: z.string().min(1),
   summary: z.string().min(1),
   tags: z.array(z.string().min(1)).min(1),
+  /** Who acts in (or is acted on by) the event: person ids and organisation ids. */
   actors: z.array(id).default([]),
   places: z.array(id).default([]),
   /** A point where sources disagree or a detail is uncertain; shown with the event. */
@@ -188,7 +257,15 @@ export const anchorSchema = z.strictObject({
 export type Source = z.infer<typeof sourceSchema>;
 export type Person = z.infer<typeof personSchema>;
 export type Place = z.infer<typeof placeSchema>;
-export type RulerTerm = z.infer<typeof rulerTermSchema>;
+export type Country = z.infer<typeof countrySchema>;
+export type Organisation = z.infer<typeof organisationSchema>;
+export type OfficeTerm = z.infer<typeof officeTermSchema>;
+export type Office = z.infer<typeof officeSchema>;
+/**
+ * A term of Niger's head-of-state office. Kept for the ruler code: the loader requires those terms
+ * to have a start (and how it began), so unlike other office terms they always do.
+ */
+export type RulerTerm = OfficeTerm & { start: FuzzyDate; began: string };
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type KbEvent = z.infer<typeof eventSchema>;
 export type Statement = z.infer<typeof statementSchema>;
@@ -199,7 +276,9 @@ export const collections = {
   sources: sourceSchema,
   people: personSchema,
   places: placeSchema,
-  rulers: rulerTermSchema,
+  countries: countrySchema,
+  organisations: organisationSchema,
+  offices: officeSchema,
   deployments: deploymentSchema,
   events: eventSchema,
   statements: statementSchema,

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { stemmer as stemEnglish } from '@orama/stemmers/english';
+import { stemmer as stemFrench } from '@orama/stemmers/french';
+import { stemmer as stemGerman } from '@orama/stemmers/german';
+import { normalizeName } from './normalize.ts';
+
+import { LANGUAGES, type Language } from './schema.ts';
+
+export { LANGUAGES, type Language };
+
+const words = z.array(z.string().min(1));
+
+const FORMS = ['when', 'who', 'where', 'why', 'howMany', 'what', 'said', 'future', 'opinion', 'still'] as const;
+export type QuestionForm = (typeof FORMS)[number];
+
+const RELATIONS = ['before', 'after', 'during'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+const languageSchema = z.strictObject({
+  answerNote: z.string(),
+  stopwords: words,
+  forms: z.strictObject(Object.fromEntries(FORMS.map((f) => [f, words])) as Record<QuestionForm, typeof words>),
+  yesNoStart: words,
+  relations: z.strictObject(Object.fromEntries(RELATIONS.map((r) => [r, words])) as Record<Relation, typeof words>),
+  comparison: words,
+  dateWords: z.record(z.string(), z.string()),
+});
+
+const perLanguage = { en: words.default([]), fr: words.default([]), de: words.default([]) };
+
+const conceptSchema = z.strictObject({
+  id: z.string().min(1),
+  /** The English words the knowledge base uses for the concept: what the search looks for. */
+  means: z.string().min(1),
+  troops: z.boolean().optional(),
+  places: z.boolean().optional(),
+  timeline: z.boolean().optional(),
+  sources: z.boolean().optional(),
+  help: z.boolean().optional(),
+  'office-question': z.boolean().optional(),
+  /** The office a concept names ("who rules" → the head of state). */
+  office: z.string().optional(),
+  ...perLanguage,
+});
+
+const scopeSchema = z.strictObject({ reason: z.string().min(1), ...perLanguage });
+
+export const lexiconSchema = z.strictObject({
+  languages: z.strictObject({ en: languageSchema, fr: languageSchema, de: languageSchema }),
+  concepts: z.array(conceptSchema),
+  scope: z.array(scopeSchema),
+});
+
+export type LexiconData = z.infer<typeof lexiconSchema>;
+export type Concept = z.infer<typeof conceptSchema>;
+export type ScopeEntry = z.infer<typeof scopeSchema>;
+
+
+const STEMMERS: Record<Language, (w: string) => string> = { en: stemEnglish, fr: stemFrench, de: stemGerman };
+
+/** Words as the matcher compares them: normalised (lower case, no accents or punctuation), split on spaces. */
+export function tokenize(text: string): string[] {
+  const n = normalizeName(text);
+  return n ? n.split(' ') : [];
+}
+
+export function stem(word: string, lang: Language = 'en'): string {
+  return STEMMERS[lang](word);
+}
+
+/**
+ * Phrases (one or more words) mapped to what they mean. Scanning a question finds, left to right, the
+ * longest phrase at each position, so "prime minister" wins over "minister" and "coup d etat" over "coup".
+ */
+export class PhraseIndex<T> {
+  private readonly byFirst = new Map<string, { tokens: string[]; values: T[] }[]>();
+
+  /** `same` tells two values apart, so a phrase added twice for one thing means it once. */
+  constructor(private readonly same: (a: T, b: T) => boolean = (a, b) => a === b) {}
+
+  add(phrase: string, value: T): void {
+    const tokens = tokenize(phrase);
+    if (tokens.length === 0) return;
+    const list = this.byFirst.get(tokens[0]!) ?? [];
+    const same = list.find((e) => e.tokens.join(' ') === tokens.join(' '));
+    if (same) {
+      if (!same.values.some((v) => this.same(v, value))) same.values.push(value);
+    } else {
+      list.push({ tokens, values: [value] });
+      list.sort((a, b) => b.tokens.length - a.tokens.length);
+    }
+    this.byFirst.set(tokens[0]!, list);
+  }
+
+  /** The longest phrase starting at `start`, or null. */
+  matchAt(tokens: readonly string[], start: number): { end: number; values: T[] } | null {
+    return this.matchesAt(tokens, start)[0] ?? null;
+  }
+
+  /** Every phrase starting at `start`, longest first. */
+  matchesAt(tokens: readonly string[], start: number): { end: number; values: T[] }[] {
+    const out: { end: number; values: T[] }[] = [];
+    for (const c of this.byFirst.get(tokens[start]!) ?? []) {
+      if (start + c.tokens.length > tokens.length) continue;
+      let ok = true;
+      for (let i = 1; i < c.tokens.length; i++) {
+        if (tokens[start + i] !== c.tokens[i]) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) out.push({ end: start + c.tokens.length, values: c.values });
+    }
+    return out;
+  }
+
+  /** Whether a single word is a phrase of its own. */
+  hasWord(word: string): boolean {
+    return this.byFirst.get(word)?.some((c) => c.tokens.length === 1) ?? false;
+  }
+
+  /** Every word of every phrase. */
+  words(): Set<string> {
+    const out = new Set<string>();
+    for (const list of this.byFirst.values()) for (const c of list) for (const t of c.tokens) out.add(t);
+    return out;
+  }
+
+  /** The one-word phrases, for typo matching. */
+  singleWords(): string[] {
+    const out: string[] = [];
+    for (const [word, list] of this.byFirst) if (list.some((c) => c.tokens.length === 1)) out.push(word);
+    return out;
+  }
+
+  /** Does any phrase start with these tokens (a question may continue into a longer phrase)? */
+  has(phrase: string): boolean {
+    const tokens = tokenize(phrase);
+    return this.matchAt(tokens, 0)?.end === tokens.length;
+  }
+}

@@ -1,0 +1,131 @@
+import MiniSearch, { type SearchResult } from 'minisearch';
+import type { KnowledgeBase } from './kb.ts';
+import { stem, tokenize } from './lexicon.ts';
+
+/** The kinds of entry the index holds. Troop figures and office terms are reached through their entities. */
+export type EntryKind = 'event' | 'statement' | 'person' | 'organisation' | 'place';
+
+export interface SearchHit {
+  kind: EntryKind;
+  id: string;
+  score: number;
+  /** The stemmed query terms this entry matched (exactly, by prefix or with a typo). */
+  matched: Set<string>;
+}
+
+interface IndexedEntry {
+  key: string;
+  kind: EntryKind;
+  id: string;
+  title: string;
+  names: string;
+  tags: string;
+  text: string;
+}
+
+
+/**
+ * A full-text index over what the bot knows, built once when the knowledge base loads (MiniSearch: small,
+ * no dependencies, BM25 with field boosts, prefix and typo-tolerant matching, and our own term processing,
+ * so the same stemmer reads the data and the questions).
+ */
+export class KnowledgeIndex {
+  private readonly index: MiniSearch<IndexedEntry>;
+  readonly size: number;
+
+  /** Per stemmed term, how many events use it: rare words tell events apart, common ones do not. */
+  private readonly eventFrequency = new Map<string, number>();
+  private readonly eventCount: number;
+
+  constructor(kb: KnowledgeBase, stopwords: ReadonlySet<string>) {
+    // English stems of the knowledge base's words; one-letter and small common words carry nothing.
+    const processTerm = (term: string): string | null => (term.length < 2 || stopwords.has(term) ? null : stem(term, 'en'));
+    this.index = new MiniSearch<IndexedEntry>({
+      idField: 'key',
+      fields: ['title', 'names', 'tags', 'text'],
+      storeFields: ['kind', 'id'],
+      tokenize,
+      processTerm,
+      searchOptions: { boost: { title: 3, names: 2.5, tags: 1.5, text: 1 }, processTerm },
+    });
+    const entries = [...entriesOf(kb)];
+    this.index.addAll(entries);
+    this.size = entries.length;
+    const events = entries.filter((e) => e.kind === 'event');
+    this.eventCount = events.length;
+    for (const e of events) {
+      const terms = new Set(tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`).map(processTerm).filter((t): t is string => t !== null));
+      for (const t of terms) this.eventFrequency.set(t, (this.eventFrequency.get(t) ?? 0) + 1);
+    }
+  }
+
+  /** How much a term tells events apart (inverse document frequency); 0 for a term no event uses. */
+  eventWeight(term: string): number {
+    const df = this.eventFrequency.get(term);
+    return df ? Math.log(1 + this.eventCount / df) : 0;
+  }
+
+  /**
+   * Entries matching any of the terms (OR), best first. `terms` are already stemmed, and typos were put right
+   * before (QuestionReader), so terms match exactly: a prefix would let "minister" find "ministry".
+   */
+  search(terms: string[], kinds?: readonly EntryKind[], boost?: (kind: EntryKind, id: string) => number): SearchHit[] {
+    if (terms.length === 0) return [];
+    const results: SearchResult[] = this.index.search(terms.join(' '), {
+      processTerm: (t) => t,
+      combineWith: 'OR',
+      ...(kinds ? { filter: (r) => kinds.includes(r.kind as EntryKind) } : {}),
+      ...(boost ? { boostDocument: (_key, _term, stored) => boost(stored!.kind as EntryKind, stored!.id as string) } : {}),
+    });
+    return results.map((r) => ({
+      kind: r.kind as EntryKind,
+      id: r.id as string,
+      score: r.score,
+      matched: new Set(r.queryTerms),
+    }));
+  }
+}
+
+function* entriesOf(kb: KnowledgeBase): Generator<IndexedEntry> {
+  const nameOf = (id: string) => kb.peopleById.get(id)?.name ?? kb.organisationsById.get(id)?.name ?? '';
+  const placeName = (id: string) => kb.placesById.get(id)?.name ?? '';
+  for (const e of kb.data.events) {
+    yield {
+      key: `event:${e.id}`,
+      kind: 'event',
+      id: e.id,
+      title: e.title,
+      names: [...e.actors.map(nameOf), ...e.places.map(placeName)].join(' '),
+      tags: e.tags.join(' ').replace(/-/g, ' '),
+      text: e.summary,
+    };
+  }
+  for (const s of kb.data.statements) {
+    yield {
+      key: `statement:${s.id}`,
+      kind: 'statement',
+      id: s.id,
+      title: s.quote,
+      names: nameOf(s.person),
+      tags: s.tags.join(' '),
+      text: s.context,
+    };
+  }
+  for (const p of kb.data.people) {
+    yield { key: `person:${p.id}`, kind: 'person', id: p.id, title: p.name, names: p.aliases.join(' '), tags: '', text: `${p.role} ${p.summary}` };
+  }
+  for (const o of kb.organisations()) {
+    yield {
+      key: `organisation:${o.id}`,
+      kind: 'organisation',
+      id: o.id,
+      title: o.name,
+      names: [o.acronym ?? '', ...Object.values(o.names).flat()].join(' '),
+      tags: o.kind,
+      text: o.description,
+    };
+  }
+  for (const p of kb.data.places) {
+    yield { key: `place:${p.id}`, kind: 'place', id: p.id, title: p.name, names: p.aliases.join(' '), tags: p.kind, text: p.summary };
+  }
+}

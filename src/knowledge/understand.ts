@@ -1,0 +1,820 @@
+import { distance } from 'fastest-levenshtein';
+import { DateParseError, findDate, formatDay, type DateQuery } from './dates.ts';
+import type { KnowledgeBase } from './kb.ts';
+import {
+  LANGUAGES,
+  PhraseIndex,
+  stem,
+  tokenize,
+  type Concept,
+  type Language,
+  type LexiconData,
+  type QuestionForm,
+  type Relation,
+  type ScopeEntry,
+} from './lexicon.ts';
+import { BoundedMemo } from './memo.ts';
+import { normalizeName } from './normalize.ts';
+import type { Country, KbEvent, Office, Organisation, Person, Place } from './schema.ts';
+import { KnowledgeIndex, type EntryKind, type SearchHit } from './search.ts';
+
+/** What one phrase of a question was recognised as. */
+export type Meaning =
+  | { type: 'country'; country: Country }
+  | { type: 'person'; person: Person }
+  | { type: 'organisation'; organisation: Organisation }
+  | { type: 'place'; place: Place }
+  | { type: 'office'; office: Office }
+  | { type: 'concept'; concept: Concept }
+  | { type: 'scope'; scope: ScopeEntry }
+  | { type: 'form'; form: QuestionForm }
+  | { type: 'relation'; relation: Relation }
+  | { type: 'comparison' }
+  | { type: 'yesno' };
+
+export interface Mention {
+  start: number;
+  end: number;
+  /** The words of the question that make the phrase. */
+  words: string[];
+  meanings: Meaning[];
+}
+
+/** One thing the question asks; a question may ask several ("French and US troops"). */
+export type Part =
+  | { kind: 'troops'; country: string; date?: string }
+  | { kind: 'office'; office: string; date?: string }
+  | { kind: 'offices-of'; person: string }
+  | { kind: 'who'; person: string }
+  | { kind: 'organisation'; organisation: string }
+  | { kind: 'places'; place?: string }
+  | { kind: 'event'; event: string; related: string[] }
+  | { kind: 'statements'; statements: string[] }
+  | { kind: 'timeline'; from?: string; to?: string; topic?: string; actor?: string }
+  | { kind: 'sources' }
+  | { kind: 'help' };
+
+export interface Understanding {
+  lang: Language;
+  /** The words that matched nothing the bot knows (not names, concepts or common words). */
+  free: string[];
+  parts: Part[];
+  /** The question asks yes or no ("is Tiani still in charge?"): the answer leads with it. */
+  yesNo: boolean;
+  /** "Did X happen before Y?" / "which came first": the two events, in the order asked. */
+  compare?: { first: KbEvent; second: KbEvent; asked: 'before' | 'after' | 'first' };
+  /** The person a yes/no question asks about ("is Tiani still in charge?"). */
+  subject?: string;
+  /** The event the question's date was taken from ("when the ambassador left"). */
+  anchorEvent?: KbEvent;
+  /** Why the bot declines, when it does (an English sentence). */
+  decline?: string;
+}
+
+/** Countries named but unknown to the knowledge base are looked up in ICU's region names (en, fr, de). */
+const REGION_NAMES: Map<string, string> = (() => {
+  const out = new Map<string, string>();
+  const english = new Intl.DisplayNames(['en'], { type: 'region' });
+  for (const lang of LANGUAGES) {
+    const display = new Intl.DisplayNames([lang], { type: 'region' });
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        try {
+          const name = display.of(code);
+          if (name && name !== code && /^[A-Z]{2}$/.test(code)) out.set(normalizeName(name), english.of(code)!);
+        } catch {
+          // not a region code
+        }
+      }
+    }
+  }
+  return out;
+})();
+
+const MONTHS: Record<Language, Map<string, string>> = (() => {
+  const english = monthNames('en');
+  const out = {} as Record<Language, Map<string, string>>;
+  for (const lang of LANGUAGES) {
+    const map = new Map<string, string>();
+    if (lang !== 'en') {
+      monthNames(lang).forEach((names, i) => names.forEach((n) => map.set(n, english[i]![0]!)));
+    }
+    out[lang] = map;
+  }
+  return out;
+})();
+
+function monthNames(lang: string): string[][] {
+  const long = new Intl.DateTimeFormat(lang, { month: 'long', timeZone: 'UTC' });
+  const short = new Intl.DateTimeFormat(lang, { month: 'short', timeZone: 'UTC' });
+  return [...Array(12).keys()].map((m) => {
+    const d = new Date(Date.UTC(2020, m, 1));
+    return [...new Set([long.format(d), short.format(d).replace(/\.$/, '')].map(normalizeName))].filter((n) => n.length >= 3);
+  });
+}
+
+const TYPO_MIN = 5;
+
+/**
+ * Reads questions in English, French and German against what the knowledge base holds. Every name it
+ * recognises comes from data/ (countries, people, organisations, places, offices) and every other word
+ * from data/lexicon.yaml; what is asked follows from what was found and from the form of the question.
+ */
+export class QuestionReader {
+  readonly index: KnowledgeIndex;
+  /** Names of things, in every language: a name means the same whatever language the question is in. */
+  private readonly names = new PhraseIndex<Meaning>(sameMeaning);
+  /** Per language: concepts, question forms, relations, scope words. */
+  private readonly words: Record<Language, PhraseIndex<Meaning>>;
+  private readonly stopwords: Record<Language, Set<string>>;
+  private readonly allStopwords: Set<string>;
+  private readonly codes = new Map<string, Meaning>();
+  /** Every word of every name and phrase: the words typos are corrected to. */
+  private readonly vocabulary: string[];
+  /** Month names and date words in every language: read by the date parser, not searched for. */
+  private readonly dateWords: Set<string>;
+  /** Words that are never corrected: those above, the stopwords and the names of countries. */
+  private readonly known: Set<string>;
+  private readonly typoMemo = new BoundedMemo<string, string | null>(20_000);
+  /** The name of the anchor each anchor event starts ("the withdrawal" runs on to its end event). */
+  private readonly anchorOf = new Map<string, string>();
+
+  constructor(
+    private readonly kb: KnowledgeBase,
+    readonly lexicon: LexiconData,
+  ) {
+    this.allStopwords = new Set(LANGUAGES.flatMap((l) => lexicon.languages[l].stopwords.flatMap(tokenize)));
+    this.index = new KnowledgeIndex(kb, new Set(lexicon.languages.en.stopwords.flatMap(tokenize)));
+    for (const c of kb.data.countries) {
+      for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.names.add(n, { type: 'country', country: c });
+      for (const code of c.codes) this.codes.set(code, { type: 'country', country: c });
+    }
+    for (const p of kb.data.people) {
+      for (const n of personNames(p, kb.data.people)) this.names.add(n, { type: 'person', person: p });
+    }
+    for (const o of kb.data.organisations) {
+      for (const n of [o.name, ...(o.acronym ? [o.acronym] : []), ...Object.values(o.names).flat()]) {
+        this.addName(this.names, n, { type: 'organisation', organisation: o });
+      }
+      for (const code of o.codes ?? []) this.codes.set(code, { type: 'organisation', organisation: o });
+    }
+    for (const p of kb.data.places) {
+      const others = new Set(kb.data.places.filter((o) => o !== p).map((o) => normalizeName(o.name)));
+      for (const n of [p.name, ...p.name.split(','), ...p.aliases]) if (!others.has(normalizeName(n))) this.names.add(n, { type: 'place', place: p });
+    }
+    for (const o of kb.data.offices) {
+      for (const n of [o.name, ...Object.values(o.names).flat()]) this.addName(this.names, n, { type: 'office', office: o });
+    }
+    this.words = {} as Record<Language, PhraseIndex<Meaning>>;
+    this.stopwords = {} as Record<Language, Set<string>>;
+    for (const lang of LANGUAGES) {
+      const index = new PhraseIndex<Meaning>(sameMeaning);
+      const l = lexicon.languages[lang];
+      // Concepts and scope words of every language: "putsch" is the same word in all three.
+      for (const concept of lexicon.concepts) {
+        for (const w of [...concept[lang], ...LANGUAGES.filter((x) => x !== lang).flatMap((x) => concept[x])]) {
+          this.addName(index, w, { type: 'concept', concept });
+        }
+      }
+      for (const scope of lexicon.scope) for (const w of scope[lang]) index.add(w, { type: 'scope', scope });
+      for (const [form, ws] of Object.entries(l.forms)) for (const w of ws) index.add(w, { type: 'form', form: form as QuestionForm });
+      for (const [relation, ws] of Object.entries(l.relations)) {
+        for (const w of ws) index.add(w, { type: 'relation', relation: relation as Relation });
+      }
+      for (const w of l.comparison) index.add(w, { type: 'comparison' });
+      for (const w of l.yesNoStart) index.add(w, { type: 'yesno' });
+      this.words[lang] = index;
+      this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
+    }
+    const phraseWords = new Set([...this.names.words(), ...LANGUAGES.flatMap((l) => [...this.words[l].words()])]);
+    this.vocabulary = [...phraseWords].filter((w) => w.length >= TYPO_MIN - 1 && !/\d/.test(w));
+    this.dateWords = new Set([
+      ...LANGUAGES.flatMap((l) => [...MONTHS[l].keys(), ...Object.keys(lexicon.languages[l].dateWords).flatMap(tokenize)]),
+      ...monthNames('en').flat(),
+      ...'spring summer autumn fall winter early mid late year years month months day days ago today yesterday now'.split(' '),
+    ]);
+    this.known = new Set([...phraseWords, ...this.dateWords, ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]), ...[...REGION_NAMES.keys()].flatMap(tokenize)]);
+    for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
+  }
+
+  /** A phrase, and the same phrase without its small words ("président du Niger" is also "président Niger"). */
+  private addName(index: PhraseIndex<Meaning>, phrase: string, meaning: Meaning): void {
+    index.add(phrase, meaning);
+    const tokens = tokenize(phrase);
+    const short = tokens.filter((t) => !this.allStopwords.has(t));
+    if (short.length > 0 && short.length < tokens.length) index.add(short.join(' '), meaning);
+  }
+
+  /** Which of the languages the question is written in: the one whose common words it uses most. */
+  detectLanguage(raw: string, tokens: string[]): Language {
+    let best: Language = 'en';
+    let bestScore = 0;
+    for (const lang of LANGUAGES) {
+      let score = 0;
+      for (const t of tokens) if (this.stopwords[lang].has(t) && !LANGUAGES.every((l) => this.stopwords[l].has(t))) score++;
+      if (lang === 'fr' && /[éèêàçù]/i.test(raw)) score += 1;
+      if (lang === 'de' && /[äöüß]/i.test(raw)) score += 1;
+      if (score > bestScore) {
+        best = lang;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** The phrases of the question and what each means; words that match nothing are left out. */
+  mentions(raw: string, tokens: string[], lang: Language): { mentions: Mention[]; free: string[] } {
+    const mentions: Mention[] = [];
+    const free: string[] = [];
+    const words = this.words[lang];
+    // Codes such as "US", "FR" name a country only when written in capitals.
+    const capitals = new Set((raw.match(/\b[A-Z]{2,3}\b/g) ?? []).map((c) => c.toLowerCase()));
+    const chosen = this.bestCover(tokens, words);
+    for (let i = 0; i < tokens.length; ) {
+      const token = tokens[i]!;
+      const hit = chosen[i];
+      if (hit) {
+        mentions.push({ start: i, end: hit.end, words: tokens.slice(i, hit.end), meanings: hit.values });
+        i = hit.end;
+        continue;
+      }
+      const code = capitals.has(token) ? this.codes.get(token.toUpperCase()) : undefined;
+      if (code) {
+        mentions.push({ start: i, end: i + 1, words: [token], meanings: [code] });
+        i++;
+        continue;
+      }
+      if (this.stopwords[lang].has(token) || this.dateWords.has(token) || /^\d+(st|nd|rd|th|er)?$/.test(token)) {
+        i++;
+        continue;
+      }
+      const region = REGION_NAMES.get(token) ?? (i + 1 < tokens.length ? REGION_NAMES.get(`${token} ${tokens[i + 1]}`) : undefined);
+      if (region) {
+        mentions.push({ start: i, end: i + 1, words: [token], meanings: [{ type: 'country', country: unknownCountry(region) }] });
+        i++;
+        continue;
+      }
+      const split = lang === 'de' ? this.compound(token) : null;
+      if (split) {
+        mentions.push(...split.map((m) => ({ ...m, start: i, end: i + 1, words: [token] })));
+        i++;
+        continue;
+      }
+      free.push(token);
+      i++;
+    }
+    return { mentions, free };
+  }
+
+  /**
+   * Which phrases to read the question as: the set of non-overlapping phrases that covers the most words,
+   * so "the French foreign minister" is the office, not "the French" and two loose words.
+   */
+  private bestCover(tokens: string[], words: PhraseIndex<Meaning>): ({ end: number; values: Meaning[] } | undefined)[] {
+    const n = tokens.length;
+    const at: { end: number; values: Meaning[] }[][] = [];
+    for (let i = 0; i < n; i++) {
+      const byEnd = new Map<number, Meaning[]>();
+      for (const m of [...this.names.matchesAt(tokens, i), ...words.matchesAt(tokens, i)]) byEnd.set(m.end, [...(byEnd.get(m.end) ?? []), ...m.values]);
+      at.push([...byEnd].map(([end, values]) => ({ end, values })).sort((a, b) => b.end - a.end));
+    }
+    const covered = new Array<number>(n + 1).fill(0);
+    const choice = new Array<{ end: number; values: Meaning[] } | undefined>(n);
+    for (let i = n - 1; i >= 0; i--) {
+      covered[i] = covered[i + 1]!;
+      for (const m of at[i]!) {
+        const total = m.end - i + covered[m.end]!;
+        if (total > covered[i]!) {
+          covered[i] = total;
+          choice[i] = m;
+        }
+      }
+    }
+    // Walk the choices from the start: a phrase chosen inside one taken before is not used.
+    const out = new Array<{ end: number; values: Meaning[] } | undefined>(n);
+    for (let i = 0; i < n; ) {
+      const c = choice[i];
+      if (c && c.end - i + covered[c.end]! === covered[i]) {
+        out[i] = c;
+        i = c.end;
+      } else i++;
+    }
+    return out;
+  }
+
+  /** German compounds ("Bundeswehrsoldaten", "Truppenabzug"): two known words joined. */
+  private compound(token: string): Mention[] | null {
+    if (token.length < 8) return null;
+    for (let cut = 3; cut <= token.length - 4; cut++) {
+      const head = token.slice(0, cut);
+      const tail = token.slice(cut);
+      const a = this.lookupWord(head) ?? (head.endsWith('s') ? this.lookupWord(head.slice(0, -1)) : null);
+      const b = this.lookupWord(tail);
+      if (a && b) return [{ start: 0, end: 1, words: [head], meanings: a }, { start: 0, end: 1, words: [tail], meanings: b }];
+    }
+    return null;
+  }
+
+  private lookupWord(word: string): Meaning[] | null {
+    return this.names.matchAt([word], 0)?.values ?? this.words.de.matchAt([word], 0)?.values ?? null;
+  }
+
+  /** A known word within one typo (two from eight letters) of an unknown one. */
+  private typo(token: string): string | null {
+    if (token.length < TYPO_MIN) return null;
+    return this.typoMemo.get(token, (t) => {
+      const max = t.length >= 8 ? 2 : 1;
+      let best: string | null = null;
+      let bestDistance = max + 0.5;
+      for (const w of this.vocabulary) {
+        if (Math.abs(w.length - t.length) > max) continue;
+        // Typos rarely touch the first letter: of two words as near, the one that starts the same wins.
+        const d = distance(w, t) + (w[0] === t[0] ? 0 : 0.5);
+        if (d < bestDistance) {
+          best = w;
+          bestDistance = d;
+        }
+      }
+      return best;
+    });
+  }
+
+  /** The question's own date, read by the date parser after month names and date words are put in English. */
+  private date(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
+    const english = lang === 'en' ? raw : this.toEnglishDates(raw, lang);
+    try {
+      return findDate(english, now, this.kb.anchorSpans);
+    } catch (err) {
+      if (err instanceof DateParseError) return { error: err.reason };
+      throw err;
+    }
+  }
+
+  private toEnglishDates(raw: string, lang: Language): string {
+    let text = raw.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[’']/g, ' ');
+    text = text.replace(/\b(\d{1,2})(?:\.|er)(?=\s)/g, '$1');
+    text = text.replace(/\b[a-z]+\b/g, (w) => MONTHS[lang].get(w) ?? w);
+    for (const [phrase, english] of Object.entries(this.lexicon.languages[lang].dateWords)) {
+      text = text.replace(new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english);
+    }
+    return text;
+  }
+
+  understand(question: string, now: Date): Understanding {
+    const raw = tokenize(question);
+    const lang = this.detectLanguage(question, raw);
+    if (raw.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
+    const tokens = raw.map((t) => this.corrected(t, lang));
+    const { mentions, free } = this.mentions(question, tokens, lang);
+    const found = new Found(mentions);
+    const yesNo = mentions[0]?.start === 0 && mentions[0].meanings.some((m) => m.type === 'yesno');
+    const form = found.firstForm();
+    const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
+    const decline = (why: string) => result({ parts: [], decline: why });
+
+    const scope = found.all('scope')[0];
+    if (scope) return decline(`The knowledge base holds no sourced facts on ${scope.scope.reason}.`);
+    // "What did Tiani say the transition would last?" reports words; only a question of its own about the future is a prediction.
+    if (found.forms.has('future') && !found.forms.has('said')) return decline('I only report what sources have said; I make no predictions.');
+    if (found.forms.has('opinion')) return decline('I give sourced facts, not opinions.');
+
+    const date = this.date(question, lang, now);
+    if (date && 'error' in date) return decline(`${date.error}.`);
+    if (date && date.query.start > now.toISOString().slice(0, 10)) return decline('That date is in the future; I only know what has been reported.');
+    let dateText = date?.matched;
+    let anchorEvent: KbEvent | undefined;
+
+    // A date tied to an event ("when the ambassador left", "avant le coup d'État"): the words after the
+    // relation describe the event, the words before it what is asked.
+    const relation = found.relationAfterStart();
+    let main = mentions;
+    if (relation && (!date || date.query.now)) {
+      const before = new Found(mentions.filter((m) => m.end <= relation.start));
+      const asksFigure = before.concepts().some((c) => c.troops || c.office) || before.all('office').length > 0;
+      if (asksFigure) {
+        const clause = mentions.filter((m) => m.start >= relation.end);
+        const event = this.bestEvent(clause, freeBetween(tokens, free, relation.end, tokens.length), []);
+        if (event) {
+          anchorEvent = event.event;
+          dateText = this.anchorDate(event.event, relation.relation);
+          main = mentions.filter((m) => m.end <= relation.start);
+        }
+      }
+    }
+    const asked = main === mentions ? found : new Found(main);
+
+    const countries = asked.all('country').map((m) => m.country);
+    const troopCountries = unique(countries.filter((c) => this.kb.countries().includes(c.name)).map((c) => c.name));
+    const otherCountries = unique(countries.filter((c) => !this.kb.countries().includes(c.name) && c.iso !== 'NE').map((c) => c.name));
+    const namedCountries = unique(countries.filter((c) => c.iso !== 'NE').map((c) => c.name));
+    const people = unique(asked.all('person').map((m) => m.person));
+    const organisations = unique(asked.all('organisation').map((m) => m.organisation));
+    const places = unique(asked.all('place').map((m) => m.place));
+    const concepts = asked.concepts();
+    const has = (flag: 'troops' | 'places' | 'timeline' | 'sources' | 'help' | 'office-question') => concepts.some((c) => c[flag]);
+    // Offices named in so many words ("prime minister") come before one implied by a verb ("who rules").
+    const namedOffices = unique(asked.all('office').map((m) => m.office));
+    const offices = namedOffices.length > 0 ? namedOffices : unique(concepts.flatMap((c) => (c.office ? [this.kb.officesById.get(c.office)!] : [])));
+    const comparison = found.all('comparison').length > 0;
+
+    if (has('help') && tokens.length <= 6) return result({ parts: [{ kind: 'help' }] });
+    if (has('sources') && !has('troops') && offices.length === 0 && people.length === 0) return result({ parts: [{ kind: 'sources' }] });
+
+    // "Which came first: X or Y?", "was the AES founded before the ambassador left?"
+    if ((comparison || (yesNo && !anchorEvent)) && form !== 'when') {
+      const compare = this.compare(mentions, tokens, free);
+      if (compare) return result({ parts: [], compare });
+    }
+
+    const asksDate = form === 'when' || form === 'why' || form === 'said';
+    const asksPlaces = (has('places') || form === 'where') && form !== 'howMany';
+    const stillThere = found.forms.has('still') && troopCountries.length > 0 && concepts.every((c) => c.troops || c.id === 'withdrawal');
+    const asksCount = !asksDate && !asksPlaces && (has('troops') || (form === 'howMany' && troopCountries.length > 0) || stillThere);
+
+    // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
+    if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces) {
+      const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];
+      if (namedCountries.length > 0 && ofCountry.length === 0) {
+        return decline(`I only know the office holders in this story (Niger's, and a few French officials), not that office in ${namedCountries[0]}.`);
+      }
+      const chosen = ofCountry.length > 0 ? ofCountry : offices;
+      const subject = people[0] ? people[0].name : undefined;
+      return result({ parts: chosen.map((o) => ({ kind: 'office', office: o.id, date: dateText })), anchorEvent, subject });
+    }
+    if (has('office-question') && people.length > 0) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id }] });
+
+    // Troop figures, for each country asked about (France when none is named).
+    if (asksCount) {
+      if (otherCountries.length > 0 && troopCountries.length === 0) return decline(`I have no troop figures for ${otherCountries[0]}.`);
+      if (otherCountries.length > 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
+      const list = troopCountries.length > 0 ? troopCountries : ['France'];
+      return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent });
+    }
+    // Troops are the only thing the knowledge base counts.
+    if (form === 'howMany') return decline('I have sourced figures only for foreign troops in Niger.');
+
+    if (form === 'said' || form === 'why') {
+      const statements = this.statementsFor(people, mentions, free, form === 'why');
+      if (statements.length > 0) return result({ parts: [{ kind: 'statements', statements }] });
+      if (form === 'why') return decline('I have no sourced reason for that.');
+      if (people.length > 0) return decline(`I have no sourced quote from ${people[0]!.name} on that.`);
+    }
+
+    if (asksPlaces) {
+      if (otherCountries.length > 0 && places.length === 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
+      return result({ parts: [{ kind: 'places', place: places[0]?.name }] });
+    }
+
+    if (form === 'when' || yesNo) {
+      // "When did the French and the Americans leave?": one event for each country.
+      const perCountry = troopCountries.length > 1 ? troopCountries : [null];
+      const parts: Part[] = [];
+      for (const country of perCountry) {
+        const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
+        const event = this.bestEvent(own, free, otherCountries);
+        if (event) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
+      }
+      if (parts.length > 0) return result({ parts });
+      if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
+    }
+
+    const onlyNames = main.every((m) => m.meanings.every((x) => x.type !== 'concept'));
+    const named = form === 'who' || form === 'what' || onlyNames;
+    if (people.length > 0 && named && !has('timeline')) return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
+    if (organisations.length > 0 && named && !has('timeline')) {
+      return result({ parts: organisations.map((o) => ({ kind: 'organisation', organisation: o.id })) });
+    }
+    if (places.length > 0 && named) return result({ parts: [{ kind: 'places', place: places[0]!.name }] });
+    // "Who is the president of Burkina Faso?": about another country, and nobody the knowledge base knows.
+    if ((form === 'who' || form === 'what') && otherCountries.length > 0 && !has('timeline')) return decline(`I only follow Niger, not ${otherCountries[0]}.`);
+
+    if (has('timeline') || (date && !date.query.now)) {
+      if (otherCountries.length > 0) return decline(`I only follow events in Niger, not in ${otherCountries[0]}.`);
+      // Only words the knowledge base knows: "who won the cup in 2024?" is not a question about 2024's events.
+      if (free.length > 0 && !has('timeline')) return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
+      const span = date && !date.query.now ? date.matched : undefined;
+      const topic = this.topicOf(concepts, troopCountries, organisations);
+      return result({ parts: [{ kind: 'timeline', from: span, to: span, topic, actor: people[0]?.name }] });
+    }
+
+    // Nothing asked in so many words: the entry that matches the question best, if it matches well.
+    const event = this.bestEvent(mentions, free, otherCountries);
+    if (event && event.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
+    if (people.length > 0) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
+    if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });
+    if (otherCountries.length > 0) return decline(`I only follow Niger, not ${otherCountries[0]}.`);
+    return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
+  }
+
+  /** A word the bot does not know, put right when it is one typo from one it knows ("soldeirs", "minster"). */
+  private corrected(token: string, lang: Language): string {
+    if (token.length < TYPO_MIN || /\d/.test(token) || this.known.has(token) || this.stopwords[lang].has(token)) return token;
+    return this.typo(token) ?? token;
+  }
+
+  /** The event a description names best ("the French ambassador left"), in any of the languages. */
+  findEvent(text: string): { event: KbEvent; related: KbEvent[] } | null {
+    const tokens = tokenize(text);
+    const lang = this.detectLanguage(text, tokens);
+    const { mentions, free } = this.mentions(text, tokens, lang);
+    const others = mentions.flatMap((m) => m.meanings).flatMap((m) => (m.type === 'country' && !this.kb.countries().includes(m.country.name) && m.country.iso !== 'NE' ? [m.country.name] : []));
+    return this.bestEvent(mentions, free, others);
+  }
+
+  /** An ISO date (or span) for a relation to an event: the day before, the day after, or the event itself. */
+  private anchorDate(event: KbEvent, relation: Relation): string {
+    // A named moment ("the withdrawal") is given by its name, so a span keeps its end and its label.
+    const anchor = this.anchorOf.get(event.id);
+    if (anchor) return `${relation === 'during' ? 'during' : relation} ${anchor}`;
+    if (relation === 'before') return addDays(event.date.start, -1);
+    if (relation === 'after') return addDays((event.endDate ?? event.date).end, 1);
+    return event.date.precision === 'day' ? event.date.start : event.date.text;
+  }
+
+  /**
+   * The event the mentions and words describe best. Units are the things the question names: each concept,
+   * each entity and each other word. The best event must cover most of them, and at least one that is not
+   * just a name when the question has such words ("when did Tiani…" alone names no event).
+   */
+  bestEvent(
+    mentions: Mention[],
+    free: string[],
+    otherCountries: string[],
+  ): { event: KbEvent; related: KbEvent[]; strong: boolean } | null {
+    const units = this.units(mentions, free);
+    if (units.length === 0) return null;
+    const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
+    const entityIds = new Set(units.flatMap((u) => (u.entity ? [u.entity] : [])));
+    const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
+    const hits = this.index.search(terms, ['event'], (kind, id) => {
+      const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
+      if (!e) return 1;
+      let boost = 1;
+      for (const a of e.actors) if (entityIds.has(a)) boost *= 1.5;
+      // A question that names no other country is about Niger: events elsewhere (Mali, Burkina Faso) weigh less.
+      if (e.tags.some((t) => this.otherCountryTags.has(t) && !foreignTags.has(t))) boost *= 0.4;
+      return boost;
+    });
+    const scored = hits
+      .map((h) => ({ hit: h, coverage: this.coverage(units, h) }))
+      .filter((s) => s.coverage.share >= 0.5 && s.coverage.content);
+    if (scored.length === 0) return null;
+    scored.sort((a, b) => b.coverage.share - a.coverage.share || b.hit.score - a.hit.score);
+    const top = scored[0]!;
+    const related = scored
+      .slice(1)
+      .filter((s) => s.coverage.share >= top.coverage.share && s.hit.score >= top.hit.score * 0.6)
+      .slice(0, 2)
+      .map((s) => this.kb.eventsById.get(s.hit.id)!);
+    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.99 && units.length >= 2 };
+  }
+
+  private get otherCountryTags(): Set<string> {
+    this.otherTags ??= new Set(
+      this.kb.data.countries.filter((c) => c.iso !== 'NE' && !this.kb.countries().includes(c.name)).map((c) => normalizeName(c.name).replace(/ /g, '-')),
+    );
+    return this.otherTags;
+  }
+
+  private otherTags?: Set<string>;
+
+  /**
+   * The things a question names, each once: its concepts, entities and other words, with the stemmed
+   * terms that find them (the entity's names and the words the user typed for it) and how much each tells
+   * events apart.
+   */
+  private units(mentions: Mention[], free: string[]): Unit[] {
+    const byKey = new Map<string, Unit>();
+    for (const m of mentions) {
+      const typed = m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t));
+      for (const meaning of m.meanings) {
+        const u = this.unitOf(meaning);
+        if (!u) continue;
+        const key = meaningKey(meaning);
+        const groups = [...(byKey.get(key)?.groups ?? u.groups)];
+        // What the user typed for an entity finds it too ("junta" for the CNSP, "president" for the head of state).
+        if (meaning.type !== 'concept' && typed.length > 0) groups.push(typed);
+        byKey.set(key, { ...u, groups, weight: 0 });
+      }
+    }
+    for (const w of free) {
+      if (w.length >= 3 && !this.allStopwords.has(w)) byKey.set(`word:${w}`, { groups: [[stem(w, 'en')]], content: true, weight: 0, free: true });
+    }
+    const units = [...byKey.values()];
+    for (const u of units) {
+      u.groups = u.groups.filter((g) => g.length > 0);
+      const weight = Math.max(0, ...u.groups.map((g) => Math.min(...g.map((t) => this.index.eventWeight(t)))));
+      // A word of the user's own that the lexicon does not know is often a paraphrase ("pick", "go after"):
+      // it counts, but less than a concept or a name, and little when no event uses it.
+      u.weight = Math.max(0.3, u.free ? weight / 2 : weight);
+    }
+    return units;
+  }
+
+  /** "Troops" is not a unit (figures answer it), but it still tells "the last French troops left" from "the ambassador left". */
+  private troopTerms(mentions: Mention[]): string[] {
+    return mentions.flatMap((m) => (m.meanings.some((x) => x.type === 'concept' && x.concept.troops) ? m.words.map((w) => stem(w)) : []));
+  }
+
+  private unitOf(m: Meaning): Omit<Unit, 'weight'> | null {
+    const words = (text: string, min = 2) => tokenize(text).filter((w) => w.length >= min && !this.allStopwords.has(w)).map((w) => stem(w));
+    switch (m.type) {
+      case 'concept':
+        if (m.concept.troops) return null;
+        return { groups: words(m.concept.means).map((t) => [t]), content: true };
+      case 'country':
+        if (m.country.iso === 'NE') return null;
+        return { groups: [words(m.country.name), words(m.country.adjective)], content: false, tag: normalizeName(m.country.name).replace(/ /g, '-') };
+      case 'person':
+        return { groups: words(m.person.name, 4).map((t) => [t]), content: false, entity: m.person.id };
+      case 'organisation':
+        return { groups: [...(m.organisation.acronym ? [words(m.organisation.acronym)] : []), words(m.organisation.name)], content: false, entity: m.organisation.id };
+      case 'place':
+        return { groups: [words(m.place.name.split(',')[0]!)], content: false, place: m.place.id };
+      case 'office':
+        return { groups: [words(m.office.name, 3)], content: true };
+      default:
+        return null;
+    }
+  }
+
+  /** The weighted share of the question's units an entry covers, and whether one of them is more than a name. */
+  private coverage(units: Unit[], hit: SearchHit): { share: number; content: boolean } {
+    const event = hit.kind === 'event' ? this.kb.eventsById.get(hit.id) : undefined;
+    let covered = 0;
+    let total = 0;
+    let content = false;
+    const hasContent = units.some((u) => u.content);
+    for (const u of units) {
+      total += u.weight;
+      const linked =
+        (u.entity && event?.actors.includes(u.entity)) || (u.tag && event?.tags.includes(u.tag)) || (u.place && event?.places.includes(u.place));
+      if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t)))) {
+        covered += u.weight;
+        if (u.content) content = true;
+      }
+    }
+    return { share: total === 0 ? 0 : covered / total, content: content || !hasContent };
+  }
+
+  /** Two events set against each other by "before", "after" or "which came first, … or …". */
+  private compare(mentions: Mention[], tokens: string[], free: string[]): Understanding['compare'] | undefined {
+    const relation = mentions.find((m) => m.start > 0 && m.meanings.some((x) => x.type === 'relation' && x.relation !== 'during'));
+    const comparisons = mentions.filter((m) => m.meanings.some((x) => x.type === 'comparison'));
+    // "before or after" splits the question where it stands; "which came first, X or Y" at the last "or".
+    const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0);
+    const at = pair ?? relation ?? (comparisons.length >= 2 ? comparisons[comparisons.length - 1] : undefined);
+    if (!at) return undefined;
+    const from = pair || relation ? 0 : comparisons[0]!.end;
+    const left = mentions.filter((m) => m.start >= from && m.end <= at.start);
+    const right = mentions.filter((m) => m.start >= at.end);
+    const a = this.bestEvent(left, freeBetween(tokens, free, from, at.start), []);
+    const b = this.bestEvent(right, freeBetween(tokens, free, at.end, tokens.length), []);
+    if (!a || !b || a.event.id === b.event.id) return undefined;
+    const r = relation?.meanings.find((x) => x.type === 'relation');
+    const asked = r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';
+    return { first: a.event, second: b.event, asked };
+  }
+
+  /** Statements by the people named (or matching the words), best first. */
+  private statementsFor(people: Person[], mentions: Mention[], free: string[], reason: boolean): string[] {
+    const units = this.units(mentions, free);
+    const terms = unique(units.flatMap((u) => u.groups.flat()));
+    const byPerson = this.kb.data.statements.filter((s) => people.some((p) => p.id === s.person));
+    if (!reason && byPerson.length > 0) return byPerson.map((s) => s.id);
+    const hits = this.index.search(terms, ['statement']).filter((h) => {
+      const s = this.kb.data.statements.find((x) => x.id === h.id)!;
+      return (people.length === 0 || people.some((p) => p.id === s.person)) && this.coverage(units, h).share >= 0.5;
+    });
+    return hits.map((h) => h.id);
+  }
+
+  /** A timeline topic from what the question names: a tag of the knowledge base, if one fits. */
+  private topicOf(concepts: Concept[], troopCountries: string[], organisations: Organisation[]): string | undefined {
+    for (const c of concepts) {
+      if (c.timeline || c.troops) continue;
+      for (const w of tokenize(c.means)) if (this.kb.isTag(w)) return w;
+    }
+    for (const o of organisations) if (o.acronym && this.kb.isTag(normalizeName(o.acronym))) return normalizeName(o.acronym);
+    if (troopCountries.length === 1) {
+      const tag = normalizeName(troopCountries[0]!).replace(/ /g, '-');
+      if (this.kb.isTag(tag)) return tag;
+    }
+    return undefined;
+  }
+
+  describeAnchor(event: KbEvent): string {
+    return `${formatDay(event.date.start)}: ${event.title}`;
+  }
+}
+
+interface Unit {
+  /** Stemmed terms: the unit is found when every term of one group is. */
+  groups: string[][];
+  /** A word of the question that is no name or concept. */
+  free?: boolean;
+  /** How much the unit tells events apart (see KnowledgeIndex.eventWeight). */
+  weight: number;
+  /** More than a name: a concept or a word of the question ("left", "founded"). */
+  content: boolean;
+  entity?: string;
+  tag?: string;
+  place?: string;
+}
+
+/** The mentions of a question, looked up by what they mean. */
+class Found {
+  readonly forms = new Set<QuestionForm>();
+
+  constructor(private readonly mentions: Mention[]) {
+    for (const m of mentions) for (const x of m.meanings) if (x.type === 'form') this.forms.add(x.form);
+  }
+
+  concepts(): Concept[] {
+    return unique(this.all('concept').map((m) => m.concept));
+  }
+
+  all<T extends Meaning['type']>(type: T): Extract<Meaning, { type: T }>[] {
+    return this.mentions.flatMap((m) => m.meanings.filter((x): x is Extract<Meaning, { type: T }> => x.type === type));
+  }
+
+  /** The form the question opens with ("when …", "how many …"), else the first one in it. */
+  firstForm(): QuestionForm | undefined {
+    for (const m of this.mentions) {
+      const f = m.meanings.find((x) => x.type === 'form');
+      if (f && f.type === 'form' && f.form !== 'still') return f.form;
+    }
+    return undefined;
+  }
+
+  /** A relation word after the first word ("… when the ambassador left", "… avant le coup"). */
+  relationAfterStart(): { relation: Relation; start: number; end: number } | undefined {
+    for (const m of this.mentions) {
+      if (m.start === 0) continue;
+      const r = m.meanings.find((x) => x.type === 'relation');
+      if (r && r.type === 'relation') return { relation: r.relation, start: m.start, end: m.end };
+    }
+    return undefined;
+  }
+}
+
+/** Every name of a person, and each part of it long enough and no one else's ("Bazoum", "Itté"). */
+function personNames(p: Person, people: Person[]): string[] {
+  const full = [p.name, ...p.aliases];
+  const parts = tokenize(p.name).filter((w) => w.length >= 4);
+  const others = new Set(people.filter((o) => o !== p).flatMap((o) => [o.name, ...o.aliases].flatMap(tokenize)));
+  return [...full, ...parts.filter((w) => !others.has(w) && !['president', 'general', 'ambassador', 'colonel'].includes(w))];
+}
+
+function unknownCountry(name: string): Country {
+  return { id: normalizeName(name).replace(/ /g, '-'), name, iso: '', adjective: name, names: { en: [], fr: [], de: [] }, codes: [], aliases: [] };
+}
+
+function freeAfter(tokens: string[], free: string[], from: number): string[] {
+  return freeBetween(tokens, free, from, tokens.length);
+}
+
+function freeBetween(tokens: string[], free: string[], from: number, to: number): string[] {
+  const window = new Set(tokens.slice(from, to));
+  return free.filter((w) => window.has(w));
+}
+
+function meaningKey(m: Meaning): string {
+  switch (m.type) {
+    case 'country':
+      return `country:${m.country.id}`;
+    case 'person':
+      return `person:${m.person.id}`;
+    case 'organisation':
+      return `organisation:${m.organisation.id}`;
+    case 'place':
+      return `place:${m.place.id}`;
+    case 'office':
+      return `office:${m.office.id}`;
+    case 'concept':
+      return `concept:${m.concept.id}`;
+    case 'scope':
+      return `scope:${m.scope.reason}`;
+    case 'form':
+      return `form:${m.form}`;
+    case 'relation':
+      return `relation:${m.relation}`;
+    default:
+      return m.type;
+  }
+}
+
+function sameMeaning(a: Meaning, b: Meaning): boolean {
+  return meaningKey(a) === meaningKey(b);
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export type { EntryKind };
