@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CommandContext } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { quote } from '../src/core/sanitize.ts';
-import { formatDay, formatPeriod, parseDateOption, type DateQuery } from '../src/knowledge/dates.ts';
+import { DateParseError, formatDay, formatPeriod, parseDateOption, type DateQuery } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
 import type { FuzzyDate } from '../src/knowledge/schema.ts';
@@ -19,7 +19,21 @@ export const dateOption = (description: string) =>
 
 /** Resolves a date option; absent means "now" (the newest sourced fact). */
 export function resolveDate(text: string | undefined, ctx: CommandContext): DateQuery {
-  return parseDateOption(text ?? '', ctx.now(), ctx.kb.anchorSpans);
+  // Any event can be the date: "when the ambassador left", "after the Toulon speech".
+  const anchored = text ? ctx.kb.questions.dateOfEvent(text, true) : null;
+  try {
+    return parseDateOption(anchored ?? text ?? '', ctx.now(), ctx.kb.anchorSpans);
+  } catch (err) {
+    const described = err instanceof DateParseError && text ? ctx.kb.questions.dateOfEvent(text, false) : null;
+    if (described) return parseDateOption(described, ctx.now(), ctx.kb.anchorSpans);
+    throw err;
+  }
+}
+
+/** "on 27 September 2023", "in September 2023", "just before the coup (25 July 2023)": a period in a sentence. */
+export function inPeriod(at: DateQuery): string {
+  if (at.precision !== 'day') return `in ${at.label}`;
+  return at.label === formatDay(at.start) ? `on ${at.label}` : at.label;
 }
 
 export function today(ctx: CommandContext): string {

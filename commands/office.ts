@@ -7,7 +7,7 @@ import type { DateQuery } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { Office, OfficeTerm, Person } from '../src/knowledge/schema.ts';
-import { asOfFor, dateOption, describeDate, resolveDate, today } from './_shared.ts';
+import { asOfFor, dateOption, describeDate, inPeriod, resolveDate, today } from './_shared.ts';
 
 /** "since 28 July 2023 (how it began), until … (how it ended)"; a term known from one report says so. */
 export function describeTermSpan(term: OfficeTerm): string {
@@ -46,7 +46,7 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
   let body: string;
   if (terms.length === 1) {
     const verb = at.now ? 'is' : 'was';
-    body = `${kb.termHolderName(last)} ${verb} ${lowerFirst(office.name)} ${at.now ? 'now' : `in ${at.label}`}: ${last.title}, ${describeTermSpan(last)}.`;
+    body = `${kb.termHolderName(last)} ${verb} ${lowerFirst(office.name)} ${at.now ? 'now' : inPeriod(at)}: ${last.title}, ${describeTermSpan(last)}.`;
     if (last.note) notes.push(last.note);
   } else {
     body = `The office changed hands ${at.start === at.end ? 'on' : 'during'} ${at.label}:`;

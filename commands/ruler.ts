@@ -4,7 +4,7 @@ import { reply } from '../src/core/reply.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
 import type { Citation, KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { RulerTerm } from '../src/knowledge/schema.ts';
-import { asOfFor, dateOption, resolveDate, today } from './_shared.ts';
+import { asOfFor, dateOption, inPeriod, resolveDate, today } from './_shared.ts';
 import { officeFact } from './office.ts';
 import { HEAD_OF_STATE_OFFICE } from '../src/knowledge/schema.ts';
 
@@ -38,7 +38,7 @@ export default defineCommand({
     if (terms.length === 1) {
       const t = terms[0]!;
       const verb = at.now ? 'rules' : 'ruled';
-      body = `${kb.rulerName(t)} ${verb} Niger ${at.now ? 'now' : `in ${at.label}`}: ${t.title}, in office since ${formatDay(t.start.start)} (${t.began})` +
+      body = `${kb.rulerName(t)} ${verb} Niger ${at.now ? 'now' : inPeriod(at)}: ${t.title}, in office since ${formatDay(t.start.start)} (${t.began})` +
         (t.end ? `, until ${formatDay(t.end.start)}${t.ended ? ` (${t.ended})` : ''}.` : '.');
       if (t.note) notes.push(t.note);
     } else {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { reply, type Fact, type ReplyField } from '../src/core/reply.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
+import type { DateQuery } from '../src/knowledge/dates.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
 import {
   adjective,
@@ -11,6 +12,7 @@ import {
   describeSpan,
   disagreement,
   formatCount,
+  inPeriod,
   requireCountry,
   resolveDate,
   today,
@@ -90,8 +92,14 @@ export default defineCommand({
           : `The newest sourced figure is ${count} ${adj} troops in Niger, as of ${dated}.`;
       const stale = kb.stalenessNote(last.sources, today(ctx), `${adj} troops in Niger`);
       if (stale) notes.push(stale);
+    } else if (shown.length === 1 && !carriedForward(last, at)) {
+      body = `${capitalize(count)} ${adj} troops were in Niger ${inPeriod(at)} (figure dated ${dated}).`;
     } else if (shown.length === 1) {
-      body = `${capitalize(count)} ${adj} troops were in Niger in ${at.label} (figure dated ${dated}).`;
+      // A figure from before the period is not a count for it: say which date it holds for.
+      body =
+        last.count === 0
+          ? `There were no ${adj} troops in Niger ${inPeriod(at)}: the newest figure before that is none, dated ${dated}.`
+          : `I have no ${adj} troop figure for ${at.label} itself. The newest figure before that is ${count} ${adj} troops in Niger, dated ${dated}.`;
     } else {
       body = `The ${adj} presence in Niger changed during ${at.label}:`;
     }
@@ -102,7 +110,7 @@ export default defineCommand({
         `This is not the current figure. The newest is ${describeFigure(newest, sourceName)} as of ${describeSpan(newest.asOf, newest.until)}.`,
       );
     }
-    if (!at.now && last.count > 0 && last === newest && result.inForce === last && (last.until ?? last.asOf).end < at.start) {
+    if (!at.now && last.count > 0 && last === newest && carriedForward(last, at)) {
       notes.push(`No newer figure is reported after ${describeSpan(last.asOf, last.until)}; this is the latest known figure, not a confirmed count for ${at.label}.`);
     }
     return reply({
@@ -114,7 +122,7 @@ export default defineCommand({
       notes,
       citations: kb.citations(sourcesOf(shown)),
       facts: shown.map(troopFact),
-      asOf: at.now ? last.asOf.text : asOfFor(at),
+      asOf: at.now || carriedForward(last, at) ? last.asOf.text : asOfFor(at),
     });
   },
 });
@@ -136,6 +144,11 @@ function publisherNamer(kb: KnowledgeBase): (id: string) => string {
 
 function figureLine(d: Deployment, sourceName: (id: string) => string): string {
   return `${describeSpan(d.asOf, d.until)}: ${describeFigure(d, sourceName)}${d.note ? ` — ${d.note}` : ''}`;
+}
+
+/** The figure holds for a date before the period asked and was carried forward to it. */
+function carriedForward(d: Deployment, at: DateQuery): boolean {
+  return (d.until ?? d.asOf).end < at.start;
 }
 
 function troopFact(d: Deployment): Fact {

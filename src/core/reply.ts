@@ -1,4 +1,6 @@
+import { formatDay } from '../knowledge/dates.ts';
 import type { Citation } from '../knowledge/kb.ts';
+import { parseFuzzyDate } from '../knowledge/schema.ts';
 
 export type { Citation };
 
@@ -51,7 +53,25 @@ export interface Reply {
   errorId?: string;
 }
 
+/** ISO days in text ("sworn in on 2021-04-02") in the long style answers use ("2 April 2021"). */
+export function longDays(text: string): string {
+  return text.includes('-') ? text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (iso) => (parseFuzzyDate(iso) instanceof Object ? formatDay(iso) : iso)) : text;
+}
+
+/**
+ * A Reply with the defaults filled in. Answers keep one date style: ISO days that reach their text from the
+ * data ("sworn in on 2021-04-02") are written as the body writes dates ("2 April 2021").
+ */
 export function reply(partial: Partial<Reply> & Pick<Reply, 'command' | 'title'>): Reply {
+  if ((partial.kind ?? 'answer') === 'answer') {
+    partial = {
+      ...partial,
+      body: longDays(partial.body ?? ''),
+      ...(partial.items ? { items: partial.items.map(longDays) } : {}),
+      ...(partial.notes ? { notes: partial.notes.map(longDays) } : {}),
+      ...(partial.fields ? { fields: partial.fields.map((f) => ({ ...f, value: longDays(f.value) })) } : {}),
+    };
+  }
   return {
     kind: 'answer',
     body: '',

@@ -1,4 +1,3 @@
-import { distance } from 'fastest-levenshtein';
 import { DateParseError, findDate, formatDay, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
@@ -330,7 +329,7 @@ export class QuestionReader {
       for (const w of this.vocabulary) {
         if (Math.abs(w.length - t.length) > max) continue;
         // Typos rarely touch the first letter: of two words as near, the one that starts the same wins.
-        const d = distance(w, t) + (w[0] === t[0] ? 0 : 0.5);
+        const d = typoDistance(w, t) + (w[0] === t[0] ? 0 : 0.5);
         if (d < bestDistance) {
           best = w;
           bestDistance = d;
@@ -427,10 +426,14 @@ export class QuestionReader {
       if (compare) return result({ parts: [], compare });
     }
 
-    const asksDate = form === 'when' || form === 'why' || form === 'said';
-    const asksPlaces = (has('places') || form === 'where') && form !== 'howMany';
+    // "What did Bazoum say…", "…, and why?": the question's verb, wherever it stands.
+    const asks: QuestionForm | undefined =
+      form === 'when' || form === 'howMany' ? form : found.forms.has('said') ? 'said' : found.forms.has('why') ? 'why' : form;
+    const asksDate = asks === 'when' || asks === 'why' || asks === 'said';
+    const asksPlaces = form === 'where' || (has('places') && !asksDate && form !== 'howMany');
     const stillThere = found.forms.has('still') && troopCountries.length > 0 && concepts.every((c) => c.troops || c.id === 'withdrawal');
-    const asksCount = !asksDate && !asksPlaces && (has('troops') || (form === 'howMany' && troopCountries.length > 0) || stillThere);
+    const howMany = found.forms.has('howMany') && asks !== 'when';
+    const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces) {
@@ -452,12 +455,15 @@ export class QuestionReader {
       return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent });
     }
     // Troops are the only thing the knowledge base counts.
-    if (form === 'howMany') return decline('I have sourced figures only for foreign troops in Niger.');
+    if (howMany) return decline('I have sourced figures only for foreign troops in Niger.');
 
-    if (form === 'said' || form === 'why') {
-      const statements = this.statementsFor(people, mentions, free, form === 'why');
+    if (asks === 'said' || asks === 'why') {
+      const statements = this.statementsFor(people, mentions, free, asks === 'why');
       if (statements.length > 0) return result({ parts: [{ kind: 'statements', statements }] });
-      if (form === 'why') return decline('I have no sourced reason for that.');
+      if (asks === 'why') return decline('I have no sourced reason for that.');
+      // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
+      const reported = this.reportedSpeech(people, organisations, mentions, free);
+      if (reported) return result({ parts: [{ kind: 'event', event: reported.id, related: [] }] });
       if (people.length > 0) return decline(`I have no sourced quote from ${people[0]!.name} on that.`);
     }
 
@@ -473,7 +479,8 @@ export class QuestionReader {
       for (const country of perCountry) {
         const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
         const event = this.bestEvent(own, free, otherCountries);
-        if (event) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
+        // A yes is a claim: it needs an event that covers everything the question names.
+        if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
@@ -481,7 +488,13 @@ export class QuestionReader {
 
     const onlyNames = main.every((m) => m.meanings.every((x) => x.type !== 'concept'));
     const named = form === 'who' || form === 'what' || onlyNames;
-    if (people.length > 0 && named && !has('timeline')) return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
+    if (people.length > 0 && named && !has('timeline')) {
+      // "Issa Maïga" is not "Abdou Sidikou Issa": a known name next to an unknown one names someone else.
+      const names = capitalised(question);
+      const other = main.find((m) => m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)));
+      if (other) return decline(`I have no sourced information about “${[tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ')}”.`);
+      return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
+    }
     if (organisations.length > 0 && named && !has('timeline')) {
       return result({ parts: organisations.map((o) => ({ kind: 'organisation', organisation: o.id })) });
     }
@@ -513,6 +526,22 @@ export class QuestionReader {
     return this.typo(token) ?? token;
   }
 
+  /**
+   * A date option given as an event ("when the ambassador left", "avant le coup d'État"): the relation word,
+   * if any, and the event the rest describes; as text the date parser reads, or null.
+   */
+  dateOfEvent(text: string, needsRelation: boolean): string | null {
+    const tokens = tokenize(text);
+    const lang = this.detectLanguage(text, tokens);
+    const { mentions, free } = this.mentions(text, tokens.map((t) => this.corrected(t, lang)), lang);
+    const first = mentions[0]?.start === 0 ? mentions[0].meanings.find((m) => m.type === 'relation') : undefined;
+    if (needsRelation && !first) return null;
+    const relation = first?.type === 'relation' ? first.relation : 'during';
+    const rest = first ? mentions.slice(1) : mentions;
+    const event = this.bestEvent(rest, free, []);
+    return event ? this.anchorDate(event.event, relation) : null;
+  }
+
   /** The event a description names best ("the French ambassador left"), in any of the languages. */
   findEvent(text: string): { event: KbEvent; related: KbEvent[] } | null {
     const tokens = tokenize(text);
@@ -541,9 +570,12 @@ export class QuestionReader {
     mentions: Mention[],
     free: string[],
     otherCountries: string[],
+    only?: (eventId: string) => boolean,
   ): { event: KbEvent; related: KbEvent[]; strong: boolean } | null {
     const units = this.units(mentions, free);
     if (units.length === 0) return null;
+    const named = this.namedMoment(units);
+    if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true };
     const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
     const entityIds = new Set(units.flatMap((u) => (u.entity ? [u.entity] : [])));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
@@ -557,6 +589,7 @@ export class QuestionReader {
       return boost;
     });
     const scored = hits
+      .filter((h) => !only || only(h.id))
       .map((h) => ({ hit: h, coverage: this.coverage(units, h) }))
       .filter((s) => s.coverage.share >= 0.5 && s.coverage.content);
     if (scored.length === 0) return null;
@@ -568,6 +601,23 @@ export class QuestionReader {
       .slice(0, 2)
       .map((s) => this.kb.eventsById.get(s.hit.id)!);
     return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.99 && units.length >= 2 };
+  }
+
+  /**
+   * A named moment (data/anchors.yaml: "the coup", "the French withdrawal") when the words say nothing but
+   * its name: "avant le coup d'État" is the coup itself, not the first event that mentions one.
+   */
+  private namedMoment(units: Unit[]): { event: KbEvent; end?: KbEvent } | null {
+    for (const a of this.kb.data.anchors) {
+      for (const name of a.names) {
+        const stems = new Set(tokenize(name).filter((w) => !this.allStopwords.has(w)).map((w) => stem(w)));
+        if (stems.size > 0 && units.every((u) => u.groups.some((g) => g.length > 0 && g.every((t) => stems.has(t))))) {
+          const end = a.endEvent ? this.kb.eventsById.get(a.endEvent) : undefined;
+          return { event: this.kb.eventsById.get(a.event)!, ...(end ? { end } : {}) };
+        }
+      }
+    }
+    return null;
   }
 
   private get otherCountryTags(): Set<string> {
@@ -677,6 +727,19 @@ export class QuestionReader {
     return { first: a.event, second: b.event, asked };
   }
 
+  /** The best event, with one of the people or organisations named as actor, whose summary reports speech. */
+  private reportedSpeech(people: Person[], organisations: Organisation[], mentions: Mention[], free: string[]): KbEvent | null {
+    const actors = new Set([...people.map((p) => p.id), ...organisations.map((o) => o.id)]);
+    if (actors.size === 0) return null;
+    const speech = new Set(this.lexicon.languages.en.forms.said.flatMap(tokenize));
+    const candidates = this.kb.data.events.filter((e) => e.actors.some((a) => actors.has(a)) && tokenize(e.summary).some((w) => speech.has(w)));
+    if (candidates.length === 0) return null;
+    const ids = new Set(candidates.map((e) => e.id));
+    const rest = mentions.filter((m) => !m.meanings.some((x) => x.type === 'form'));
+    const best = this.bestEvent(rest, free, [], (id) => ids.has(id));
+    return best?.event ?? (candidates.length === 1 ? candidates[0]! : null);
+  }
+
   /** Statements by the people named (or matching the words), best first. */
   private statementsFor(people: Person[], mentions: Mention[], free: string[], reason: boolean): string[] {
     const units = this.units(mentions, free);
@@ -771,6 +834,12 @@ function unknownCountry(name: string): Country {
   return { id: normalizeName(name).replace(/ /g, '-'), name, iso: '', adjective: name, names: { en: [], fr: [], de: [] }, codes: [], aliases: [] };
 }
 
+/** The words written with a capital, other than the first: names the bot may not know ("Issa Maïga"). */
+function capitalised(text: string): Set<string> {
+  const words = text.split(/\s+/).slice(1);
+  return new Set(words.filter((w) => /^\p{Lu}/u.test(w)).flatMap(tokenize));
+}
+
 function freeAfter(tokens: string[], free: string[], from: number): string[] {
   return freeBetween(tokens, free, from, tokens.length);
 }
@@ -778,6 +847,25 @@ function freeAfter(tokens: string[], free: string[], from: number): string[] {
 function freeBetween(tokens: string[], free: string[], from: number, to: number): string[] {
   const window = new Set(tokens.slice(from, to));
   return free.filter((w) => window.has(w));
+}
+
+/**
+ * Edit distance where swapping two neighbouring letters is one typo, as it is when people type ("germna",
+ * "soldeirs"); otherwise Levenshtein's.
+ */
+export function typoDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
 }
 
 function meaningKey(m: Meaning): string {
