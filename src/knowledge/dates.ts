@@ -140,6 +140,24 @@ function anchorPatterns(anchors: AnchorSpan[]): AnchorPattern[] {
  * Anchors ("before the coup") come from the knowledge base so the parser knows no facts itself.
  */
 export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): { query: DateQuery; matched: string } | null {
+  const found = findDateOnly(text, now, anchors);
+  if (!found || found.query.now || /^(before|after|during|since|until|at)\b/.test(found.matched)) return found;
+  // "after December 2023", "before 2023": the open span on that side of the date.
+  const lower = text.toLowerCase();
+  const at = lower.indexOf(found.matched.toLowerCase());
+  const relation = at > 0 ? /\b(after|since|before|until)\s+(?:the\s+)?$/.exec(lower.slice(0, at)) : null;
+  if (!relation) return found;
+  const matched = `${relation[0]}${found.matched}`;
+  if (relation[1] === 'before' || relation[1] === 'until') {
+    const d = addDays(found.query.start, -1);
+    return { query: period(d, d, 'day', `before ${found.query.label} (${formatDay(d)})`), matched };
+  }
+  const from = relation[1] === 'since' ? found.query.start : addDays(found.query.end, 1);
+  const today = todayOf(now);
+  return from > today ? found : { query: period(from, today, 'span', `${relation[1]} ${found.query.label}`), matched };
+}
+
+function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: DateQuery; matched: string } | null {
   const lower = text.toLowerCase().trim();
 
   for (const { anchor, name, re } of anchorPatterns(anchors)) {

@@ -360,14 +360,59 @@ export class QuestionReader {
     return text;
   }
 
+  /**
+   * Reads a question. A line that asks two things ("… and when …", "… et combien …") is read as two
+   * questions, the second taking what the first named when it names nothing of its kind itself.
+   */
   understand(question: string, now: Date): Understanding {
+    const clauses = this.clauses(question);
+    if (clauses.length < 2) return this.understandClause(question, now);
+    const first = this.understandClause(clauses[0]!, now);
+    const named = this.mentions(clauses[0]!, tokenize(clauses[0]!), first.lang).mentions;
+    const readings = [first];
+    for (const clause of clauses.slice(1)) {
+      const own = this.mentions(clause, tokenize(clause), first.lang).mentions;
+      const kinds = new Set(own.flatMap((m) => m.meanings.map(subjectKind)));
+      const borrowed = named.filter((m) => m.meanings.some((x) => subjectKind(x) && !kinds.has(subjectKind(x))));
+      readings.push(this.understandClause(`${clause} ${borrowed.map((m) => m.words.join(' ')).join(' ')}`, now));
+    }
+    const answered = readings.filter((r) => r.parts.length > 0 || r.compare);
+    if (answered.length === 0) return first;
+    return {
+      ...answered[0]!,
+      free: readings.flatMap((r) => r.free),
+      parts: answered.flatMap((r) => r.parts),
+      ...(answered.length > 1 ? { compare: undefined } : {}),
+    };
+  }
+
+  /** The questions in a line: split before a conjunction that opens a new question ("and when", "und wie viele"). */
+  private clauses(question: string): string[] {
+    const lang = this.detectLanguage(question, tokenize(question));
+    const l = this.lexicon.languages[lang];
+    const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
+    const pattern = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
+    const parts: string[] = [];
+    let rest = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    for (let m = pattern.exec(rest); m && m.index > 0; m = pattern.exec(rest)) {
+      parts.push(rest.slice(0, m.index));
+      rest = rest.slice(m.index + m[0].length);
+    }
+    parts.push(rest);
+    return parts.map((p) => p.trim()).filter(Boolean);
+  }
+
+  private understandClause(question: string, now: Date): Understanding {
     const raw = tokenize(question);
     const lang = this.detectLanguage(question, raw);
     if (raw.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
     const tokens = raw.map((t) => this.corrected(t, lang));
     const { mentions, free } = this.mentions(question, tokens, lang);
     const found = new Found(mentions);
-    const yesNo = mentions[0]?.start === 0 && mentions[0].meanings.some((m) => m.type === 'yesno');
+    // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
+    const yesNo = mentions.some(
+      (m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 3)),
+    );
     const form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (why: string) => result({ parts: [], decline: why });
@@ -430,11 +475,22 @@ export class QuestionReader {
     const asks: QuestionForm | undefined =
       form === 'when' || form === 'howMany' ? form : found.forms.has('said') ? 'said' : found.forms.has('why') ? 'why' : form;
     const asksDate = asks === 'when' || asks === 'why' || asks === 'said';
-    const asksPlaces = form === 'where' || (has('places') && !asksDate && form !== 'howMany');
-    const stillThere = found.forms.has('still') && troopCountries.length > 0 && concepts.every((c) => c.troops || c.id === 'withdrawal');
+    // "Is the Bundeswehr still stationed in Niger?" asks for presence, which troop figures answer.
+    const stillThere =
+      found.forms.has('still') && troopCountries.length > 0 && places.length === 0 && concepts.every((c) => c.troops || c.places || c.id === 'withdrawal');
+    const asksPlaces = form === 'where' || (has('places') && !asksDate && form !== 'howMany' && !stillThere);
     const howMany = found.forms.has('howMany') && asks !== 'when';
     const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
+    // "Since when is Tiani president?", "when was Bazoum sworn in as president?": the person's terms say it.
+    if (asks === 'when' && offices.length > 0 && people.length > 0 && this.kb.officesHeldBy(people[0]!.id).length > 0) {
+      return result({ parts: [{ kind: 'offices-of', person: people[0]!.id }] });
+    }
+    // "Who headed the CSRD?": the term whose title names the organisation.
+    if (namedOffices.length === 0 && offices.length > 0 && organisations.length > 0 && !asksDate) {
+      const term = this.termNaming(organisations[0]!);
+      if (term) return result({ parts: [{ kind: 'office', office: term.office.id, date: term.date }] });
+    }
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces) {
       const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];
@@ -695,6 +751,8 @@ export class QuestionReader {
     let covered = 0;
     let total = 0;
     let content = false;
+    // Every country, person, organisation or place the question names must be in the answer's event.
+    let entities = true;
     const hasContent = units.some((u) => u.content);
     for (const u of units) {
       total += u.weight;
@@ -703,9 +761,9 @@ export class QuestionReader {
       if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t)))) {
         covered += u.weight;
         if (u.content) content = true;
-      }
+      } else if (!u.content && !u.free) entities = false;
     }
-    return { share: total === 0 ? 0 : covered / total, content: content || !hasContent };
+    return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities };
   }
 
   /** Two events set against each other by "before", "after" or "which came first, … or …". */
@@ -717,8 +775,12 @@ export class QuestionReader {
     const at = pair ?? relation ?? (comparisons.length >= 2 ? comparisons[comparisons.length - 1] : undefined);
     if (!at) return undefined;
     const from = pair || relation ? 0 : comparisons[0]!.end;
-    const left = mentions.filter((m) => m.start >= from && m.end <= at.start);
-    const right = mentions.filter((m) => m.start >= at.end);
+    let left = mentions.filter((m) => m.start >= from && m.end <= at.start && !isComparison(m));
+    let right = mentions.filter((m) => m.start >= at.end && !isComparison(m));
+    // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
+    const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => x.type === 'concept' || x.type === 'office'));
+    if (content(left).length === 0) left = [...left, ...content(right)];
+    else if (content(right).length === 0) right = [...right, ...content(left)];
     const a = this.bestEvent(left, freeBetween(tokens, free, from, at.start), []);
     const b = this.bestEvent(right, freeBetween(tokens, free, at.end, tokens.length), []);
     if (!a || !b || a.event.id === b.event.id) return undefined;
@@ -727,12 +789,33 @@ export class QuestionReader {
     return { first: a.event, second: b.event, asked };
   }
 
+  /** The first office term whose title names an organisation ("Leader of the military council (CSRD)"). */
+  private termNaming(o: Organisation): { office: Office; date: string } | null {
+    const names = [o.acronym, o.name].filter((n): n is string => !!n).map(normalizeName);
+    for (const office of this.kb.offices()) {
+      for (const t of office.terms) {
+        const title = ` ${normalizeName(`${t.title} ${t.body ?? ''}`)} `;
+        if (names.some((n) => title.includes(` ${n} `))) return { office, date: (t.start ?? t.attested)!.text };
+      }
+    }
+    return null;
+  }
+
   /** The best event, with one of the people or organisations named as actor, whose summary reports speech. */
   private reportedSpeech(people: Person[], organisations: Organisation[], mentions: Mention[], free: string[]): KbEvent | null {
     const actors = new Set([...people.map((p) => p.id), ...organisations.map((o) => o.id)]);
     if (actors.size === 0) return null;
     const speech = new Set(this.lexicon.languages.en.forms.said.flatMap(tokenize));
-    const candidates = this.kb.data.events.filter((e) => e.actors.some((a) => actors.has(a)) && tokenize(e.summary).some((w) => speech.has(w)));
+    const names = new Map([...people.map((p) => [p.id, tokenize(p.name)] as const), ...organisations.map((o) => [o.id, tokenize(`${o.acronym ?? ''} ${o.name}`)] as const)]);
+    // The actor must be the speaker: their name just before the verb ("Macron said", not "HRW said Bazoum …").
+    const speaks = (e: KbEvent) => {
+      const words = tokenize(e.summary);
+      return e.actors.some((a) => {
+        const own = names.get(a);
+        return own !== undefined && words.some((w, i) => speech.has(w) && words.slice(Math.max(0, i - 3), i).some((x) => own.includes(x)));
+      });
+    };
+    const candidates = this.kb.data.events.filter((e) => e.actors.some((a) => actors.has(a)) && speaks(e));
     if (candidates.length === 0) return null;
     const ids = new Set(candidates.map((e) => e.id));
     const rest = mentions.filter((m) => !m.meanings.some((x) => x.type === 'form'));
@@ -832,6 +915,21 @@ function personNames(p: Person, people: Person[]): string[] {
 
 function unknownCountry(name: string): Country {
   return { id: normalizeName(name).replace(/ /g, '-'), name, iso: '', adjective: name, names: { en: [], fr: [], de: [] }, codes: [], aliases: [] };
+}
+
+/** What a clause can take from the one before it when it names none of its own: a country, a person, troops… */
+function subjectKind(m: Meaning): string | undefined {
+  if (m.type === 'country' || m.type === 'person' || m.type === 'organisation' || m.type === 'office') return m.type;
+  if (m.type === 'concept' && (m.concept.troops || m.concept.office)) return `concept:${m.concept.id}`;
+  return undefined;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+}
+
+function isComparison(m: Mention): boolean {
+  return m.meanings.some((x) => x.type === 'comparison' || x.type === 'form' || x.type === 'yesno');
 }
 
 /** The words written with a capital, other than the first: names the bot may not know ("Issa Maïga"). */

@@ -24,9 +24,11 @@ export interface AskCase {
 
 export type Verdict = { outcome: 'right' } | { outcome: 'declined' | 'wrong'; why: string };
 
+/** The files of each split. A second round of questions was split between the two (see dev2.yaml). */
+const FILES: Record<Split, string[]> = { dev: ['dev.yaml', 'dev2.yaml'], heldout: ['heldout.yaml', 'heldout2.yaml'] };
+
 export function loadAskCases(split: Split): AskCase[] {
-  const path = fileURLToPath(new URL(`../fixtures/ask/${split}.yaml`, import.meta.url));
-  return parse(readFileSync(path, 'utf8')) as AskCase[];
+  return FILES[split].flatMap((file) => parse(readFileSync(fileURLToPath(new URL(`../fixtures/ask/${file}`, import.meta.url)), 'utf8')) as AskCase[]);
 }
 
 /** A short word ("No", "Yes", "50") counts only as a whole word: "no" is in "November", "50" in "1,500". */
