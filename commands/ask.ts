@@ -116,7 +116,11 @@ function combine(replies: Reply[]): Reply {
 function yesOrNo(u: Understanding, answer: Reply): 'Yes.' | 'No.' | null {
   if (!answer.answered) return null;
   const troops = answer.facts.filter((f): f is Extract<Fact, { type: 'troops' }> => f.type === 'troops');
-  if (troops.length > 0) return troops.some((f) => f.count > 0) ? 'Yes.' : 'No.';
+  // Over a period, the figure at its end decides: "were there still French troops after December 2023?".
+  if (troops.length > 0) {
+    const last = new Map(troops.map((f) => [f.country, f.count]));
+    return [...last.values()].some((count) => count > 0) ? 'Yes.' : 'No.';
+  }
   const offices = answer.facts.filter((f): f is Extract<Fact, { type: 'office' }> => f.type === 'office');
   if (offices.length > 0 && u.subject) {
     const holder = answer.command === 'ruler' ? answer.fields.find((f) => f.name === 'Ruler')?.value : undefined;

@@ -234,7 +234,11 @@ export class QuestionReader {
       const token = tokens[i]!;
       const hit = chosen[i];
       if (hit) {
-        mentions.push({ start: i, end: hit.end, words: tokens.slice(i, hit.end), meanings: hit.values });
+        // "die Bundeswehr" is an organisation and, for troop figures, Germany.
+        const countries = hit.values.some((v) => v.type === 'organisation')
+          ? tokens.slice(i, hit.end).flatMap((t) => this.names.matchAt([t], 0)?.values.filter((v) => v.type === 'country') ?? [])
+          : [];
+        mentions.push({ start: i, end: hit.end, words: tokens.slice(i, hit.end), meanings: [...hit.values, ...countries.filter((c) => !hit.values.some((v) => sameMeaning(v, c)))] });
         i = hit.end;
         continue;
       }
@@ -478,7 +482,9 @@ export class QuestionReader {
     // "Is the Bundeswehr still stationed in Niger?" asks for presence, which troop figures answer.
     const stillThere =
       found.forms.has('still') && troopCountries.length > 0 && places.length === 0 && concepts.every((c) => c.troops || c.places || c.id === 'withdrawal');
-    const asksPlaces = form === 'where' || (has('places') && !asksDate && form !== 'howMany' && !stillThere);
+    // "Which countries had forces at the Niamey air base?": a named place and forces, but no count.
+    const atPlace = places.length > 0 && has('troops') && !found.forms.has('howMany');
+    const asksPlaces = form === 'where' || ((has('places') || atPlace) && !asksDate && form !== 'howMany' && !stillThere);
     const howMany = found.forms.has('howMany') && asks !== 'when';
     const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
@@ -523,6 +529,11 @@ export class QuestionReader {
       if (people.length > 0) return decline(`I have no sourced quote from ${people[0]!.name} on that.`);
     }
 
+    // "Where did the US move its people to …?": a where-question about something that happened.
+    if (form === 'where' && concepts.some((c) => !c.troops && !c.places)) {
+      const event = this.bestEvent(mentions, free, otherCountries);
+      if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
+    }
     if (asksPlaces) {
       if (otherCountries.length > 0 && places.length === 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
       return result({ parts: [{ kind: 'places', place: places[0]?.name }] });
@@ -540,6 +551,8 @@ export class QuestionReader {
       }
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
+      // A description of who or what is named is no yes or no.
+      return decline('I can’t confirm or deny that from my sourced knowledge base.');
     }
 
     const onlyNames = main.every((m) => m.meanings.every((x) => x.type !== 'concept'));
@@ -831,7 +844,9 @@ export class QuestionReader {
     if (!reason && byPerson.length > 0) return byPerson.map((s) => s.id);
     const hits = this.index.search(terms, ['statement']).filter((h) => {
       const s = this.kb.data.statements.find((x) => x.id === h.id)!;
-      return (people.length === 0 || people.some((p) => p.id === s.person)) && this.coverage(units, h).share >= 0.5;
+      const c = this.coverage(units, h);
+      // A reason is a claim about cause: the statement must cover nearly all the question names.
+      return (people.length === 0 || people.some((p) => p.id === s.person)) && c.content && c.share >= (reason ? 0.75 : 0.5);
     });
     return hits.map((h) => h.id);
   }
