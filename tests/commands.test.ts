@@ -20,7 +20,7 @@ describe('commands', () => {
     const now = await ask('troops');
     expect(now.body).toMatch(/no French troops/);
     expect(now.asOf).toBe('2023-12-22');
-    expect(now.notes.join(' ')).toMatch(/newest source .* is from 2023-12-23/);
+    expect(now.notes.join(' ')).toMatch(/newest source .* is from 23 December 2023/);
   });
 
   it('troops: history lists every figure oldest first', async () => {

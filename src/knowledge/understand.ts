@@ -943,8 +943,9 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 }
 
+/** A phrase that only shapes the question ("which came first", "did", "still"), naming nothing. */
 function isComparison(m: Mention): boolean {
-  return m.meanings.some((x) => x.type === 'comparison' || x.type === 'form' || x.type === 'yesno');
+  return m.meanings.every((x) => x.type === 'comparison' || x.type === 'form' || x.type === 'yesno');
 }
 
 /** The words written with a capital, other than the first: names the bot may not know ("Issa Maïga"). */
