@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderText, replyToJson } from '../src/core/render-text.ts';
-import { reply, type Citation } from '../src/core/reply.ts';
 import { TEST_CALLER, testBot } from './helpers/bot.ts';
-
-const cite = (publisher: string, title: string, published = '2024', url: string | null = `https://example.org/${publisher.length}`): Citation => ({
-  sourceId: publisher,
-  title,
-  publisher,
-  published,
-  ...(url ? { url } : {}),
-});
-const answer = (citations: Citation[], asOf: string | null = null) => reply({ command: 'troops', title: 'French troops in Niger', body: 'About 1,500.', citations, asOf });
+import { cite, sourcedAnswer } from './helpers/replies.ts';
 
 describe('plain-text rendering of sources and dates', () => {
   it('a placeholder title is left out: publisher, date and link only', () => {
     const text = renderText(
-      answer([
+      sourcedAnswer([
         cite('KUNA (via MENAFN)', '[report on Macron recalling the ambassador from Niger, title not recorded]', '2024', 'https://menafn.example/1'),
         cite('Südostschweiz', '[report giving about 1,000 French troops in Niger, title not recorded]', '2024', null),
         cite('AP', 'Niger [update]', '2024', 'https://ap.example/2'),
@@ -37,25 +28,25 @@ describe('plain-text rendering of sources and dates', () => {
 
   it('shows the first three sources in the reply order, then "…and N more sources"', () => {
     const five = ['A', 'BB', 'CCC', 'DDDD', 'EEEEE'].map((p) => cite(p, `Title ${p}`, '2024', null));
-    expect(renderText(answer(five)).split('\n').slice(-5)).toEqual([
+    expect(renderText(sourcedAnswer(five)).split('\n').slice(-5)).toEqual([
       'Sources:',
       '  [1] A, "Title A", 2024',
       '  [2] BB, "Title BB", 2024',
       '  [3] CCC, "Title CCC", 2024',
       '  …and 2 more sources',
     ]);
-    expect(renderText(answer(five.slice(0, 4))).split('\n').at(-1)).toBe('  …and 1 more source');
-    expect(renderText(answer(five.slice(0, 3)))).not.toContain('more source');
+    expect(renderText(sourcedAnswer(five.slice(0, 4))).split('\n').at(-1)).toBe('  …and 1 more source');
+    expect(renderText(sourcedAnswer(five.slice(0, 3)))).not.toContain('more source');
     // --json is not a renderer: it keeps every citation.
-    expect(replyToJson(answer(five)).citations).toEqual(five);
+    expect(replyToJson(sourcedAnswer(five)).citations).toEqual(five);
   });
 
   it('writes the as-of date and source dates in the long style of the answer text', () => {
-    const asOf = (iso: string) => renderText(answer([], iso)).split('\n').at(-1);
+    const asOf = (iso: string) => renderText(sourcedAnswer([], iso)).split('\n').at(-1);
     expect(asOf('2023-12-22')).toBe('As of: 22 December 2023');
     expect(asOf('2023-09')).toBe('As of: September 2023');
     expect(asOf('2024')).toBe('As of: 2024');
-    expect(renderText(answer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null)])).split('\n').slice(-2)).toEqual([
+    expect(renderText(sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null)])).split('\n').slice(-2)).toEqual([
       '  [1] Xinhua, "Last troops leave", 23 December 2023',
       '  [2] RFI, "Bases", October 2023',
     ]);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { citationLine, DISCORD_LIMITS, embedsSize, escapeText, fit, renderReply, safeUrl } from '../../src/adapters/discord/render.ts';
 import { longDate } from '../../src/core/citations-shown.ts';
-import { reply, type Citation, type Reply } from '../../src/core/reply.ts';
+import { reply, type Reply } from '../../src/core/reply.ts';
 import { CONTRACT_CASES } from '../contract/adapter-contract.ts';
 import { messageViolations, unmarkdown, visibleText } from '../fakes/discord.ts';
 import { testBot, TEST_CALLER } from '../helpers/bot.ts';
+import { cite, sourcedAnswer } from '../helpers/replies.ts';
 
 const HOSTILE = '@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678> **bold** __under__ ~~strike~~ ||spoiler|| [click](https://evil.example) # heading';
 
@@ -151,14 +152,6 @@ describe('Discord rendering (Reply → embeds within limits)', () => {
 });
 
 describe('Discord sources: escaping, placeholder titles, three at most, long dates', () => {
-  const cite = (publisher: string, title: string, published = '2024', url: string | null = `https://example.org/${publisher.length}`): Citation => ({
-    sourceId: publisher,
-    title,
-    publisher,
-    published,
-    ...(url ? { url } : {}),
-  });
-  const answer = (citations: Citation[], asOf: string | null = null) => reply({ command: 'troops', title: 'French troops in Niger', body: 'About 1,500.', citations, asOf });
   /** The Sources field(s) as sent: the raw markdown Discord receives. */
   const sourcesOf = (r: Reply) =>
     (renderReply(r).message.embeds.at(-1)!.fields ?? [])
@@ -189,7 +182,7 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
   }
 
   it('a title with square brackets shows them once, with no stray backslash, inside one intact link', () => {
-    const value = sourcesOf(answer([cite('RFI', 'Niger: [update] the French withdrawal from Mali', '2024', 'https://rfi.example/a')]));
+    const value = sourcesOf(sourcedAnswer([cite('RFI', 'Niger: [update] the French withdrawal from Mali', '2024', 'https://rfi.example/a')]));
     expect(value).toBe('[RFI — Niger: \\[update\\] the French withdrawal from Mali](https://rfi.example/a) · 2024');
     expect(maskedLinks(value)).toEqual([{ label: 'RFI — Niger: \\[update\\] the French withdrawal from Mali', url: 'https://rfi.example/a' }]);
     expect(unmarkdown(value)).toBe('RFI — Niger: [update] the French withdrawal from Mali · 2024');
@@ -203,7 +196,7 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
     'a \\](https://evil.example)',
     '**bold** <@123456789012345678> @everyone ||s|| ]',
   ])('a hostile title "%s" cannot end the link or add one, and shows as typed', (title) => {
-    const value = sourcesOf(answer([cite('AFP', title, '2024', 'https://good.example/a')]));
+    const value = sourcesOf(sourcedAnswer([cite('AFP', title, '2024', 'https://good.example/a')]));
     const links = maskedLinks(value);
     expect(links).toHaveLength(1);
     expect(links[0]!.url).toBe('https://good.example/a');
@@ -215,7 +208,7 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
 
   it('a placeholder title is left out: publisher, date and link only', () => {
     const value = sourcesOf(
-      answer([
+      sourcedAnswer([
         cite('KUNA (via MENAFN)', '[report on Macron recalling the ambassador from Niger, title not recorded]', '2024', 'https://menafn.example/1'),
         cite('Südostschweiz', ' [report giving about 1,000 French troops in Niger, title not recorded] ', '2024', null),
         cite('AP', 'Niger [update]', '2024', 'https://ap.example/2'),
@@ -226,23 +219,23 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
 
   it('shows the first three sources in the reply order, then "…and N more sources"', () => {
     const five = ['A', 'BB', 'CCC', 'DDDD', 'EEEEE'].map((p) => cite(p, `Title ${p}`));
-    const out = renderReply(answer(five));
-    expect(sourcesOf(answer(five))).toBe(
+    const out = renderReply(sourcedAnswer(five));
+    expect(sourcesOf(sourcedAnswer(five))).toBe(
       '[A — Title A](https://example.org/1) · 2024\n[BB — Title BB](https://example.org/2) · 2024\n[CCC — Title CCC](https://example.org/3) · 2024\n…and 2 more sources',
     );
     expect(out.omittedCitations).toBe(2);
-    expect(sourcesOf(answer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
-    expect(renderReply(answer(five.slice(0, 4))).omittedCitations).toBe(1);
-    expect(sourcesOf(answer(five.slice(0, 3)))).not.toContain('more source');
-    expect(renderReply(answer(five.slice(0, 3))).omittedCitations).toBe(0);
+    expect(sourcesOf(sourcedAnswer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
+    expect(renderReply(sourcedAnswer(five.slice(0, 4))).omittedCitations).toBe(1);
+    expect(sourcesOf(sourcedAnswer(five.slice(0, 3)))).not.toContain('more source');
+    expect(renderReply(sourcedAnswer(five.slice(0, 3))).omittedCitations).toBe(0);
   });
 
   it('writes the as-of date and source dates in the long style of the answer text', () => {
-    const footer = (asOf: string) => renderReply(answer([], asOf)).message.embeds.at(-1)!.footer!.text;
+    const footer = (asOf: string) => renderReply(sourcedAnswer([], asOf)).message.embeds.at(-1)!.footer!.text;
     expect(footer('2023-12-22')).toBe('As of 22 December 2023 · Niger Watch');
     expect(footer('2023-09')).toBe('As of September 2023 · Niger Watch');
     expect(footer('2024')).toBe('As of 2024 · Niger Watch');
-    const value = sourcesOf(answer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null), cite('AFP', 'Year', '2024', null)]));
+    const value = sourcesOf(sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null), cite('AFP', 'Year', '2024', null)]));
     expect(value).toBe('Xinhua — Last troops leave · 23 December 2023\nRFI — Bases · October 2023\nAFP — Year · 2024');
   });
 

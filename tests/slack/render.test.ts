@@ -3,9 +3,10 @@ import { escapeSlack, incomingText, mrkdwnLiteral, slackLink, unescapeSlack } fr
 import { chunkEscaped, fitEscaped, renderReply, SLACK_LIMITS } from '../../src/adapters/slack/render.ts';
 import type { Bot } from '../../src/core/bot.ts';
 import { renderText } from '../../src/core/render-text.ts';
-import { reply, type Citation, type Reply } from '../../src/core/reply.ts';
+import { reply, type Reply } from '../../src/core/reply.ts';
 import { checkMessage, displayText, rawTexts, visibleText } from '../fakes/slack.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
+import { cite, sourcedAnswer } from '../helpers/replies.ts';
 
 type Json = Record<string, unknown>;
 const blocksOf = (r: Reply) => renderReply(r).blocks as unknown as Json[];
@@ -199,14 +200,6 @@ describe('Block Kit rendering', () => {
 });
 
 describe('Slack sources: placeholder titles, three at most, long dates', () => {
-  const cite = (publisher: string, title: string, published = '2024', url: string | null = `https://example.org/${publisher.length}`): Citation => ({
-    sourceId: publisher,
-    title,
-    publisher,
-    published,
-    ...(url ? { url } : {}),
-  });
-  const answer = (citations: Citation[], asOf: string | null = null) => reply({ command: 'troops', title: 'French troops in Niger', body: 'About 1,500.', citations, asOf });
   /** The context line(s) as sent (mrkdwn). */
   const contextOf = (r: Reply) =>
     blocksOf(r)
@@ -216,7 +209,7 @@ describe('Slack sources: placeholder titles, three at most, long dates', () => {
 
   it('a placeholder title is left out: publisher, date and link only', () => {
     const context = contextOf(
-      answer([
+      sourcedAnswer([
         cite('KUNA (via MENAFN)', '[report on Macron recalling the ambassador from Niger, title not recorded]', '2024', 'https://menafn.example/1'),
         cite('Südostschweiz', '[report giving about 1,000 French troops in Niger, title not recorded]', '2024', null),
         cite('AP', 'Niger [update]', '2024', 'https://ap.example/2'),
@@ -229,24 +222,24 @@ describe('Slack sources: placeholder titles, three at most, long dates', () => {
 
   it('shows the first three sources in the reply order, then "…and N more sources"', () => {
     const five = ['A', 'BB', 'CCC', 'DDDD', 'EEEEE'].map((p) => cite(p, `Title ${p}`));
-    expect(contextOf(answer(five))).toBe(
+    expect(contextOf(sourcedAnswer(five))).toBe(
       'Sources:\n1. <https://example.org/1|A, “Title A”, 2024>\n2. <https://example.org/2|BB, “Title BB”, 2024>\n3. <https://example.org/3|CCC, “Title CCC”, 2024>\n…and 2 more sources',
     );
-    expect(renderReply(answer(five)).omittedCitations).toBe(2);
-    expect(contextOf(answer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
-    expect(renderReply(answer(five.slice(0, 4))).omittedCitations).toBe(1);
-    expect(contextOf(answer(five.slice(0, 3)))).not.toContain('more source');
-    expect(renderReply(answer(five.slice(0, 3))).omittedCitations).toBe(0);
+    expect(renderReply(sourcedAnswer(five)).omittedCitations).toBe(2);
+    expect(contextOf(sourcedAnswer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
+    expect(renderReply(sourcedAnswer(five.slice(0, 4))).omittedCitations).toBe(1);
+    expect(contextOf(sourcedAnswer(five.slice(0, 3)))).not.toContain('more source');
+    expect(renderReply(sourcedAnswer(five.slice(0, 3))).omittedCitations).toBe(0);
     // The fallback text follows the same rule.
-    expect(renderReply(answer(five)).text).toContain('…and 2 more sources');
-    expect(renderReply(answer(five)).text).not.toContain('DDDD');
+    expect(renderReply(sourcedAnswer(five)).text).toContain('…and 2 more sources');
+    expect(renderReply(sourcedAnswer(five)).text).not.toContain('DDDD');
   });
 
   it('writes the as-of date and source dates in the long style of the answer text', () => {
-    expect(contextOf(answer([], '2023-12-22'))).toBe('As of 22 December 2023');
-    expect(contextOf(answer([], '2023-09'))).toBe('As of September 2023');
-    expect(contextOf(answer([], '2024'))).toBe('As of 2024');
-    expect(contextOf(answer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null)], '2023-12-22'))).toBe(
+    expect(contextOf(sourcedAnswer([], '2023-12-22'))).toBe('As of 22 December 2023');
+    expect(contextOf(sourcedAnswer([], '2023-09'))).toBe('As of September 2023');
+    expect(contextOf(sourcedAnswer([], '2024'))).toBe('As of 2024');
+    expect(contextOf(sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null)], '2023-12-22'))).toBe(
       'As of 22 December 2023 · Sources:\n1. Xinhua, “Last troops leave”, 23 December 2023\n2. RFI, “Bases”, October 2023',
     );
   });
