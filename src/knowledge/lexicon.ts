@@ -115,10 +115,6 @@ export class PhraseIndex<T> {
     return out;
   }
 
-  /** Whether a single word is a phrase of its own. */
-  hasWord(word: string): boolean {
-    return this.byFirst.get(word)?.some((c) => c.tokens.length === 1) ?? false;
-  }
 
   /** Every word of every phrase. */
   words(): Set<string> {
@@ -132,11 +128,5 @@ export class PhraseIndex<T> {
     const out: string[] = [];
     for (const [word, list] of this.byFirst) if (list.some((c) => c.tokens.length === 1)) out.push(word);
     return out;
-  }
-
-  /** Does any phrase start with these tokens (a question may continue into a longer phrase)? */
-  has(phrase: string): boolean {
-    const tokens = tokenize(phrase);
-    return this.matchAt(tokens, 0)?.end === tokens.length;
   }
 }

@@ -31,7 +31,6 @@ interface IndexedEntry {
  */
 export class KnowledgeIndex {
   private readonly index: MiniSearch<IndexedEntry>;
-  readonly size: number;
 
   /** Per stemmed term, how many events use it: rare words tell events apart, common ones do not. */
   private readonly eventFrequency = new Map<string, number>();
@@ -50,7 +49,6 @@ export class KnowledgeIndex {
     });
     const entries = [...entriesOf(kb)];
     this.index.addAll(entries);
-    this.size = entries.length;
     const events = entries.filter((e) => e.kind === 'event');
     this.eventCount = events.length;
     for (const e of events) {

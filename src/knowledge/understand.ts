@@ -1,4 +1,4 @@
-import { DateParseError, findDate, formatDay, type DateQuery } from './dates.ts';
+import { DateParseError, findDate, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
   LANGUAGES,
@@ -15,7 +15,7 @@ import {
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
 import type { Country, KbEvent, Office, Organisation, Person, Place } from './schema.ts';
-import { KnowledgeIndex, type EntryKind, type SearchHit } from './search.ts';
+import { KnowledgeIndex, type SearchHit } from './search.ts';
 
 /** What one phrase of a question was recognised as. */
 export type Meaning =
@@ -865,9 +865,6 @@ export class QuestionReader {
     return undefined;
   }
 
-  describeAnchor(event: KbEvent): string {
-    return `${formatDay(event.date.start)}: ${event.title}`;
-  }
 }
 
 interface Unit {
@@ -954,9 +951,6 @@ function capitalised(text: string): Set<string> {
   return new Set(words.filter((w) => /^\p{Lu}/u.test(w)).flatMap(tokenize));
 }
 
-function freeAfter(tokens: string[], free: string[], from: number): string[] {
-  return freeBetween(tokens, free, from, tokens.length);
-}
 
 function freeBetween(tokens: string[], free: string[], from: number, to: number): string[] {
   const window = new Set(tokens.slice(from, to));
@@ -1019,4 +1013,3 @@ function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export type { EntryKind };
