@@ -669,7 +669,7 @@ export class QuestionReader {
       .filter((s) => s.coverage.share >= top.coverage.share && s.hit.score >= top.hit.score * 0.6)
       .slice(0, 2)
       .map((s) => this.kb.eventsById.get(s.hit.id)!);
-    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.99 && units.length >= 2 };
+    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && units.length >= 2 };
   }
 
   /**
