@@ -31,6 +31,23 @@ export function officeFact(kb: KnowledgeBase, office: Office, term: OfficeTerm):
 export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, todayIso: string): Reply {
   const terms = kb.officeHoldersDuring(office.id, at);
   const when = at.now ? 'now' : at.label;
+  const newest = office.terms.at(-1);
+  if (terms.length === 0 && at.now && newest) {
+    // "Now" is the newest sourced fact, with its date: here, the last holder any source names.
+    return reply({
+      command: 'office',
+      title: `${office.name} — now`,
+      body: `The newest sourced holder of the office of ${lowerFirst(office.name)} is ${kb.termHolderName(newest)}: ${newest.title}, ${describeTermSpan(newest)}.`,
+      fields: [
+        { name: 'Holder', value: kb.termHolderName(newest), inline: true },
+        { name: 'Title', value: newest.title, inline: true },
+      ],
+      notes: [`No source in the knowledge base says who holds it now.`, ...(newest.note ? [newest.note] : [])],
+      citations: kb.citations(newest.sources),
+      facts: [officeFact(kb, office, newest)],
+      asOf: (newest.end ?? newest.attested ?? newest.start)!.text,
+    });
+  }
   if (terms.length === 0) {
     return reply({
       command: 'office',

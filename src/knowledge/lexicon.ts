@@ -116,6 +116,11 @@ export class PhraseIndex<T> {
   }
 
 
+  /** Every phrase with what it means. */
+  entries(): { tokens: string[]; values: T[] }[] {
+    return [...this.byFirst.values()].flat();
+  }
+
   /** Every word of every phrase. */
   words(): Set<string> {
     const out = new Set<string>();

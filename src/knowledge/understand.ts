@@ -131,6 +131,11 @@ export class QuestionReader {
   private readonly codes = new Map<string, Meaning>();
   /** Every word of every name and phrase: the words typos are corrected to. */
   private readonly vocabulary: string[];
+  /**
+   * Per language, every phrase with its words stemmed, so inflected forms match too: "der französische
+   * Botschafter" is the office listed as "französischer Botschafter".
+   */
+  private readonly stemmed = {} as Record<Language, PhraseIndex<Meaning>>;
   /** Month names and date words in every language: read by the date parser, not searched for. */
   private readonly dateWords: Set<string>;
   /** Words that are never corrected: those above, the stopwords and the names of countries. */
@@ -195,6 +200,14 @@ export class QuestionReader {
     ]);
     this.known = new Set([...phraseWords, ...this.dateWords, ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]), ...[...REGION_NAMES.keys()].flatMap(tokenize)]);
     for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
+    for (const lang of LANGUAGES) {
+      const index = new PhraseIndex<Meaning>(sameMeaning);
+      for (const { tokens, values } of [...this.names.entries(), ...this.words[lang].entries()]) {
+        const phrase = tokens.map((t) => stem(t, lang)).join(' ');
+        for (const v of values) index.add(phrase, v);
+      }
+      this.stemmed[lang] = index;
+    }
   }
 
   /** A phrase, and the same phrase without its small words ("président du Niger" is also "président Niger"). */
@@ -229,7 +242,7 @@ export class QuestionReader {
     const words = this.words[lang];
     // Codes such as "US", "FR" name a country only when written in capitals.
     const capitals = new Set((raw.match(/\b[A-Z]{2,3}\b/g) ?? []).map((c) => c.toLowerCase()));
-    const chosen = this.bestCover(tokens, words);
+    const chosen = this.bestCover(tokens, words, lang);
     for (let i = 0; i < tokens.length; ) {
       const token = tokens[i]!;
       const hit = chosen[i];
@@ -274,12 +287,19 @@ export class QuestionReader {
    * Which phrases to read the question as: the set of non-overlapping phrases that covers the most words,
    * so "the French foreign minister" is the office, not "the French" and two loose words.
    */
-  private bestCover(tokens: string[], words: PhraseIndex<Meaning>): ({ end: number; values: Meaning[] } | undefined)[] {
+  private bestCover(tokens: string[], words: PhraseIndex<Meaning>, lang: Language): ({ end: number; values: Meaning[] } | undefined)[] {
     const n = tokens.length;
+    const stems = tokens.map((t) => stem(t, lang));
     const at: { end: number; values: Meaning[] }[][] = [];
     for (let i = 0; i < n; i++) {
       const byEnd = new Map<number, Meaning[]>();
-      for (const m of [...this.names.matchesAt(tokens, i), ...words.matchesAt(tokens, i)]) byEnd.set(m.end, [...(byEnd.get(m.end) ?? []), ...m.values]);
+      const exact = [...this.names.matchesAt(tokens, i), ...words.matchesAt(tokens, i)];
+      // Inflected forms only where the words as typed match nothing of that length.
+      const inflected = this.stemmed[lang].matchesAt(stems, i).filter((m) => !exact.some((e) => e.end === m.end));
+      for (const m of [...exact, ...inflected]) {
+        const seen = byEnd.get(m.end) ?? [];
+        byEnd.set(m.end, [...seen, ...m.values.filter((v) => !seen.some((x) => sameMeaning(x, v)))]);
+      }
       at.push([...byEnd].map(([end, values]) => ({ end, values })).sort((a, b) => b.end - a.end));
     }
     const covered = new Array<number>(n + 1).fill(0);
@@ -772,7 +792,9 @@ export class QuestionReader {
       const linked =
         (u.entity && event?.actors.includes(u.entity)) || (u.tag && event?.tags.includes(u.tag)) || (u.place && event?.places.includes(u.place));
       if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t)))) {
-        covered += u.weight;
+        // An event is about the countries, people and places it is tagged with; one it only mentions
+        // ("… recalled envoys to France, Nigeria, Togo and the US") counts for half.
+        covered += linked || u.content || u.free || !event ? u.weight : u.weight / 2;
         if (u.content) content = true;
       } else if (!u.content && !u.free) entities = false;
     }
@@ -819,7 +841,10 @@ export class QuestionReader {
     const actors = new Set([...people.map((p) => p.id), ...organisations.map((o) => o.id)]);
     if (actors.size === 0) return null;
     const speech = new Set(this.lexicon.languages.en.forms.said.flatMap(tokenize));
-    const names = new Map([...people.map((p) => [p.id, tokenize(p.name)] as const), ...organisations.map((o) => [o.id, tokenize(`${o.acronym ?? ''} ${o.name}`)] as const)]);
+    const names = new Map([
+      ...people.map((p) => [p.id, tokenize([p.name, ...p.aliases].join(' '))] as const),
+      ...organisations.map((o) => [o.id, tokenize([o.acronym ?? '', o.name, ...o.names.en].join(' '))] as const),
+    ]);
     // The actor must be the speaker: their name just before the verb ("Macron said", not "HRW said Bazoum …").
     const speaks = (e: KbEvent) => {
       const words = tokenize(e.summary);
