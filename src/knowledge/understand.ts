@@ -668,6 +668,7 @@ export class QuestionReader {
     const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
     const entityIds = new Set(units.flatMap((u) => (u.entity ? [u.entity] : [])));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
+    const namedTags = new Set(units.flatMap((u) => (u.tag ? [u.tag] : [])));
     const hits = this.index.search(terms, ['event'], (kind, id) => {
       const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
       if (!e) return 1;
@@ -675,6 +676,8 @@ export class QuestionReader {
       for (const a of e.actors) if (entityIds.has(a)) boost *= 1.5;
       // A question that names no other country is about Niger: events elsewhere (Mali, Burkina Faso) weigh less.
       if (e.tags.some((t) => this.otherCountryTags.has(t) && !foreignTags.has(t))) boost *= 0.4;
+      // One that names the US is about the US: an event also tagged with France is less likely the one.
+      if (namedTags.size > 0 && e.tags.some((t) => this.troopCountryTags.has(t) && !namedTags.has(t))) boost *= 0.6;
       return boost;
     });
     const scored = hits
@@ -708,6 +711,13 @@ export class QuestionReader {
     }
     return null;
   }
+
+  private get troopCountryTags(): Set<string> {
+    this.troopTags ??= new Set(this.kb.countries().map((c) => normalizeName(c).replace(/ /g, '-')));
+    return this.troopTags;
+  }
+
+  private troopTags?: Set<string>;
 
   private get otherCountryTags(): Set<string> {
     this.otherTags ??= new Set(
