@@ -540,7 +540,7 @@ export class QuestionReader {
     if (howMany) return decline('I have sourced figures only for foreign troops in Niger.');
 
     if (asks === 'said' || asks === 'why') {
-      const statements = this.statementsFor(people, mentions, free, asks === 'why');
+      const statements = this.statementsFor(people, organisations, mentions, free, asks === 'why');
       if (statements.length > 0) return result({ parts: [{ kind: 'statements', statements }] });
       if (asks === 'why') return decline('I have no sourced reason for that.');
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
@@ -872,7 +872,9 @@ export class QuestionReader {
   }
 
   /** Statements by the people named (or matching the words), best first. */
-  private statementsFor(people: Person[], mentions: Mention[], free: string[], reason: boolean): string[] {
+  private statementsFor(people: Person[], organisations: Organisation[], mentions: Mention[], free: string[], reason: boolean): string[] {
+    // Quotes are people's: "what did the junta say" is not answered with a minister's words.
+    if (people.length === 0 && organisations.length > 0) return [];
     const units = this.units(mentions, free);
     const terms = unique(units.flatMap((u) => u.groups.flat()));
     const byPerson = this.kb.data.statements.filter((s) => people.some((p) => p.id === s.person));
@@ -935,6 +937,8 @@ class Found {
   /** The form the question opens with ("when …", "how many …"), else the first one in it. */
   firstForm(): QuestionForm | undefined {
     for (const m of this.mentions) {
+      // "ou" is "where" only where a question starts; inside one it is "or".
+      if (m.start > 0 && m.meanings.some((x) => x.type === 'comparison')) continue;
       const f = m.meanings.find((x) => x.type === 'form');
       if (f && f.type === 'form' && f.form !== 'still') return f.form;
     }
