@@ -67,7 +67,7 @@ async function answerPart(part: Part, ctx: CommandContext): Promise<Reply> {
       // The head of state keeps its own command, with the wording desks know.
       return part.office === 'niger-head-of-state' ? ctx.run('ruler', { date: part.date }) : ctx.run('office', { office: part.office, date: part.date });
     case 'offices-of':
-      return officesOfReply(kb, kb.peopleById.get(part.person)!);
+      return officesOfReply(kb, kb.peopleById.get(part.person)!, part.office);
     case 'who':
       return ctx.run('who', { name: kb.peopleById.get(part.person)!.name });
     case 'organisation':

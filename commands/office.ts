@@ -89,8 +89,23 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
 }
 
 /** The offices a person held, newest first. */
-export function officesOfReply(kb: KnowledgeBase, person: Person): Reply {
-  const held = kb.officesHeldBy(person.id);
+export function officesOfReply(kb: KnowledgeBase, person: Person, officeId?: string): Reply {
+  const all = kb.officesHeldBy(person.id);
+  const inOffice = officeId ? all.filter((h) => h.office.id === officeId) : [];
+  // "When did Tiani take power?": the first term in that office answers, the later ones follow.
+  const first = inOffice.find((h) => h.term.start);
+  if (first) {
+    return reply({
+      command: 'office',
+      title: `${person.name} — ${first.office.name}`,
+      body: `${person.name} took office as ${lowerFirst(first.office.name)} on ${describeDate(first.term.start!)}: ${first.term.title}${first.term.began ? ` (${first.term.began})` : ''}.`,
+      items: inOffice.map((h) => `${h.term.title}, ${describeTermSpan(h.term)}`),
+      citations: kb.citations(inOffice.flatMap((h) => h.term.sources)),
+      facts: inOffice.map((h) => officeFact(kb, h.office, h.term)),
+      asOf: first.term.start!.text,
+    });
+  }
+  const held = all;
   if (held.length === 0) {
     return reply({
       command: 'office',

@@ -43,7 +43,7 @@ export interface Mention {
 export type Part =
   | { kind: 'troops'; country: string; date?: string }
   | { kind: 'office'; office: string; date?: string }
-  | { kind: 'offices-of'; person: string }
+  | { kind: 'offices-of'; person: string; office?: string }
   | { kind: 'who'; person: string }
   | { kind: 'organisation'; organisation: string }
   | { kind: 'places'; place?: string }
@@ -114,6 +114,9 @@ function monthNames(lang: string): string[][] {
 }
 
 const TYPO_MIN = 5;
+
+/** The weight of a word no event uses (see QuestionReader.units). */
+const UNKNOWN_WORD_WEIGHT = 0.3;
 
 /**
  * Reads questions in English, French and German against what the knowledge base holds. Every name it
@@ -255,7 +258,9 @@ export class QuestionReader {
         i = hit.end;
         continue;
       }
-      const code = capitals.has(token) ? this.codes.get(token.toUpperCase()) : undefined;
+      // "US" names the country in capitals, or in lower case right before a word for troops ("us troops").
+      const beforeTroops = () => words.matchAt(tokens, i + 1)?.values.some((v) => v.type === 'concept' && v.concept.troops) ?? false;
+      const code = capitals.has(token) || beforeTroops() ? this.codes.get(token.toUpperCase()) : undefined;
       if (code) {
         mentions.push({ start: i, end: i + 1, words: [token], meanings: [code] });
         i++;
@@ -461,13 +466,16 @@ export class QuestionReader {
       const before = new Found(mentions.filter((m) => m.end <= relation.start));
       const asksFigure = before.concepts().some((c) => c.troops || c.office) || before.all('office').length > 0;
       if (asksFigure) {
-        const clause = mentions.filter((m) => m.start >= relation.end);
-        const event = this.bestEvent(clause, freeBetween(tokens, free, relation.end, tokens.length), []);
-        if (event) {
-          anchorEvent = event.event;
-          dateText = this.anchorDate(event.event, relation.relation);
-          main = mentions.filter((m) => m.end <= relation.start);
-        }
+        // The event is the asked country's: "the US contingent after the pullback from Niamey".
+        const context = mentions.filter((m) => m.end <= relation.start && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
+        const clause = [...mentions.filter((m) => m.start >= relation.end), ...context];
+        const clauseFree = freeBetween(tokens, free, relation.end, tokens.length);
+        const successor = this.termBoundary(clause, clauseFree, relation.relation);
+        const event = successor ? null : this.bestEvent(clause, clauseFree, []);
+        if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
+        if (event) anchorEvent = event.event;
+        dateText = successor ?? this.anchorDate(event!.event, relation.relation);
+        main = mentions.filter((m) => m.end <= relation.start);
       }
     }
     const asked = main === mentions ? found : new Found(main);
@@ -509,8 +517,9 @@ export class QuestionReader {
     const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
     // "Since when is Tiani president?", "when was Bazoum sworn in as president?": the person's terms say it.
-    if (asks === 'when' && offices.length > 0 && people.length > 0 && this.kb.officesHeldBy(people[0]!.id).length > 0) {
-      return result({ parts: [{ kind: 'offices-of', person: people[0]!.id }] });
+    if (asks === 'when' && offices.length > 0 && people.length > 0) {
+      const held = this.kb.officesHeldBy(people[0]!.id).find((h) => offices.includes(h.office));
+      if (held) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id, office: held.office.id }] });
     }
     // "Who headed the CSRD?": the term whose title names the organisation.
     if (namedOffices.length === 0 && offices.length > 0 && organisations.length > 0 && !asksDate) {
@@ -756,7 +765,7 @@ export class QuestionReader {
       const weight = Math.max(0, ...u.groups.map((g) => Math.min(...g.map((t) => this.index.eventWeight(t)))));
       // A word of the user's own that the lexicon does not know is often a paraphrase ("pick", "go after"):
       // it counts, but less than a concept or a name, and little when no event uses it.
-      u.weight = Math.max(0.3, u.free ? weight / 2 : weight);
+      u.weight = Math.max(UNKNOWN_WORD_WEIGHT, u.free ? weight / 2 : weight);
     }
     return units;
   }
@@ -788,6 +797,14 @@ export class QuestionReader {
     }
   }
 
+  /** A place is within another when it is the same or its name contains the other's ("Air Base 101, Niamey"). */
+  private within(placeId: string, otherId: string): boolean {
+    if (placeId === otherId) return true;
+    const name = this.kb.placesById.get(placeId)?.name;
+    const other = this.kb.placesById.get(otherId)?.name;
+    return !!name && !!other && ` ${normalizeName(name)} `.includes(` ${normalizeName(other)} `);
+  }
+
   /** The weighted share of the question's units an entry covers, and whether one of them is more than a name. */
   private coverage(units: Unit[], hit: SearchHit): { share: number; content: boolean } {
     const event = hit.kind === 'event' ? this.kb.eventsById.get(hit.id) : undefined;
@@ -796,11 +813,12 @@ export class QuestionReader {
     let content = false;
     // Every country, person, organisation or place the question names must be in the answer's event.
     let entities = true;
-    const hasContent = units.some((u) => u.content);
+    // A word no event uses cannot be covered; it does not make the question need more than its names.
+    const hasContent = units.some((u) => u.content && !(u.free && u.weight <= UNKNOWN_WORD_WEIGHT));
     for (const u of units) {
       total += u.weight;
       const linked =
-        (u.entity && event?.actors.includes(u.entity)) || (u.tag && event?.tags.includes(u.tag)) || (u.place && event?.places.includes(u.place));
+        (u.entity && event?.actors.includes(u.entity)) || (u.tag && event?.tags.includes(u.tag)) || (u.place && event?.places.some((p) => this.within(p, u.place!)));
       if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t)))) {
         // An event is about the countries, people and places it is tagged with; one it only mentions
         // ("… recalled envoys to France, Nigeria, Togo and the US") counts for half.
@@ -832,6 +850,21 @@ export class QuestionReader {
     const r = relation?.meanings.find((x) => x.type === 'relation');
     const asked = r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';
     return { first: a.event, second: b.event, asked };
+  }
+
+  /**
+   * "Who ruled before Bazoum?": a person alone after the relation word dates the question by their terms,
+   * the day before the first began or the day after the last ended.
+   */
+  private termBoundary(clause: Mention[], free: string[], relation: Relation): string | null {
+    const people = clause.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'person' ? [x.person] : [])));
+    const others = clause.some((m) => m.meanings.every((x) => x.type !== 'person'));
+    if (people.length !== 1 || others || free.length > 0 || relation === 'during') return null;
+    const terms = this.kb.officesHeldBy(people[0]!.id).map((h) => h.term).filter((t) => t.start);
+    if (terms.length === 0) return null;
+    if (relation === 'before') return addDays(terms[0]!.start!.start, -1);
+    const last = terms.at(-1)!;
+    return last.end ? addDays(last.end.start, 1) : null;
   }
 
   /** The first office term whose title names an organisation ("Leader of the military council (CSRD)"). */
