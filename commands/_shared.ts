@@ -32,8 +32,10 @@ export function resolveDate(text: string | undefined, ctx: CommandContext): Date
 
 /** "on 27 September 2023", "in September 2023", "just before the coup (25 July 2023)": a period in a sentence. */
 export function inPeriod(at: DateQuery): string {
-  if (at.precision !== 'day') return `in ${at.label}`;
-  return at.label === formatDay(at.start) ? `on ${at.label}` : at.label;
+  if (/^(just |before |after |since )/.test(at.label)) return at.label;
+  // A named moment: "at the time of Macron's announcement (24 September 2023)", "during the withdrawal (…)".
+  if (at.label.endsWith(')')) return `${at.precision === 'day' ? 'at the time of' : 'during'} ${at.label}`;
+  return at.precision === 'day' ? `on ${at.label}` : `in ${at.label}`;
 }
 
 export function today(ctx: CommandContext): string {

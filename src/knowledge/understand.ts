@@ -258,9 +258,10 @@ export class QuestionReader {
         i = hit.end;
         continue;
       }
-      // "US" names the country in capitals, or in lower case right before a word for troops ("us troops").
+      // "US" names the country in capitals, or in an English question in lower case right before a word for
+      // troops ("us troops"); in French "de militaires" is no Germany.
       const beforeTroops = () => words.matchAt(tokens, i + 1)?.values.some((v) => v.type === 'concept' && v.concept.troops) ?? false;
-      const code = capitals.has(token) || beforeTroops() ? this.codes.get(token.toUpperCase()) : undefined;
+      const code = capitals.has(token) || (lang === 'en' && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
       if (code) {
         mentions.push({ start: i, end: i + 1, words: [token], meanings: [code] });
         i++;
@@ -474,7 +475,7 @@ export class QuestionReader {
         const event = successor ? null : this.bestEvent(clause, clauseFree, []);
         if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
         if (event) anchorEvent = event.event;
-        dateText = successor ?? this.anchorDate(event!.event, relation.relation);
+        dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
         main = mentions.filter((m) => m.end <= relation.start);
       }
     }
@@ -637,7 +638,7 @@ export class QuestionReader {
     const relation = first?.type === 'relation' ? first.relation : 'during';
     const rest = first ? mentions.slice(1) : mentions;
     const event = this.bestEvent(rest, free, []);
-    return event ? this.anchorDate(event.event, relation) : null;
+    return event ? this.anchorDate(event.event, relation, event.named) : null;
   }
 
   /** The event a description names best ("the French ambassador left"), in any of the languages. */
@@ -650,10 +651,11 @@ export class QuestionReader {
   }
 
   /** An ISO date (or span) for a relation to an event: the day before, the day after, or the event itself. */
-  private anchorDate(event: KbEvent, relation: Relation): string {
-    // A named moment ("the withdrawal") is given by its name, so a span keeps its end and its label.
+  private anchorDate(event: KbEvent, relation: Relation, named = false): string {
+    // A named moment ("the withdrawal") is given by its name, so a span keeps its end and its label; an event
+    // found by its description ("when the SOFA was revoked") is that event's own date.
     const anchor = this.anchorOf.get(event.id);
-    if (anchor) return `${relation === 'during' ? 'during' : relation} ${anchor}`;
+    if (anchor && (named || relation !== 'during')) return `${relation === 'during' ? 'during' : relation} ${anchor}`;
     if (relation === 'before') return addDays(event.date.start, -1);
     if (relation === 'after') return addDays((event.endDate ?? event.date).end, 1);
     return event.date.precision === 'day' ? event.date.start : event.date.text;
@@ -669,11 +671,11 @@ export class QuestionReader {
     free: string[],
     otherCountries: string[],
     only?: (eventId: string) => boolean,
-  ): { event: KbEvent; related: KbEvent[]; strong: boolean } | null {
+  ): { event: KbEvent; related: KbEvent[]; strong: boolean; named?: boolean } | null {
     const units = this.units(mentions, free);
     if (units.length === 0) return null;
     const named = this.namedMoment(units);
-    if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true };
+    if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true, named: true };
     const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
     const entityIds = new Set(units.flatMap((u) => (u.entity ? [u.entity] : [])));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
