@@ -215,8 +215,13 @@ export class QuestionReader {
 
   /** A phrase, and the same phrase without its small words ("président du Niger" is also "président Niger"). */
   private addName(index: PhraseIndex<Meaning>, phrase: string, meaning: Meaning): void {
-    index.add(phrase, meaning);
     const tokens = tokenize(phrase);
+    // A name that is also a small word somewhere ("EU" is French "eu") names the thing only in capitals.
+    if (tokens.length === 1 && this.allStopwords.has(tokens[0]!)) {
+      if (/^[A-Z]{2,5}$/.test(phrase.trim())) this.codes.set(phrase.trim(), meaning);
+      return;
+    }
+    index.add(phrase, meaning);
     const short = tokens.filter((t) => !this.allStopwords.has(t));
     if (short.length > 0 && short.length < tokens.length) index.add(short.join(' '), meaning);
   }
@@ -440,9 +445,10 @@ export class QuestionReader {
     const { mentions, free } = this.mentions(question, tokens, lang);
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
-    const yesNo = mentions.some(
-      (m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 3)),
-    );
+    const opensWithForm = mentions[0]?.start === 0 && mentions[0].meanings.some((x) => x.type === 'form' && x.form !== 'still');
+    const yesNo =
+      !opensWithForm &&
+      mentions.some((m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 3)));
     const form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (why: string) => result({ parts: [], decline: why });
