@@ -570,7 +570,8 @@ export class QuestionReader {
       const event = this.bestEvent(mentions, free, otherCountries);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     }
-    if (asksPlaces) {
+    // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
+    if (asksPlaces && !(yesNo && form !== 'where')) {
       if (otherCountries.length > 0 && places.length === 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
       return result({ parts: [{ kind: 'places', place: places[0]?.name }] });
     }
@@ -709,7 +710,7 @@ export class QuestionReader {
       .filter((s) => s.coverage.share >= top.coverage.share && s.hit.score >= top.hit.score * 0.6)
       .slice(0, 2)
       .map((s) => this.kb.eventsById.get(s.hit.id)!);
-    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && units.length >= 2 };
+    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2 };
   }
 
   /**
@@ -813,8 +814,11 @@ export class QuestionReader {
     return !!name && !!other && ` ${normalizeName(name)} `.includes(` ${normalizeName(other)} `);
   }
 
-  /** The weighted share of the question's units an entry covers, and whether one of them is more than a name. */
-  private coverage(units: Unit[], hit: SearchHit): { share: number; content: boolean } {
+  /**
+   * The weighted share of the question's units an entry covers; `content`: it covers what the question
+   * needs beyond names; `said`: it covers a concept or word of the question, not only its names.
+   */
+  private coverage(units: Unit[], hit: SearchHit): { share: number; content: boolean; said: boolean } {
     const event = hit.kind === 'event' ? this.kb.eventsById.get(hit.id) : undefined;
     let covered = 0;
     let total = 0;
@@ -834,7 +838,7 @@ export class QuestionReader {
         if (u.content) content = true;
       } else if (!u.content && !u.free) entities = false;
     }
-    return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities };
+    return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities, said: content };
   }
 
   /** Two events set against each other by "before", "after" or "which came first, … or …". */
