@@ -23,6 +23,7 @@ const languageSchema = z.strictObject({
   yesNoStart: words,
   relations: z.strictObject(Object.fromEntries(RELATIONS.map((r) => [r, words])) as Record<Relation, typeof words>),
   comparison: words,
+  alternative: words,
   conjunctions: words,
   dateWords: z.record(z.string(), z.string()),
 });

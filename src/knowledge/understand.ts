@@ -506,7 +506,7 @@ export class QuestionReader {
 
     // "Which came first: X or Y?", "was the AES founded before the ambassador left?"
     if ((comparison || (yesNo && !anchorEvent)) && form !== 'when') {
-      const compare = this.compare(mentions, tokens, free);
+      const compare = this.compare(mentions, tokens, free, lang);
       if (compare) return result({ parts: [], compare });
     }
 
@@ -842,14 +842,16 @@ export class QuestionReader {
   }
 
   /** Two events set against each other by "before", "after" or "which came first, … or …". */
-  private compare(mentions: Mention[], tokens: string[], free: string[]): Understanding['compare'] | undefined {
+  private compare(mentions: Mention[], tokens: string[], free: string[], lang: Language): Understanding['compare'] | undefined {
     const relation = mentions.find((m) => m.start > 0 && m.meanings.some((x) => x.type === 'relation' && x.relation !== 'during'));
     const comparisons = mentions.filter((m) => m.meanings.some((x) => x.type === 'comparison'));
-    // "before or after" splits the question where it stands; "which came first, X or Y" at the last "or".
+    // "before or after" splits the question where it stands; "which came first, X or Y" at its "or".
     const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0);
-    const at = pair ?? relation ?? (comparisons.length >= 2 ? comparisons[comparisons.length - 1] : undefined);
+    const alternatives = new Set(this.lexicon.languages[lang].alternative.flatMap(tokenize));
+    const or = comparisons.find((m) => m.start > 0 && m.end - m.start === 1 && alternatives.has(tokens[m.start]!));
+    const at = pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
     if (!at) return undefined;
-    const from = pair || relation ? 0 : comparisons[0]!.end;
+    const from = 0;
     let left = mentions.filter((m) => m.start >= from && m.end <= at.start && !isComparison(m));
     let right = mentions.filter((m) => m.start >= at.end && !isComparison(m));
     // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
