@@ -837,6 +837,8 @@ export class QuestionReader {
         covered += linked || u.content || u.free || !event ? u.weight : u.weight / 2;
         if (u.content) content = true;
       } else if (!u.content && !u.free) entities = false;
+      // A country counts only where the event is tagged with it: "… first land convoy to Chad" is no event in Chad.
+      if (u.tag && event && !event.tags.includes(u.tag)) entities = false;
     }
     return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities, said: content };
   }
