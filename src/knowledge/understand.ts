@@ -138,7 +138,7 @@ export class QuestionReader {
    * Per language, every phrase with its words stemmed, so inflected forms match too: "der französische
    * Botschafter" is the office listed as "französischer Botschafter".
    */
-  private readonly stemmed = {} as Record<Language, PhraseIndex<Meaning>>;
+  private readonly stemmed = {} as Record<Language, PhraseIndex<{ last: string; meaning: Meaning }>>;
   /** Month names and date words in every language: read by the date parser, not searched for. */
   private readonly dateWords: Set<string>;
   /** Words that are never corrected: those above, the stopwords and the names of countries. */
@@ -204,10 +204,13 @@ export class QuestionReader {
     this.known = new Set([...phraseWords, ...this.dateWords, ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]), ...[...REGION_NAMES.keys()].flatMap(tokenize)]);
     for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
     for (const lang of LANGUAGES) {
-      const index = new PhraseIndex<Meaning>(sameMeaning);
+      const index = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
       for (const { tokens, values } of [...this.names.entries(), ...this.words[lang].entries()]) {
+        // Phrases only, and their last word as written: the endings that vary are the adjectives'
+        // ("der französische Botschafter"); "Botschaft", the embassy, is no "Botschafter".
+        if (tokens.length < 2) continue;
         const phrase = tokens.map((t) => stem(t, lang)).join(' ');
-        for (const v of values) index.add(phrase, v);
+        for (const v of values) index.add(phrase, { last: tokens.at(-1)!, meaning: v });
       }
       this.stemmed[lang] = index;
     }
@@ -306,7 +309,11 @@ export class QuestionReader {
       const byEnd = new Map<number, Meaning[]>();
       const exact = [...this.names.matchesAt(tokens, i), ...words.matchesAt(tokens, i)];
       // Inflected forms only where the words as typed match nothing of that length.
-      const inflected = this.stemmed[lang].matchesAt(stems, i).filter((m) => !exact.some((e) => e.end === m.end));
+      const inflected = this.stemmed[lang]
+        .matchesAt(stems, i)
+        .filter((m) => !exact.some((e) => e.end === m.end))
+        .map((m) => ({ end: m.end, values: m.values.filter((v) => v.last === tokens[m.end - 1]).map((v) => v.meaning) }))
+        .filter((m) => m.values.length > 0);
       for (const m of [...exact, ...inflected]) {
         const seen = byEnd.get(m.end) ?? [];
         byEnd.set(m.end, [...seen, ...m.values.filter((v) => !seen.some((x) => sameMeaning(x, v)))]);
@@ -448,7 +455,7 @@ export class QuestionReader {
     const opensWithForm = mentions[0]?.start === 0 && mentions[0].meanings.some((x) => x.type === 'form' && x.form !== 'still');
     const yesNo =
       !opensWithForm &&
-      mentions.some((m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 3)));
+      mentions.some((m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)));
     const form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (why: string) => result({ parts: [], decline: why });
@@ -788,7 +795,8 @@ export class QuestionReader {
     const words = (text: string, min = 2) => tokenize(text).filter((w) => w.length >= min && !this.allStopwords.has(w)).map((w) => stem(w));
     switch (m.type) {
       case 'concept':
-        if (m.concept.troops) return null;
+        // Troops are answered by figures; "what happened", "sources", "help" frame a question, naming nothing.
+        if (m.concept.troops || m.concept.timeline || m.concept.sources || m.concept.help) return null;
         return { groups: words(m.concept.means).map((t) => [t]), content: true };
       case 'country':
         if (m.country.iso === 'NE') return null;
