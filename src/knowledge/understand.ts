@@ -115,6 +115,9 @@ function monthNames(lang: string): string[][] {
 
 const TYPO_MIN = 5;
 
+/** How many unknown words of one question are checked for typos. */
+const MAX_CORRECTIONS = 12;
+
 /** The weight of a word no event uses (see QuestionReader.units). */
 const UNKNOWN_WORD_WEIGHT = 0.3;
 
@@ -448,7 +451,10 @@ export class QuestionReader {
     const raw = tokenize(question);
     const lang = this.detectLanguage(question, raw);
     if (raw.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
-    const tokens = raw.map((t) => this.corrected(t, lang));
+    // Typos are looked for in the first few unknown words only: a real question has few, and a wall of
+    // random text must stay cheap to read.
+    let budget = MAX_CORRECTIONS;
+    const tokens = raw.map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
     const { mentions, free } = this.mentions(question, tokens, lang);
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
