@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { stemmer as stemEnglish } from '@orama/stemmers/english';
 import { stemmer as stemFrench } from '@orama/stemmers/french';
 import { stemmer as stemGerman } from '@orama/stemmers/german';
+import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
 
 import { LANGUAGES, type Language } from './schema.ts';
@@ -66,8 +67,11 @@ export function tokenize(text: string): string[] {
   return n ? n.split(' ') : [];
 }
 
+const stems = new BoundedMemo<string, string>(50_000);
+
+/** Snowball stem of a word; memoised, since questions reuse a small vocabulary. */
 export function stem(word: string, lang: Language = 'en'): string {
-  return STEMMERS[lang](word);
+  return stems.get(`${lang}:${word}`, () => STEMMERS[lang](word));
 }
 
 /**

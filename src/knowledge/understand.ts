@@ -142,6 +142,10 @@ export class QuestionReader {
    * Botschafter" is the office listed as "französischer Botschafter".
    */
   private readonly stemmed = {} as Record<Language, PhraseIndex<{ last: string; meaning: Meaning }>>;
+  /** Per language, where a second question starts: a conjunction before a question word ("… and when"). */
+  private readonly clauseStart = {} as Record<Language, RegExp>;
+  /** Per language, the date words and their English, as patterns (see toEnglishDates). */
+  private readonly dateWordPatterns = {} as Record<Language, [RegExp, string][]>;
   /** Month names and date words in every language: read by the date parser, not searched for. */
   private readonly dateWords: Set<string>;
   /** Words that are never corrected: those above, the stopwords and the names of countries. */
@@ -206,6 +210,12 @@ export class QuestionReader {
     ]);
     this.known = new Set([...phraseWords, ...this.dateWords, ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]), ...[...REGION_NAMES.keys()].flatMap(tokenize)]);
     for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
+    for (const lang of LANGUAGES) {
+      const l = lexicon.languages[lang];
+      const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
+      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
+      this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
+    }
     for (const lang of LANGUAGES) {
       const index = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
       for (const { tokens, values } of [...this.names.entries(), ...this.words[lang].entries()]) {
@@ -399,9 +409,7 @@ export class QuestionReader {
     let text = raw.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[’']/g, ' ');
     text = text.replace(/\b(\d{1,2})(?:\.|er)(?=\s)/g, '$1');
     text = text.replace(/\b[a-z]+\b/g, (w) => MONTHS[lang].get(w) ?? w);
-    for (const [phrase, english] of Object.entries(this.lexicon.languages[lang].dateWords)) {
-      text = text.replace(new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english);
-    }
+    for (const [pattern, english] of this.dateWordPatterns[lang]) text = text.replace(pattern, english);
     return text;
   }
 
@@ -433,10 +441,7 @@ export class QuestionReader {
 
   /** The questions in a line: split before a conjunction that opens a new question ("and when", "und wie viele"). */
   private clauses(question: string): string[] {
-    const lang = this.detectLanguage(question, tokenize(question));
-    const l = this.lexicon.languages[lang];
-    const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
-    const pattern = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
+    const pattern = this.clauseStart[this.detectLanguage(question, tokenize(question))];
     const parts: string[] = [];
     let rest = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
     for (let m = pattern.exec(rest); m && m.index > 0; m = pattern.exec(rest)) {
@@ -711,8 +716,10 @@ export class QuestionReader {
       if (namedTags.size > 0 && e.tags.some((t) => this.troopCountryTags.has(t) && !namedTags.has(t))) boost *= 0.6;
       return boost;
     });
+    // The best-scored few are enough: an event outside them covers too little of the question to win.
     const scored = hits
       .filter((h) => !only || only(h.id))
+      .slice(0, 25)
       .map((h) => ({ hit: h, coverage: this.coverage(units, h) }))
       .filter((s) => s.coverage.share >= 0.5 && s.coverage.content);
     if (scored.length === 0) return null;
