@@ -161,7 +161,7 @@ export class QuestionReader {
     this.allStopwords = new Set(LANGUAGES.flatMap((l) => lexicon.languages[l].stopwords.flatMap(tokenize)));
     this.index = new KnowledgeIndex(kb, new Set(lexicon.languages.en.stopwords.flatMap(tokenize)));
     for (const c of kb.data.countries) {
-      for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.names.add(n, { type: 'country', country: c });
+      for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.addName(this.names, n, { type: 'country', country: c });
       for (const code of c.codes) this.codes.set(code, { type: 'country', country: c });
     }
     for (const p of kb.data.people) {
@@ -231,6 +231,16 @@ export class QuestionReader {
 
   /** A phrase, and the same phrase without its small words ("président du Niger" is also "président Niger"). */
   private addName(index: PhraseIndex<Meaning>, phrase: string, meaning: Meaning): void {
+    // A leading article adds nothing and would take the word from a longer name: "the French ambassador"
+    // is the office, not "the French" and an ambassador.
+    // (Unless the rest is itself a small word: "the us" is the country where "us" alone is not.)
+    const words = tokenize(phrase);
+    const start = words.findIndex((t) => !this.allStopwords.has(t));
+    if (start > 0) phrase = words.slice(start).join(' ');
+    else if (start < 0 && words.length > 1) {
+      index.add(phrase, meaning);
+      return;
+    }
     const tokens = tokenize(phrase);
     // A name that is also a small word somewhere ("EU" is French "eu") names the thing only in capitals.
     if (tokens.length === 1 && this.allStopwords.has(tokens[0]!)) {
@@ -333,12 +343,13 @@ export class QuestionReader {
       }
       at.push([...byEnd].map(([end, values]) => ({ end, values })).sort((a, b) => b.end - a.end));
     }
+    const weightOf = (i: number, end: number) => end - i;
     const covered = new Array<number>(n + 1).fill(0);
     const choice = new Array<{ end: number; values: Meaning[] } | undefined>(n);
     for (let i = n - 1; i >= 0; i--) {
       covered[i] = covered[i + 1]!;
       for (const m of at[i]!) {
-        const total = m.end - i + covered[m.end]!;
+        const total = weightOf(i, m.end) + covered[m.end]!;
         if (total > covered[i]!) {
           covered[i] = total;
           choice[i] = m;
@@ -349,7 +360,7 @@ export class QuestionReader {
     const out = new Array<{ end: number; values: Meaning[] } | undefined>(n);
     for (let i = 0; i < n; ) {
       const c = choice[i];
-      if (c && c.end - i + covered[c.end]! === covered[i]) {
+      if (c && weightOf(i, c.end) + covered[c.end]! === covered[i]) {
         out[i] = c;
         i = c.end;
       } else i++;
@@ -427,7 +438,9 @@ export class QuestionReader {
       const own = this.mentions(clause, tokenize(clause), first.lang).mentions;
       const kinds = new Set(own.flatMap((m) => m.meanings.map(subjectKind)));
       const borrowed = named.filter((m) => m.meanings.some((x) => subjectKind(x) && !kinds.has(subjectKind(x))));
-      readings.push(this.understandClause(`${clause} ${borrowed.map((m) => m.words.join(' ')).join(' ')}`, now));
+      // The borrowed words go right after the clause's question word: "combien [soldats français] en restait-il …".
+      const [head, ...rest] = clause.split(/\s+/);
+      readings.push(this.understandClause([head, ...borrowed.map((m) => m.words.join(' ')), ...rest].join(' '), now));
     }
     const answered = readings.filter((r) => r.parts.length > 0 || r.compare);
     if (answered.length === 0) return first;
@@ -519,7 +532,8 @@ export class QuestionReader {
     const offices = namedOffices.length > 0 ? namedOffices : unique(concepts.flatMap((c) => (c.office ? [this.kb.officesById.get(c.office)!] : [])));
     const comparison = found.all('comparison').length > 0;
 
-    if (has('help') && tokens.length <= 6) return result({ parts: [{ kind: 'help' }] });
+    const namesSomething = people.length + organisations.length + places.length + countries.length + offices.length > 0;
+    if (has('help') && tokens.length <= 6 && !namesSomething) return result({ parts: [{ kind: 'help' }] });
     if (has('sources') && !has('troops') && offices.length === 0 && people.length === 0) return result({ parts: [{ kind: 'sources' }] });
 
     // "Which came first: X or Y?", "was the AES founded before the ambassador left?"
@@ -537,8 +551,12 @@ export class QuestionReader {
       found.forms.has('still') && troopCountries.length > 0 && places.length === 0 && concepts.every((c) => c.troops || c.places || c.id === 'withdrawal');
     // "Which countries had forces at the Niamey air base?": a named place and forces, but no count.
     const atPlace = places.length > 0 && has('troops') && !found.forms.has('howMany');
-    const asksPlaces = form === 'where' || ((has('places') || atPlace) && !asksDate && form !== 'howMany' && !stillThere);
+    // "Where was Bazoum born?" is no question about bases: where-questions are answered for forces and places.
+    const aboutForces = has('places') || has('troops') || places.length > 0 || troopCountries.length > 0;
+    const asksPlaces = (form === 'where' && aboutForces) || ((has('places') || atPlace) && !asksDate && form !== 'howMany' && !stillThere);
     const howMany = found.forms.has('howMany') && asks !== 'when';
+    // "How many drones …", "how much aid …": what is counted follows "how many"; only troops are counted here.
+    if (howMany && !this.countsTroops(mentions, tokens, lang)) return decline('I have sourced figures only for foreign troops in Niger.');
     const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
     // "Since when is Tiani president?", "when was Bazoum sworn in as president?": the person's terms say it.
@@ -566,6 +584,8 @@ export class QuestionReader {
     // Troop figures, for each country asked about (France when none is named).
     if (asksCount) {
       if (otherCountries.length > 0 && troopCountries.length === 0) return decline(`I have no troop figures for ${otherCountries[0]}.`);
+      // "How many soldiers does Niger's army have?", "… the AES unified force?": no foreign country's figures.
+      if (troopCountries.length === 0 && organisations.length > 0) return decline(`I have no troop figures for ${organisations[0]!.name}.`);
       if (otherCountries.length > 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
       const list = troopCountries.length > 0 ? troopCountries : ['France'];
       return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent });
@@ -827,6 +847,22 @@ export class QuestionReader {
     }
   }
 
+  /**
+   * Whether what follows "how many" is troops: a word for troops, or a country's people ("how many French"),
+   * perhaps after small words ("combien de soldats", "how many of the soldiers").
+   */
+  private countsTroops(mentions: Mention[], tokens: string[], lang: Language): boolean {
+    const form = mentions.find((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'howMany'));
+    if (!form) return true;
+    let i = form.end;
+    while (i < tokens.length && this.stopwords[lang].has(tokens[i]!) && !mentions.some((m) => m.start === i)) i++;
+    const next = mentions.find((m) => m.start === i);
+    if (!next) return false;
+    const troops = (m: Mention) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops);
+    const foreign = (m: Mention) => m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') || m.meanings.some((x) => x.type === 'organisation');
+    return troops(next) || foreign(next);
+  }
+
   /** A place is within another when it is the same or its name contains the other's ("Air Base 101, Niamey"). */
   private within(placeId: string, otherId: string): boolean {
     if (placeId === otherId) return true;
@@ -847,7 +883,7 @@ export class QuestionReader {
     // Every country, person, organisation or place the question names must be in the answer's event.
     let entities = true;
     // A word no event uses cannot be covered; it does not make the question need more than its names.
-    const hasContent = units.some((u) => u.content && !(u.free && u.weight <= UNKNOWN_WORD_WEIGHT));
+    const hasContent = units.some((u) => u.content);
     for (const u of units) {
       total += u.weight;
       const linked =
