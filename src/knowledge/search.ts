@@ -57,6 +57,11 @@ export class KnowledgeIndex {
     }
   }
 
+  /** Whether any entry (event, person, organisation, place, statement) uses the stemmed term. */
+  knows(term: string): boolean {
+    return this.index.search(term, { processTerm: (t) => t }).length > 0;
+  }
+
   /** How much a term tells events apart (inverse document frequency); 0 for a term no event uses. */
   eventWeight(term: string): number {
     const df = this.eventFrequency.get(term);

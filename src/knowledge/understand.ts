@@ -1,3 +1,4 @@
+import * as chrono from 'chrono-node';
 import { DateParseError, findDate, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
@@ -409,7 +410,15 @@ export class QuestionReader {
   private date(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
     const english = lang === 'en' ? raw : this.toEnglishDates(raw, lang);
     try {
-      return findDate(english, now, this.kb.anchorSpans);
+      const found = findDate(english, now, this.kb.anchorSpans);
+      if (found || lang === 'en') return found;
+      // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren").
+      const own = chrono[lang].parse(raw, now, { forwardDate: false }).find((r) => r.start.isCertain('year') || r.start.isCertain('month'));
+      if (!own) return null;
+      const d = own.start.date();
+      const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}${own.start.isCertain('day') ? `-${String(d.getDate()).padStart(2, '0')}` : ''}`;
+      const query = findDate(iso, now, this.kb.anchorSpans);
+      return query ? { query: query.query, matched: iso } : null;
     } catch (err) {
       if (err instanceof DateParseError) return { error: err.reason };
       throw err;
@@ -431,6 +440,13 @@ export class QuestionReader {
   understand(question: string, now: Date): Understanding {
     const clauses = this.clauses(question);
     if (clauses.length < 2) return this.understandClause(question, now);
+    // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes
+    // the next one's ("abgezogen").
+    const lang = this.detectLanguage(question, tokenize(question));
+    const verbs = (clause: string) => this.mentions(clause, tokenize(clause), lang).mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
+    for (let i = clauses.length - 2; i >= 0; i--) {
+      if (verbs(clauses[i]!).length === 0) clauses[i] = `${clauses[i]} ${verbs(clauses[i + 1]!).map((m) => m.words.join(' ')).join(' ')}`;
+    }
     const first = this.understandClause(clauses[0]!, now);
     const named = this.mentions(clauses[0]!, tokenize(clauses[0]!), first.lang).mentions;
     const readings = [first];
@@ -495,6 +511,7 @@ export class QuestionReader {
     if (date && date.query.start > now.toISOString().slice(0, 10)) return decline('That date is in the future; I only know what has been reported.');
     let dateText = date?.matched;
     let anchorEvent: KbEvent | undefined;
+    let successorOffice: Office | undefined;
 
     // A date tied to an event ("when the ambassador left", "avant le coup d'État"): the words after the
     // relation describe the event, the words before it what is asked.
@@ -502,13 +519,23 @@ export class QuestionReader {
     let main = mentions;
     if (relation && (!date || date.query.now)) {
       const before = new Found(mentions.filter((m) => m.end <= relation.start));
-      const asksFigure = before.concepts().some((c) => c.troops || c.office) || before.all('office').length > 0;
+      // "Who succeeded Zeine as prime minister?": the office may follow the person.
+      const officeAnywhere = found.all('office').length > 0 || found.concepts().some((c) => c.office);
+      const clausePeople = mentions.filter((m) => m.start >= relation.end && m.meanings.some((x) => x.type === 'person'));
+      const successorOf = before.forms.has('who') && clausePeople.length === 1 ? clausePeople[0]!.meanings.find((x) => x.type === 'person') : undefined;
+      const asksFigure =
+        before.concepts().some((c) => c.troops || c.office) || before.all('office').length > 0 || (before.forms.has('who') && (officeAnywhere || !!successorOf));
+      // "Who replaced Itté?": the office is the one the person held.
+      if (successorOf?.type === 'person' && !officeAnywhere && before.all('office').length === 0) {
+        successorOffice = this.kb.officesHeldBy(successorOf.person.id).at(-1)?.office;
+      }
       if (asksFigure) {
         // The event is the asked country's: "the US contingent after the pullback from Niamey".
         const context = mentions.filter((m) => m.end <= relation.start && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
         const clause = [...mentions.filter((m) => m.start >= relation.end), ...context];
         const clauseFree = freeBetween(tokens, free, relation.end, tokens.length);
-        const successor = this.termBoundary(clause, clauseFree, relation.relation);
+        const successor = this.termBoundary(clause.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))), clauseFree, relation.relation);
+        if (successor === 'open') return decline('The sources show that term as still running: no successor is recorded.');
         const event = successor ? null : this.bestEvent(clause, clauseFree, []);
         if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
         if (event) anchorEvent = event.event;
@@ -529,7 +556,8 @@ export class QuestionReader {
     const has = (flag: 'troops' | 'places' | 'timeline' | 'sources' | 'help' | 'office-question') => concepts.some((c) => c[flag]);
     // Offices named in so many words ("prime minister") come before one implied by a verb ("who rules").
     const namedOffices = unique(asked.all('office').map((m) => m.office));
-    const offices = namedOffices.length > 0 ? namedOffices : unique(concepts.flatMap((c) => (c.office ? [this.kb.officesById.get(c.office)!] : [])));
+    const implied = unique(concepts.flatMap((c) => (c.office ? [this.kb.officesById.get(c.office)!] : [])));
+    const offices = namedOffices.length > 0 ? namedOffices : implied.length > 0 ? implied : successorOffice ? [successorOffice] : [];
     const comparison = found.all('comparison').length > 0;
 
     const namesSomething = people.length + organisations.length + places.length + countries.length + offices.length > 0;
@@ -620,7 +648,7 @@ export class QuestionReader {
       const parts: Part[] = [];
       for (const country of perCountry) {
         const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
-        const event = this.bestEvent(own, free, otherCountries);
+        const event = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
@@ -637,6 +665,9 @@ export class QuestionReader {
       const names = capitalised(question);
       const other = main.find((m) => m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)));
       if (other) return decline(`I have no sourced information about “${[tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ')}”.`);
+      // "How old is Tiani?", "where was Bazoum born?": a word the knowledge base has nowhere asks more than who.
+      const unknown = free.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
+      if (unknown.length > 0) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
       return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
     }
     if (organisations.length > 0 && named && !has('timeline')) {
@@ -863,6 +894,11 @@ export class QuestionReader {
     return troops(next) || foreign(next);
   }
 
+  /** Whether the words say what happened, beyond who and where: "when were French troops first deployed" does not. */
+  private hasContent(mentions: Mention[], free: string[]): boolean {
+    return this.units(mentions, free).some((u) => u.content);
+  }
+
   /** A place is within another when it is the same or its name contains the other's ("Air Base 101, Niamey"). */
   private within(placeId: string, otherId: string): boolean {
     if (placeId === otherId) return true;
@@ -929,15 +965,16 @@ export class QuestionReader {
    * "Who ruled before Bazoum?": a person alone after the relation word dates the question by their terms,
    * the day before the first began or the day after the last ended.
    */
-  private termBoundary(clause: Mention[], free: string[], relation: Relation): string | null {
+  private termBoundary(clause: Mention[], free: string[], relation: Relation): string | 'open' | null {
     const people = clause.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'person' ? [x.person] : [])));
     const others = clause.some((m) => m.meanings.every((x) => x.type !== 'person'));
     if (people.length !== 1 || others || free.length > 0 || relation === 'during') return null;
     const terms = this.kb.officesHeldBy(people[0]!.id).map((h) => h.term).filter((t) => t.start);
-    if (terms.length === 0) return null;
-    if (relation === 'before') return addDays(terms[0]!.start!.start, -1);
-    const last = terms.at(-1)!;
-    return last.end ? addDays(last.end.start, 1) : null;
+    if (relation === 'before') return terms.length > 0 ? addDays(terms[0]!.start!.start, -1) : null;
+    if (this.kb.officesHeldBy(people[0]!.id).length === 0) return null;
+    const last = this.kb.officesHeldBy(people[0]!.id).at(-1)!.term;
+    if (!last.end) return 'open';
+    return addDays(last.end.start, 1);
   }
 
   /** The first office term whose title names an organisation ("Leader of the military council (CSRD)"). */
