@@ -886,8 +886,10 @@ export class QuestionReader {
     const form = mentions.find((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'howMany'));
     if (!form) return true;
     let i = form.end;
-    while (i < tokens.length && this.stopwords[lang].has(tokens[i]!) && !mentions.some((m) => m.start === i)) i++;
-    const next = mentions.find((m) => m.start === i);
+    // Past small words and the verb ("how large was the Italian contingent", "wie stark war …").
+    const at = (k: number) => mentions.find((m) => m.start === k);
+    while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
+    const next = at(i);
     if (!next) return false;
     const troops = (m: Mention) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops);
     const foreign = (m: Mention) => m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') || m.meanings.some((x) => x.type === 'organisation');
