@@ -73,7 +73,7 @@ async function answerPart(part: Part, ctx: CommandContext): Promise<Reply> {
     case 'organisation':
       return organisationReply(kb, kb.organisationsById.get(part.organisation)!);
     case 'places':
-      return ctx.run('places', { place: part.place });
+      return ctx.run('places', { place: part.place, country: part.country });
     case 'event':
       return eventReply(kb, kb.eventsById.get(part.event)!, part.related.map((id) => kb.eventsById.get(id)!));
     case 'statements':

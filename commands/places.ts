@@ -3,7 +3,8 @@ import { defineCommand } from '../src/core/command.ts';
 import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import type { Place } from '../src/knowledge/schema.ts';
-import { adjective, describeSpan } from './_shared.ts';
+import { adjective, describeSpan, requireCountry } from './_shared.ts';
+import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 
 function forcesAt(kb: KnowledgeBase, place: Place): string[] {
@@ -14,6 +15,13 @@ function forcesAt(kb: KnowledgeBase, place: Place): string[] {
     byCountry.set(d.country, list);
   }
   return [...byCountry].map(([country, dates]) => `${adjective(kb, country)} forces reported there: ${dates.join(', ')}`);
+}
+
+function servedBy(kb: KnowledgeBase, p: Place, country: string): boolean {
+  if (kb.deploymentsAt(p.id).some((d) => d.country === country)) return true;
+  const c = kb.data.countries.find((x) => x.name === country)!;
+  const summary = ` ${normalizeName(p.summary)} `;
+  return [c.name, c.adjective, ...c.names.en].some((n) => summary.includes(` ${normalizeName(n)} `));
 }
 
 function coords(p: Place): string {
@@ -27,8 +35,9 @@ export default defineCommand({
   description: 'Where foreign forces were stationed in Niger, and when',
   options: z.object({
     place: z.string().max(100).optional().describe('One place, e.g. Ouallam or Agadez').meta({ kind: 'place' }),
+    country: z.string().max(100).optional().describe('Only the places where this country’s forces were, e.g. United States').meta({ kind: 'country' }),
   }),
-  examples: ['places', 'places Ouallam', 'places place:Agadez'],
+  examples: ['places', 'places Ouallam', 'places place:Agadez', 'places country:Germany'],
   cacheable: true,
   handler(input, ctx) {
     const { kb } = ctx;
@@ -59,11 +68,13 @@ export default defineCommand({
         asOf: p.sources.length ? kb.newestSourceDate(p.sources) : null,
       });
     }
-    const places = kb.data.places;
+    const country = input.country ? requireCountry(input.country, ctx) : undefined;
+    // A country's places: where its figures were reported, or where the place's sourced summary names its forces.
+    const places = country ? kb.data.places.filter((p) => servedBy(kb, p, country)) : kb.data.places;
     return reply({
       command: 'places',
-      title: 'Where foreign forces were stationed in Niger',
-      body: `${places.length} sourced places. Ask \`places <name>\` for one.`,
+      title: country ? `Where ${adjective(kb, country)} forces were stationed in Niger` : 'Where foreign forces were stationed in Niger',
+      body: `${places.length} sourced place(s). Ask \`places <name>\` for one.`,
       items: places.map((p) => {
         const forces = forcesAt(kb, p);
         return `${p.name} (${p.kind}; ${coords(p)}): ${p.summary}${forces.length ? ` ${forces.join('; ')}.` : ''}`;

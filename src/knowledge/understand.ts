@@ -47,7 +47,7 @@ export type Part =
   | { kind: 'offices-of'; person: string; office?: string }
   | { kind: 'who'; person: string }
   | { kind: 'organisation'; organisation: string }
-  | { kind: 'places'; place?: string }
+  | { kind: 'places'; place?: string; country?: string }
   | { kind: 'event'; event: string; related: string[] }
   | { kind: 'statements'; statements: string[] }
   | { kind: 'timeline'; from?: string; to?: string; topic?: string; actor?: string }
@@ -627,8 +627,9 @@ export class QuestionReader {
       if (asks === 'why') return decline('I have no sourced reason for that.');
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
       const reported = this.reportedSpeech(people, organisations, mentions, free);
-      if (reported) return result({ parts: [{ kind: 'event', event: reported.id, related: [] }] });
-      if (people.length > 0) return decline(`I have no sourced quote from ${people[0]!.name} on that.`);
+      if (reported.length > 0) return result({ parts: [{ kind: 'event', event: reported[0]!.id, related: reported.slice(1).map((e) => e.id) }] });
+      const speaker = people[0]?.name ?? organisations[0]?.name;
+      if (speaker) return decline(`I have no sourced quote from ${speaker} on that.`);
     }
 
     // "Where did the US move its people to …?": a where-question about something that happened.
@@ -639,7 +640,7 @@ export class QuestionReader {
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
     if (asksPlaces && !(yesNo && form !== 'where')) {
       if (otherCountries.length > 0 && places.length === 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
-      return result({ parts: [{ kind: 'places', place: places[0]?.name }] });
+      return result({ parts: [{ kind: 'places', place: places[0]?.name, country: places.length === 0 && troopCountries.length === 1 ? troopCountries[0] : undefined }] });
     }
 
     if (form === 'when' || yesNo) {
@@ -992,9 +993,9 @@ export class QuestionReader {
   }
 
   /** The best event, with one of the people or organisations named as actor, whose summary reports speech. */
-  private reportedSpeech(people: Person[], organisations: Organisation[], mentions: Mention[], free: string[]): KbEvent | null {
+  private reportedSpeech(people: Person[], organisations: Organisation[], mentions: Mention[], free: string[]): KbEvent[] {
     const actors = new Set([...people.map((p) => p.id), ...organisations.map((o) => o.id)]);
-    if (actors.size === 0) return null;
+    if (actors.size === 0) return [];
     const speech = new Set(this.lexicon.languages.en.forms.said.flatMap(tokenize));
     const names = new Map([
       ...people.map((p) => [p.id, tokenize([p.name, ...p.aliases].join(' '))] as const),
@@ -1009,11 +1010,12 @@ export class QuestionReader {
       });
     };
     const candidates = this.kb.data.events.filter((e) => e.actors.some((a) => actors.has(a)) && speaks(e));
-    if (candidates.length === 0) return null;
+    if (candidates.length === 0) return [];
     const ids = new Set(candidates.map((e) => e.id));
     const rest = mentions.filter((m) => !m.meanings.some((x) => x.type === 'form'));
     const best = this.bestEvent(rest, free, [], (id) => ids.has(id));
-    return best?.event ?? (candidates.length === 1 ? candidates[0]! : null);
+    // The speaker is certain; when the words do not single out one of their statements, all of them (newest first).
+    return best ? [best.event, ...candidates.filter((e) => e !== best.event).slice(0, 2)] : [...candidates].reverse().slice(0, 3);
   }
 
   /** Statements by the people named (or matching the words), best first. */
