@@ -116,7 +116,8 @@ function yesOrNo(u: Understanding, answer: Reply): 'Yes.' | 'No.' | null {
   // Over a period, the figure at its end decides: "were there still French troops after December 2023?".
   if (troops.length > 0) {
     const last = new Map(troops.map((f) => [f.country, f.count]));
-    return [...last.values()].some((count) => count > 0) ? 'Yes.' : 'No.';
+    const present = [...last.values()].some((count) => count > 0);
+    return present !== (u.asksAbsence ?? false) ? 'Yes.' : 'No.';
   }
   const offices = answer.facts.filter((f): f is Extract<Fact, { type: 'office' }> => f.type === 'office');
   // "Is Tiani still in charge?": the holder at the end of the period asked about.

@@ -63,6 +63,8 @@ export interface Understanding {
   yesNo: boolean;
   /** "Did X happen before Y?" / "which came first": the two events, in the order asked. */
   compare?: { first: KbEvent; second: KbEvent; asked: 'before' | 'after' | 'first' };
+  /** A yes/no question about troops that asks whether they left, not whether they are there. */
+  asksAbsence?: boolean;
   /** The person a yes/no question asks about ("is Tiani still in charge?"). */
   subject?: string;
   /** The event the question's date was taken from ("when the ambassador left"). */
@@ -283,7 +285,10 @@ export class QuestionReader {
       const hit = chosen[i];
       if (hit) {
         // "die Bundeswehr" is an organisation and, for troop figures, Germany.
-        const countries = hit.values.some((v) => v.type === 'organisation')
+        // A country's armed forces stand for the country in troop questions ("die Bundeswehr", "French armed
+        // forces"); its embassy or ministry does not.
+        const forces = hit.values.some((v) => v.type === 'organisation' && /\b(armed forces|army|military|operation)\b/i.test(v.organisation.kind));
+        const countries = forces
           ? tokens.slice(i, hit.end).flatMap((t) => this.names.matchAt([t], 0)?.values.filter((v) => v.type === 'country') ?? [])
           : [];
         mentions.push({ start: i, end: hit.end, words: tokens.slice(i, hit.end), meanings: [...hit.values, ...countries.filter((c) => !hit.values.some((v) => sameMeaning(v, c)))] });
@@ -598,7 +603,9 @@ export class QuestionReader {
       if (term) return result({ parts: [{ kind: 'office', office: term.office.id, date: term.date }] });
     }
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
-    if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces) {
+    // "Did the junta expel the French ambassador?" asks about an event, not who held the office.
+    const aboutEvent = yesNo && concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places);
+    if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent) {
       const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];
       if (namedCountries.length > 0 && ofCountry.length === 0) {
         return decline(`I only know the office holders in this story (Niger's, and a few French officials), not that office in ${namedCountries[0]}.`);
@@ -616,7 +623,9 @@ export class QuestionReader {
       if (troopCountries.length === 0 && organisations.length > 0) return decline(`I have no troop figures for ${organisations[0]!.name}.`);
       if (otherCountries.length > 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
       const list = troopCountries.length > 0 ? troopCountries : ['France'];
-      return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent });
+      // "Did France withdraw all its troops?" is yes when none are left.
+      const absence = yesNo && concepts.some((c) => c.id === 'withdrawal');
+      return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent, ...(absence ? { asksAbsence: true } : {}) });
     }
     // Troops are the only thing the knowledge base counts.
     if (howMany) return decline('I have sourced figures only for foreign troops in Niger.');
