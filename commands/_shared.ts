@@ -32,7 +32,7 @@ export function resolveDate(text: string | undefined, ctx: CommandContext): Date
 
 /** "on 27 September 2023", "in September 2023", "just before the coup (25 July 2023)": a period in a sentence. */
 export function inPeriod(at: DateQuery): string {
-  if (/^(just |before |after |since )/.test(at.label)) return at.label;
+  if (/^(just |before |after |since |\w+ (day|week|month|year)s? (before|after) )/.test(at.label)) return at.label;
   if (/^(start|end|beginning) of /.test(at.label)) return `at the ${at.label}`;
   // A named moment: "at the time of Macron's announcement (24 September 2023)", "during the withdrawal (…)".
   if (at.label.endsWith(')')) return `${at.precision === 'day' ? 'at the time of' : 'during'} ${at.label}`;

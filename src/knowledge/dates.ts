@@ -127,7 +127,7 @@ function anchorPatterns(anchors: AnchorSpan[]): AnchorPattern[] {
       anchor.names.map((name) => ({
         anchor,
         name,
-        re: new RegExp(`\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`),
+        re: new RegExp(`(?:\\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(day|week|month|year)s?\\s+)?\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`),
       })),
     );
     compiledAnchors.set(anchors, out);
@@ -164,8 +164,14 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
     if (!lower.includes(name)) continue;
     const m = re.exec(lower);
     if (!m) continue;
-    const rel = m[1]!;
+    const rel = m[3]!;
     const matched = m[0];
+    // "a year after the coup", "ten years before the coup": that far from the moment, on its day.
+    if (m[2] && (rel === 'before' || rel === 'after')) {
+      const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS.indexOf(m[1]!) === -1 ? 1 : NUMBER_WORDS.indexOf(m[1]!);
+      const day = shift(rel === 'before' ? anchor.start : anchor.end, rel === 'before' ? -n : n, m[2] as 'day' | 'week' | 'month' | 'year');
+      return { query: period(day, day, 'day', `${m[1]} ${m[2]}${n > 1 ? 's' : ''} ${rel} ${anchor.label} (${formatDay(day)})`), matched };
+    }
     if (rel === 'before' || rel === 'until') {
       const d = addDays(anchor.start, -1);
       return { query: period(d, d, 'day', `just before ${anchor.label} (${formatDay(d)})`), matched };
@@ -267,6 +273,13 @@ function parseDateOptionUncached(text: string, now: Date, anchors: AnchorSpan[])
 
 function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** An ISO day moved by whole days, weeks, months or years (luxon keeps month ends valid). */
+function shift(iso: string, n: number, unit: 'day' | 'week' | 'month' | 'year'): string {
+  return fromIso(iso).plus({ [`${unit}s`]: n }).toISODate()!;
 }
 
 function escapeRegExp(s: string): string {

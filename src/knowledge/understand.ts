@@ -537,11 +537,13 @@ export class QuestionReader {
       if (asksFigure) {
         // The event is the asked country's: "the US contingent after the pullback from Niamey".
         const context = mentions.filter((m) => m.end <= relation.start && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
-        const clause = [...mentions.filter((m) => m.start >= relation.end), ...context];
+        const own = mentions.filter((m) => m.start >= relation.end);
         const clauseFree = freeBetween(tokens, free, relation.end, tokens.length);
-        const successor = this.termBoundary(clause.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))), clauseFree, relation.relation);
+        const successor = this.termBoundary(own.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))), clauseFree, relation.relation);
         if (successor === 'open') return decline('The sources show that term as still running: no successor is recorded.');
-        const event = successor ? null : this.bestEvent(clause, clauseFree, []);
+        // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
+        const moment = this.namedMoment(this.units(own, clauseFree));
+        const event = successor ? null : moment ? { event: moment.event, named: true } : this.bestEvent([...own, ...context], clauseFree, []);
         if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
         if (event) anchorEvent = event.event;
         dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
@@ -624,7 +626,8 @@ export class QuestionReader {
       if (otherCountries.length > 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
       const list = troopCountries.length > 0 ? troopCountries : ['France'];
       // "Did France withdraw all its troops?" is yes when none are left.
-      const absence = yesNo && concepts.some((c) => c.id === 'withdrawal');
+      // ("Are there any French soldiers left?" asks the opposite: there "left" means remaining.)
+      const absence = yesNo && asked.all('concept').length > 0 && main.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === 'withdrawal') && !m.meanings.some((x) => x.type === 'form'));
       return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent, ...(absence ? { asksAbsence: true } : {}) });
     }
     // Troops are the only thing the knowledge base counts.
