@@ -59,7 +59,7 @@ export default defineCommand({
 /** What an organisation is, from its sourced description, with the events it took part in. */
 export function organisationReply(kb: KnowledgeBase, o: Organisation): Reply {
   const events = kb.eventsWithActor(o.id).slice(-5).reverse();
-  const name = o.acronym && o.acronym !== o.name ? `${o.name} (${o.acronym})` : o.name;
+  const name = o.acronym && !o.name.includes(o.acronym) ? `${o.name} (${o.acronym})` : o.name;
   return reply({
     command: 'who',
     title: name,
