@@ -451,6 +451,10 @@ export class QuestionReader {
     const verbs = (clause: string) => this.mentions(clause, tokenize(clause), lang).mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
     for (let i = clauses.length - 2; i >= 0; i--) {
       if (verbs(clauses[i]!).length === 0) clauses[i] = `${clauses[i]} ${verbs(clauses[i + 1]!).map((m) => m.words.join(' ')).join(' ')}`;
+      // "wie viele Franzosen und wie viele Deutsche waren im Juli 2023": the date at the end is both clauses'.
+      const own = this.date(clauses[i]!, lang, now);
+      const next = this.date(clauses[i + 1]!, lang, now);
+      if (!own && next && !('error' in next) && !next.query.now) clauses[i] = `${clauses[i]} ${next.matched}`;
     }
     const first = this.understandClause(clauses[0]!, now);
     const named = this.mentions(clauses[0]!, tokenize(clauses[0]!), first.lang).mentions;
@@ -459,16 +463,18 @@ export class QuestionReader {
       const own = this.mentions(clause, tokenize(clause), first.lang).mentions;
       const kinds = new Set(own.flatMap((m) => m.meanings.map(subjectKind)));
       const borrowed = named.filter((m) => m.meanings.some((x) => subjectKind(x) && !kinds.has(subjectKind(x))));
-      // The borrowed words go right after the clause's question word: "combien [soldats français] en restait-il …".
-      const [head, ...rest] = clause.split(/\s+/);
-      readings.push(this.understandClause([head, ...borrowed.map((m) => m.words.join(' ')), ...rest].join(' '), now));
+      // What is counted was named in the first clause: "… and how many were there in 2023?".
+      const counted = borrowed.some((m) => m.meanings.some((x) => (x.type === 'concept' && x.concept.troops) || (x.type === 'country' && this.kb.countries().includes(x.country.name))));
+      readings.push(this.understandClause(`${clause} ${borrowed.map((m) => m.words.join(' ')).join(' ')}`, now, counted));
     }
     const answered = readings.filter((r) => r.parts.length > 0 || r.compare);
     if (answered.length === 0) return first;
+    const parts = answered.flatMap((r) => r.parts);
     return {
       ...answered[0]!,
       free: readings.flatMap((r) => r.free),
-      parts: answered.flatMap((r) => r.parts),
+      // The same answer twice ("when did the coup happen and who took power?") is given once.
+      parts: parts.filter((p, i) => parts.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i),
       ...(answered.length > 1 ? { compare: undefined } : {}),
     };
   }
@@ -486,7 +492,7 @@ export class QuestionReader {
     return parts.map((p) => p.trim()).filter(Boolean);
   }
 
-  private understandClause(question: string, now: Date): Understanding {
+  private understandClause(question: string, now: Date, countedBefore = false): Understanding {
     const raw = tokenize(question);
     const lang = this.detectLanguage(question, raw);
     if (raw.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
@@ -591,7 +597,7 @@ export class QuestionReader {
     const asksPlaces = (form === 'where' && aboutForces) || ((has('places') || atPlace) && !asksDate && form !== 'howMany' && !stillThere);
     const howMany = found.forms.has('howMany') && asks !== 'when';
     // "How many drones …", "how much aid …": what is counted follows "how many"; only troops are counted here.
-    if (howMany && !this.countsTroops(mentions, tokens, lang)) return decline('I have sourced figures only for foreign troops in Niger.');
+    if (howMany && !countedBefore && !this.countsTroops(mentions, tokens, lang)) return decline('I have sourced figures only for foreign troops in Niger.');
     const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
     // "Since when is Tiani president?", "when was Bazoum sworn in as president?": the person's terms say it.
