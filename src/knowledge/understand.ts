@@ -384,6 +384,11 @@ export class QuestionReader {
       const b = this.lookupWord(tail);
       if (a && b) return [{ start: 0, end: 1, words: [head], meanings: a }, { start: 0, end: 1, words: [tail], meanings: b }];
     }
+    // Else an unknown modifier before a known noun: "Luftwaffenbasis" is a kind of "Basis".
+    for (let cut = 4; cut <= token.length - 4; cut++) {
+      const tail = this.lookupWord(token.slice(cut));
+      if (tail) return [{ start: 0, end: 1, words: [token.slice(cut)], meanings: tail }];
+    }
     return null;
   }
 
@@ -521,6 +526,7 @@ export class QuestionReader {
     if (date && 'error' in date) return decline(`${date.error}.`);
     if (date && date.query.start > now.toISOString().slice(0, 10)) return decline('That date is in the future; I only know what has been reported.');
     let dateText = date?.matched;
+    const period = date && !('error' in date) ? date.query : undefined;
     let anchorEvent: KbEvent | undefined;
     let successorOffice: Office | undefined;
 
@@ -650,9 +656,10 @@ export class QuestionReader {
       if (speaker) return decline(`I have no sourced quote from ${speaker} on that.`);
     }
 
-    // "Where did the US move its people to …?": a where-question about something that happened.
-    if (form === 'where' && concepts.some((c) => !c.troops && !c.places)) {
-      const event = this.bestEvent(mentions, free, otherCountries);
+    // "Where did the US move its people to …?", "which base did the Americans leave in August 2024?": a
+    // question about something that happened at a base.
+    if ((form === 'where' || asksPlaces) && concepts.some((c) => !c.troops && !c.places && !c.timeline)) {
+      const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     }
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
@@ -667,7 +674,7 @@ export class QuestionReader {
       const parts: Part[] = [];
       for (const country of perCountry) {
         const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
-        const event = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries) : null;
+        const event = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries, undefined, period) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
@@ -706,7 +713,7 @@ export class QuestionReader {
     }
 
     // Nothing asked in so many words: the entry that matches the question best, if it matches well.
-    const event = this.bestEvent(mentions, free, otherCountries);
+    const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
     if (event && event.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     if (people.length > 0) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
     if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });
@@ -766,6 +773,7 @@ export class QuestionReader {
     free: string[],
     otherCountries: string[],
     only?: (eventId: string) => boolean,
+    within?: DateQuery,
   ): { event: KbEvent; related: KbEvent[]; strong: boolean; named?: boolean } | null {
     const units = this.units(mentions, free);
     if (units.length === 0) return null;
@@ -793,6 +801,14 @@ export class QuestionReader {
       .map((h) => ({ hit: h, coverage: this.coverage(units, h) }))
       .filter((s) => s.coverage.share >= 0.5 && s.coverage.content);
     if (scored.length === 0) return null;
+    // A question dated "in August 2024" asks about the events of that period, when there are any.
+    if (within && !within.now) {
+      const dated = scored.filter((c) => {
+        const e = this.kb.eventsById.get(c.hit.id)!;
+        return e.date.start <= within.end && (e.endDate ?? e.date).end >= within.start;
+      });
+      if (dated.length > 0) scored.splice(0, scored.length, ...dated);
+    }
     scored.sort((a, b) => b.coverage.share - a.coverage.share || b.hit.score - a.hit.score);
     const top = scored[0]!;
     const related = scored
