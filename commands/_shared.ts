@@ -39,6 +39,11 @@ export function inPeriod(at: DateQuery): string {
   return at.precision === 'day' ? `on ${at.label}` : `in ${at.label}`;
 }
 
+/** "Prime minister of Niger" as it reads inside a sentence; acronyms ("AES …") are left as they are. */
+export function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
 export function today(ctx: CommandContext): string {
   return ctx.now().toISOString().slice(0, 10);
 }

@@ -5,6 +5,7 @@ import { quote } from '../src/core/sanitize.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { Part, Understanding } from '../src/knowledge/understand.ts';
+import { lowerFirst } from './_shared.ts';
 import { officesOfReply } from './office.ts';
 import { statementsReply } from './said.ts';
 import { eventDate, eventReply } from './when.ts';
@@ -155,8 +156,4 @@ function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']
     ],
     asOf: (later.endDate ?? later.date).text,
   });
-}
-
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
 }

@@ -7,7 +7,7 @@ import type { DateQuery } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { Office, OfficeTerm, Person } from '../src/knowledge/schema.ts';
-import { asOfFor, dateOption, describeDate, inPeriod, resolveDate, today } from './_shared.ts';
+import { asOfFor, dateOption, describeDate, inPeriod, lowerFirst, resolveDate, today } from './_shared.ts';
 
 /** "since 28 July 2023 (how it began), until … (how it ended)"; a term known from one report says so. */
 export function describeTermSpan(term: OfficeTerm): string {
@@ -141,10 +141,6 @@ export function resolveOffice(kb: KnowledgeBase, text: string): Office | null {
     offices.find((o) => normalizeName(o.name).includes(key) && key.length >= 4) ??
     null
   );
-}
-
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
 }
 
 export default defineCommand({

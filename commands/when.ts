@@ -12,8 +12,8 @@ export function eventDate(e: KbEvent): string {
 }
 
 /** "When did X happen?": the date of the event first, in one sentence, then what happened and what came close. */
-export function eventReply(kb: KnowledgeBase, event: KbEvent, related: KbEvent[] = [], lead = ''): Reply {
-  const body = `${lead}${eventDate(event)}: ${event.title}.\n\n${event.summary}${event.caveat ? `\n\nCaveat: ${event.caveat}` : ''}`;
+export function eventReply(kb: KnowledgeBase, event: KbEvent, related: KbEvent[] = []): Reply {
+  const body = `${eventDate(event)}: ${event.title}.\n\n${event.summary}${event.caveat ? `\n\nCaveat: ${event.caveat}` : ''}`;
   return reply({
     command: 'when',
     title: event.title,

@@ -1,5 +1,3 @@
-import { formatPeriod } from '../knowledge/dates.ts';
-import { parseFuzzyDate } from '../knowledge/schema.ts';
 import type { Citation } from './reply.ts';
 
 /**
@@ -38,13 +36,4 @@ export function isPlaceholderTitle(title: string): boolean {
 export function shownTitle(c: Citation): string | null {
   const t = c.title.trim();
   return t && !isPlaceholderTitle(t) ? t : null;
-}
-
-/**
- * An ISO day, month or year ("2023-12-22", "2023-09", "2024") in the style answers are written in
- * ("22 December 2023", "September 2023", "2024"). Any other text is returned as it is.
- */
-export function longDate(iso: string): string {
-  const d = parseFuzzyDate(iso);
-  return typeof d === 'string' ? iso : formatPeriod(d.start, d.end);
 }

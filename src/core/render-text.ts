@@ -1,4 +1,5 @@
-import { citationsShown, longDate, moreSources, shownTitle } from './citations-shown.ts';
+import { citationsShown, moreSources, shownTitle } from './citations-shown.ts';
+import { longDate } from '../knowledge/dates.ts';
 import type { Citation, Reply } from './reply.ts';
 
 /** `Publisher, "Title", 2023-09-05 — url`: a citation as data (the `sources` command lists them so). */

@@ -1,6 +1,5 @@
-import { formatDay } from '../knowledge/dates.ts';
+import { longDate } from '../knowledge/dates.ts';
 import type { Citation } from '../knowledge/kb.ts';
-import { parseFuzzyDate } from '../knowledge/schema.ts';
 
 export type { Citation };
 
@@ -55,7 +54,7 @@ export interface Reply {
 
 /** ISO days in text ("sworn in on 2021-04-02") in the long style answers use ("2 April 2021"). */
 export function longDays(text: string): string {
-  return text.includes('-') ? text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (iso) => (parseFuzzyDate(iso) instanceof Object ? formatDay(iso) : iso)) : text;
+  return text.includes('-') ? text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, longDate) : text;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { BoundedMemo } from './memo.ts';
+import { parseFuzzyDate } from './schema.ts';
 
 /**
  * A period a question is asked about. A single day has start === end.
@@ -46,6 +47,15 @@ export function formatDay(iso: string): string {
 
 export function formatPeriod(start: string, end: string): string {
   return memo(`${start}/${end}`, () => formatPeriodUncached(start, end));
+}
+
+/**
+ * An ISO day, month or year ("2023-12-22", "2023-09", "2024") in the style answers are written in
+ * ("22 December 2023", "September 2023", "2024"). Any other text is returned as it is.
+ */
+export function longDate(iso: string): string {
+  const d = parseFuzzyDate(iso);
+  return typeof d === 'string' ? iso : formatPeriod(d.start, d.end);
 }
 
 function formatPeriodUncached(start: string, end: string): string {

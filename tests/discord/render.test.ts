@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { citationLine, DISCORD_LIMITS, embedsSize, escapeText, fit, renderReply, safeUrl } from '../../src/adapters/discord/render.ts';
-import { longDate } from '../../src/core/citations-shown.ts';
+import { longDate } from '../../src/knowledge/dates.ts';
 import { reply, type Reply } from '../../src/core/reply.ts';
 import { CONTRACT_CASES } from '../contract/adapter-contract.ts';
 import { messageViolations, unmarkdown, visibleText } from '../fakes/discord.ts';

@@ -13,7 +13,7 @@ import {
   visibleText,
   type ApiCall,
 } from '../fakes/slack.ts';
-import { longDate } from '../../src/core/citations-shown.ts';
+import { longDate } from '../../src/knowledge/dates.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, slashOverHttp, slowedBot, startHarness, type Harness } from './harness.ts';
 

@@ -1,5 +1,6 @@
 import { MessageFlags, type APIEmbed, type APIEmbedField } from 'discord.js';
-import { citationsShown, longDate, moreSources, shownTitle } from '../../core/citations-shown.ts';
+import { longDate } from '../../knowledge/dates.ts';
+import { citationsShown, moreSources, shownTitle } from '../../core/citations-shown.ts';
 import type { Citation, Reply } from '../../core/reply.ts';
 
 /** Discord's message limits (characters), as documented for bots. */

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import { citationsShown, longDate, moreSources, shownTitle } from '../../core/citations-shown.ts';
+import { longDate } from '../../knowledge/dates.ts';
+import { citationsShown, moreSources, shownTitle } from '../../core/citations-shown.ts';
 import { renderText } from '../../core/render-text.ts';
 import type { Citation, Reply } from '../../core/reply.ts';
 import { escapeSlack, mrkdwnLiteral, slackLink } from './escape.ts';
