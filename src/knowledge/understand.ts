@@ -203,6 +203,18 @@ export class QuestionReader {
       for (const w of l.yesNoStart) index.add(w, { type: 'yesno' });
       this.words[lang] = index;
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
+      const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
+      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
+      this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
+      const stemmed = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
+      for (const { tokens, values } of [...this.names.entries(), ...index.entries()]) {
+        // Phrases only, and their last word as written: the endings that vary are the adjectives'
+        // ("der französische Botschafter"); "Botschaft", the embassy, is no "Botschafter".
+        if (tokens.length < 2) continue;
+        const phrase = tokens.map((t) => stem(t, lang)).join(' ');
+        for (const v of values) stemmed.add(phrase, { last: tokens.at(-1)!, meaning: v });
+      }
+      this.stemmed[lang] = stemmed;
     }
     const phraseWords = new Set([...this.names.words(), ...LANGUAGES.flatMap((l) => [...this.words[l].words()])]);
     this.vocabulary = [...phraseWords].filter((w) => w.length >= TYPO_MIN - 1 && !/\d/.test(w));
@@ -213,23 +225,6 @@ export class QuestionReader {
     ]);
     this.known = new Set([...phraseWords, ...this.dateWords, ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]), ...[...REGION_NAMES.keys()].flatMap(tokenize)]);
     for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
-    for (const lang of LANGUAGES) {
-      const l = lexicon.languages[lang];
-      const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
-      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
-      this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
-    }
-    for (const lang of LANGUAGES) {
-      const index = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
-      for (const { tokens, values } of [...this.names.entries(), ...this.words[lang].entries()]) {
-        // Phrases only, and their last word as written: the endings that vary are the adjectives'
-        // ("der französische Botschafter"); "Botschaft", the embassy, is no "Botschafter".
-        if (tokens.length < 2) continue;
-        const phrase = tokens.map((t) => stem(t, lang)).join(' ');
-        for (const v of values) index.add(phrase, { last: tokens.at(-1)!, meaning: v });
-      }
-      this.stemmed[lang] = index;
-    }
   }
 
   /** A phrase, and the same phrase without its small words ("président du Niger" is also "président Niger"). */
@@ -284,7 +279,6 @@ export class QuestionReader {
       const token = tokens[i]!;
       const hit = chosen[i];
       if (hit) {
-        // "die Bundeswehr" is an organisation and, for troop figures, Germany.
         // A country's armed forces stand for the country in troop questions ("die Bundeswehr", "French armed
         // forces"); its embassy or ministry does not.
         const forces = hit.values.some((v) => v.type === 'organisation' && /\b(armed forces|army|military|operation)\b/i.test(v.organisation.kind));
@@ -349,13 +343,12 @@ export class QuestionReader {
       }
       at.push([...byEnd].map(([end, values]) => ({ end, values })).sort((a, b) => b.end - a.end));
     }
-    const weightOf = (i: number, end: number) => end - i;
     const covered = new Array<number>(n + 1).fill(0);
     const choice = new Array<{ end: number; values: Meaning[] } | undefined>(n);
     for (let i = n - 1; i >= 0; i--) {
       covered[i] = covered[i + 1]!;
       for (const m of at[i]!) {
-        const total = weightOf(i, m.end) + covered[m.end]!;
+        const total = m.end - i + covered[m.end]!;
         if (total > covered[i]!) {
           covered[i] = total;
           choice[i] = m;
@@ -366,7 +359,7 @@ export class QuestionReader {
     const out = new Array<{ end: number; values: Meaning[] } | undefined>(n);
     for (let i = 0; i < n; ) {
       const c = choice[i];
-      if (c && weightOf(i, c.end) + covered[c.end]! === covered[i]) {
+      if (c && c.end - i + covered[c.end]! === covered[i]) {
         out[i] = c;
         i = c.end;
       } else i++;
@@ -453,7 +446,7 @@ export class QuestionReader {
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes
     // the next one's ("abgezogen").
     const lang = this.detectLanguage(question, tokenize(question));
-    const verbs = (clause: string) => this.mentions(clause, tokenize(clause), lang).mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
+    const verbs = (clause: string) => this.read(clause).mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
     for (let i = clauses.length - 2; i >= 0; i--) {
       if (verbs(clauses[i]!).length === 0) clauses[i] = `${clauses[i]} ${verbs(clauses[i + 1]!).map((m) => m.words.join(' ')).join(' ')}`;
       // "wie viele Franzosen und wie viele Deutsche waren im Juli 2023": the date at the end is both clauses'.
@@ -462,10 +455,10 @@ export class QuestionReader {
       if (!own && next && !('error' in next) && !next.query.now) clauses[i] = `${clauses[i]} ${next.matched}`;
     }
     const first = this.understandClause(clauses[0]!, now);
-    const named = this.mentions(clauses[0]!, tokenize(clauses[0]!), first.lang).mentions;
+    const named = this.read(clauses[0]!).mentions;
     const readings = [first];
     for (const clause of clauses.slice(1)) {
-      const own = this.mentions(clause, tokenize(clause), first.lang).mentions;
+      const own = this.read(clause).mentions;
       const kinds = new Set(own.flatMap((m) => m.meanings.map(subjectKind)));
       const borrowed = named.filter((m) => m.meanings.some((x) => subjectKind(x) && !kinds.has(subjectKind(x))));
       // What is counted was named in the first clause: "… and how many were there in 2023?".
@@ -497,15 +490,20 @@ export class QuestionReader {
     return parts.map((p) => p.trim()).filter(Boolean);
   }
 
-  private understandClause(question: string, now: Date, countedBefore = false): Understanding {
-    const raw = tokenize(question);
-    const lang = this.detectLanguage(question, raw);
-    if (raw.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
+  /** A text as the reader sees it: its language, its words with typos put right, and the phrases they make. */
+  private read(text: string): { lang: Language; tokens: string[]; mentions: Mention[]; free: string[] } {
+    const raw = tokenize(text);
+    const lang = this.detectLanguage(text, raw);
     // Typos are looked for in the first few unknown words only: a real question has few, and a wall of
     // random text must stay cheap to read.
     let budget = MAX_CORRECTIONS;
     const tokens = raw.map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
-    const { mentions, free } = this.mentions(question, tokens, lang);
+    return { lang, tokens, ...this.mentions(text, tokens, lang) };
+  }
+
+  private understandClause(question: string, now: Date, countedBefore = false): Understanding {
+    const { lang, tokens, mentions, free } = this.read(question);
+    if (tokens.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
     const opensWithForm = mentions[0]?.start === 0 && mentions[0].meanings.some((x) => x.type === 'form' && x.form !== 'still');
@@ -732,9 +730,7 @@ export class QuestionReader {
    * if any, and the event the rest describes; as text the date parser reads, or null.
    */
   dateOfEvent(text: string, needsRelation: boolean): string | null {
-    const tokens = tokenize(text);
-    const lang = this.detectLanguage(text, tokens);
-    const { mentions, free } = this.mentions(text, tokens.map((t) => this.corrected(t, lang)), lang);
+    const { mentions, free } = this.read(text);
     const first = mentions[0]?.start === 0 ? mentions[0].meanings.find((m) => m.type === 'relation') : undefined;
     if (needsRelation && !first) return null;
     const relation = first?.type === 'relation' ? first.relation : 'during';
@@ -745,9 +741,7 @@ export class QuestionReader {
 
   /** The event a description names best ("the French ambassador left"), in any of the languages. */
   findEvent(text: string): { event: KbEvent; related: KbEvent[] } | null {
-    const tokens = tokenize(text);
-    const lang = this.detectLanguage(text, tokens);
-    const { mentions, free } = this.mentions(text, tokens, lang);
+    const { mentions, free } = this.read(text);
     const others = mentions.flatMap((m) => m.meanings).flatMap((m) => (m.type === 'country' && !this.kb.countries().includes(m.country.name) && m.country.iso !== 'NE' ? [m.country.name] : []));
     return this.bestEvent(mentions, free, others);
   }
