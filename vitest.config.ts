@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // The fault suite has its own config and script (npm run test:faults).
+    exclude: ['tests/faults/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Adapter tests open local servers; separate processes keep their ports and clocks apart.
