@@ -11,6 +11,13 @@ export interface ChannelPoster {
    * platforms that support idempotency (Discord's enforce_nonce) use it so a retry cannot post twice.
    */
   post(channelId: string, reply: Reply, nonce: string): Promise<PostResult>;
+  /**
+   * Looks in the channel for a message posted with this nonce since `sinceMs` (an attempt whose
+   * answer never came may have posted it). Platforms whose own idempotency covers a repeat
+   * (Discord's enforce_nonce) need not implement it. Null when it is not there; throws a
+   * DeliveryError when the platform cannot say.
+   */
+  findDelivery?(channelId: string, nonce: string, sinceMs: number): Promise<PostResult | null>;
 }
 
 export interface PostResult {

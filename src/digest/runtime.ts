@@ -22,9 +22,12 @@ export interface DigestRuntime {
   readonly store: DigestStore;
   readonly service: DigestService;
   readonly scheduler: DigestScheduler;
-  /** Gives the scheduler the posters of the running adapters, ticks once now (catch-up), then every minute. */
+  /** Gives the scheduler the posters of the running adapters, ticks once now (catch-up), then every 15 s. */
   start(posters: ChannelPoster[]): void;
-  /** Stops the minute tick, lets a running tick finish (bounded), closes the store. */
+  /**
+   * Stops ticking; posts in flight finish and are recorded, claims not yet posted are handed back at
+   * once (bounded by the post timeout), then the store closes. Call before the adapters stop.
+   */
   stop(): Promise<void>;
 }
 
@@ -62,13 +65,18 @@ export async function openDigestRuntime(options: DigestRuntimeOptions): Promise<
       scheduler.setPosters(posters);
       if (task || posters.length === 0) return;
       void tick();
-      // node-cron only wakes us once a minute; what is due is decided by the store (see scheduler.ts).
-      task = cron.schedule('* * * * *', tick, { name: 'niger-watch-digests', noOverlap: true, unref: true, logger: cronLogger });
+      // node-cron only wakes us; what is due is decided by the store (see scheduler.ts). Digests are
+      // due on the minute; the ticks in between pick up claims freed by an instance that died.
+      task = cron.schedule('*/15 * * * * *', tick, { name: 'niger-watch-digests', noOverlap: true, unref: true, logger: cronLogger });
     },
     async stop() {
       if (task) await task.destroy();
       task = null;
-      await Promise.race([scheduler.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      const bound = (options.scheduler?.postTimeoutMs ?? 30_000) + 5000;
+      await Promise.race([
+        scheduler.shutdown().catch((err: unknown) => log.error({ err }, 'digest shutdown did not finish cleanly')),
+        new Promise((resolve) => setTimeout(resolve, bound).unref()),
+      ]);
       await store.close();
     },
   };

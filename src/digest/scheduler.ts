@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import { maskSecrets, type Logger } from '../logger.ts';
-import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, LogEntry, NewClaim, ResultRecord, SubscriptionRow } from '../storage/types.ts';
+import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, LogEntry, NewClaim, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
 import { buildDigest } from './content.ts';
 import { DEFAULT_PACING, Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
 import { addDays, dueInstant } from './schedule.ts';
@@ -16,7 +16,15 @@ export interface SchedulerOptions {
   posters?: ChannelPoster[];
   /** Unique per process; recorded as the claim owner. */
   instanceId?: string;
-  /** How long a claim is ours before another instance may take it over (default 2 min). */
+  /**
+   * Lease of a claim whose post has not started (default 30 s), renewed every third of it while the
+   * tick runs: a claim of a killed instance is free again this soon, as no post was attempted.
+   */
+  claimLeaseMs?: number;
+  /**
+   * Lease of a claim whose post has started (default 60 s; longer than `postTimeoutMs`): only after
+   * it may another instance look for the message and, if it is not there, post.
+   */
   leaseMs?: number;
   /** A digest missed by less than this still goes out, marked late (default 180). */
   catchupMinutes?: number;
@@ -34,7 +42,7 @@ export interface SchedulerOptions {
   /** Per-platform pacing, merged over DEFAULT_PACING; `null` turns pacing off for a platform. */
   pacing?: Record<string, PlatformPacing | null>;
   pacerClock?: PacerClock;
-  /** A post that has not answered after this is treated as a temporary failure (default 60 s). */
+  /** A post that has not answered after this is treated as a failure of unknown outcome (default 30 s). */
   postTimeoutMs?: number;
   /** Test seam: runs right after a claim is won, before the subscription is re-checked and the post sent. */
   afterClaim?: (claim: ClaimRow) => Promise<void> | void;
@@ -55,6 +63,10 @@ export interface TickReport {
   contended: number;
   /** Claims lost before sending (our lease ran out and another instance took over). */
   lost: number;
+  /** Posts not repeated because the platform already held the message (an earlier attempt had posted it). */
+  found: number;
+  /** Claims handed back unstarted at shutdown. */
+  released: number;
 }
 
 const emptyReport = (): TickReport => ({
@@ -70,6 +82,8 @@ const emptyReport = (): TickReport => ({
   disabled: 0,
   contended: 0,
   lost: 0,
+  found: 0,
+  released: 0,
 });
 
 /** At most this many missed days are recorded one by one after a long downtime; older ones are summarized. */
@@ -119,6 +133,7 @@ const keyOf = (k: ChannelKey) => `${k.platform}\u0000${k.channelId}`;
 export class DigestScheduler {
   readonly instanceId: string;
   private readonly store: DigestStore;
+  private readonly claimLeaseMs: number;
   private readonly kbSource: KnowledgeBase | (() => KnowledgeBase);
   private readonly log: Logger;
   private readonly posters = new Map<string, ChannelPoster>();
@@ -133,8 +148,17 @@ export class DigestScheduler {
   private readonly postTimeoutMs: number;
   private readonly afterClaim?: (claim: ClaimRow) => Promise<void> | void;
   private running: Promise<TickReport> | null = null;
-  private readonly writer: GroupCommit;
-  private readonly reader: CoalescingReader;
+  /** Outcomes, grouped into one transaction with whatever else finished meanwhile. */
+  private readonly writer: Coalescer<ResultRecord, boolean>;
+  /** Post starts, written (grouped) right before the posts. */
+  private readonly starter: Coalescer<PostStart, boolean>;
+  /** Subscription re-checks right before sending. */
+  private readonly reader: Coalescer<ChannelKey, SubscriptionRow | null>;
+  private stopping = false;
+  private stopped!: Promise<void>;
+  private stop!: () => void;
+  /** The clock of the running tick (shutdown hands claims back on it). */
+  private clock: () => number = () => Date.now();
   /** Digests built this tick: the content depends only on (knowledge base, local date, watermark). */
   private contentCache = new Map<string, ReturnType<typeof buildDigest>>();
 
@@ -143,7 +167,9 @@ export class DigestScheduler {
     this.kbSource = options.kb;
     this.log = options.log;
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.leaseMs = options.leaseMs ?? 120_000;
+    this.postTimeoutMs = options.postTimeoutMs ?? 30_000;
+    this.leaseMs = Math.max(options.leaseMs ?? 60_000, this.postTimeoutMs + 5000);
+    this.claimLeaseMs = options.claimLeaseMs ?? 30_000;
     this.catchupMs = (options.catchupMinutes ?? 180) * 60_000;
     this.lateAfterMs = options.lateAfterMs ?? 5 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -151,11 +177,16 @@ export class DigestScheduler {
     this.batchSize = Math.max(1, options.batchSize ?? 100);
     this.pacing = { ...DEFAULT_PACING, ...options.pacing };
     this.pacer = new Pacer(options.pacerClock);
-    this.postTimeoutMs = options.postTimeoutMs ?? 60_000;
     this.afterClaim = options.afterClaim;
     for (const p of options.posters ?? []) this.posters.set(p.platform, p);
-    this.writer = new GroupCommit(this.store);
-    this.reader = new CoalescingReader(this.store);
+    this.writer = new Coalescer(500, (records) => this.store.recordResults(records, Math.max(...records.map((r) => r.log?.at ?? 0), this.clock())));
+    this.starter = new Coalescer(400, (items) => this.store.startPosts(items, this.clock()));
+    this.reader = new Coalescer(400, async (keys) => {
+      const unique = new Map(keys.map((k) => [keyOf(k), { platform: k.platform, channelId: k.channelId }]));
+      const found = new Map((await this.store.getSubscriptions([...unique.values()])).map((r) => [keyOf(r), r]));
+      return keys.map((k) => found.get(keyOf(k)) ?? null);
+    });
+    this.stopped = new Promise((resolve) => (this.stop = resolve));
   }
 
   private get kb(): KnowledgeBase {
@@ -178,11 +209,31 @@ export class DigestScheduler {
   }
 
   /**
+   * Graceful stop: no new tick and no new post; posts in flight finish and are recorded; claims
+   * whose post never started are handed back at once (due now for any instance), then it resolves.
+   */
+  async shutdown(): Promise<TickReport> {
+    this.stopping = true;
+    this.stop();
+    const report = (await this.running?.catch(() => undefined)) ?? emptyReport();
+    const now = this.clock();
+    const released = await this.store.releaseUnstarted(this.instanceId, `handed back unsent when ${this.instanceId} shut down`, now);
+    if (released.length > 0) {
+      const reason = `${this.instanceId} shut down before posting it; handed back, due again at once`;
+      await Promise.all(released.map((k) => this.writer.write({ log: this.logEntry(k, k.localDate, 'retried', reason, null, now) })));
+      this.log.info({ instance: this.instanceId, released: released.length }, 'digest claims handed back at shutdown');
+    }
+    report.released = released.length;
+    return report;
+  }
+
+  /**
    * Delivers everything due at `now`. A tick still running when the next starts is joined, not
    * doubled. Time inside a tick advances from `now` with the real clock (pacing takes real time).
    */
   tick(now: Date): Promise<TickReport> {
     if (this.running) return this.running;
+    if (this.stopping) return Promise.resolve(emptyReport());
     const run = this.runTick(now).finally(() => {
       this.running = null;
     });
@@ -198,6 +249,22 @@ export class DigestScheduler {
     const started = performance.now();
     this.contentCache = new Map();
     const clock = () => base + Math.round(performance.now() - started);
+    this.clock = clock;
+    // Claims waiting for their post (pacing, a long fan-out) keep their short lease alive.
+    const heartbeat = setInterval(() => {
+      this.store.renewUnstartedLeases(this.instanceId, clock() + this.claimLeaseMs, clock()).catch((err: unknown) => {
+        this.log.warn({ detail: errorText(err), instance: this.instanceId }, 'could not renew digest claim leases');
+      });
+    }, Math.max(50, Math.floor(this.claimLeaseMs / 3)));
+    heartbeat.unref();
+    try {
+      return await this.deliverDue(clock, report, platforms, base);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async deliverDue(clock: () => number, report: TickReport, platforms: string[], base: number): Promise<TickReport> {
 
     // Due subscriptions, in batches. Claiming a batch moves every row in it past `now`, so the next
     // query returns new rows; a row that comes straight back (it did not move) ends the loop rather
@@ -205,6 +272,7 @@ export class DigestScheduler {
     // The next batch is claimed while the current one is being delivered.
     let previous = new Set<string>();
     const claimNext = async () => {
+      if (this.stopping) return null;
       const batch = await this.store.listDue(clock(), platforms, this.batchSize);
       if (batch.length === 0 || batch.some((s) => previous.has(keyOf(s)))) return null;
       previous = new Set(batch.map(keyOf));
@@ -221,7 +289,7 @@ export class DigestScheduler {
     }
     // Claims whose sender died or whose retry time has come.
     previous = new Set<string>();
-    for (;;) {
+    while (!this.stopping) {
       const claims = await this.store.listExpiredClaims(clock(), platforms, this.batchSize);
       const fresh = claims.filter((c) => !previous.has(`${keyOf(c)}\u0000${c.localDate}`));
       if (fresh.length === 0) break;
@@ -303,7 +371,7 @@ export class DigestScheduler {
         dueAt,
         status: 'claimed',
         owner: this.instanceId,
-        leaseUntil: now + this.leaseMs,
+        leaseUntil: now + this.claimLeaseMs,
         nonce: nonceFor({ ...sub, localDate }),
         reason: null,
       });
@@ -345,13 +413,18 @@ export class DigestScheduler {
 
   private async processExpired(claim: ClaimRow, clock: () => number, report: TickReport): Promise<void> {
     const now = clock();
-    const taken = await this.store.takeOverClaim(claim, this.instanceId, now + this.leaseMs, now);
+    if (this.stopping) return;
+    const taken = await this.store.takeOverClaim(claim, this.instanceId, now + this.claimLeaseMs, now);
     if (!taken) {
       report.contended++;
       return;
     }
     report.takenOver++;
-    if (claim.status === 'claimed') {
+    if (claim.status === 'claimed' && claim.postStartedAt === null) {
+      const reason = `the instance holding it (${claim.owner ?? 'unknown'}) stopped before posting; ${this.instanceId} took it over`;
+      report.retried++;
+      await this.writer.write({ log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now) });
+    } else if (claim.status === 'claimed') {
       const reason = `the instance sending it (${claim.owner ?? 'unknown'}) stopped before recording the result; its lease ran out and ${this.instanceId} took it over`;
       this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, previous: claim.owner, instance: this.instanceId }, 'taking over a digest whose sender stopped');
       report.retried++;
@@ -363,19 +436,21 @@ export class DigestScheduler {
   /** `catchUp`: claimed by a tick that started late (true/false), or null when retried or taken over later. */
   private async deliver(claim: ClaimRow, hint: SubscriptionRow | null, clock: () => number, report: TickReport, catchUp: boolean | null): Promise<void> {
     await this.afterClaim?.(claim);
+    if (this.stopping) return; // handed back by shutdown()
     const poster = this.posters.get(claim.platform);
     if (!poster) {
       await this.store.finishClaim(claim, this.instanceId, { status: 'retrying', leaseUntil: clock() + 60_000, reason: 'no poster for this platform on this instance' }, clock());
       return;
     }
     // Re-check after the claim: an unsubscribe between claim and send means nothing is posted.
-    let sub = await this.reader.load(claim);
+    let sub = await this.reader.write(claim);
     // Then wait for the platform's pace, right before the post (so posts keep their spacing), and
     // re-check once more if that wait was long.
     const pacing = this.pacing[claim.platform] ?? undefined;
     const waitStarted = Date.now();
-    await this.pacer.acquire(slotsFor(pacing, claim.platform, claim.channelId, sub?.workspaceId ?? hint?.workspaceId ?? null));
-    if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.load(claim);
+    await Promise.race([this.pacer.acquire(slotsFor(pacing, claim.platform, claim.channelId, sub?.workspaceId ?? hint?.workspaceId ?? null)), this.stopped]);
+    if (this.stopping) return;
+    if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.write(claim);
     let now = clock();
     if (!sub || !sub.active) {
       const reason = sub?.disabledReason
@@ -395,33 +470,60 @@ export class DigestScheduler {
       content = buildDigest(this.kb, { localDate: claim.localDate, since: sub.watermark });
       if (this.contentCache.size < 1000) this.contentCache.set(contentKey, content);
     }
-    // Post only while the lease surely outlasts the post; otherwise extend it first (a write), and
-    // give up if it was lost to another instance.
-    let held: ClaimRow | null = claim;
-    if (now > claim.leaseUntil - this.postTimeoutMs - 5000) held = await this.store.renewLease(claim, this.instanceId, now + this.leaseMs, now);
-    if (!held) {
-      report.lost++;
-      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'lost a digest claim before sending; not posting');
-      return;
+    // An earlier attempt may have reached the platform without its answer reaching us (a timeout, a
+    // 5xx, a kill): look for the message before posting again, where the platform lets us.
+    let messageId: string | undefined;
+    let foundReason: string | null = null;
+    if (claim.postStartedAt !== null && poster.findDelivery) {
+      try {
+        messageId = (await poster.findDelivery(claim.channelId, claim.nonce, claim.postStartedAt))?.messageId;
+      } catch (err) {
+        await this.failed(claim, err, clock, report, 'could not check whether an earlier attempt had posted it');
+        return;
+      }
+      if (messageId) foundReason = 'an earlier attempt had posted it; found in the channel, not posted again';
     }
-    let messageId: string;
-    try {
-      // A copy per post: the content is shared by every channel with the same date and watermark.
-      const r = content.reply;
-      const copy = { ...r, fields: r.fields.map((f) => ({ ...f })), items: [...r.items], notes: [...r.notes], citations: r.citations.map((c) => ({ ...c })) };
-      messageId = (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId;
-    } catch (err) {
-      await this.failed(held, err, clock, report);
-      return;
+    if (!messageId) {
+      // The start is written before the post, and only while the claim is still ours: from here on,
+      // whoever takes the claim over first looks for the message.
+      now = clock();
+      const mayPost = await this.starter.write({ key: claim, owner: this.instanceId, leaseUntil: now + this.leaseMs });
+      if (!mayPost) {
+        report.lost++;
+        this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'lost a digest claim before sending; not posting');
+        return;
+      }
+      const startedAt = claim.postStartedAt ?? now;
+      try {
+        // A copy per post: the content is shared by every channel with the same date and watermark.
+        const r = content.reply;
+        const copy = { ...r, fields: r.fields.map((f) => ({ ...f })), items: [...r.items], notes: [...r.notes], citations: r.citations.map((c) => ({ ...c })) };
+        messageId = (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId;
+      } catch (err) {
+        // No answer or a server error: the message may be there all the same. Never post blind again.
+        const unknown = !(err instanceof DeliveryError) || err.failure === 'transient';
+        const found = unknown && poster.findDelivery ? await poster.findDelivery(claim.channelId, claim.nonce, startedAt).catch(() => null) : null;
+        if (!found) {
+          await this.failed({ ...claim, postStartedAt: startedAt }, err, clock, report);
+          return;
+        }
+        messageId = found.messageId;
+        foundReason = `posted although the platform did not confirm it (${errorText(err)}); found in the channel`;
+      }
     }
+    if (messageId === undefined) return; // every path above set it or returned
+    if (foundReason) report.found++;
     // Recorded at once (grouped with whatever else finished meanwhile): this is the whole
     // "posted but not yet recorded" window a crash can hit.
     now = clock();
     const lateBy = now - claim.dueAt;
     const late = catchUp ?? lateBy > this.lateAfterMs;
     const status = late ? 'late' : 'sent';
-    const reason = late ? `sent ${describeDuration(lateBy)} after its time (catch-up)` : claim.attempts > 1 ? `sent on attempt ${claim.attempts}` : null;
-    const recorded = await this.writer.write({
+    const reason =
+      [late ? `sent ${describeDuration(lateBy)} after its time (catch-up)` : claim.attempts > 1 ? `sent on attempt ${claim.attempts}` : null, foundReason]
+        .filter(Boolean)
+        .join('; ') || null;
+    const recorded = await this.recordPosted({
       claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
       ...(content.watermark ? { watermark: { key: claim, value: content.watermark } } : {}),
       log: this.logEntry(claim, claim.localDate, status, reason, messageId, now),
@@ -433,10 +535,27 @@ export class DigestScheduler {
     else report.sent++;
   }
 
-  private async failed(claim: ClaimRow, err: unknown, clock: () => number, report: TickReport): Promise<void> {
+  /**
+   * The outcome of a post that went out must not be lost to a database that is briefly away: it is
+   * written again (backing off) while the claim would still be ours.
+   */
+  private async recordPosted(record: ResultRecord): Promise<boolean> {
+    const giveUpAt = Date.now() + this.leaseMs;
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        return await this.writer.write(record);
+      } catch (err) {
+        if (Date.now() + wait > giveUpAt) throw err;
+        this.log.warn({ detail: errorText(err), channel: record.claim?.key.channelId, instance: this.instanceId }, 'could not record a posted digest; trying again');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private async failed(claim: ClaimRow, err: unknown, clock: () => number, report: TickReport, context?: string): Promise<void> {
     const now = clock();
     const failure = err instanceof DeliveryError ? err.failure : 'transient';
-    const detail = errorText(err);
+    const detail = context ? `${context}: ${errorText(err)}` : errorText(err);
     const channel = { platform: claim.platform, channel: claim.channelId, localDate: claim.localDate, instance: this.instanceId };
     if (failure === 'rejected') {
       this.log.error({ ...channel, detail }, 'the platform rejected a digest; not retrying');
@@ -515,19 +634,22 @@ function byClaimKey(a: ChannelKey & { localDate?: string }, b: ChannelKey & { lo
 }
 
 /**
- * Group commit: results are written as soon as they arrive; those that arrive while a write is in
- * progress go together in the next transaction. One commit for many deliveries, and no timer that
- * would widen the posted-but-not-recorded window.
+ * Group commit: items are written as soon as they arrive; those that arrive while a write is in
+ * progress go together in the next one. One round trip for many deliveries, and no timer that would
+ * widen the posted-but-not-recorded window.
  */
-class GroupCommit {
-  private queue: { record: ResultRecord; at: number; resolve: (ok: boolean) => void; reject: (err: unknown) => void }[] = [];
+class Coalescer<I, O> {
+  private queue: { item: I; resolve: (out: O) => void; reject: (err: unknown) => void }[] = [];
   private running = false;
 
-  constructor(private readonly store: DigestStore) {}
+  constructor(
+    private readonly max: number,
+    private readonly flush: (items: I[]) => Promise<O[]>,
+  ) {}
 
-  write(record: ResultRecord): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ record, at: record.log?.at ?? Date.now(), resolve, reject });
+  write(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
       if (!this.running) void this.run();
     });
   }
@@ -537,53 +659,12 @@ class GroupCommit {
     try {
       await Promise.resolve(); // let deliveries finishing in the same turn join this write
       while (this.queue.length > 0) {
-        const items = this.queue.splice(0, 500);
+        const batch = this.queue.splice(0, this.max);
         try {
-          const ok = await this.store.recordResults(
-            items.map((i) => i.record),
-            Math.max(...items.map((i) => i.at)),
-          );
-          items.forEach((item, i) => item.resolve(ok[i]!));
+          const out = await this.flush(batch.map((b) => b.item));
+          batch.forEach((b, i) => b.resolve(out[i]!));
         } catch (err) {
-          for (const item of items) item.reject(err);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
-}
-
-/**
- * Reads of subscriptions requested while another read is in flight are answered together by one
- * query. Every delivery still re-reads its subscription after it was claimed and paced.
- */
-class CoalescingReader {
-  private queue: { key: ChannelKey; resolve: (row: SubscriptionRow | null) => void; reject: (err: unknown) => void }[] = [];
-  private running = false;
-
-  constructor(private readonly store: DigestStore) {}
-
-  load(key: ChannelKey): Promise<SubscriptionRow | null> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ key: { platform: key.platform, channelId: key.channelId }, resolve, reject });
-      if (!this.running) void this.run();
-    });
-  }
-
-  private async run(): Promise<void> {
-    this.running = true;
-    try {
-      await Promise.resolve();
-      while (this.queue.length > 0) {
-        const items = this.queue.splice(0, 400);
-        try {
-          const unique = new Map(items.map((i) => [keyOf(i.key), i.key]));
-          const rows = await this.store.getSubscriptions([...unique.values()]);
-          const found = new Map(rows.map((r) => [keyOf(r), r]));
-          for (const item of items) item.resolve(found.get(keyOf(item.key)) ?? null);
-        } catch (err) {
-          for (const item of items) item.reject(err);
+          for (const b of batch) b.reject(err);
         }
       }
     } finally {

@@ -64,6 +64,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX digest_log_channel ON digest_log (platform, channel_id, id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'when a claim first started posting',
+    // NULL: no post was ever attempted for the claim, so whoever takes it over may post at once; set:
+    // the platform may hold the message, so it is looked for before any new attempt.
+    sql: () => [`ALTER TABLE digest_claims ADD COLUMN post_started_at BIGINT`],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

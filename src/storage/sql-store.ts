@@ -10,6 +10,7 @@ import type {
   LogEntry,
   LogStatus,
   NewClaim,
+  PostStart,
   ResultRecord,
   SubscriptionInput,
   SubscriptionRow,
@@ -69,6 +70,7 @@ function toClaim(r: Record<string, unknown>): ClaimRow {
     leaseUntil: num(r.lease_until),
     attempts: num(r.attempts),
     nonce: String(r.nonce),
+    postStartedAt: numOrNull(r.post_started_at),
     messageId: strOrNull(r.message_id),
     reason: strOrNull(r.reason),
     createdAt: num(r.created_at),
@@ -107,7 +109,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 function insertClaimsStatement(claims: NewClaim[], now: number): Statement {
   return {
-    sql: `INSERT INTO digest_claims (${CLAIM_COLUMNS}) VALUES ${claims.map(() => `(${placeholders(13)})`).join(', ')}
+    sql: `INSERT INTO digest_claims (${CLAIM_COLUMNS}) VALUES ${claims.map(() => `(${placeholders(14)})`).join(', ')}
           ON CONFLICT (platform, channel_id, local_date) DO NOTHING
           RETURNING ${CLAIM_COLUMNS}`,
     params: claims.flatMap((c) => [
@@ -120,6 +122,7 @@ function insertClaimsStatement(claims: NewClaim[], now: number): Statement {
       c.leaseUntil,
       c.status === 'claimed' ? 1 : 0,
       c.nonce,
+      null,
       null,
       c.reason,
       now,
@@ -143,7 +146,7 @@ function advanceStatement(items: Advance[], now: number): Statement {
 const SUB_COLUMNS =
   'platform, channel_id, workspace_id, time_of_day, time_zone, active, disabled_reason, next_due_at, next_local_date, watermark, created_by, created_at, updated_at';
 const CLAIM_COLUMNS =
-  'platform, channel_id, local_date, due_at, status, owner, lease_until, attempts, nonce, message_id, reason, created_at, updated_at';
+  'platform, channel_id, local_date, due_at, status, owner, lease_until, attempts, nonce, post_started_at, message_id, reason, created_at, updated_at';
 const CLAIM_KEY = 'platform = ? AND channel_id = ? AND local_date = ?';
 
 const OPEN = `status IN ('claimed', 'retrying')`;
@@ -294,14 +297,41 @@ export class SqlDigestStore implements DigestStore {
     return rows[0] ? toClaim(rows[0]) : null;
   }
 
-  async renewLease(key: ClaimKey, owner: string, leaseUntil: number, now: number): Promise<ClaimRow | null> {
-    const rows = await this.db.query(
+  async startPosts(items: PostStart[], now: number): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const started = new Set<string>();
+    for (const part of chunks(items, 400)) {
+      const found = await this.db.query(
+        `WITH v(platform, channel_id, local_date, owner, lease_until) AS (VALUES ${rows(part.length, 'TTTTB')})
+         UPDATE digest_claims SET post_started_at = COALESCE(digest_claims.post_started_at, ?), lease_until = v.lease_until, updated_at = ?
+         FROM v WHERE digest_claims.platform = v.platform AND digest_claims.channel_id = v.channel_id
+           AND digest_claims.local_date = v.local_date AND digest_claims.status = 'claimed' AND digest_claims.owner = v.owner
+         RETURNING digest_claims.platform, digest_claims.channel_id, digest_claims.local_date`,
+        [...part.flatMap((i) => [i.key.platform, i.key.channelId, i.key.localDate, i.owner, i.leaseUntil]), now, now],
+      );
+      for (const r of found) started.add(`${String(r.platform)}\u0000${String(r.channel_id)}\u0000${String(r.local_date)}`);
+    }
+    return items.map((i) => started.has(`${i.key.platform}\u0000${i.key.channelId}\u0000${i.key.localDate}`));
+  }
+
+  async renewUnstartedLeases(owner: string, leaseUntil: number, now: number): Promise<number> {
+    const found = await this.db.query(
       `UPDATE digest_claims SET lease_until = ?, updated_at = ?
-       WHERE ${CLAIM_KEY} AND status = 'claimed' AND owner = ? AND lease_until > ?
-       RETURNING ${CLAIM_COLUMNS}`,
-      [leaseUntil, now, key.platform, key.channelId, key.localDate, owner, now],
+       WHERE status = 'claimed' AND owner = ? AND post_started_at IS NULL AND lease_until > ? AND lease_until < ?
+       RETURNING platform`,
+      [leaseUntil, now, owner, now, leaseUntil],
     );
-    return rows[0] ? toClaim(rows[0]) : null;
+    return found.length;
+  }
+
+  async releaseUnstarted(owner: string, reason: string, now: number): Promise<ClaimKey[]> {
+    const found = await this.db.query(
+      `UPDATE digest_claims SET status = 'retrying', owner = NULL, lease_until = ?, attempts = attempts - 1, reason = ?, updated_at = ?
+       WHERE status = 'claimed' AND owner = ? AND post_started_at IS NULL
+       RETURNING platform, channel_id, local_date`,
+      [now, reason, now, owner],
+    );
+    return found.map((r) => ({ platform: String(r.platform), channelId: String(r.channel_id), localDate: String(r.local_date) }));
   }
 
   async finishClaim(key: ClaimKey, owner: string, outcome: ClaimOutcome, now: number): Promise<boolean> {

@@ -40,8 +40,9 @@ export interface SubscriptionInput extends ChannelKey {
 }
 
 /**
- * claimed: an instance holds the lease and is sending; retrying: waiting for lease_until to try
- * again (429, network). The rest are final.
+ * claimed: an instance holds the lease (before its post starts, a short lease the instance keeps
+ * renewing; once `postStartedAt` is set, a lease long enough for the post); retrying: waiting for
+ * lease_until to try again (429, network, handed back at shutdown). The rest are final.
  */
 export type ClaimStatus = 'claimed' | 'retrying' | 'sent' | 'late' | 'skipped' | 'rejected' | 'failed';
 
@@ -55,8 +56,10 @@ export interface ClaimRow extends ClaimKey {
   leaseUntil: number;
   /** Post attempts made so far. */
   attempts: number;
-  /** Deterministic idempotency key passed to the platform (Discord enforce_nonce). */
+  /** Deterministic idempotency key passed to the platform (Discord enforce_nonce, Slack message metadata). */
   nonce: string;
+  /** When the first post attempt started (null: none yet, so nothing can be on the platform). */
+  postStartedAt: number | null;
   messageId: string | null;
   reason: string | null;
   createdAt: number;
@@ -71,6 +74,12 @@ export interface NewClaim extends ClaimKey {
   leaseUntil: number;
   nonce: string;
   reason: string | null;
+}
+
+export interface PostStart {
+  key: ClaimKey;
+  owner: string;
+  leaseUntil: number;
 }
 
 export interface Advance extends ChannelKey {
@@ -140,8 +149,18 @@ export interface DigestStore {
   listExpiredClaims(now: number, platforms: readonly string[], limit: number): Promise<ClaimRow[]>;
   /** Atomically takes an open claim whose lease ended and counts a new attempt; null when another instance got it first. */
   takeOverClaim(key: ClaimKey, owner: string, leaseUntil: number, now: number): Promise<ClaimRow | null>;
-  /** Extends our lease, only while we still hold it unexpired; null when the claim was lost. */
-  renewLease(key: ClaimKey, owner: string, leaseUntil: number, now: number): Promise<ClaimRow | null>;
+  /**
+   * Marks posts as starting (keeping the first start time) and gives each the sending lease, only
+   * where `owner` still holds the claim; per item, whether it may post. Written before the post.
+   */
+  startPosts(items: PostStart[], now: number): Promise<boolean[]>;
+  /** Renews the leases of `owner`'s claims that have not started posting and whose lease still runs. */
+  renewUnstartedLeases(owner: string, leaseUntil: number, now: number): Promise<number>;
+  /**
+   * Hands back `owner`'s claims that never started posting (shutdown): they become retrying, due at
+   * once, with that attempt uncounted. Returns their keys.
+   */
+  releaseUnstarted(owner: string, reason: string, now: number): Promise<ClaimKey[]>;
   /** Records the outcome, only if `owner` still holds the claim. */
   finishClaim(key: ClaimKey, owner: string, outcome: ClaimOutcome, now: number): Promise<boolean>;
   /** Outcomes, watermarks and log lines of several deliveries in one transaction; per record, whether its claim was still ours. */

@@ -8,8 +8,11 @@
  * - a Socket Mode WebSocket (`apps.connections.open` hands out its URL; the fake says hello, pings,
  *   sends envelopes with `sendEnvelope` and records the acks).
  *
- * It records every request (`requests`, and by kind `calls`, `responses`, `acks`), can be told to fail the
- * next calls of a method (`failNext`: 429 + Retry-After, ok:false errors, HTTP statuses), and `waitFor`
+ * It keeps the messages posted per channel (`messagesIn`, and `conversations.history` with
+ * `include_all_metadata`, newest first, `oldest`/`latest`/`limit`/`cursor`), records every request
+ * (`requests`, and by kind `calls`, `responses`, `acks`), can be told to fail the next calls of a method
+ * (`failNext`: 429 + Retry-After, ok:false errors, HTTP statuses, a slow answer, an error after the message
+ * was posted, no answer at all) or to answer every call of a method slowly (`setLatency`), and `waitFor`
  * waits on what it recorded, so tests never sleep. Helpers below build correctly signed slash commands
  * and Events API requests for an app in HTTP mode.
  *
@@ -124,7 +127,24 @@ export type FakeFailure =
   /** HTTP 200 `{ok:false,error}`: channel_not_found, not_in_channel, invalid_blocks, msg_too_long, … */
   | { error: string }
   /** A bare HTTP status (500, 503…) with a text body. */
-  | { status: number };
+  | { status: number }
+  /** The call is carried out (a message is posted) but answered only after `delayMs`. */
+  | { delayMs: number }
+  /** The call is carried out (a message is posted), then answered with this HTTP status: the outcome the caller cannot know. */
+  | { statusAfterPosting: number }
+  /** The call is carried out, and never answered (the connection stays open until the fake closes). */
+  | { hangAfterPosting: true };
+
+/** A message the fake holds in a channel (what conversations.history returns). */
+export interface FakeMessage {
+  type: 'message';
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  user?: string;
+  bot_id?: string;
+  metadata?: unknown;
+}
 
 export interface FakeSlack {
   /** Web API base, with the trailing slash (`clientOptions.slackApiUrl`, `SLACK_API_URL`). */
@@ -146,6 +166,10 @@ export interface FakeSlack {
   readonly acks: SocketAck[];
   /** Web API calls of one method. */
   callsTo(method: string): ApiCall[];
+  /** The messages posted into a channel (chat.postMessage that succeeded at the fake), oldest first. */
+  messagesIn(channel: string): FakeMessage[];
+  /** Every call of `method` is answered `ms` later (0 turns it off); the work is done at once. */
+  setLatency(method: string, ms: number): void;
   /** A fresh response_url on this fake (`id` defaults to a random one). */
   responseUrl(id?: string): string;
   /** The next `times` calls of `method` fail as described (failures queue in order). */
@@ -175,6 +199,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const enforceLimits = options.enforceLimits ?? true;
   const users = new Map<string, FakeUser>((options.users ?? []).map((u) => [u.id, u]));
   const failures = new Map<string, FakeFailure[]>();
+  const latency = new Map<string, number>();
+  const channels = new Map<string, FakeMessage[]>();
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const responseWaiters = new Map<string, (post: ResponseUrlPost) => void>();
@@ -267,20 +293,32 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const call: ApiCall = { method, ...(token ? { token } : {}), args, status: 200, response: undefined, at: Date.now() };
     calls.push(call);
 
+    const queue = failures.get(method);
+    const failure = queue?.shift();
+    // Failures that happen after the work is done: the call is carried out, only its answer is lost or late.
+    const after = failure && ('delayMs' in failure || 'statusAfterPosting' in failure || 'hangAfterPosting' in failure) ? failure : undefined;
+    const delay = after && 'delayMs' in after ? after.delayMs : (latency.get(method) ?? 0);
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
       call.response = body;
-      send(res, status, body, headers);
+      if (after) call.failure = after;
+      if (after && 'hangAfterPosting' in after) return status;
+      if (after && 'statusAfterPosting' in after) {
+        call.status = after.statusAfterPosting;
+        call.response = `fake HTTP ${after.statusAfterPosting}`;
+        send(res, after.statusAfterPosting, `fake HTTP ${after.statusAfterPosting}`);
+        return after.statusAfterPosting;
+      }
+      if (delay > 0) setTimeout(() => send(res, status, body, headers), delay);
+      else send(res, status, body, headers);
       return status;
     };
 
-    const queue = failures.get(method);
-    const failure = queue?.shift();
-    if (failure) {
+    if (failure && !after) {
       call.failure = failure;
       if ('rateLimited' in failure) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.rateLimited) });
       if ('error' in failure) return reply(200, { ok: false, error: failure.error });
-      return reply(failure.status, `fake HTTP ${failure.status}`);
+      if ('status' in failure) return reply(failure.status, `fake HTTP ${failure.status}`);
     }
 
     const appLevel = method === 'apps.connections.open';
@@ -316,12 +354,40 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         tsCounter += 1;
         const ts = `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
         if (method === 'chat.postEphemeral') return reply(200, { ok: true, message_ts: ts });
-        return reply(200, {
-          ok: true,
-          channel: args.channel,
+        const message: FakeMessage = {
+          type: 'message',
+          user: botUserId,
+          bot_id: botId,
           ts,
-          message: { type: 'message', user: botUserId, bot_id: botId, ts, text: args.text, blocks: args.blocks },
+          text: args.text,
+          blocks: args.blocks,
+          ...(args.metadata && typeof args.metadata === 'object' ? { metadata: args.metadata } : {}),
+        };
+        const held = channels.get(args.channel) ?? [];
+        held.push(message);
+        channels.set(args.channel, held);
+        const { metadata: _metadata, ...shown } = message;
+        return reply(200, { ok: true, channel: args.channel, ts, message: shown });
+      }
+      case 'conversations.history': {
+        // Newest first, like Slack; metadata only with include_all_metadata. The cursor is an offset here.
+        if (typeof args.channel !== 'string' || !channels.has(args.channel)) return reply(200, { ok: false, error: 'channel_not_found' });
+        const oldest = Number(args.oldest ?? 0);
+        const latest = args.latest === undefined ? Infinity : Number(args.latest);
+        const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100)));
+        const offset = Number(args.cursor ?? 0);
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const inRange = channels
+          .get(args.channel)!
+          .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+          .reverse();
+        const page = inRange.slice(offset, offset + limit).map((m) => {
+          if (withMetadata) return m;
+          const { metadata: _metadata, ...shown } = m;
+          return shown;
         });
+        const more = offset + limit < inRange.length;
+        return reply(200, { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(offset + limit) : '' } });
       }
       case 'users.info': {
         const id = typeof args.user === 'string' ? args.user : '';
@@ -426,6 +492,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responses,
     acks,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    messagesIn: (channel) => [...(channels.get(channel) ?? [])],
+    setLatency(method, ms) {
+      if (ms > 0) latency.set(method, ms);
+      else latency.delete(method);
+    },
     responseUrl: (id = randomBytes(6).toString('hex')) => `${baseUrl}/respond/${encodeURIComponent(id)}`,
     failNext(method, failure, times = 1) {
       const queue = failures.get(method) ?? [];
@@ -512,6 +583,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       responses.length = 0;
       acks.length = 0;
       failures.clear();
+      latency.clear();
+      channels.clear();
     },
     async close() {
       clearInterval(pinger);

@@ -67,8 +67,8 @@ for (const { backend, skip } of matrix) {
 
     it('two instances starting together on one database both come up, migrated once', async () => {
       const [a, b] = await Promise.all([db.reopen(), db.reopen()]);
-      expect(await a.migrations()).toEqual([1]);
-      expect(await b.migrations()).toEqual([1]);
+      expect(await a.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(await b.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
     it('creates, updates, deactivates and reactivates a subscription (the watermark survives)', async () => {
@@ -151,24 +151,64 @@ for (const { backend, skip } of matrix) {
       expect([b, c].filter(Boolean)).toHaveLength(1);
       const winner = (b ?? c)!;
       expect(winner.status).toBe('claimed');
-      // The old owner can no longer renew or finish.
-      expect(await store.renewLease(key, 'A', later + 200_000, later + 1)).toBeNull();
+      // The old owner can no longer start a post or finish.
+      expect(await store.startPosts([{ key, owner: 'A', leaseUntil: later + 200_000 }], later + 1)).toEqual([false]);
       expect(await store.finishClaim(key, 'A', { status: 'sent', messageId: 'm-A' }, later + 1)).toBe(false);
       expect(winner.attempts).toBe(2); // the first sender's attempt, then the taker's
-      const renewed = await store.renewLease(key, winner.owner!, later + 200_000, later + 1);
-      expect(renewed?.leaseUntil).toBe(later + 200_000);
+      expect(await store.startPosts([{ key, owner: winner.owner!, leaseUntil: later + 200_000 }], later + 1)).toEqual([true]);
+      expect((await store.getClaim(key))?.leaseUntil).toBe(later + 200_000);
       expect(await store.finishClaim(key, winner.owner!, { status: 'sent', messageId: 'm-1' }, later + 2)).toBe(true);
       expect(await store.getClaim(key)).toMatchObject({ status: 'sent', messageId: 'm-1', owner: winner.owner });
       expect(await store.takeOverClaim(key, 'D', later + 999_999, later + 999_999)).toBeNull();
       expect(await store.listExpiredClaims(later + 999_999, ['slack'], 10)).toEqual([]);
     });
 
-    it('renewLease needs an unexpired lease held by the caller', async () => {
+    it('a post start is recorded once (the first time kept), only by the holder, with the sending lease', async () => {
+      await store.insertClaim(claim('C1', { leaseUntil: T0 + 30_000 }), T0);
+      await store.insertClaim(claim('C2', { leaseUntil: T0 + 30_000 }), T0);
+      const key = (channelId: string) => ({ platform: 'slack', channelId, localDate: '2026-12-01' });
+      expect((await store.getClaim(key('C1')))?.postStartedAt).toBeNull();
+      const ok = await store.startPosts(
+        [
+          { key: key('C1'), owner: 'A', leaseUntil: T0 + 61_000 },
+          { key: key('C2'), owner: 'B', leaseUntil: T0 + 61_000 },
+          { key: key('C3'), owner: 'A', leaseUntil: T0 + 61_000 },
+        ],
+        T0 + 1000,
+      );
+      expect(ok).toEqual([true, false, false]);
+      expect(await store.getClaim(key('C1'))).toMatchObject({ postStartedAt: T0 + 1000, leaseUntil: T0 + 61_000 });
+      expect((await store.getClaim(key('C2')))?.postStartedAt).toBeNull();
+      expect(await store.startPosts([{ key: key('C1'), owner: 'A', leaseUntil: T0 + 90_000 }], T0 + 5000)).toEqual([true]);
+      expect((await store.getClaim(key('C1')))?.postStartedAt).toBe(T0 + 1000);
+    });
+
+    it('renews only the unexpired, unstarted claims of their owner, never shortening a lease', async () => {
+      const key = (channelId: string) => ({ platform: 'slack', channelId, localDate: '2026-12-01' });
+      await store.insertClaim(claim('C1', { leaseUntil: T0 + 30_000 }), T0);
+      await store.insertClaim(claim('C2', { leaseUntil: T0 + 30_000 }), T0);
+      await store.insertClaim(claim('C3', { leaseUntil: T0 + 30_000, owner: 'B' }), T0);
+      await store.insertClaim(claim('C4', { leaseUntil: T0 + 5_000 }), T0);
+      await store.startPosts([{ key: key('C2'), owner: 'A', leaseUntil: T0 + 90_000 }], T0);
+      expect(await store.renewUnstartedLeases('A', T0 + 40_000, T0 + 10_000)).toBe(1);
+      expect((await store.getClaim(key('C1')))?.leaseUntil).toBe(T0 + 40_000);
+      expect((await store.getClaim(key('C2')))?.leaseUntil).toBe(T0 + 90_000);
+      expect((await store.getClaim(key('C3')))?.leaseUntil).toBe(T0 + 30_000);
+      expect((await store.getClaim(key('C4')))?.leaseUntil).toBe(T0 + 5_000); // already free for others
+    });
+
+    it('hands back unstarted claims at once, uncounted; a started one stays with its sender', async () => {
+      const key = (channelId: string) => ({ platform: 'slack', channelId, localDate: '2026-12-01' });
       await store.insertClaim(claim('C1'), T0);
-      const key = { platform: 'slack', channelId: 'C1', localDate: '2026-12-01' };
-      expect(await store.renewLease(key, 'B', T0 + 1, T0)).toBeNull();
-      expect((await store.renewLease(key, 'A', T0 + 300_000, T0 + 1))?.leaseUntil).toBe(T0 + 300_000);
-      expect(await store.renewLease(key, 'A', T0 + 999_999, T0 + 300_000)).toBeNull(); // lease over
+      await store.insertClaim(claim('C2'), T0);
+      await store.insertClaim(claim('C3', { owner: 'B' }), T0);
+      await store.startPosts([{ key: key('C2'), owner: 'A', leaseUntil: T0 + 90_000 }], T0);
+      expect(await store.releaseUnstarted('A', 'shutdown', T0 + 1000)).toEqual([key('C1')]);
+      expect(await store.getClaim(key('C1'))).toMatchObject({ status: 'retrying', owner: null, leaseUntil: T0 + 1000, attempts: 0, reason: 'shutdown' });
+      expect(await store.getClaim(key('C2'))).toMatchObject({ status: 'claimed', owner: 'A' });
+      expect((await store.listExpiredClaims(T0 + 1000, ['slack'], 10)).map((c) => c.channelId)).toEqual(['C1']);
+      expect(await store.startPosts([{ key: key('C1'), owner: 'A', leaseUntil: T0 + 90_000 }], T0 + 2000)).toEqual([false]);
+      expect((await store.takeOverClaim(key('C1'), 'B', T0 + 30_000, T0 + 2000))?.attempts).toBe(1);
     });
 
     it('a retrying claim has no owner and comes back when its retry time is reached', async () => {
