@@ -70,11 +70,10 @@ describe('digests end to end through Slack (Bolt + fake Slack)', () => {
   it('Slack 429 with Retry-After: retried later and recorded as retried; channel_not_found turns the digest off', async () => {
     await slash('digest subscribe', ADMIN);
     const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: bot.kb });
-    // More 429s than the Web API client retries: the adapter gives up with rate_limited (Retry-After 1 s).
-    h.fake.failNext('chat.postMessage', { rateLimited: 1 }, 3);
+    // The posting client does not retry by itself: a 429 goes back to the scheduler with its Retry-After (1 s).
+    h.fake.failNext('chat.postMessage', { rateLimited: 1 });
     await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
-    expect(posts().map((c) => c.status)).toEqual([429, 429, 429]);
-    // (the client's own retries waited out Retry-After twice during that tick)
+    expect(posts().map((c) => c.status)).toEqual([429]);
     await scheduler.tick(new Date('2026-11-30T07:00:10Z'));
     expect(delivered()).toHaveLength(1);
     const entries = await db.store.history({ platform: 'slack', channelId: CHANNEL }, 5);
@@ -84,9 +83,67 @@ describe('digests end to end through Slack (Bolt + fake Slack)', () => {
     h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
     await scheduler.tick(new Date('2026-12-01T07:00:00Z'));
     await scheduler.tick(new Date('2026-12-02T07:00:00Z'));
-    expect(posts()).toHaveLength(5); // 3 × 429, the digest, the refused one; nothing on 2 December
+    expect(posts()).toHaveLength(3); // the 429, the digest, the refused one; nothing on 2 December
     expect(delivered()).toHaveLength(1);
     const status = visibleText((await slash('digest status', MEMBER)).message as { blocks?: unknown });
     expect(status).toMatch(/off: channel gone or bot removed on 2026-12-01/);
+  });
+
+  describe('a post whose answer is lost is never repeated blind', () => {
+    const messages = () => h.fake.messagesIn(CHANNEL);
+    const claim = () => db.store.getClaim({ platform: 'slack', channelId: CHANNEL, localDate: '2026-11-30' });
+    const statuses = async () => (await db.store.history({ platform: 'slack', channelId: CHANNEL }, 10)).map((e) => e.status);
+
+    it('Slack posts the message, then answers 500: one message, recorded as sent with its ts', async () => {
+      await slash('digest subscribe', ADMIN);
+      h.fake.failNext('chat.postMessage', { statusAfterPosting: 500 });
+      await makeScheduler(db.store, [h.slack.poster], { kb: bot.kb }).tick(new Date('2026-11-30T07:00:00Z'));
+      expect(posts()).toHaveLength(1);
+      expect(messages()).toHaveLength(1);
+      expect(h.fake.callsTo('conversations.history').map((c) => c.args.include_all_metadata)).toEqual(['true']);
+      expect(await claim()).toMatchObject({ status: 'sent', messageId: messages()[0]!.ts });
+      expect((await db.store.history({ platform: 'slack', channelId: CHANNEL }, 1))[0]!.reason).toMatch(/did not confirm it.*found in the channel/);
+    });
+
+    it('Slack answers after the client gave up (timeout): one message, recorded as sent', async () => {
+      await h.close();
+      h = await startHarness(bot, { adminUserIds: [ADMIN], logLevel: 'warn', app: { timeoutMs: 300 } });
+      await slash('digest subscribe', ADMIN);
+      h.fake.failNext('chat.postMessage', { delayMs: 1500 });
+      await makeScheduler(db.store, [h.slack.poster], { kb: bot.kb }).tick(new Date('2026-11-30T07:00:00Z'));
+      expect(posts()).toHaveLength(1);
+      expect(messages()).toHaveLength(1);
+      expect(await claim()).toMatchObject({ status: 'sent', messageId: messages()[0]!.ts });
+    });
+
+    it('a 500 before anything was posted: not found in the history, retried later, one message', async () => {
+      await slash('digest subscribe', ADMIN);
+      h.fake.failNext('chat.postMessage', { status: 500 });
+      const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: bot.kb });
+      await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+      expect(messages()).toHaveLength(0);
+      expect(await claim()).toMatchObject({ status: 'retrying' });
+      await scheduler.tick(new Date('2026-11-30T07:01:00Z'));
+      expect(messages()).toHaveLength(1);
+      expect(posts()).toHaveLength(2);
+      // Looked for right after the 500, and again before the second post.
+      expect(h.fake.callsTo('conversations.history')).toHaveLength(2);
+      expect(await statuses()).toEqual(['sent', 'retried']);
+    });
+
+    it('the history cannot be read (missing_scope): no second post until it can; then it is found', async () => {
+      await slash('digest subscribe', ADMIN);
+      h.fake.failNext('chat.postMessage', { statusAfterPosting: 502 });
+      h.fake.failNext('conversations.history', { error: 'missing_scope' }, 2);
+      const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: bot.kb });
+      await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+      await scheduler.tick(new Date('2026-11-30T07:01:00Z'));
+      expect(posts()).toHaveLength(1);
+      expect((await claim())?.reason).toMatch(/could not check whether an earlier attempt had posted it.*missing_scope/);
+      await scheduler.tick(new Date('2026-11-30T07:03:00Z'));
+      expect(posts()).toHaveLength(1);
+      expect(messages()).toHaveLength(1);
+      expect(await claim()).toMatchObject({ status: 'sent', messageId: messages()[0]!.ts });
+    });
   });
 });

@@ -371,14 +371,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       case 'conversations.history': {
         // Newest first, like Slack; metadata only with include_all_metadata. The cursor is an offset here.
-        if (typeof args.channel !== 'string' || !channels.has(args.channel)) return reply(200, { ok: false, error: 'channel_not_found' });
+        if (typeof args.channel !== 'string' || !args.channel) return reply(200, { ok: false, error: 'channel_not_found' });
         const oldest = Number(args.oldest ?? 0);
         const latest = args.latest === undefined ? Infinity : Number(args.latest);
         const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100)));
         const offset = Number(args.cursor ?? 0);
         const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
-        const inRange = channels
-          .get(args.channel)!
+        const inRange = (channels.get(args.channel) ?? [])
           .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
           .reverse();
         const page = inRange.slice(offset, offset + limit).map((m) => {

@@ -11,7 +11,7 @@ const manifest = parse(readFileSync(new URL('../../src/adapters/slack/manifest.y
 describe('Slack app manifest', () => {
   it('declares /niger, the bot scopes and the events the adapter handles', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/niger']);
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'users:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'mpim:history', 'users:read']);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'message.im']);
     expect(manifest.features.bot_user.display_name).toBe('Niger Watch');
   });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, type webApi } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import type { ChannelPoster } from '../../core/delivery.ts';
@@ -194,7 +194,14 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     slackLog.error({ err }, 'Slack listener failed');
   });
 
-  const poster = new SlackPoster(app.client, slackLog);
+  // Digest posts go through a client that never retries by itself (see SlackPoster).
+  const postClient = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]),
+  });
+  const poster = new SlackPoster(postClient, app.client, slackLog);
   let started = false;
   let boundPort: number | undefined;
 

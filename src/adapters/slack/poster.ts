@@ -65,9 +65,9 @@ const TRANSIENT = new Set([
 ]);
 
 /** Maps an error from @slack/web-api to the delivery failure the digest scheduler understands. */
-export function classifySlackError(err: unknown): DeliveryError {
+export function classifySlackError(err: unknown, method = 'chat.postMessage'): DeliveryError {
   const e = err as { code?: string; message?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
-  const message = `Slack chat.postMessage failed: ${e?.data?.error ?? e?.message ?? String(err)}`;
+  const message = `Slack ${method} failed: ${e?.data?.error ?? e?.message ?? String(err)}`;
   const fail = (failure: DeliveryFailure, retryAfterMs?: number) => new DeliveryError(failure, message, retryAfterMs);
   // The client retries a 429 under its retryConfig; when the retries run out it throws a request error
   // "A request error occurred: A rate limit was exceeded (url: …, retry-after: N)".
@@ -94,23 +94,62 @@ export function classifySlackError(err: unknown): DeliveryError {
   }
 }
 
+/** How far back, before the first attempt started, a delivery is looked for (clock skew with Slack). */
+const HISTORY_SKEW_MS = 60_000;
+/** Pages of conversations.history read when looking for a delivery (200 messages each). */
+const HISTORY_PAGES = 5;
+
 /**
  * Posts digests (and any message the bot sends on its own) into a channel with chat.postMessage. The reply
  * is rendered exactly like an answer — one message, trimmed to Slack's limits. Slack has no idempotency
- * key: the nonce is attached as message metadata so a repeated post can be recognised in the history.
+ * key: the nonce is attached as message metadata, and `findDelivery` looks for it in the channel's
+ * history, so a post whose answer was lost is recognised instead of sent again.
+ *
+ * `postClient` must not retry on its own (retries: 0, rejectRateLimitedCalls): a 5xx or a timeout may
+ * come after Slack posted the message, and the web client's automatic retry would post it twice. The
+ * scheduler decides what happens next; `readClient` (history) may retry as it likes.
  */
 export class SlackPoster implements ChannelPoster {
   readonly platform = 'slack';
 
   constructor(
-    private readonly client: webApi.WebClient,
+    private readonly postClient: webApi.WebClient,
+    private readonly readClient: webApi.WebClient,
     private readonly log: Logger,
   ) {}
+
+  async findDelivery(channelId: string, nonce: string, sinceMs: number): Promise<PostResult | null> {
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const res = await this.readClient.conversations.history({
+          channel: channelId,
+          oldest: ((sinceMs - HISTORY_SKEW_MS) / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const m of res.messages ?? []) {
+          const meta = m.metadata as { event_type?: string; event_payload?: { nonce?: unknown } } | undefined;
+          if (meta?.event_type === DELIVERY_EVENT_TYPE && meta.event_payload?.nonce === nonce && m.ts) return { messageId: m.ts };
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!res.has_more || !cursor) return null;
+      }
+    } catch (err) {
+      const failure = classifySlackError(err, 'conversations.history');
+      this.log.warn({ err, channelId, failure: failure.failure }, 'could not look for a digest in the channel history');
+      // Whatever Slack said, the question stays open: never "not there" on a failed lookup.
+      throw new DeliveryError(failure.failure === 'rate_limited' ? 'rate_limited' : 'transient', failure.message, failure.retryAfterMs);
+    }
+    // More messages since the attempt than we read: we cannot say it is not there.
+    throw new DeliveryError('transient', `Slack conversations.history: more than ${HISTORY_PAGES * 200} messages since the first attempt; not posting again blind`);
+  }
 
   async post(channelId: string, reply: Reply, nonce: string): Promise<PostResult> {
     const message = renderMessage(reply);
     try {
-      const res = await this.client.chat.postMessage({
+      const res = await this.postClient.chat.postMessage({
         channel: channelId,
         ...message,
         ...SAFE_MESSAGE_OPTIONS,
