@@ -64,6 +64,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX digest_log_channel ON digest_log (platform, channel_id, id)`,
     ],
   },
+  // Version 2 is reserved for a migration being written on another branch.
+  {
+    version: 3,
+    name: 'seen ids (redelivered events, replayed requests), shared by instances',
+    sql: () => [
+      `CREATE TABLE seen_ids (
+        id TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX seen_ids_expiry ON seen_ids (expires_at)`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

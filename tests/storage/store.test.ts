@@ -67,8 +67,8 @@ for (const { backend, skip } of matrix) {
 
     it('two instances starting together on one database both come up, migrated once', async () => {
       const [a, b] = await Promise.all([db.reopen(), db.reopen()]);
-      expect(await a.migrations()).toEqual([1]);
-      expect(await b.migrations()).toEqual([1]);
+      expect(await a.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(await b.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
     it('creates, updates, deactivates and reactivates a subscription (the watermark survives)', async () => {
@@ -237,6 +237,26 @@ for (const { backend, skip } of matrix) {
       expect((await store.getClaim(k('C2')))?.status).toBe('claimed');
       expect((await store.getSubscription({ platform: 'slack', channelId: 'C1' }))?.watermark).toBe('2026-11-29');
       expect((await store.history({ platform: 'slack', channelId: 'C2' }, 5)).map((e) => e.status)).toEqual(['retried']);
+    });
+
+    it('records a seen id once until it expires, then again', async () => {
+      expect(await store.recordSeen('slack:event:Ev1', T0, 60_000)).toBe(true);
+      expect(await store.recordSeen('slack:event:Ev1', T0 + 59_999, 60_000)).toBe(false);
+      expect(await store.recordSeen('slack:event:Ev2', T0 + 1, 60_000)).toBe(true);
+      // Expired: a new delivery of the same id counts as first again, and is then remembered afresh.
+      expect(await store.recordSeen('slack:event:Ev1', T0 + 60_000, 60_000)).toBe(true);
+      expect(await store.recordSeen('slack:event:Ev1', T0 + 60_001, 60_000)).toBe(false);
+      // The records are the database's, not this connection's.
+      const other = await db.reopen();
+      expect(await other.recordSeen('slack:event:Ev2', T0 + 2, 60_000)).toBe(false);
+    });
+
+    it('gives exactly one of several instances recording the same id at once true', async () => {
+      const stores = [store, await db.reopen(), await db.reopen()];
+      for (let n = 0; n < 20; n++) {
+        const results = await Promise.all(stores.flatMap((s) => [s.recordSeen(`id-${n}`, T0, 60_000), s.recordSeen(`id-${n}`, T0, 60_000)]));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      }
     });
 
     it('stores text as given (quotes, unicode, SQL-looking ids)', async () => {
