@@ -138,6 +138,39 @@ describe('the body', () => {
   });
 });
 
+describe('the connection cap', () => {
+  it('closes connections beyond maxConnections at once, and serves again when they are gone', async () => {
+    const capped = await startHarness(bot, { app: { receiverLimits: { maxConnections: 3 } } });
+    const capPort = capped.slack.port()!;
+    const open = (): Promise<Socket> =>
+      new Promise((resolve) => {
+        const s = connect(capPort, '127.0.0.1', () => resolve(s));
+        s.on('error', () => undefined);
+      });
+    const held = [await open(), await open(), await open()];
+    try {
+      // Each holds a request whose headers never end.
+      for (const s of held) s.write('POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const extra = await open();
+      let got = '';
+      extra.on('data', (d: Buffer) => (got += String(d)));
+      extra.write('GET /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await new Promise<void>((resolve) => extra.once('close', () => resolve()));
+      expect(got).toBe('');
+    } finally {
+      for (const s of held) s.destroy();
+    }
+    try {
+      await waitFor(async () => {
+        const res = await sendSlashCommand(capped.appUrl, SIGNING_SECRET, slashCommandFields(capped.fake, { text: 'ruler' })).catch(() => undefined);
+        return res?.status === 200;
+      }, 5000, 'a command answered once the held connections are gone');
+    } finally {
+      await capped.close();
+    }
+  });
+});
+
 describe('signatures answered once', () => {
   it('the same signed slash command sent again gets 401 and is not handled again', async () => {
     const marker = `replayed-${randomBytes(4).toString('hex')}`;
