@@ -60,7 +60,10 @@ async function main(): Promise<void> {
   const posters: ChannelPoster[] = [];
   if (config.slack) {
     // Slack: Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
-    const slack = await startSlack(bot, config.slack, log).catch((err: unknown) => stopOnOperatorError(err, SlackStartError));
+    // The digest store also keeps the event ids and request signatures already handled, for every instance.
+    const slack = await startSlack(bot, config.slack, log, digest ? { seen: digest.store } : {}).catch((err: unknown) =>
+      stopOnOperatorError(err, SlackStartError),
+    );
     stops.push(() => slack.stop());
     posters.push(slack.poster);
   }

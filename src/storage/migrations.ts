@@ -71,6 +71,17 @@ export const MIGRATIONS: readonly Migration[] = [
     // the platform may hold the message, so it is looked for before any new attempt.
     sql: () => [`ALTER TABLE digest_claims ADD COLUMN post_started_at BIGINT`],
   },
+  {
+    version: 3,
+    name: 'seen ids (redelivered events, replayed requests), shared by instances',
+    sql: () => [
+      `CREATE TABLE seen_ids (
+        id TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX seen_ids_expiry ON seen_ids (expires_at)`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

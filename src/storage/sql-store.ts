@@ -151,9 +151,14 @@ const CLAIM_KEY = 'platform = ? AND channel_id = ? AND local_date = ?';
 
 const OPEN = `status IN ('claimed', 'retrying')`;
 
+/** Expired seen ids are deleted at most this often: often enough to keep the table small, rarely enough to cost nothing. */
+const SEEN_PURGE_EVERY_MS = 10 * 60_000;
+
 export class SqlDigestStore implements DigestStore {
   readonly dialect: Dialect;
   readonly description: string;
+
+  private nextSeenPurgeAt = 0;
 
   constructor(private readonly db: SqlDriver) {
     this.dialect = db.dialect;
@@ -416,6 +421,21 @@ export class SqlDigestStore implements DigestStore {
     }
     const done = new Set((finishes.length ? finished : []).map((r) => `${String(r.platform)}\u0000${String(r.channel_id)}\u0000${String(r.local_date)}`));
     return records.map((r) => !r.claim || done.has(`${r.claim.key.platform}\u0000${r.claim.key.channelId}\u0000${r.claim.key.localDate}`));
+  }
+
+  async recordSeen(id: string, now: number, ttlMs: number): Promise<boolean> {
+    if (now >= this.nextSeenPurgeAt) {
+      this.nextSeenPurgeAt = now + SEEN_PURGE_EVERY_MS;
+      await this.db.query('DELETE FROM seen_ids WHERE expires_at <= ?', [now]);
+    }
+    // One statement decides: a new id is inserted, an expired one taken over, a live one left alone (no row back).
+    const rows = await this.db.query(
+      `INSERT INTO seen_ids (id, expires_at) VALUES (?, ?)
+       ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE seen_ids.expires_at <= ?
+       RETURNING id`,
+      [id, now + ttlMs, now],
+    );
+    return rows.length > 0;
   }
 
   async history(key: ChannelKey, limit: number): Promise<LogEntry[]> {

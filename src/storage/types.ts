@@ -170,6 +170,13 @@ export interface DigestStore {
   /** Newest first. */
   history(key: ChannelKey, limit: number): Promise<LogEntry[]>;
 
+  /**
+   * Remembers an opaque id (a redelivered event, a replayed request) until `now + ttlMs`. True when this
+   * call is the first to record it, or its earlier record has expired; atomic across the instances sharing
+   * the database, so exactly one of them gets true. Expired records are purged from time to time.
+   */
+  recordSeen(id: string, now: number, ttlMs: number): Promise<boolean>;
+
   /** Applied migration versions, ascending. */
   migrations(): Promise<number[]>;
   close(): Promise<void>;

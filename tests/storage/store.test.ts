@@ -279,6 +279,26 @@ for (const { backend, skip } of matrix) {
       expect((await store.history({ platform: 'slack', channelId: 'C2' }, 5)).map((e) => e.status)).toEqual(['retried']);
     });
 
+    it('records a seen id once until it expires, then again', async () => {
+      expect(await store.recordSeen('slack:event:Ev1', T0, 60_000)).toBe(true);
+      expect(await store.recordSeen('slack:event:Ev1', T0 + 59_999, 60_000)).toBe(false);
+      expect(await store.recordSeen('slack:event:Ev2', T0 + 1, 60_000)).toBe(true);
+      // Expired: a new delivery of the same id counts as first again, and is then remembered afresh.
+      expect(await store.recordSeen('slack:event:Ev1', T0 + 60_000, 60_000)).toBe(true);
+      expect(await store.recordSeen('slack:event:Ev1', T0 + 60_001, 60_000)).toBe(false);
+      // The records are the database's, not this connection's.
+      const other = await db.reopen();
+      expect(await other.recordSeen('slack:event:Ev2', T0 + 2, 60_000)).toBe(false);
+    });
+
+    it('gives exactly one of several instances recording the same id at once true', async () => {
+      const stores = [store, await db.reopen(), await db.reopen()];
+      for (let n = 0; n < 20; n++) {
+        const results = await Promise.all(stores.flatMap((s) => [s.recordSeen(`id-${n}`, T0, 60_000), s.recordSeen(`id-${n}`, T0, 60_000)]));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      }
+    });
+
     it('stores text as given (quotes, unicode, SQL-looking ids)', async () => {
       const odd = `C'1"; DROP TABLE digest_claims; --🇳🇪`;
       await store.putSubscription(sub(odd, { createdBy: "O'Brien" }), T0);

@@ -4,6 +4,7 @@ import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import type { ChannelPoster } from '../../core/delivery.ts';
 import { renderedOnce, type Reply } from '../../core/reply.ts';
+import { FirstSeen, type SeenIds } from '../../core/seen.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
@@ -11,6 +12,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { incomingText } from './escape.ts';
 import { AdminCheck } from './permissions.ts';
 import { SAFE_MESSAGE_OPTIONS, SlackPoster } from './poster.ts';
+import { REPLAY_TTL_MS, SlackReceiver, type ReceiverLimits } from './receiver.ts';
 import { renderMessage } from './render.ts';
 
 /** Web API retries: a few, quickly. Bolt's default is ten retries over about 30 minutes. */
@@ -35,7 +37,20 @@ export interface SlackAppOptions {
    * allows 3 s for the ack).
    */
   inlineReplyMs?: number;
+  /**
+   * The record of event ids and request signatures already handled, shared by the instances (the digest
+   * store). Without it each process remembers only its own.
+   */
+  seen?: SeenIds;
+  /** HTTP mode: the receiver's limits (tests make them small). */
+  receiverLimits?: Partial<ReceiverLimits>;
 }
+
+/**
+ * Slack redelivers an event it thinks was not received: up to 3 retries over about 5 minutes, or after a
+ * Socket Mode reconnect. An hour covers those and a restart in between.
+ */
+export const EVENT_DEDUPE_TTL_MS = 60 * 60_000;
 
 export interface SlackAdapter {
   app: App;
@@ -74,6 +89,16 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     timeout: options.timeoutMs ?? 15_000,
     ...apiUrl,
   };
+  const sharedFailed = (what: string) => (err: unknown) =>
+    slackLog.warn({ err }, `the shared store could not check ${what}; handling it as new`);
+  const receiver = socket
+    ? undefined
+    : new SlackReceiver({
+        signingSecret: config.signingSecret!,
+        log: slackLog,
+        signatures: new FirstSeen({ ttlMs: REPLAY_TTL_MS, shared: prefixed(options.seen, 'slack:signature:'), onError: sharedFailed('a request signature') }),
+        limits: options.receiverLimits,
+      });
   const app = new App({
     token: config.botToken,
     ...(socket
@@ -84,7 +109,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
           // retries, so a reconnect survives a short Slack outage.
           installerOptions: { clientOptions: { timeout: options.timeoutMs ?? 15_000, ...apiUrl } },
         }
-      : { signingSecret: config.signingSecret }),
+      : { receiver }),
     logger: boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]),
     clientOptions,
     // The adapter keeps no conversation state; skipping Bolt's store saves work on every request.
@@ -102,15 +127,10 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     canManageChannel: () => admins.canManage(userId, teamId),
   });
 
-  // Slack redelivers an event it thinks was not received (HTTP retries, Socket Mode reconnects).
-  const seenEvents = new Set<string>();
-  const firstDelivery = (eventId: unknown): boolean => {
-    if (typeof eventId !== 'string' || !eventId) return true;
-    if (seenEvents.has(eventId)) return false;
-    seenEvents.add(eventId);
-    if (seenEvents.size > 5000) seenEvents.delete(seenEvents.values().next().value!);
-    return true;
-  };
+  // A retry may land on another instance, or on this one after a restart: the record is the shared store's.
+  const seenEvents = new FirstSeen({ ttlMs: EVENT_DEDUPE_TTL_MS, shared: prefixed(options.seen, 'slack:event:'), onError: sharedFailed('an event id') });
+  const firstDelivery = async (eventId: unknown): Promise<boolean> =>
+    typeof eventId !== 'string' || !eventId ? true : seenEvents.first(eventId);
 
   const render = renderedOnce(renderMessage);
   const commandResponse = renderedOnce((reply: Reply) => ({
@@ -170,7 +190,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
 
   // "@Niger Watch how many French troops are left?" — answered in the thread if asked in one, else in the channel.
   app.event('app_mention', async ({ event, body, context, client }) => {
-    if (!event.user || !firstDelivery(body.event_id)) return;
+    if (!event.user || !(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
     const reply = await bot.handleText(text, caller(event.user, event.channel, teamId));
@@ -182,7 +202,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     if (event.channel_type !== 'im' || 'subtype' in event && event.subtype !== undefined) return;
     if (!('user' in event) || !event.user || !('text' in event) || typeof event.text !== 'string') return;
     if ('bot_id' in event && event.bot_id) return;
-    if (!firstDelivery(body.event_id)) return;
+    if (!(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
     const reply = await bot.handleText(text, caller(event.user, event.channel, teamId));
@@ -223,12 +243,12 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         );
       }
       try {
-        if (socket) {
+        if (!receiver) {
           await app.start();
           slackLog.info({ mode: 'socket' }, 'Slack adapter connected (Socket Mode)');
         } else {
           const port = options.port ?? config.port;
-          const server = await app.start({ port, ...(options.host ? { host: options.host } : {}) });
+          const server = await receiver.start({ port, ...(options.host ? { host: options.host } : {}) });
           boundPort = (server.address() as AddressInfo | null)?.port ?? port;
           slackLog.info({ mode: 'http', port: boundPort, path: '/slack/events' }, 'Slack adapter listening (HTTP)');
         }
@@ -257,4 +277,9 @@ export async function startSlack(bot: Bot, config: SlackConfig, log: Logger, opt
   const slack = createSlackApp(bot, config, log, options);
   await slack.start();
   return slack;
+}
+
+/** The shared record under a key prefix of its own, so event ids and signatures never collide. */
+function prefixed(seen: SeenIds | undefined, prefix: string): SeenIds | undefined {
+  return seen && { recordSeen: (id, now, ttlMs) => seen.recordSeen(prefix + id, now, ttlMs) };
 }
