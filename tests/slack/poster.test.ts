@@ -11,7 +11,6 @@ let h: Harness;
 
 beforeAll(async () => {
   bot = await testBot();
-  // Retries stop after 2 attempts here, so a 429 that outlasts them is reported within a few seconds.
   h = await startHarness(bot, { app: { retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 20 } } });
 });
 afterAll(async () => {
@@ -46,21 +45,12 @@ describe('SlackPoster (digests: ChannelPoster over chat.postMessage)', () => {
     expect(h.slack.poster.platform).toBe('slack');
   });
 
-  it('waits out a 429 (Retry-After) and posts exactly once', async () => {
+  it('hands a 429 back as rate_limited with its Retry-After, without retrying by itself', async () => {
     h.fake.failNext('chat.postMessage', { rateLimited: 1 });
-    const reply = await bot.handleText('ruler', TEST_CALLER);
-    await h.slack.poster.post('C0PACED', reply, 'n-1');
-    const calls = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0PACED');
-    expect(calls.map((c) => c.status)).toEqual([429, 200]);
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
-  });
-
-  it('reports a 429 that outlasts the retries as rate_limited with the wait', async () => {
-    h.fake.failNext('chat.postMessage', { rateLimited: 1 }, 2);
     const err = await failure(h.slack.poster.post('C0BUSY', await bot.handleText('ruler', TEST_CALLER), 'n-2'));
     expect(err.failure).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(1000);
-    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0BUSY')).toHaveLength(2);
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0BUSY')).toHaveLength(1);
   });
 
   it.each([
@@ -83,13 +73,36 @@ describe('SlackPoster (digests: ChannelPoster over chat.postMessage)', () => {
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === channel)).toHaveLength(1);
   });
 
-  it('retries a 5xx and reports it as transient when it persists', async () => {
+  it('never retries a 5xx by itself (Slack may have posted the message): transient, one call', async () => {
     h.fake.failNext('chat.postMessage', { status: 503 });
-    await h.slack.poster.post('C0FLAKY', await bot.handleText('ruler', TEST_CALLER), 'n');
-    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0FLAKY').map((c) => c.status)).toEqual([503, 200]);
-    h.fake.failNext('chat.postMessage', { status: 500 }, 2);
-    const err = await failure(h.slack.poster.post('C0DOWN', await bot.handleText('ruler', TEST_CALLER), 'n'));
+    const err = await failure(h.slack.poster.post('C0FLAKY', await bot.handleText('ruler', TEST_CALLER), 'n'));
     expect(err.failure).toBe('transient');
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0FLAKY').map((c) => c.status)).toEqual([503]);
+  });
+
+  it('finds a digest by its nonce in the channel history since the first attempt, and only that one', async () => {
+    const since = Date.now();
+    const reply = await bot.handleText('ruler', TEST_CALLER);
+    const posted = await h.slack.poster.post('C0HIST', reply, 'nonce-a');
+    await h.slack.poster.post('C0HIST', reply, 'nonce-b');
+    expect(await h.slack.poster.findDelivery('C0HIST', 'nonce-a', since)).toEqual(posted);
+    expect(await h.slack.poster.findDelivery('C0HIST', 'nonce-c', since)).toBeNull();
+    expect(await h.slack.poster.findDelivery('C0EMPTY', 'nonce-a', since)).toBeNull();
+    const lookup = h.fake.callsTo('conversations.history').at(-1)!;
+    expect(lookup.args).toMatchObject({ channel: 'C0EMPTY', include_all_metadata: 'true' });
+    expect(Number(lookup.args.oldest)).toBeLessThan(since / 1000);
+  });
+
+  it('a history it cannot read, or too long to read, is an error, never "not there"', async () => {
+    h.fake.failNext('conversations.history', { error: 'missing_scope' });
+    const err = await failure(h.slack.poster.findDelivery('C0NOSCOPE', 'n', Date.now()));
+    expect(err.failure).toBe('transient');
+    expect(err.message).toMatch(/conversations\.history failed: missing_scope/);
+    const reply = await bot.handleText('ruler', TEST_CALLER);
+    const since = Date.now();
+    await Promise.all(Array.from({ length: 1001 }, (_, i) => h.slack.poster.post('C0BUSYCHAN', reply, `other-${i}`)));
+    const long = await failure(h.slack.poster.findDelivery('C0BUSYCHAN', 'not-there', since));
+    expect(long.message).toMatch(/more than 1000 messages since the first attempt/);
   });
 
   it('classifies client errors it may meet', () => {
