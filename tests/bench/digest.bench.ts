@@ -53,7 +53,7 @@ interface Result {
   peakHeapDeltaMb: number;
   retainedMb: number;
   sent: number;
-  /** ms from the platform's answer to the claim row saying sent: the crash-duplicate window. */
+  /** ms from the platform's answer to the claim row saying sent: a crash inside it leaves a started claim. */
   window: { p50: number; p99: number; max: number };
 }
 
@@ -147,7 +147,7 @@ export default async function digestBench(): Promise<void> {
     ),
     '',
     'Targets: ≥ 2,000/s on SQLite, ≥ 1,000/s on PostgreSQL; memory flat from 1,000 to 10,000 (rows are read and claimed 100 at a time).',
-    '"answer → recorded" is the Slack duplicate window: a crash inside it repeats that digest once after the lease (here 32 deliveries in flight, no pacing: group commits are larger than when paced).',
+    '"answer → recorded": a crash inside it leaves a started claim, which the next holder looks up (Slack history, Discord nonce) after the lease instead of posting blind (here 32 deliveries in flight, no pacing: group commits are larger than when paced).',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
