@@ -16,6 +16,8 @@ import { startBot, type BotProcess, type StartOptions } from './bot-process.ts';
 
 /** Longer than any graceful stop or failed start takes here; past it the process is taken to hang. */
 const BOUND_MS = 20_000;
+/** Logged once the signal handlers are in place; before it a signal kills the bot. */
+const RUNNING = /"pid":(\d+),[^\n]*"msg":"running; SIGTERM or SIGINT stops it"/;
 
 let fake: FakeSlack;
 let dir: string;
@@ -105,5 +107,16 @@ describe('a database the bot cannot write', () => {
     const p = start(slackEnv({ DATABASE_URL: `file:${path}` }));
     expect(await p.exitedWithin(BOUND_MS), p.output()).toBe(2);
     expect(p.output()).toContain(path);
+  });
+});
+
+describe('the log pipe', () => {
+  it('SIGTERM still stops the bot (exit 0) after the reader of its stdout and stderr is gone', async () => {
+    const p = start(slackEnv());
+    await p.waitForOutput(RUNNING);
+    p.child.stdout!.destroy();
+    p.child.stderr!.destroy();
+    p.child.kill('SIGTERM');
+    expect(await p.exitedWithin(BOUND_MS)).toBe(0);
   });
 });
