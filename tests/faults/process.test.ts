@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openStore } from '../../src/storage/open.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
-import { startBot, type BotProcess, type StartOptions } from './bot-process.ts';
+import { childrenOf, isRunning, startBot, type BotProcess, type StartOptions } from './bot-process.ts';
 
 /** Longer than any graceful stop or failed start takes here; past it the process is taken to hang. */
 const BOUND_MS = 20_000;
@@ -55,6 +55,26 @@ function start(env: Record<string, string>, options: StartOptions = {}): BotProc
   started.push(p);
   return p;
 }
+
+describe('npm start and signals', () => {
+  it.each([
+    ['SIGTERM', 'npm'],
+    ['SIGINT', 'npm'],
+    ['SIGTERM', 'the process npm started'],
+    ['SIGINT', 'the process npm started'],
+  ] as const)('%s to %s stops the bot gracefully: exit 0, nothing left running', async (signal, target) => {
+    const p = start(slackEnv(), { viaNpm: true });
+    const botPid = Number((await p.waitForOutput(RUNNING))[1]);
+    p.descendants(); // remembered, so that a broken stop leaves no orphan behind this test
+    const npmStarted = childrenOf(p.pid);
+    expect(npmStarted).toHaveLength(1);
+    process.kill(target === 'npm' ? p.pid : npmStarted[0]!, signal);
+    expect(await p.exitedWithin(BOUND_MS), p.output()).toBe(0);
+    expect(p.output()).toContain(`"signal":"${signal}","msg":"shutting down"`);
+    expect(p.output()).toContain('Slack adapter stopped');
+    expect(isRunning(botPid), `bot pid ${botPid} still running after npm exited`).toBe(false);
+  });
+});
 
 /**
  * Makes `path` unwritable for the bot: chmod for an ordinary user; as root (who writes through any mode),
