@@ -144,7 +144,7 @@ function cannotWrite(err: unknown, path: string): boolean {
 
 function readOnlyError(path: string): StorageError {
   return new StorageError(
-    `The SQLite database at ${path} is read-only for this process: digests could not be recorded. ` +
+    `The SQLite database at ${path} is read-only for this process: digests cannot be recorded. ` +
       `Make the file and its directory writable (SQLite also writes ${path}-wal and ${path}-shm beside it), or set DATABASE_URL to another file.`,
   );
 }
