@@ -58,6 +58,8 @@ export function createLogger(options: { level?: string; destination?: NodeJS.Wri
         },
       },
     },
-    options.destination ?? pino.destination(2),
+    // Synchronous: pino's asynchronous default flushes at exit in a loop that never ends once the reader of
+    // the pipe is gone (EPIPE), so process.exit() after SIGTERM would hang. Log lines are few; each is one write.
+    options.destination ?? pino.destination({ dest: 2, sync: true }),
   );
 }

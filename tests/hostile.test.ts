@@ -60,3 +60,26 @@ describe('hostile and random input', () => {
     expect(lines()).toEqual([]);
   });
 });
+
+/**
+ * Every Unicode bidi formatting character (UAX #9: the marks ALM, LRM, RLM, the embeddings and overrides
+ * LRE–RLO with PDF, the isolates LRI–PDI): none may reach a reply from what the user typed, or the quoted
+ * text could reorder the reply around it.
+ */
+const BIDI_CONTROLS = ['\u061C', '\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
+const BIDI_PATTERN = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+describe('bidi controls in echoed input', () => {
+  it.each(BIDI_CONTROLS.map((c) => [`U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, c]))(
+    '%s is stripped from user text quoted back in a reply',
+    async (_name, c) => {
+      const bot = await testBot();
+      for (const text of [`fo${c}obar`, `troops colour:r${c}ed`, `troops France ${c}zzz${c} qqq`]) {
+        const out = renderText(await bot.handleText(text, TEST_CALLER));
+        expect(out, `input ${JSON.stringify(text)}`).not.toMatch(BIDI_PATTERN);
+      }
+      // The text around the control still comes back, joined: the control is removed, not the word.
+      expect(renderText(await bot.handleText(`fo${c}obar`, TEST_CALLER))).toContain('foobar');
+    },
+  );
+});

@@ -92,6 +92,29 @@ function entryLabel(value: unknown, index: number): string {
   return `#${index + 1}`;
 }
 
+const EXPECTED: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  string: 'a text',
+  array: 'a list',
+  object: 'a mapping of fields',
+};
+
+/** What a data author reads for one schema issue: "is missing", or "must be a number (got "many")". */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  if (issue.input === undefined) return 'is missing';
+  return `must be ${EXPECTED[issue.expected] ?? issue.expected} (got ${shownValue(issue.input)})`;
+}
+
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value);
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
 function validateCollection<N extends CollectionName>(
   name: N,
   value: unknown,
@@ -105,7 +128,8 @@ function validateCollection<N extends CollectionName>(
   const schema = collections[name];
   const out: z.infer<(typeof collections)[N]>[] = [];
   value.forEach((item, index) => {
-    const result = schema.safeParse(item);
+    // Zod 4 leaves `input` out of its issues unless asked: without it a wrong type looked like a missing field.
+    const result = schema.safeParse(item, { reportInput: true });
     if (result.success) {
       out.push(result.data as z.infer<(typeof collections)[N]>);
       return;
@@ -115,7 +139,7 @@ function validateCollection<N extends CollectionName>(
         file,
         entry: entryLabel(item, index),
         field: issue.path.join('.') || undefined,
-        message: issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message,
+        message: describeIssue(issue),
       });
     }
   });
@@ -338,9 +362,9 @@ function readLexicon(dir: string, problems: DataProblem[]): LexiconData {
     problems.push({ file, message: `is not valid YAML: ${message}` });
     return undefined as unknown as LexiconData;
   }
-  const parsed = lexiconSchema.safeParse(raw);
+  const parsed = lexiconSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ file, field: issue.path.join('.'), message: issue.message });
+    for (const issue of parsed.error.issues) problems.push({ file, field: issue.path.join('.'), message: describeIssue(issue) });
     return undefined as unknown as LexiconData;
   }
   return parsed.data;

@@ -44,6 +44,7 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
     try {
       store = new SqlDigestStore(new SqliteDriver(target.path));
     } catch (err) {
+      if (err instanceof StorageError) throw err; // already names the path and what to do
       throw new StorageError(`Cannot open the SQLite database at ${target.path}: ${maskSecrets(String((err as Error).message))}`);
     }
   } else {

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { MigrationTx } from './migrations.ts';
+import { StorageError, type MigrationTx } from './migrations.ts';
 import type { SqlDriver, Statement } from './sql-store.ts';
 
 /**
@@ -21,11 +21,18 @@ export class SqliteDriver implements SqlDriver {
     private readonly path: string,
     options: { busyTimeoutMs?: number } = {},
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    if (path !== ':memory:') makeDirectory(dirname(path), path);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      db.pragma('journal_mode = WAL');
+    } catch (err) {
+      db?.close();
+      throw cannotWrite(err, path) ? readOnlyError(path) : err;
+    }
+    this.db = db;
     this.description = path === ':memory:' ? 'SQLite (in memory)' : `SQLite at ${path}`;
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    this.db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL is durable against process crashes (only an OS crash may lose the last commits).
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
@@ -87,15 +94,79 @@ export class SqliteDriver implements SqlDriver {
           return [];
         },
       });
+      this.assertWritable();
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw err;
+      throw this.path !== ':memory:' && cannotWrite(err, this.path) ? readOnlyError(this.path) : err;
+    }
+  }
+
+  /**
+   * SQLite opens a file it may not write read-only without a word, and BEGIN IMMEDIATE and the migrations
+   * of an up-to-date database write nothing: without this the bot would start and then fail every
+   * subscription and every delivery record. A write inside a savepoint that is rolled back tells.
+   */
+  private assertWritable(): void {
+    if (this.path === ':memory:') return;
+    this.db.exec('SAVEPOINT niger_watch_write_check');
+    try {
+      this.db.exec('CREATE TABLE niger_watch_write_check (x INTEGER)');
+    } catch (err) {
+      throw cannotWrite(err, this.path) ? readOnlyError(this.path) : err;
+    } finally {
+      this.db.exec('ROLLBACK TO niger_watch_write_check; RELEASE niger_watch_write_check');
     }
   }
 
   async close(): Promise<void> {
     this.statements.clear();
     if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Whether an error opening or writing `path` means this process may not write there: SQLITE_READONLY, or
+ * SQLITE_CANTOPEN for an existing file whose directory it may not write (no room for -wal and -shm).
+ */
+function cannotWrite(err: unknown, path: string): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  if (code.startsWith('SQLITE_READONLY')) return true;
+  if (!code.startsWith('SQLITE_CANTOPEN') || !existsSync(path)) return false;
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function readOnlyError(path: string): StorageError {
+  return new StorageError(
+    `The SQLite database at ${path} is read-only for this process: digests cannot be recorded. ` +
+      `Make the file and its directory writable (SQLite also writes ${path}-wal and ${path}-shm beside it), or set DATABASE_URL to another file.`,
+  );
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync never returns for a path under /proc (each
+ * mkdir there fails with ENOENT although the parent exists, and it retries the parent forever).
+ */
+function makeDirectory(dir: string, databasePath: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new StorageError(
+        `Cannot create the directory ${d} for the SQLite database at ${databasePath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Check DATABASE_URL.`,
+      );
+    }
   }
 }

@@ -2,8 +2,8 @@
  * The real bot as the fault suite runs it: `src/main.ts` in its own process (as `npm start` runs it), with
  * only the environment given, its output collected, and waits on what it printed — never sleeps.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess, type SpawnOptionsWithStdioTuple } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -14,8 +14,44 @@ export interface BotProcess {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Resident memory of the process now, in bytes (from /proc). */
   rss(): number;
-  /** SIGKILL if still running. */
+  /**
+   * The pids under this process now (children first, from /proc), remembered so that `kill` also ends
+   * any of them that a broken stop leaves orphaned.
+   */
+  descendants(): number[];
+  /** The exit code, or 'still running' if the process has not exited within `ms`. */
+  exitedWithin(ms: number): Promise<number | null | 'still running'>;
+  /** SIGKILL if still running, and every remembered descendant still alive. */
   kill(): void;
+}
+
+/** The pids whose parent is `pid` (all of its threads' children). */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `pid` is a running (not exited, not zombie) process. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function commandLine(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export interface StartOptions {
@@ -23,13 +59,24 @@ export interface StartOptions {
   args?: string[];
   /** Run through `npm start` instead (the process npm starts is the one signalled). */
   viaNpm?: boolean;
+  /** Run as this user and group (the caller must be root). */
+  uid?: number;
+  gid?: number;
 }
 
 export function startBot(env: Record<string, string>, options: StartOptions = {}): BotProcess {
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  const spawnOptions: SpawnOptionsWithStdioTuple<'pipe', 'pipe', 'pipe'> = {
+    cwd: process.cwd(),
+    env: base,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    uid: options.uid,
+    gid: options.gid,
+  };
   const child = options.viaNpm
-    ? spawn('npm', ['start', '--silent'], { cwd: process.cwd(), env: base, stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: base, stdio: ['pipe', 'pipe', 'pipe'] });
+    ? spawn('npm', ['start', '--silent'], spawnOptions)
+    : spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/main.ts'], spawnOptions);
+  const remembered = new Map<number, string | undefined>();
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
@@ -51,8 +98,27 @@ export function startBot(env: Record<string, string>, options: StartOptions = {}
       const kb = /VmRSS:\s+(\d+) kB/.exec(status);
       return kb ? Number(kb[1]) * 1024 : 0;
     },
+    descendants() {
+      const found: number[] = [];
+      const walk = (pid: number) => {
+        for (const c of childrenOf(pid)) {
+          found.push(c);
+          walk(c);
+        }
+      };
+      walk(child.pid!);
+      for (const pid of found) remembered.set(pid, commandLine(pid));
+      return found;
+    },
+    exitedWithin(ms) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
+      return Promise.race([exited, late]).finally(() => clearTimeout(timer));
+    },
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // Only a pid that still runs the same command: a pid freed and reused since is not ours.
+      for (const [pid, cmd] of remembered) if (isRunning(pid) && commandLine(pid) === cmd) process.kill(pid, 'SIGKILL');
     },
     waitForOutput(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {

@@ -242,6 +242,25 @@ describe('knowledge base loader: formats', () => {
     expect(problems).toMatch(/field "count": is missing/);
   });
 
+  it('names a wrong type as a wrong type, with the value found, not as a missing field', () => {
+    const dir = brokenData('deployments', (e) => {
+      e[0]!.count = 'many';
+      e[1]!.approximate = 'yes';
+      e[2]!.sources = 'afp';
+      e[3]!.note = null;
+    });
+    const problems = problemsOf(dir);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/deployments\.yaml, entry "[a-z0-9-]+", field "count": must be a number \(got "many"\)$/),
+        expect.stringMatching(/field "approximate": must be true or false \(got "yes"\)$/),
+        expect.stringMatching(/field "sources": must be a list \(got "afp"\)$/),
+        expect.stringMatching(/field "note": must be a text \(got null\)$/),
+      ]),
+    );
+    expect(problems.join('\n')).not.toMatch(/is missing/);
+  });
+
   it('reports broken YAML with the file name', () => {
     const dir = brokenData('places', () => {});
     writeFileSync(join(dir, 'places.yaml'), '- id: [unclosed\n');
