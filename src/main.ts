@@ -56,6 +56,14 @@ async function main(): Promise<void> {
     return;
   }
   const stops: (() => Promise<void>)[] = [];
+  // Installed before anything listens, so a signal during start-up also stops what has started so far.
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    for (const stop of [...stops].reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
   // Each adapter adds its ChannelPoster here, for digests.
   const posters: ChannelPoster[] = [];
   if (config.slack) {
@@ -73,20 +81,13 @@ async function main(): Promise<void> {
     stops.push(() => discord.stop());
     posters.push(discord.poster);
   }
-  // Digests: one node-cron tick a minute asks the store what is due and posts through the adapters above.
+  // Digests: a node-cron tick every 15 s asks the store what is due and posts through the adapters above.
   if (digest) {
     const runtime = digest;
     runtime.start(posters);
     stops.push(() => runtime.stop());
   }
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  // From here on a signal stops the bot gracefully (before, it would kill it): the fault suite waits for this.
+  // Everything is up (digests included): the fault suite waits for this line.
   log.info('running; SIGTERM or SIGINT stops it');
 }
 

@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
-import type { ChannelPoster } from '../../core/delivery.ts';
 import { renderedOnce, type Reply } from '../../core/reply.ts';
 import { FirstSeen, type SeenIds } from '../../core/seen.ts';
 import { settleWithin } from '../../core/settle-within.ts';
@@ -58,7 +57,7 @@ export interface SlackAdapter {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Posts digests into channels. */
-  poster: ChannelPoster;
+  poster: SlackPoster;
   mode: SlackConfig['mode'];
   /** HTTP mode, once started: the port Bolt listens on. */
   port(): number | undefined;
