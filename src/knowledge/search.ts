@@ -35,6 +35,8 @@ export class KnowledgeIndex {
   /** Per stemmed term, how many events use it: rare words tell events apart, common ones do not. */
   private readonly eventFrequency = new Map<string, number>();
   private readonly eventCount: number;
+  /** Per event, the stemmed terms it uses. */
+  private readonly eventTerms = new Map<string, Set<string>>();
 
   constructor(kb: KnowledgeBase, stopwords: ReadonlySet<string>) {
     // English stems of the knowledge base's words; one-letter and small common words carry nothing.
@@ -54,12 +56,18 @@ export class KnowledgeIndex {
     for (const e of events) {
       const terms = new Set(tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`).map(processTerm).filter((t): t is string => t !== null));
       for (const t of terms) this.eventFrequency.set(t, (this.eventFrequency.get(t) ?? 0) + 1);
+      this.eventTerms.set(e.id, terms);
     }
   }
 
   /** Whether any entry (event, person, organisation, place, statement) uses the stemmed term. */
   knows(term: string): boolean {
     return this.index.search(term, { processTerm: (t) => t }).length > 0;
+  }
+
+  /** Whether the event uses the stemmed term (in its title, names, tags or summary). */
+  eventUses(eventId: string, term: string): boolean {
+    return this.eventTerms.get(eventId)?.has(term) ?? false;
   }
 
   /** How much a term tells events apart (inverse document frequency); 0 for a term no event uses. */

@@ -774,9 +774,9 @@ export class QuestionReader {
     const named = this.namedMoment(units);
     if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true, named: true };
     const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
-    const entityIds = new Set(units.flatMap((u) => (u.entity ? [u.entity] : [])));
+    const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
-    const namedTags = new Set(units.flatMap((u) => (u.tag ? [u.tag] : [])));
+    const namedTags = new Set(units.flatMap((u) => u.tags ?? []));
     const hits = this.index.search(terms, ['event'], (kind, id) => {
       const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
       if (!e) return 1;
@@ -855,14 +855,30 @@ export class QuestionReader {
     const byKey = new Map<string, Unit>();
     for (const m of mentions) {
       const typed = m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t));
-      for (const meaning of m.meanings) {
-        const u = this.unitOf(meaning);
-        if (!u) continue;
-        const key = meaningKey(meaning);
-        const groups = [...(byKey.get(key)?.groups ?? u.groups)];
-        // What the user typed for an entity finds it too ("junta" for the CNSP, "president" for the head of state).
-        if (meaning.type !== 'concept' && typed.length > 0) groups.push(typed);
-        byKey.set(key, { ...u, groups, weight: 0 });
+      // One phrase is one thing the user meant: "Niamey airport" is the air base or the German site beside it,
+      // either of which covers it, not two things the answer must both be about.
+      const byType = new Map<Meaning['type'], Meaning[]>();
+      for (const meaning of m.meanings) byType.set(meaning.type, [...(byType.get(meaning.type) ?? []), meaning]);
+      for (const readings of byType.values()) {
+        const parts = readings.flatMap((meaning) => {
+          const u = this.unitOf(meaning);
+          return u ? [{ meaning, u }] : [];
+        });
+        if (parts.length === 0) continue;
+        const key = parts.map((x) => meaningKey(x.meaning)).sort().join('|');
+        const groups = [...(byKey.get(key)?.groups ?? parts.flatMap((x) => x.u.groups))];
+        // What the user typed finds the thing too: "junta" for the CNSP, "president" for the head of state,
+        // "treaty" for an agreement.
+        if (typed.length > 0) groups.push(typed);
+        byKey.set(key, {
+          groups,
+          covers: parts.flatMap((x) => x.u.covers ?? []),
+          content: parts.some((x) => x.u.content),
+          weight: 0,
+          entities: parts.flatMap((x) => x.u.entities ?? []),
+          tags: parts.flatMap((x) => x.u.tags ?? []),
+          places: parts.flatMap((x) => x.u.places ?? []),
+        });
       }
     }
     for (const w of free) {
@@ -884,7 +900,7 @@ export class QuestionReader {
     return mentions.flatMap((m) => (m.meanings.some((x) => x.type === 'concept' && x.concept.troops) ? m.words.map((w) => stem(w)) : []));
   }
 
-  private unitOf(m: Meaning): Omit<Unit, 'weight'> | null {
+  private unitOf(m: Meaning): Pick<Unit, 'groups' | 'covers' | 'content' | 'entities' | 'tags' | 'places'> | null {
     const words = (text: string, min = 2) => tokenize(text).filter((w) => w.length >= min && !this.allStopwords.has(w)).map((w) => stem(w));
     switch (m.type) {
       case 'concept':
@@ -893,15 +909,17 @@ export class QuestionReader {
         return { groups: words(m.concept.means).map((t) => [t]), content: true };
       case 'country':
         if (m.country.iso === 'NE') return null;
-        return { groups: [words(m.country.name), words(m.country.adjective)], content: false, tag: normalizeName(m.country.name).replace(/ /g, '-') };
+        return { groups: [words(m.country.name), words(m.country.adjective)], content: false, tags: [normalizeName(m.country.name).replace(/ /g, '-')] };
       case 'person':
-        return { groups: words(m.person.name, 4).map((t) => [t]), content: false, entity: m.person.id };
+        return { groups: words(m.person.name, 4).map((t) => [t]), content: false, entities: [m.person.id] };
       case 'organisation':
-        return { groups: [...(m.organisation.acronym ? [words(m.organisation.acronym)] : []), words(m.organisation.name)], content: false, entity: m.organisation.id };
+        return { groups: [...(m.organisation.acronym ? [words(m.organisation.acronym)] : []), words(m.organisation.name)], content: false, entities: [m.organisation.id] };
       case 'place':
-        return { groups: [words(m.place.name.split(',')[0]!)], content: false, place: m.place.id };
+        return { groups: [words(m.place.name.split(',')[0]!)], content: false, places: [m.place.id] };
       case 'office':
-        return { groups: [words(m.office.name, 3)], content: true };
+        // The knowledge base is written in English: an event that uses any of the office's English names
+        // ("president") covers it, though only its name is searched for.
+        return { groups: [words(m.office.name, 3)], content: true, covers: m.office.names.en.map((n) => words(n, 3)) };
       default:
         return null;
     }
@@ -954,15 +972,18 @@ export class QuestionReader {
     for (const u of units) {
       total += u.weight;
       const linked =
-        (u.entity && event?.actors.includes(u.entity)) || (u.tag && event?.tags.includes(u.tag)) || (u.place && event?.places.some((p) => this.within(p, u.place!)));
-      if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t)))) {
+        (event && u.entities?.some((e) => event.actors.includes(e))) ||
+        (event && u.tags?.some((t) => event.tags.includes(t))) ||
+        (event && u.places?.some((place) => event.places.some((p) => this.within(p, place))));
+      const uses = (t: string) => hit.matched.has(t) || (event !== undefined && this.index.eventUses(event.id, t));
+      if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t))) || u.covers?.some((g) => g.length > 0 && g.every(uses))) {
         // An event is about the countries, people and places it is tagged with; one it only mentions
         // ("… recalled envoys to France, Nigeria, Togo and the US") counts for half.
         covered += linked || u.content || u.free || !event ? u.weight : u.weight / 2;
         if (u.content) content = true;
       } else if (!u.content && !u.free) entities = false;
       // A country counts only where the event is tagged with it: "… first land convoy to Chad" is no event in Chad.
-      if (u.tag && event && !event.tags.includes(u.tag)) entities = false;
+      if (u.tags?.length && event && !u.tags.some((t) => event.tags.includes(t))) entities = false;
     }
     return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities, said: content };
   }
@@ -1082,15 +1103,19 @@ export class QuestionReader {
 interface Unit {
   /** Stemmed terms: the unit is found when every term of one group is. */
   groups: string[][];
+  /** More groups that cover the unit where an entry has them, though they are not searched for. */
+  covers?: string[][];
   /** A word of the question that is no name or concept. */
   free?: boolean;
   /** How much the unit tells events apart (see KnowledgeIndex.eventWeight). */
   weight: number;
   /** More than a name: a concept or a word of the question ("left", "founded"). */
   content: boolean;
-  entity?: string;
-  tag?: string;
-  place?: string;
+  /** The people or organisations it names (any one of them, when the words name several). */
+  entities?: string[];
+  /** The country tags it names. */
+  tags?: string[];
+  places?: string[];
 }
 
 /** The mentions of a question, looked up by what they mean. */

@@ -1,0 +1,27 @@
+// Mechanisms of question reading (src/knowledge/understand.ts), each checked with questions of our own,
+// written from data/ in a desk editor's words: none of them is in the evaluation sets.
+import { describe, expect, it } from 'vitest';
+import { renderText } from '../../src/core/render-text.ts';
+import { testBot, TEST_CALLER } from '../helpers/bot.ts';
+
+const bot = await testBot();
+
+async function ask(question: string): Promise<{ answered: boolean; text: string; lead: string }> {
+  const r = await bot.run('ask', { question }, TEST_CALLER);
+  return { answered: r.answered, text: renderText(r), lead: r.body.split('\n')[0]! };
+}
+
+describe('what the words of a question cover', () => {
+  it('a phrase with two readings is one thing: either reading covers it', async () => {
+    // "Niamey airport" is the air base and the German site beside it.
+    const r = await ask('were there explosions at niamey airport?');
+    expect(r.lead).toMatch(/^Yes\. 29 January 2026/);
+  });
+
+  it('an office is covered by any of its English names, whatever language it was asked in', async () => {
+    for (const q of ['Wurde Tiani als Präsident vereidigt?', 'Tiani a-t-il été investi président ?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^Yes\. 26 March 2025/);
+    }
+  });
+});
