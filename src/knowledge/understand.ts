@@ -617,7 +617,8 @@ export class QuestionReader {
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     // "Did the junta expel the French ambassador?" asks about an event, not who held the office.
     const aboutEvent = yesNo && concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places);
-    if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent) {
+    // "Where did the French ambassador go?" asks where, not who held the office.
+    if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent && form !== 'where') {
       const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];
       if (namedCountries.length > 0 && ofCountry.length === 0) {
         return decline(`I only know the office holders in this story (Niger's, and a few French officials), not that office in ${namedCountries[0]}.`);
@@ -656,7 +657,10 @@ export class QuestionReader {
 
     // "Where did the US move its people to …?", "which base did the Americans leave in August 2024?": a
     // question about something that happened at a base.
-    if ((form === 'where' || asksPlaces) && concepts.some((c) => !c.troops && !c.places && !c.timeline)) {
+    // (What happened is said by a concept, an office or a word events use: "where did the first convoy go?")
+    const happened =
+      concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.index.eventWeight(stem(w)) > 0);
+    if ((form === 'where' || asksPlaces) && happened) {
       const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     }

@@ -25,3 +25,24 @@ describe('what the words of a question cover', () => {
     }
   });
 });
+
+describe('where-questions', () => {
+  it('about an office holder ask where they went, not who held the office', async () => {
+    for (const q of ['where did the french ambassador fly to?', 'Wohin flog der französische Botschafter?', 'Où l’ambassadeur de France est-il allé ?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/N'Djamena/);
+    }
+  });
+
+  it('about something that happened, said by a word events use, are answered by that event', async () => {
+    const r = await ask('where did the first french convoy go?');
+    expect(r.text).toMatch(/Chad/);
+  });
+});
+
+describe('small words', () => {
+  it('"countries" names nothing the answer must cover', async () => {
+    const r = await ask('did the AES countries sign a confederation treaty?');
+    expect(r.lead).toMatch(/^Yes\. 6 July 2024/);
+  });
+});
