@@ -518,7 +518,8 @@ export class QuestionReader {
     if (scope) return decline(`The knowledge base holds no sourced facts on ${scope.scope.reason}.`);
     // "What did Tiani say the transition would last?" reports words; only a question of its own about the future is a prediction.
     if (found.forms.has('future') && !found.forms.has('said')) return decline('I only report what sources have said; I make no predictions.');
-    if (found.forms.has('opinion')) return decline('I give sourced facts, not opinions.');
+    // Likewise "how long should the transition last, according to Tiani?" reports what he said.
+    if (found.forms.has('opinion') && !found.forms.has('said')) return decline('I give sourced facts, not opinions.');
 
     const date = this.date(question, lang, now);
     if (date && 'error' in date) return decline(`${date.error}.`);
@@ -1050,9 +1051,11 @@ export class QuestionReader {
     const actors = new Set([...people.map((p) => p.id), ...organisations.map((o) => o.id)]);
     if (actors.size === 0) return [];
     const speech = new Set(this.lexicon.languages.en.forms.said.flatMap(tokenize));
+    // Their names' words, without the small ones: "the" in "the junta" is no one speaking.
+    const nameWords = (text: string) => tokenize(text).filter((w) => !this.allStopwords.has(w));
     const names = new Map([
-      ...people.map((p) => [p.id, tokenize([p.name, ...p.aliases].join(' '))] as const),
-      ...organisations.map((o) => [o.id, tokenize([o.acronym ?? '', o.name, ...o.names.en].join(' '))] as const),
+      ...people.map((p) => [p.id, nameWords([p.name, ...p.aliases].join(' '))] as const),
+      ...organisations.map((o) => [o.id, nameWords([o.acronym ?? '', o.name, ...o.names.en].join(' '))] as const),
     ]);
     // The actor must be the speaker: their name just before the verb ("Macron said", not "HRW said Bazoum …").
     const speaks = (e: KbEvent) => {

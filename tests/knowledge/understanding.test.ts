@@ -46,3 +46,16 @@ describe('small words', () => {
     expect(r.lead).toMatch(/^Yes\. 6 July 2024/);
   });
 });
+
+describe('reported speech', () => {
+  it('the speaker is the one named before the verb, by a word of their name that is not a small word', async () => {
+    // "The ministry said" is the French ministry's statement, not the junta's ("the junta").
+    const r = await ask('what did the junta say about french troops?');
+    expect(r.text).toMatch(/Junta demands withdrawal of French soldiers/);
+  });
+
+  it('an opinion word inside reported speech is no request for an opinion', async () => {
+    const r = await ask('Wie lange sollte der Übergang laut Tiani dauern?');
+    expect(r.text).toMatch(/three years/);
+  });
+});
