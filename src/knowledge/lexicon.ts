@@ -26,6 +26,8 @@ const languageSchema = z.strictObject({
   comparison: words,
   alternative: words,
   conjunctions: words,
+  /** Verb particles that stand at the end of a clause, away from their verb (German "trat … aus"). */
+  particles: words.default([]),
   dateWords: z.record(z.string(), z.string()),
 });
 

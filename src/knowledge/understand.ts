@@ -136,6 +136,7 @@ export class QuestionReader {
   /** Per language: concepts, question forms, relations, scope words. */
   private readonly words: Record<Language, PhraseIndex<Meaning>>;
   private readonly stopwords: Record<Language, Set<string>>;
+  private readonly particles = {} as Record<Language, Set<string>>;
   private readonly allStopwords: Set<string>;
   private readonly codes = new Map<string, Meaning>();
   /** Every word of every name and phrase: the words typos are corrected to. */
@@ -203,6 +204,7 @@ export class QuestionReader {
       for (const w of l.yesNoStart) index.add(w, { type: 'yesno' });
       this.words[lang] = index;
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
+      this.particles[lang] = new Set(l.particles.flatMap(tokenize));
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
@@ -246,7 +248,8 @@ export class QuestionReader {
       return;
     }
     index.add(phrase, meaning);
-    const short = tokens.filter((t) => !this.allStopwords.has(t));
+    // A verb keeps its particle: "pull out" is no "pull", "trat aus" no "trat", "set up" no "set".
+    const short = tokens.filter((t, i) => !this.allStopwords.has(t) || (meaning.type === 'concept' && i === tokens.length - 1));
     if (short.length > 0 && short.length < tokens.length) index.add(short.join(' '), meaning);
   }
 
@@ -497,8 +500,30 @@ export class QuestionReader {
     // Typos are looked for in the first few unknown words only: a real question has few, and a wall of
     // random text must stay cheap to read.
     let budget = MAX_CORRECTIONS;
-    const tokens = raw.map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
+    const corrected = raw.map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
+    const tokens = this.joinParticle(corrected, lang);
     return { lang, tokens, ...this.mentions(text, tokens, lang) };
+  }
+
+  /**
+   * A verb's particle standing away from it goes back to it when the two make a known phrase: "Wann trat
+   * Niger aus der ECOWAS aus?" is read with "trat aus", "when did the US pull its troops out of Agadez?" with
+   * "pull out", the lexicon's phrases for leaving.
+   */
+  private joinParticle(tokens: string[], lang: Language): string[] {
+    const particles = this.particles[lang];
+    if (particles.size === 0 || tokens.length < 3) return tokens;
+    const words = this.words[lang];
+    let out = tokens;
+    for (let i = 0; i < out.length - 2; i++) {
+      if (particles.has(out[i + 1]!)) continue;
+      for (let j = i + 2; j < Math.min(out.length, i + 9); j++) {
+        if (!particles.has(out[j]!) || words.matchAt([out[i]!, out[j]!], 0)?.end !== 2) continue;
+        out = [...out.slice(0, i + 1), out[j]!, ...out.slice(i + 1, j), ...out.slice(j + 1)];
+        break;
+      }
+    }
+    return out;
   }
 
   private understandClause(question: string, now: Date, countedBefore = false): Understanding {

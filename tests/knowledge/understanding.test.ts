@@ -59,3 +59,26 @@ describe('reported speech', () => {
     expect(r.text).toMatch(/three years/);
   });
 });
+
+describe('verbs and their particles', () => {
+  it('a German particle at the end of the clause is read with its verb', async () => {
+    const r = await ask('Wann trat Niger aus der ECOWAS aus?');
+    expect(r.lead).toMatch(/^29 January 2025/);
+  });
+
+  it('an English particle after the object is read with its verb', async () => {
+    const r = await ask('when did the americans pull the last of their people out of agadez?');
+    expect(r.lead).toMatch(/^5 August 2024/);
+  });
+
+  it('a phrase without its particle is not the phrase: "treten" is no "treten aus"', async () => {
+    const r = await ask('Ist Bazoum zurückgetreten?');
+    expect(r.text).not.toMatch(/recognise/);
+  });
+
+  it('German words for ending, lifting and the oath of office', async () => {
+    expect((await ask('Wann endete die Operation Barkhane?')).lead).toMatch(/^9 November 2022/);
+    expect((await ask('Wurde die Immunität von Bazoum aufgehoben?')).lead).toMatch(/^Yes\. 14 June 2024/);
+    expect((await ask('Wann hat Tiani den Amtseid abgelegt?')).lead).toMatch(/^26 March 2025/);
+  });
+});
