@@ -38,6 +38,12 @@ export class KnowledgeIndex {
   /** Per event, the stemmed terms it uses. */
   private readonly eventTerms = new Map<string, Set<string>>();
 
+  /**
+   * Per stemmed term, its BM25 score in each entry that uses it, as MiniSearch scores a one-term query: the
+   * knowledge base does not change while the bot runs, so a question's search is a sum over these lists.
+   */
+  private readonly postings = new Map<string, { kind: EntryKind; id: string; score: number }[]>();
+
   constructor(kb: KnowledgeBase, stopwords: ReadonlySet<string>) {
     // English stems of the knowledge base's words; one-letter and small common words carry nothing.
     const processTerm = (term: string): string | null => (term.length < 2 || stopwords.has(term) ? null : stem(term, 'en'));
@@ -51,6 +57,17 @@ export class KnowledgeIndex {
     });
     const entries = [...entriesOf(kb)];
     this.index.addAll(entries);
+    const vocabulary = new Set<string>();
+    for (const e of entries) {
+      for (const t of tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`)) {
+        const term = processTerm(t);
+        if (term !== null) vocabulary.add(term);
+      }
+    }
+    for (const term of vocabulary) {
+      const hits = this.index.search(term, { processTerm: (t) => t });
+      this.postings.set(term, hits.map((h) => ({ kind: h.kind as EntryKind, id: h.id as string, score: h.score })));
+    }
     const events = entries.filter((e) => e.kind === 'event');
     this.eventCount = events.length;
     for (const e of events) {
@@ -62,7 +79,7 @@ export class KnowledgeIndex {
 
   /** Whether any entry (event, person, organisation, place, statement) uses the stemmed term. */
   knows(term: string): boolean {
-    return this.index.search(term, { processTerm: (t) => t }).length > 0;
+    return this.postings.has(term);
   }
 
   /** Whether the event uses the stemmed term (in its title, names, tags or summary). */
@@ -81,19 +98,23 @@ export class KnowledgeIndex {
    * before (QuestionReader), so terms match exactly: a prefix would let "minister" find "ministry".
    */
   search(terms: string[], kinds?: readonly EntryKind[], boost?: (kind: EntryKind, id: string) => number): SearchHit[] {
-    if (terms.length === 0) return [];
-    const results: SearchResult[] = this.index.search(terms.join(' '), {
-      processTerm: (t) => t,
-      combineWith: 'OR',
-      ...(kinds ? { filter: (r) => kinds.includes(r.kind as EntryKind) } : {}),
-      ...(boost ? { boostDocument: (_key, _term, stored) => boost(stored!.kind as EntryKind, stored!.id as string) } : {}),
-    });
-    return results.map((r) => ({
-      kind: r.kind as EntryKind,
-      id: r.id as string,
-      score: r.score,
-      matched: new Set(r.queryTerms),
-    }));
+    // MiniSearch's OR query, from the one-term scores: the sum of each term's score (a term given twice counts
+    // twice), times the entry's boost, times how many of the terms it matched.
+    const found = new Map<string, SearchHit>();
+    for (const term of terms) {
+      for (const p of this.postings.get(term) ?? []) {
+        if (kinds && !kinds.includes(p.kind)) continue;
+        const key = `${p.kind}:${p.id}`;
+        const hit = found.get(key);
+        if (hit) {
+          hit.score += p.score;
+          hit.matched.add(term);
+        } else found.set(key, { kind: p.kind, id: p.id, score: p.score, matched: new Set([term]) });
+      }
+    }
+    const hits = [...found.values()];
+    for (const h of hits) h.score *= (boost ? boost(h.kind, h.id) : 1) * h.matched.size;
+    return hits.sort((a, b) => b.score - a.score);
   }
 }
 

@@ -414,6 +414,14 @@ export class QuestionReader {
 
   /** The question's own date, read by the date parser after month names and date words are put in English. */
   private date(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
+    const dates = this.pass?.dates;
+    if (!dates) return this.dateUncached(raw, lang, now);
+    const key = `${lang}\u0000${raw}`;
+    if (!dates.has(key)) dates.set(key, this.dateUncached(raw, lang, now));
+    return dates.get(key)!;
+  }
+
+  private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
     const english = lang === 'en' ? raw : this.toEnglishDates(raw, lang);
     try {
       const found = findDate(english, now, this.kb.anchorSpans);
@@ -444,6 +452,19 @@ export class QuestionReader {
    * questions, the second taking what the first named when it names nothing of its kind itself.
    */
   understand(question: string, now: Date): Understanding {
+    // A question's clauses are read, and their dates parsed, several times over: once each is enough.
+    this.pass = { reads: new Map(), dates: new Map() };
+    try {
+      return this.understandQuestion(question, now);
+    } finally {
+      this.pass = undefined;
+    }
+  }
+
+  /** What one understand() call has read and parsed already, by text. */
+  private pass?: { reads: Map<string, ReturnType<QuestionReader['readUncached']>>; dates: Map<string, ReturnType<QuestionReader['dateUncached']>> };
+
+  private understandQuestion(question: string, now: Date): Understanding {
     const clauses = this.clauses(question);
     if (clauses.length < 2) return this.understandClause(question, now);
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes
@@ -495,6 +516,14 @@ export class QuestionReader {
 
   /** A text as the reader sees it: its language, its words with typos put right, and the phrases they make. */
   private read(text: string): { lang: Language; tokens: string[]; mentions: Mention[]; free: string[] } {
+    const reads = this.pass?.reads;
+    if (!reads) return this.readUncached(text);
+    let out = reads.get(text);
+    if (!out) reads.set(text, (out = this.readUncached(text)));
+    return out;
+  }
+
+  private readUncached(text: string): { lang: Language; tokens: string[]; mentions: Mention[]; free: string[] } {
     const raw = tokenize(text);
     const lang = this.detectLanguage(text, raw);
     // Typos are looked for in the first few unknown words only: a real question has few, and a wall of
