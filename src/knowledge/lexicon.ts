@@ -28,6 +28,8 @@ const languageSchema = z.strictObject({
   conjunctions: words,
   /** Verb particles that stand at the end of a clause, away from their verb (German "trat … aus"). */
   particles: words.default([]),
+  /** Words for spans of time and days ("ans", "Wochen", "hier"): a date chrono's own parser may read is near. */
+  timeUnits: words.default([]),
   dateWords: z.record(z.string(), z.string()),
 });
 

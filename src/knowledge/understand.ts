@@ -137,6 +137,7 @@ export class QuestionReader {
   private readonly words: Record<Language, PhraseIndex<Meaning>>;
   private readonly stopwords: Record<Language, Set<string>>;
   private readonly particles = {} as Record<Language, Set<string>>;
+  private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly allStopwords: Set<string>;
   private readonly codes = new Map<string, Meaning>();
   /** Every word of every name and phrase: the words typos are corrected to. */
@@ -205,6 +206,7 @@ export class QuestionReader {
       this.words[lang] = index;
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
+      this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
@@ -426,7 +428,9 @@ export class QuestionReader {
     try {
       const found = findDate(english, now, this.kb.anchorSpans);
       if (found || lang === 'en') return found;
-      // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren").
+      // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren"),
+      // when the question has a word for a span of time or a numeric date: most have neither.
+      if (!/\d[/.:]\d/.test(raw) && !tokenize(raw).some((t) => this.timeUnits[lang].has(t))) return null;
       const own = chrono[lang].parse(raw, now, { forwardDate: false }).find((r) => r.start.isCertain('year') || r.start.isCertain('month'));
       if (!own) return null;
       const d = own.start.date();
