@@ -236,9 +236,10 @@ export class QuestionReader {
     // A leading article adds nothing and would take the word from a longer name: "the French ambassador"
     // is the office, not "the French" and an ambassador.
     // (Unless the rest is itself a small word: "the us" is the country where "us" alone is not.)
+    // (A concept's small words are its own: "in force" is no "force", "in power" no "power".)
     const words = tokenize(phrase);
     const start = words.findIndex((t) => !this.allStopwords.has(t));
-    if (start > 0) phrase = words.slice(start).join(' ');
+    if (start > 0 && meaning.type !== 'concept') phrase = words.slice(start).join(' ');
     else if (start < 0 && words.length > 1) {
       index.add(phrase, meaning);
       return;
@@ -380,7 +381,13 @@ export class QuestionReader {
       const tail = token.slice(cut);
       const a = this.lookupWord(head) ?? (head.endsWith('s') ? this.lookupWord(head.slice(0, -1)) : null);
       const b = this.lookupWord(tail);
-      if (a && b) return [{ start: 0, end: 1, words: [head], meanings: a }, { start: 0, end: 1, words: [tail], meanings: b }];
+      if (a && b) {
+        // "Militärintervention" is an intervention: a word for troops before another concept describes it.
+        const troopsOnly = a.every((m) => m.type === 'concept' && m.concept.troops);
+        const concept = b.some((m) => m.type === 'concept' && !m.concept.troops);
+        if (troopsOnly && concept) return [{ start: 0, end: 1, words: [tail], meanings: b }];
+        return [{ start: 0, end: 1, words: [head], meanings: a }, { start: 0, end: 1, words: [tail], meanings: b }];
+      }
     }
     // Else an unknown modifier before a known noun: "Luftwaffenbasis" is a kind of "Basis".
     for (let cut = 4; cut <= token.length - 4; cut++) {

@@ -82,3 +82,15 @@ describe('verbs and their particles', () => {
     expect((await ask('Wann hat Tiani den Amtseid abgelegt?')).lead).toMatch(/^26 March 2025/);
   });
 });
+
+describe('phrases of concepts', () => {
+  it('keep their small words: "in force" is no word for troops', async () => {
+    const r = await ask('Are ECOWAS sanctions still in force?');
+    expect(r.text).not.toMatch(/troop figures/);
+  });
+
+  it('a German compound of a troops word and another concept is that concept', async () => {
+    const r = await ask('Hat die ECOWAS mit einer Militärintervention gedroht?');
+    expect(r.lead).toMatch(/^Yes\. 30 July 2023/);
+  });
+});
