@@ -22,6 +22,8 @@ const languageSchema = z.strictObject({
   stopwords: words,
   forms: z.strictObject(Object.fromEntries(FORMS.map((f) => [f, words])) as Record<QuestionForm, typeof words>),
   yesNoStart: words,
+  /** Openings of a yes/no question in the present ("is", "are there"): it may ask whether a state still holds. */
+  presentStart: words.default([]),
   relations: z.strictObject(Object.fromEntries(RELATIONS.map((r) => [r, words])) as Record<Relation, typeof words>),
   comparison: words,
   alternative: words,
@@ -30,6 +32,8 @@ const languageSchema = z.strictObject({
   particles: words.default([]),
   /** Words for spans of time and days ("ans", "Wochen", "hier"): a date chrono's own parser may read is near. */
   timeUnits: words.default([]),
+  /** Words that deny what follows ("has not resigned"), as the knowledge base's own text (English) uses them. */
+  negations: words.default([]),
   dateWords: z.record(z.string(), z.string()),
 });
 
@@ -47,6 +51,8 @@ const conceptSchema = z.strictObject({
   'office-question': z.boolean().optional(),
   /** The office a concept names ("who rules" → the head of state). */
   office: z.string().optional(),
+  /** The states an event of this concept ends: a withdrawal ends a membership, a closure ends "open". */
+  ends: z.array(z.string().min(1)).optional(),
   ...perLanguage,
 });
 

@@ -71,6 +71,8 @@ export interface Understanding {
   anchorEvent?: KbEvent;
   /** Why the bot declines, when it does (an English sentence). */
   decline?: string;
+  /** The yes or no the understanding itself decided (whether a state still holds), when the facts alone do not. */
+  lead?: 'Yes.' | 'No.';
 }
 
 /** Countries named but unknown to the knowledge base are looked up in ICU's region names (en, fr, de). */
@@ -138,6 +140,7 @@ export class QuestionReader {
   private readonly stopwords: Record<Language, Set<string>>;
   private readonly particles = {} as Record<Language, Set<string>>;
   private readonly timeUnits = {} as Record<Language, Set<string>>;
+  private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
   private readonly allStopwords: Set<string>;
   private readonly codes = new Map<string, Meaning>();
   /** Every word of every name and phrase: the words typos are corrected to. */
@@ -207,6 +210,8 @@ export class QuestionReader {
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
+      this.presentStarts[lang] = new PhraseIndex<true>();
+      for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
@@ -736,6 +741,11 @@ export class QuestionReader {
       return result({ parts: [{ kind: 'places', place: places[0]?.name, country: places.length === 0 && troopCountries.length === 1 ? troopCountries[0] : undefined }] });
     }
 
+    // "Is Niger still a member of ECOWAS?", "was Bazoum released?": the newest events decide.
+    if (yesNo && form !== 'when' && (!period || period.now)) {
+      const state = this.stateAnswer(mentions, free, otherCountries, found.forms.has('still') || this.presentOpening(tokens, lang));
+      if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
+    }
     if (form === 'when' || yesNo) {
       // "When did the French and the Americans leave?": one event for each country.
       const perCountry = troopCountries.length > 1 ? troopCountries : [null];
@@ -748,6 +758,9 @@ export class QuestionReader {
       }
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
+      // "Did Bazoum resign?": no event, but the person's own record says they did not.
+      const denied = this.recordDenies(people, concepts);
+      if (denied) return result({ parts: [{ kind: 'who', person: denied.id }], lead: 'No.' });
       // A description of who or what is named is no yes or no.
       return decline('I can’t confirm or deny that from my sourced knowledge base.');
     }
@@ -787,6 +800,36 @@ export class QuestionReader {
     if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });
     if (otherCountries.length > 0) return decline(`I only follow Niger, not ${otherCountries[0]}.`);
     return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
+  }
+
+  /**
+   * The person named whose record (summary, and how their terms began and ended) says in so many words that
+   * they did not do what the concept says: "he has not resigned".
+   */
+  private recordDenies(people: Person[], concepts: Concept[]): Person | null {
+    const asked = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
+    if (people.length !== 1 || asked.length !== 1) return null;
+    const c = asked[0]!;
+    const stems = new Set([...tokenize(c.means), ...c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : []))].map((w) => stem(w)));
+    const negations = new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
+    const p = people[0]!;
+    const terms = this.kb.officesHeldBy(p.id).map((h) => h.term);
+    const record = [p.summary, ...terms.flatMap((t) => [t.began, t.ended, t.note])].filter((x): x is string => !!x);
+    for (const sentence of record.flatMap((r) => r.split(/[.;]/))) {
+      const words = tokenize(sentence);
+      if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
+    }
+    return null;
+  }
+
+  /** Whether a yes/no question opens in the present ("is", "are there", "est-elle", "ist"). */
+  private presentOpening(tokens: string[], lang: Language): boolean {
+    const starts = this.presentStarts[lang];
+    for (let i = 0; i < Math.min(tokens.length, 7); i++) {
+      const m = starts.matchAt(tokens, i);
+      if (m && (i === 0 || m.end - i > 1)) return true;
+    }
+    return false;
   }
 
   /** A word the bot does not know, put right when it is one typo from one it knows ("soldeirs", "minster"). */
@@ -843,27 +886,7 @@ export class QuestionReader {
     if (units.length === 0) return null;
     const named = this.namedMoment(units);
     if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true, named: true };
-    const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
-    const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
-    const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
-    const namedTags = new Set(units.flatMap((u) => u.tags ?? []));
-    const hits = this.index.search(terms, ['event'], (kind, id) => {
-      const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
-      if (!e) return 1;
-      let boost = 1;
-      for (const a of e.actors) if (entityIds.has(a)) boost *= 1.5;
-      // A question that names no other country is about Niger: events elsewhere (Mali, Burkina Faso) weigh less.
-      if (e.tags.some((t) => this.otherCountryTags.has(t) && !foreignTags.has(t))) boost *= 0.4;
-      // One that names the US is about the US: an event also tagged with France is less likely the one.
-      if (namedTags.size > 0 && e.tags.some((t) => this.troopCountryTags.has(t) && !namedTags.has(t))) boost *= 0.6;
-      return boost;
-    });
-    // The best-scored few are enough: an event outside them covers too little of the question to win.
-    const scored = hits
-      .filter((h) => !only || only(h.id))
-      .slice(0, 25)
-      .map((h) => ({ hit: h, coverage: this.coverage(units, h) }))
-      .filter((s) => s.coverage.share >= 0.5 && s.coverage.content);
+    const scored = this.scoreEvents(units, mentions, otherCountries, only);
     if (scored.length === 0) return null;
     // A question dated "in August 2024" asks about the events of that period, when there are any.
     if (within && !within.now) {
@@ -881,6 +904,74 @@ export class QuestionReader {
       .slice(0, 2)
       .map((s) => this.kb.eventsById.get(s.hit.id)!);
     return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2 };
+  }
+
+  /** The events the units find, each with how much of them it covers; those covering too little are left out. */
+  private scoreEvents(units: Unit[], mentions: Mention[], otherCountries: string[], only?: (eventId: string) => boolean): { hit: SearchHit; coverage: ReturnType<QuestionReader['coverage']> }[] {
+    const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
+    const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
+    const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
+    const namedTags = new Set(units.flatMap((u) => u.tags ?? []));
+    const hits = this.index.search(terms, ['event'], (kind, id) => {
+      const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
+      if (!e) return 1;
+      let boost = 1;
+      for (const a of e.actors) if (entityIds.has(a)) boost *= 1.5;
+      // A question that names no other country is about Niger: events elsewhere (Mali, Burkina Faso) weigh less.
+      if (e.tags.some((t) => this.otherCountryTags.has(t) && !foreignTags.has(t))) boost *= 0.4;
+      // One that names the US is about the US: an event also tagged with France is less likely the one.
+      if (namedTags.size > 0 && e.tags.some((t) => this.troopCountryTags.has(t) && !namedTags.has(t))) boost *= 0.6;
+      return boost;
+    });
+    // The best-scored few are enough: an event outside them covers too little of the question to win.
+    return hits
+      .filter((h) => !only || only(h.id))
+      .slice(0, 25)
+      .map((h) => ({ hit: h, coverage: this.coverage(units, h) }))
+      .filter((s) => s.coverage.share >= 0.5 && s.coverage.content);
+  }
+
+  /** The events that cover everything the mentions and words name (as a yes needs), newest first. */
+  private coveringEvents(mentions: Mention[], free: string[], otherCountries: string[]): KbEvent[] {
+    const units = this.units(mentions, free);
+    if (units.length < 2) return [];
+    return this.scoreEvents(units, mentions, otherCountries)
+      .filter((s) => s.coverage.share >= 0.9 && s.coverage.said)
+      .map((s) => this.kb.eventsById.get(s.hit.id)!)
+      .sort((a, b) => (b.endDate ?? b.date).end.localeCompare((a.endDate ?? a.date).end));
+  }
+
+  /**
+   * Whether a state still holds ("is Niger still in ECOWAS?", "is the embassy open?"), or whether what would
+   * end it happened ("was Bazoum released?"), from the newest events: a state is ended by the concepts that
+   * say so in the lexicon (`ends`: an exit ends a membership, a reopening a closure).
+   */
+  private stateAnswer(mentions: Mention[], free: string[], otherCountries: string[], present: boolean): { event: KbEvent; lead: 'Yes.' | 'No.' } | null {
+    const concepts = this.lexicon.concepts;
+    const conceptOf = (m: Mention) => m.meanings.flatMap((x) => (x.type === 'concept' ? [x.concept] : []));
+    const endersOf = (state: Concept) => concepts.filter((c) => c.ends?.includes(state.id));
+    const asMention = (cs: Concept[]): Mention => ({ start: -1, end: -1, words: [], meanings: cs.map((concept) => ({ type: 'concept' as const, concept })) });
+    // "Is the embassy still open?": a state asked about in the present, and what would have ended it.
+    const states = mentions.filter((m) => conceptOf(m).some((c) => endersOf(c).length > 0));
+    if (present && states.length > 0) {
+      const enders = unique(states.flatMap((m) => conceptOf(m).flatMap(endersOf)));
+      const rest = mentions.filter((m) => !states.includes(m));
+      const subject = rest.some((m) => m.meanings.some((x) => x.type !== 'form' && x.type !== 'yesno' && x.type !== 'comparison')) ? rest : states;
+      const ended = this.coveringEvents([...subject, asMention(enders)], free, otherCountries)[0];
+      const holds = this.coveringEvents(mentions, free, otherCountries)[0];
+      if (ended && (!holds || (ended.endDate ?? ended.date).end >= (holds.endDate ?? holds.date).end)) return { event: ended, lead: 'No.' };
+      if (holds) return { event: holds, lead: 'Yes.' };
+      return null;
+    }
+    // "Was Bazoum released?": nothing on record ends the state, and the newest record says it holds.
+    const enders = mentions.filter((m) => conceptOf(m).some((c) => c.ends?.length));
+    if (enders.length === 0) return null;
+    const ended = enders.flatMap((m) => conceptOf(m).flatMap((c) => c.ends!)).map((id) => concepts.find((c) => c.id === id)!);
+    const rest = mentions.filter((m) => !enders.includes(m));
+    if (!rest.some((m) => m.meanings.some((x) => x.type === 'person' || x.type === 'organisation' || x.type === 'place'))) return null;
+    if (this.coveringEvents(mentions, free, otherCountries).length > 0) return null;
+    const holds = this.coveringEvents([...rest, asMention(ended)], free, otherCountries)[0];
+    return holds ? { event: holds, lead: 'No.' } : null;
   }
 
   /**

@@ -72,8 +72,10 @@ describe('verbs and their particles', () => {
   });
 
   it('a phrase without its particle is not the phrase: "treten" is no "treten aus"', async () => {
+    // "zurückgetreten" is resigning, not a compound ending in a word for leaving.
     const r = await ask('Ist Bazoum zurückgetreten?');
-    expect(r.text).not.toMatch(/recognise/);
+    expect(r.lead).toMatch(/^No\./);
+    expect(r.text).toMatch(/has not resigned/);
   });
 
   it('German words for ending, lifting and the oath of office', async () => {
@@ -87,10 +89,42 @@ describe('phrases of concepts', () => {
   it('keep their small words: "in force" is no word for troops', async () => {
     const r = await ask('Are ECOWAS sanctions still in force?');
     expect(r.text).not.toMatch(/troop figures/);
+    expect(r.lead).toMatch(/^No\. 24 February 2024/);
   });
 
   it('a German compound of a troops word and another concept is that concept', async () => {
     const r = await ask('Hat die ECOWAS mit einer Militärintervention gedroht?');
     expect(r.lead).toMatch(/^Yes\. 30 July 2023/);
+  });
+});
+
+describe('whether a state still holds', () => {
+  it('no, when a newer event ended it (an exit ends a membership, a closure "open", a suspension a membership)', async () => {
+    expect((await ask('Is Niger still part of the African Union?')).lead).toMatch(/^No\. 14 August 2023/);
+    expect((await ask('Ist die französische Botschaft noch geöffnet?')).lead).toMatch(/^No\. 2 January 2024/);
+    expect((await ask('Est-ce que le Niger est toujours membre de la CEDEAO ?')).lead).toMatch(/^No\. 29 January 2025/);
+    expect((await ask('Is the defence agreement with France still valid?')).lead).toMatch(/^No\. 3 August 2023/);
+  });
+
+  it('yes, when the newest event says it holds', async () => {
+    expect((await ask('Is the embassy still closed?')).lead).toMatch(/^Yes\. 2 January 2024/);
+  });
+
+  it('a past question about the state is about the event: "did ECOWAS impose sanctions?" is yes', async () => {
+    expect((await ask('did ecowas impose sanctions on niger?')).lead).toMatch(/^Yes\. 30 July 2023/);
+  });
+
+  it('no to what would have ended it, when the newest record says it holds', async () => {
+    for (const q of ['Has Bazoum been freed?', 'Wurde Bazoum freigelassen?', 'Bazoum a-t-il été libéré ?']) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. 23 July 2025/);
+    }
+  });
+
+  it('no, when the person’s own record says they did not do it', async () => {
+    const r = await ask('Did Bazoum step down?');
+    expect(r.lead).toMatch(/^No\./);
+    expect(r.text).toMatch(/has not resigned/);
+    // Nothing on record either way: no answer.
+    expect((await ask('Did Zeine resign?')).answered).toBe(false);
   });
 });
