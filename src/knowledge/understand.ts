@@ -735,6 +735,11 @@ export class QuestionReader {
       const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     }
+    // "Were French troops at Ouallam?": yes when its figures or its summary put them there. (Whether they still
+    // are is a question for the figures, and one dated is one for that period's events.)
+    if (yesNo && atPlace && places.length === 1 && troopCountries.length === 1 && !found.forms.has('still') && !this.presentOpening(tokens, lang) && (!period || period.now)) {
+      if (this.kb.forcesWereAt(places[0]!.id, troopCountries[0]!)) return result({ parts: [{ kind: 'places', place: places[0]!.name }], lead: 'Yes.' });
+    }
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
     if (asksPlaces && !(yesNo && form !== 'where')) {
       if (otherCountries.length > 0 && places.length === 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);

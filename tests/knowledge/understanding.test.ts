@@ -128,3 +128,15 @@ describe('whether a state still holds', () => {
     expect((await ask('Did Zeine resign?')).answered).toBe(false);
   });
 });
+
+describe('yes/no about forces at a place', () => {
+  it('yes when the place’s figures or sourced summary put the country’s forces there', async () => {
+    expect((await ask('Were there German soldiers at the Niamey air base?')).lead).toMatch(/^Yes\./);
+    expect((await ask('Y avait-il des soldats américains à Agadez ?')).lead).toMatch(/^Yes\./);
+  });
+
+  it('no answer from the place when it does not say, or when the question asks about now', async () => {
+    expect((await ask('Were US troops at Ouallam?')).lead).not.toMatch(/^Yes/);
+    expect((await ask('Are French troops at Ouallam?')).lead).not.toMatch(/^Yes/);
+  });
+});
