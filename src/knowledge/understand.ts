@@ -687,7 +687,7 @@ export class QuestionReader {
     }
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     // "Did the junta expel the French ambassador?" asks about an event, not who held the office.
-    const aboutEvent = yesNo && concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places);
+    const aboutEvent = (yesNo || (form !== 'who' && form !== 'what')) && concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places);
     // "Where did the French ambassador go?" asks where, not who held the office.
     if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent && form !== 'where') {
       const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];
@@ -901,7 +901,11 @@ export class QuestionReader {
       });
       if (dated.length > 0) scored.splice(0, scored.length, ...dated);
     }
-    scored.sort((a, b) => b.coverage.share - a.coverage.share || b.hit.score - a.hit.score);
+    // Of events that cover the question as well, one whose title is about a place the question does not name
+    // answers for that place: "did the US leave Niger?" is the whole withdrawal, not the one from Air Base 101.
+    const askedPlaces = units.flatMap((u) => u.places ?? []);
+    const narrower = (id: string) => (this.titlePlaces(this.kb.eventsById.get(id)!).some((p) => !askedPlaces.some((q) => this.within(p, q) || this.within(q, p))) ? 1 : 0);
+    scored.sort((a, b) => b.coverage.share - a.coverage.share || narrower(a.hit.id) - narrower(b.hit.id) || b.hit.score - a.hit.score);
     const top = scored[0]!;
     const related = scored
       .slice(1)
@@ -1113,6 +1117,23 @@ export class QuestionReader {
   private hasContent(mentions: Mention[], free: string[]): boolean {
     return this.units(mentions, free).some((u) => u.content);
   }
+
+  /** The places an event's title names, other than the capital (which stands for the country: "leaves Niamey"). */
+  private titlePlaces(e: KbEvent): string[] {
+    let out = this.titlePlaceMemo.get(e.id);
+    if (!out) {
+      const title = ` ${normalizeName(e.title)} `;
+      out = e.places.filter((id) => {
+        const p = this.kb.placesById.get(id);
+        if (!p || /capital/i.test(p.kind)) return false;
+        return [p.name.split(',')[0]!, ...p.aliases].some((n) => title.includes(` ${normalizeName(n)} `));
+      });
+      this.titlePlaceMemo.set(e.id, out);
+    }
+    return out;
+  }
+
+  private readonly titlePlaceMemo = new Map<string, string[]>();
 
   /** A place is within another when it is the same or its name contains the other's ("Air Base 101, Niamey"). */
   private within(placeId: string, otherId: string): boolean {

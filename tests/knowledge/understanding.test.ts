@@ -140,3 +140,19 @@ describe('yes/no about forces at a place', () => {
     expect((await ask('Are French troops at Ouallam?')).lead).not.toMatch(/^Yes/);
   });
 });
+
+describe('the event that answers for the whole country', () => {
+  it('is preferred to one whose title is about a place the question does not name', async () => {
+    expect((await ask('did the US leave Niger?')).lead).toMatch(/^Yes\. 15 September 2024/);
+    expect((await ask('Wann sind die letzten US-Truppen aus dem Niger abgezogen?')).lead).toMatch(/^15 September 2024/);
+    // The place named is the one answered for.
+    expect((await ask('did the us leave air base 201?')).lead).toMatch(/^Yes\. 5 August 2024/);
+    // The capital stands for the country.
+    expect((await ask('when did the french ambassador leave?')).lead).toMatch(/^27 September 2023/);
+  });
+
+  it('a question about what an office holder did is about the event, not who held the office', async () => {
+    const r = await ask('how long after the coup did the french ambassador leave?');
+    expect(r.text).not.toMatch(/no sourced holder/);
+  });
+});
