@@ -22,6 +22,8 @@ const languageSchema = z.strictObject({
   stopwords: words,
   forms: z.strictObject(Object.fromEntries(FORMS.map((f) => [f, words])) as Record<QuestionForm, typeof words>),
   yesNoStart: words,
+  /** Phrases that only frame a question ("can you tell me"): they are read, so their words mean nothing else. */
+  fillers: words.default([]),
   /** Openings of a yes/no question in the present ("is", "are there"): it may ask whether a state still holds. */
   presentStart: words.default([]),
   relations: z.strictObject(Object.fromEntries(RELATIONS.map((r) => [r, words])) as Record<Relation, typeof words>),

@@ -30,7 +30,9 @@ export type Meaning =
   | { type: 'form'; form: QuestionForm }
   | { type: 'relation'; relation: Relation }
   | { type: 'comparison' }
-  | { type: 'yesno' };
+  | { type: 'yesno' }
+  /** Words that only frame a question ("can you tell me", "sagen Sie mir"): read, and left out. */
+  | { type: 'filler' };
 
 export interface Mention {
   start: number;
@@ -143,8 +145,12 @@ export class QuestionReader {
   private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
   private readonly allStopwords: Set<string>;
   private readonly codes = new Map<string, Meaning>();
-  /** Every word of every name and phrase: the words typos are corrected to. */
-  private readonly vocabulary: string[];
+  /**
+   * Per language, the words typos are corrected to: every word of every name and concept, and the words of
+   * that language's own question forms, relations and scope ("wahl" in a German question is no typo for a
+   * French form).
+   */
+  private readonly vocabulary = {} as Record<Language, string[]>;
   /**
    * Per language, every phrase with its words stemmed, so inflected forms match too: "der französische
    * Botschafter" is the office listed as "französischer Botschafter".
@@ -206,6 +212,7 @@ export class QuestionReader {
       }
       for (const w of l.comparison) index.add(w, { type: 'comparison' });
       for (const w of l.yesNoStart) index.add(w, { type: 'yesno' });
+      for (const w of l.fillers) index.add(w, { type: 'filler' });
       this.words[lang] = index;
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
@@ -226,7 +233,20 @@ export class QuestionReader {
       this.stemmed[lang] = stemmed;
     }
     const phraseWords = new Set([...this.names.words(), ...LANGUAGES.flatMap((l) => [...this.words[l].words()])]);
-    this.vocabulary = [...phraseWords].filter((w) => w.length >= TYPO_MIN - 1 && !/\d/.test(w));
+    for (const lang of LANGUAGES) {
+      const l = lexicon.languages[lang];
+      const own = [
+        ...Object.values(l.forms).flat(),
+        ...Object.values(l.relations).flat(),
+        ...l.yesNoStart,
+        ...l.comparison,
+        // Concepts are read in every language ("putsch" is the same word in all three), so their words are typed in any.
+        ...lexicon.concepts.flatMap((c) => LANGUAGES.flatMap((x) => c[x])),
+        ...lexicon.scope.flatMap((c) => c[lang]),
+      ].flatMap(tokenize);
+      const words = new Set([...this.names.words(), ...own]);
+      this.vocabulary[lang] = [...words].filter((w) => w.length >= TYPO_MIN - 1 && !/\d/.test(w));
+    }
     this.dateWords = new Set([
       ...LANGUAGES.flatMap((l) => [...MONTHS[l].keys(), ...Object.keys(lexicon.languages[l].dateWords).flatMap(tokenize)]),
       ...monthNames('en').flat(),
@@ -289,6 +309,10 @@ export class QuestionReader {
     for (let i = 0; i < tokens.length; ) {
       const token = tokens[i]!;
       const hit = chosen[i];
+      if (hit && hit.values.every((v) => v.type === 'filler')) {
+        i = hit.end;
+        continue;
+      }
       if (hit) {
         // A country's armed forces stand for the country in troop questions ("die Bundeswehr", "French armed
         // forces"); its embassy or ministry does not.
@@ -407,13 +431,14 @@ export class QuestionReader {
   }
 
   /** A known word within one typo (two from eight letters) of an unknown one. */
-  private typo(token: string): string | null {
+  private typo(token: string, lang: Language): string | null {
     if (token.length < TYPO_MIN) return null;
-    return this.typoMemo.get(token, (t) => {
+    return this.typoMemo.get(`${lang}:${token}`, () => {
+      const t = token;
       const max = t.length >= 8 ? 2 : 1;
       let best: string | null = null;
       let bestDistance = max + 0.5;
-      for (const w of this.vocabulary) {
+      for (const w of this.vocabulary[lang]) {
         if (Math.abs(w.length - t.length) > max) continue;
         // Typos rarely touch the first letter: of two words as near, the one that starts the same wins.
         const d = typoDistance(w, t) + (w[0] === t[0] ? 0 : 0.5);
@@ -840,7 +865,7 @@ export class QuestionReader {
   /** A word the bot does not know, put right when it is one typo from one it knows ("soldeirs", "minster"). */
   private corrected(token: string, lang: Language): string {
     if (token.length < TYPO_MIN || /\d/.test(token) || this.known.has(token) || this.stopwords[lang].has(token)) return token;
-    return this.typo(token) ?? token;
+    return this.typo(token, lang) ?? token;
   }
 
   /**
@@ -1232,7 +1257,9 @@ export class QuestionReader {
   private reportedSpeech(people: Person[], organisations: Organisation[], mentions: Mention[], free: string[]): KbEvent[] {
     const actors = new Set([...people.map((p) => p.id), ...organisations.map((o) => o.id)]);
     if (actors.size === 0) return [];
-    const speech = new Set(this.lexicon.languages.en.forms.said.flatMap(tokenize));
+    // Words of speech as phrases: "according to" is speech, its "to" alone is not.
+    const speech = new PhraseIndex<true>();
+    for (const w of this.lexicon.languages.en.forms.said) speech.add(w, true);
     // Their names' words, without the small ones: "the" in "the junta" is no one speaking.
     const nameWords = (text: string) => tokenize(text).filter((w) => !this.allStopwords.has(w));
     const names = new Map([
@@ -1244,7 +1271,7 @@ export class QuestionReader {
       const words = tokenize(e.summary);
       return e.actors.some((a) => {
         const own = names.get(a);
-        return own !== undefined && words.some((w, i) => speech.has(w) && words.slice(Math.max(0, i - 3), i).some((x) => own.includes(x)));
+        return own !== undefined && words.some((_, i) => speech.matchAt(words, i) !== null && words.slice(Math.max(0, i - 3), i).some((x) => own.includes(x)));
       });
     };
     const candidates = this.kb.data.events.filter((e) => e.actors.some((a) => actors.has(a)) && speaks(e));

@@ -156,3 +156,27 @@ describe('the event that answers for the whole country', () => {
     expect(r.text).not.toMatch(/no sourced holder/);
   });
 });
+
+describe('what someone said', () => {
+  it('speech is found by whole phrases: "according to" is speech, "to" alone is not', async () => {
+    // Tiani's words are his TV speech, not his swearing-in ("… for a five-year transition").
+    const r = await ask('what has tiani said?');
+    expect(r.text).toMatch(/three years/);
+  });
+
+  it('words that only frame a question mean nothing else: "tell me" is no speech, "sagen Sie mir" no quote', async () => {
+    expect((await ask('can you tell me who rules niger?')).text).toMatch(/Tiani/);
+    expect((await ask('Können Sie mir sagen, wer Niger regiert?')).text).toMatch(/Tiani/);
+    expect((await ask('tell me when the ambassador left')).lead).toMatch(/^27 September 2023/);
+  });
+
+  it('"tell" and "write" are speech', async () => {
+    expect((await ask('what did Itté tell his staff?')).text).toMatch(/close indefinitely/);
+  });
+
+  it('a joint statement is found by the word in any language', async () => {
+    for (const q of ['Que dit le communiqué conjoint américano-nigérien ?', 'was stand in der gemeinsamen erklärung der USA und nigers vom mai 2024?']) {
+      expect((await ask(q)).text, q).toMatch(/15 September 2024/);
+    }
+  });
+});
