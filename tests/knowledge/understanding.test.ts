@@ -180,3 +180,11 @@ describe('what someone said', () => {
     }
   });
 });
+
+describe('where it was said', () => {
+  it('on television, in any of the languages', async () => {
+    for (const q of ['Was verkündete Tiani im Fernsehen?', 'Qu’a dit Tiani à la télévision ?', 'what did tiani announce on TV?']) {
+      expect((await ask(q)).text, q).toMatch(/three years/);
+    }
+  });
+});
