@@ -188,3 +188,17 @@ describe('where it was said', () => {
     }
   });
 });
+
+describe('declining', () => {
+  it('a question about the next one of something asks for a prediction', async () => {
+    for (const q of ['when is the next ecowas summit?', 'Wann ist der nächste Gipfel?', 'Quand aura lieu le prochain sommet ?']) {
+      expect((await ask(q)).answered, q).toBe(false);
+    }
+    // "next to" is where something is, not the future.
+    expect((await ask('which airport is air base 101 next to?')).text).toMatch(/Diori Hamani/);
+  });
+
+  it('an arrival is not a landing convoy: no event, no answer', async () => {
+    expect((await ask('when did the french arrive in niger?')).answered).toBe(false);
+  });
+});
