@@ -782,7 +782,8 @@ export class QuestionReader {
       const parts: Part[] = [];
       for (const country of perCountry) {
         const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
-        const event = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries, undefined, period) : null;
+        const found = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries, undefined, period) : null;
+        const event = found ? this.endOfNamedSpan(found, own) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
@@ -938,6 +939,20 @@ export class QuestionReader {
       .slice(0, 2)
       .map((s) => this.kb.eventsById.get(s.hit.id)!);
     return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2 };
+  }
+
+  /**
+   * A named span found through other words than its name: "when did the Americans leave?" is when "the US
+   * withdrawal" ended, where "when was the US withdrawal?" is the span from its start.
+   */
+  private endOfNamedSpan<T extends { event: KbEvent; related: KbEvent[]; named?: boolean }>(found: T, mentions: Mention[]): T {
+    const anchor = found.named ? this.kb.data.anchors.find((a) => a.event === found.event.id && a.endEvent) : undefined;
+    const end = anchor ? this.kb.eventsById.get(anchor.endEvent!) : undefined;
+    if (!anchor || !end) return found;
+    const named = new Set(anchor.names.flatMap(tokenize).map((w) => stem(w)));
+    const typed = mentions.filter((m) => m.meanings.some((x) => x.type === 'concept')).flatMap((m) => m.words.map((w) => stem(w)));
+    if (typed.length === 0 || typed.some((t) => named.has(t))) return found;
+    return { ...found, event: end, related: [found.event] };
   }
 
   /** The events the units find, each with how much of them it covers; those covering too little are left out. */
@@ -1214,11 +1229,17 @@ export class QuestionReader {
     let left = mentions.filter((m) => m.start >= from && m.end <= at.start && !isComparison(m));
     let right = mentions.filter((m) => m.start >= at.end && !isComparison(m));
     // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
-    const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => x.type === 'concept' || x.type === 'office'));
-    if (content(left).length === 0) left = [...left, ...content(right)];
-    else if (content(right).length === 0) right = [...right, ...content(left)];
-    const a = this.bestEvent(left, freeBetween(tokens, free, from, at.start), []);
-    const b = this.bestEvent(right, freeBetween(tokens, free, at.end, tokens.length), []);
+    // (Its verb: the last thing said of the other side, "parti" in "l'ambassadeur est-il parti avant les soldats ?";
+    // troops are who, not what happened.)
+    const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => (x.type === 'concept' && !x.concept.troops) || x.type === 'office'));
+    if (content(left).length === 0) left = [...left, ...content(right).slice(-1)];
+    else if (content(right).length === 0) right = [...right, ...content(left).slice(-1)];
+    const found = (side: Mention[], words: string[]) => {
+      const event = this.bestEvent(side, words, []);
+      return event ? this.endOfNamedSpan(event, side) : null;
+    };
+    const a = found(left, freeBetween(tokens, free, from, at.start));
+    const b = found(right, freeBetween(tokens, free, at.end, tokens.length));
     if (!a || !b || a.event.id === b.event.id) return undefined;
     const r = relation?.meanings.find((x) => x.type === 'relation');
     const asked = r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';

@@ -202,3 +202,15 @@ describe('declining', () => {
     expect((await ask('when did the french arrive in niger?')).answered).toBe(false);
   });
 });
+
+describe('named spans and comparisons', () => {
+  it('a span named by other words than its name is answered by its end: leaving is done when the last left', async () => {
+    expect((await ask('when did the americans leave?')).lead).toMatch(/^15 September 2024/);
+    expect((await ask('Did the Americans leave before the French?')).lead).toMatch(/^No\. Last French troops leave Niger \(22 December 2023\)/);
+  });
+
+  it('the side of a comparison with no verb takes the other side’s, not its troops', async () => {
+    const r = await ask('L’ambassadeur est-il parti avant les soldats ?');
+    expect(r.lead).toMatch(/^Yes\. French ambassador leaves Niamey \(27 September 2023\)/);
+  });
+});
