@@ -214,3 +214,13 @@ describe('named spans and comparisons', () => {
     expect(r.lead).toMatch(/^Yes\. French ambassador leaves Niamey \(27 September 2023\)/);
   });
 });
+
+describe('words with two senses', () => {
+  it('"partis politiques" are parties, not people who left; dissolving, handing over and suspending in three languages', async () => {
+    expect((await ask('Quand les partis politiques ont-ils été dissous ?')).lead).toMatch(/^26 March 2025/);
+    expect((await ask('Wann wurden die politischen Parteien aufgelöst?')).lead).toMatch(/^26 March 2025/);
+    expect((await ask('Quand les soldats français sont-ils partis ?')).lead).toMatch(/^22 December 2023/);
+    expect((await ask('Wann wurde die Basis übergeben?')).lead).toMatch(/^22 December 2023/);
+    expect((await ask('Wann wurde die Verfassung außer Kraft gesetzt?')).lead).toMatch(/^28 July 2023/);
+  });
+});
