@@ -79,11 +79,11 @@ export function tokenize(text: string): string[] {
   return n ? n.split(' ') : [];
 }
 
-const stems = new BoundedMemo<string, string>(50_000);
+const stems: Record<Language, BoundedMemo<string, string>> = { en: new BoundedMemo(50_000), fr: new BoundedMemo(50_000), de: new BoundedMemo(50_000) };
 
-/** Snowball stem of a word; memoised, since questions reuse a small vocabulary. */
+/** Snowball stem of a word; memoised per language, since questions reuse a small vocabulary. */
 export function stem(word: string, lang: Language = 'en'): string {
-  return stems.get(`${lang}:${word}`, () => STEMMERS[lang](word));
+  return stems[lang].get(word, STEMMERS[lang]);
 }
 
 /**

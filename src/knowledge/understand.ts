@@ -144,6 +144,8 @@ export class QuestionReader {
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
   private readonly allStopwords: Set<string>;
+  /** The small words every language has ("a", "en"…): they tell no language apart. */
+  private readonly commonStopwords: Set<string>;
   private readonly codes = new Map<string, Meaning>();
   /**
    * Per language, the words typos are corrected to: every word of every name and concept, and the words of
@@ -174,6 +176,7 @@ export class QuestionReader {
   ) {
     this.allStopwords = new Set(LANGUAGES.flatMap((l) => lexicon.languages[l].stopwords.flatMap(tokenize)));
     this.index = new KnowledgeIndex(kb, new Set(lexicon.languages.en.stopwords.flatMap(tokenize)));
+    this.commonStopwords = new Set([...this.allStopwords].filter((w) => LANGUAGES.every((l) => lexicon.languages[l].stopwords.flatMap(tokenize).includes(w))));
     for (const c of kb.data.countries) {
       for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.addName(this.names, n, { type: 'country', country: c });
       for (const code of c.codes) this.codes.set(code, { type: 'country', country: c });
@@ -287,7 +290,7 @@ export class QuestionReader {
     let bestScore = 0;
     for (const lang of LANGUAGES) {
       let score = 0;
-      for (const t of tokens) if (this.stopwords[lang].has(t) && !LANGUAGES.every((l) => this.stopwords[l].has(t))) score++;
+      for (const t of tokens) if (this.stopwords[lang].has(t) && !this.commonStopwords.has(t)) score++;
       if (lang === 'fr' && /[éèêàçù]/i.test(raw)) score += 1;
       if (lang === 'de' && /[äöüß]/i.test(raw)) score += 1;
       if (score > bestScore) {
