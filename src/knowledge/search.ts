@@ -41,8 +41,11 @@ export class KnowledgeIndex {
   /**
    * Per stemmed term, its BM25 score in each entry that uses it, as MiniSearch scores a one-term query: the
    * knowledge base does not change while the bot runs, so a question's search is a sum over these lists.
+   * Each term's list is taken from MiniSearch the first time a question uses the term.
    */
   private readonly postings = new Map<string, { kind: EntryKind; id: string; score: number }[]>();
+  /** Every stemmed term some entry uses. */
+  private readonly vocabulary = new Set<string>();
 
   constructor(kb: KnowledgeBase, stopwords: ReadonlySet<string>) {
     // English stems of the knowledge base's words; one-letter and small common words carry nothing.
@@ -57,16 +60,11 @@ export class KnowledgeIndex {
     });
     const entries = [...entriesOf(kb)];
     this.index.addAll(entries);
-    const vocabulary = new Set<string>();
     for (const e of entries) {
       for (const t of tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`)) {
         const term = processTerm(t);
-        if (term !== null) vocabulary.add(term);
+        if (term !== null) this.vocabulary.add(term);
       }
-    }
-    for (const term of vocabulary) {
-      const hits = this.index.search(term, { processTerm: (t) => t });
-      this.postings.set(term, hits.map((h) => ({ kind: h.kind as EntryKind, id: h.id as string, score: h.score })));
     }
     const events = entries.filter((e) => e.kind === 'event');
     this.eventCount = events.length;
@@ -79,7 +77,18 @@ export class KnowledgeIndex {
 
   /** Whether any entry (event, person, organisation, place, statement) uses the stemmed term. */
   knows(term: string): boolean {
-    return this.postings.has(term);
+    return this.vocabulary.has(term);
+  }
+
+  /** The entries that use the term, with its score in each. */
+  private postingsOf(term: string): { kind: EntryKind; id: string; score: number }[] {
+    if (!this.vocabulary.has(term)) return [];
+    let list = this.postings.get(term);
+    if (!list) {
+      list = this.index.search(term, { processTerm: (t) => t }).map((h) => ({ kind: h.kind as EntryKind, id: h.id as string, score: h.score }));
+      this.postings.set(term, list);
+    }
+    return list;
   }
 
   /** Whether the event uses the stemmed term (in its title, names, tags or summary). */
@@ -102,7 +111,7 @@ export class KnowledgeIndex {
     // twice), times the entry's boost, times how many of the terms it matched.
     const found = new Map<string, SearchHit>();
     for (const term of terms) {
-      for (const p of this.postings.get(term) ?? []) {
+      for (const p of this.postingsOf(term)) {
         if (kinds && !kinds.includes(p.kind)) continue;
         const key = `${p.kind}:${p.id}`;
         const hit = found.get(key);
