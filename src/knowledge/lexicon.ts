@@ -36,6 +36,8 @@ const languageSchema = z.strictObject({
   timeUnits: words.default([]),
   /** Words that deny what follows ("has not resigned"), as the knowledge base's own text (English) uses them. */
   negations: words.default([]),
+  /** Words that give a reason ("because", "on humanitarian grounds"), as the knowledge base's own text uses them. */
+  reasons: words.default([]),
   dateWords: z.record(z.string(), z.string()),
 });
 

@@ -746,7 +746,12 @@ export class QuestionReader {
     if (asks === 'said' || asks === 'why') {
       const statements = this.statementsFor(people, organisations, mentions, free, asks === 'why');
       if (statements.length > 0) return result({ parts: [{ kind: 'statements', statements }] });
-      if (asks === 'why') return decline('I have no sourced reason for that.');
+      if (asks === 'why') {
+        // An event whose sourced summary gives its reason ("on humanitarian grounds", "because …").
+        const event = this.bestEvent(mentions.filter((m) => !m.meanings.some((x) => x.type === 'form')), free, otherCountries, undefined, period);
+        if (event?.strong && this.givesReason(event.event)) return result({ parts: [{ kind: 'event', event: event.event.id, related: [] }] });
+        return decline('I have no sourced reason for that.');
+      }
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
       const reported = this.reportedSpeech(people, organisations, mentions, free);
       if (reported.length > 0) return result({ parts: [{ kind: 'event', event: reported[0]!.id, related: reported.slice(1).map((e) => e.id) }] });
@@ -855,6 +860,19 @@ export class QuestionReader {
     }
     return null;
   }
+
+  /** Whether an event's summary says why it happened, in the words the lexicon lists for a reason. */
+  private givesReason(e: KbEvent): boolean {
+    this.reasons ??= (() => {
+      const index = new PhraseIndex<true>();
+      for (const w of this.lexicon.languages.en.reasons) index.add(w, true);
+      return index;
+    })();
+    const words = tokenize(e.summary);
+    return words.some((_, i) => this.reasons!.matchAt(words, i) !== null);
+  }
+
+  private reasons?: PhraseIndex<true>;
 
   /** Whether a yes/no question opens in the present ("is", "are there", "est-elle", "ist"). */
   private presentOpening(tokens: string[], lang: Language): boolean {

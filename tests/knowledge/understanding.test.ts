@@ -224,3 +224,16 @@ describe('words with two senses', () => {
     expect((await ask('Wann wurde die Verfassung außer Kraft gesetzt?')).lead).toMatch(/^28 July 2023/);
   });
 });
+
+describe('why-questions', () => {
+  it('are answered by an event whose sourced summary gives its reason, in any language', async () => {
+    for (const q of ['why did ecowas lift the sanctions?', 'Pourquoi la CEDEAO a-t-elle levé les sanctions ?']) {
+      expect((await ask(q)).text, q).toMatch(/humanitarian grounds/);
+    }
+  });
+
+  it('and declined when the record gives none', async () => {
+    expect((await ask('why did tiani overthrow bazoum?')).answered).toBe(false);
+    expect((await ask('why did the junta close the airspace?')).answered).toBe(false);
+  });
+});
