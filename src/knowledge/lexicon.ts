@@ -94,6 +94,7 @@ export function stem(word: string, lang: Language = 'en'): string {
  */
 export class PhraseIndex<T> {
   private readonly byFirst = new Map<string, { tokens: string[]; values: T[] }[]>();
+  private readonly byPhrase = new Map<string, { tokens: string[]; values: T[] }>();
 
   /** `same` tells two values apart, so a phrase added twice for one thing means it once. */
   constructor(private readonly same: (a: T, b: T) => boolean = (a, b) => a === b) {}
@@ -101,14 +102,19 @@ export class PhraseIndex<T> {
   add(phrase: string, value: T): void {
     const tokens = tokenize(phrase);
     if (tokens.length === 0) return;
-    const list = this.byFirst.get(tokens[0]!) ?? [];
-    const same = list.find((e) => e.tokens.join(' ') === tokens.join(' '));
+    const key = tokens.join(' ');
+    const same = this.byPhrase.get(key);
     if (same) {
       if (!same.values.some((v) => this.same(v, value))) same.values.push(value);
-    } else {
-      list.push({ tokens, values: [value] });
-      list.sort((a, b) => b.tokens.length - a.tokens.length);
+      return;
     }
+    const entry = { tokens, values: [value] };
+    this.byPhrase.set(key, entry);
+    const list = this.byFirst.get(tokens[0]!) ?? [];
+    // Longest first: the first phrase that matches is the longest there.
+    let at = list.findIndex((e) => e.tokens.length < tokens.length);
+    if (at < 0) at = list.length;
+    list.splice(at, 0, entry);
     this.byFirst.set(tokens[0]!, list);
   }
 

@@ -176,7 +176,7 @@ export class QuestionReader {
   ) {
     this.allStopwords = new Set(LANGUAGES.flatMap((l) => lexicon.languages[l].stopwords.flatMap(tokenize)));
     this.index = new KnowledgeIndex(kb, new Set(lexicon.languages.en.stopwords.flatMap(tokenize)));
-    this.commonStopwords = new Set([...this.allStopwords].filter((w) => LANGUAGES.every((l) => lexicon.languages[l].stopwords.flatMap(tokenize).includes(w))));
+
     for (const c of kb.data.countries) {
       for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.addName(this.names, n, { type: 'country', country: c });
       for (const code of c.codes) this.codes.set(code, { type: 'country', country: c });
@@ -235,6 +235,7 @@ export class QuestionReader {
       }
       this.stemmed[lang] = stemmed;
     }
+    this.commonStopwords = new Set([...this.allStopwords].filter((w) => LANGUAGES.every((l) => this.stopwords[l].has(w))));
     const phraseWords = new Set([...this.names.words(), ...LANGUAGES.flatMap((l) => [...this.words[l].words()])]);
     for (const lang of LANGUAGES) {
       const l = lexicon.languages[lang];
