@@ -113,6 +113,7 @@ function combine(replies: Reply[]): Reply {
 /** "Yes." or "No." from the structured answer, when the facts decide it; otherwise nothing. */
 function yesOrNo(u: Understanding, answer: Reply): 'Yes.' | 'No.' | null {
   if (!answer.answered) return null;
+  if (u.lead) return u.lead;
   const troops = answer.facts.filter((f): f is Extract<Fact, { type: 'troops' }> => f.type === 'troops');
   // Over a period, the figure at its end decides: "were there still French troops after December 2023?".
   if (troops.length > 0) {

@@ -4,7 +4,6 @@ import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import type { Place } from '../src/knowledge/schema.ts';
 import { adjective, describeSpan, requireCountry } from './_shared.ts';
-import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 
 function forcesAt(kb: KnowledgeBase, place: Place): string[] {
@@ -15,13 +14,6 @@ function forcesAt(kb: KnowledgeBase, place: Place): string[] {
     byCountry.set(d.country, list);
   }
   return [...byCountry].map(([country, dates]) => `${adjective(kb, country)} forces reported there: ${dates.join(', ')}`);
-}
-
-function servedBy(kb: KnowledgeBase, p: Place, country: string): boolean {
-  if (kb.deploymentsAt(p.id).some((d) => d.country === country)) return true;
-  const c = kb.data.countries.find((x) => x.name === country)!;
-  const summary = ` ${normalizeName(p.summary)} `;
-  return [c.name, c.adjective, ...c.names.en].some((n) => summary.includes(` ${normalizeName(n)} `));
 }
 
 function coords(p: Place): string {
@@ -70,7 +62,7 @@ export default defineCommand({
     }
     const country = input.country ? requireCountry(input.country, ctx) : undefined;
     // A country's places: where its figures were reported, or where the place's sourced summary names its forces.
-    const places = country ? kb.data.places.filter((p) => servedBy(kb, p, country)) : kb.data.places;
+    const places = country ? kb.data.places.filter((p) => kb.forcesWereAt(p.id, country)) : kb.data.places;
     return reply({
       command: 'places',
       title: country ? `Where ${adjective(kb, country)} forces were stationed in Niger` : 'Where foreign forces were stationed in Niger',

@@ -116,8 +116,22 @@ const SEASONS: Record<string, [number, number]> = {
   fall: [9, 11],
 };
 
-const MAYBE_DATE =
-  /\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(yesterday|tomorrow|ago|last|next|past)\b/;
+// Where chrono may find a date: a month or weekday, a relative word with its unit ("last week", "3 days
+// ago"), a numeric day or time ("5/9", "10:00", "5th"). A bare number ("Air Base 201", "2023") is read above or below.
+const MONTH = '(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)';
+const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
+const UNIT = '(?:second|minute|hour|day|night|morning|evening|week|weekend|fortnight|month|quarter|year|decade)s?';
+const MAYBE_DATE = new RegExp(
+  [
+    `\\b${MONTH}\\b`,
+    `\\b${WEEKDAY}s?\\b`,
+    '\\b(?:yesterday|tomorrow|tonight|ago|noon|midnight)\\b',
+    `\\b(?:last|next|past|this|coming|previous)\\s+(?:\\d+\\s+|few\\s+|couple\\s+of\\s+)?(?:${UNIT}|${MONTH}|${WEEKDAY})\\b`,
+    `\\b(?:\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|few)\\s+${UNIT}\\b`,
+    '\\d[/.:]\\d',
+    '\\d+(?:st|nd|rd|th)\\b',
+  ].join('|'),
+);
 
 const NOW_WORDS = /^(now|today|currently|current|present|at present|right now|these days|latest|as of now|as of today)$/;
 

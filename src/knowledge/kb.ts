@@ -560,6 +560,16 @@ export class KnowledgeBase {
     return this.data.deployments.filter((d) => d.places.includes(placeId));
   }
 
+  /** Whether a country's forces were at a place: a figure reported there, or the place's sourced summary naming them. */
+  forcesWereAt(placeId: string, country: string): boolean {
+    if (this.deploymentsAt(placeId).some((d) => d.country === country)) return true;
+    const p = this.placesById.get(placeId);
+    const c = this.data.countries.find((x) => x.name === country);
+    if (!p || !c) return false;
+    const summary = ` ${normalizeName(p.summary)} `;
+    return [c.name, c.adjective, ...c.names.en].some((n) => summary.includes(` ${normalizeName(n)} `));
+  }
+
   eventsAt(placeId: string): KbEvent[] {
     return this.eventsByDate.filter((e) => e.places.includes(placeId));
   }

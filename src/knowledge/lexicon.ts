@@ -22,10 +22,22 @@ const languageSchema = z.strictObject({
   stopwords: words,
   forms: z.strictObject(Object.fromEntries(FORMS.map((f) => [f, words])) as Record<QuestionForm, typeof words>),
   yesNoStart: words,
+  /** Phrases that only frame a question ("can you tell me"): they are read, so their words mean nothing else. */
+  fillers: words.default([]),
+  /** Openings of a yes/no question in the present ("is", "are there"): it may ask whether a state still holds. */
+  presentStart: words.default([]),
   relations: z.strictObject(Object.fromEntries(RELATIONS.map((r) => [r, words])) as Record<Relation, typeof words>),
   comparison: words,
   alternative: words,
   conjunctions: words,
+  /** Verb particles that stand at the end of a clause, away from their verb (German "trat … aus"). */
+  particles: words.default([]),
+  /** Words for spans of time and days ("ans", "Wochen", "hier"): a date chrono's own parser may read is near. */
+  timeUnits: words.default([]),
+  /** Words that deny what follows ("has not resigned"), as the knowledge base's own text (English) uses them. */
+  negations: words.default([]),
+  /** Words that give a reason ("because", "on humanitarian grounds"), as the knowledge base's own text uses them. */
+  reasons: words.default([]),
   dateWords: z.record(z.string(), z.string()),
 });
 
@@ -43,6 +55,8 @@ const conceptSchema = z.strictObject({
   'office-question': z.boolean().optional(),
   /** The office a concept names ("who rules" → the head of state). */
   office: z.string().optional(),
+  /** The states an event of this concept ends: a withdrawal ends a membership, a closure ends "open". */
+  ends: z.array(z.string().min(1)).optional(),
   ...perLanguage,
 });
 
@@ -67,11 +81,11 @@ export function tokenize(text: string): string[] {
   return n ? n.split(' ') : [];
 }
 
-const stems = new BoundedMemo<string, string>(50_000);
+const stems: Record<Language, BoundedMemo<string, string>> = { en: new BoundedMemo(50_000), fr: new BoundedMemo(50_000), de: new BoundedMemo(50_000) };
 
-/** Snowball stem of a word; memoised, since questions reuse a small vocabulary. */
+/** Snowball stem of a word; memoised per language, since questions reuse a small vocabulary. */
 export function stem(word: string, lang: Language = 'en'): string {
-  return stems.get(`${lang}:${word}`, () => STEMMERS[lang](word));
+  return stems[lang].get(word, STEMMERS[lang]);
 }
 
 /**
@@ -80,6 +94,7 @@ export function stem(word: string, lang: Language = 'en'): string {
  */
 export class PhraseIndex<T> {
   private readonly byFirst = new Map<string, { tokens: string[]; values: T[] }[]>();
+  private readonly byPhrase = new Map<string, { tokens: string[]; values: T[] }>();
 
   /** `same` tells two values apart, so a phrase added twice for one thing means it once. */
   constructor(private readonly same: (a: T, b: T) => boolean = (a, b) => a === b) {}
@@ -87,14 +102,19 @@ export class PhraseIndex<T> {
   add(phrase: string, value: T): void {
     const tokens = tokenize(phrase);
     if (tokens.length === 0) return;
-    const list = this.byFirst.get(tokens[0]!) ?? [];
-    const same = list.find((e) => e.tokens.join(' ') === tokens.join(' '));
+    const key = tokens.join(' ');
+    const same = this.byPhrase.get(key);
     if (same) {
       if (!same.values.some((v) => this.same(v, value))) same.values.push(value);
-    } else {
-      list.push({ tokens, values: [value] });
-      list.sort((a, b) => b.tokens.length - a.tokens.length);
+      return;
     }
+    const entry = { tokens, values: [value] };
+    this.byPhrase.set(key, entry);
+    const list = this.byFirst.get(tokens[0]!) ?? [];
+    // Longest first: the first phrase that matches is the longest there.
+    let at = list.findIndex((e) => e.tokens.length < tokens.length);
+    if (at < 0) at = list.length;
+    list.splice(at, 0, entry);
     this.byFirst.set(tokens[0]!, list);
   }
 

@@ -367,6 +367,10 @@ function readLexicon(dir: string, problems: DataProblem[]): LexiconData {
     for (const issue of parsed.error.issues) problems.push({ file, field: issue.path.join('.'), message: describeIssue(issue) });
     return undefined as unknown as LexiconData;
   }
+  const concepts = new Set(parsed.data.concepts.map((c) => c.id));
+  parsed.data.concepts.forEach((c, i) => {
+    for (const id of c.ends ?? []) if (!concepts.has(id)) problems.push({ file, field: `concepts.${i}.ends`, message: `unknown concept "${id}"` });
+  });
   return parsed.data;
 }
 

@@ -35,6 +35,17 @@ export class KnowledgeIndex {
   /** Per stemmed term, how many events use it: rare words tell events apart, common ones do not. */
   private readonly eventFrequency = new Map<string, number>();
   private readonly eventCount: number;
+  /** Per event, the stemmed terms it uses. */
+  private readonly eventTerms = new Map<string, Set<string>>();
+
+  /**
+   * Per stemmed term, its BM25 score in each entry that uses it, as MiniSearch scores a one-term query: the
+   * knowledge base does not change while the bot runs, so a question's search is a sum over these lists.
+   * Each term's list is taken from MiniSearch the first time a question uses the term.
+   */
+  private readonly postings = new Map<string, { kind: EntryKind; id: string; score: number }[]>();
+  /** Every stemmed term some entry uses. */
+  private readonly vocabulary = new Set<string>();
 
   constructor(kb: KnowledgeBase, stopwords: ReadonlySet<string>) {
     // English stems of the knowledge base's words; one-letter and small common words carry nothing.
@@ -49,17 +60,40 @@ export class KnowledgeIndex {
     });
     const entries = [...entriesOf(kb)];
     this.index.addAll(entries);
+    for (const e of entries) {
+      for (const t of tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`)) {
+        const term = processTerm(t);
+        if (term !== null) this.vocabulary.add(term);
+      }
+    }
     const events = entries.filter((e) => e.kind === 'event');
     this.eventCount = events.length;
     for (const e of events) {
       const terms = new Set(tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`).map(processTerm).filter((t): t is string => t !== null));
       for (const t of terms) this.eventFrequency.set(t, (this.eventFrequency.get(t) ?? 0) + 1);
+      this.eventTerms.set(e.id, terms);
     }
   }
 
   /** Whether any entry (event, person, organisation, place, statement) uses the stemmed term. */
   knows(term: string): boolean {
-    return this.index.search(term, { processTerm: (t) => t }).length > 0;
+    return this.vocabulary.has(term);
+  }
+
+  /** The entries that use the term, with its score in each. */
+  private postingsOf(term: string): { kind: EntryKind; id: string; score: number }[] {
+    if (!this.vocabulary.has(term)) return [];
+    let list = this.postings.get(term);
+    if (!list) {
+      list = this.index.search(term, { processTerm: (t) => t }).map((h) => ({ kind: h.kind as EntryKind, id: h.id as string, score: h.score }));
+      this.postings.set(term, list);
+    }
+    return list;
+  }
+
+  /** Whether the event uses the stemmed term (in its title, names, tags or summary). */
+  eventUses(eventId: string, term: string): boolean {
+    return this.eventTerms.get(eventId)?.has(term) ?? false;
   }
 
   /** How much a term tells events apart (inverse document frequency); 0 for a term no event uses. */
@@ -73,19 +107,23 @@ export class KnowledgeIndex {
    * before (QuestionReader), so terms match exactly: a prefix would let "minister" find "ministry".
    */
   search(terms: string[], kinds?: readonly EntryKind[], boost?: (kind: EntryKind, id: string) => number): SearchHit[] {
-    if (terms.length === 0) return [];
-    const results: SearchResult[] = this.index.search(terms.join(' '), {
-      processTerm: (t) => t,
-      combineWith: 'OR',
-      ...(kinds ? { filter: (r) => kinds.includes(r.kind as EntryKind) } : {}),
-      ...(boost ? { boostDocument: (_key, _term, stored) => boost(stored!.kind as EntryKind, stored!.id as string) } : {}),
-    });
-    return results.map((r) => ({
-      kind: r.kind as EntryKind,
-      id: r.id as string,
-      score: r.score,
-      matched: new Set(r.queryTerms),
-    }));
+    // MiniSearch's OR query, from the one-term scores: the sum of each term's score (a term given twice counts
+    // twice), times the entry's boost, times how many of the terms it matched.
+    const found = new Map<string, SearchHit>();
+    for (const term of terms) {
+      for (const p of this.postingsOf(term)) {
+        if (kinds && !kinds.includes(p.kind)) continue;
+        const key = `${p.kind}:${p.id}`;
+        const hit = found.get(key);
+        if (hit) {
+          hit.score += p.score;
+          hit.matched.add(term);
+        } else found.set(key, { kind: p.kind, id: p.id, score: p.score, matched: new Set([term]) });
+      }
+    }
+    const hits = [...found.values()];
+    for (const h of hits) h.score *= (boost ? boost(h.kind, h.id) : 1) * h.matched.size;
+    return hits.sort((a, b) => b.score - a.score);
   }
 }
 

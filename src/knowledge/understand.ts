@@ -30,7 +30,9 @@ export type Meaning =
   | { type: 'form'; form: QuestionForm }
   | { type: 'relation'; relation: Relation }
   | { type: 'comparison' }
-  | { type: 'yesno' };
+  | { type: 'yesno' }
+  /** Words that only frame a question ("can you tell me", "sagen Sie mir"): read, and left out. */
+  | { type: 'filler' };
 
 export interface Mention {
   start: number;
@@ -71,6 +73,8 @@ export interface Understanding {
   anchorEvent?: KbEvent;
   /** Why the bot declines, when it does (an English sentence). */
   decline?: string;
+  /** The yes or no the understanding itself decided (whether a state still holds), when the facts alone do not. */
+  lead?: 'Yes.' | 'No.';
 }
 
 /** Countries named but unknown to the knowledge base are looked up in ICU's region names (en, fr, de). */
@@ -136,10 +140,19 @@ export class QuestionReader {
   /** Per language: concepts, question forms, relations, scope words. */
   private readonly words: Record<Language, PhraseIndex<Meaning>>;
   private readonly stopwords: Record<Language, Set<string>>;
+  private readonly particles = {} as Record<Language, Set<string>>;
+  private readonly timeUnits = {} as Record<Language, Set<string>>;
+  private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
   private readonly allStopwords: Set<string>;
+  /** The small words every language has ("a", "en"…): they tell no language apart. */
+  private readonly commonStopwords: Set<string>;
   private readonly codes = new Map<string, Meaning>();
-  /** Every word of every name and phrase: the words typos are corrected to. */
-  private readonly vocabulary: string[];
+  /**
+   * Per language, the words typos are corrected to: every word of every name and concept, and the words of
+   * that language's own question forms, relations and scope ("wahl" in a German question is no typo for a
+   * French form).
+   */
+  private readonly vocabulary = {} as Record<Language, string[]>;
   /**
    * Per language, every phrase with its words stemmed, so inflected forms match too: "der französische
    * Botschafter" is the office listed as "französischer Botschafter".
@@ -163,6 +176,7 @@ export class QuestionReader {
   ) {
     this.allStopwords = new Set(LANGUAGES.flatMap((l) => lexicon.languages[l].stopwords.flatMap(tokenize)));
     this.index = new KnowledgeIndex(kb, new Set(lexicon.languages.en.stopwords.flatMap(tokenize)));
+
     for (const c of kb.data.countries) {
       for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.addName(this.names, n, { type: 'country', country: c });
       for (const code of c.codes) this.codes.set(code, { type: 'country', country: c });
@@ -201,8 +215,13 @@ export class QuestionReader {
       }
       for (const w of l.comparison) index.add(w, { type: 'comparison' });
       for (const w of l.yesNoStart) index.add(w, { type: 'yesno' });
+      for (const w of l.fillers) index.add(w, { type: 'filler' });
       this.words[lang] = index;
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
+      this.particles[lang] = new Set(l.particles.flatMap(tokenize));
+      this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
+      this.presentStarts[lang] = new PhraseIndex<true>();
+      for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
@@ -216,8 +235,22 @@ export class QuestionReader {
       }
       this.stemmed[lang] = stemmed;
     }
+    this.commonStopwords = new Set([...this.allStopwords].filter((w) => LANGUAGES.every((l) => this.stopwords[l].has(w))));
     const phraseWords = new Set([...this.names.words(), ...LANGUAGES.flatMap((l) => [...this.words[l].words()])]);
-    this.vocabulary = [...phraseWords].filter((w) => w.length >= TYPO_MIN - 1 && !/\d/.test(w));
+    for (const lang of LANGUAGES) {
+      const l = lexicon.languages[lang];
+      const own = [
+        ...Object.values(l.forms).flat(),
+        ...Object.values(l.relations).flat(),
+        ...l.yesNoStart,
+        ...l.comparison,
+        // Concepts are read in every language ("putsch" is the same word in all three), so their words are typed in any.
+        ...lexicon.concepts.flatMap((c) => LANGUAGES.flatMap((x) => c[x])),
+        ...lexicon.scope.flatMap((c) => c[lang]),
+      ].flatMap(tokenize);
+      const words = new Set([...this.names.words(), ...own]);
+      this.vocabulary[lang] = [...words].filter((w) => w.length >= TYPO_MIN - 1 && !/\d/.test(w));
+    }
     this.dateWords = new Set([
       ...LANGUAGES.flatMap((l) => [...MONTHS[l].keys(), ...Object.keys(lexicon.languages[l].dateWords).flatMap(tokenize)]),
       ...monthNames('en').flat(),
@@ -232,9 +265,10 @@ export class QuestionReader {
     // A leading article adds nothing and would take the word from a longer name: "the French ambassador"
     // is the office, not "the French" and an ambassador.
     // (Unless the rest is itself a small word: "the us" is the country where "us" alone is not.)
+    // (A concept's small words are its own: "in force" is no "force", "in power" no "power".)
     const words = tokenize(phrase);
     const start = words.findIndex((t) => !this.allStopwords.has(t));
-    if (start > 0) phrase = words.slice(start).join(' ');
+    if (start > 0 && meaning.type !== 'concept') phrase = words.slice(start).join(' ');
     else if (start < 0 && words.length > 1) {
       index.add(phrase, meaning);
       return;
@@ -246,7 +280,8 @@ export class QuestionReader {
       return;
     }
     index.add(phrase, meaning);
-    const short = tokens.filter((t) => !this.allStopwords.has(t));
+    // A verb keeps its particle: "pull out" is no "pull", "trat aus" no "trat", "set up" no "set".
+    const short = tokens.filter((t, i) => !this.allStopwords.has(t) || (meaning.type === 'concept' && i === tokens.length - 1));
     if (short.length > 0 && short.length < tokens.length) index.add(short.join(' '), meaning);
   }
 
@@ -256,7 +291,7 @@ export class QuestionReader {
     let bestScore = 0;
     for (const lang of LANGUAGES) {
       let score = 0;
-      for (const t of tokens) if (this.stopwords[lang].has(t) && !LANGUAGES.every((l) => this.stopwords[l].has(t))) score++;
+      for (const t of tokens) if (this.stopwords[lang].has(t) && !this.commonStopwords.has(t)) score++;
       if (lang === 'fr' && /[éèêàçù]/i.test(raw)) score += 1;
       if (lang === 'de' && /[äöüß]/i.test(raw)) score += 1;
       if (score > bestScore) {
@@ -278,6 +313,10 @@ export class QuestionReader {
     for (let i = 0; i < tokens.length; ) {
       const token = tokens[i]!;
       const hit = chosen[i];
+      if (hit && hit.values.every((v) => v.type === 'filler')) {
+        i = hit.end;
+        continue;
+      }
       if (hit) {
         // A country's armed forces stand for the country in troop questions ("die Bundeswehr", "French armed
         // forces"); its embassy or ministry does not.
@@ -375,7 +414,13 @@ export class QuestionReader {
       const tail = token.slice(cut);
       const a = this.lookupWord(head) ?? (head.endsWith('s') ? this.lookupWord(head.slice(0, -1)) : null);
       const b = this.lookupWord(tail);
-      if (a && b) return [{ start: 0, end: 1, words: [head], meanings: a }, { start: 0, end: 1, words: [tail], meanings: b }];
+      if (a && b) {
+        // "Militärintervention" is an intervention: a word for troops before another concept describes it.
+        const troopsOnly = a.every((m) => m.type === 'concept' && m.concept.troops);
+        const concept = b.some((m) => m.type === 'concept' && !m.concept.troops);
+        if (troopsOnly && concept) return [{ start: 0, end: 1, words: [tail], meanings: b }];
+        return [{ start: 0, end: 1, words: [head], meanings: a }, { start: 0, end: 1, words: [tail], meanings: b }];
+      }
     }
     // Else an unknown modifier before a known noun: "Luftwaffenbasis" is a kind of "Basis".
     for (let cut = 4; cut <= token.length - 4; cut++) {
@@ -390,13 +435,14 @@ export class QuestionReader {
   }
 
   /** A known word within one typo (two from eight letters) of an unknown one. */
-  private typo(token: string): string | null {
+  private typo(token: string, lang: Language): string | null {
     if (token.length < TYPO_MIN) return null;
-    return this.typoMemo.get(token, (t) => {
+    return this.typoMemo.get(`${lang}:${token}`, () => {
+      const t = token;
       const max = t.length >= 8 ? 2 : 1;
       let best: string | null = null;
       let bestDistance = max + 0.5;
-      for (const w of this.vocabulary) {
+      for (const w of this.vocabulary[lang]) {
         if (Math.abs(w.length - t.length) > max) continue;
         // Typos rarely touch the first letter: of two words as near, the one that starts the same wins.
         const d = typoDistance(w, t) + (w[0] === t[0] ? 0 : 0.5);
@@ -411,11 +457,21 @@ export class QuestionReader {
 
   /** The question's own date, read by the date parser after month names and date words are put in English. */
   private date(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
+    const dates = this.pass?.dates;
+    if (!dates) return this.dateUncached(raw, lang, now);
+    const key = `${lang}\u0000${raw}`;
+    if (!dates.has(key)) dates.set(key, this.dateUncached(raw, lang, now));
+    return dates.get(key)!;
+  }
+
+  private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
     const english = lang === 'en' ? raw : this.toEnglishDates(raw, lang);
     try {
       const found = findDate(english, now, this.kb.anchorSpans);
       if (found || lang === 'en') return found;
-      // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren").
+      // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren"),
+      // when the question has a word for a span of time or a numeric date: most have neither.
+      if (!/\d[/.:]\d/.test(raw) && !tokenize(raw).some((t) => this.timeUnits[lang].has(t))) return null;
       const own = chrono[lang].parse(raw, now, { forwardDate: false }).find((r) => r.start.isCertain('year') || r.start.isCertain('month'));
       if (!own) return null;
       const d = own.start.date();
@@ -441,6 +497,19 @@ export class QuestionReader {
    * questions, the second taking what the first named when it names nothing of its kind itself.
    */
   understand(question: string, now: Date): Understanding {
+    // A question's clauses are read, and their dates parsed, several times over: once each is enough.
+    this.pass = { reads: new Map(), dates: new Map() };
+    try {
+      return this.understandQuestion(question, now);
+    } finally {
+      this.pass = undefined;
+    }
+  }
+
+  /** What one understand() call has read and parsed already, by text. */
+  private pass?: { reads: Map<string, ReturnType<QuestionReader['readUncached']>>; dates: Map<string, ReturnType<QuestionReader['dateUncached']>> };
+
+  private understandQuestion(question: string, now: Date): Understanding {
     const clauses = this.clauses(question);
     if (clauses.length < 2) return this.understandClause(question, now);
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes
@@ -492,13 +561,43 @@ export class QuestionReader {
 
   /** A text as the reader sees it: its language, its words with typos put right, and the phrases they make. */
   private read(text: string): { lang: Language; tokens: string[]; mentions: Mention[]; free: string[] } {
+    const reads = this.pass?.reads;
+    if (!reads) return this.readUncached(text);
+    let out = reads.get(text);
+    if (!out) reads.set(text, (out = this.readUncached(text)));
+    return out;
+  }
+
+  private readUncached(text: string): { lang: Language; tokens: string[]; mentions: Mention[]; free: string[] } {
     const raw = tokenize(text);
     const lang = this.detectLanguage(text, raw);
     // Typos are looked for in the first few unknown words only: a real question has few, and a wall of
     // random text must stay cheap to read.
     let budget = MAX_CORRECTIONS;
-    const tokens = raw.map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
+    const corrected = raw.map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
+    const tokens = this.joinParticle(corrected, lang);
     return { lang, tokens, ...this.mentions(text, tokens, lang) };
+  }
+
+  /**
+   * A verb's particle standing away from it goes back to it when the two make a known phrase: "Wann trat
+   * Niger aus der ECOWAS aus?" is read with "trat aus", "when did the US pull its troops out of Agadez?" with
+   * "pull out", the lexicon's phrases for leaving.
+   */
+  private joinParticle(tokens: string[], lang: Language): string[] {
+    const particles = this.particles[lang];
+    if (particles.size === 0 || tokens.length < 3) return tokens;
+    const words = this.words[lang];
+    let out = tokens;
+    for (let i = 0; i < out.length - 2; i++) {
+      if (particles.has(out[i + 1]!)) continue;
+      for (let j = i + 2; j < Math.min(out.length, i + 9); j++) {
+        if (!particles.has(out[j]!) || words.matchAt([out[i]!, out[j]!], 0)?.end !== 2) continue;
+        out = [...out.slice(0, i + 1), out[j]!, ...out.slice(i + 1, j), ...out.slice(j + 1)];
+        break;
+      }
+    }
+    return out;
   }
 
   private understandClause(question: string, now: Date, countedBefore = false): Understanding {
@@ -518,7 +617,8 @@ export class QuestionReader {
     if (scope) return decline(`The knowledge base holds no sourced facts on ${scope.scope.reason}.`);
     // "What did Tiani say the transition would last?" reports words; only a question of its own about the future is a prediction.
     if (found.forms.has('future') && !found.forms.has('said')) return decline('I only report what sources have said; I make no predictions.');
-    if (found.forms.has('opinion')) return decline('I give sourced facts, not opinions.');
+    // Likewise "how long should the transition last, according to Tiani?" reports what he said.
+    if (found.forms.has('opinion') && !found.forms.has('said')) return decline('I give sourced facts, not opinions.');
 
     const date = this.date(question, lang, now);
     if (date && 'error' in date) return decline(`${date.error}.`);
@@ -616,8 +716,9 @@ export class QuestionReader {
     }
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     // "Did the junta expel the French ambassador?" asks about an event, not who held the office.
-    const aboutEvent = yesNo && concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places);
-    if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent) {
+    const aboutEvent = (yesNo || (form !== 'who' && form !== 'what')) && concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places);
+    // "Where did the French ambassador go?" asks where, not who held the office.
+    if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent && form !== 'where') {
       const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];
       if (namedCountries.length > 0 && ofCountry.length === 0) {
         return decline(`I only know the office holders in this story (Niger's, and a few French officials), not that office in ${namedCountries[0]}.`);
@@ -646,7 +747,12 @@ export class QuestionReader {
     if (asks === 'said' || asks === 'why') {
       const statements = this.statementsFor(people, organisations, mentions, free, asks === 'why');
       if (statements.length > 0) return result({ parts: [{ kind: 'statements', statements }] });
-      if (asks === 'why') return decline('I have no sourced reason for that.');
+      if (asks === 'why') {
+        // An event whose sourced summary gives its reason ("on humanitarian grounds", "because …").
+        const event = this.bestEvent(mentions.filter((m) => !m.meanings.some((x) => x.type === 'form')), free, otherCountries, undefined, period);
+        if (event?.strong && this.givesReason(event.event)) return result({ parts: [{ kind: 'event', event: event.event.id, related: [] }] });
+        return decline('I have no sourced reason for that.');
+      }
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
       const reported = this.reportedSpeech(people, organisations, mentions, free);
       if (reported.length > 0) return result({ parts: [{ kind: 'event', event: reported[0]!.id, related: reported.slice(1).map((e) => e.id) }] });
@@ -656,9 +762,17 @@ export class QuestionReader {
 
     // "Where did the US move its people to …?", "which base did the Americans leave in August 2024?": a
     // question about something that happened at a base.
-    if ((form === 'where' || asksPlaces) && concepts.some((c) => !c.troops && !c.places && !c.timeline)) {
+    // (What happened is said by a concept, an office or a word events use: "where did the first convoy go?")
+    const happened =
+      concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.index.eventWeight(stem(w)) > 0);
+    if ((form === 'where' || asksPlaces) && happened) {
       const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
+    }
+    // "Were French troops at Ouallam?": yes when its figures or its summary put them there. (Whether they still
+    // are is a question for the figures, and one dated is one for that period's events.)
+    if (yesNo && atPlace && places.length === 1 && troopCountries.length === 1 && !found.forms.has('still') && !this.presentOpening(tokens, lang) && (!period || period.now)) {
+      if (this.kb.forcesWereAt(places[0]!.id, troopCountries[0]!)) return result({ parts: [{ kind: 'places', place: places[0]!.name }], lead: 'Yes.' });
     }
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
     if (asksPlaces && !(yesNo && form !== 'where')) {
@@ -666,18 +780,27 @@ export class QuestionReader {
       return result({ parts: [{ kind: 'places', place: places[0]?.name, country: places.length === 0 && troopCountries.length === 1 ? troopCountries[0] : undefined }] });
     }
 
+    // "Is Niger still a member of ECOWAS?", "was Bazoum released?": the newest events decide.
+    if (yesNo && form !== 'when' && (!period || period.now)) {
+      const state = this.stateAnswer(mentions, free, otherCountries, found.forms.has('still') || this.presentOpening(tokens, lang));
+      if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
+    }
     if (form === 'when' || yesNo) {
       // "When did the French and the Americans leave?": one event for each country.
       const perCountry = troopCountries.length > 1 ? troopCountries : [null];
       const parts: Part[] = [];
       for (const country of perCountry) {
         const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
-        const event = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries, undefined, period) : null;
+        const found = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries, undefined, period) : null;
+        const event = found ? this.endOfNamedSpan(found, own) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
+      // "Did Bazoum resign?": no event, but the person's own record says they did not.
+      const denied = this.recordDenies(people, concepts);
+      if (denied) return result({ parts: [{ kind: 'who', person: denied.id }], lead: 'No.' });
       // A description of who or what is named is no yes or no.
       return decline('I can’t confirm or deny that from my sourced knowledge base.');
     }
@@ -719,10 +842,53 @@ export class QuestionReader {
     return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
   }
 
+  /**
+   * The person named whose record (summary, and how their terms began and ended) says in so many words that
+   * they did not do what the concept says: "he has not resigned".
+   */
+  private recordDenies(people: Person[], concepts: Concept[]): Person | null {
+    const asked = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
+    if (people.length !== 1 || asked.length !== 1) return null;
+    const c = asked[0]!;
+    const stems = new Set([...tokenize(c.means), ...c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : []))].map((w) => stem(w)));
+    const negations = new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
+    const p = people[0]!;
+    const terms = this.kb.officesHeldBy(p.id).map((h) => h.term);
+    const record = [p.summary, ...terms.flatMap((t) => [t.began, t.ended, t.note])].filter((x): x is string => !!x);
+    for (const sentence of record.flatMap((r) => r.split(/[.;]/))) {
+      const words = tokenize(sentence);
+      if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
+    }
+    return null;
+  }
+
+  /** Whether an event's summary says why it happened, in the words the lexicon lists for a reason. */
+  private givesReason(e: KbEvent): boolean {
+    this.reasons ??= (() => {
+      const index = new PhraseIndex<true>();
+      for (const w of this.lexicon.languages.en.reasons) index.add(w, true);
+      return index;
+    })();
+    const words = tokenize(e.summary);
+    return words.some((_, i) => this.reasons!.matchAt(words, i) !== null);
+  }
+
+  private reasons?: PhraseIndex<true>;
+
+  /** Whether a yes/no question opens in the present ("is", "are there", "est-elle", "ist"). */
+  private presentOpening(tokens: string[], lang: Language): boolean {
+    const starts = this.presentStarts[lang];
+    for (let i = 0; i < Math.min(tokens.length, 7); i++) {
+      const m = starts.matchAt(tokens, i);
+      if (m && (i === 0 || m.end - i > 1)) return true;
+    }
+    return false;
+  }
+
   /** A word the bot does not know, put right when it is one typo from one it knows ("soldeirs", "minster"). */
   private corrected(token: string, lang: Language): string {
     if (token.length < TYPO_MIN || /\d/.test(token) || this.known.has(token) || this.stopwords[lang].has(token)) return token;
-    return this.typo(token) ?? token;
+    return this.typo(token, lang) ?? token;
   }
 
   /**
@@ -773,10 +939,50 @@ export class QuestionReader {
     if (units.length === 0) return null;
     const named = this.namedMoment(units);
     if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true, named: true };
+    const scored = this.scoreEvents(units, mentions, otherCountries, only);
+    if (scored.length === 0) return null;
+    // A question dated "in August 2024" asks about the events of that period, when there are any.
+    if (within && !within.now) {
+      const dated = scored.filter((c) => {
+        const e = this.kb.eventsById.get(c.hit.id)!;
+        return e.date.start <= within.end && (e.endDate ?? e.date).end >= within.start;
+      });
+      if (dated.length > 0) scored.splice(0, scored.length, ...dated);
+    }
+    // Of events that cover the question as well, one whose title is about a place the question does not name
+    // answers for that place: "did the US leave Niger?" is the whole withdrawal, not the one from Air Base 101.
+    const askedPlaces = units.flatMap((u) => u.places ?? []);
+    const narrower = (id: string) => (this.titlePlaces(this.kb.eventsById.get(id)!).some((p) => !askedPlaces.some((q) => this.within(p, q) || this.within(q, p))) ? 1 : 0);
+    scored.sort((a, b) => b.coverage.share - a.coverage.share || narrower(a.hit.id) - narrower(b.hit.id) || b.hit.score - a.hit.score);
+    const top = scored[0]!;
+    const related = scored
+      .slice(1)
+      .filter((s) => s.coverage.share >= top.coverage.share && s.hit.score >= top.hit.score * 0.6)
+      .slice(0, 2)
+      .map((s) => this.kb.eventsById.get(s.hit.id)!);
+    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2 };
+  }
+
+  /**
+   * A named span found through other words than its name: "when did the Americans leave?" is when "the US
+   * withdrawal" ended, where "when was the US withdrawal?" is the span from its start.
+   */
+  private endOfNamedSpan<T extends { event: KbEvent; related: KbEvent[]; named?: boolean }>(found: T, mentions: Mention[]): T {
+    const anchor = found.named ? this.kb.data.anchors.find((a) => a.event === found.event.id && a.endEvent) : undefined;
+    const end = anchor ? this.kb.eventsById.get(anchor.endEvent!) : undefined;
+    if (!anchor || !end) return found;
+    const named = new Set(anchor.names.flatMap(tokenize).map((w) => stem(w)));
+    const typed = mentions.filter((m) => m.meanings.some((x) => x.type === 'concept')).flatMap((m) => m.words.map((w) => stem(w)));
+    if (typed.length === 0 || typed.some((t) => named.has(t))) return found;
+    return { ...found, event: end, related: [found.event] };
+  }
+
+  /** The events the units find, each with how much of them it covers; those covering too little are left out. */
+  private scoreEvents(units: Unit[], mentions: Mention[], otherCountries: string[], only?: (eventId: string) => boolean): { hit: SearchHit; coverage: ReturnType<QuestionReader['coverage']> }[] {
     const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
-    const entityIds = new Set(units.flatMap((u) => (u.entity ? [u.entity] : [])));
+    const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
-    const namedTags = new Set(units.flatMap((u) => (u.tag ? [u.tag] : [])));
+    const namedTags = new Set(units.flatMap((u) => u.tags ?? []));
     const hits = this.index.search(terms, ['event'], (kind, id) => {
       const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
       if (!e) return 1;
@@ -789,28 +995,54 @@ export class QuestionReader {
       return boost;
     });
     // The best-scored few are enough: an event outside them covers too little of the question to win.
-    const scored = hits
+    return hits
       .filter((h) => !only || only(h.id))
       .slice(0, 25)
       .map((h) => ({ hit: h, coverage: this.coverage(units, h) }))
       .filter((s) => s.coverage.share >= 0.5 && s.coverage.content);
-    if (scored.length === 0) return null;
-    // A question dated "in August 2024" asks about the events of that period, when there are any.
-    if (within && !within.now) {
-      const dated = scored.filter((c) => {
-        const e = this.kb.eventsById.get(c.hit.id)!;
-        return e.date.start <= within.end && (e.endDate ?? e.date).end >= within.start;
-      });
-      if (dated.length > 0) scored.splice(0, scored.length, ...dated);
+  }
+
+  /** The events that cover everything the mentions and words name (as a yes needs), newest first. */
+  private coveringEvents(mentions: Mention[], free: string[], otherCountries: string[]): KbEvent[] {
+    const units = this.units(mentions, free);
+    if (units.length < 2) return [];
+    return this.scoreEvents(units, mentions, otherCountries)
+      .filter((s) => s.coverage.share >= 0.9 && s.coverage.said)
+      .map((s) => this.kb.eventsById.get(s.hit.id)!)
+      .sort((a, b) => (b.endDate ?? b.date).end.localeCompare((a.endDate ?? a.date).end));
+  }
+
+  /**
+   * Whether a state still holds ("is Niger still in ECOWAS?", "is the embassy open?"), or whether what would
+   * end it happened ("was Bazoum released?"), from the newest events: a state is ended by the concepts that
+   * say so in the lexicon (`ends`: an exit ends a membership, a reopening a closure).
+   */
+  private stateAnswer(mentions: Mention[], free: string[], otherCountries: string[], present: boolean): { event: KbEvent; lead: 'Yes.' | 'No.' } | null {
+    const concepts = this.lexicon.concepts;
+    const conceptOf = (m: Mention) => m.meanings.flatMap((x) => (x.type === 'concept' ? [x.concept] : []));
+    const endersOf = (state: Concept) => concepts.filter((c) => c.ends?.includes(state.id));
+    const asMention = (cs: Concept[]): Mention => ({ start: -1, end: -1, words: [], meanings: cs.map((concept) => ({ type: 'concept' as const, concept })) });
+    // "Is the embassy still open?": a state asked about in the present, and what would have ended it.
+    const states = mentions.filter((m) => conceptOf(m).some((c) => endersOf(c).length > 0));
+    if (present && states.length > 0) {
+      const enders = unique(states.flatMap((m) => conceptOf(m).flatMap(endersOf)));
+      const rest = mentions.filter((m) => !states.includes(m));
+      const subject = rest.some((m) => m.meanings.some((x) => x.type !== 'form' && x.type !== 'yesno' && x.type !== 'comparison')) ? rest : states;
+      const ended = this.coveringEvents([...subject, asMention(enders)], free, otherCountries)[0];
+      const holds = this.coveringEvents(mentions, free, otherCountries)[0];
+      if (ended && (!holds || (ended.endDate ?? ended.date).end >= (holds.endDate ?? holds.date).end)) return { event: ended, lead: 'No.' };
+      if (holds) return { event: holds, lead: 'Yes.' };
+      return null;
     }
-    scored.sort((a, b) => b.coverage.share - a.coverage.share || b.hit.score - a.hit.score);
-    const top = scored[0]!;
-    const related = scored
-      .slice(1)
-      .filter((s) => s.coverage.share >= top.coverage.share && s.hit.score >= top.hit.score * 0.6)
-      .slice(0, 2)
-      .map((s) => this.kb.eventsById.get(s.hit.id)!);
-    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2 };
+    // "Was Bazoum released?": nothing on record ends the state, and the newest record says it holds.
+    const enders = mentions.filter((m) => conceptOf(m).some((c) => c.ends?.length));
+    if (enders.length === 0) return null;
+    const ended = enders.flatMap((m) => conceptOf(m).flatMap((c) => c.ends!)).map((id) => concepts.find((c) => c.id === id)!);
+    const rest = mentions.filter((m) => !enders.includes(m));
+    if (!rest.some((m) => m.meanings.some((x) => x.type === 'person' || x.type === 'organisation' || x.type === 'place'))) return null;
+    if (this.coveringEvents(mentions, free, otherCountries).length > 0) return null;
+    const holds = this.coveringEvents([...rest, asMention(ended)], free, otherCountries)[0];
+    return holds ? { event: holds, lead: 'No.' } : null;
   }
 
   /**
@@ -855,14 +1087,30 @@ export class QuestionReader {
     const byKey = new Map<string, Unit>();
     for (const m of mentions) {
       const typed = m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t));
-      for (const meaning of m.meanings) {
-        const u = this.unitOf(meaning);
-        if (!u) continue;
-        const key = meaningKey(meaning);
-        const groups = [...(byKey.get(key)?.groups ?? u.groups)];
-        // What the user typed for an entity finds it too ("junta" for the CNSP, "president" for the head of state).
-        if (meaning.type !== 'concept' && typed.length > 0) groups.push(typed);
-        byKey.set(key, { ...u, groups, weight: 0 });
+      // One phrase is one thing the user meant: "Niamey airport" is the air base or the German site beside it,
+      // either of which covers it, not two things the answer must both be about.
+      const byType = new Map<Meaning['type'], Meaning[]>();
+      for (const meaning of m.meanings) byType.set(meaning.type, [...(byType.get(meaning.type) ?? []), meaning]);
+      for (const readings of byType.values()) {
+        const parts = readings.flatMap((meaning) => {
+          const u = this.unitOf(meaning);
+          return u ? [{ meaning, u }] : [];
+        });
+        if (parts.length === 0) continue;
+        const key = parts.map((x) => meaningKey(x.meaning)).sort().join('|');
+        const groups = [...(byKey.get(key)?.groups ?? parts.flatMap((x) => x.u.groups))];
+        // What the user typed finds the thing too: "junta" for the CNSP, "president" for the head of state,
+        // "treaty" for an agreement.
+        if (typed.length > 0) groups.push(typed);
+        byKey.set(key, {
+          groups,
+          covers: parts.flatMap((x) => x.u.covers ?? []),
+          content: parts.some((x) => x.u.content),
+          weight: 0,
+          entities: parts.flatMap((x) => x.u.entities ?? []),
+          tags: parts.flatMap((x) => x.u.tags ?? []),
+          places: parts.flatMap((x) => x.u.places ?? []),
+        });
       }
     }
     for (const w of free) {
@@ -884,7 +1132,7 @@ export class QuestionReader {
     return mentions.flatMap((m) => (m.meanings.some((x) => x.type === 'concept' && x.concept.troops) ? m.words.map((w) => stem(w)) : []));
   }
 
-  private unitOf(m: Meaning): Omit<Unit, 'weight'> | null {
+  private unitOf(m: Meaning): Pick<Unit, 'groups' | 'covers' | 'content' | 'entities' | 'tags' | 'places'> | null {
     const words = (text: string, min = 2) => tokenize(text).filter((w) => w.length >= min && !this.allStopwords.has(w)).map((w) => stem(w));
     switch (m.type) {
       case 'concept':
@@ -893,15 +1141,17 @@ export class QuestionReader {
         return { groups: words(m.concept.means).map((t) => [t]), content: true };
       case 'country':
         if (m.country.iso === 'NE') return null;
-        return { groups: [words(m.country.name), words(m.country.adjective)], content: false, tag: normalizeName(m.country.name).replace(/ /g, '-') };
+        return { groups: [words(m.country.name), words(m.country.adjective)], content: false, tags: [normalizeName(m.country.name).replace(/ /g, '-')] };
       case 'person':
-        return { groups: words(m.person.name, 4).map((t) => [t]), content: false, entity: m.person.id };
+        return { groups: words(m.person.name, 4).map((t) => [t]), content: false, entities: [m.person.id] };
       case 'organisation':
-        return { groups: [...(m.organisation.acronym ? [words(m.organisation.acronym)] : []), words(m.organisation.name)], content: false, entity: m.organisation.id };
+        return { groups: [...(m.organisation.acronym ? [words(m.organisation.acronym)] : []), words(m.organisation.name)], content: false, entities: [m.organisation.id] };
       case 'place':
-        return { groups: [words(m.place.name.split(',')[0]!)], content: false, place: m.place.id };
+        return { groups: [words(m.place.name.split(',')[0]!)], content: false, places: [m.place.id] };
       case 'office':
-        return { groups: [words(m.office.name, 3)], content: true };
+        // The knowledge base is written in English: an event that uses any of the office's English names
+        // ("president") covers it, though only its name is searched for.
+        return { groups: [words(m.office.name, 3)], content: true, covers: m.office.names.en.map((n) => words(n, 3)) };
       default:
         return null;
     }
@@ -930,6 +1180,23 @@ export class QuestionReader {
     return this.units(mentions, free).some((u) => u.content);
   }
 
+  /** The places an event's title names, other than the capital (which stands for the country: "leaves Niamey"). */
+  private titlePlaces(e: KbEvent): string[] {
+    let out = this.titlePlaceMemo.get(e.id);
+    if (!out) {
+      const title = ` ${normalizeName(e.title)} `;
+      out = e.places.filter((id) => {
+        const p = this.kb.placesById.get(id);
+        if (!p || /capital/i.test(p.kind)) return false;
+        return [p.name.split(',')[0]!, ...p.aliases].some((n) => title.includes(` ${normalizeName(n)} `));
+      });
+      this.titlePlaceMemo.set(e.id, out);
+    }
+    return out;
+  }
+
+  private readonly titlePlaceMemo = new Map<string, string[]>();
+
   /** A place is within another when it is the same or its name contains the other's ("Air Base 101, Niamey"). */
   private within(placeId: string, otherId: string): boolean {
     if (placeId === otherId) return true;
@@ -954,15 +1221,18 @@ export class QuestionReader {
     for (const u of units) {
       total += u.weight;
       const linked =
-        (u.entity && event?.actors.includes(u.entity)) || (u.tag && event?.tags.includes(u.tag)) || (u.place && event?.places.some((p) => this.within(p, u.place!)));
-      if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t)))) {
+        (event && u.entities?.some((e) => event.actors.includes(e))) ||
+        (event && u.tags?.some((t) => event.tags.includes(t))) ||
+        (event && u.places?.some((place) => event.places.some((p) => this.within(p, place))));
+      const uses = (t: string) => hit.matched.has(t) || (event !== undefined && this.index.eventUses(event.id, t));
+      if (linked || u.groups.some((g) => g.length > 0 && g.every((t) => hit.matched.has(t))) || u.covers?.some((g) => g.length > 0 && g.every(uses))) {
         // An event is about the countries, people and places it is tagged with; one it only mentions
         // ("… recalled envoys to France, Nigeria, Togo and the US") counts for half.
         covered += linked || u.content || u.free || !event ? u.weight : u.weight / 2;
         if (u.content) content = true;
       } else if (!u.content && !u.free) entities = false;
       // A country counts only where the event is tagged with it: "… first land convoy to Chad" is no event in Chad.
-      if (u.tag && event && !event.tags.includes(u.tag)) entities = false;
+      if (u.tags?.length && event && !u.tags.some((t) => event.tags.includes(t))) entities = false;
     }
     return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities, said: content };
   }
@@ -981,11 +1251,17 @@ export class QuestionReader {
     let left = mentions.filter((m) => m.start >= from && m.end <= at.start && !isComparison(m));
     let right = mentions.filter((m) => m.start >= at.end && !isComparison(m));
     // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
-    const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => x.type === 'concept' || x.type === 'office'));
-    if (content(left).length === 0) left = [...left, ...content(right)];
-    else if (content(right).length === 0) right = [...right, ...content(left)];
-    const a = this.bestEvent(left, freeBetween(tokens, free, from, at.start), []);
-    const b = this.bestEvent(right, freeBetween(tokens, free, at.end, tokens.length), []);
+    // (Its verb: the last thing said of the other side, "parti" in "l'ambassadeur est-il parti avant les soldats ?";
+    // troops are who, not what happened.)
+    const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => (x.type === 'concept' && !x.concept.troops) || x.type === 'office'));
+    if (content(left).length === 0) left = [...left, ...content(right).slice(-1)];
+    else if (content(right).length === 0) right = [...right, ...content(left).slice(-1)];
+    const found = (side: Mention[], words: string[]) => {
+      const event = this.bestEvent(side, words, []);
+      return event ? this.endOfNamedSpan(event, side) : null;
+    };
+    const a = found(left, freeBetween(tokens, free, from, at.start));
+    const b = found(right, freeBetween(tokens, free, at.end, tokens.length));
     if (!a || !b || a.event.id === b.event.id) return undefined;
     const r = relation?.meanings.find((x) => x.type === 'relation');
     const asked = r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';
@@ -1024,17 +1300,21 @@ export class QuestionReader {
   private reportedSpeech(people: Person[], organisations: Organisation[], mentions: Mention[], free: string[]): KbEvent[] {
     const actors = new Set([...people.map((p) => p.id), ...organisations.map((o) => o.id)]);
     if (actors.size === 0) return [];
-    const speech = new Set(this.lexicon.languages.en.forms.said.flatMap(tokenize));
+    // Words of speech as phrases: "according to" is speech, its "to" alone is not.
+    const speech = new PhraseIndex<true>();
+    for (const w of this.lexicon.languages.en.forms.said) speech.add(w, true);
+    // Their names' words, without the small ones: "the" in "the junta" is no one speaking.
+    const nameWords = (text: string) => tokenize(text).filter((w) => !this.allStopwords.has(w));
     const names = new Map([
-      ...people.map((p) => [p.id, tokenize([p.name, ...p.aliases].join(' '))] as const),
-      ...organisations.map((o) => [o.id, tokenize([o.acronym ?? '', o.name, ...o.names.en].join(' '))] as const),
+      ...people.map((p) => [p.id, nameWords([p.name, ...p.aliases].join(' '))] as const),
+      ...organisations.map((o) => [o.id, nameWords([o.acronym ?? '', o.name, ...o.names.en].join(' '))] as const),
     ]);
     // The actor must be the speaker: their name just before the verb ("Macron said", not "HRW said Bazoum …").
     const speaks = (e: KbEvent) => {
       const words = tokenize(e.summary);
       return e.actors.some((a) => {
         const own = names.get(a);
-        return own !== undefined && words.some((w, i) => speech.has(w) && words.slice(Math.max(0, i - 3), i).some((x) => own.includes(x)));
+        return own !== undefined && words.some((_, i) => speech.matchAt(words, i) !== null && words.slice(Math.max(0, i - 3), i).some((x) => own.includes(x)));
       });
     };
     const candidates = this.kb.data.events.filter((e) => e.actors.some((a) => actors.has(a)) && speaks(e));
@@ -1082,15 +1362,19 @@ export class QuestionReader {
 interface Unit {
   /** Stemmed terms: the unit is found when every term of one group is. */
   groups: string[][];
+  /** More groups that cover the unit where an entry has them, though they are not searched for. */
+  covers?: string[][];
   /** A word of the question that is no name or concept. */
   free?: boolean;
   /** How much the unit tells events apart (see KnowledgeIndex.eventWeight). */
   weight: number;
   /** More than a name: a concept or a word of the question ("left", "founded"). */
   content: boolean;
-  entity?: string;
-  tag?: string;
-  place?: string;
+  /** The people or organisations it names (any one of them, when the words name several). */
+  entities?: string[];
+  /** The country tags it names. */
+  tags?: string[];
+  places?: string[];
 }
 
 /** The mentions of a question, looked up by what they mean. */

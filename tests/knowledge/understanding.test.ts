@@ -1,0 +1,239 @@
+// Mechanisms of question reading (src/knowledge/understand.ts), each checked with questions of our own,
+// written from data/ in a desk editor's words: none of them is in the evaluation sets.
+import { describe, expect, it } from 'vitest';
+import { renderText } from '../../src/core/render-text.ts';
+import { testBot, TEST_CALLER } from '../helpers/bot.ts';
+
+const bot = await testBot();
+
+async function ask(question: string): Promise<{ answered: boolean; text: string; lead: string }> {
+  const r = await bot.run('ask', { question }, TEST_CALLER);
+  return { answered: r.answered, text: renderText(r), lead: r.body.split('\n')[0]! };
+}
+
+describe('what the words of a question cover', () => {
+  it('a phrase with two readings is one thing: either reading covers it', async () => {
+    // "Niamey airport" is the air base and the German site beside it.
+    const r = await ask('were there explosions at niamey airport?');
+    expect(r.lead).toMatch(/^Yes\. 29 January 2026/);
+  });
+
+  it('an office is covered by any of its English names, whatever language it was asked in', async () => {
+    for (const q of ['Wurde Tiani als Präsident vereidigt?', 'Tiani a-t-il été investi président ?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^Yes\. 26 March 2025/);
+    }
+  });
+});
+
+describe('where-questions', () => {
+  it('about an office holder ask where they went, not who held the office', async () => {
+    for (const q of ['where did the french ambassador fly to?', 'Wohin flog der französische Botschafter?', 'Où l’ambassadeur de France est-il allé ?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/N'Djamena/);
+    }
+  });
+
+  it('about something that happened, said by a word events use, are answered by that event', async () => {
+    const r = await ask('where did the first french convoy go?');
+    expect(r.text).toMatch(/Chad/);
+  });
+});
+
+describe('small words', () => {
+  it('"countries" names nothing the answer must cover', async () => {
+    const r = await ask('did the AES countries sign a confederation treaty?');
+    expect(r.lead).toMatch(/^Yes\. 6 July 2024/);
+  });
+});
+
+describe('reported speech', () => {
+  it('the speaker is the one named before the verb, by a word of their name that is not a small word', async () => {
+    // "The ministry said" is the French ministry's statement, not the junta's ("the junta").
+    const r = await ask('what did the junta say about french troops?');
+    expect(r.text).toMatch(/Junta demands withdrawal of French soldiers/);
+  });
+
+  it('an opinion word inside reported speech is no request for an opinion', async () => {
+    const r = await ask('Wie lange sollte der Übergang laut Tiani dauern?');
+    expect(r.text).toMatch(/three years/);
+  });
+});
+
+describe('verbs and their particles', () => {
+  it('a German particle at the end of the clause is read with its verb', async () => {
+    const r = await ask('Wann trat Niger aus der ECOWAS aus?');
+    expect(r.lead).toMatch(/^29 January 2025/);
+  });
+
+  it('an English particle after the object is read with its verb', async () => {
+    const r = await ask('when did the americans pull the last of their people out of agadez?');
+    expect(r.lead).toMatch(/^5 August 2024/);
+  });
+
+  it('a phrase without its particle is not the phrase: "treten" is no "treten aus"', async () => {
+    // "zurückgetreten" is resigning, not a compound ending in a word for leaving.
+    const r = await ask('Ist Bazoum zurückgetreten?');
+    expect(r.lead).toMatch(/^No\./);
+    expect(r.text).toMatch(/has not resigned/);
+  });
+
+  it('German words for ending, lifting and the oath of office', async () => {
+    expect((await ask('Wann endete die Operation Barkhane?')).lead).toMatch(/^9 November 2022/);
+    expect((await ask('Wurde die Immunität von Bazoum aufgehoben?')).lead).toMatch(/^Yes\. 14 June 2024/);
+    expect((await ask('Wann hat Tiani den Amtseid abgelegt?')).lead).toMatch(/^26 March 2025/);
+  });
+});
+
+describe('phrases of concepts', () => {
+  it('keep their small words: "in force" is no word for troops', async () => {
+    const r = await ask('Are ECOWAS sanctions still in force?');
+    expect(r.text).not.toMatch(/troop figures/);
+    expect(r.lead).toMatch(/^No\. 24 February 2024/);
+  });
+
+  it('a German compound of a troops word and another concept is that concept', async () => {
+    const r = await ask('Hat die ECOWAS mit einer Militärintervention gedroht?');
+    expect(r.lead).toMatch(/^Yes\. 30 July 2023/);
+  });
+});
+
+describe('whether a state still holds', () => {
+  it('no, when a newer event ended it (an exit ends a membership, a closure "open", a suspension a membership)', async () => {
+    expect((await ask('Is Niger still part of the African Union?')).lead).toMatch(/^No\. 14 August 2023/);
+    expect((await ask('Ist die französische Botschaft noch geöffnet?')).lead).toMatch(/^No\. 2 January 2024/);
+    expect((await ask('Est-ce que le Niger est toujours membre de la CEDEAO ?')).lead).toMatch(/^No\. 29 January 2025/);
+    expect((await ask('Is the defence agreement with France still valid?')).lead).toMatch(/^No\. 3 August 2023/);
+  });
+
+  it('yes, when the newest event says it holds', async () => {
+    expect((await ask('Is the embassy still closed?')).lead).toMatch(/^Yes\. 2 January 2024/);
+  });
+
+  it('a past question about the state is about the event: "did ECOWAS impose sanctions?" is yes', async () => {
+    expect((await ask('did ecowas impose sanctions on niger?')).lead).toMatch(/^Yes\. 30 July 2023/);
+  });
+
+  it('no to what would have ended it, when the newest record says it holds', async () => {
+    for (const q of ['Has Bazoum been freed?', 'Wurde Bazoum freigelassen?', 'Bazoum a-t-il été libéré ?']) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. 23 July 2025/);
+    }
+  });
+
+  it('no, when the person’s own record says they did not do it', async () => {
+    const r = await ask('Did Bazoum step down?');
+    expect(r.lead).toMatch(/^No\./);
+    expect(r.text).toMatch(/has not resigned/);
+    // Nothing on record either way: no answer.
+    expect((await ask('Did Zeine resign?')).answered).toBe(false);
+  });
+});
+
+describe('yes/no about forces at a place', () => {
+  it('yes when the place’s figures or sourced summary put the country’s forces there', async () => {
+    expect((await ask('Were there German soldiers at the Niamey air base?')).lead).toMatch(/^Yes\./);
+    expect((await ask('Y avait-il des soldats américains à Agadez ?')).lead).toMatch(/^Yes\./);
+  });
+
+  it('no answer from the place when it does not say, or when the question asks about now', async () => {
+    expect((await ask('Were US troops at Ouallam?')).lead).not.toMatch(/^Yes/);
+    expect((await ask('Are French troops at Ouallam?')).lead).not.toMatch(/^Yes/);
+  });
+});
+
+describe('the event that answers for the whole country', () => {
+  it('is preferred to one whose title is about a place the question does not name', async () => {
+    expect((await ask('did the US leave Niger?')).lead).toMatch(/^Yes\. 15 September 2024/);
+    expect((await ask('Wann sind die letzten US-Truppen aus dem Niger abgezogen?')).lead).toMatch(/^15 September 2024/);
+    // The place named is the one answered for.
+    expect((await ask('did the us leave air base 201?')).lead).toMatch(/^Yes\. 5 August 2024/);
+    // The capital stands for the country.
+    expect((await ask('when did the french ambassador leave?')).lead).toMatch(/^27 September 2023/);
+  });
+
+  it('a question about what an office holder did is about the event, not who held the office', async () => {
+    const r = await ask('how long after the coup did the french ambassador leave?');
+    expect(r.text).not.toMatch(/no sourced holder/);
+  });
+});
+
+describe('what someone said', () => {
+  it('speech is found by whole phrases: "according to" is speech, "to" alone is not', async () => {
+    // Tiani's words are his TV speech, not his swearing-in ("… for a five-year transition").
+    const r = await ask('what has tiani said?');
+    expect(r.text).toMatch(/three years/);
+  });
+
+  it('words that only frame a question mean nothing else: "tell me" is no speech, "sagen Sie mir" no quote', async () => {
+    expect((await ask('can you tell me who rules niger?')).text).toMatch(/Tiani/);
+    expect((await ask('Können Sie mir sagen, wer Niger regiert?')).text).toMatch(/Tiani/);
+    expect((await ask('tell me when the ambassador left')).lead).toMatch(/^27 September 2023/);
+  });
+
+  it('"tell" and "write" are speech', async () => {
+    expect((await ask('what did Itté tell his staff?')).text).toMatch(/close indefinitely/);
+  });
+
+  it('a joint statement is found by the word in any language', async () => {
+    for (const q of ['Que dit le communiqué conjoint américano-nigérien ?', 'was stand in der gemeinsamen erklärung der USA und nigers vom mai 2024?']) {
+      expect((await ask(q)).text, q).toMatch(/15 September 2024/);
+    }
+  });
+});
+
+describe('where it was said', () => {
+  it('on television, in any of the languages', async () => {
+    for (const q of ['Was verkündete Tiani im Fernsehen?', 'Qu’a dit Tiani à la télévision ?', 'what did tiani announce on TV?']) {
+      expect((await ask(q)).text, q).toMatch(/three years/);
+    }
+  });
+});
+
+describe('declining', () => {
+  it('a question about the next one of something asks for a prediction', async () => {
+    for (const q of ['when is the next ecowas summit?', 'Wann ist der nächste Gipfel?', 'Quand aura lieu le prochain sommet ?']) {
+      expect((await ask(q)).answered, q).toBe(false);
+    }
+    // "next to" is where something is, not the future.
+    expect((await ask('which airport is air base 101 next to?')).text).toMatch(/Diori Hamani/);
+  });
+
+  it('an arrival is not a landing convoy: no event, no answer', async () => {
+    expect((await ask('when did the french arrive in niger?')).answered).toBe(false);
+  });
+});
+
+describe('named spans and comparisons', () => {
+  it('a span named by other words than its name is answered by its end: leaving is done when the last left', async () => {
+    expect((await ask('when did the americans leave?')).lead).toMatch(/^15 September 2024/);
+    expect((await ask('Did the Americans leave before the French?')).lead).toMatch(/^No\. Last French troops leave Niger \(22 December 2023\)/);
+  });
+
+  it('the side of a comparison with no verb takes the other side’s, not its troops', async () => {
+    const r = await ask('L’ambassadeur est-il parti avant les soldats ?');
+    expect(r.lead).toMatch(/^Yes\. French ambassador leaves Niamey \(27 September 2023\)/);
+  });
+});
+
+describe('words with two senses', () => {
+  it('"partis politiques" are parties, not people who left; dissolving, handing over and suspending in three languages', async () => {
+    expect((await ask('Quand les partis politiques ont-ils été dissous ?')).lead).toMatch(/^26 March 2025/);
+    expect((await ask('Wann wurden die politischen Parteien aufgelöst?')).lead).toMatch(/^26 March 2025/);
+    expect((await ask('Quand les soldats français sont-ils partis ?')).lead).toMatch(/^22 December 2023/);
+    expect((await ask('Wann wurde die Basis übergeben?')).lead).toMatch(/^22 December 2023/);
+    expect((await ask('Wann wurde die Verfassung außer Kraft gesetzt?')).lead).toMatch(/^28 July 2023/);
+  });
+});
+
+describe('why-questions', () => {
+  it('are answered by an event whose sourced summary gives its reason, in any language', async () => {
+    for (const q of ['why did ecowas lift the sanctions?', 'Pourquoi la CEDEAO a-t-elle levé les sanctions ?']) {
+      expect((await ask(q)).text, q).toMatch(/humanitarian grounds/);
+    }
+  });
+
+  it('and declined when the record gives none', async () => {
+    expect((await ask('why did tiani overthrow bazoum?')).answered).toBe(false);
+    expect((await ask('why did the junta close the airspace?')).answered).toBe(false);
+  });
+});
