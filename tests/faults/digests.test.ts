@@ -15,7 +15,7 @@ import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 import { PG_URL } from '../storage/backends.ts';
-import { startBot, type BotProcess } from './bot-process.ts';
+import { slackHttpEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
 let dir: string;
@@ -48,14 +48,7 @@ async function seedDue(store: SqlDigestStore, channels: string[]): Promise<strin
 }
 
 async function startSlackBot(databaseUrl: string): Promise<BotProcess> {
-  const bot = startBot({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: '0',
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'info',
-  });
+  const bot = startBot(slackHttpEnv(fake.apiUrl, databaseUrl));
   bots.push(bot);
   await bot.waitForOutput(/Slack adapter listening \(HTTP\)/, 60_000);
   return bot;

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openStore } from '../../src/storage/open.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
-import { childrenOf, isRunning, startBot, type BotProcess, type StartOptions } from './bot-process.ts';
+import { childrenOf, isRunning, startBot, type BotProcess, type StartOptions } from '../helpers/bot-process.ts';
 
 /** Longer than any graceful stop or failed start takes here; past it the process is taken to hang. */
 const BOUND_MS = 20_000;

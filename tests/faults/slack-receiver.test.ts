@@ -24,7 +24,7 @@ import {
 } from '../fakes/slack.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 import { PG_URL, postgresEnabled } from '../storage/backends.ts';
-import { startBot, type BotProcess } from './bot-process.ts';
+import { slackHttpEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
 
 const MB = 1024 * 1024;
 const LISTENING = /"port":(\d+),"path":"\/slack\/events","msg":"Slack adapter listening \(HTTP\)"/;
@@ -48,14 +48,7 @@ interface RunningBot {
 }
 
 async function startHttpBot(databaseUrl: string): Promise<RunningBot> {
-  const bot = startBot({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: '0',
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'info',
-  });
+  const bot = startBot(slackHttpEnv(fake.apiUrl, databaseUrl));
   try {
     const m = await bot.waitForOutput(LISTENING, 60_000);
     const port = Number(m[1]);

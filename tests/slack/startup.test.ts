@@ -1,77 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSlashCommand, slashCommandFields, startFakeSlack, visibleText, type FakeSlack } from '../fakes/slack.ts';
+import { startBot, type BotProcess } from '../helpers/bot-process.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './harness.ts';
-
-/** `npm start` as a real process: src/main.ts with only the given environment. */
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-}
 
 let dir: string;
 let fake: FakeSlack;
+const bots: BotProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'niger-watch-slack-'));
   fake = await startFakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
 });
 afterAll(async () => {
+  for (const b of bots) b.kill();
   await fake?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    out += String(d);
-    for (const l of listeners) l();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => out,
-    exited,
-    waitForOutput(pattern, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = pattern.exec(out);
-          if (m) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(m);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no ${pattern} in output:\n${out}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then(() => setTimeout(() => {
-          if (listeners.has(check)) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`exited before ${pattern}:\n${out}`));
-          }
-        }, 50));
-        check();
-      });
-    },
-  };
+/** `npm start` as a real process, with only the given environment and a SQLite file of this run. */
+function start(env: Record<string, string>): BotProcess {
+  const bot = startBot({ DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`, ...env });
+  bots.push(bot);
+  return bot;
 }
 
 // Each case starts its own process (a few seconds of start-up each).

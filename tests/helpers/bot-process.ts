@@ -1,9 +1,11 @@
 /**
- * The real bot as the fault suite runs it: `src/main.ts` in its own process (as `npm start` runs it), with
- * only the environment given, its output collected, and waits on what it printed — never sleeps.
+ * The real bot as `npm start` runs it: `src/main.ts` in its own process, with only the environment given,
+ * its output collected, and waits on what it printed — never sleeps. Used by the start-up tests and the
+ * fault suite.
  */
 import { spawn, type ChildProcess, type SpawnOptionsWithStdioTuple } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -52,6 +54,11 @@ function commandLine(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The environment of the bot in Slack HTTP mode against a fake Slack (the test tokens; PORT 0 picks a free port). */
+export function slackHttpEnv(apiUrl: string, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl, PORT: '0', DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', ...extra };
 }
 
 export interface StartOptions {
