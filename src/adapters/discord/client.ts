@@ -17,6 +17,7 @@ import {
 } from 'discord.js';
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
+import { languageOf, t } from '../../core/i18n.ts';
 import { renderedOnce, type Reply } from '../../core/reply.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
@@ -122,7 +123,14 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     const answer: Promise<Reply> =
       interaction.commandName === ROOT_COMMAND
         ? bot.run(inv.path, inv.options, callerFor(interaction))
-        : Promise.resolve(errorReply(interaction.commandName, `/${interaction.commandName} is not a Niger Watch command. Use /${ROOT_COMMAND}.`));
+        : Promise.resolve(
+            errorReply(
+              interaction.commandName,
+              t(languageOf(interaction.locale), 'error.notOurCommand', { name: interaction.commandName, root: ROOT_COMMAND }),
+              undefined,
+              languageOf(interaction.locale),
+            ),
+          );
     const early = await settleWithin(answer, deferAfterMs);
     if (early) {
       // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
@@ -198,6 +206,9 @@ function callerFor(interaction: ChatInputCommandInteraction): Caller {
     channelId: interaction.channelId,
     workspaceId: interaction.guildId ?? undefined,
     canManageChannel: async () => interaction.inGuild() && canManageChannel(interaction.memberPermissions?.bitfield),
+    // The user's client language ("fr", "de", "en-US"); the server's is what digests default to.
+    locale: () => interaction.locale,
+    ...(interaction.guildLocale ? { channelLocale: interaction.guildLocale } : {}),
   };
 }
 
