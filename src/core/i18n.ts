@@ -122,11 +122,12 @@ export function placeholders(ast: MessageFormatElement[]): Set<string> {
   return out;
 }
 
-let loaded: Catalogs | undefined;
+// Read when this module is first imported, i.e. at start: a broken catalog stops the bot there, with the
+// file and key in the message, and no request pays for reading them.
+const loaded: Catalogs = Catalogs.load();
 
-/** The bot's catalogs, read once (the composition root reads them at start, so a broken one stops it there). */
+/** The bot's catalogs (every `locales/<lang>.json`). */
 export function catalogs(): Catalogs {
-  loaded ??= Catalogs.load();
   return loaded;
 }
 

@@ -46,6 +46,7 @@ function toInfo(row: SubscriptionRow): DigestSubscriptionInfo {
   return {
     time: row.time,
     timeZone: row.timeZone,
+    lang: row.lang,
     active: row.active,
     disabledReason: row.disabledReason,
     nextDueAt: row.active && row.nextDueAt !== null ? new Date(row.nextDueAt) : null,
@@ -68,7 +69,7 @@ export class StoreDigestService implements DigestService {
     return typeof this.kb === 'function' ? this.kb() : this.kb;
   }
 
-  async subscribe(channel: DigestChannel, schedule: DigestSchedule, by: string, now: Date) {
+  async subscribe(channel: DigestChannel, schedule: DigestSchedule & { lang?: string }, by: string, now: Date) {
     const s = validateSchedule(schedule);
     const next = nextOccurrence(s.time, s.timeZone, now.getTime());
     const { row, created } = await this.store.putSubscription(
@@ -81,6 +82,7 @@ export class StoreDigestService implements DigestService {
         nextDueAt: next.dueAt,
         nextLocalDate: next.localDate,
         createdBy: by,
+        lang: schedule.lang ?? 'en',
       },
       now.getTime(),
     );
@@ -100,13 +102,13 @@ export class StoreDigestService implements DigestService {
     return row ? toInfo(row) : null;
   }
 
-  async preview(channel: DigestChannel, now: Date): Promise<DigestPreview> {
+  async preview(channel: DigestChannel, now: Date, lang = 'en'): Promise<DigestPreview> {
     const row = await this.store.getSubscription(channel);
     const active = Boolean(row?.active && row.nextDueAt !== null && row.nextLocalDate !== null);
     const next = active
       ? { localDate: row!.nextLocalDate!, dueAt: row!.nextDueAt! }
       : nextOccurrence(row?.time ?? DEFAULT_TIME, row?.timeZone ?? DEFAULT_TIME_ZONE, now.getTime());
-    const { reply } = buildDigest(this.knowledge(), { localDate: next.localDate, since: row?.watermark ?? null });
+    const { reply } = buildDigest(this.knowledge(), { localDate: next.localDate, since: row?.watermark ?? null, lang: active ? row!.lang : lang });
     return { reply, localDate: next.localDate, dueAt: new Date(next.dueAt), subscribed: active };
   }
 
