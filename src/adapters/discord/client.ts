@@ -179,7 +179,8 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   if (options.checkRegistration ?? true) {
     void (async () => {
       const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
-      const diff = diffCommands((await client.rest.get(route)) as RemoteCommand[], buildCommands(bot.registry));
+      const existing = (await client.rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RemoteCommand[];
+      const diff = diffCommands(existing, buildCommands(bot.registry));
       if (!isUnchanged(diff)) dlog.warn({ diff }, 'Discord commands differ from the definitions: run `npm run discord:register`');
     })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'Could not check the Discord command registration'));
   }
