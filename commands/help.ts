@@ -12,7 +12,7 @@ function describeOptions(def: CommandDefinition, path: string, ctx: CommandConte
       o.choices ? ctx.t('help.oneOf', { choices: o.choices.join(', ') }) : null,
       o.default !== undefined ? ctx.t('help.default', { value: String(o.default) }) : null,
     ].filter(Boolean);
-    return `${o.name}: ${optionDescription(ctx.lang, path, o.name, o.description)} (${extra.join('; ')})`;
+    return ctx.t('help.option', { name: o.name, description: optionDescription(ctx.lang, path, o.name, o.description), extras: extra.join(ctx.t('help.extrasSeparator')) });
   });
 }
 

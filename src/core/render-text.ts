@@ -24,7 +24,7 @@ export function renderText(r: Reply): string {
   if (r.body) text += `\n\n${r.body}`;
   if (r.fields.length) {
     text += '\n';
-    for (const f of r.fields) text += `\n${f.name}: ${f.value}`;
+    for (const f of r.fields) text += `\n${t(lang, 'render.field', { name: f.name, value: f.value })}`;
   }
   if (r.items.length) {
     text += '\n';

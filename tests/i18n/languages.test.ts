@@ -80,7 +80,7 @@ const EXPECT = {
     next: 'lundi 30 novembre 2026 à 08:00 Africa/Niamey',
     statusOn: 'Résumé quotidien — activé',
     digest: 'Résumé quotidien Niger Watch — 30 novembre 2026',
-    troops: /aucun soldat — date du chiffre : 22 décembre 2023/,
+    troops: /France — effectifs[\s:]*aucun soldat — date du chiffre : 22 décembre 2023/,
     sources: 'Sources',
   },
   de: {

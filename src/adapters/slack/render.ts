@@ -217,9 +217,10 @@ const FIELDS_SECTION_JSON = JSON.stringify({ type: 'section', fields: [] }).leng
 const FIELD_JSON = JSON.stringify(plain('')).length;
 
 function fieldSections(reply: Reply, limits: SlackLimits): SizedBlock[] {
+  const lang = reply.lang ?? FALLBACK_LANG;
   const fields = reply.fields
     .filter((f) => f.name || f.value)
-    .map((f) => plain(fitEscaped(f.name && f.value ? `${f.name}: ${f.value}` : f.name || f.value, limits.fieldText)));
+    .map((f) => plain(fitEscaped(f.name && f.value ? t(lang, 'render.field', { name: f.name, value: f.value }) : f.name || f.value, limits.fieldText)));
   const out: SizedBlock[] = [];
   for (let i = 0; i < fields.length; i += limits.fieldsPerSection) {
     const group = fields.slice(i, i + limits.fieldsPerSection);
