@@ -11,8 +11,6 @@ import { BoundedMemo } from '../knowledge/memo.ts';
 
 export const DEFAULT_TIME = '08:00';
 export const DEFAULT_TIME_ZONE = 'Africa/Niamey';
-export const TIME_EXAMPLES = '08:00, 7:30, 18h15 or 6pm';
-export const ZONE_EXAMPLES = 'Africa/Niamey, Europe/Paris, America/New_York or UTC';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

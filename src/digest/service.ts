@@ -17,8 +17,6 @@ import {
   nextOccurrence,
   parseTime,
   resolveTimeZone,
-  TIME_EXAMPLES,
-  ZONE_EXAMPLES,
 } from './schedule.ts';
 
 /** Checks and normalizes a schedule typed by a user; UserError (nothing stored) when it is wrong. */
@@ -27,16 +25,16 @@ export function validateSchedule(input: { time?: string; timeZone?: string }): D
   const time = parseTime(rawTime);
   if (!time) {
     throw new UserError(
-      `"${quote(rawTime, 30)}" is not a time of day I can use.`,
-      `Write the time as HH:MM on a 24-hour clock, e.g. \`digest subscribe time:08:00 timezone:${DEFAULT_TIME_ZONE}\` (also accepted: ${TIME_EXAMPLES}).`,
+      { key: 'digest.badTime', params: { text: quote(rawTime, 30) } },
+      { key: 'digest.badTime.hint', params: { zone: DEFAULT_TIME_ZONE } },
     );
   }
   const rawZone = input.timeZone?.trim() || DEFAULT_TIME_ZONE;
   const timeZone = resolveTimeZone(rawZone);
   if (!timeZone) {
     throw new UserError(
-      `"${quote(rawZone, 40)}" is not a time zone I know.`,
-      `Use an IANA time zone name such as ${ZONE_EXAMPLES}, e.g. \`digest subscribe time:${time} timezone:Europe/Paris\`.`,
+      { key: 'digest.badZone', params: { text: quote(rawZone, 40) } },
+      { key: 'digest.badZone.hint', params: { time } },
     );
   }
   return { time, timeZone };

@@ -20,12 +20,14 @@ import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 
 const all = catalogs();
 
-/** Literal runs of a message, without its placeholders (what a reader would see of it verbatim). */
-function literals(ast: MessageFormatElement[]): string[] {
-  const out: string[] = [];
+/**
+ * The text of a message with each placeholder as \u0000, and of each plural or select branch on its own:
+ * what a reader sees of it verbatim.
+ */
+function skeletons(ast: MessageFormatElement[]): string[] {
+  const out: string[] = [ast.map((el) => (el.type === TYPE.literal ? el.value : '\u0000')).join('')];
   for (const el of ast) {
-    if (el.type === TYPE.literal) out.push(el.value);
-    if (el.type === TYPE.plural || el.type === TYPE.select) for (const o of Object.values(el.options)) out.push(...literals(o.value));
+    if (el.type === TYPE.plural || el.type === TYPE.select) for (const o of Object.values(el.options)) out.push(...skeletons(o.value));
   }
   return out;
 }
@@ -38,9 +40,9 @@ function literals(ast: MessageFormatElement[]): string[] {
 function englishSentences(): string[] {
   const fragments = new Set<string>();
   for (const key of all.keys('en')) {
-    for (const lit of literals(all.ast('en', key)!)) {
-      const prose = lit.replace(/`[^`]*`|"[^"]*"/g, '|');
-      for (const piece of prose.split(/[|(){}\n`"]|: |; |, /)) {
+    for (const text of skeletons(all.ast('en', key)!)) {
+      const prose = text.replace(/`[^`]*`|"[^"]*"/g, '\u0000');
+      for (const piece of prose.split(/[\u0000(){}\n`"]|[:;,.?!] /)) {
         const p = piece.trim().replace(/^[.,…—-]+|[.,:]+$/g, '').trim();
         if (p.split(/\s+/).length >= 2 && p.length >= 9 && !/Niger Watch/.test(p)) fragments.add(p);
       }
@@ -63,6 +65,7 @@ const EXPECT = {
     help: 'Niger Watch — help',
     typo: 'There is no command "trops". Did you mean `troops`?',
     badDate: '"2023-02-30" is not a real date.',
+    badTime: '"25:99" is not a time of day I can use.',
     refused: 'Only people who can manage this channel may change its digest',
     subscribed: 'Daily digest turned on',
     next: 'Monday 30 November 2026, 08:00 Africa/Niamey',
@@ -75,6 +78,7 @@ const EXPECT = {
     help: 'Niger Watch — aide',
     typo: 'La commande « trops » n’existe pas. Vouliez-vous dire `troops` ?',
     badDate: '« 2023-02-30 » n’est pas une date qui existe.',
+    badTime: '« 25:99 » n’est pas une heure que je peux utiliser.',
     refused: 'Seules les personnes qui peuvent gérer ce salon peuvent modifier son résumé',
     subscribed: 'Résumé quotidien activé',
     next: 'lundi 30 novembre 2026 à 08:00 Africa/Niamey',
@@ -87,6 +91,7 @@ const EXPECT = {
     help: 'Niger Watch — Hilfe',
     typo: 'Den Befehl „trops“ gibt es nicht. Meinten Sie `troops`?',
     badDate: '„2023-02-30“ ist kein gültiges Datum.',
+    badTime: '„25:99“ ist keine Uhrzeit, die ich verwenden kann.',
     refused: 'Nur wer diesen Kanal verwalten darf, kann seine Übersicht ändern',
     subscribed: 'Tägliche Übersicht eingeschaltet',
     next: 'Montag, 30. November 2026 um 08:00 Africa/Niamey',
@@ -144,6 +149,10 @@ describe.each(LANGS)('in %s', (lang) => {
     expect(r.lang).toBe(lang);
     expect(renderText(r)).toContain(e.refused);
     leakCheck(renderText(r), 'the refusal');
+    const admin: Caller = { ...member, canManageChannel: async () => true };
+    const badTime = await bot.handleText(`digest subscribe time:25:99 lang:${lang}`, admin);
+    expect(badTime.body).toContain(e.badTime);
+    leakCheck(renderText(badTime), 'a bad time of day');
     // Structured options take it the same way.
     const help = await bot.run('help', { lang }, member);
     expect(help.title).toBe(e.help);
