@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Adapter tests open local servers; separate processes keep their ports and clocks apart.
     pool: 'forks',
+    // The shell and CLI answer in the terminal's language: tests start from English whatever the machine's.
+    env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
   },
 });

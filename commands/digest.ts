@@ -10,9 +10,7 @@ const EXAMPLE = 'digest subscribe time:08:00 timezone:Africa/Niamey';
 
 function service(ctx: CommandContext): DigestService {
   const digest = ctx.services.digest;
-  if (!digest) {
-    throw new UserError('Daily digests are not available here: this bot runs without a database.', 'Ask whoever runs the bot to set DATABASE_URL, or use the default SQLite file.');
-  }
+  if (!digest) throw new UserError({ key: 'digest.unavailable' }, { key: 'digest.unavailable.hint' });
   return digest;
 }
 
@@ -21,30 +19,26 @@ function channelOf(ctx: CommandContext): DigestChannel {
   return { platform, channelId, ...(workspaceId ? { workspaceId } : {}) };
 }
 
-async function requireManager(ctx: CommandContext, action: string): Promise<void> {
-  if (!(await ctx.caller.canManageChannel())) {
-    throw new PermissionError(
-      `Only people who can manage this channel may ${action} its digest (on Discord: Manage Channels; on Slack: workspace admins and owners). Nothing was changed.`,
-    );
-  }
+async function requireManager(ctx: CommandContext, action: 'change' | 'stop'): Promise<void> {
+  if (!(await ctx.caller.canManageChannel())) throw new PermissionError({ key: `digest.permission.${action}` });
 }
 
-function describeEntry(e: DigestLogEntry, timeZone: string): string {
-  const what: Record<DigestLogEntry['status'], string> = {
-    sent: 'sent',
-    late: 'sent late',
-    skipped: 'skipped',
-    rejected: 'rejected by the platform',
-    retried: 'retried',
-    failed: 'failed',
-    disabled: 'digests turned off',
-  };
-  return (
-    `${formatDay(e.localDate)}: ${what[e.status]}` +
-    (e.reason ? ` — ${e.reason}` : '') +
-    (e.messageId ? ` (message ${e.messageId})` : '') +
-    ` · recorded ${formatLocal(e.at.getTime(), timeZone)}`
-  );
+function describeEntry(e: DigestLogEntry, timeZone: string, ctx: CommandContext): string {
+  // Reasons are stored as the scheduler wrote them (English) and shown as they are.
+  return ctx.t('digest.log.entry', {
+    date: formatDay(e.localDate, ctx.lang),
+    status: ctx.t(`digest.log.status.${e.status}`),
+    hasReason: e.reason ? 'yes' : 'no',
+    reason: e.reason ?? '',
+    hasMessage: e.messageId ? 'yes' : 'no',
+    messageId: e.messageId ?? '',
+    at: formatLocal(e.at.getTime(), timeZone, ctx.lang),
+  });
+}
+
+/** The digest's language by name, in the reader's language ("French", "français", "Französisch"). */
+function languageName(lang: string, ctx: CommandContext): string {
+  return new Intl.DisplayNames(ctx.lang, { type: 'language', fallback: 'code' }).of(lang) ?? lang;
 }
 
 const subscribe = defineCommand({
@@ -54,29 +48,29 @@ const subscribe = defineCommand({
     time: z.string().max(20).optional().describe('Time of day, 24-hour HH:MM (default 08:00)').meta({ kind: 'time' }),
     timezone: z.string().max(64).optional().describe('IANA time zone, e.g. Africa/Niamey (default) or Europe/Paris').meta({ kind: 'timezone' }),
   }),
-  examples: [EXAMPLE, 'digest subscribe', 'digest subscribe 18:30 Europe/Paris'],
+  examples: [EXAMPLE, 'digest subscribe', 'digest subscribe 18:30 Europe/Paris', 'digest subscribe lang:fr'],
   async handler(input, ctx) {
     const digest = service(ctx);
     await requireManager(ctx, 'change');
     const { subscription: s, created } = await digest.subscribe(
       channelOf(ctx),
-      { time: input.time ?? digest.defaults.time, timeZone: input.timezone ?? digest.defaults.timeZone },
+      { time: input.time ?? digest.defaults.time, timeZone: input.timezone ?? digest.defaults.timeZone, lang: ctx.channelLang },
       ctx.caller.userId,
       ctx.now(),
     );
-    const next = s.nextDueAt ? formatLocal(s.nextDueAt.getTime(), s.timeZone) : 'not scheduled';
+    const next = s.nextDueAt ? formatLocal(s.nextDueAt.getTime(), s.timeZone, ctx.lang) : ctx.t('digest.notScheduled');
+    const language = languageName(s.lang, ctx);
     return reply({
       command: 'digest subscribe',
       kind: 'admin',
       visibility: 'ephemeral',
-      title: created ? 'Daily digest turned on' : 'Daily digest updated',
-      body:
-        `This channel gets the Niger Watch digest every day at ${s.time} (${s.timeZone}): the newest key figures, the events added since the previous digest, and sources.` +
-        `\n\nNext delivery: ${next}. See it now with \`digest preview\`; stop it with \`digest unsubscribe\`.`,
+      title: ctx.t(created ? 'digest.subscribe.title.created' : 'digest.subscribe.title.updated'),
+      body: ctx.t('digest.subscribe.body', { time: s.time, timeZone: s.timeZone, next, language }),
       fields: [
-        { name: 'Time', value: s.time, inline: true },
-        { name: 'Time zone', value: s.timeZone, inline: true },
-        { name: 'Next delivery', value: next, inline: true },
+        { name: ctx.t('digest.field.time'), value: s.time, inline: true },
+        { name: ctx.t('digest.field.timeZone'), value: s.timeZone, inline: true },
+        { name: ctx.t('digest.field.next'), value: next, inline: true },
+        { name: ctx.t('digest.field.language'), value: language, inline: true },
       ],
     });
   },
@@ -95,10 +89,8 @@ const unsubscribe = defineCommand({
       command: 'digest unsubscribe',
       kind: 'admin',
       visibility: 'ephemeral',
-      title: stopped ? 'Daily digest turned off' : 'No digest to turn off',
-      body: stopped
-        ? `This channel will get no more digests. Turn them back on with \`${EXAMPLE}\`.`
-        : `This channel has no active digest. Start one with \`${EXAMPLE}\`.`,
+      title: ctx.t(stopped ? 'digest.unsubscribe.title.stopped' : 'digest.unsubscribe.title.none'),
+      body: ctx.t(stopped ? 'digest.unsubscribe.body.stopped' : 'digest.unsubscribe.body.none', { example: EXAMPLE }),
     });
   },
 });
@@ -114,30 +106,35 @@ const status = defineCommand({
     const s = await digest.subscription(channel);
     const recent = await digest.history(channel, 5);
     const zone = s?.timeZone ?? digest.defaults.timeZone;
-    const items = recent.map((e) => describeEntry(e, zone));
+    const items = recent.map((e) => describeEntry(e, zone, ctx));
     if (!s || !s.active) {
       return reply({
         command: 'digest status',
         kind: 'admin',
         visibility: 'ephemeral',
-        title: 'Daily digest — off',
-        body:
-          (s?.disabledReason ? `This channel's digest is off: ${s.disabledReason}.` : 'This channel has no daily digest.') +
-          `\n\nStart one with \`${EXAMPLE}\` (defaults: ${digest.defaults.time}, ${digest.defaults.timeZone}).`,
+        title: ctx.t('digest.status.title.off'),
+        body: ctx.t(s?.disabledReason ? 'digest.status.off.reason' : 'digest.status.off', {
+          reason: s?.disabledReason ?? '',
+          example: EXAMPLE,
+          time: digest.defaults.time,
+          timeZone: digest.defaults.timeZone,
+        }),
         items,
       });
     }
-    const next = s.nextDueAt ? formatLocal(s.nextDueAt.getTime(), s.timeZone) : 'not scheduled';
+    const next = s.nextDueAt ? formatLocal(s.nextDueAt.getTime(), s.timeZone, ctx.lang) : ctx.t('digest.notScheduled');
+    const language = languageName(s.lang, ctx);
     return reply({
       command: 'digest status',
       kind: 'admin',
       visibility: 'ephemeral',
-      title: 'Daily digest — on',
-      body: `Every day at ${s.time} (${s.timeZone}). Next delivery: ${next}.` + (items.length ? '\n\nLast deliveries:' : '\n\nNo delivery yet.'),
+      title: ctx.t('digest.status.title.on'),
+      body: ctx.t(items.length ? 'digest.status.on' : 'digest.status.on.none', { time: s.time, timeZone: s.timeZone, next, language }),
       fields: [
-        { name: 'Time', value: s.time, inline: true },
-        { name: 'Time zone', value: s.timeZone, inline: true },
-        { name: 'Next delivery', value: next, inline: true },
+        { name: ctx.t('digest.field.time'), value: s.time, inline: true },
+        { name: ctx.t('digest.field.timeZone'), value: s.timeZone, inline: true },
+        { name: ctx.t('digest.field.next'), value: next, inline: true },
+        { name: ctx.t('digest.field.language'), value: language, inline: true },
       ],
       items,
     });
@@ -150,7 +147,8 @@ const preview = defineCommand({
   options: z.object({}),
   examples: ['digest preview'],
   async handler(_input, ctx) {
-    const p = await service(ctx).preview(channelOf(ctx), ctx.now());
+    // In the subscription's language; without one, in the language subscribing here would give.
+    const p = await service(ctx).preview(channelOf(ctx), ctx.now(), ctx.channelLang);
     return { ...p.reply, command: 'digest preview', visibility: 'ephemeral' };
   },
 });
@@ -171,9 +169,9 @@ const history = defineCommand({
       command: 'digest history',
       kind: 'admin',
       visibility: 'ephemeral',
-      title: 'Daily digest — delivery log',
-      body: entries.length ? `The ${entries.length} most recent entries, newest first.` : 'Nothing was delivered or attempted in this channel yet.',
-      items: entries.map((e) => describeEntry(e, zone)),
+      title: ctx.t('digest.history.title'),
+      body: entries.length ? ctx.t('digest.history.body', { count: entries.length }) : ctx.t('digest.history.empty'),
+      items: entries.map((e) => describeEntry(e, zone, ctx)),
     });
   },
 });

@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { defineCommand, isGroup, optionSpecs, type CommandDefinition } from '../src/core/command.ts';
+import { defineCommand, isGroup, LANG_OPTION, optionSpecs, type CommandContext, type CommandDefinition } from '../src/core/command.ts';
+import { catalogs, commandDescription, optionDescription } from '../src/core/i18n.ts';
 import { reply } from '../src/core/reply.ts';
 import { closest } from '../src/core/registry.ts';
 import { quote } from '../src/core/sanitize.ts';
 
-function describeOptions(def: CommandDefinition): string[] {
+function describeOptions(def: CommandDefinition, path: string, ctx: CommandContext): string[] {
   return optionSpecs(def.options).map((o) => {
     const extra = [
-      o.required ? 'required' : 'optional',
-      o.choices ? `one of ${o.choices.join(', ')}` : null,
-      o.default !== undefined ? `default ${String(o.default)}` : null,
+      ctx.t(o.required ? 'help.required' : 'help.optional'),
+      o.choices ? ctx.t('help.oneOf', { choices: o.choices.join(', ') }) : null,
+      o.default !== undefined ? ctx.t('help.default', { value: String(o.default) }) : null,
     ].filter(Boolean);
-    return `${o.name}: ${o.description} (${extra.join('; ')})`;
+    return ctx.t('help.option', { name: o.name, description: optionDescription(ctx.lang, path, o.name, o.description), extras: extra.join(ctx.t('help.extrasSeparator')) });
   });
 }
 
@@ -25,6 +26,8 @@ export default defineCommand({
   cacheable: true,
   handler(input, ctx) {
     const registry = ctx.registry;
+    const describe = (path: string, english: string) => commandDescription(ctx.lang, path, english);
+    const langNote = ctx.t('help.lang', { option: LANG_OPTION, choices: catalogs().languages().join('|') });
     if (input.command) {
       const name = input.command.trim().toLowerCase();
       const mod = registry.get(name.split(' ')[0]!);
@@ -33,9 +36,9 @@ export default defineCommand({
         return reply({
           command: 'help',
           kind: 'help',
-          title: 'Help',
-          body: `There is no command "${quote(name, 30)}".${guess ? ` Did you mean \`${guess}\`?` : ''}`,
-          items: registry.list().map((m) => `${m.name} — ${m.description}`),
+          title: ctx.t('help.title.short'),
+          body: guess ? ctx.t('error.noCommand.guess', { name: quote(name, 30), guess }) : ctx.t('error.noCommand', { name: quote(name, 30) }),
+          items: registry.list().map((m) => `${m.name} — ${describe(m.name, m.description)}`),
           visibility: 'ephemeral',
           answered: false,
         });
@@ -44,30 +47,29 @@ export default defineCommand({
       return reply({
         command: 'help',
         kind: 'help',
-        title: `Help — ${mod.name}`,
-        body: mod.description,
+        title: ctx.t('help.title.command', { name: mod.name }),
+        body: describe(mod.name, mod.description),
         items: defs.flatMap(({ path, def }) => [
-          `${path} — ${def.description}`,
-          ...describeOptions(def).map((o) => `    ${o}`),
-          ...def.examples.map((e) => `    e.g. ${e}`),
+          `${path} — ${describe(path, def.description)}`,
+          ...describeOptions(def, path, ctx).map((o) => `    ${o}`),
+          ...def.examples.map((e) => `    ${ctx.t('help.example', { example: e })}`),
         ]),
+        notes: [langNote],
         visibility: 'ephemeral',
       });
     }
     return reply({
       command: 'help',
       kind: 'help',
-      title: 'Niger Watch — help',
-      body:
-        'Sourced, dated answers about the 2023 coup in Niger and the withdrawal of foreign troops. ' +
-        'Type a command with options as `name:value` or just words (`troops France 2023-09`), or ask a plain question ' +
-        '(`how many French soldiers were in Niger in September 2023?`). Every answer gives its date and sources.',
-      items: registry.list().map((m) =>
-        isGroup(m)
-          ? `${m.name} ${m.subcommands.map((s) => s.name).join('|')} — ${m.description}`
-          : `${m.name} — ${m.description}${m.examples[1] ?? m.examples[0] ? ` (e.g. \`${m.examples[1] ?? m.examples[0]}\`)` : ''}`,
-      ),
-      notes: ['`help <command>` shows its options.'],
+      title: ctx.t('help.title'),
+      body: ctx.t('help.body'),
+      items: registry.list().map((m) => {
+        if (isGroup(m)) return `${m.name} ${m.subcommands.map((s) => s.name).join('|')} — ${describe(m.name, m.description)}`;
+        const example = m.examples[1] ?? m.examples[0];
+        const line = `${m.name} — ${describe(m.name, m.description)}`;
+        return example ? ctx.t('help.entry.example', { line, example }) : line;
+      }),
+      notes: [ctx.t('help.more'), langNote],
       visibility: 'ephemeral',
     });
   },

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { DateParseError, DATE_EXAMPLES } from '../knowledge/dates.ts';
+import { DateParseError, formatPeriod } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
 import { AnswerCache, DEFAULT_ANSWER_CACHE_SIZE } from './answer-cache.ts';
-import { isGroup, optionSpecs, type Caller, type CommandContext, type CommandDefinition, type OptionSpec } from './command.ts';
+import { isGroup, LANG_OPTION, optionSpecs, type Caller, type CommandContext, type CommandDefinition, type OptionSpec } from './command.ts';
 import { UserError } from './errors.ts';
+import { catalogs, FALLBACK_LANG, optionDescription, t, type MessageParams } from './i18n.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { CommandRegistry, closest } from './registry.ts';
 import { reply, type Reply } from './reply.ts';
@@ -28,6 +29,9 @@ const QUESTION_START =
 
 /** The text syntax the adapters share: `/niger troops country:France date:2023-09`. */
 const KEY_VALUE = /^([a-z][a-z_]*):(.*)$/i;
+
+/** `lang:fr` anywhere in a line of text: the language option every command takes (LANG_OPTION). */
+const LANG_TOKEN = new RegExp(`(^|\\s)${LANG_OPTION}:(\\S*)(?=\\s|$)`, 'i');
 
 export interface ParsedCommand {
   path: string;
@@ -57,23 +61,60 @@ export class Bot {
   async handleText(text: string, caller: Caller): Promise<Reply> {
     // One clock reading per request, so parsing and answering agree on the day.
     const now = this.now();
-    const key = textKey(text);
-    return (
-      this.answers?.get(key, now) ??
-      this.guard('text', caller, () =>
-        this.keep(key, now, async (request) => {
-          try {
-            const parsed = this.parseText(text, now);
-            return await this.execute(parsed.path, parsed.options, caller, now, request);
-          } catch (err) {
-            // "timeline of the withdrawal" is a question that starts with a command's name: when the command
-            // cannot read it but every word of it is understood as a question, answer the question.
-            if (err instanceof UserError && this.readsAsQuestion(text, now)) return this.execute('ask', { question: text }, caller, now, request);
-            throw err;
-          }
-        }),
-      )
+    const callerLang = await this.callerLang(caller);
+    const key = textKey(text, callerLang);
+    const cached = this.answers?.get(key, now);
+    if (cached) return cached;
+    let lang = callerLang;
+    return this.guard('text', caller, () => lang, () =>
+      this.keep(key, now, async (request) => {
+        const { rest, explicit } = this.takeLang(text, callerLang);
+        if (explicit) lang = explicit;
+        const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang) };
+        try {
+          const parsed = this.parseText(rest, now, lang);
+          return await this.execute(parsed.path, parsed.options, caller, now, request, langs);
+        } catch (err) {
+          // "timeline of the withdrawal" is a question that starts with a command's name: when the command
+          // cannot read it but every word of it is understood as a question, answer the question.
+          if (err instanceof UserError && this.readsAsQuestion(rest, now)) return this.execute('ask', { question: rest }, caller, now, request, langs);
+          throw err;
+        }
+      }),
     );
+  }
+
+  /** The caller's own language (English when the platform gives none we have a catalog for). */
+  private async callerLang(caller: Caller): Promise<string> {
+    let tag: string | undefined;
+    try {
+      tag = await caller.locale?.();
+    } catch (err) {
+      this.log.warn({ err, platform: caller.platform }, 'could not read the caller\'s language; answering in English');
+    }
+    return catalogs().resolve(tag) ?? FALLBACK_LANG;
+  }
+
+  private channelLang(caller: Caller, lang: string): string {
+    return catalogs().resolve(caller.channelLocale) ?? lang;
+  }
+
+  /** Takes `lang:xx` out of a line of text; an unknown language is a UserError (in the caller's language). */
+  private takeLang(text: string, callerLang: string): { rest: string; explicit?: string } {
+    const m = LANG_TOKEN.exec(text);
+    if (!m) return { rest: text };
+    const explicit = this.explicitLang(m[2] ?? '');
+    return { rest: `${text.slice(0, m.index)}${m[1]}${text.slice(m.index + m[0].length)}`.trim(), explicit };
+  }
+
+  private explicitLang(value: unknown): string {
+    const lang = typeof value === 'string' ? catalogs().resolve(value) : undefined;
+    if (!lang) {
+      throw new UserError(
+        { key: 'error.badLang', params: { value: quote(String(value), 20), choices: catalogs().languages().join(', ') } },
+      );
+    }
+    return lang;
   }
 
   private readsAsQuestion(text: string, now: Date): boolean {
@@ -90,17 +131,25 @@ export class Bot {
    * The answer `handleText` would give, if it is already known today (computed earlier and cached), without
    * waiting: adapters that must acknowledge quickly can answer at once. Undefined when it is not known.
    */
-  knownAnswer(text: string): Reply | undefined {
-    return this.answers?.get(textKey(text), this.now());
+  knownAnswer(text: string, locale?: string): Reply | undefined {
+    return this.answers?.get(textKey(text, catalogs().resolve(locale) ?? FALLBACK_LANG), this.now());
   }
 
   /** Answers a command whose options arrive already structured (Discord, tests). */
   async run(path: string, options: Record<string, unknown>, caller: Caller): Promise<Reply> {
     const now = this.now();
-    const key = structuredKey(path, options);
-    return (
-      (key === undefined ? undefined : this.answers?.get(key, now)) ??
-      this.guard(path, caller, () => this.keep(key, now, (request) => this.execute(path, options, caller, now, request)))
+    const callerLang = await this.callerLang(caller);
+    const key = structuredKey(path, options, callerLang);
+    const cached = key === undefined ? undefined : this.answers?.get(key, now);
+    if (cached) return cached;
+    let lang = callerLang;
+    return this.guard(path, caller, () => lang, () =>
+      this.keep(key, now, (request) => {
+        const { [LANG_OPTION]: asked, ...rest } = options;
+        const explicit = asked === undefined || asked === '' ? undefined : this.explicitLang(asked);
+        if (explicit) lang = explicit;
+        return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang) });
+      }),
     );
   }
 
@@ -120,7 +169,7 @@ export class Bot {
     return completeKind(spec.kind, cleanInput(partial), this.kb);
   }
 
-  parseText(raw: string, now: Date = this.now()): ParsedCommand {
+  parseText(raw: string, now: Date = this.now(), lang: string = FALLBACK_LANG): ParsedCommand {
     const text = cleanInput(raw).replace(/^\/?niger\b\s*/i, '');
     if (!text) return { path: 'help', options: {} };
     const [first = '', ...restTokens] = text.split(' ');
@@ -130,7 +179,7 @@ export class Bot {
       if (!mod && restTokens.length <= 2 && !/\?$/.test(text)) {
         const guess = closest(name, this.registry.list().map((m) => m.name));
         if (guess) {
-          throw new UserError(`There is no command "${quote(first, 30)}". Did you mean \`${guess}\`?`, `Try \`help\` for the list of commands.`);
+          throw new UserError({ key: 'error.noCommand.guess', params: { name: quote(first, 30), guess } }, { key: 'error.tryHelp' });
         }
       }
       return { path: 'ask', options: { question: text } };
@@ -146,9 +195,11 @@ export class Bot {
         const guess = subName ? closest(subName, names) : undefined;
         throw new UserError(
           subName
-            ? `\`${mod.name}\` has no subcommand "${quote(subName, 30)}".${guess ? ` Did you mean \`${mod.name} ${guess}\`?` : ''}`
-            : `\`${mod.name}\` needs a subcommand.`,
-          `Choose one of: ${names.map((n) => `\`${mod.name} ${n}\``).join(', ')}.`,
+            ? guess
+              ? { key: 'error.noSubcommand.guess', params: { group: mod.name, name: quote(subName, 30), guess: `${mod.name} ${guess}` } }
+              : { key: 'error.noSubcommand', params: { group: mod.name, name: quote(subName, 30) } }
+            : { key: 'error.needsSubcommand', params: { group: mod.name } },
+          { key: 'error.chooseSubcommand', params: { choices: names.map((n) => `\`${mod.name} ${n}\``).join(', ') } },
         );
       }
       tokens = tokens.slice(1);
@@ -157,10 +208,10 @@ export class Bot {
     } else {
       def = mod;
     }
-    return { path, options: this.parseOptions(path, def, tokens, now) };
+    return { path, options: this.parseOptions(path, def, tokens, now, lang) };
   }
 
-  private parseOptions(path: string, def: CommandDefinition, tokens: string[], now: Date): Record<string, string> {
+  private parseOptions(path: string, def: CommandDefinition, tokens: string[], now: Date, lang: string): Record<string, string> {
     const specs = optionSpecs(def.options);
     const names = specs.map((s) => s.name);
     const values: Record<string, string> = {};
@@ -179,8 +230,10 @@ export class Bot {
       if (kv && key && !onlyText && !/^\d+$/.test(key) && !(kv[2] ?? '').startsWith('//')) {
         const guess = closest(key, names);
         throw new UserError(
-          `\`${path}\` has no option "${quote(key, 30)}".${guess ? ` Did you mean \`${guess}:\`?` : ''}`,
-          this.usage(path, def),
+          guess
+            ? { key: 'error.noOption.guess', params: { path, name: quote(key, 30), guess: `${guess}:` } }
+            : { key: 'error.noOption', params: { path, name: quote(key, 30) } },
+          this.usageMessage(path, def),
         );
       }
       if (current) values[current] = `${values[current]} ${token}`;
@@ -215,69 +268,93 @@ export class Bot {
         specs.find((s) => values[s.name] === undefined && (s.kind === 'text' || s.kind === 'person' || s.kind === 'place' || s.kind === 'topic')) ??
         specs.find((s) => values[s.name] === undefined && s.kind);
       if (!taker) {
-        throw new UserError(`I did not understand "${quote(rest, 40)}" in \`${path}\`.`, this.usage(path, def));
+        throw new UserError({ key: 'error.notUnderstood', params: { text: quote(rest, 40), path } }, this.usageMessage(path, def));
       }
       values[taker.name] = rest;
     }
     return values;
   }
 
-  usage(path: string, def: CommandDefinition): string {
+  usage(path: string, def: CommandDefinition, lang: string = FALLBACK_LANG): string {
+    const m = this.usageMessage(path, def);
+    return t(lang, m.key, m.params);
+  }
+
+  private usageMessage(path: string, def: CommandDefinition): { key: string; params: MessageParams } {
     const opts = optionSpecs(def.options)
       .map((o) => (o.required ? `${o.name}:<${o.kind ?? o.type}>` : `[${o.name}:<${o.kind ?? o.type}>]`))
       .join(' ');
+    const usage = `${path}${opts ? ` ${opts}` : ''}`;
     const example = def.examples[0];
-    return `Usage: \`${path}${opts ? ` ${opts}` : ''}\`${example ? `, e.g. \`${example}\`` : ''}.`;
+    return example ? { key: 'error.usage.example', params: { usage, example } } : { key: 'error.usage', params: { usage } };
   }
 
-  private async execute(path: string, options: Record<string, unknown>, caller: Caller, now: Date, request: RequestState): Promise<Reply> {
+  private async execute(
+    path: string,
+    options: Record<string, unknown>,
+    caller: Caller,
+    now: Date,
+    request: RequestState,
+    langs: { lang: string; channelLang: string },
+  ): Promise<Reply> {
     const def = this.registry.resolve(path);
     if (!def) {
       const guess = closest(path, this.registry.runnable().map((r) => r.path));
-      throw new UserError(`There is no command "${quote(path, 30)}".${guess ? ` Did you mean \`${guess}\`?` : ''}`);
+      throw new UserError(guess ? { key: 'error.noCommand.guess', params: { name: quote(path, 30), guess } } : { key: 'error.noCommand', params: { name: quote(path, 30) } });
     }
     if (!def.cacheable) request.cacheable = false;
     const parsed = def.options.safeParse(options);
-    if (!parsed.success) throw new UserError(describeIssues(path, def, parsed.error.issues), this.usage(path, def));
+    if (!parsed.success) throw new UserError(describeIssues(path, def, parsed.error.issues, langs.lang), this.usageMessage(path, def));
+    const { lang } = langs;
     const ctx: CommandContext = {
       kb: this.kb,
       now: () => now,
       caller,
+      lang,
+      channelLang: langs.channelLang,
+      t: (key, params) => t(lang, key, params),
       log: this.log,
       services: this.services,
       registry: this.registry,
-      run: (p, o) => this.execute(p, o, caller, now, request),
+      run: (p, o) => this.execute(p, o, caller, now, request, langs),
     };
-    return await def.handler(parsed.data, ctx);
+    const answer = await def.handler(parsed.data, ctx);
+    // A reply written in another language (a digest preview, in the digest's) keeps it.
+    return answer.lang ? answer : { ...answer, lang };
   }
 
-  private async guard(path: string, caller: Caller, work: () => Promise<Reply>): Promise<Reply> {
+  private async guard(path: string, caller: Caller, lang: () => string, work: () => Promise<Reply>): Promise<Reply> {
     try {
       return await work();
     } catch (err) {
+      const l = lang();
       if (err instanceof DateParseError) {
-        return errorReply(path, `${err.reason}.`, `Dates can be written like ${DATE_EXAMPLES}.`);
+        const problem =
+          err.problem === 'future' && err.period
+            ? t(l, 'error.date.future', { period: formatPeriod(err.period.start, err.period.end, l) })
+            : t(l, err.problem === 'invalid' ? 'error.date.invalid' : 'error.date.unreadable', { text: quote(err.input, 40) });
+        return errorReply(path, problem, t(l, 'error.date.hint'), l);
       }
-      if (err instanceof UserError) return errorReply(path, err.message, err.hint);
+      if (err instanceof UserError) return errorReply(path, err.messageIn(l), err.hintIn(l), l);
       const errorId = randomBytes(4).toString('hex');
       this.log.error({ err, errorId, path, platform: caller.platform }, 'command failed');
       return {
-        ...errorReply(path, `Sorry, something went wrong on my side. If it keeps happening, quote error id ${errorId}.`),
+        ...errorReply(path, t(l, 'error.internal', { errorId }), undefined, l),
         errorId,
       };
     }
   }
 }
 
-/** The cache key of a line of text. */
-function textKey(text: string): string {
-  return `text\n${text}`;
+/** The cache key of a line of text, for a caller reading `lang`. */
+function textKey(text: string, lang: string): string {
+  return `text\n${lang}\n${text}`;
 }
 
 /** The cache key of a structured request; undefined (not cached) for options JSON cannot represent. */
-function structuredKey(path: string, options: Record<string, unknown>): string | undefined {
+function structuredKey(path: string, options: Record<string, unknown>, lang: string): string | undefined {
   try {
-    return `run\n${path}\n${JSON.stringify(options)}`;
+    return `run\n${lang}\n${path}\n${JSON.stringify(options)}`;
   } catch {
     return undefined;
   }
@@ -293,29 +370,33 @@ function unquote(s: string): string {
   return m ? m[1]!.trim() : s;
 }
 
-export function errorReply(command: string, message: string, hint?: string): Reply {
+export function errorReply(command: string, message: string, hint?: string, lang: string = FALLBACK_LANG): Reply {
   return reply({
     command,
+    lang,
     kind: 'error',
-    title: 'Could not answer that',
+    title: t(lang, 'error.title'),
     body: hint ? `${message}\n\n${hint}` : message,
     visibility: 'ephemeral',
     answered: false,
   });
 }
 
-function describeIssues(path: string, def: CommandDefinition, issues: z.core.$ZodIssue[]): string {
+function describeIssues(path: string, def: CommandDefinition, issues: z.core.$ZodIssue[], lang: string): string {
   const specs = optionSpecs(def.options);
   return issues
     .map((issue) => {
       const name = String(issue.path[0] ?? '');
       const spec: OptionSpec | undefined = specs.find((s) => s.name === name);
       if (!spec) return issue.message;
-      if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return `\`${path}\` needs \`${name}\` (${spec.description}).`;
-      if (issue.code === 'too_big') return `\`${name}\` is too ${spec.type === 'string' ? 'long' : 'large'}: at most ${spec.maxLength ?? spec.max}.`;
-      if (issue.code === 'too_small') return spec.type === 'string' ? `\`${name}\` cannot be empty.` : `\`${name}\` must be at least ${spec.min}.`;
-      if (issue.code === 'invalid_value' && spec.choices) return `\`${name}\` must be one of: ${spec.choices.join(', ')}.`;
-      if (issue.code === 'invalid_type') return `\`${name}\` must be a ${spec.type === 'string' ? 'text' : 'whole number'}.`;
+      const text = spec.type === 'string' ? 'text' : 'number';
+      if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
+        return t(lang, 'error.option.missing', { path, name, description: optionDescription(lang, path, name, spec.description) });
+      }
+      if (issue.code === 'too_big') return t(lang, 'error.option.tooBig', { name, type: text, max: spec.maxLength ?? spec.max ?? 0 });
+      if (issue.code === 'too_small') return spec.type === 'string' ? t(lang, 'error.option.empty', { name }) : t(lang, 'error.option.tooSmall', { name, min: spec.min ?? 0 });
+      if (issue.code === 'invalid_value' && spec.choices) return t(lang, 'error.option.choices', { name, choices: spec.choices.join(', ') });
+      if (issue.code === 'invalid_type') return t(lang, 'error.option.type', { name, type: text });
       return `\`${name}\`: ${issue.message}`;
     })
     .join(' ');

@@ -1,3 +1,4 @@
+import { t } from './i18n.ts';
 import type { Citation } from './reply.ts';
 
 /**
@@ -18,9 +19,9 @@ export function citationsShown(citations: readonly Citation[]): { shown: Citatio
   return { shown: citations.slice(0, MAX_CITATIONS_SHOWN), more: citations.length - MAX_CITATIONS_SHOWN };
 }
 
-/** "…and 4 more sources" (or "…and 1 more source"): the line that ends a cut source list. */
-export function moreSources(n: number): string {
-  return `…and ${n} more source${n === 1 ? '' : 's'}`;
+/** "…and 4 more sources" (or "…and 1 more source"), in `lang`: the line that ends a cut source list. */
+export function moreSources(n: number, lang?: string): string {
+  return t(lang, 'render.moreSources', { count: n });
 }
 
 /**

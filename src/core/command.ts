@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
+import type { MessageParams } from './i18n.ts';
 import type { Reply } from './reply.ts';
 import type { CommandRegistry } from './registry.ts';
 import type { Services } from './services.ts';
@@ -25,12 +26,29 @@ export interface Caller {
    * platform permissions; it is a function so platforms that need an API call make it only when asked.
    */
   canManageChannel: () => Promise<boolean>;
+  /**
+   * The language the caller reads, as the platform states it: a BCP 47 tag ("fr", "de-DE", "en-GB") or a
+   * POSIX locale ("fr_FR.UTF-8"). The core maps it to a catalog language; absent or without a catalog:
+   * English. It may be a lookup (Slack asks users.info).
+   */
+  locale?: () => string | undefined | Promise<string | undefined>;
+  /** The language of the channel or server (Discord `guild_locale`): what digests default to. */
+  channelLocale?: string;
 }
 
 export interface CommandContext {
   kb: KnowledgeBase;
   now: () => Date;
   caller: Caller;
+  /** The language to answer in (an explicit `lang:` option, else the caller's, else English). */
+  lang: string;
+  /**
+   * The language for what the bot posts in the channel on its own (digests): an explicit `lang:` option,
+   * else the channel's or server's language, else the caller's.
+   */
+  channelLang: string;
+  /** A catalog message in `lang`. */
+  t: (key: string, params?: MessageParams) => string;
   log: Logger;
   services: Services;
   registry: CommandRegistry;
@@ -73,6 +91,12 @@ export function defineGroup(def: CommandGroup): CommandGroup {
 export function isGroup(def: CommandModule): def is CommandGroup {
   return 'subcommands' in def;
 }
+
+/**
+ * The option every command takes, declared here once rather than in each command: `lang:fr` answers in
+ * French whatever the caller's own language. Its values are the catalog languages (src/core/i18n.ts).
+ */
+export const LANG_OPTION = 'lang';
 
 /** One option as every transport sees it, derived from the zod schema. */
 export interface OptionSpec {

@@ -22,6 +22,8 @@ export interface DigestSchedule {
 }
 
 export interface DigestSubscriptionInfo extends DigestSchedule {
+  /** The catalog language the digest is written in. */
+  lang: string;
   active: boolean;
   /** Why the subscription stopped (unsubscribed, channel gone …), when it is not active. */
   disabledReason: string | null;
@@ -59,14 +61,16 @@ export interface DigestService {
   /** Creates or changes the channel's subscription (schedule already validated). */
   subscribe(
     channel: DigestChannel,
-    schedule: DigestSchedule,
+    /** With the digest's language (default English). */
+    schedule: DigestSchedule & { lang?: string },
     by: string,
     now: Date,
   ): Promise<{ subscription: DigestSubscriptionInfo; created: boolean }>;
   /** Stops the channel's digest; false when there was no active subscription. */
   unsubscribe(channel: DigestChannel, by: string, now: Date): Promise<boolean>;
   subscription(channel: DigestChannel): Promise<DigestSubscriptionInfo | null>;
-  preview(channel: DigestChannel, now: Date): Promise<DigestPreview>;
+  /** In the subscription's language; `lang` for a channel without one (what subscribing would give). */
+  preview(channel: DigestChannel, now: Date, lang?: string): Promise<DigestPreview>;
   /** The delivery log, newest first. */
   history(channel: DigestChannel, limit: number): Promise<DigestLogEntry[]>;
 }

@@ -1,20 +1,50 @@
+import { t, type MessageParams } from './i18n.ts';
+
+/** A catalog message by id, filled in the reader's language when it is shown. */
+export interface Message {
+  key: string;
+  params?: MessageParams;
+}
+
+type Text = string | Message;
+
+function inLanguage(text: Text, lang: string): string {
+  return typeof text === 'string' ? text : t(lang, text.key, text.params);
+}
+
 /**
  * A mistake the user can fix (bad date, unknown country, missing option). Its message is shown
- * as is; anything that is not a UserError is a bug, logged with an id.
+ * as is; anything that is not a UserError is a bug, logged with an id. A catalog message (key and
+ * params) is written in the reader's language; plain text (answer commands not yet translated) as it is.
  */
 export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+  private readonly text: Text;
+  private readonly hintText?: Text;
+
+  constructor(message: Text, hint?: Text) {
+    super(inLanguage(message, 'en'));
     this.name = 'UserError';
+    this.text = message;
+    this.hintText = hint;
+  }
+
+  /** The English hint (logs, tests written before the catalogs). */
+  get hint(): string | undefined {
+    return this.hintText === undefined ? undefined : inLanguage(this.hintText, 'en');
+  }
+
+  messageIn(lang: string): string {
+    return inLanguage(this.text, lang);
+  }
+
+  hintIn(lang: string): string | undefined {
+    return this.hintText === undefined ? undefined : inLanguage(this.hintText, lang);
   }
 }
 
 /** The caller lacks a permission the command needs. Nothing is changed. */
 export class PermissionError extends UserError {
-  constructor(message: string) {
+  constructor(message: Text) {
     super(message);
     this.name = 'PermissionError';
   }

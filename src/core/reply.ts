@@ -50,11 +50,16 @@ export interface Reply {
   answered: boolean;
   /** Set on internal errors so a user can quote it and we can find the log line. */
   errorId?: string;
+  /**
+   * The language the reply is written in (a catalog language, see src/core/i18n.ts): adapters write their
+   * labels ("Sources", "As of") and dates in it. The core sets it on every reply it returns.
+   */
+  lang?: string;
 }
 
-/** ISO days in text ("sworn in on 2021-04-02") in the long style answers use ("2 April 2021"). */
-export function longDays(text: string): string {
-  return text.includes('-') ? text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, longDate) : text;
+/** ISO days in text ("sworn in on 2021-04-02") in the long style answers use ("2 April 2021"), in `lang`. */
+export function longDays(text: string, lang = 'en'): string {
+  return text.includes('-') ? text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => longDate(day, lang)) : text;
 }
 
 /**
@@ -63,12 +68,13 @@ export function longDays(text: string): string {
  */
 export function reply(partial: Partial<Reply> & Pick<Reply, 'command' | 'title'>): Reply {
   if ((partial.kind ?? 'answer') === 'answer') {
+    const lang = partial.lang;
     partial = {
       ...partial,
-      body: longDays(partial.body ?? ''),
-      ...(partial.items ? { items: partial.items.map(longDays) } : {}),
-      ...(partial.notes ? { notes: partial.notes.map(longDays) } : {}),
-      ...(partial.fields ? { fields: partial.fields.map((f) => ({ ...f, value: longDays(f.value) })) } : {}),
+      body: longDays(partial.body ?? '', lang),
+      ...(partial.items ? { items: partial.items.map((i) => longDays(i, lang)) } : {}),
+      ...(partial.notes ? { notes: partial.notes.map((n) => longDays(n, lang)) } : {}),
+      ...(partial.fields ? { fields: partial.fields.map((f) => ({ ...f, value: longDays(f.value, lang) })) } : {}),
     };
   }
   return {

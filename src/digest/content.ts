@@ -1,8 +1,8 @@
-import { adjective, describeFigure, describeSpan } from '../../commands/_shared.ts';
-import { describeEvent } from '../../commands/timeline.ts';
+import { t } from '../core/i18n.ts';
 import { reply, type Reply, type ReplyField } from '../core/reply.ts';
-import { formatDay } from '../knowledge/dates.ts';
+import { formatDay, formatPeriod, longDate } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
+import type { Deployment, FuzzyDate, KbEvent } from '../knowledge/schema.ts';
 
 /** On a channel's first digest: this many of the newest events. */
 export const FIRST_DIGEST_EVENTS = 5;
@@ -14,6 +14,8 @@ export interface DigestInput {
   localDate: string;
   /** The watermark of the channel's previous digest (newest `added` it covered); null: first digest. */
   since: string | null;
+  /** The catalog language the digest is written in (default English). */
+  lang?: string;
 }
 
 export interface DigestContent {
@@ -24,11 +26,66 @@ export interface DigestContent {
   newEvents: number;
 }
 
+function describeDate(d: FuzzyDate, lang: string): string {
+  return d.precision === 'day' ? formatDay(d.start, lang) : formatPeriod(d.start, d.end, lang);
+}
+
+function describeSpan(from: FuzzyDate, until: FuzzyDate | undefined, lang: string): string {
+  return until ? formatPeriod(from.start, until.end, lang) : describeDate(from, lang);
+}
+
+const listFormats = new Map<string, Intl.ListFormat>();
+const regionNames = new Map<string, Intl.DisplayNames>();
+
+/** "Le Monde and AFP", "Le Monde et AFP": a list of publishers joined as the language joins them. */
+function joined(names: string[], lang: string): string {
+  let f = listFormats.get(lang);
+  if (!f) listFormats.set(lang, (f = new Intl.ListFormat(lang, { type: 'conjunction' })));
+  return f.format(names);
+}
+
+/** A country's name in the language, from its ISO code ("FR" → "France", "Frankreich"). */
+function regionName(iso: string, lang: string): string | undefined {
+  let f = regionNames.get(lang);
+  if (!f) regionNames.set(lang, (f = new Intl.DisplayNames(lang, { type: 'region', fallback: 'none' })));
+  return f.of(iso);
+}
+
+/** "about 1,500 (sources disagree: about 1,000 according to …)", every figure through Intl in `lang`. */
+function describeFigure(d: Deployment, lang: string, sourceName: (id: string) => string): string {
+  const figure = (count: number, approximate: boolean) => t(lang, 'digest.troops.figure', { count, approximate: String(approximate) });
+  const main = d.count === 0 ? t(lang, 'digest.troops.none') : figure(d.count, d.approximate);
+  if (d.alternatives.length === 0) return main;
+  const alts = d.alternatives.map((a) =>
+    t(lang, 'digest.troops.alternative', { figure: figure(a.count, a.approximate), sources: joined(a.sources.map(sourceName), lang) }),
+  );
+  return t(lang, 'digest.troops.disagree', { figure: main, alternatives: alts.join('; ') });
+}
+
+function describeEvent(e: KbEvent, lang: string): string {
+  const when = e.endDate ? formatPeriod(e.date.start, e.endDate.end, lang) : describeDate(e.date, lang);
+  // Titles, summaries and caveats are the knowledge base's own (English) text until the data is translated.
+  return e.caveat
+    ? t(lang, 'digest.event.caveat', { when, title: e.title, summary: e.summary, caveat: e.caveat })
+    : t(lang, 'digest.event', { when, title: e.title, summary: e.summary });
+}
+
+/** How old the newest source is, in words of the language: "45 days", "about 5 months", "over 2 and a half years". */
+function age(days: number, lang: string): string {
+  if (days < 60) return t(lang, 'digest.age.days', { days });
+  const months = Math.round(days / 30.44);
+  if (months < 24) return t(lang, 'digest.age.months', { months });
+  const years = Math.floor(days / 365.25);
+  const rest = Math.round((days - years * 365.25) / 30.44);
+  return t(lang, rest >= 6 ? 'digest.age.yearsHalf' : 'digest.age.years', { years });
+}
+
 /**
  * Builds a channel's digest. The ONE function behind both `digest preview` and the delivery, so
  * a preview is exactly what will be posted. Deterministic: same knowledge base, same input, same Reply.
  */
 export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestContent {
+  const lang = input.lang ?? 'en';
   const sourceName = (id: string) => kb.sourcesById.get(id)?.publisher ?? id;
   const sources: string[] = [];
   const fields: ReplyField[] = [];
@@ -36,8 +93,8 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   const current = kb.rulerTerms()[kb.rulerTerms().length - 1];
   if (current) {
     fields.push({
-      name: 'Ruler of Niger',
-      value: `${kb.rulerName(current)} — ${current.title}, since ${formatDay(current.start.start)}`,
+      name: t(lang, 'digest.ruler.name'),
+      value: t(lang, 'digest.ruler.value', { name: kb.rulerName(current), title: current.title, since: formatDay(current.start.start, lang) }),
     });
     sources.push(...current.sources);
   }
@@ -45,9 +102,14 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
     const history = kb.troopHistory(country);
     const newest = history[history.length - 1];
     if (!newest) continue;
+    const found = kb.findCountry(country);
+    const localName = found ? regionName(found.iso, lang) : undefined;
     fields.push({
-      name: `${adjective(kb, country)} troops`,
-      value: `${describeFigure(newest, sourceName)} — as of ${describeSpan(newest.asOf, newest.until)}`,
+      name: t(lang, 'digest.troops.name', { adjective: found?.adjective ?? country, country: localName ?? country }),
+      value: t(lang, 'digest.troops.value', {
+        figure: describeFigure(newest, lang, sourceName),
+        asOf: describeSpan(newest.asOf, newest.until, lang),
+      }),
       inline: true,
     });
     sources.push(...newest.sources, ...newest.alternatives.flatMap((a) => a.sources));
@@ -61,26 +123,27 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   let body: string;
   const notes: string[] = [];
   if (first) {
-    body = `Your first Niger Watch digest: the newest key figures and the ${shown.length} most recent events in the knowledge base. From tomorrow on, it lists what was added since the previous digest.`;
+    body = t(lang, 'digest.body.first', { count: shown.length });
   } else if (fresh.length === 0) {
-    body = 'The newest key figures.';
-    notes.push(`Nothing new since the previous digest: no event was added after ${formatDay(input.since!)}.`);
+    body = t(lang, 'digest.body.figures');
+    notes.push(t(lang, 'digest.nothingNew', { since: formatDay(input.since!, lang) }));
+  } else if (fresh.length > shown.length) {
+    body = t(lang, 'digest.body.newCut', { count: fresh.length, shown: shown.length });
   } else {
-    body =
-      `The newest key figures, and ${fresh.length} event(s) added to the knowledge base since the previous digest` +
-      (fresh.length > shown.length ? ` (the ${shown.length} newest shown; use \`timeline\` for the rest).` : '.');
+    body = t(lang, 'digest.body.new', { count: fresh.length });
   }
-  const stale = kb.stalenessNote(sources, input.localDate, 'these figures');
-  if (stale) notes.push(stale);
+  const stale = kb.staleness(sources, input.localDate);
+  if (stale) notes.push(t(lang, 'digest.stale', { date: longDate(stale.newest, lang), age: age(stale.ageDays, lang) }));
 
   const watermark = kb.data.events.reduce<string | null>((max, e) => (max === null || e.added.start > max ? e.added.start : max), null);
   return {
     reply: reply({
       command: 'digest',
-      title: `Niger Watch daily digest — ${formatDay(input.localDate)}`,
+      lang,
+      title: t(lang, 'digest.title', { date: formatDay(input.localDate, lang) }),
       body,
       fields,
-      items: shown.map(describeEvent),
+      items: shown.map((e) => describeEvent(e, lang)),
       notes,
       citations: kb.citations(sources),
       asOf: kb.newestFactDate(),

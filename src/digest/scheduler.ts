@@ -159,7 +159,7 @@ export class DigestScheduler {
   private stop!: () => void;
   /** The clock of the running tick (shutdown hands claims back on it). */
   private clock: () => number = () => Date.now();
-  /** Digests built this tick: the content depends only on (knowledge base, local date, watermark). */
+  /** Digests built this tick: the content depends only on (knowledge base, local date, watermark, language). */
   private contentCache = new Map<string, ReturnType<typeof buildDigest>>();
 
   constructor(options: SchedulerOptions) {
@@ -464,10 +464,10 @@ export class DigestScheduler {
       await this.finish(claim, 'skipped', null, reason, now, report);
       return;
     }
-    const contentKey = `${claim.localDate}|${sub.watermark ?? ''}`;
+    const contentKey = `${claim.localDate}|${sub.watermark ?? ''}|${sub.lang}`;
     let content = this.contentCache.get(contentKey);
     if (!content) {
-      content = buildDigest(this.kb, { localDate: claim.localDate, since: sub.watermark });
+      content = buildDigest(this.kb, { localDate: claim.localDate, since: sub.watermark, lang: sub.lang });
       if (this.contentCache.size < 1000) this.contentCache.set(contentKey, content);
     }
     // An earlier attempt may have reached the platform without its answer reaching us (a timeout, a

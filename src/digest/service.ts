@@ -17,8 +17,6 @@ import {
   nextOccurrence,
   parseTime,
   resolveTimeZone,
-  TIME_EXAMPLES,
-  ZONE_EXAMPLES,
 } from './schedule.ts';
 
 /** Checks and normalizes a schedule typed by a user; UserError (nothing stored) when it is wrong. */
@@ -27,16 +25,16 @@ export function validateSchedule(input: { time?: string; timeZone?: string }): D
   const time = parseTime(rawTime);
   if (!time) {
     throw new UserError(
-      `"${quote(rawTime, 30)}" is not a time of day I can use.`,
-      `Write the time as HH:MM on a 24-hour clock, e.g. \`digest subscribe time:08:00 timezone:${DEFAULT_TIME_ZONE}\` (also accepted: ${TIME_EXAMPLES}).`,
+      { key: 'digest.badTime', params: { text: quote(rawTime, 30) } },
+      { key: 'digest.badTime.hint', params: { zone: DEFAULT_TIME_ZONE } },
     );
   }
   const rawZone = input.timeZone?.trim() || DEFAULT_TIME_ZONE;
   const timeZone = resolveTimeZone(rawZone);
   if (!timeZone) {
     throw new UserError(
-      `"${quote(rawZone, 40)}" is not a time zone I know.`,
-      `Use an IANA time zone name such as ${ZONE_EXAMPLES}, e.g. \`digest subscribe time:${time} timezone:Europe/Paris\`.`,
+      { key: 'digest.badZone', params: { text: quote(rawZone, 40) } },
+      { key: 'digest.badZone.hint', params: { time } },
     );
   }
   return { time, timeZone };
@@ -46,6 +44,7 @@ function toInfo(row: SubscriptionRow): DigestSubscriptionInfo {
   return {
     time: row.time,
     timeZone: row.timeZone,
+    lang: row.lang,
     active: row.active,
     disabledReason: row.disabledReason,
     nextDueAt: row.active && row.nextDueAt !== null ? new Date(row.nextDueAt) : null,
@@ -68,7 +67,7 @@ export class StoreDigestService implements DigestService {
     return typeof this.kb === 'function' ? this.kb() : this.kb;
   }
 
-  async subscribe(channel: DigestChannel, schedule: DigestSchedule, by: string, now: Date) {
+  async subscribe(channel: DigestChannel, schedule: DigestSchedule & { lang?: string }, by: string, now: Date) {
     const s = validateSchedule(schedule);
     const next = nextOccurrence(s.time, s.timeZone, now.getTime());
     const { row, created } = await this.store.putSubscription(
@@ -81,6 +80,7 @@ export class StoreDigestService implements DigestService {
         nextDueAt: next.dueAt,
         nextLocalDate: next.localDate,
         createdBy: by,
+        lang: schedule.lang ?? 'en',
       },
       now.getTime(),
     );
@@ -100,13 +100,13 @@ export class StoreDigestService implements DigestService {
     return row ? toInfo(row) : null;
   }
 
-  async preview(channel: DigestChannel, now: Date): Promise<DigestPreview> {
+  async preview(channel: DigestChannel, now: Date, lang = 'en'): Promise<DigestPreview> {
     const row = await this.store.getSubscription(channel);
     const active = Boolean(row?.active && row.nextDueAt !== null && row.nextLocalDate !== null);
     const next = active
       ? { localDate: row!.nextLocalDate!, dueAt: row!.nextDueAt! }
       : nextOccurrence(row?.time ?? DEFAULT_TIME, row?.timeZone ?? DEFAULT_TIME_ZONE, now.getTime());
-    const { reply } = buildDigest(this.knowledge(), { localDate: next.localDate, since: row?.watermark ?? null });
+    const { reply } = buildDigest(this.knowledge(), { localDate: next.localDate, since: row?.watermark ?? null, lang: active ? row!.lang : lang });
     return { reply, localDate: next.localDate, dueAt: new Date(next.dueAt), subscribed: active };
   }
 

@@ -23,8 +23,17 @@ export interface AnchorSpan {
   label: string;
 }
 
+/**
+ * A date option that cannot be used. `problem` says why, for callers that word it themselves (in another
+ * language): not a date at all, not a real day, or a period (`period`) that is still to come.
+ */
 export class DateParseError extends Error {
-  constructor(readonly input: string, readonly reason: string) {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+    readonly problem: 'unreadable' | 'invalid' | 'future' = 'unreadable',
+    readonly period?: { start: string; end: string },
+  ) {
     super(reason);
     this.name = 'DateParseError';
   }
@@ -41,33 +50,64 @@ function memo(key: string, make: () => string): string {
   return formatted.get(key, make);
 }
 
-export function formatDay(iso: string): string {
-  return memo(iso, () => fromIso(iso).toFormat('d LLLL yyyy'));
+/**
+ * The Intl locale dates are written in for a language. English answers keep the day-month-year order of
+ * British usage ("22 December 2023"); other languages use their own ("22 décembre 2023", "22. Dezember 2023").
+ */
+function intlLocale(lang: string): string {
+  return lang === 'en' ? 'en-GB' : lang;
 }
 
-export function formatPeriod(start: string, end: string): string {
-  return memo(`${start}/${end}`, () => formatPeriodUncached(start, end));
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function intlPart(iso: string, lang: string, style: 'day' | 'month-year' | 'month' | 'year'): string {
+  const key = `${lang}/${style}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'day'
+        ? { day: 'numeric', month: 'long', year: 'numeric' }
+        : style === 'month-year'
+          ? { month: 'long', year: 'numeric' }
+          : style === 'month'
+            ? { month: 'long' }
+            : { year: 'numeric' };
+    f = new Intl.DateTimeFormat(intlLocale(lang), { ...options, timeZone: 'UTC' });
+    dateFormats.set(key, f);
+  }
+  return f.format(new Date(`${iso}T00:00:00Z`));
+}
+
+/** "22 December 2023" in the language given (English by default). */
+export function formatDay(iso: string, lang = 'en'): string {
+  return memo(`${lang}/${iso}`, () => intlPart(iso, lang, 'day'));
+}
+
+export function formatPeriod(start: string, end: string, lang = 'en'): string {
+  return memo(`${lang}/${start}/${end}`, () => formatPeriodUncached(start, end, lang));
 }
 
 /**
  * An ISO day, month or year ("2023-12-22", "2023-09", "2024") in the style answers are written in
- * ("22 December 2023", "September 2023", "2024"). Any other text is returned as it is.
+ * ("22 December 2023", "September 2023", "2024"; in French "22 décembre 2023"). Any other text is returned as it is.
  */
-export function longDate(iso: string): string {
+export function longDate(iso: string, lang = 'en'): string {
   const d = parseFuzzyDate(iso);
-  return typeof d === 'string' ? iso : formatPeriod(d.start, d.end);
+  return typeof d === 'string' ? iso : formatPeriod(d.start, d.end, lang);
 }
 
-function formatPeriodUncached(start: string, end: string): string {
+function formatPeriodUncached(start: string, end: string, lang: string): string {
   const s = fromIso(start);
   const e = fromIso(end);
-  if (start === end) return formatDay(start);
-  if (s.day === 1 && e.hasSame(s, 'month') && e.day === e.daysInMonth) return s.toFormat('LLLL yyyy');
-  if (s.ordinal === 1 && e.hasSame(s, 'year') && e.month === 12 && e.day === 31) return s.toFormat('yyyy');
+  if (start === end) return formatDay(start, lang);
+  if (s.day === 1 && e.hasSame(s, 'month') && e.day === e.daysInMonth) return intlPart(start, lang, 'month-year');
+  if (s.ordinal === 1 && e.hasSame(s, 'year') && e.month === 12 && e.day === 31) return intlPart(start, lang, 'year');
   if (s.day === 1 && e.day === e.daysInMonth) {
-    return e.hasSame(s, 'year') ? `${s.toFormat('LLLL')} – ${e.toFormat('LLLL yyyy')}` : `${s.toFormat('LLLL yyyy')} – ${e.toFormat('LLLL yyyy')}`;
+    return e.hasSame(s, 'year')
+      ? `${intlPart(start, lang, 'month')} – ${intlPart(end, lang, 'month-year')}`
+      : `${intlPart(start, lang, 'month-year')} – ${intlPart(end, lang, 'month-year')}`;
   }
-  return `${formatDay(start)} – ${formatDay(end)}`;
+  return `${formatDay(start, lang)} – ${formatDay(end, lang)}`;
 }
 
 // Calendar arithmetic on ISO day strings in UTC: cheap, and all these dates are whole days.
@@ -212,7 +252,7 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
   if (iso) {
     const [y, m, d] = [Number(iso[1]), Number(iso[2]), iso[3] ? Number(iso[3]) : undefined];
     if (m < 1 || m > 12 || (d !== undefined && (d < 1 || d > daysInMonth(y, m)))) {
-      throw new DateParseError(iso[0], `"${iso[0]}" is not a real date`);
+      throw new DateParseError(iso[0], `"${iso[0]}" is not a real date`, 'invalid');
     }
     return d === undefined
       ? { query: monthSpan(y, m, m, 'month'), matched: iso[0] }
@@ -289,7 +329,7 @@ function parseDateOptionUncached(text: string, now: Date, anchors: AnchorSpan[])
   }
   const today = todayOf(now);
   if (found.query.start > today) {
-    throw new DateParseError(trimmed, `${found.query.label} is in the future; I only know what has been reported`);
+    throw new DateParseError(trimmed, `${found.query.label} is in the future; I only know what has been reported`, 'future', { start: found.query.start, end: found.query.end });
   }
   if (found.query.end > today) found.query.end = today;
   return found.query;

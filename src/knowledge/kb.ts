@@ -259,6 +259,14 @@ export class KnowledgeBase {
   }
 
   /** A warning when the newest source backing an answer about "now" is older than the threshold. */
+  /** How old the newest of these sources is on `today`, when that is old enough to warn (see stalenessNote). */
+  staleness(sourceIds: Iterable<string>, today: string): { newest: string; ageDays: number } | null {
+    const newest = this.newestSourceDate(sourceIds);
+    if (!newest) return null;
+    const ageDays = daysBetween(newest, today);
+    return ageDays > STALE_AFTER_DAYS ? { newest, ageDays } : null;
+  }
+
   stalenessNote(sourceIds: Iterable<string>, today: string, topic: string): string | null {
     const newest = this.newestSourceDate(sourceIds);
     if (!newest) return null;

@@ -82,6 +82,12 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX seen_ids_expiry ON seen_ids (expires_at)`,
     ],
   },
+  {
+    version: 4,
+    name: 'the language a channel reads its digest in',
+    // Every subscription made before languages existed got English digests: the default keeps them so.
+    sql: () => [`ALTER TABLE digest_subscriptions ADD COLUMN lang TEXT NOT NULL DEFAULT 'en'`],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

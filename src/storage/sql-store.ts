@@ -53,6 +53,7 @@ function toSubscription(r: Record<string, unknown>): SubscriptionRow {
     nextDueAt: numOrNull(r.next_due_at),
     nextLocalDate: strOrNull(r.next_local_date),
     watermark: strOrNull(r.watermark),
+    lang: r.lang === null || r.lang === undefined ? 'en' : String(r.lang),
     createdBy: String(r.created_by),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
@@ -144,7 +145,7 @@ function advanceStatement(items: Advance[], now: number): Statement {
 }
 
 const SUB_COLUMNS =
-  'platform, channel_id, workspace_id, time_of_day, time_zone, active, disabled_reason, next_due_at, next_local_date, watermark, created_by, created_at, updated_at';
+  'platform, channel_id, workspace_id, time_of_day, time_zone, active, disabled_reason, next_due_at, next_local_date, watermark, created_by, created_at, updated_at, lang';
 const CLAIM_COLUMNS =
   'platform, channel_id, local_date, due_at, status, owner, lease_until, attempts, nonce, post_started_at, message_id, reason, created_at, updated_at';
 const CLAIM_KEY = 'platform = ? AND channel_id = ? AND local_date = ?';
@@ -182,13 +183,14 @@ export class SqlDigestStore implements DigestStore {
   async putSubscription(s: SubscriptionInput, now: number): Promise<{ row: SubscriptionRow; created: boolean }> {
     const before = await this.getSubscription(s);
     const rows = await this.db.query(
-      `INSERT INTO digest_subscriptions (${SUB_COLUMNS}) VALUES (${placeholders(13)})
+      `INSERT INTO digest_subscriptions (${SUB_COLUMNS}) VALUES (${placeholders(14)})
        ON CONFLICT (platform, channel_id) DO UPDATE SET
          workspace_id = excluded.workspace_id, time_of_day = excluded.time_of_day, time_zone = excluded.time_zone,
          active = 1, disabled_reason = NULL, next_due_at = excluded.next_due_at,
-         next_local_date = excluded.next_local_date, created_by = excluded.created_by, updated_at = excluded.updated_at
+         next_local_date = excluded.next_local_date, created_by = excluded.created_by, updated_at = excluded.updated_at,
+         lang = excluded.lang
        RETURNING ${SUB_COLUMNS}`,
-      [s.platform, s.channelId, s.workspaceId, s.time, s.timeZone, 1, null, s.nextDueAt, s.nextLocalDate, null, s.createdBy, now, now],
+      [s.platform, s.channelId, s.workspaceId, s.time, s.timeZone, 1, null, s.nextDueAt, s.nextLocalDate, null, s.createdBy, now, now, s.lang ?? 'en'],
     );
     return { row: toSubscription(rows[0]!), created: !before?.active };
   }

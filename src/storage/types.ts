@@ -25,6 +25,8 @@ export interface SubscriptionRow extends ChannelKey {
   nextLocalDate: string | null;
   /** Newest knowledge-base `added` date covered by the last delivered digest (null: none yet). */
   watermark: string | null;
+  /** The catalog language the digest is written in ("en", "fr", …). */
+  lang: string;
   createdBy: string;
   createdAt: number;
   updatedAt: number;
@@ -37,6 +39,8 @@ export interface SubscriptionInput extends ChannelKey {
   nextDueAt: number;
   nextLocalDate: string;
   createdBy: string;
+  /** The digest's language; default English. */
+  lang?: string;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   ROOT_COMMAND,
 } from '../../src/adapters/discord/definitions.ts';
 import { canManageChannel, readInvocation } from '../../src/adapters/discord/interaction.ts';
-import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, optionSpecs, type CommandModule } from '../../src/core/command.ts';
+import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, LANG_OPTION, optionSpecs, type CommandModule } from '../../src/core/command.ts';
 import { reply } from '../../src/core/reply.ts';
 import { CommandRegistry } from '../../src/core/registry.ts';
 import { ADMINISTRATOR, commandOptions, commandViolations, MANAGE_CHANNELS, MEMBER_PERMISSIONS } from '../fakes/discord.ts';
@@ -42,7 +42,9 @@ describe('Discord command definitions (registry → application command JSON)', 
         expect(json.description.length).toBeLessThanOrEqual(100);
         const specs = optionSpecs(def.options);
         const opts = json.options ?? [];
-        expect(opts.map((o) => o.name).sort()).toEqual(specs.map((s) => s.name).sort());
+        // The command's own options, and the language option every command takes, last.
+        expect(opts.map((o) => o.name).sort()).toEqual([...specs.map((s) => s.name), LANG_OPTION].sort());
+        expect(opts.at(-1)!.name).toBe(LANG_OPTION);
         // Required options first.
         const firstOptional = opts.findIndex((o) => !o.required);
         if (firstOptional >= 0) expect(opts.slice(firstOptional).every((o) => !o.required)).toBe(true);
@@ -108,7 +110,7 @@ describe('Discord command definitions (registry → application command JSON)', 
     expect(g).toMatchObject({ type: 2, name: 'alerts' });
     const set = g.options!.find((o) => o.name === 'set')!;
     expect(set.type).toBe(1);
-    expect(set.options!.map((o) => o.name)).toEqual(['at', 'level', 'timezone', 'ratio', 'loud']);
+    expect(set.options!.map((o) => o.name)).toEqual(['at', 'level', 'timezone', 'ratio', 'loud', LANG_OPTION]);
     const by = (n: string) => set.options!.find((o) => o.name === n)!;
     expect(by('at')).toMatchObject({ required: true, type: 3 });
     expect(by('at').autocomplete).toBeUndefined(); // time is not an autocomplete kind
@@ -119,7 +121,8 @@ describe('Discord command definitions (registry → application command JSON)', 
     expect(by('ratio')).toMatchObject({ type: 10, min_value: 0, max_value: 1 });
     expect(by('loud')).toMatchObject({ type: 5 });
     const clear = g.options!.find((o) => o.name === 'clear')!;
-    expect(clear.options).toBeUndefined();
+    // A subcommand without options of its own still takes the language.
+    expect(clear.options!.map((o) => o.name)).toEqual([LANG_OPTION]);
     expect(commandViolations(root)).toEqual([]);
   });
 
@@ -200,5 +203,56 @@ describe('reading interactions', () => {
     expect(canManageChannel(null)).toBe(false);
     expect(canManageChannel(undefined)).toBe(false);
     expect(canManageChannel('not a number')).toBe(false);
+  });
+});
+
+describe('Discord command localizations', () => {
+  /** Every node of /niger that has a description: the root, groups, subcommands, options. */
+  function nodes(c: { name: string; description: string; description_localizations?: Record<string, string>; options?: any[] }, path = ''): any[] {
+    const here = { path: path || c.name, ...c };
+    return [here, ...(c.options ?? []).flatMap((o) => nodes(o, `${path || c.name} ${o.name}`))];
+  }
+
+  it('/niger, every group, subcommand and option has a French and a German description, within Discord’s limits', async () => {
+    const bot = await testBot();
+    const [root] = buildCommands(bot.registry);
+    const all = nodes(root!);
+    expect(all.length).toBeGreaterThan(40);
+    for (const n of all) {
+      const loc = n.description_localizations as Record<string, string> | undefined;
+      expect(loc, n.path).toBeDefined();
+      for (const locale of ['fr', 'de']) {
+        expect(loc![locale], `${n.path} (${locale})`).toBeTruthy();
+        expect(loc![locale]!.length).toBeLessThanOrEqual(COMMAND_LIMITS.description);
+        expect(loc![locale], `${n.path} (${locale}) is still English`).not.toBe(n.description);
+      }
+      // Only Discord locales, and only for languages with a catalog.
+      for (const locale of Object.keys(loc!)) expect(['fr', 'de']).toContain(locale);
+    }
+    const troops = root!.options.find((o) => o.name === 'troops')!;
+    expect(troops.description_localizations!.fr).toMatch(/soldats étrangers/);
+    expect(troops.description_localizations!.de).toMatch(/ausländische Soldaten/);
+    // The language option offers the catalog languages, each by its own name.
+    const lang = troops.options!.find((o) => o.name === LANG_OPTION)!;
+    expect(lang.choices).toEqual([
+      { name: 'English', value: 'en' },
+      { name: 'Deutsch', value: 'de' },
+      { name: 'Français', value: 'fr' },
+    ]);
+    expect(commandViolations(root)).toEqual([]);
+  });
+
+  it('a changed or missing translation is a change to register; the same ones in another order are not', async () => {
+    const bot = await testBot();
+    const wanted = buildCommands(bot.registry);
+    const reordered = JSON.parse(JSON.stringify(wanted), (key, value) =>
+      key === 'description_localizations' ? Object.fromEntries(Object.entries(value as Record<string, string>).reverse()) : value,
+    );
+    expect(isUnchanged(diffCommands(reordered, wanted))).toBe(true);
+    const changed = JSON.parse(JSON.stringify(wanted));
+    changed[0].options[0].description_localizations.fr = 'Ancienne description';
+    expect(diffCommands(changed, wanted).changed).toEqual([ROOT_COMMAND]);
+    const { description_localizations: _gone, ...withoutRoot } = wanted[0]!;
+    expect(diffCommands([withoutRoot as never], wanted).changed).toEqual([ROOT_COMMAND]);
   });
 });

@@ -43,6 +43,24 @@ describe('command registration', () => {
     expect(describeRegistration(second, commands)).toMatch(/up to date.*Nothing written/);
   });
 
+  it('registers the French and German descriptions, reads them back (with_localizations) and rewrites only when one changed', async () => {
+    await registerCommands({ rest, applicationId: APPLICATION_ID, guildId: GUILD_ID, commands });
+    const stored = fake.commands(GUILD_ID)[0]!;
+    expect(stored.description_localizations).toMatchObject({ fr: expect.stringMatching(/coup d’État/), de: expect.stringMatching(/Putsch/) });
+    const troops = stored.options.find((o: { name: string }) => o.name === 'troops');
+    expect(troops.options.find((o: { name: string }) => o.name === 'country').description_localizations.de).toMatch(/Wessen Truppen/);
+    const before = fake.requests.length;
+    expect((await registerCommands({ rest, applicationId: APPLICATION_ID, guildId: GUILD_ID, commands })).written).toBe(false);
+    const [get] = fake.requests.slice(before);
+    expect(get).toMatchObject({ method: 'GET', query: { with_localizations: 'true' } });
+
+    const retranslated = JSON.parse(JSON.stringify(commands)) as CommandJSON[];
+    retranslated[0]!.options[0]!.description_localizations!.de = 'Eine neue Übersetzung';
+    const r = await registerCommands({ rest, applicationId: APPLICATION_ID, guildId: GUILD_ID, commands: retranslated });
+    expect(r).toMatchObject({ written: true, diff: { changed: ['niger'] } });
+    expect((await registerCommands({ rest, applicationId: APPLICATION_ID, guildId: GUILD_ID, commands })).written).toBe(true);
+  });
+
   it('a changed definition is written again, and a stale command on Discord is removed', async () => {
     const changed = JSON.parse(JSON.stringify(commands)) as CommandJSON[];
     changed[0]!.options[0]!.description = 'A changed description';

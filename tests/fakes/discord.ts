@@ -125,6 +125,8 @@ export interface InteractionSpec {
   /** A DM with the bot: `user` instead of `member`, channel type 1, context 1. */
   dm?: boolean;
   locale?: string;
+  /** The server's language (`guild_locale`, default en-US); none in a DM. */
+  guildLocale?: string;
 }
 
 export interface DispatchedInteraction {
@@ -732,7 +734,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         ...(guildId ? { guild_id: guildId } : {}),
         ...c,
       });
-      if (commandId === undefined && m === 'GET') return finish(res, r, 200, stored);
+      // Like Discord: the localization maps only with ?with_localizations=true.
+      if (commandId === undefined && m === 'GET') {
+        return finish(res, r, 200, r.query.with_localizations === 'true' ? stored : stored.map(withoutLocalizations));
+      }
       if (commandId === undefined && m === 'PUT') {
         if (!Array.isArray(r.body)) return finish(res, r, 400, invalidForm(['body must be an array']));
         const problems = r.body.flatMap((c: any) => commandViolations(c));
@@ -899,7 +904,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           }),
       app_permissions: '2248473465835073',
       locale: spec.locale ?? 'en-US',
-      ...(spec.dm ? {} : { guild_locale: 'en-US' }),
+      ...(spec.dm ? {} : { guild_locale: spec.guildLocale ?? 'en-US' }),
       entitlements: [],
       authorizing_integration_owners: spec.dm ? { '1': user.id } : { '0': guildId },
       attachment_size_limit: 10_485_760,
@@ -1040,4 +1045,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A command as Discord's GET gives it without with_localizations: no *_localizations maps, at any depth. */
+function withoutLocalizations(c: any): any {
+  const { name_localizations: _n, description_localizations: _d, ...rest } = c;
+  return { ...rest, ...(Array.isArray(c.options) ? { options: c.options.map(withoutLocalizations) } : {}) };
 }

@@ -56,6 +56,8 @@ export interface FakeUser {
   is_owner?: boolean;
   is_primary_owner?: boolean;
   is_bot?: boolean;
+  /** What users.info gives as `locale` when asked with include_locale ("fr-FR"); absent: "en-US". */
+  locale?: string;
   deleted?: boolean;
 }
 
@@ -403,6 +405,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             is_owner: u.is_owner ?? false,
             is_primary_owner: u.is_primary_owner ?? false,
             is_bot: u.is_bot ?? false,
+            // Like Slack: the locale only when asked for.
+            ...(args.include_locale === true || args.include_locale === 'true' ? { locale: u.locale ?? 'en-US' } : {}),
           },
         });
       }

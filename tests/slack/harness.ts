@@ -53,9 +53,9 @@ function recordingBot(bot: Bot, handled: Harness['handled'], lookedUp: string[])
         };
       }
       if (prop === 'knownAnswer') {
-        return (text: string) => {
+        return (text: string, locale?: string) => {
           lookedUp.push(text);
-          return target.knownAnswer(text);
+          return target.knownAnswer(text, locale);
         };
       }
       return Reflect.get(target, prop, receiver) as unknown;

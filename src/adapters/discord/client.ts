@@ -17,6 +17,7 @@ import {
 } from 'discord.js';
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
+import { languageOf, t } from '../../core/i18n.ts';
 import { renderedOnce, type Reply } from '../../core/reply.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
@@ -122,7 +123,14 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     const answer: Promise<Reply> =
       interaction.commandName === ROOT_COMMAND
         ? bot.run(inv.path, inv.options, callerFor(interaction))
-        : Promise.resolve(errorReply(interaction.commandName, `/${interaction.commandName} is not a Niger Watch command. Use /${ROOT_COMMAND}.`));
+        : Promise.resolve(
+            errorReply(
+              interaction.commandName,
+              t(languageOf(interaction.locale), 'error.notOurCommand', { name: interaction.commandName, root: ROOT_COMMAND }),
+              undefined,
+              languageOf(interaction.locale),
+            ),
+          );
     const early = await settleWithin(answer, deferAfterMs);
     if (early) {
       // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
@@ -171,7 +179,8 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   if (options.checkRegistration ?? true) {
     void (async () => {
       const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
-      const diff = diffCommands((await client.rest.get(route)) as RemoteCommand[], buildCommands(bot.registry));
+      const existing = (await client.rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RemoteCommand[];
+      const diff = diffCommands(existing, buildCommands(bot.registry));
       if (!isUnchanged(diff)) dlog.warn({ diff }, 'Discord commands differ from the definitions: run `npm run discord:register`');
     })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'Could not check the Discord command registration'));
   }
@@ -198,6 +207,9 @@ function callerFor(interaction: ChatInputCommandInteraction): Caller {
     channelId: interaction.channelId,
     workspaceId: interaction.guildId ?? undefined,
     canManageChannel: async () => interaction.inGuild() && canManageChannel(interaction.memberPermissions?.bitfield),
+    // The user's client language ("fr", "de", "en-US"); the server's is what digests default to.
+    locale: () => interaction.locale,
+    ...(interaction.guildLocale ? { channelLocale: interaction.guildLocale } : {}),
   };
 }
 

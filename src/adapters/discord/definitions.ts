@@ -1,10 +1,11 @@
-import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
-import { AUTOCOMPLETE_KINDS, isGroup, optionSpecs, type CommandDefinition, type OptionSpec } from '../../core/command.ts';
+import { ApplicationCommandOptionType, ApplicationCommandType, Locale } from 'discord.js';
+import { AUTOCOMPLETE_KINDS, isGroup, LANG_OPTION, optionSpecs, type CommandDefinition, type OptionSpec } from '../../core/command.ts';
+import { catalogs, commandDescription, FALLBACK_LANG, optionDescription, t } from '../../core/i18n.ts';
 import type { CommandRegistry } from '../../core/registry.ts';
 
 /** The one application command users type; every bot command is a subcommand of it. */
 export const ROOT_COMMAND = 'niger';
-export const ROOT_DESCRIPTION = 'Sourced, dated answers about the 2023 coup in Niger and the foreign troops there';
+export const ROOT_DESCRIPTION = t(FALLBACK_LANG, 'discord.root.description');
 
 /** Discord's limits for application commands. */
 export const COMMAND_LIMITS = {
@@ -22,6 +23,27 @@ export const COMMAND_LIMITS = {
   number: 2 ** 53,
 } as const;
 
+/**
+ * The Discord locales a translation is offered in: every Discord locale whose language has a catalog ("fr",
+ * "de"; a future "es" catalog gives "es-ES" and "es-419"). English is the commands' own text.
+ */
+function localesWithCatalogs(): { locale: string; lang: string }[] {
+  return Object.values(Locale)
+    .map((locale) => ({ locale, lang: locale.split('-')[0]!.toLowerCase() }))
+    .filter(({ lang }) => lang !== FALLBACK_LANG && catalogs().languages().includes(lang))
+    .sort((a, b) => a.locale.localeCompare(b.locale));
+}
+
+/** `description_localizations`: the text in each catalog language, cut to Discord's length. */
+function localized(text: (lang: string) => string, english: string, fallback: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const { locale, lang } of localesWithCatalogs()) {
+    const value = describe(text(lang), fallback);
+    if (value !== english) out[locale] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Discord's rule for command and option names (lowercase where a letter has a case). */
 const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
@@ -35,6 +57,7 @@ export interface OptionJSON {
   type: ApplicationCommandOptionType;
   name: string;
   description: string;
+  description_localizations?: Record<string, string>;
   required?: boolean;
   choices?: ChoiceJSON[];
   autocomplete?: boolean;
@@ -49,6 +72,7 @@ export interface CommandJSON {
   type: ApplicationCommandType.ChatInput;
   name: string;
   description: string;
+  description_localizations?: Record<string, string>;
   options: OptionJSON[];
 }
 
@@ -76,20 +100,25 @@ export function buildCommands(registry: CommandRegistry): CommandJSON[] {
   const options = registry.list().map((mod): OptionJSON => {
     if (isGroup(mod)) {
       checkCount(mod.subcommands.length, `/${ROOT_COMMAND} ${mod.name}`);
+      const description = describe(mod.description, mod.name);
+      const localizations = localized((lang) => commandDescription(lang, mod.name, mod.description), description, mod.name);
       return {
         type: ApplicationCommandOptionType.SubcommandGroup,
         name: checkName(mod.name, mod.name),
-        description: describe(mod.description, mod.name),
+        description,
+        ...(localizations ? { description_localizations: localizations } : {}),
         options: mod.subcommands.map((sub) => subcommand(sub, `${mod.name} ${sub.name}`)),
       };
     }
     return subcommand(mod, mod.name);
   });
   checkCount(options.length, `/${ROOT_COMMAND}`);
+  const rootLocalized = localized((lang) => t(lang, 'discord.root.description'), ROOT_DESCRIPTION, ROOT_COMMAND);
   const command: CommandJSON = {
     type: ApplicationCommandType.ChatInput,
     name: ROOT_COMMAND,
     description: ROOT_DESCRIPTION,
+    ...(rootLocalized ? { description_localizations: rootLocalized } : {}),
     options,
   };
   const size = commandSize(command);
@@ -101,24 +130,47 @@ export function buildCommands(registry: CommandRegistry): CommandJSON[] {
 
 function subcommand(def: CommandDefinition, path: string): OptionJSON {
   const specs = optionSpecs(def.options);
-  checkCount(specs.length, path);
   // Discord demands required options first; the order among each kind is kept.
-  const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required)];
+  // Discord demands required options first; the order among each kind is kept. Every command also takes
+  // the language option the core declares once (LANG_OPTION), last.
+  const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required), langSpec()];
+  checkCount(ordered.length, path);
   const options = ordered.map((s) => option(s, path));
+  const description = describe(def.description, def.name);
+  const localizations = localized((lang) => commandDescription(lang, path, def.description), description, def.name);
   return {
     type: ApplicationCommandOptionType.Subcommand,
     name: checkName(def.name, path),
-    description: describe(def.description, def.name),
+    description,
+    ...(localizations ? { description_localizations: localizations } : {}),
     ...(options.length ? { options } : {}),
   };
 }
 
+function langSpec(): OptionSpec {
+  return { name: LANG_OPTION, description: t(FALLBACK_LANG, 'discord.lang.description'), type: 'string', required: false, choices: catalogs().languages() };
+}
+
+/** A language by its own name ("English", "français", "Deutsch"): how a language menu lists it. */
+function endonym(lang: string): string {
+  const name = new Intl.DisplayNames(lang, { type: 'language', fallback: 'code' }).of(lang) ?? lang;
+  return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
+}
+
 function option(spec: OptionSpec, path: string): OptionJSON {
   const type = TYPES[spec.type];
+  const isLang = spec.name === LANG_OPTION;
+  const description = describe(spec.description, spec.name);
+  const localizations = localized(
+    (lang) => (isLang ? t(lang, 'discord.lang.description') : optionDescription(lang, path, spec.name, spec.description)),
+    description,
+    spec.name,
+  );
   const out: OptionJSON = {
     type,
     name: checkName(spec.name, `${path} ${spec.name}`),
-    description: describe(spec.description, spec.name),
+    description,
+    ...(localizations ? { description_localizations: localizations } : {}),
   };
   if (spec.required) out.required = true;
   if (spec.choices) {
@@ -130,7 +182,7 @@ function option(spec: OptionSpec, path: string): OptionJSON {
       if (String(c).length > COMMAND_LIMITS.choiceValue) {
         throw new DefinitionError(`${path} ${spec.name}: the choice "${String(c).slice(0, 30)}…" is longer than ${COMMAND_LIMITS.choiceValue} characters.`);
       }
-      return { name: String(c), value };
+      return { name: isLang ? endonym(String(c)) : String(c), value };
     });
   } else if (spec.kind && AUTOCOMPLETE_KINDS.includes(spec.kind) && type === ApplicationCommandOptionType.String) {
     // Autocomplete and choices are mutually exclusive on Discord.
@@ -214,6 +266,7 @@ export function normalizeCommand(c: RemoteCommand | CommandJSON) {
     type: c.type ?? ApplicationCommandType.ChatInput,
     name: c.name,
     description: c.description,
+    description_localizations: localizationsOf(c.description_localizations),
     default_member_permissions: ('default_member_permissions' in c ? c.default_member_permissions : null) ?? null,
     nsfw: ('nsfw' in c ? c.nsfw : false) ?? false,
     options: (c.options ?? []).map(normalizeOption),
@@ -225,6 +278,7 @@ function normalizeOption(o: RemoteOption | OptionJSON): unknown {
     type: o.type,
     name: o.name,
     description: o.description,
+    description_localizations: localizationsOf(o.description_localizations),
     required: o.required ?? false,
     autocomplete: o.autocomplete ?? false,
     choices: (o.choices ?? []).map((ch) => ({ name: ch.name, value: ch.value })),
@@ -234,6 +288,16 @@ function normalizeOption(o: RemoteOption | OptionJSON): unknown {
     max_length: o.max_length ?? null,
     options: (o.options ?? []).map(normalizeOption),
   };
+}
+
+/**
+ * Localizations in a fixed key order, none as null: Discord answers null (or leaves the field out) where
+ * there are none, and may list the locales in another order than they were sent.
+ */
+function localizationsOf(value: unknown): Record<string, string> | null {
+  if (!value || typeof value !== 'object') return null;
+  const entries = Object.entries(value as Record<string, string>).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length ? Object.fromEntries(entries) : null;
 }
 
 export interface CommandDiff {

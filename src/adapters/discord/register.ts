@@ -27,7 +27,8 @@ export interface RegisterResult {
 export async function registerCommands(options: RegisterOptions): Promise<RegisterResult> {
   const { rest, applicationId, guildId, commands } = options;
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  const existing = (await rest.get(route)) as RemoteCommand[];
+  // Without with_localizations Discord leaves the localization maps out, and every comparison would differ.
+  const existing = (await rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RemoteCommand[];
   const diff = diffCommands(existing, commands);
   const base = { scope: guildId ? ('guild' as const) : ('global' as const), ...(guildId ? { guildId } : {}), diff };
   if (isUnchanged(diff) || options.dryRun) return { ...base, written: false };

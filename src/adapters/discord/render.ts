@@ -1,6 +1,7 @@
 import { MessageFlags, type APIEmbed, type APIEmbedField } from 'discord.js';
 import { longDate } from '../../knowledge/dates.ts';
 import { citationsShown, moreSources, shownTitle } from '../../core/citations-shown.ts';
+import { FALLBACK_LANG, t } from '../../core/i18n.ts';
 import type { Citation, Reply } from '../../core/reply.ts';
 
 /** Discord's message limits (characters), as documented for bots. */
@@ -70,6 +71,7 @@ const MAX_CITATION_TITLE = 90;
 export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS): RenderedReply {
   const color =
     reply.kind === 'error' ? COLORS.error : reply.kind === 'help' ? COLORS.help : reply.kind === 'admin' ? COLORS.admin : reply.answered ? COLORS.answer : COLORS.unanswered;
+  const lang = reply.lang ?? FALLBACK_LANG;
   const title = esc(reply.title.trim() || 'Niger Watch', limits.title);
   const footer = fit(footerText(reply), limits.footer);
 
@@ -78,11 +80,11 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
   let budget = limits.embedTotal - title.length - footer.length - TRIM_RESERVE;
   const notes = packFields(
     reply.notes.map((n) => `⚠️ ${esc(n, limits.fieldValue)}`),
-    reply.notes.length > 1 ? 'Notes' : 'Note',
+    t(lang, 'render.notes', { count: reply.notes.length }),
     MAX_NOTE_FIELDS,
     Math.min(limits.fieldValue * MAX_NOTE_FIELDS, budget - 2500),
     limits,
-    (n) => `…${n} more note(s) not shown.`,
+    (n) => t(lang, 'render.moreNotes', { count: n }),
   );
   budget -= fieldsSize(notes.fields);
   const fullBody = esc(reply.body.trim(), limits.description + 1);
@@ -101,12 +103,12 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
   // The first few sources (see citationsShown); the rest, and any the budget leaves out, are counted.
   const cited = citationsShown(reply.citations);
   const sources = packFields(
-    cited.shown.map(citationLine),
-    'Sources',
+    cited.shown.map((c) => citationLine(c, lang)),
+    t(lang, 'render.sources'),
     MAX_SOURCE_FIELDS,
     Math.min(limits.fieldValue * MAX_SOURCE_FIELDS, Math.max(MIN_SOURCES, budget - wanted), budget - MIN_BODY),
     limits,
-    (n) => escapePlain(moreSources(n)),
+    (n) => escapePlain(moreSources(n, lang)),
     cited.more,
   );
   budget -= fieldsSize(sources.fields);
@@ -134,8 +136,8 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
   }
   const omittedItems = lines.length - placed;
   if (omittedItems > 0 || bodyCut) {
-    const what = omittedItems > 0 ? `…${omittedItems} more not shown` : '…the rest of this answer is not shown';
-    const note = `*${what} (Discord message limit). Use \`limit:\` or filters to narrow it down.*`;
+    const what = omittedItems > 0 ? t(lang, 'render.notShown.items', { count: omittedItems }) : t(lang, 'render.notShown.rest.lower');
+    const note = `*${t(lang, 'render.notShown.discord', { what })}*`;
     const last = descriptions[descriptions.length - 1]!;
     if (last.length + note.length + 1 <= limits.description) descriptions[descriptions.length - 1] = last ? `${last}\n${note}` : note;
     else if (descriptions.length < limits.embeds) descriptions.push(note);
@@ -161,8 +163,9 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
 }
 
 function footerText(reply: Reply): string {
-  let text = reply.asOf ? `As of ${longDate(reply.asOf)} · ` : '';
-  if (reply.errorId) text += `Error id ${reply.errorId} · `;
+  const lang = reply.lang ?? FALLBACK_LANG;
+  let text = reply.asOf ? `${t(lang, 'render.asOf', { date: longDate(reply.asOf, lang) })} · ` : '';
+  if (reply.errorId) text += `${t(lang, 'render.errorId', { errorId: reply.errorId })} · `;
   return `${text}Niger Watch`;
 }
 
@@ -176,13 +179,13 @@ function itemLine(item: string): string {
  * "[Publisher — Title](url) · 1 September 2023": the link only for an http(s) URL Discord will accept; a
  * placeholder title ("[report on …, title not recorded]") is left out, leaving "[Publisher](url) · date".
  */
-export function citationLine(c: Citation): string {
+export function citationLine(c: Citation, lang: string = FALLBACK_LANG): string {
   const title = shownTitle(c);
   const label =
     title === null ? c.publisher : `${c.publisher} — ${title.length > MAX_CITATION_TITLE ? `${title.slice(0, MAX_CITATION_TITLE - 1)}…` : title}`;
   const text = linkLabel(label);
   const url = c.url ? safeUrl(c.url) : null;
-  return `${url ? `[${text}](${url})` : text} · ${esc(longDate(c.published), 40)}`;
+  return `${url ? `[${text}](${url})` : text} · ${esc(longDate(c.published, lang), 40)}`;
 }
 
 /**

@@ -124,6 +124,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     channelId,
     ...(teamId ? { workspaceId: teamId } : {}),
     canManageChannel: () => admins.canManage(userId, teamId),
+    // Slack sends no language with commands or events: the user's, from users.info (cached with the role).
+    locale: () => admins.locale(userId, teamId),
   });
 
   // A retry may land on another instance, or on this one after a restart: the record is the shared store's.
@@ -141,7 +143,9 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   app.command(options.command ?? '/niger', async ({ command, ack, respond }) => {
     const text = incomingText(command.text);
     // An answer already known today goes straight into the ack: no waiting, no deadline timer.
-    const known = inlineReplyMs > 0 ? bot.knownAnswer(text) : undefined;
+    // Only when the user's language is known without asking Slack (the answer depends on it).
+    const lang = inlineReplyMs > 0 ? admins.knownLocale(command.user_id, command.team_id) : { known: false };
+    const known = lang.known ? bot.knownAnswer(text, lang.locale) : undefined;
     if (known) {
       await ack(commandResponse(known));
       return;

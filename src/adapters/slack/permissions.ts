@@ -11,17 +11,25 @@ export interface AdminCheckOptions {
   now?: () => number;
 }
 
+/** What the adapter needs to know of a user: may they manage channels, and which language they read. */
+interface UserInfo {
+  admin: boolean;
+  /** users.info `locale` ("fr-FR", "de-DE", "en-US"), when Slack gives one. */
+  locale: string | undefined;
+}
+
 /**
- * Who may change a channel's settings (digest subscriptions): workspace admins and owners (users.info
- * `is_admin` / `is_owner`) and the users listed in the configuration. users.info is called only when a
- * command asks, and its answer is cached per user for a few minutes; a failed lookup denies and is not cached.
+ * Who may change a channel's settings (digest subscriptions), and in which language a user reads answers,
+ * from one users.info call (`include_locale`): Slack's slash commands and events carry neither. Admins are
+ * workspace admins and owners (`is_admin` / `is_owner`) and the users listed in the configuration. The answer
+ * is cached per user for a few minutes; a failed lookup denies (and answers in English) and is not cached.
  */
 export class AdminCheck {
   private readonly allowed: Set<string>;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
-  private readonly cache = new Map<string, { at: number; result: Promise<boolean> }>();
+  private readonly cache = new Map<string, { at: number; result: Promise<UserInfo>; settled?: UserInfo }>();
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -36,26 +44,72 @@ export class AdminCheck {
 
   canManage(userId: string, teamId?: string): Promise<boolean> {
     if (this.allowed.has(userId)) return Promise.resolve(true);
-    const key = `${teamId ?? ''}:${userId}`;
+    return this.info(userId, teamId).then(
+      (u) => u.admin,
+      (err: unknown) => {
+        this.log.warn({ err, userId }, 'users.info failed; treating the user as not allowed to manage the channel');
+        return false;
+      },
+    );
+  }
+
+  /** The user's Slack locale; undefined (English) when users.info gives none or fails. */
+  locale(userId: string, teamId?: string): Promise<string | undefined> {
+    return this.info(userId, teamId).then(
+      (u) => u.locale,
+      (err: unknown) => {
+        this.log.warn({ err, userId }, 'users.info failed; answering in English');
+        return undefined;
+      },
+    );
+  }
+
+  /**
+   * The locale when it is already known (cached), without waiting: `known` false when it would need a
+   * users.info call. Lets the adapter answer a question it already knows the answer to in the ack.
+   */
+  knownLocale(userId: string, teamId?: string): { known: boolean; locale?: string } {
+    const hit = this.cache.get(this.key(userId, teamId));
+    if (!hit?.settled || this.now() - hit.at >= this.ttlMs) return { known: false };
+    return { known: true, ...(hit.settled.locale ? { locale: hit.settled.locale } : {}) };
+  }
+
+  private key(userId: string, teamId?: string): string {
+    return `${teamId ?? ''}:${userId}`;
+  }
+
+  private info(userId: string, teamId?: string): Promise<UserInfo> {
+    const key = this.key(userId, teamId);
     const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.result;
-    const result = this.lookup(userId).catch((err: unknown) => {
-      this.cache.delete(key);
-      this.log.warn({ err, userId }, 'users.info failed; treating the user as not allowed to manage the channel');
-      return false;
-    });
+    const entry: { at: number; result: Promise<UserInfo>; settled?: UserInfo } = { at: this.now(), result: Promise.resolve({ admin: false, locale: undefined }) };
+    entry.result = this.lookup(userId).then(
+      (u) => {
+        entry.settled = u;
+        return u;
+      },
+      (err: unknown) => {
+        if (this.cache.get(key) === entry) this.cache.delete(key);
+        throw err;
+      },
+    );
+    // Nobody may be waiting on it yet; its callers handle the failure.
+    entry.result.catch(() => undefined);
     this.cache.delete(key);
-    this.cache.set(key, { at: this.now(), result });
+    this.cache.set(key, entry);
     if (this.cache.size > this.maxEntries) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
-    return result;
+    return entry.result;
   }
 
-  private async lookup(userId: string): Promise<boolean> {
-    const res = await this.client.users.info({ user: userId });
+  private async lookup(userId: string): Promise<UserInfo> {
+    const res = await this.client.users.info({ user: userId, include_locale: true });
     const user = res.user;
-    return Boolean(user && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner));
+    return {
+      admin: Boolean(user && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner)),
+      locale: typeof user?.locale === 'string' && user.locale ? user.locale : undefined,
+    };
   }
 }

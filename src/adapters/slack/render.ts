@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { longDate } from '../../knowledge/dates.ts';
 import { citationsShown, moreSources, shownTitle } from '../../core/citations-shown.ts';
+import { FALLBACK_LANG, t } from '../../core/i18n.ts';
 import { renderText } from '../../core/render-text.ts';
 import type { Citation, Reply } from '../../core/reply.ts';
 import { escapeSlack, mrkdwnLiteral, slackLink } from './escape.ts';
@@ -57,6 +58,7 @@ export interface RenderedReply extends SlackMessage {
  * rejected: one answer is always one message.
  */
 export function renderReply(reply: Reply, limits: SlackLimits = SLACK_LIMITS): RenderedReply {
+  const lang = reply.lang ?? FALLBACK_LANG;
   const headerText = fitEscaped(reply.title || 'Niger Watch', limits.headerText);
   const header: Block = headerBlock(headerText);
   const { blocks: context, json: contextJson, omitted: omittedCitations } = contextBlocks(reply, limits);
@@ -81,7 +83,8 @@ export function renderReply(reply: Reply, limits: SlackLimits = SLACK_LIMITS): R
     }
     return kept;
   };
-  const notes = take(chunkEscaped(reply.notes.map((n) => `Note: ${n}`).join('\n'), limits.sectionText).map(sizedSection));
+  const note = t(lang, 'render.note');
+  const notes = take(chunkEscaped(reply.notes.map((n) => `${note} ${n}`).join('\n'), limits.sectionText).map(sizedSection));
   const fields = take(fieldSections(reply, limits));
   const body = take(chunkEscaped(reply.body, limits.sectionText).map(sizedSection));
 
@@ -106,10 +109,10 @@ export function renderReply(reply: Reply, limits: SlackLimits = SLACK_LIMITS): R
 
   const blocks: Block[] = [header, ...body, ...fields, ...items];
   if (omittedItems > 0 || cut) {
-    const what = omittedItems > 0 ? `${omittedItems} more not shown` : 'The rest of this answer is not shown';
+    const what = omittedItems > 0 ? t(lang, 'render.notShown.items', { count: omittedItems }) : t(lang, 'render.notShown.rest');
     blocks.push({
       type: 'context',
-      elements: [plain(escapeSlack(`…${what} (Slack message limit). Use limit: or filters to narrow it down.`))],
+      elements: [plain(escapeSlack(t(lang, 'render.notShown.slack', { what })))],
     });
   }
   blocks.push(...notes, ...context);
@@ -214,9 +217,10 @@ const FIELDS_SECTION_JSON = JSON.stringify({ type: 'section', fields: [] }).leng
 const FIELD_JSON = JSON.stringify(plain('')).length;
 
 function fieldSections(reply: Reply, limits: SlackLimits): SizedBlock[] {
+  const lang = reply.lang ?? FALLBACK_LANG;
   const fields = reply.fields
     .filter((f) => f.name || f.value)
-    .map((f) => plain(fitEscaped(f.name && f.value ? `${f.name}: ${f.value}` : f.name || f.value, limits.fieldText)));
+    .map((f) => plain(fitEscaped(f.name && f.value ? t(lang, 'render.field', { name: f.name, value: f.value }) : f.name || f.value, limits.fieldText)));
   const out: SizedBlock[] = [];
   for (let i = 0; i < fields.length; i += limits.fieldsPerSection) {
     const group = fields.slice(i, i + limits.fieldsPerSection);
@@ -229,8 +233,8 @@ function fieldSections(reply: Reply, limits: SlackLimits): SizedBlock[] {
 }
 
 /** `Publisher, “Title”, 5 September 2023`; a placeholder title is left out (publisher and date, linked). */
-function citationLabel(c: Citation, limits: SlackLimits): string {
-  const date = longDate(c.published);
+function citationLabel(c: Citation, limits: SlackLimits, lang: string): string {
+  const date = longDate(c.published, lang);
   const full = shownTitle(c);
   if (full === null) return `${c.publisher}, ${date}`;
   const title = full.length > limits.citationTitle ? `${full.slice(0, limits.citationTitle - 1)}…` : full;
@@ -242,7 +246,11 @@ function citationLabel(c: Citation, limits: SlackLimits): string {
  * "…and N more sources" for the rest. Also returns the JSON budget the blocks take.
  */
 function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; json: number; omitted: number } {
-  const head = [reply.asOf ? `As of ${mrkdwnLiteral(longDate(reply.asOf))}` : '', reply.citations.length ? 'Sources:' : '']
+  const lang = reply.lang ?? FALLBACK_LANG;
+  const head = [
+    reply.asOf ? t(lang, 'render.asOf', { date: mrkdwnLiteral(longDate(reply.asOf, lang)) }) : '',
+    reply.citations.length ? t(lang, 'render.sources.text') : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   if (!head) return { blocks: [], json: 0, omitted: 0 };
@@ -258,7 +266,7 @@ function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; js
       omitted += 1;
       return;
     }
-    const label = citationLabel(c, limits);
+    const label = citationLabel(c, limits, lang);
     let line = `${i + 1}. ${slackLink(c.url, label)}`;
     if (line.length > limits.contextText) line = `${i + 1}. ${mrkdwnLiteral(label.slice(0, 300))}`;
     const lineJson = jsonLength(line);
@@ -273,7 +281,7 @@ function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; js
   });
   omitted += more;
   if (omitted > 0) {
-    const line = moreSources(omitted);
+    const line = moreSources(omitted, lang);
     lines.push(line);
     lineJsons.push(jsonLength(line));
   }

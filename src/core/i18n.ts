@@ -1,0 +1,159 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+import { IntlMessageFormat } from 'intl-messageformat';
+
+/**
+ * Message catalogs: one JSON file per language in `locales/` (`en.json`, `fr.json`, …), flat keys to ICU
+ * MessageFormat strings. The languages are the files found there, so adding one is adding a file. English is
+ * the fallback: a key missing in another catalog is shown in English (and reported by tests/i18n.test.ts).
+ */
+
+export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
+export const FALLBACK_LANG = 'en';
+
+export type MessageParams = Record<string, string | number | Date>;
+
+/** A catalog that cannot be used (bad JSON, broken ICU syntax, no English): the bot must not start. */
+export class CatalogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CatalogError';
+  }
+}
+
+// `<` in our texts is literal (usage lines show `<date>`), never rich-text markup.
+const PARSE_OPTIONS = { ignoreTag: true } as const;
+
+export class Catalogs {
+  private readonly messages = new Map<string, Map<string, MessageFormatElement[]>>();
+  private readonly compiled = new Map<string, IntlMessageFormat>();
+
+  constructor(catalogs: Record<string, Record<string, string>>, where: (lang: string) => string = (l) => l) {
+    for (const [lang, entries] of Object.entries(catalogs)) {
+      const parsed = new Map<string, MessageFormatElement[]>();
+      for (const [key, text] of Object.entries(entries)) {
+        if (key.startsWith('$')) continue;
+        if (typeof text !== 'string') throw new CatalogError(`${where(lang)}: "${key}" must be a string.`);
+        try {
+          parsed.set(key, parse(text, PARSE_OPTIONS));
+        } catch (err) {
+          const at = (err as { location?: { start: { offset: number } } }).location?.start.offset;
+          throw new CatalogError(
+            `${where(lang)}: "${key}" is not valid ICU MessageFormat (${(err as Error).message}${at === undefined ? '' : ` at character ${at + 1}`}): ${text}`,
+          );
+        }
+      }
+      this.messages.set(lang, parsed);
+    }
+    if (!this.messages.has(FALLBACK_LANG)) throw new CatalogError(`No ${FALLBACK_LANG} catalog: English is the fallback of every other language.`);
+  }
+
+  /** Reads every `<lang>.json` in `dir`. */
+  static load(dir: string = DEFAULT_LOCALES_DIR): Catalogs {
+    const files = readdirSync(dir).filter((f) => /^[a-z]{2,3}\.json$/.test(f)).sort();
+    const catalogs: Record<string, Record<string, string>> = {};
+    for (const file of files) {
+      try {
+        catalogs[file.slice(0, -5)] = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, string>;
+      } catch (err) {
+        throw new CatalogError(`locales/${file} is not valid JSON: ${(err as Error).message}`);
+      }
+    }
+    return new Catalogs(catalogs, (lang) => `locales/${lang}.json`);
+  }
+
+  /** The languages there are catalogs for, English first. */
+  languages(): string[] {
+    return [...this.messages.keys()].sort((a, b) => (a === FALLBACK_LANG ? -1 : b === FALLBACK_LANG ? 1 : a.localeCompare(b)));
+  }
+
+  keys(lang: string = FALLBACK_LANG): string[] {
+    return [...(this.messages.get(lang)?.keys() ?? [])];
+  }
+
+  has(lang: string, key: string): boolean {
+    return this.messages.get(lang)?.has(key) ?? false;
+  }
+
+  /** The parsed message (for tests that compare placeholders across languages). */
+  ast(lang: string, key: string): MessageFormatElement[] | undefined {
+    return this.messages.get(lang)?.get(key);
+  }
+
+  /**
+   * The catalog language for a tag as platforms give it: "fr", "de-DE", "en-GB" (Discord, Slack), "fr_FR.UTF-8"
+   * (POSIX LANG). Undefined when there is no catalog for it (the caller then falls back to English).
+   */
+  resolve(tag: string | undefined | null): string | undefined {
+    if (!tag) return undefined;
+    const base = tag.trim().toLowerCase().split(/[-_.@]/)[0] ?? '';
+    return this.messages.has(base) ? base : undefined;
+  }
+
+  /** The message `key` in `lang` (else in English) with its placeholders filled. A key known nowhere is a bug. */
+  t(lang: string, key: string, params?: MessageParams): string {
+    const use = this.has(lang, key) ? lang : FALLBACK_LANG;
+    const id = `${use}\u0000${key}`;
+    let format = this.compiled.get(id);
+    if (!format) {
+      const ast = this.messages.get(use)!.get(key);
+      if (!ast) throw new Error(`No message "${key}" in any catalog`);
+      format = new IntlMessageFormat(ast, use, undefined, PARSE_OPTIONS);
+      this.compiled.set(id, format);
+    }
+    return String(format.format(params));
+  }
+}
+
+/** Names of the arguments a message uses, nested ones (inside plural and select branches) included. */
+export function placeholders(ast: MessageFormatElement[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (els: MessageFormatElement[]) => {
+    for (const el of els) {
+      if (el.type === TYPE.literal || el.type === TYPE.pound) continue;
+      if ('value' in el && typeof el.value === 'string') out.add(el.value);
+      if (el.type === TYPE.plural || el.type === TYPE.select) for (const o of Object.values(el.options)) walk(o.value);
+      if (el.type === TYPE.tag) walk(el.children);
+    }
+  };
+  walk(ast);
+  return out;
+}
+
+// Read when this module is first imported, i.e. at start: a broken catalog stops the bot there, with the
+// file and key in the message, and no request pays for reading them.
+const loaded: Catalogs = Catalogs.load();
+
+/** The bot's catalogs (every `locales/<lang>.json`). */
+export function catalogs(): Catalogs {
+  return loaded;
+}
+
+/** A message in `lang`; see Catalogs.t. */
+export function t(lang: string | undefined, key: string, params?: MessageParams): string {
+  return catalogs().t(lang ?? FALLBACK_LANG, key, params);
+}
+
+/** The catalog language for a platform's tag, else English. */
+export function languageOf(tag: string | undefined | null): string {
+  return catalogs().resolve(tag) ?? FALLBACK_LANG;
+}
+
+/**
+ * What a command (or group: "digest", "digest subscribe") does, in `lang`. English is the command's own
+ * `description`; other catalogs translate it under `command.<path>` (spaces as dots).
+ */
+export function commandDescription(lang: string, path: string, english: string): string {
+  return translated(lang, `command.${path.replace(/ /g, '.')}`, english);
+}
+
+/** An option's description in `lang`: `option.<path>.<name>` in its catalog, else the schema's English. */
+export function optionDescription(lang: string, path: string, name: string, english: string): string {
+  return translated(lang, `option.${path.replace(/ /g, '.')}.${name}`, english);
+}
+
+function translated(lang: string, key: string, english: string): string {
+  return lang !== FALLBACK_LANG && catalogs().has(lang, key) ? catalogs().t(lang, key) : english;
+}
