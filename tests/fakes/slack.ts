@@ -764,14 +764,19 @@ export function responseUrlId(responseUrl: string): string {
   return decodeURIComponent(new URL(responseUrl).pathname.replace(/^\/respond\//, ''));
 }
 
-/** Polls `predicate` until it returns a truthy value (for state outside the fake). */
-export async function waitFor<T>(predicate: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+/** Polls `predicate` every `intervalMs` until it returns a truthy value (for state outside the fake). */
+export async function waitFor<T>(
+  predicate: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 5000,
+  what = 'condition',
+  intervalMs = 5,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await predicate();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

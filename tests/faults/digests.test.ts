@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/open.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
-import { startFakeSlack, type FakeSlack } from '../fakes/slack.ts';
+import { startFakeSlack, waitFor, type FakeSlack } from '../fakes/slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 import { PG_URL } from '../storage/backends.ts';
 import { slackHttpEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
@@ -54,15 +54,9 @@ async function startSlackBot(databaseUrl: string): Promise<BotProcess> {
   return bot;
 }
 
-async function until<T>(what: string, check: () => Promise<T | false | undefined | null> | T | false | undefined | null, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls (every 100 ms: the checks read the database) until `check` holds. */
+const until = <T>(what: string, check: () => Promise<T | false | undefined | null> | T | false | undefined | null, timeoutMs: number) =>
+  waitFor(check, timeoutMs, what, 100);
 
 /** Claim status and message id per channel for one local date. */
 async function claims(store: SqlDigestStore, channels: string[], localDate: string) {
