@@ -83,3 +83,13 @@ describe('bidi controls in echoed input', () => {
     },
   );
 });
+
+describe('joiners are part of words', () => {
+  it('keeps the zero-width non-joiner and joiner (Persian words, emoji sequences) while stripping the zero-width space', async () => {
+    const persian = 'می\u200Cخواهم';
+    const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+    const bot = await testBot();
+    const out = renderText(await bot.handleText(`troops ${persian}${family}\u200Bx`, TEST_CALLER));
+    expect(out).toContain(`${persian}${family}x`);
+  });
+});
