@@ -51,6 +51,10 @@ async function main(): Promise<void> {
   }
   if (!platforms) {
     digest?.start([createShellPoster(process.stdout)]);
+    // A terminal closed or a container stopped under the shell: finish a digest being printed, then exit 0.
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => void (digest?.stop() ?? Promise.resolve()).finally(() => process.exit(0)));
+    }
     await runShell(bot);
     await digest?.stop();
     return;

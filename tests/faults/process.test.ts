@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openStore } from '../../src/storage/open.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
-import { childrenOf, isRunning, startBot, type BotProcess, type StartOptions } from '../helpers/bot-process.ts';
+import { childrenOf, isRunning, slackHttpEnv, startBot, type BotProcess, type StartOptions } from '../helpers/bot-process.ts';
 
 /** Longer than any graceful stop or failed start takes here; past it the process is taken to hang. */
 const BOUND_MS = 20_000;
@@ -40,14 +40,7 @@ afterEach(() => {
 });
 
 function slackEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: '0',
-    DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`,
-    ...extra,
-  };
+  return slackHttpEnv(fake.apiUrl, `file:${join(dir, 'bot.sqlite')}`, extra);
 }
 
 function start(env: Record<string, string>, options: StartOptions = {}): BotProcess {
@@ -136,6 +129,15 @@ describe('the log pipe', () => {
     await p.waitForOutput(RUNNING);
     p.child.stdout!.destroy();
     p.child.stderr!.destroy();
+    p.child.kill('SIGTERM');
+    expect(await p.exitedWithin(BOUND_MS)).toBe(0);
+  });
+});
+
+describe('the shell (no platform token)', () => {
+  it('SIGTERM stops it with exit 0 while it waits at the prompt', async () => {
+    const p = start({ DATABASE_URL: `file:${join(dir, 'shell.sqlite')}`, LANG: 'C.UTF-8' });
+    await p.waitForOutput(/niger> /);
     p.child.kill('SIGTERM');
     expect(await p.exitedWithin(BOUND_MS)).toBe(0);
   });
