@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
+import type { Reply } from '../core/reply.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import { maskSecrets, type Logger } from '../logger.ts';
 import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, LogEntry, NewClaim, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
@@ -217,10 +218,10 @@ export class DigestScheduler {
     this.stop();
     const report = (await this.running?.catch(() => undefined)) ?? emptyReport();
     const now = this.clock();
-    const released = await this.store.releaseUnstarted(this.instanceId, `handed back unsent when ${this.instanceId} shut down`, now);
+    const reason = `${this.instanceId} shut down before posting it; handed back, due again at once`;
+    const released = await this.store.releaseUnstarted(this.instanceId, reason, now);
     if (released.length > 0) {
-      const reason = `${this.instanceId} shut down before posting it; handed back, due again at once`;
-      await Promise.all(released.map((k) => this.writer.write({ log: this.logEntry(k, k.localDate, 'retried', reason, null, now) })));
+      await Promise.all(released.map((k) => this.writer.submit({ log: this.logEntry(k, k.localDate, 'retried', reason, null, now) })));
       this.log.info({ instance: this.instanceId, released: released.length }, 'digest claims handed back at shutdown');
     }
     report.released = released.length;
@@ -397,7 +398,7 @@ export class DigestScheduler {
         continue;
       }
       report.skipped++;
-      logs.push(this.writer.write({ log: this.logEntry(c, c.localDate, 'skipped', c.reason, null, now) }));
+      logs.push(this.writer.submit({ log: this.logEntry(c, c.localDate, 'skipped', c.reason, null, now) }));
     }
     await Promise.all(logs);
     report.claimed += toDeliver.length;
@@ -412,23 +413,26 @@ export class DigestScheduler {
   }
 
   private async processExpired(claim: ClaimRow, clock: () => number, report: TickReport): Promise<void> {
-    const now = clock();
     if (this.stopping) return;
+    const now = clock();
     const taken = await this.store.takeOverClaim(claim, this.instanceId, now + this.claimLeaseMs, now);
     if (!taken) {
       report.contended++;
       return;
     }
     report.takenOver++;
-    if (claim.status === 'claimed' && claim.postStartedAt === null) {
-      const reason = `the instance holding it (${claim.owner ?? 'unknown'}) stopped before posting; ${this.instanceId} took it over`;
+    // A claim still 'claimed' had a holder that stopped; a 'retrying' one was only waiting for its time.
+    if (claim.status === 'claimed') {
+      const previous = claim.owner ?? 'unknown';
+      const reason =
+        claim.postStartedAt === null
+          ? `the instance holding it (${previous}) stopped before posting; ${this.instanceId} took it over`
+          : `the instance sending it (${previous}) stopped before recording the result; its lease ran out and ${this.instanceId} took it over`;
+      if (claim.postStartedAt !== null) {
+        this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, previous: claim.owner, instance: this.instanceId }, 'taking over a digest whose sender stopped');
+      }
       report.retried++;
-      await this.writer.write({ log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now) });
-    } else if (claim.status === 'claimed') {
-      const reason = `the instance sending it (${claim.owner ?? 'unknown'}) stopped before recording the result; its lease ran out and ${this.instanceId} took it over`;
-      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, previous: claim.owner, instance: this.instanceId }, 'taking over a digest whose sender stopped');
-      report.retried++;
-      await this.writer.write({ log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now) });
+      await this.writer.submit({ log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now) });
     }
     await this.deliver(taken, null, clock, report, null);
   }
@@ -443,14 +447,14 @@ export class DigestScheduler {
       return;
     }
     // Re-check after the claim: an unsubscribe between claim and send means nothing is posted.
-    let sub = await this.reader.write(claim);
+    let sub = await this.reader.submit(claim);
     // Then wait for the platform's pace, right before the post (so posts keep their spacing), and
     // re-check once more if that wait was long.
     const pacing = this.pacing[claim.platform] ?? undefined;
     const waitStarted = Date.now();
     await Promise.race([this.pacer.acquire(slotsFor(pacing, claim.platform, claim.channelId, sub?.workspaceId ?? hint?.workspaceId ?? null)), this.stopped]);
     if (this.stopping) return;
-    if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.write(claim);
+    if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.submit(claim);
     let now = clock();
     if (!sub || !sub.active) {
       const reason = sub?.disabledReason
@@ -470,48 +474,9 @@ export class DigestScheduler {
       content = buildDigest(this.kb, { localDate: claim.localDate, since: sub.watermark, lang: sub.lang });
       if (this.contentCache.size < 1000) this.contentCache.set(contentKey, content);
     }
-    // An earlier attempt may have reached the platform without its answer reaching us (a timeout, a
-    // 5xx, a kill): look for the message before posting again, where the platform lets us.
-    let messageId: string | undefined;
-    let foundReason: string | null = null;
-    if (claim.postStartedAt !== null && poster.findDelivery) {
-      try {
-        messageId = (await poster.findDelivery(claim.channelId, claim.nonce, claim.postStartedAt))?.messageId;
-      } catch (err) {
-        await this.failed(claim, err, clock, report, 'could not check whether an earlier attempt had posted it');
-        return;
-      }
-      if (messageId) foundReason = 'an earlier attempt had posted it; found in the channel, not posted again';
-    }
-    if (!messageId) {
-      // The start is written before the post, and only while the claim is still ours: from here on,
-      // whoever takes the claim over first looks for the message.
-      now = clock();
-      const mayPost = await this.starter.write({ key: claim, owner: this.instanceId, leaseUntil: now + this.leaseMs });
-      if (!mayPost) {
-        report.lost++;
-        this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'lost a digest claim before sending; not posting');
-        return;
-      }
-      const startedAt = claim.postStartedAt ?? now;
-      try {
-        // A copy per post: the content is shared by every channel with the same date and watermark.
-        const r = content.reply;
-        const copy = { ...r, fields: r.fields.map((f) => ({ ...f })), items: [...r.items], notes: [...r.notes], citations: r.citations.map((c) => ({ ...c })) };
-        messageId = (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId;
-      } catch (err) {
-        // No answer or a server error: the message may be there all the same. Never post blind again.
-        const unknown = !(err instanceof DeliveryError) || err.failure === 'transient';
-        const found = unknown && poster.findDelivery ? await poster.findDelivery(claim.channelId, claim.nonce, startedAt).catch(() => null) : null;
-        if (!found) {
-          await this.failed({ ...claim, postStartedAt: startedAt }, err, clock, report);
-          return;
-        }
-        messageId = found.messageId;
-        foundReason = `posted although the platform did not confirm it (${errorText(err)}); found in the channel`;
-      }
-    }
-    if (messageId === undefined) return; // every path above set it or returned
+    const sent = await this.postOnce(claim, poster, content.reply, clock, report);
+    if (!sent) return;
+    const { messageId, foundReason } = sent;
     if (foundReason) report.found++;
     // Recorded at once (grouped with whatever else finished meanwhile): this is the whole
     // "posted but not yet recorded" window a crash can hit.
@@ -536,6 +501,51 @@ export class DigestScheduler {
   }
 
   /**
+   * Gets the digest into the channel once: finds the message an earlier attempt may have posted without
+   * its answer reaching us (a timeout, a 5xx, a kill), else writes the post start (only while the claim
+   * is still ours, so whoever takes it over later looks first) and posts. Null when nothing is to be
+   * recorded as sent (the failure is already handled, or the claim was lost).
+   */
+  private async postOnce(
+    claim: ClaimRow,
+    poster: ChannelPoster,
+    content: Reply,
+    clock: () => number,
+    report: TickReport,
+  ): Promise<{ messageId: string; foundReason: string | null } | null> {
+    if (claim.postStartedAt !== null && poster.findDelivery) {
+      let found: { messageId: string } | null;
+      try {
+        found = await poster.findDelivery(claim.channelId, claim.nonce, claim.postStartedAt);
+      } catch (err) {
+        await this.failed(claim, err, clock, report, 'could not check whether an earlier attempt had posted it');
+        return null;
+      }
+      if (found) return { messageId: found.messageId, foundReason: 'an earlier attempt had posted it; found in the channel, not posted again' };
+    }
+    const now = clock();
+    const mayPost = await this.starter.submit({ key: claim, owner: this.instanceId, leaseUntil: now + this.leaseMs });
+    if (!mayPost) {
+      report.lost++;
+      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'lost a digest claim before sending; not posting');
+      return null;
+    }
+    const startedAt = claim.postStartedAt ?? now;
+    try {
+      // A copy per post: the content is shared by every channel with the same date and watermark.
+      const copy = { ...content, fields: content.fields.map((f) => ({ ...f })), items: [...content.items], notes: [...content.notes], citations: content.citations.map((c) => ({ ...c })) };
+      return { messageId: (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId, foundReason: null };
+    } catch (err) {
+      // No answer or a server error: the message may be there all the same. Never post blind again.
+      const unknown = !(err instanceof DeliveryError) || err.failure === 'transient';
+      const found = unknown && poster.findDelivery ? await poster.findDelivery(claim.channelId, claim.nonce, startedAt).catch(() => null) : null;
+      if (found) return { messageId: found.messageId, foundReason: `posted although the platform did not confirm it (${errorText(err)}); found in the channel` };
+      await this.failed({ ...claim, postStartedAt: startedAt }, err, clock, report);
+      return null;
+    }
+  }
+
+  /**
    * The outcome of a post that went out must not be lost to a database that is briefly away: it is
    * written again (backing off) while the claim would still be ours.
    */
@@ -543,7 +553,7 @@ export class DigestScheduler {
     const giveUpAt = Date.now() + this.leaseMs;
     for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
       try {
-        return await this.writer.write(record);
+        return await this.writer.submit(record);
       } catch (err) {
         if (Date.now() + wait > giveUpAt) throw err;
         this.log.warn({ detail: errorText(err), channel: record.claim?.key.channelId, instance: this.instanceId }, 'could not record a posted digest; trying again');
@@ -568,7 +578,7 @@ export class DigestScheduler {
       await this.finish(claim, 'failed', null, reason, now, report);
       if (await this.store.deactivateSubscription(claim, `channel gone or bot removed on ${new Date(now).toISOString().slice(0, 10)}: ${detail}`, now)) {
         report.disabled++;
-        await this.writer.write({ log: this.logEntry(claim, claim.localDate, 'disabled', reason, null, now) });
+        await this.writer.submit({ log: this.logEntry(claim, claim.localDate, 'disabled', reason, null, now) });
       }
       return;
     }
@@ -588,7 +598,7 @@ export class DigestScheduler {
       : `temporary failure (${detail}); next attempt in ${describeDuration(retryAfter)}`;
     this.log.warn({ ...channel, detail, attempts: claim.attempts }, 'digest post failed; will retry');
     report.retried++;
-    await this.writer.write({
+    await this.writer.submit({
       claim: { key: claim, owner: this.instanceId, outcome: { status: 'retrying', reason, leaseUntil: now + retryAfter } },
       log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now),
     });
@@ -602,7 +612,7 @@ export class DigestScheduler {
     now: number,
     report: TickReport,
   ): Promise<void> {
-    const recorded = await this.writer.write({
+    const recorded = await this.writer.submit({
       claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
       log: this.logEntry(claim, claim.localDate, status, reason, messageId, now),
     });
@@ -647,7 +657,7 @@ class Coalescer<I, O> {
     private readonly flush: (items: I[]) => Promise<O[]>,
   ) {}
 
-  write(item: I): Promise<O> {
+  submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.running) void this.run();

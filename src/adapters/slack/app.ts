@@ -98,6 +98,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         signatures: new FirstSeen({ ttlMs: REPLAY_TTL_MS, shared: prefixed(options.seen, 'slack:signature:'), onError: sharedFailed('a request signature') }),
         limits: options.receiverLimits,
       });
+  const logger = boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]);
   const app = new App({
     token: config.botToken,
     ...(socket
@@ -109,7 +110,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
           installerOptions: { clientOptions: { timeout: options.timeoutMs ?? 15_000, ...apiUrl } },
         }
       : { receiver }),
-    logger: boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]),
+    logger,
     clientOptions,
     // The adapter keeps no conversation state; skipping Bolt's store saves work on every request.
     convoStore: false,
@@ -222,7 +223,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     ...clientOptions,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    logger: boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]),
+    logger,
   });
   const poster = new SlackPoster(postClient, app.client, slackLog);
   let started = false;
