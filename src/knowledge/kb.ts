@@ -14,11 +14,13 @@ import {
   type Place,
   type RulerTerm,
   type Source,
+  type Statement,
 } from './schema.ts';
 import type { AnchorSpan, DateQuery } from './dates.ts';
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
 import { QuestionReader } from './understand.ts';
+import { TRANSLATABLE, type TranslatableCollection, type TranslatableEntries } from './translations.ts';
 
 /** How old the newest source on a topic may be before answers warn that it may be out of date. */
 export const STALE_AFTER_DAYS = 180;
@@ -222,6 +224,41 @@ export class KnowledgeBase {
       end: (end.endDate ?? end.date).end,
       label: anchor.names[0]!,
     };
+  }
+
+  /** The languages the knowledge base has text in: English and every data/translations/<lang>.yaml. */
+  textLanguages(): string[] {
+    return ['en', ...Object.keys(this.data.translations)];
+  }
+
+  private readonly localizedMemo = new Map<string, object>();
+
+  /**
+   * `entry` with its text (titles, summaries, descriptions, notes) in `lang`, each field in English where
+   * it has no translation. Facts, dates and sources are the English entry's. A statement's quote stays as
+   * said: its translation is `quoteTranslation`.
+   */
+  localized<C extends TranslatableCollection>(collection: C, entry: TranslatableEntries[C], lang: string): TranslatableEntries[C] {
+    const given = this.data.translations[lang]?.[collection]?.[entry.id] as Record<string, string | undefined> | undefined;
+    if (!given) return entry;
+    // The knowledge base never changes after load, so each localized entry is built once.
+    const key = `${lang}\u0000${collection}\u0000${entry.id}`;
+    let out = this.localizedMemo.get(key);
+    if (!out) {
+      const text: Record<string, string> = {};
+      for (const field of TRANSLATABLE[collection]) {
+        const value = given[field];
+        if (value !== undefined && !(collection === 'statements' && field === 'quote')) text[field] = value;
+      }
+      out = { ...entry, ...text };
+      this.localizedMemo.set(key, out);
+    }
+    return out as TranslatableEntries[C];
+  }
+
+  /** A quote's translation into `lang`, to be shown marked as a translation; undefined when none. */
+  quoteTranslation(statement: Statement, lang: string): string | undefined {
+    return this.data.translations[lang]?.statements?.[statement.id]?.quote;
   }
 
   citation(sourceId: string): Citation {

@@ -5,6 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { lexiconSchema, type LexiconData } from './lexicon.ts';
 import { normalizeName } from './normalize.ts';
+import { checkTranslationTargets, readTranslations, translatableEntries, TRANSLATIONS_DIR, type Translation } from './translations.ts';
 import {
   collections,
   HEAD_OF_STATE_OFFICE,
@@ -62,6 +63,8 @@ export interface KnowledgeData {
   anchors: Anchor[];
   /** The words questions are read with (data/lexicon.yaml). */
   lexicon: LexiconData;
+  /** The entries' text in other languages, by language (data/translations/<lang>.yaml). */
+  translations: Record<string, Translation>;
 }
 
 type Raw = Record<CollectionName, unknown>;
@@ -385,7 +388,14 @@ export function loadKnowledgeData(dir: string = DEFAULT_DATA_DIR): KnowledgeData
       raw[name] === undefined ? [] : validateCollection(name, raw[name], fileOf(name), problems);
   }
   data.lexicon = readLexicon(dir, problems);
+  data.translations = readTranslations(dir, problems);
   crossCheck(data, fileOf, problems);
+  checkTranslationTargets(
+    data.translations,
+    translatableEntries(data),
+    (lang) => relative(process.cwd(), join(dir, TRANSLATIONS_DIR, `${lang}.yaml`)) || `${lang}.yaml`,
+    problems,
+  );
   if (problems.length > 0) throw new DataError(problems);
   return data;
 }
