@@ -7,15 +7,24 @@ import type { DateQuery } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { Office, OfficeTerm, Person } from '../src/knowledge/schema.ts';
-import { asOfFor, dateOption, describeDate, inPeriod, lowerFirst, resolveDate, today } from './_shared.ts';
+import { t } from '../src/core/i18n.ts';
+import { asOfFor, dateLabel, dateOption, describeDate, inPeriod, localizedTerm, lowerFirst, resolveDate, stalenessNote, today, unknownPerson, whenLabel } from './_shared.ts';
 
 /** "since 28 July 2023 (how it began), until … (how it ended)"; a term known from one report says so. */
-export function describeTermSpan(term: OfficeTerm): string {
-  if (!term.start) return `in office on ${describeDate(term.attested!)} according to the sources (no start or end date is recorded)`;
-  const since = `since ${describeDate(term.start)}${term.began ? ` (${term.began})` : ''}`;
-  return term.end ? `${since}, until ${describeDate(term.end)}${term.ended ? ` (${term.ended})` : ''}` : since;
+export function describeTermSpan(term: OfficeTerm, lang = 'en'): string {
+  if (!term.start) return t(lang, 'office.span.attested', { date: describeDate(term.attested!, lang) });
+  return t(lang, 'office.span', {
+    start: describeDate(term.start, lang),
+    hasBegan: term.began ? 'yes' : 'no',
+    began: term.began ?? '',
+    hasEnd: term.end ? 'yes' : 'no',
+    end: term.end ? describeDate(term.end, lang) : '',
+    hasEnded: term.ended ? 'yes' : 'no',
+    ended: term.ended ?? '',
+  });
 }
 
+/** The facts of a term, in the knowledge base's own words (scripts read them; they do not change with the language). */
 export function officeFact(kb: KnowledgeBase, office: Office, term: OfficeTerm): Fact {
   return {
     type: 'office',
@@ -27,60 +36,80 @@ export function officeFact(kb: KnowledgeBase, office: Office, term: OfficeTerm):
   };
 }
 
+/** An office's name in `lang`. */
+function officeName(kb: KnowledgeBase, office: Office, lang: string): string {
+  return kb.localized('offices', office, lang).name;
+}
+
 /** Who held an office during a period, with each term's title, dates and sources. */
-export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, todayIso: string): Reply {
+export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, todayIso: string, lang = 'en'): Reply {
+  const name = officeName(kb, office, lang);
   const terms = kb.officeHoldersDuring(office.id, at);
-  const when = at.now ? 'now' : at.label;
-  const newest = office.terms.at(-1);
-  if (terms.length === 0 && at.now && newest) {
+  const title = t(lang, 'office.title', { office: name, when: whenLabel(at, lang) });
+  const newestTerm = office.terms.at(-1);
+  const termLine = (term: OfficeTerm) => {
+    const local = localizedTerm(kb, term, lang);
+    return t(lang, 'office.term', { holder: kb.termHolderName(term), title: local.title, span: describeTermSpan(local, lang) });
+  };
+  if (terms.length === 0 && at.now && newestTerm) {
     // "Now" is the newest sourced fact, with its date: here, the last holder any source names.
+    const newest = localizedTerm(kb, newestTerm, lang);
     return reply({
       command: 'office',
-      title: `${office.name} — now`,
-      body: `The newest sourced holder of the office of ${lowerFirst(office.name)} is ${kb.termHolderName(newest)}: ${newest.title}, ${describeTermSpan(newest)}.`,
+      lang,
+      title,
+      body: t(lang, 'office.newest', { office: lowerFirst(name, lang), holder: kb.termHolderName(newest), title: newest.title, span: describeTermSpan(newest, lang) }),
       fields: [
-        { name: 'Holder', value: kb.termHolderName(newest), inline: true },
-        { name: 'Title', value: newest.title, inline: true },
+        { name: t(lang, 'office.field.holder'), value: kb.termHolderName(newest), inline: true },
+        { name: t(lang, 'office.field.title'), value: newest.title, inline: true },
       ],
-      notes: [`No source in the knowledge base says who holds it now.`, ...(newest.note ? [newest.note] : [])],
+      notes: [t(lang, 'office.newest.note'), ...(newest.note ? [newest.note] : [])],
       citations: kb.citations(newest.sources),
-      facts: [officeFact(kb, office, newest)],
+      facts: [officeFact(kb, office, newestTerm)],
       asOf: (newest.end ?? newest.attested ?? newest.start)!.text,
     });
   }
   if (terms.length === 0) {
     return reply({
       command: 'office',
-      title: `${office.name} — ${when}`,
-      body: `I have no sourced holder of the office of ${lowerFirst(office.name)} for ${at.now ? 'the present' : at.label}. What I have:`,
-      items: office.terms.map((t) => `${kb.termHolderName(t)} — ${t.title}, ${describeTermSpan(t)}`),
+      lang,
+      title,
+      body: t(lang, 'office.none', { office: lowerFirst(name, lang), now: at.now ? 'yes' : 'no', when: dateLabel(at, lang) }),
+      items: office.terms.map(termLine),
       citations: kb.citations(office.terms.flatMap((t) => t.sources)),
       answered: false,
     });
   }
-  const last = terms[terms.length - 1]!;
+  const last = localizedTerm(kb, terms[terms.length - 1]!, lang);
   const notes: string[] = [];
   let body: string;
   if (terms.length === 1) {
-    const verb = at.now ? 'is' : 'was';
-    body = `${kb.termHolderName(last)} ${verb} ${lowerFirst(office.name)} ${at.now ? 'now' : inPeriod(at)}: ${last.title}, ${describeTermSpan(last)}.`;
+    body = t(lang, 'office.held', {
+      tense: at.now ? 'now' : 'past',
+      holder: kb.termHolderName(last),
+      office: lowerFirst(name, lang),
+      period: at.now ? '' : inPeriod(at, lang),
+      title: last.title,
+      span: describeTermSpan(last, lang),
+    });
     if (last.note) notes.push(last.note);
   } else {
-    body = `The office changed hands ${at.start === at.end ? 'on' : 'during'} ${at.label}:`;
+    body = t(lang, 'office.changed', { oneDay: at.start === at.end ? 'yes' : 'no', when: dateLabel(at, lang) });
   }
   if (at.now) {
-    const stale = kb.stalenessNote(last.sources, todayIso, lowerFirst(office.name));
+    const stale = stalenessNote(kb, last.sources, todayIso, lowerFirst(name, lang), lang);
     if (stale) notes.push(stale);
   }
   return reply({
     command: 'office',
-    title: `${office.name} — ${when}`,
+    lang,
+    title,
     body,
     fields: [
-      { name: 'Holder', value: kb.termHolderName(last), inline: true },
-      { name: 'Title', value: last.title, inline: true },
+      { name: t(lang, 'office.field.holder'), value: kb.termHolderName(last), inline: true },
+      { name: t(lang, 'office.field.title'), value: last.title, inline: true },
     ],
-    items: terms.length > 1 ? terms.map((t) => `${kb.termHolderName(t)} — ${t.title}, ${describeTermSpan(t)}`) : [],
+    items: terms.length > 1 ? terms.map(termLine) : [],
     notes,
     citations: kb.citations(terms.flatMap((t) => t.sources)),
     facts: terms.map((t) => officeFact(kb, office, t)),
@@ -89,28 +118,40 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
 }
 
 /** The offices a person held, newest first. */
-export function officesOfReply(kb: KnowledgeBase, person: Person, officeId?: string): Reply {
+export function officesOfReply(kb: KnowledgeBase, person: Person, officeId?: string, lang = 'en'): Reply {
   const all = kb.officesHeldBy(person.id);
   const inOffice = officeId ? all.filter((h) => h.office.id === officeId) : [];
+  const span = (term: OfficeTerm) => describeTermSpan(localizedTerm(kb, term, lang), lang);
   // "When did Tiani take power?": the first term in that office answers, the later ones follow.
   const first = inOffice.find((h) => h.term.start);
   if (first) {
+    const term = localizedTerm(kb, first.term, lang);
+    const name = officeName(kb, first.office, lang);
     return reply({
       command: 'office',
-      title: `${person.name} — ${first.office.name}`,
-      body: `${person.name} took office as ${lowerFirst(first.office.name)} on ${describeDate(first.term.start!)}: ${first.term.title}${first.term.began ? ` (${first.term.began})` : ''}.`,
-      items: inOffice.map((h) => `${h.term.title}, ${describeTermSpan(h.term)}`),
+      lang,
+      title: t(lang, 'office.person.title', { person: person.name, office: name }),
+      body: t(lang, 'office.person.tookOffice', {
+        person: person.name,
+        office: lowerFirst(name, lang),
+        date: describeDate(term.start!, lang),
+        title: term.title,
+        hasBegan: term.began ? 'yes' : 'no',
+        began: term.began ?? '',
+      }),
+      items: inOffice.map((h) => t(lang, 'office.person.term', { title: localizedTerm(kb, h.term, lang).title, span: span(h.term) })),
       citations: kb.citations(inOffice.flatMap((h) => h.term.sources)),
       facts: inOffice.map((h) => officeFact(kb, h.office, h.term)),
-      asOf: first.term.start!.text,
+      asOf: term.start!.text,
     });
   }
   const held = all;
   if (held.length === 0) {
     return reply({
       command: 'office',
+      lang,
       title: person.name,
-      body: `I have no sourced office for ${person.name}. ${person.role}.`,
+      body: t(lang, 'office.person.none', { person: person.name, role: kb.localized('people', person, lang).role }),
       citations: kb.citations(person.sources),
       answered: false,
     });
@@ -118,13 +159,19 @@ export function officesOfReply(kb: KnowledgeBase, person: Person, officeId?: str
   const ordered = [...held].reverse();
   const current = ordered.find((h) => !h.term.end && h.term.start);
   const lead = current
-    ? `${person.name} holds the office of ${lowerFirst(current.office.name)}: ${current.term.title}, ${describeTermSpan(current.term)}.`
-    : `${person.name} held ${held.length === 1 ? 'this office' : 'these offices'}:`;
+    ? t(lang, 'office.person.holds', {
+        person: person.name,
+        office: lowerFirst(officeName(kb, current.office, lang), lang),
+        title: localizedTerm(kb, current.term, lang).title,
+        span: span(current.term),
+      })
+    : t(lang, 'office.person.held', { person: person.name, count: held.length });
   return reply({
     command: 'office',
-    title: `${person.name} — offices`,
+    lang,
+    title: t(lang, 'office.person.offices', { person: person.name }),
     body: lead,
-    items: ordered.map((h) => `${h.office.name}: ${h.term.title}, ${describeTermSpan(h.term)}`),
+    items: ordered.map((h) => t(lang, 'office.person.office', { office: officeName(kb, h.office, lang), title: localizedTerm(kb, h.term, lang).title, span: span(h.term) })),
     citations: kb.citations(held.flatMap((h) => h.term.sources)),
     facts: ordered.map((h) => officeFact(kb, h.office, h.term)),
     asOf: kb.newestSourceDate(held.flatMap((h) => h.term.sources)),
@@ -157,13 +204,16 @@ export default defineCommand({
     const { kb } = ctx;
     if (input.person) {
       const person = kb.resolvePerson(input.person);
-      if (!person) throw new UserError(`I know nobody called "${quote(input.person, 40)}".`, `People: ${kb.data.people.map((p) => p.name).join(', ')}.`);
-      return officesOfReply(kb, person);
+      if (!person) throw unknownPerson(ctx, input.person);
+      return officesOfReply(kb, person, undefined, ctx.lang);
     }
     const office = resolveOffice(kb, input.office ?? 'head of state');
     if (!office) {
-      throw new UserError(`I know no office "${quote(input.office ?? '', 40)}".`, `Offices: ${kb.offices().map((o) => o.name).join(', ')}.`);
+      throw new UserError(
+        { key: 'office.error.unknown', params: { office: quote(input.office ?? '', 40) } },
+        { key: 'office.error.known', params: { offices: kb.offices().map((o) => officeName(kb, o, ctx.lang)).join(', ') } },
+      );
     }
-    return officeReply(kb, office, resolveDate(input.date, ctx), today(ctx));
+    return officeReply(kb, office, resolveDate(input.date, ctx), today(ctx), ctx.lang);
   },
 });

@@ -4,7 +4,8 @@ import { reply } from '../src/core/reply.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
 import type { Citation, KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { RulerTerm } from '../src/knowledge/schema.ts';
-import { asOfFor, dateOption, inPeriod, resolveDate, today } from './_shared.ts';
+import { t as translate } from '../src/core/i18n.ts';
+import { asOfFor, dateLabel, localizedTerm, dateOption, inPeriod, resolveDate, stalenessNote, today, whenLabel } from './_shared.ts';
 import { officeFact } from './office.ts';
 import { HEAD_OF_STATE_OFFICE } from '../src/knowledge/schema.ts';
 
@@ -17,18 +18,19 @@ export default defineCommand({
   examples: ['ruler', 'ruler June 2023', 'ruler date:2023-07-27', 'ruler after the coup'],
   cacheable: true,
   handler(input, ctx) {
-    const { kb } = ctx;
+    const { kb, lang } = ctx;
     const at = resolveDate(input.date, ctx);
-    const terms = kb.rulersDuring(at);
+    const terms = kb.rulersDuring(at).map((t) => localizedTerm(kb, t, lang));
 
     if (terms.length === 0) {
-      const first = kb.rulerTerms()[0]!;
+      const all = kb.rulerTerms().map((t) => localizedTerm(kb, t, lang));
       return reply({
         command: 'ruler',
-        title: `Ruler of Niger — ${at.label}`,
-        body: `I have no sourced ruler of Niger for ${at.label}. My records start on ${formatDay(first.start.start)}.`,
-        items: kb.rulerTerms().map((t) => describeTerm(kb, t)),
-        citations: citeTerms(kb, kb.rulerTerms()),
+        lang,
+        title: ctx.t('ruler.title', { when: dateLabel(at, lang) }),
+        body: ctx.t('ruler.none', { when: dateLabel(at, lang), date: formatDay(all[0]!.start.start, lang) }),
+        items: all.map((t) => describeTerm(kb, t, lang)),
+        citations: citeTerms(kb, all),
         answered: false,
       });
     }
@@ -37,30 +39,41 @@ export default defineCommand({
     let body: string;
     if (terms.length === 1) {
       const t = terms[0]!;
-      const verb = at.now ? 'rules' : 'ruled';
-      body = `${kb.rulerName(t)} ${verb} Niger ${at.now ? 'now' : inPeriod(at)}: ${t.title}, in office since ${formatDay(t.start.start)} (${t.began})` +
-        (t.end ? `, until ${formatDay(t.end.start)}${t.ended ? ` (${t.ended})` : ''}.` : '.');
+      body = ctx.t('ruler.body', {
+        tense: at.now ? 'now' : 'past',
+        name: kb.rulerName(t),
+        period: at.now ? '' : inPeriod(at, lang),
+        title: t.title,
+        since: formatDay(t.start.start, lang),
+        began: t.began,
+        hasEnd: t.end ? 'yes' : 'no',
+        until: t.end ? formatDay(t.end.start, lang) : '',
+        hasEnded: t.ended ? 'yes' : 'no',
+        ended: t.ended ?? '',
+      });
       if (t.note) notes.push(t.note);
     } else {
-      body = `Power changed hands ${at.start === at.end ? 'on' : 'during'} ${at.label}:`;
+      body = ctx.t('ruler.changed', { oneDay: at.start === at.end ? 'yes' : 'no', when: dateLabel(at, lang) });
     }
     if (at.now) {
-      const stale = kb.stalenessNote(last.sources, today(ctx), "Niger's ruler");
+      const stale = stalenessNote(kb, last.sources, today(ctx), ctx.t('ruler.topic'), lang);
       if (stale) notes.push(stale);
     }
     return reply({
       command: 'ruler',
-      title: `Ruler of Niger — ${at.now ? 'now' : at.label}`,
+      lang,
+      title: ctx.t('ruler.title', { when: whenLabel(at, lang) }),
       body,
       fields: [
-        { name: 'Ruler', value: kb.rulerName(last), inline: true },
-        { name: 'Title', value: last.title, inline: true },
-        { name: 'Since', value: formatDay(last.start.start), inline: true },
+        { name: ctx.t('ruler.field.ruler'), value: kb.rulerName(last), inline: true },
+        { name: ctx.t('ruler.field.title'), value: last.title, inline: true },
+        { name: ctx.t('ruler.field.since'), value: formatDay(last.start.start, lang), inline: true },
       ],
-      items: terms.length > 1 ? terms.map((t) => describeTerm(kb, t)) : [],
+      items: terms.length > 1 ? terms.map((t) => describeTerm(kb, t, lang)) : [],
       notes,
       citations: citeTerms(kb, terms),
-      facts: terms.map((t) => officeFact(kb, kb.officesById.get(HEAD_OF_STATE_OFFICE)!, t)),
+      // Facts are the record itself, in the knowledge base's own words.
+      facts: kb.rulersDuring(at).map((t) => officeFact(kb, kb.officesById.get(HEAD_OF_STATE_OFFICE)!, t)),
       asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
     });
   },
@@ -69,12 +82,19 @@ export default defineCommand({
 // Module-level rather than closures in the handler: under tsx each named closure made per request also
 // costs a call that sets its name.
 
-function describeTerm(kb: KnowledgeBase, t: RulerTerm): string {
-  return (
-    `${kb.rulerName(t)} — ${t.title}, from ${formatDay(t.start.start)} (${t.began})` +
-    (t.end ? ` until ${formatDay(t.end.start)}${t.ended ? ` (${t.ended})` : ''}` : ', still in office according to the newest source') +
-    (t.note ? `. ${t.note}` : '')
-  );
+function describeTerm(kb: KnowledgeBase, t: RulerTerm, lang: string): string {
+  return translate(lang, 'ruler.term', {
+    name: kb.rulerName(t),
+    title: t.title,
+    start: formatDay(t.start.start, lang),
+    began: t.began,
+    hasEnd: t.end ? 'yes' : 'no',
+    end: t.end ? formatDay(t.end.start, lang) : '',
+    hasEnded: t.ended ? 'yes' : 'no',
+    ended: t.ended ?? '',
+    hasNote: t.note ? 'yes' : 'no',
+    note: t.note ?? '',
+  });
 }
 
 function citeTerms(kb: KnowledgeBase, terms: RulerTerm[]): Citation[] {

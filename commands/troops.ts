@@ -4,9 +4,12 @@ import { reply, type Fact, type ReplyField } from '../src/core/reply.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { DateQuery } from '../src/knowledge/dates.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
+import { t } from '../src/core/i18n.ts';
 import {
   adjective,
   asOfFor,
+  capitalize,
+  dateLabel,
   dateOption,
   describeFigure,
   describeSpan,
@@ -15,7 +18,9 @@ import {
   inPeriod,
   requireCountry,
   resolveDate,
+  stalenessNote,
   today,
+  whenLabel,
 } from './_shared.ts';
 
 export default defineCommand({
@@ -37,19 +42,22 @@ export default defineCommand({
   examples: ['troops', 'troops France 2023-09', 'troops country:Germany date:2024-07', 'troops United States history'],
   cacheable: true,
   handler(input, ctx) {
-    const { kb } = ctx;
+    const { kb, lang } = ctx;
     const country = requireCountry(input.country, ctx);
-    const adj = adjective(kb, country);
+    const adj = adjective(kb, country, lang);
     const sourceName = publisherNamer(kb);
     const history = kb.troopHistory(country);
+    const figure = (d: Deployment) => describeFigure(d, sourceName, lang);
+    const dated = (d: Deployment) => describeSpan(d.asOf, d.until, lang);
 
     if (input.show === 'history') {
       const latest = history[history.length - 1]!;
       return reply({
         command: 'troops',
-        title: `${adj} troops in Niger — every reported figure`,
-        body: `${history.length} sourced figure(s), oldest first. The newest is ${describeFigure(latest, sourceName)} as of ${describeSpan(latest.asOf, latest.until)}.`,
-        items: history.map((d) => figureLine(d, sourceName)),
+        lang,
+        title: ctx.t('troops.title.history', { adjective: adj }),
+        body: ctx.t('troops.history', { count: history.length, figure: figure(latest), date: dated(latest) }),
+        items: history.map((d) => figureLine(d, sourceName, kb, lang)),
         citations: kb.citations(sourcesOf(history)),
         facts: history.map(troopFact),
         asOf: latest.asOf.text,
@@ -57,17 +65,18 @@ export default defineCommand({
     }
 
     const at = resolveDate(input.date, ctx);
+    const when = whenLabel(at, lang);
     const result = kb.troopsAt(country, at);
     const shown = [...(result.inForce ? [result.inForce] : []), ...result.during];
     if (shown.length === 0) {
       const next = result.next;
+      const none = ctx.t('troops.noFigure', { adjective: adj, when: dateLabel(at, lang) });
       return reply({
         command: 'troops',
-        title: `${adj} troops in Niger — ${at.label}`,
-        body:
-          `I have no sourced figure for ${adj} troops in Niger for ${at.label}.` +
-          (next ? ` The earliest figure I have is ${describeFigure(next, sourceName)} as of ${describeSpan(next.asOf, next.until)}.` : ''),
-        items: history.map((d) => figureLine(d, sourceName)),
+        lang,
+        title: ctx.t('troops.title', { adjective: adj, when: dateLabel(at, lang) }),
+        body: next ? `${none} ${ctx.t('troops.noFigure.earliest', { figure: figure(next), date: dated(next) })}` : none,
+        items: history.map((d) => figureLine(d, sourceName, kb, lang)),
         citations: kb.citations(sourcesOf(history)),
         answered: false,
         asOf: null,
@@ -77,45 +86,38 @@ export default defineCommand({
     const last = shown[shown.length - 1]!;
     const newest = history[history.length - 1]!;
     const fields: ReplyField[] = [
-      { name: 'Troops', value: describeFigure(last, sourceName), inline: true },
-      { name: 'Figure dated', value: describeSpan(last.asOf, last.until), inline: true },
+      { name: ctx.t('troops.field.troops'), value: figure(last), inline: true },
+      { name: ctx.t('troops.field.dated'), value: dated(last), inline: true },
     ];
     const notes: string[] = [];
-    const dated = describeSpan(last.asOf, last.until);
-    const count = last.count === 0 ? 'none' : formatCount(last.count, last.approximate);
-    const detail = [disagreement(last, sourceName), last.note].filter(Boolean).join(' ');
+    const date = dated(last);
+    const count = last.count === 0 ? ctx.t('figure.none') : formatCount(last.count, last.approximate, lang);
+    const note = last.note ? kb.localized('deployments', last, lang).note : undefined;
+    const detail = [disagreement(last, sourceName, lang), note].filter(Boolean).join(' ');
     let body: string;
     if (at.now) {
-      body =
-        last.count === 0
-          ? `There are no ${adj} troops in Niger: the newest sourced figure is none, as of ${dated}.`
-          : `The newest sourced figure is ${count} ${adj} troops in Niger, as of ${dated}.`;
-      const stale = kb.stalenessNote(last.sources, today(ctx), `${adj} troops in Niger`);
+      body = last.count === 0 ? ctx.t('troops.now.none', { adjective: adj, date }) : ctx.t('troops.now', { figure: count, adjective: adj, date });
+      const stale = stalenessNote(kb, last.sources, today(ctx), ctx.t('troops.topic', { adjective: adj }), lang);
       if (stale) notes.push(stale);
     } else if (shown.length === 1 && !carriedForward(last, at)) {
-      body = `${capitalize(count)} ${adj} troops were in Niger ${inPeriod(at)} (figure dated ${dated}).`;
+      body = capitalize(ctx.t('troops.at', { figure: count, adjective: adj, period: inPeriod(at, lang), date }));
     } else if (shown.length === 1) {
       // A figure from before the period is not a count for it: say which date it holds for.
       body =
         last.count === 0
-          ? `There were no ${adj} troops in Niger ${inPeriod(at)}: the newest figure before that is none, dated ${dated}.`
-          : `I have no ${adj} troop figure for ${at.label} itself. The newest figure before that is ${count} ${adj} troops in Niger, dated ${dated}.`;
+          ? ctx.t('troops.before.none', { adjective: adj, period: inPeriod(at, lang), date })
+          : ctx.t('troops.before', { adjective: adj, when, figure: count, date });
     } else {
-      body = `The ${adj} presence in Niger changed during ${at.label}:`;
+      body = ctx.t('troops.changed', { adjective: adj, when });
     }
     if (shown.length === 1 && detail) body += `\n\n${detail}`;
-    const items = shown.length > 1 ? shown.map((d) => figureLine(d, sourceName)) : [];
-    if (!at.now && result.superseded) {
-      notes.push(
-        `This is not the current figure. The newest is ${describeFigure(newest, sourceName)} as of ${describeSpan(newest.asOf, newest.until)}.`,
-      );
-    }
-    if (!at.now && last.count > 0 && last === newest && carriedForward(last, at)) {
-      notes.push(`No newer figure is reported after ${describeSpan(last.asOf, last.until)}; this is the latest known figure, not a confirmed count for ${at.label}.`);
-    }
+    const items = shown.length > 1 ? shown.map((d) => figureLine(d, sourceName, kb, lang)) : [];
+    if (!at.now && result.superseded) notes.push(ctx.t('troops.superseded', { figure: figure(newest), date: dated(newest) }));
+    if (!at.now && last.count > 0 && last === newest && carriedForward(last, at)) notes.push(ctx.t('troops.latestKnown', { date: dated(last), when }));
     return reply({
       command: 'troops',
-      title: `${adj} troops in Niger — ${at.now ? 'now' : at.label}`,
+      lang,
+      title: ctx.t('troops.title', { adjective: adj, when }),
       body,
       fields,
       items,
@@ -142,8 +144,9 @@ function publisherNamer(kb: KnowledgeBase): (id: string) => string {
   return namer;
 }
 
-function figureLine(d: Deployment, sourceName: (id: string) => string): string {
-  return `${describeSpan(d.asOf, d.until)}: ${describeFigure(d, sourceName)}${d.note ? ` — ${d.note}` : ''}`;
+function figureLine(d: Deployment, sourceName: (id: string) => string, kb: KnowledgeBase, lang: string): string {
+  const note = d.note ? kb.localized('deployments', d, lang).note : undefined;
+  return t(lang, 'troops.line', { date: describeSpan(d.asOf, d.until, lang), figure: describeFigure(d, sourceName, lang), hasNote: note ? 'yes' : 'no', note: note ?? '' });
 }
 
 /** The figure holds for a date before the period asked and was carried forward to it. */
@@ -157,8 +160,4 @@ function troopFact(d: Deployment): Fact {
 
 function sourcesOf(ds: Deployment[]): string[] {
   return ds.flatMap((d) => [...d.sources, ...d.alternatives.flatMap((a) => a.sources)]);
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -1,5 +1,6 @@
 import { t } from '../core/i18n.ts';
 import { reply, type Reply, type ReplyField } from '../core/reply.ts';
+import { ageInWords } from '../core/words.ts';
 import { formatDay, formatPeriod, longDate } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Deployment, FuzzyDate, KbEvent } from '../knowledge/schema.ts';
@@ -70,16 +71,6 @@ function describeEvent(e: KbEvent, lang: string): string {
     : t(lang, 'digest.event', { when, title: e.title, summary: e.summary });
 }
 
-/** How old the newest source is, in words of the language: "45 days", "about 5 months", "over 2 and a half years". */
-function age(days: number, lang: string): string {
-  if (days < 60) return t(lang, 'digest.age.days', { days });
-  const months = Math.round(days / 30.44);
-  if (months < 24) return t(lang, 'digest.age.months', { months });
-  const years = Math.floor(days / 365.25);
-  const rest = Math.round((days - years * 365.25) / 30.44);
-  return t(lang, rest >= 6 ? 'digest.age.yearsHalf' : 'digest.age.years', { years });
-}
-
 /**
  * Builds a channel's digest. The ONE function behind both `digest preview` and the delivery, so
  * a preview is exactly what will be posted. Deterministic: same knowledge base, same input, same Reply.
@@ -133,7 +124,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
     body = t(lang, 'digest.body.new', { count: fresh.length });
   }
   const stale = kb.staleness(sources, input.localDate);
-  if (stale) notes.push(t(lang, 'digest.stale', { date: longDate(stale.newest, lang), age: age(stale.ageDays, lang) }));
+  if (stale) notes.push(t(lang, 'digest.stale', { date: longDate(stale.newest, lang), age: ageInWords(stale.ageDays, lang) }));
 
   const watermark = kb.data.events.reduce<string | null>((max, e) => (max === null || e.added.start > max ? e.added.start : max), null);
   return {

@@ -11,12 +11,33 @@ export interface DateQuery {
   start: string;
   end: string;
   precision: 'day' | 'month' | 'year' | 'span';
+  /** How the period reads in English ("September 2023", "just before the coup (25 July 2023)"): logs, tests. */
   label: string;
+  /** What the label is made of, so an answer can word it in its own language (commands/_shared.ts). */
+  phrase: DatePhrase;
   now: boolean;
 }
 
+/** The words of a period's label, language-neutral: the period's own dates are on the DateQuery. */
+export type DatePhrase =
+  /** The period as dates: "September 2023", "22 December 2023" (its own, before "now" cut the end off). */
+  | { kind: 'period'; start: string; end: string }
+  | { kind: 'now' }
+  /** "summer 2023" ("fall" as the user wrote it). */
+  | { kind: 'season'; season: 'spring' | 'summer' | 'autumn' | 'fall'; year: number }
+  /** "early 2024", "end of 2023". */
+  | { kind: 'edge'; edge: 'early' | 'mid' | 'late' | 'end of' | 'start of' | 'beginning of'; year: number }
+  /** "before December 2023 (30 November 2023)" (the day before), "after December 2023", "since 2024". */
+  | { kind: 'relative'; relation: 'before' | 'after' | 'since'; base: DateQuery }
+  /** "just before the coup (25 July 2023)", "just after …", or the moment itself: "the withdrawal (…)". */
+  | { kind: 'anchor'; relation: 'just before' | 'just after' | 'at'; anchor: AnchorSpan }
+  /** "a year after the coup (26 July 2024)": `word` is the number as written ("a", "two", "3"). */
+  | { kind: 'anchorOffset'; relation: 'before' | 'after'; count: number; word: string; unit: 'day' | 'week' | 'month' | 'year'; anchor: AnchorSpan };
+
 /** A named moment resolved from the knowledge base (e.g. "the coup" → 2023-07-26). */
 export interface AnchorSpan {
+  /** The anchor's id in anchors.yaml: answers name the moment in their language by it. */
+  id?: string;
   names: string[];
   start: string;
   end: string;
@@ -136,17 +157,17 @@ function todayOf(now: Date): string {
   return lastClock.today;
 }
 
-function period(start: string, end: string, precision: DateQuery['precision'], label?: string): DateQuery {
-  return { start, end, precision, label: label ?? formatPeriod(start, end), now: false };
+function period(start: string, end: string, precision: DateQuery['precision'], label?: string, phrase?: DatePhrase): DateQuery {
+  return { start, end, precision, label: label ?? formatPeriod(start, end), phrase: phrase ?? { kind: 'period', start, end }, now: false };
 }
 
-function monthSpan(y: number, from: number, to: number, precision: DateQuery['precision'], label?: string): DateQuery {
-  return period(isoDay(y, from, 1), isoDay(y, to, daysInMonth(y, to)), precision, label);
+function monthSpan(y: number, from: number, to: number, precision: DateQuery['precision'], label?: string, phrase?: DatePhrase): DateQuery {
+  return period(isoDay(y, from, 1), isoDay(y, to, daysInMonth(y, to)), precision, label, phrase);
 }
 
 export function nowQuery(now: Date): DateQuery {
   const today = todayOf(now);
-  return { start: today, end: today, precision: 'day', label: 'now', now: true };
+  return { start: today, end: today, precision: 'day', label: 'now', phrase: { kind: 'now' }, now: true };
 }
 
 const SEASONS: Record<string, [number, number]> = {
@@ -214,11 +235,12 @@ export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): {
   const matched = `${relation[0]}${found.matched}`;
   if (relation[1] === 'before' || relation[1] === 'until') {
     const d = addDays(found.query.start, -1);
-    return { query: period(d, d, 'day', `before ${found.query.label} (${formatDay(d)})`), matched };
+    return { query: period(d, d, 'day', `before ${found.query.label} (${formatDay(d)})`, { kind: 'relative', relation: 'before', base: found.query }), matched };
   }
   const from = relation[1] === 'since' ? found.query.start : addDays(found.query.end, 1);
   const today = todayOf(now);
-  return from > today ? found : { query: period(from, today, 'span', `${relation[1]} ${found.query.label}`), matched };
+  const phrase: DatePhrase = { kind: 'relative', relation: relation[1] as 'after' | 'since', base: found.query };
+  return from > today ? found : { query: period(from, today, 'span', `${relation[1]} ${found.query.label}`, phrase), matched };
 }
 
 function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: DateQuery; matched: string } | null {
@@ -234,18 +256,21 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
     if (m[2] && (rel === 'before' || rel === 'after')) {
       const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS.indexOf(m[1]!) === -1 ? 1 : NUMBER_WORDS.indexOf(m[1]!);
       const day = shift(rel === 'before' ? anchor.start : anchor.end, rel === 'before' ? -n : n, m[2] as 'day' | 'week' | 'month' | 'year');
-      return { query: period(day, day, 'day', `${m[1]} ${m[2]}${n > 1 ? 's' : ''} ${rel} ${anchor.label} (${formatDay(day)})`), matched };
+      const unit = m[2] as 'day' | 'week' | 'month' | 'year';
+      const phrase: DatePhrase = { kind: 'anchorOffset', relation: rel, count: n, word: m[1]!, unit, anchor };
+      return { query: period(day, day, 'day', `${m[1]} ${m[2]}${n > 1 ? 's' : ''} ${rel} ${anchor.label} (${formatDay(day)})`, phrase), matched };
     }
     if (rel === 'before' || rel === 'until') {
       const d = addDays(anchor.start, -1);
-      return { query: period(d, d, 'day', `just before ${anchor.label} (${formatDay(d)})`), matched };
+      return { query: period(d, d, 'day', `just before ${anchor.label} (${formatDay(d)})`, { kind: 'anchor', relation: 'just before', anchor }), matched };
     }
     if (rel === 'after' || rel === 'since') {
       const d = addDays(anchor.end, 1);
-      return { query: period(d, d, 'day', `just after ${anchor.label} (${formatDay(d)})`), matched };
+      return { query: period(d, d, 'day', `just after ${anchor.label} (${formatDay(d)})`, { kind: 'anchor', relation: 'just after', anchor }), matched };
     }
     const precision = anchor.start === anchor.end ? 'day' : 'span';
-    return { query: period(anchor.start, anchor.end, precision, `${anchor.label} (${formatPeriod(anchor.start, anchor.end)})`), matched };
+    const phrase: DatePhrase = { kind: 'anchor', relation: 'at', anchor };
+    return { query: period(anchor.start, anchor.end, precision, `${anchor.label} (${formatPeriod(anchor.start, anchor.end)})`, phrase), matched };
   }
 
   const iso = /\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b/.exec(lower);
@@ -263,12 +288,14 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
   const season = /\b(spring|summer|autumn|fall)\s+(?:of\s+)?(\d{4})\b/.exec(lower);
   if (season) {
     const [from, to] = SEASONS[season[1]!]!;
-    return { query: monthSpan(Number(season[2]), from, to, 'span', `${season[1]} ${season[2]}`), matched: season[0] };
+    const phrase: DatePhrase = { kind: 'season', season: season[1] as 'spring' | 'summer' | 'autumn' | 'fall', year: Number(season[2]) };
+    return { query: monthSpan(Number(season[2]), from, to, 'span', `${season[1]} ${season[2]}`, phrase), matched: season[0] };
   }
   const edge = /\b(early|mid|late|end of|start of|beginning of)\s+(\d{4})\b/.exec(lower);
   if (edge) {
     const [from, to] = edge[1] === 'early' || edge[1] === 'start of' || edge[1] === 'beginning of' ? [1, 3] : edge[1] === 'mid' ? [5, 8] : [10, 12];
-    return { query: monthSpan(Number(edge[2]), from, to, 'span', `${edge[1]} ${edge[2]}`), matched: edge[0] };
+    const phrase: DatePhrase = { kind: 'edge', edge: edge[1] as 'early' | 'mid' | 'late' | 'end of' | 'start of' | 'beginning of', year: Number(edge[2]) };
+    return { query: monthSpan(Number(edge[2]), from, to, 'span', `${edge[1]} ${edge[2]}`, phrase), matched: edge[0] };
   }
   const relYear = /\b(last|this|next) year\b/.exec(lower);
   if (relYear) {

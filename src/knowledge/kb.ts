@@ -219,6 +219,7 @@ export class KnowledgeBase {
     const start = this.eventsById.get(anchor.event)!;
     const end = anchor.endEvent ? this.eventsById.get(anchor.endEvent)! : start;
     return {
+      id: anchor.id,
       names: [...anchor.names].sort((a, b) => b.length - a.length),
       start: start.date.start,
       end: (end.endDate ?? end.date).end,
