@@ -3,23 +3,29 @@ import { defineCommand } from '../src/core/command.ts';
 import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import type { Place } from '../src/knowledge/schema.ts';
-import { adjective, describeSpan, requireCountry } from './_shared.ts';
+import { t } from '../src/core/i18n.ts';
+import { adjective, countryName, describeSpan, requireCountry } from './_shared.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 
-function forcesAt(kb: KnowledgeBase, place: Place): string[] {
+function forcesAt(kb: KnowledgeBase, place: Place, lang: string): string[] {
   const byCountry = new Map<string, string[]>();
   for (const d of kb.deploymentsAt(place.id)) {
     const list = byCountry.get(d.country) ?? [];
-    list.push(describeSpan(d.asOf, d.until));
+    list.push(describeSpan(d.asOf, d.until, lang));
     byCountry.set(d.country, list);
   }
-  return [...byCountry].map(([country, dates]) => `${adjective(kb, country)} forces reported there: ${dates.join(', ')}`);
+  return [...byCountry].map(([country, dates]) => t(lang, 'places.forces', { adjective: adjective(kb, country, lang), dates: dates.join(', ') }));
 }
 
-function coords(p: Place): string {
-  if (!p.coordinates) return 'not sourced';
+const degreeFormats = new Map<string, Intl.NumberFormat>();
+
+/** "14.3175°N 2.0983°E" with the language's decimal sign and compass letters. */
+function coords(p: Place, lang: string): string {
+  if (!p.coordinates) return t(lang, 'places.coordinates.none');
+  let f = degreeFormats.get(lang);
+  if (!f) degreeFormats.set(lang, (f = new Intl.NumberFormat(lang, { minimumFractionDigits: 4, maximumFractionDigits: 4, useGrouping: false })));
   const { lat, lon } = p.coordinates;
-  return `${Math.abs(lat).toFixed(4)}°${lat >= 0 ? 'N' : 'S'} ${Math.abs(lon).toFixed(4)}°${lon >= 0 ? 'E' : 'W'}`;
+  return t(lang, 'places.coordinates', { lat: f.format(Math.abs(lat)), ns: lat >= 0 ? 'n' : 's', lon: f.format(Math.abs(lon)), ew: lon >= 0 ? 'e' : 'w' });
 }
 
 export default defineCommand({
@@ -32,29 +38,35 @@ export default defineCommand({
   examples: ['places', 'places Ouallam', 'places place:Agadez', 'places country:Germany'],
   cacheable: true,
   handler(input, ctx) {
-    const { kb } = ctx;
+    const { kb, lang } = ctx;
     if (input.place) {
       const p = kb.resolvePlace(input.place);
       if (!p) {
         return reply({
           command: 'places',
-          title: `Places — ${quote(input.place, 40)}`,
-          body: `I have no sourced place called "${quote(input.place, 40)}". Places I know:`,
-          items: kb.data.places.map((x) => `${x.name} (${x.kind})`),
+          lang,
+          title: ctx.t('places.unknown.title', { name: quote(input.place, 40) }),
+          body: ctx.t('places.unknown', { name: quote(input.place, 40) }),
+          items: kb.data.places.map((x) => ctx.t('places.known', { name: x.name, kind: kb.localized('places', x, lang).kind })),
           answered: false,
         });
       }
+      const local = kb.localized('places', p, lang);
       const events = kb.eventsAt(p.id);
       return reply({
         command: 'places',
+        lang,
         title: p.name,
-        body: p.summary,
+        body: local.summary,
         fields: [
-          { name: 'Kind', value: p.kind, inline: true },
-          { name: 'Country', value: p.country, inline: true },
-          { name: 'Coordinates', value: coords(p), inline: true },
+          { name: ctx.t('places.field.kind'), value: local.kind, inline: true },
+          { name: ctx.t('places.field.country'), value: countryName(kb, p.country, lang), inline: true },
+          { name: ctx.t('places.field.coordinates'), value: coords(p, lang), inline: true },
         ],
-        items: [...forcesAt(kb, p), ...events.map((e) => `${describeSpan(e.date, e.endDate)} — ${e.title}`)],
+        items: [
+          ...forcesAt(kb, p, lang),
+          ...events.map((e) => ctx.t('places.event', { date: describeSpan(e.date, e.endDate, lang), title: kb.localized('events', e, lang).title })),
+        ],
         citations: kb.citations([...p.sources, ...events.flatMap((e) => e.sources)]),
         facts: [{ type: 'place', place: p.id, name: p.name }],
         asOf: p.sources.length ? kb.newestSourceDate(p.sources) : null,
@@ -65,11 +77,20 @@ export default defineCommand({
     const places = country ? kb.data.places.filter((p) => kb.forcesWereAt(p.id, country)) : kb.data.places;
     return reply({
       command: 'places',
-      title: country ? `Where ${adjective(kb, country)} forces were stationed in Niger` : 'Where foreign forces were stationed in Niger',
-      body: `${places.length} sourced place(s). Ask \`places <name>\` for one.`,
+      lang,
+      title: country ? ctx.t('places.title.country', { adjective: adjective(kb, country, lang) }) : ctx.t('places.title'),
+      body: ctx.t('places.body', { count: places.length }),
       items: places.map((p) => {
-        const forces = forcesAt(kb, p);
-        return `${p.name} (${p.kind}; ${coords(p)}): ${p.summary}${forces.length ? ` ${forces.join('; ')}.` : ''}`;
+        const forces = forcesAt(kb, p, lang);
+        const local = kb.localized('places', p, lang);
+        return ctx.t('places.entry', {
+          name: p.name,
+          kind: local.kind,
+          coordinates: coords(p, lang),
+          summary: local.summary,
+          hasForces: forces.length ? 'yes' : 'no',
+          forces: forces.join('; '),
+        });
       }),
       citations: kb.citations(places.flatMap((p) => p.sources)),
       facts: places.map((p) => ({ type: 'place' as const, place: p.id, name: p.name })),

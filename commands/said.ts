@@ -4,17 +4,19 @@ import { reply, type Reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { Statement } from '../src/knowledge/schema.ts';
-import { describeDate } from './_shared.ts';
+import { t } from '../src/core/i18n.ts';
+import { describeDate, quoted } from './_shared.ts';
 
-/** What someone said: speaker, date, the words (as the source quotes them) and their context. */
-export function statementsReply(kb: KnowledgeBase, statements: Statement[]): Reply {
+/** What someone said: speaker, date, the words (as the source quotes them, a translation beside them) and their context. */
+export function statementsReply(kb: KnowledgeBase, statements: Statement[], lang = 'en'): Reply {
   const first = statements[0]!;
   const speaker = kb.peopleById.get(first.person)!.name;
-  const lines = statements.map((s) => `On ${describeDate(s.date)}, ${kb.peopleById.get(s.person)!.name} said: “${s.quote}”`);
+  const lines = statements.map((s) => t(lang, 'said.line', { date: describeDate(s.date, lang), name: kb.peopleById.get(s.person)!.name, quote: quoted(kb, s, lang) }));
   return reply({
     command: 'said',
-    title: `What ${speaker} said`,
-    body: `${lines[0]}\n\n${first.context}`,
+    lang,
+    title: t(lang, 'said.title', { name: speaker }),
+    body: `${lines[0]}\n\n${kb.localized('statements', first, lang).context}`,
     items: lines.slice(1),
     citations: kb.citations(statements.flatMap((s) => s.sources)),
     facts: statements.map((s) => ({
@@ -44,11 +46,12 @@ export default defineCommand({
       const speakers = [...new Set(kb.data.statements.map((s) => kb.peopleById.get(s.person)!.name))];
       return reply({
         command: 'said',
-        title: `What ${quote(input.person, 40)} said`,
-        body: `I have no sourced quote from “${quote(input.person, 40)}”. I have quotes from: ${speakers.join(', ')}.`,
+        lang: ctx.lang,
+        title: ctx.t('said.title', { name: quote(input.person, 40) }),
+        body: ctx.t('said.none', { name: quote(input.person, 40), speakers: speakers.join(', ') }),
         answered: false,
       });
     }
-    return statementsReply(kb, statements);
+    return statementsReply(kb, statements, ctx.lang);
   },
 });

@@ -19,10 +19,11 @@ export default defineCommand({
     const shown = all.slice(0, input.limit);
     return reply({
       command: 'sources',
-      title: key ? `Sources matching “${input.search}”` : 'Sources of the knowledge base',
+      lang: ctx.lang,
+      title: key ? ctx.t('sources.title.search', { search: input.search! }) : ctx.t('sources.title'),
       body: all.length
-        ? `${shown.length} of ${all.length} source(s), newest first.`
-        : `No source matches “${input.search}”. There are ${kb.data.sources.length} sources in all.`,
+        ? ctx.t('sources.some', { shown: shown.length, count: all.length })
+        : ctx.t('sources.none', { search: input.search ?? '', count: kb.data.sources.length }),
       items: shown.map((s) => formatCitation(kb.citation(s.id))),
       answered: all.length > 0,
       asOf: null,

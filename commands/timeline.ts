@@ -5,11 +5,20 @@ import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { formatPeriod } from '../src/knowledge/dates.ts';
 import type { KbEvent } from '../src/knowledge/schema.ts';
-import { dateOption, describeDate, resolveDate } from './_shared.ts';
+import { t } from '../src/core/i18n.ts';
+import type { KnowledgeBase } from '../src/knowledge/kb.ts';
+import { dateLabel, dateOption, resolveDate, unknownPerson } from './_shared.ts';
+import { eventDate, eventFact } from './when.ts';
 
-export function describeEvent(e: KbEvent): string {
-  const when = e.endDate ? formatPeriod(e.date.start, e.endDate.end) : describeDate(e.date);
-  return `${when} — ${e.title}: ${e.summary}${e.caveat ? ` (Caveat: ${e.caveat})` : ''}`;
+export function describeEvent(kb: KnowledgeBase, e: KbEvent, lang = 'en'): string {
+  const local = kb.localized('events', e, lang);
+  return t(lang, 'timeline.event', {
+    date: eventDate(e, lang),
+    title: local.title,
+    summary: local.summary,
+    hasCaveat: local.caveat ? 'yes' : 'no',
+    caveat: local.caveat ?? '',
+  });
 }
 
 export default defineCommand({
@@ -26,49 +35,55 @@ export default defineCommand({
   examples: ['timeline', 'timeline 2023-09', 'timeline topic:withdrawal order:oldest', 'timeline actor:Tiani limit:5'],
   cacheable: true,
   handler(input, ctx) {
-    const { kb } = ctx;
+    const { kb, lang } = ctx;
     const from = input.from ? resolveDate(input.from, ctx) : undefined;
     let to = input.to ? resolveDate(input.to, ctx) : undefined;
     if (from && !to && !from.now && from.start !== from.end) to = from;
     if (from && to && to.end < from.start) {
-      throw new UserError(`The end (${to.label}) is before the start (${from.label}).`);
+      throw new UserError({ key: 'timeline.error.order', params: { end: dateLabel(to, lang), start: dateLabel(from, lang) } });
     }
     let topic: string | undefined;
     if (input.topic) {
       topic = kb.resolveTag(input.topic) ?? undefined;
-      if (!topic) throw new UserError(`I know no topic "${quote(input.topic, 40)}".`, `Topics: ${kb.tags().join(', ')}.`);
+      if (!topic) {
+        throw new UserError({ key: 'timeline.error.unknownTopic', params: { topic: quote(input.topic, 40) } }, { key: 'timeline.error.knownTopics', params: { topics: kb.tags().join(', ') } });
+      }
     }
-    if (input.actor && !kb.resolvePerson(input.actor)) {
-      throw new UserError(`I know nobody called "${quote(input.actor, 40)}".`, `People: ${kb.data.people.map((p) => p.name).join(', ')}.`);
-    }
+    if (input.actor && !kb.resolvePerson(input.actor)) throw unknownPerson(ctx, input.actor);
     const filter = { from: from?.start, to: to?.end, topic, actor: input.actor };
     const all = kb.timeline({ ...filter, order: input.order });
     const events = all.slice(0, input.limit);
     const scope = [
-      from || to ? (from && to && from.label === to.label ? from.label : `${from ? from.label : 'the start'} – ${to ? to.label : 'now'}`) : null,
-      topic ? `topic “${topic}”` : null,
-      input.actor ? `actor ${kb.resolvePerson(input.actor)!.name}` : null,
-    ].filter(Boolean);
-    const title = `Timeline${scope.length ? ` — ${scope.join(', ')}` : ''}`;
+      from || to
+        ? from && to && from.label === to.label
+          ? dateLabel(from, lang)
+          : ctx.t('timeline.scope.range', { from: from ? dateLabel(from, lang) : ctx.t('timeline.scope.start'), to: to ? dateLabel(to, lang) : ctx.t('date.now') })
+        : null,
+      topic ? ctx.t('timeline.scope.topic', { topic }) : null,
+      input.actor ? ctx.t('timeline.scope.actor', { name: kb.resolvePerson(input.actor)!.name }) : null,
+    ].filter((s): s is string => s !== null);
+    const title = scope.length ? ctx.t('timeline.title.scope', { scope: scope.join(', ') }) : ctx.t('timeline.title');
     if (events.length === 0) {
       return reply({
         command: 'timeline',
+        lang,
         title,
-        body: 'No events in the knowledge base match that.',
+        body: ctx.t('timeline.empty'),
         answered: false,
-        notes: [`The knowledge base covers ${formatPeriod(kb.timeline({ order: 'oldest', limit: 1 })[0]!.date.start, kb.newestFactDate())}.`],
+        notes: [ctx.t('timeline.covers', { period: formatPeriod(kb.timeline({ order: 'oldest', limit: 1 })[0]!.date.start, kb.newestFactDate(), lang) })],
       });
     }
     const body =
       all.length > events.length
-        ? `${events.length} of ${all.length} events, ${input.order} first. Use limit: for more.`
-        : `${events.length} event(s), ${input.order} first.`;
+        ? ctx.t('timeline.some', { shown: events.length, count: all.length, order: input.order })
+        : ctx.t('timeline.all', { count: events.length, order: input.order });
     return reply({
       command: 'timeline',
+      lang,
       title,
       body,
-      items: events.map(describeEvent),
-      facts: events.map((e) => ({ type: 'event' as const, event: e.id, title: e.title, date: e.date.text })),
+      items: events.map((e) => describeEvent(kb, e, lang)),
+      facts: events.map(eventFact),
       citations: kb.citations(events.flatMap((e) => e.sources)),
       asOf: to && !to.now ? to.end : kb.newestFactDate(),
     });

@@ -6,7 +6,8 @@ import type { Organisation } from '../src/knowledge/schema.ts';
 import { eventDate } from './when.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
-import { describeDate } from './_shared.ts';
+import { t } from '../src/core/i18n.ts';
+import { describeDate, localizedTerm, quoted } from './_shared.ts';
 
 const FILLER = /^(is|was|are|were|the|a|an|mr|mrs|ms|general|gen|president|colonel|col)\s+/i;
 
@@ -19,35 +20,50 @@ export default defineCommand({
   examples: ['who Tiani', 'who name:Catherine Colonna', 'who ECOWAS'],
   cacheable: true,
   handler(input, ctx) {
-    const { kb } = ctx;
+    const { kb, lang } = ctx;
     let name = input.name.replace(/[?!.]+$/, '').trim();
     while (FILLER.test(name)) name = name.replace(FILLER, '');
     const person = kb.resolvePerson(name);
     const organisation = person ? null : kb.resolveOrganisation(name);
-    if (organisation) return organisationReply(kb, organisation);
+    if (organisation) return organisationReply(kb, organisation, lang);
     if (!person) {
       return reply({
         command: 'who',
-        title: `Who is ${quote(input.name, 40)}?`,
-        body: `I have no sourced information about "${quote(input.name, 40)}". People I know:`,
-        items: [...kb.data.people.map((p) => `${p.name} — ${p.role}`), ...kb.organisations().map((o) => `${o.name} — ${o.kind}`)],
+        lang,
+        title: ctx.t('who.unknown.title', { name: quote(input.name, 40) }),
+        body: ctx.t('who.unknown', { name: quote(input.name, 40) }),
+        items: [
+          ...kb.data.people.map((p) => ctx.t('who.known', { name: p.name, role: kb.localized('people', p, lang).role })),
+          ...kb.organisations().map((o) => ctx.t('who.known', { name: o.name, role: kb.localized('organisations', o, lang).kind })),
+        ],
         answered: false,
       });
     }
+    const local = kb.localized('people', person, lang);
     const terms = kb.officesHeldBy(person.id).map((h) => h.term).filter((t) => t.start);
     const events = kb.timeline({ actor: person.id, order: 'newest' }).slice(0, 5);
     const statements = kb.data.statements.filter((s) => s.person === person.id);
     const items = [
-      ...terms.map((t) => `${t.title}: ${formatDay(t.start!.start)} – ${t.end ? formatDay(t.end.start) : 'in office'}`),
-      ...statements.map((s) => `${describeDate(s.date)}, ${s.context}: “${s.quote}”`),
-      ...events.map((e) => `${describeDate(e.date)} — ${e.title}`),
+      ...terms.map((t) =>
+        ctx.t('who.term', {
+          title: localizedTerm(kb, t, lang).title,
+          start: formatDay(t.start!.start, lang),
+          hasEnd: t.end ? 'yes' : 'no',
+          end: t.end ? formatDay(t.end.start, lang) : '',
+        }),
+      ),
+      ...statements.map((s) =>
+        ctx.t('who.statement', { date: describeDate(s.date, lang), context: kb.localized('statements', s, lang).context, quote: quoted(kb, s, lang) }),
+      ),
+      ...events.map((e) => ctx.t('event.line', { date: describeDate(e.date, lang), title: kb.localized('events', e, lang).title })),
     ];
     const sources = [...person.sources, ...terms.flatMap((t) => t.sources), ...statements.flatMap((s) => s.sources), ...events.flatMap((e) => e.sources)];
     return reply({
       command: 'who',
+      lang,
       title: person.name,
-      body: `${person.role}. ${person.summary}`,
-      fields: person.aliases.length ? [{ name: 'Also written', value: person.aliases.join(', ') }] : [],
+      body: ctx.t('who.person', { role: local.role, summary: local.summary }),
+      fields: person.aliases.length ? [{ name: ctx.t('who.field.aliases'), value: person.aliases.join(', ') }] : [],
       items,
       citations: kb.citations(sources),
       facts: [{ type: 'person', person: person.id, name: person.name, role: person.role }],
@@ -57,14 +73,16 @@ export default defineCommand({
 });
 
 /** What an organisation is, from its sourced description, with the events it took part in. */
-export function organisationReply(kb: KnowledgeBase, o: Organisation): Reply {
+export function organisationReply(kb: KnowledgeBase, o: Organisation, lang = 'en'): Reply {
   const events = kb.eventsWithActor(o.id).slice(-5).reverse();
-  const name = o.acronym && !o.name.includes(o.acronym) ? `${o.name} (${o.acronym})` : o.name;
+  const local = kb.localized('organisations', o, lang);
+  const name = o.acronym && !o.name.includes(o.acronym) ? t(lang, 'who.organisation.name', { name: o.name, acronym: o.acronym }) : o.name;
   return reply({
     command: 'who',
+    lang,
     title: name,
-    body: `${name}: ${o.kind}. ${o.description}`,
-    items: events.map((e) => `${eventDate(e)} — ${e.title}`),
+    body: t(lang, 'who.organisation', { name, kind: local.kind, description: local.description }),
+    items: events.map((e) => t(lang, 'event.line', { date: eventDate(e, lang), title: kb.localized('events', e, lang).title })),
     citations: kb.citations([...o.sources, ...events.flatMap((e) => e.sources)]),
     facts: [{ type: 'organisation', organisation: o.id, name: o.name }],
     asOf: kb.newestSourceDate(o.sources),
