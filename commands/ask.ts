@@ -1,25 +1,22 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { reply, type Citation, type Fact, type Reply } from '../src/core/reply.ts';
+import { catalogs, t, type MessageParams } from '../src/core/i18n.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
+import { clearlyIn } from '../src/knowledge/question-language.ts';
+import type { KbEvent } from '../src/knowledge/schema.ts';
 import type { Part, Understanding } from '../src/knowledge/understand.ts';
+import { declineReason } from './_declines.ts';
 import { lowerFirst } from './_shared.ts';
 import { officesOfReply } from './office.ts';
 import { statementsReply } from './said.ts';
-import { eventDate, eventReply } from './when.ts';
+import { eventDate, eventFact, eventReply } from './when.ts';
 import { organisationReply } from './who.ts';
 
-const CAN_ANSWER = [
-  'how many French (or US, German, Italian) troops were in Niger at a date, e.g. "how many French soldiers were in Niger in September 2023?"',
-  'who held an office at a date, e.g. "who ruled Niger in June 2023?" or "who was prime minister after the coup?"',
-  'when something happened, e.g. "when did the French ambassador leave?"',
-  'what happened in a period, e.g. "what happened on 26 July 2023?" or "timeline of the withdrawal"',
-  'who someone is or what an organisation is, e.g. "who is Colonna?" or "what is the AES?"',
-  'what someone said, e.g. "what did Colonna say about the troops?"',
-  'where foreign forces were based, e.g. "where were French troops stationed?"',
-];
+/** What `ask` can answer, listed when it declines (catalog messages, with example questions in each language). */
+const CAN_ANSWER = ['troops', 'office', 'when', 'timeline', 'who', 'said', 'places'].map((k) => `ask.canAnswer.${k}`);
 
 export default defineCommand({
   name: 'ask',
@@ -32,59 +29,72 @@ export default defineCommand({
   async handler(input, ctx) {
     const { kb } = ctx;
     const u = kb.questions.understand(input.question, ctx.now());
-    const note = kb.questions.lexicon.languages[u.lang].answerNote;
+    const lang = answerLanguage(ctx, input.question, u);
+    const say = (key: string, params?: MessageParams) => t(lang, key, params);
     let answer: Reply;
     if (u.compare) {
-      answer = compareReply(kb, u.compare);
+      answer = compareReply(kb, u.compare, lang);
     } else if (u.parts.length === 0) {
       return reply({
         command: 'ask',
-        title: 'I don’t know',
-        body: `${u.decline ?? 'I can’t answer that from my sourced knowledge base, and I won’t guess.'} You asked: “${quote(input.question, 120)}”.\n\nWhat I can answer:`,
-        items: CAN_ANSWER,
-        notes: note ? [note] : [],
+        lang,
+        title: say('ask.title.decline'),
+        body: say('ask.decline.body', { reason: declineReason(kb, u.decline, lang), question: quote(input.question, 120) }),
+        items: CAN_ANSWER.map((key) => say(key)),
         answered: false,
       });
     } else {
       const replies: Reply[] = [];
-      for (const part of u.parts) replies.push(await answerPart(part, ctx));
-      answer = combine(replies);
+      for (const part of u.parts) replies.push(await answerPart(part, ctx, lang));
+      answer = combine(replies, lang);
       const lead = u.yesNo ? yesOrNo(u, answer) : null;
-      if (lead) answer = { ...answer, body: `${lead} ${answer.body}`, facts: [...answer.facts, { type: 'yesno', answer: lead === 'Yes.' ? 'yes' : 'no' }] };
+      if (lead) answer = { ...answer, body: say('ask.yesno', { answer: lead, body: answer.body }), facts: [...answer.facts, { type: 'yesno', answer: lead }] };
     }
-    const notes = [...answer.notes];
-    if (u.anchorEvent) notes.unshift(`Date taken from the event: ${formatDay(u.anchorEvent.date.start)} — ${u.anchorEvent.title}.`);
-    if (note) notes.unshift(note);
-    return notes.length === answer.notes.length ? answer : { ...answer, notes };
+    if (u.anchorEvent) {
+      const event = u.anchorEvent;
+      const note = say('ask.anchorNote', { date: formatDay(event.date.start, lang), title: kb.localized('events', event, lang).title });
+      answer = { ...answer, notes: [note, ...answer.notes] };
+    }
+    return answer.lang === lang ? answer : { ...answer, lang };
   },
 });
 
-async function answerPart(part: Part, ctx: CommandContext): Promise<Reply> {
+/**
+ * The language of the answer: `lang:` when the request gave it; else the question's, when the question is
+ * clearly French or German (a name alone, "tiani", "CEDEAO", tells no language); else the reader's own.
+ */
+function answerLanguage(ctx: CommandContext, question: string, u: Understanding): string {
+  if (ctx.explicitLang) return ctx.explicitLang;
+  if (u.lang !== 'en' && catalogs().has(u.lang, 'ask.title.decline') && clearlyIn(ctx.kb, question, u.lang)) return u.lang;
+  return ctx.lang;
+}
+
+async function answerPart(part: Part, ctx: CommandContext, lang: string): Promise<Reply> {
   const { kb } = ctx;
   switch (part.kind) {
     case 'troops':
-      return ctx.run('troops', { country: part.country, date: part.date });
+      return ctx.run('troops', { country: part.country, date: part.date }, lang);
     case 'office':
       // The head of state keeps its own command, with the wording desks know.
-      return part.office === 'niger-head-of-state' ? ctx.run('ruler', { date: part.date }) : ctx.run('office', { office: part.office, date: part.date });
+      return part.office === 'niger-head-of-state' ? ctx.run('ruler', { date: part.date }, lang) : ctx.run('office', { office: part.office, date: part.date }, lang);
     case 'offices-of':
-      return officesOfReply(kb, kb.peopleById.get(part.person)!, part.office);
+      return officesOfReply(kb, kb.peopleById.get(part.person)!, part.office, lang);
     case 'who':
-      return ctx.run('who', { name: kb.peopleById.get(part.person)!.name });
+      return ctx.run('who', { name: kb.peopleById.get(part.person)!.name }, lang);
     case 'organisation':
-      return organisationReply(kb, kb.organisationsById.get(part.organisation)!);
+      return organisationReply(kb, kb.organisationsById.get(part.organisation)!, lang);
     case 'places':
-      return ctx.run('places', { place: part.place, country: part.country });
+      return ctx.run('places', { place: part.place, country: part.country }, lang);
     case 'event':
-      return eventReply(kb, kb.eventsById.get(part.event)!, part.related.map((id) => kb.eventsById.get(id)!));
+      return eventReply(kb, kb.eventsById.get(part.event)!, part.related.map((id) => kb.eventsById.get(id)!), lang);
     case 'statements':
-      return statementsReply(kb, part.statements.map((id) => kb.data.statements.find((s) => s.id === id)!));
+      return statementsReply(kb, part.statements.map((id) => kb.data.statements.find((s) => s.id === id)!), lang);
     case 'timeline':
-      return ctx.run('timeline', { from: part.from, to: part.to, topic: part.topic, actor: part.actor, order: part.from ? 'oldest' : 'newest' });
+      return ctx.run('timeline', { from: part.from, to: part.to, topic: part.topic, actor: part.actor, order: part.from ? 'oldest' : 'newest' }, lang);
     case 'sources':
-      return ctx.run('sources', {});
+      return ctx.run('sources', {}, lang);
     case 'help':
-      return ctx.run('help', {});
+      return ctx.run('help', {}, lang);
   }
   // Every kind of Part is handled above: the compiler rejects a new one until it is.
   const unhandled: never = part;
@@ -92,13 +102,14 @@ async function answerPart(part: Part, ctx: CommandContext): Promise<Reply> {
 }
 
 /** Several answers in one reply, each under its own title, in the order asked. */
-function combine(replies: Reply[]): Reply {
+function combine(replies: Reply[], lang: string): Reply {
   if (replies.length === 1) return replies[0]!;
   const citations = new Map<string, Citation>();
   for (const r of replies) for (const c of r.citations) citations.set(c.sourceId, c);
   const dates = replies.map((r) => r.asOf).filter((d): d is string => d !== null);
   return reply({
     command: replies[0]!.command,
+    lang,
     title: replies.map((r) => r.title).join(' · '),
     body: replies.map((r) => `${r.title}\n${r.body}`).join('\n\n'),
     items: replies.flatMap((r) => r.items),
@@ -110,51 +121,52 @@ function combine(replies: Reply[]): Reply {
   });
 }
 
-/** "Yes." or "No." from the structured answer, when the facts decide it; otherwise nothing. */
-function yesOrNo(u: Understanding, answer: Reply): 'Yes.' | 'No.' | null {
+/** Yes or no from the structured answer, when the facts decide it; otherwise nothing. */
+function yesOrNo(u: Understanding, answer: Reply): 'yes' | 'no' | null {
   if (!answer.answered) return null;
-  if (u.lead) return u.lead;
+  if (u.lead) return u.lead === 'Yes.' ? 'yes' : 'no';
   const troops = answer.facts.filter((f): f is Extract<Fact, { type: 'troops' }> => f.type === 'troops');
   // Over a period, the figure at its end decides: "were there still French troops after December 2023?".
   if (troops.length > 0) {
     const last = new Map(troops.map((f) => [f.country, f.count]));
     const present = [...last.values()].some((count) => count > 0);
-    return present !== (u.asksAbsence ?? false) ? 'Yes.' : 'No.';
+    return present !== (u.asksAbsence ?? false) ? 'yes' : 'no';
   }
   const offices = answer.facts.filter((f): f is Extract<Fact, { type: 'office' }> => f.type === 'office');
   // "Is Tiani still in charge?": the holder at the end of the period asked about.
-  if (offices.length > 0 && u.subject) return offices.at(-1)!.holder === u.subject ? 'Yes.' : 'No.';
+  if (offices.length > 0 && u.subject) return offices.at(-1)!.holder === u.subject ? 'yes' : 'no';
   const events = answer.facts.filter((f): f is Extract<Fact, { type: 'event' }> => f.type === 'event');
-  // "Did the ambassador leave?" is yes when the event is on record, unless the record itself is a denial.
-  if (answer.command === 'when' && events.length > 0) return /\b(not|no longer|never|rejects?|refuses?)\b/i.test(events[0]!.title) ? null : 'Yes.';
+  // "Did the ambassador leave?" is yes when the event is on record, unless the record itself is a denial
+  // (facts keep the knowledge base's own English titles).
+  if (answer.command === 'when' && events.length > 0) return /\b(not|no longer|never|rejects?|refuses?)\b/i.test(events[0]!.title) ? null : 'yes';
   return null;
 }
 
 /** "Did X happen before Y?" / "which came first?": both dates, and the answer they give. */
-function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']>): Reply {
+function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']>, lang: string): Reply {
   const [earlier, later] = c.first.date.start <= c.second.date.start ? [c.first, c.second] : [c.second, c.first];
   const same = c.first.date.start === c.second.date.start;
   const firstIsEarlier = earlier === c.first && !same;
-  let lead = '';
   let answer: 'yes' | 'no' | null = null;
-  if (!same && c.asked !== 'first') {
-    const yes = c.asked === 'before' ? firstIsEarlier : !firstIsEarlier;
-    lead = yes ? 'Yes. ' : 'No. ';
-    answer = yes ? 'yes' : 'no';
-  }
+  if (!same && c.asked !== 'first') answer = (c.asked === 'before' ? firstIsEarlier : !firstIsEarlier) ? 'yes' : 'no';
+  const title = (e: KbEvent) => kb.localized('events', e, lang).title;
   const body = same
-    ? `${lead}Both happened on ${eventDate(earlier)}: ${c.first.title}; ${c.second.title}.`
-    : `${lead}${earlier.title} (${eventDate(earlier)}) came before ${lowerFirst(later.title)} (${eventDate(later)}).`;
+    ? t(lang, 'ask.compare.same', { date: eventDate(earlier, lang), first: title(c.first), second: title(c.second) })
+    : t(lang, 'ask.compare', {
+        answer: answer ?? 'none',
+        earlier: title(earlier),
+        earlierDate: eventDate(earlier, lang),
+        later: lowerFirst(title(later), lang),
+        laterDate: eventDate(later, lang),
+      });
   return reply({
     command: 'when',
-    title: `${c.first.title} / ${c.second.title}`,
+    lang,
+    title: t(lang, 'ask.compare.title', { first: title(c.first), second: title(c.second) }),
     body,
-    items: [earlier, later].map((e) => `${eventDate(e)} — ${e.title}: ${e.summary}`),
+    items: [earlier, later].map((e) => t(lang, 'ask.compare.item', { date: eventDate(e, lang), title: title(e), summary: kb.localized('events', e, lang).summary })),
     citations: kb.citations([...earlier.sources, ...later.sources]),
-    facts: [
-      ...[earlier, later].map((e) => ({ type: 'event' as const, event: e.id, title: e.title, date: e.date.text })),
-      { type: 'comparison', earlier: earlier.id, later: later.id, answer },
-    ],
+    facts: [...[earlier, later].map(eventFact), { type: 'comparison', earlier: earlier.id, later: later.id, answer }],
     asOf: (later.endDate ?? later.date).text,
   });
 }

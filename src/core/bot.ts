@@ -70,7 +70,7 @@ export class Bot {
       this.keep(key, now, async (request) => {
         const { rest, explicit } = this.takeLang(text, callerLang);
         if (explicit) lang = explicit;
-        const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang) };
+        const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit };
         try {
           const parsed = this.parseText(rest, now, lang);
           return await this.execute(parsed.path, parsed.options, caller, now, request, langs);
@@ -148,7 +148,7 @@ export class Bot {
         const { [LANG_OPTION]: asked, ...rest } = options;
         const explicit = asked === undefined || asked === '' ? undefined : this.explicitLang(asked);
         if (explicit) lang = explicit;
-        return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang) });
+        return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit });
       }),
     );
   }
@@ -295,7 +295,7 @@ export class Bot {
     caller: Caller,
     now: Date,
     request: RequestState,
-    langs: { lang: string; channelLang: string },
+    langs: { lang: string; channelLang: string; explicit?: string },
   ): Promise<Reply> {
     const def = this.registry.resolve(path);
     if (!def) {
@@ -312,11 +312,12 @@ export class Bot {
       caller,
       lang,
       channelLang: langs.channelLang,
+      ...(langs.explicit ? { explicitLang: langs.explicit } : {}),
       t: (key, params) => t(lang, key, params),
       log: this.log,
       services: this.services,
       registry: this.registry,
-      run: (p, o) => this.execute(p, o, caller, now, request, langs),
+      run: (p, o, l) => this.execute(p, o, caller, now, request, l && l !== lang ? { ...langs, lang: l } : langs),
     };
     const answer = await def.handler(parsed.data, ctx);
     // A reply written in another language (a digest preview, in the digest's) keeps it.

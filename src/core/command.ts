@@ -42,6 +42,8 @@ export interface CommandContext {
   caller: Caller;
   /** The language to answer in (an explicit `lang:` option, else the caller's, else English). */
   lang: string;
+  /** The language the request asked for with `lang:`, when it did: it wins over the language of a question. */
+  explicitLang?: string;
   /**
    * The language for what the bot posts in the channel on its own (digests): an explicit `lang:` option,
    * else the channel's or server's language, else the caller's.
@@ -52,8 +54,11 @@ export interface CommandContext {
   log: Logger;
   services: Services;
   registry: CommandRegistry;
-  /** Runs another command with structured options (how `ask` routes a question). */
-  run: (path: string, options: Record<string, unknown>) => Promise<Reply>;
+  /**
+   * Runs another command with structured options (how `ask` routes a question), in `lang` when given (`ask`
+   * answers in the question's language), else in this request's.
+   */
+  run: (path: string, options: Record<string, unknown>, lang?: string) => Promise<Reply>;
 }
 
 export type OptionsSchema = z.ZodObject<z.ZodRawShape>;

@@ -18,7 +18,6 @@ const RELATIONS = ['before', 'after', 'during'] as const;
 export type Relation = (typeof RELATIONS)[number];
 
 const languageSchema = z.strictObject({
-  answerNote: z.string(),
   stopwords: words,
   forms: z.strictObject(Object.fromEntries(FORMS.map((f) => [f, words])) as Record<QuestionForm, typeof words>),
   yesNoStart: words,
