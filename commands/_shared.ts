@@ -46,7 +46,8 @@ const EDGE_KEYS = { early: 'early', mid: 'mid', late: 'late', 'end of': 'endOf',
  * (French "du", German genitive). English is the anchor's own name.
  */
 function anchorName(anchor: AnchorSpan, lang: string, form: 'plain' | 'after' | 'of'): string {
-  return t(lang, 'date.anchor.name', { anchor: anchor.id ?? '', form, name: anchor.label });
+  // ICU select keys take no hyphens: "macron-announcement" is macron_announcement in the catalogs.
+  return t(lang, 'date.anchor.name', { anchor: (anchor.id ?? '').replace(/-/g, '_'), form, name: anchor.label });
 }
 
 /** The period's label in `lang`: "September 2023", "now", "juste avant le coup d’État (25 juillet 2023)". */
@@ -98,7 +99,7 @@ export function inPeriod(at: DateQuery, lang: string): string {
     case 'edge':
       return t(lang, 'date.in.edge', { edge: EDGE_KEYS[p.edge], label: dateLabel(at, lang) });
     case 'season':
-      return t(lang, 'date.in.season', { label: dateLabel(at, lang) });
+      return t(lang, 'date.in.season', { season: p.season, label: dateLabel(at, lang) });
     default:
       return t(lang, 'date.in', { precision: at.precision, label: dateLabel(at, lang) });
   }
@@ -161,8 +162,10 @@ export function adjective(kb: KnowledgeBase, country: string, lang = 'en'): stri
 /** A country's name in `lang` ("Germany", "Allemagne"): countries.yaml and its translations, else ICU's region names. */
 export function countryName(kb: KnowledgeBase, country: string, lang: string): string {
   const found = kb.findCountry(country);
-  if (found) return kb.localized('countries', found, lang).name;
-  const iso = englishRegionCodes().get(country);
+  const local = found ? kb.localized('countries', found, lang).name : undefined;
+  // Until countries.yaml has a translation, ICU's name for the region ("Allemagne", "Deutschland").
+  if (local && (lang === 'en' || local !== found!.name)) return local;
+  const iso = found?.iso ?? englishRegionCodes().get(country);
   return (iso && regionNames(lang).of(iso)) || country;
 }
 

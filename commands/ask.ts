@@ -5,7 +5,7 @@ import { catalogs, t, type MessageParams } from '../src/core/i18n.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
-import { clearlyIn } from '../src/knowledge/question-language.ts';
+import { clearLanguage } from '../src/knowledge/question-language.ts';
 import type { KbEvent } from '../src/knowledge/schema.ts';
 import type { Part, Understanding } from '../src/knowledge/understand.ts';
 import { declineReason } from './_declines.ts';
@@ -29,7 +29,7 @@ export default defineCommand({
   async handler(input, ctx) {
     const { kb } = ctx;
     const u = kb.questions.understand(input.question, ctx.now());
-    const lang = answerLanguage(ctx, input.question, u);
+    const lang = answerLanguage(ctx, input.question);
     const say = (key: string, params?: MessageParams) => t(lang, key, params);
     let answer: Reply;
     if (u.compare) {
@@ -61,12 +61,14 @@ export default defineCommand({
 
 /**
  * The language of the answer: `lang:` when the request gave it; else the question's, when the question is
- * clearly French or German (a name alone, "tiani", "CEDEAO", tells no language); else the reader's own.
+ * clearly not English (a name alone, "tiani", "CEDEAO", tells no language); else the reader's own. An English
+ * question from a French reader is answered in French: the reader's language is known, the question's words
+ * are often borrowed.
  */
-function answerLanguage(ctx: CommandContext, question: string, u: Understanding): string {
+function answerLanguage(ctx: CommandContext, question: string): string {
   if (ctx.explicitLang) return ctx.explicitLang;
-  if (u.lang !== 'en' && catalogs().has(u.lang, 'ask.title.decline') && clearlyIn(ctx.kb, question, u.lang)) return u.lang;
-  return ctx.lang;
+  const asked = clearLanguage(ctx.kb, question);
+  return asked && asked !== 'en' && catalogs().languages().includes(asked) ? asked : ctx.lang;
 }
 
 async function answerPart(part: Part, ctx: CommandContext, lang: string): Promise<Reply> {

@@ -55,7 +55,7 @@ export default defineCommand({
       return reply({
         command: 'troops',
         lang,
-        title: ctx.t('troops.title.history', { adjective: adj }),
+        title: capitalize(ctx.t('troops.title.history', { adjective: adj })),
         body: ctx.t('troops.history', { count: history.length, figure: figure(latest), date: dated(latest) }),
         items: history.map((d) => figureLine(d, sourceName, kb, lang)),
         citations: kb.citations(sourcesOf(history)),
@@ -74,7 +74,7 @@ export default defineCommand({
       return reply({
         command: 'troops',
         lang,
-        title: ctx.t('troops.title', { adjective: adj, when: dateLabel(at, lang) }),
+        title: capitalize(ctx.t('troops.title', { adjective: adj, when: dateLabel(at, lang) })),
         body: next ? `${none} ${ctx.t('troops.noFigure.earliest', { figure: figure(next), date: dated(next) })}` : none,
         items: history.map((d) => figureLine(d, sourceName, kb, lang)),
         citations: kb.citations(sourcesOf(history)),
@@ -117,8 +117,9 @@ export default defineCommand({
     return reply({
       command: 'troops',
       lang,
-      title: ctx.t('troops.title', { adjective: adj, when }),
-      body,
+      title: capitalize(ctx.t('troops.title', { adjective: adj, when })),
+      // German puts the adjective first: "französische Soldaten …".
+      body: capitalize(body),
       fields,
       items,
       notes,

@@ -52,7 +52,7 @@ describe('ask: answers', () => {
     expect(r.facts[0]).toMatchObject({ type: 'event', date: '2023-09-27' });
   });
 
-  it('understands French and German with the same facts, and says the answer is in English for now', async () => {
+  it('understands French and German with the same facts, and answers in the question’s language', async () => {
     const bot = await testBot();
     const fr = await bot.run('ask', { question: 'combien de soldats français au Niger en septembre 2023 ?' }, TEST_CALLER);
     const de = await bot.run('ask', { question: 'Wie viele französische Soldaten waren im September 2023 im Niger?' }, TEST_CALLER);
@@ -60,8 +60,15 @@ describe('ask: answers', () => {
       expect(r.command).toBe('troops');
       expect(r.facts).toContainEqual(expect.objectContaining({ type: 'troops', country: 'France', count: 1500 }));
     }
-    expect(fr.notes[0]).toMatch(/anglais/);
-    expect(de.notes[0]).toMatch(/Englisch/);
+    expect(fr.lang).toBe('fr');
+    expect(fr.body).toMatch(/^Environ 1\s500 militaires .* au Niger en septembre 2023/u);
+    expect(de.lang).toBe('de');
+    expect(de.body).toMatch(/^Etwa 1\.500 .*Soldaten waren im September 2023 im Niger/);
+    // lang: wins over the question's language; a name alone is answered in the reader's language.
+    expect((await bot.run('ask', { question: 'combien de soldats français au Niger en septembre 2023 ?', lang: 'en' }, TEST_CALLER)).body).toMatch(/^About 1,500 French troops/);
+    const french: typeof TEST_CALLER = { ...TEST_CALLER, locale: () => 'fr-FR' };
+    for (const question of ['tiani', 'CEDEAO']) expect((await bot.run('ask', { question }, TEST_CALLER)).lang, question).toBe('en');
+    for (const question of ['tiani', 'CEDEAO']) expect((await bot.run('ask', { question }, french)).lang, question).toBe('fr');
   });
 
   it('takes the date of an event named in the question', async () => {

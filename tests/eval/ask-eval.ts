@@ -9,6 +9,7 @@ import type { Bot } from '../../src/core/bot.ts';
 import { renderText } from '../../src/core/render-text.ts';
 import { createLogger } from '../../src/logger.ts';
 import { TEST_CALLER, TEST_NOW } from '../helpers/bot.ts';
+import { leakDetector, type LeakDetector } from '../i18n/leaks.ts';
 
 export const SPLITS = ['dev', 'heldout'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -65,11 +66,15 @@ export interface Tally {
   wrong: number;
 }
 
+/**
+ * Correctness is judged on the English answer (the fixtures' `contains` are English facts: "22 December 2023",
+ * "1,500"): every question is asked with `lang: 'en'`, whatever language it is in.
+ */
 export async function evaluate(bot: Bot, cases: AskCase[]): Promise<{ verdicts: { c: AskCase; v: Verdict; text: string }[]; tally: Tally }> {
   const verdicts: { c: AskCase; v: Verdict; text: string }[] = [];
   const tally: Tally = { total: 0, right: 0, declined: 0, wrong: 0 };
   for (const c of cases) {
-    const r = await bot.run('ask', { question: c.q }, TEST_CALLER);
+    const r = await bot.run('ask', { question: c.q, lang: 'en' }, TEST_CALLER);
     const text = renderText(r);
     const v = judge(c, { answered: r.answered, text });
     tally.total++;
@@ -79,12 +84,47 @@ export async function evaluate(bot: Bot, cases: AskCase[]): Promise<{ verdicts: 
   return { verdicts, tally };
 }
 
+export interface LanguageVerdict {
+  c: AskCase;
+  /** The language the answer was given in. */
+  lang: string;
+  /** English sentences in a French or German answer (see tests/i18n/leaks.ts). */
+  leaks: string[];
+  inLanguage: boolean;
+}
+
+/**
+ * The second measure: asked naturally (no `lang:`, by a reader whose platform gives no language), is the answer
+ * in the question's language, with no English sentence in a French or German one? The leak detector counts
+ * the English catalog's sentences and the knowledge base's English text where a translation exists.
+ */
+export async function evaluateLanguage(bot: Bot, cases: AskCase[]): Promise<LanguageVerdict[]> {
+  const detectors = new Map<string, LeakDetector>();
+  const out: LanguageVerdict[] = [];
+  for (const c of cases) {
+    const r = await bot.run('ask', { question: c.q }, TEST_CALLER);
+    const lang = r.lang ?? 'en';
+    let detector = detectors.get(c.lang);
+    if (!detector) detectors.set(c.lang, (detector = leakDetector(bot.kb, c.lang)));
+    const leaks = c.lang === 'en' ? [] : detector.leaks(renderText(r));
+    out.push({ c, lang, leaks, inLanguage: lang === c.lang && leaks.length === 0 });
+  }
+  return out;
+}
+
 function pct(n: number, d: number): string {
   return d === 0 ? '–' : `${((100 * n) / d).toFixed(1)}%`;
 }
 
 function line(label: string, t: Tally): string {
   return `  ${label.padEnd(16)} ${String(t.right).padStart(4)}/${String(t.total).padEnd(4)} ${pct(t.right, t.total).padStart(6)} right  ${pct(t.wrong, t.total).padStart(6)} wrong  ${pct(t.declined, t.total).padStart(6)} declined`;
+}
+
+function languageLine(label: string, vs: LanguageVerdict[]): string {
+  const n = vs.filter((v) => v.inLanguage).length;
+  const wrongLang = vs.filter((v) => v.lang !== v.c.lang).length;
+  const leaked = vs.filter((v) => v.lang === v.c.lang && v.leaks.length > 0).length;
+  return `  ${label.padEnd(16)} ${String(n).padStart(4)}/${String(vs.length).padEnd(4)} ${pct(n, vs.length).padStart(6)} in language  ${pct(wrongLang, vs.length).padStart(6)} other language  ${pct(leaked, vs.length).padStart(6)} with English`;
 }
 
 function groupBy(verdicts: { c: AskCase; v: Verdict }[], key: (c: AskCase) => string): Map<string, Tally> {
@@ -115,5 +155,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stdout.write(`\n${split}:\n${line('all', tally)}\n`);
     for (const [lang, t] of groupBy(verdicts, (c) => c.lang)) process.stdout.write(line(`lang ${lang}`, t) + '\n');
     for (const [category, t] of groupBy(verdicts, (c) => c.category)) process.stdout.write(line(category, t) + '\n');
+    const languages = await evaluateLanguage(bot, loadAskCases(split));
+    if (printFailures && process.argv.includes('--show-language')) {
+      for (const v of languages) {
+        if (v.inLanguage) continue;
+        process.stdout.write(`✗ [${split} language ${v.c.lang}] ${v.c.q}\n    answered in ${v.lang}${v.leaks.length ? `; English: ${v.leaks.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}` : ''}\n`);
+      }
+    }
+    process.stdout.write(`${split}, answered in the asked language (asked without lang:):\n${languageLine('all', languages)}\n`);
+    for (const lang of [...new Set(languages.map((v) => v.c.lang))].sort()) {
+      process.stdout.write(languageLine(`lang ${lang}`, languages.filter((v) => v.c.lang === lang)) + '\n');
+    }
   }
 }

@@ -2,13 +2,11 @@
 // (unknown command, "did you mean", bad date), a permission refusal, digest subscribe/status/preview, and a
 // French digest delivered end to end. In French and German output no English catalog sentence may appear.
 import { PassThrough } from 'node:stream';
-import { TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness as startDiscord, GUILD_ID, type Harness as DiscordHarness } from '../discord/harness.ts';
 import { runShell } from '../../src/adapters/shell/shell.ts';
 import type { Bot } from '../../src/core/bot.ts';
 import type { Caller } from '../../src/core/command.ts';
-import { catalogs, FALLBACK_LANG } from '../../src/core/i18n.ts';
 import { renderText } from '../../src/core/render-text.ts';
 import { StoreDigestService } from '../../src/digest/service.ts';
 import { MANAGE_CHANNELS, visibleText as discordText } from '../fakes/discord.ts';
@@ -17,46 +15,13 @@ import { makeScheduler } from '../digest/helpers.ts';
 import { testBot } from '../helpers/bot.ts';
 import { slashOverHttp, startHarness as startSlack, type Harness as SlackHarness } from '../slack/harness.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
+import { catalogLeaks, englishCatalogSentences, unfilled } from './leaks.ts';
 
-const all = catalogs();
-
-/**
- * The text of a message with each placeholder as \u0000, and of each plural or select branch on its own:
- * what a reader sees of it verbatim.
- */
-function skeletons(ast: MessageFormatElement[]): string[] {
-  const out: string[] = [ast.map((el) => (el.type === TYPE.literal ? el.value : '\u0000')).join('')];
-  for (const el of ast) {
-    if (el.type === TYPE.plural || el.type === TYPE.select) for (const o of Object.values(el.options)) out.push(...skeletons(o.value));
-  }
-  return out;
-}
-
-/**
- * English sentences that must not appear in another language's answers: the literal runs of the English
- * catalog of two words or more, leaving out what is quoted or code (`digest preview`, "September 2023": the
- * syntax, which stays English) and names.
- */
-function englishSentences(): string[] {
-  const fragments = new Set<string>();
-  for (const key of all.keys('en')) {
-    for (const text of skeletons(all.ast('en', key)!)) {
-      const prose = text.replace(/`[^`]*`|"[^"]*"/g, '\u0000');
-      for (const piece of prose.split(/[\u0000(){}\n`"]|[:;,.?!] /)) {
-        const p = piece.trim().replace(/^[.,…—-]+|[.,:]+$/g, '').trim();
-        if (p.split(/\s+/).length >= 2 && p.length >= 9 && !/Niger Watch/.test(p)) fragments.add(p);
-      }
-    }
-  }
-  return [...fragments];
-}
-
-const ENGLISH = englishSentences();
+const ENGLISH = englishCatalogSentences();
 
 function expectNoEnglish(text: string, where: string): void {
-  const leaked = ENGLISH.filter((s) => text.includes(s));
-  expect(leaked, `${where} has English text`).toEqual([]);
-  expect(text, `${where} has an unfilled placeholder`).not.toMatch(/\{[a-zA-Z]+\}/);
+  expect(catalogLeaks(text), `${where} has English text`).toEqual([]);
+  expect(unfilled(text), `${where} has an unfilled placeholder`).toEqual([]);
 }
 
 /** What each language must say (a few words of each answer), to show it is that language and not English. */
