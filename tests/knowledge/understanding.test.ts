@@ -6,8 +6,9 @@ import { testBot, TEST_CALLER } from '../helpers/bot.ts';
 
 const bot = await testBot();
 
+/** What a question is read as, judged on the English answer (a French or German question is otherwise answered in its language). */
 async function ask(question: string): Promise<{ answered: boolean; text: string; lead: string }> {
-  const r = await bot.run('ask', { question }, TEST_CALLER);
+  const r = await bot.run('ask', { question, lang: 'en' }, TEST_CALLER);
   return { answered: r.answered, text: renderText(r), lead: r.body.split('\n')[0]! };
 }
 
