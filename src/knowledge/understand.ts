@@ -223,7 +223,9 @@ export class QuestionReader {
       this.presentStarts[lang] = new PhraseIndex<true>();
       for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
-      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
+      // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
+      const opener = `(?=(?:${starts.map(escape).join('|')})\\b)`;
+      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'iu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
       const stemmed = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
       for (const { tokens, values } of [...this.names.entries(), ...index.entries()]) {
@@ -528,11 +530,13 @@ export class QuestionReader {
     const readings = [first];
     for (const clause of clauses.slice(1)) {
       const own = this.read(clause).mentions;
-      const kinds = new Set(own.flatMap((m) => m.meanings.map(subjectKind)));
-      const borrowed = named.filter((m) => m.meanings.some((x) => subjectKind(x) && !kinds.has(subjectKind(x))));
+      // Who (a country, person, body) and what (troops, an office) are taken only when the clause names none
+      // of its own: "… and when did the last French soldier leave?" keeps its France and is no Macron's.
+      const roles = new Set(own.flatMap((m) => m.meanings.map(subjectRole)));
+      const borrowed = named.filter((m) => m.meanings.some((x) => subjectRole(x) && !roles.has(subjectRole(x))));
       // What is counted was named in the first clause: "… and how many were there in 2023?".
       const counted = borrowed.some((m) => m.meanings.some((x) => (x.type === 'concept' && x.concept.troops) || (x.type === 'country' && this.kb.countries().includes(x.country.name))));
-      readings.push(this.understandClause(`${clause} ${borrowed.map((m) => m.words.join(' ')).join(' ')}`, now, counted));
+      readings.push(this.understandClause(`${clause} ${borrowed.map(borrowedText).join(' ')}`, now, counted));
     }
     const answered = readings.filter((r) => r.parts.length > 0 || r.compare);
     if (answered.length === 0) return first;
@@ -1432,6 +1436,24 @@ function subjectKind(m: Meaning): string | undefined {
   if (m.type === 'country' || m.type === 'person' || m.type === 'organisation' || m.type === 'office') return m.type;
   if (m.type === 'concept' && (m.concept.troops || m.concept.office)) return `concept:${m.concept.id}`;
   return undefined;
+}
+
+/** Whether a subject names who (a country, person, body, office) or what (troops, an office's work). */
+function subjectRole(m: Meaning): 'who' | 'what' | undefined {
+  const kind = subjectKind(m);
+  return kind === undefined ? undefined : kind.startsWith('concept:') ? 'what' : 'who';
+}
+
+/**
+ * A mention taken into the next clause, written so it is read the same there: by its name, since the words
+ * as typed may mean it only in capitals ("US") or only in their own language.
+ */
+function borrowedText(m: Mention): string {
+  const x = m.meanings[0]!;
+  if (x.type === 'country') return x.country.name;
+  if (x.type === 'person') return x.person.name;
+  if (x.type === 'organisation') return x.organisation.acronym ?? x.organisation.name;
+  return m.words.join(' ');
 }
 
 function escape(s: string): string {

@@ -237,3 +237,26 @@ describe('why-questions', () => {
     expect((await ask('why did the junta close the airspace?')).answered).toBe(false);
   });
 });
+
+describe('questions in several clauses', () => {
+  it('a clause that names no country of its own takes the one before, even one written only in capitals', async () => {
+    const r = await ask('how many US troops were in niger in september 2023 and how many were left in august 2024?');
+    expect(r.text).toMatch(/US troops in Niger — September 2023/);
+    expect(r.text).toMatch(/US troops in Niger — August 2024/);
+    expect(r.text).not.toMatch(/French troops/);
+  });
+
+  it('a clause with a subject of its own keeps it, and is not read with the first clause’s person', async () => {
+    const r = await ask('when did macron announce the withdrawal and when did the last french soldier leave?');
+    expect(r.text).toMatch(/24 September 2023/);
+    expect(r.text).toMatch(/22 December 2023/);
+  });
+
+  it('a second question after a comma or a question mark is answered too', async () => {
+    for (const q of ['when did the french troops leave, how many are there now?', 'when did the french troops leave? how many are there now?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/22 December 2023/);
+      expect(r.text, q).toMatch(/French troops in Niger — now/);
+    }
+  });
+});
