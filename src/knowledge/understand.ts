@@ -167,6 +167,11 @@ export class QuestionReader {
   /** Words that are never corrected: those above, the stopwords and the names of countries. */
   private readonly known: Set<string>;
   private readonly typoMemo = new BoundedMemo<string, string | null>(20_000);
+  /**
+   * The language of the clause being read: its own words are looked for in the entries' text in that
+   * language too (data/translations), stemmed as that language stems them.
+   */
+  private clauseLang: Language = 'en';
   /** The name of the anchor each anchor event starts ("the withdrawal" runs on to its end event). */
   private readonly anchorOf = new Map<string, string>();
 
@@ -175,7 +180,10 @@ export class QuestionReader {
     readonly lexicon: LexiconData,
   ) {
     this.allStopwords = new Set(LANGUAGES.flatMap((l) => lexicon.languages[l].stopwords.flatMap(tokenize)));
-    this.index = new KnowledgeIndex(kb, new Set(lexicon.languages.en.stopwords.flatMap(tokenize)));
+    this.index = new KnowledgeIndex(
+      kb,
+      Object.fromEntries(LANGUAGES.map((l) => [l, new Set(lexicon.languages[l].stopwords.flatMap(tokenize))])) as Record<Language, Set<string>>,
+    );
 
     for (const c of kb.data.countries) {
       for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.addName(this.names, n, { type: 'country', country: c });
@@ -606,6 +614,7 @@ export class QuestionReader {
 
   private understandClause(question: string, now: Date, countedBefore = false): Understanding {
     const { lang, tokens, mentions, free } = this.read(question);
+    this.clauseLang = lang;
     if (tokens.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
@@ -768,7 +777,7 @@ export class QuestionReader {
     // question about something that happened at a base.
     // (What happened is said by a concept, an office or a word events use: "where did the first convoy go?")
     const happened =
-      concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.index.eventWeight(stem(w)) > 0);
+      concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.ownStems(w).some((t) => this.index.eventWeight(t) > 0));
     if ((form === 'where' || asksPlaces) && happened) {
       const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
@@ -817,7 +826,7 @@ export class QuestionReader {
       const other = main.find((m) => m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)));
       if (other) return decline(`I have no sourced information about “${[tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ')}”.`);
       // "How old is Tiani?", "where was Bazoum born?": a word the knowledge base has nowhere asks more than who.
-      const unknown = free.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
+      const unknown = free.filter((w) => this.ownStems(w).every((t) => this.index.eventWeight(t) === 0 && !this.index.knows(t)));
       if (unknown.length > 0) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
       return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
     }
@@ -900,7 +909,8 @@ export class QuestionReader {
    * if any, and the event the rest describes; as text the date parser reads, or null.
    */
   dateOfEvent(text: string, needsRelation: boolean): string | null {
-    const { mentions, free } = this.read(text);
+    const { mentions, free, lang } = this.read(text);
+    this.clauseLang = lang;
     const first = mentions[0]?.start === 0 ? mentions[0].meanings.find((m) => m.type === 'relation') : undefined;
     if (needsRelation && !first) return null;
     const relation = first?.type === 'relation' ? first.relation : 'during';
@@ -911,7 +921,8 @@ export class QuestionReader {
 
   /** The event a description names best ("the French ambassador left"), in any of the languages. */
   findEvent(text: string): { event: KbEvent; related: KbEvent[] } | null {
-    const { mentions, free } = this.read(text);
+    const { mentions, free, lang } = this.read(text);
+    this.clauseLang = lang;
     const others = mentions.flatMap((m) => m.meanings).flatMap((m) => (m.type === 'country' && !this.kb.countries().includes(m.country.name) && m.country.iso !== 'NE' ? [m.country.name] : []));
     return this.bestEvent(mentions, free, others);
   }
@@ -1091,6 +1102,7 @@ export class QuestionReader {
     const byKey = new Map<string, Unit>();
     for (const m of mentions) {
       const typed = m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t));
+      const typedOwn = this.clauseLang === 'en' ? [] : m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t, this.clauseLang));
       // One phrase is one thing the user meant: "Niamey airport" is the air base or the German site beside it,
       // either of which covers it, not two things the answer must both be about.
       const byType = new Map<Meaning['type'], Meaning[]>();
@@ -1106,6 +1118,8 @@ export class QuestionReader {
         // What the user typed finds the thing too: "junta" for the CNSP, "president" for the head of state,
         // "treaty" for an agreement.
         if (typed.length > 0) groups.push(typed);
+        // … and in the question's own language, in the entries' translated text ("putsch" in French text).
+        if (typedOwn.length > 0) groups.push(typedOwn);
         byKey.set(key, {
           groups,
           covers: parts.flatMap((x) => x.u.covers ?? []),
@@ -1118,7 +1132,7 @@ export class QuestionReader {
       }
     }
     for (const w of free) {
-      if (w.length >= 3 && !this.allStopwords.has(w)) byKey.set(`word:${w}`, { groups: [[stem(w, 'en')]], content: true, weight: 0, free: true });
+      if (w.length >= 3 && !this.allStopwords.has(w)) byKey.set(`word:${w}`, { groups: this.ownStems(w).map((t) => [t]), content: true, weight: 0, free: true });
     }
     const units = [...byKey.values()];
     for (const u of units) {
@@ -1129,6 +1143,11 @@ export class QuestionReader {
       u.weight = Math.max(UNKNOWN_WORD_WEIGHT, u.free ? weight / 2 : weight);
     }
     return units;
+  }
+
+  /** A word's stems as the entries' text may hold it: in English, and in the clause's own language. */
+  private ownStems(word: string): string[] {
+    return unique([stem(word, 'en'), stem(word, this.clauseLang)]);
   }
 
   /** "Troops" is not a unit (figures answer it), but it still tells "the last French troops left" from "the ambassador left". */
