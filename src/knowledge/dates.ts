@@ -173,6 +173,8 @@ const MAYBE_DATE = new RegExp(
   ].join('|'),
 );
 
+const DURATION = new RegExp(`^(?:\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|few)[\\s-]*${UNIT}$`);
+
 const NOW_WORDS = /^(now|today|currently|current|present|at present|right now|these days|latest|as of now|as of today)$/;
 
 interface AnchorPattern {
@@ -280,6 +282,8 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
   const results = MAYBE_DATE.test(lower) ? chrono.en.parse(text, now, { forwardDate: false }) : [];
   for (const r of results) {
     if (NOW_WORDS.test(r.text.toLowerCase())) return { query: nowQuery(now), matched: r.text };
+    // "a transition of 60 months", "within 48 hours": a length of time, not a date ("60 months ago" is one).
+    if (DURATION.test(r.text.toLowerCase().trim())) continue;
     if (!r.start.isCertain('year') && !r.start.isCertain('month') && !r.start.isCertain('day')) continue;
     // A date without a year ("last January") is the most recent one, never one still to come.
     const guessedYear = r.start.get('year')!;

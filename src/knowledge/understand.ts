@@ -482,7 +482,13 @@ export class QuestionReader {
       // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren"),
       // when the question has a word for a span of time or a numeric date: most have neither.
       if (!/\d[/.:]\d/.test(raw) && !tokenize(raw).some((t) => this.timeUnits[lang].has(t))) return null;
-      const own = chrono[lang].parse(raw, now, { forwardDate: false }).find((r) => r.start.isCertain('year') || r.start.isCertain('month'));
+      // "une transition de 60 mois", "binnen 48 Stunden" name a length of time, not a date ("il y a 2 ans" is one).
+      // (chrono reads "de 60 mois" as sixty months from now: a span of time with nothing saying "ago" is a length.)
+      const duration = (r: chrono.ParsedResult) => {
+        const words = tokenize(r.text);
+        return words.length >= 2 && /^\d+$/.test(words.at(-2)!) && this.timeUnits[lang].has(words.at(-1)!) && r.start.date() > now;
+      };
+      const own = chrono[lang].parse(raw, now, { forwardDate: false }).find((r) => (r.start.isCertain('year') || r.start.isCertain('month')) && !duration(r));
       if (!own) return null;
       const d = own.start.date();
       const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}${own.start.isCertain('day') ? `-${String(d.getDate()).padStart(2, '0')}` : ''}`;
@@ -561,13 +567,21 @@ export class QuestionReader {
   /** The questions in a line: split before a conjunction that opens a new question ("and when", "und wie viele"). */
   private clauses(question: string): string[] {
     const pattern = this.clauseStart[this.detectLanguage(question, tokenize(question))];
+    const text = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const global = new RegExp(pattern.source, 'giu');
     const parts: string[] = [];
-    let rest = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    for (let m = pattern.exec(rest); m && m.index > 0; m = pattern.exec(rest)) {
-      parts.push(rest.slice(0, m.index));
-      rest = rest.slice(m.index + m[0].length);
+    let from = 0;
+    for (const m of text.matchAll(global)) {
+      if (m.index === 0) continue;
+      const before = text.slice(from, m.index);
+      // "In 2023, how many …" is one question: a comma ends one only after a question of its own.
+      // (A question of its own: a question word, or a yes/no opening: "il y a 2 ans" is no "y a-t-il".)
+      const asks = this.read(before).mentions.some((x) => x.meanings.some((y) => y.type === 'form' || (y.type === 'yesno' && x.start === 0)));
+      if (/^[,;]/.test(m[0]) && !asks) continue;
+      parts.push(before);
+      from = m.index + m[0].length;
     }
-    parts.push(rest);
+    parts.push(text.slice(from));
     return parts.map((p) => p.trim()).filter(Boolean);
   }
 
@@ -619,9 +633,13 @@ export class QuestionReader {
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
     const opensWithForm = mentions[0]?.start === 0 && mentions[0].meanings.some((x) => x.type === 'form' && x.form !== 'still');
+    // ("Et les Allemands, combien sont-ils ?": the inversion after a question word is no yes/no question.)
+    const asksForm = (m: Mention) => m.meanings.some((x) => x.type === 'form' && x.form !== 'still');
     const yesNo =
       !opensWithForm &&
-      mentions.some((m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)));
+      mentions.some(
+        (m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) && !mentions.some((f) => f.end <= m.start && asksForm(f)),
+      );
     const form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (why: string) => result({ parts: [], decline: why });
@@ -1192,9 +1210,10 @@ export class QuestionReader {
     const at = (k: number) => mentions.find((m) => m.start === k);
     while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
     const next = at(i);
-    if (!next) return false;
     const troops = (m: Mention) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops);
     const foreign = (m: Mention) => m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') || m.meanings.some((x) => x.type === 'organisation');
+    // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
+    if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
     return troops(next) || foreign(next);
   }
 

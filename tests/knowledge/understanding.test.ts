@@ -260,3 +260,24 @@ describe('questions in several clauses', () => {
     }
   });
 });
+
+describe('lengths of time and counted things named first', () => {
+  it('a length of time ("60 mois", "48 hours") is not read as a date', async () => {
+    const r = await ask('quand la conférence nationale a-t-elle recommandé une transition de 60 mois ?');
+    expect(r.answered).toBe(true);
+    expect(r.text).toMatch(/February 2025/);
+    const en = await ask('how long was the transition the national conference recommended, 60 months?');
+    expect(en.text).not.toMatch(/future/);
+  });
+
+  it('what is counted may come before "how many", and the inversion after it asks no yes or no', async () => {
+    const r = await ask('et les allemands, combien sont-ils encore au niger aujourd’hui ?');
+    expect(r.text).toMatch(/German troops in Niger — now/);
+    expect(r.lead).not.toMatch(/^(Yes|No)\./);
+  });
+
+  it('a date before a comma belongs to the question after it', async () => {
+    const r = await ask('il y a 2 ans, combien de soldats américains au Niger ?');
+    expect(r.text).toMatch(/US troops in Niger — November 2024/);
+  });
+});
