@@ -845,7 +845,7 @@ export class QuestionReader {
       if (other) return decline(`I have no sourced information about “${[tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ')}”.`);
       // "How old is Tiani?", "where was Bazoum born?": a word the knowledge base has nowhere asks more than who.
       const unknown = free.filter((w) => this.ownStems(w).every((t) => this.index.eventWeight(t) === 0 && !this.index.knows(t)));
-      if (unknown.length > 0) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
+      if (unknown.length > 0 || !this.recordCovers(people[0]!, main)) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
       return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
     }
     if (organisations.length > 0 && named && !has('timeline')) {
@@ -867,7 +867,8 @@ export class QuestionReader {
     // Nothing asked in so many words: the entry that matches the question best, if it matches well.
     const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
     if (event && event.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
-    if (people.length > 0) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
+    if (people.length > 0 && this.recordCovers(people[0]!, main)) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
+    if (people.length > 0) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
     if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });
     if (otherCountries.length > 0) return decline(`I only follow Niger, not ${otherCountries[0]}.`);
     return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
@@ -891,6 +892,25 @@ export class QuestionReader {
       if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
     }
     return null;
+  }
+
+  /**
+   * Whether a person's own entry (role and summary, in any language) says what the question asks about them
+   * beyond their name: "which party did Bazoum found?" or "where was Bazoum born?" is no "who is Bazoum?".
+   */
+  private recordCovers(person: Person, mentions: Mention[]): boolean {
+    // Each concept asked about, as every phrase it has in any language (a phrase: its words, stemmed).
+    const asked = unique(
+      mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : []))),
+    );
+    if (asked.length === 0) return true;
+    const phrases = (c: Concept) =>
+      [[c.means, 'en'] as const, ...LANGUAGES.flatMap((l) => c[l].map((p) => [p, l] as const))].map(([p, l]) =>
+        tokenize(p).filter((w) => !this.allStopwords.has(w)).map((w) => stem(w, l)),
+      );
+    const alternatives = asked.map((c) => phrases(c).filter((g) => g.length > 0));
+    const hit = this.index.search(unique(alternatives.flat(2)), ['person']).find((h) => h.id === person.id);
+    return !!hit && alternatives.every((groups) => groups.some((g) => g.every((t) => hit.matched.has(t))));
   }
 
   /** Whether an event's summary says why it happened, in the words the lexicon lists for a reason. */

@@ -281,3 +281,19 @@ describe('lengths of time and counted things named first', () => {
     expect(r.text).toMatch(/US troops in Niger — November 2024/);
   });
 });
+
+describe('questions about a person', () => {
+  it('are answered with who they are only when their record says what is asked', async () => {
+    expect((await ask('where was bazoum born?')).answered).toBe(false);
+    expect((await ask('Welche Partei hat Bazoum gegründet?')).answered).toBe(false);
+    const born = await ask('tiani born');
+    expect(born.answered).toBe(true);
+    expect(born.text).toMatch(/1964/);
+  });
+
+  it('a phrase that only frames the question ("remind me") asks nothing of its own', async () => {
+    const r = await ask('remind me who ouhoumoudou mahamadou is');
+    expect(r.answered).toBe(true);
+    expect(r.text).toMatch(/Ouhoumoudou Mahamadou/);
+  });
+});
