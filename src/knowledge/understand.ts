@@ -651,6 +651,11 @@ export class QuestionReader {
     // Likewise "how long should the transition last, according to Tiani?" reports what he said.
     if (found.forms.has('opinion') && !found.forms.has('said')) return decline('I give sourced facts, not opinions.');
 
+    // "Did the AES countries leave the ICC?": a name (an acronym, or a capitalised word in English or French)
+    // the knowledge base has nowhere is something it knows nothing about, whatever else the question names.
+    const unknownName = this.unknownName(question, free, lang);
+    if (unknownName) return decline(`I have no sourced information about “${unknownName}”.`);
+
     const date = this.date(question, lang, now);
     if (date && 'error' in date) return decline(`${date.error}.`);
     if (date && date.query.start > now.toISOString().slice(0, 10)) return decline('That date is in the future; I only know what has been reported.');
@@ -684,7 +689,12 @@ export class QuestionReader {
         if (successor === 'open') return decline('The sources show that term as still running: no successor is recorded.');
         // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
         const moment = this.namedMoment(this.units(own, clauseFree));
-        const event = successor ? null : moment ? { event: moment.event, named: true } : this.bestEvent([...own, ...context], clauseFree, []);
+        // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
+        const event = successor
+          ? null
+          : moment
+            ? { event: moment.event, named: true }
+            : (this.bestEvent([...own, ...context], clauseFree, []) ?? (context.length > 0 ? this.bestEvent(own, clauseFree, []) : null));
         if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
         if (event) anchorEvent = event.event;
         dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
@@ -892,6 +902,22 @@ export class QuestionReader {
       if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
     }
     return null;
+  }
+
+  /** A word of the question written as a name that no entry uses in any language, as typed; else undefined. */
+  private unknownName(question: string, free: string[], lang: Language): string | undefined {
+    if (free.length === 0) return undefined;
+    const unknown = new Set(free.filter((w) => !/\d/.test(w) && this.ownStems(w).every((t) => !this.index.knows(t))));
+    if (unknown.size === 0) return undefined;
+    const words = question.split(/\s+/);
+    for (const [i, word] of words.entries()) {
+      const bare = word.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+      const acronym = /^\p{Lu}{2,6}$/u.test(bare);
+      // German writes every noun with a capital: there only an acronym marks a name.
+      const name = acronym || (i > 0 && lang !== 'de' && /^\p{Lu}\p{Ll}/u.test(bare));
+      if (name && tokenize(bare).length === 1 && unknown.has(tokenize(bare)[0]!)) return bare;
+    }
+    return undefined;
   }
 
   /**

@@ -297,3 +297,23 @@ describe('questions about a person', () => {
     expect(r.text).toMatch(/Ouhoumoudou Mahamadou/);
   });
 });
+
+describe('names the knowledge base does not know', () => {
+  it('an acronym or capitalised name no entry uses is declined, not answered with what else the question names', async () => {
+    const r = await ask('did the AES countries pull out of the ICC?');
+    expect(r.answered).toBe(false);
+    expect(r.text).toMatch(/“ICC”/);
+  });
+
+  it('a German noun is no unknown name for its capital letter alone', async () => {
+    const r = await ask('Wann ist Niger aus der ECOWAS ausgetreten?');
+    expect(r.answered).toBe(true);
+  });
+});
+
+describe('a date given by an event', () => {
+  it('is the event the words describe even when the asked country is not part of it', async () => {
+    const r = await ask('how many french troops were in niger when the junta took over');
+    expect(r.text).toMatch(/French troops in Niger — 26 July 2023/);
+  });
+});
