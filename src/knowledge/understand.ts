@@ -830,9 +830,14 @@ export class QuestionReader {
       // "When did the French and the Americans leave?": one event for each country.
       const perCountry = troopCountries.length > 1 ? troopCountries : [null];
       const parts: Part[] = [];
+      // "When did Niger shut its airspace after the coup?": a named moment after "before"/"after" dates the
+      // event asked about; it is not what is asked.
+      const dated = this.sideOfMoment(found, mentions, tokens, free);
+      const asked = dated?.mentions ?? mentions;
+      const askedFree = dated?.free ?? free;
       for (const country of perCountry) {
-        const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
-        const found = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries, undefined, period) : null;
+        const own = country ? asked.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : asked;
+        const found = this.hasContent(own, askedFree) ? this.bestEvent(own, askedFree, otherCountries, undefined, dated?.within ?? period) : null;
         const event = found ? this.endOfNamedSpan(found, own) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
@@ -902,6 +907,27 @@ export class QuestionReader {
       if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
     }
     return null;
+  }
+
+  /**
+   * For "X after the coup" / "X avant le retrait": the mentions and words before the relation, and the span on
+   * that side of the named moment that follows it; undefined when no named moment follows a relation.
+   */
+  private sideOfMoment(found: Found, mentions: Mention[], tokens: string[], free: string[]): { mentions: Mention[]; free: string[]; within: DateQuery } | undefined {
+    const rel = found.relationAfterStart();
+    if (!rel || rel.relation === 'during') return undefined;
+    const after = mentions.filter((m) => m.start >= rel.end);
+    const moment = this.namedMoment(this.units(after, freeBetween(tokens, free, rel.end, tokens.length)));
+    if (!moment) return undefined;
+    const before = mentions.filter((m) => m.end <= rel.start);
+    if (!before.some((m) => m.meanings.some((x) => x.type === 'concept' || x.type === 'office'))) return undefined;
+    const start = moment.event.date.start;
+    const end = ((moment.end ?? moment.event).endDate ?? (moment.end ?? moment.event).date).end;
+    const within: DateQuery =
+      rel.relation === 'after'
+        ? { start: addDays(end, 1), end: '9999-12-31', precision: 'span', label: '', now: false }
+        : { start: '0000-01-01', end: addDays(start, -1), precision: 'span', label: '', now: false };
+    return { mentions: before, free: freeBetween(tokens, free, 0, rel.start), within };
   }
 
   /** A word of the question written as a name that no entry uses in any language, as typed; else undefined. */

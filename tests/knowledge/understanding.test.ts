@@ -317,3 +317,12 @@ describe('a date given by an event', () => {
     expect(r.text).toMatch(/French troops in Niger — 26 July 2023/);
   });
 });
+
+describe('an event dated by a named moment', () => {
+  it('"X after the coup" asks for X, among the events after the coup', async () => {
+    for (const q of ['when did niger shut its airspace after the coup', 'quand le Niger a-t-il fermé son espace aérien après le putsch ?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^6 August 2023/);
+    }
+  });
+});
