@@ -851,6 +851,8 @@ export class QuestionReader {
       return decline('I can’t confirm or deny that from my sourced knowledge base.');
     }
 
+    // "How old is Tiani?": a word the knowledge base has nowhere asks more than who.
+    const unknownWords = free.filter((w) => this.ownStems(w).every((t) => this.index.eventWeight(t) === 0 && !this.index.knows(t)));
     const onlyNames = main.every((m) => m.meanings.every((x) => x.type !== 'concept'));
     const named = form === 'who' || form === 'what' || onlyNames;
     if (people.length > 0 && named && !has('timeline')) {
@@ -859,8 +861,7 @@ export class QuestionReader {
       const other = main.find((m) => m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)));
       if (other) return decline(`I have no sourced information about “${[tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ')}”.`);
       // "How old is Tiani?", "where was Bazoum born?": a word the knowledge base has nowhere asks more than who.
-      const unknown = free.filter((w) => this.ownStems(w).every((t) => this.index.eventWeight(t) === 0 && !this.index.knows(t)));
-      if (unknown.length > 0 || !this.recordCovers(people[0]!, main)) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
+      if (unknownWords.length > 0 || !this.recordCovers(people[0]!, main)) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
       return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
     }
     if (organisations.length > 0 && named && !has('timeline')) {
