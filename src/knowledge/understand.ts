@@ -338,10 +338,11 @@ export class QuestionReader {
         i = hit.end;
         continue;
       }
-      // "US" names the country in capitals, or in an English question in lower case right before a word for
-      // troops ("us troops"); in French "de militaires" is no Germany.
+      // "US" names the country in capitals, or in lower case right before a word for troops: "us troops" (English
+      // says "troops for us" the other way round), "us-truppen", where it is no small word of the question's
+      // language: in French "de militaires" is no Germany.
       const beforeTroops = () => words.matchAt(tokens, i + 1)?.values.some((v) => v.type === 'concept' && v.concept.troops) ?? false;
-      const code = capitals.has(token) || (lang === 'en' && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
+      const code = capitals.has(token) || ((lang === 'en' || !this.stopwords[lang].has(token)) && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
       if (code) {
         mentions.push({ start: i, end: i + 1, words: [token], meanings: [code] });
         i++;

@@ -326,3 +326,10 @@ describe('an event dated by a named moment', () => {
     }
   });
 });
+
+describe('country codes in lower case', () => {
+  it('name the country before a word for troops where they are no small word of the language', async () => {
+    expect((await ask('gibt es noch us-truppen im niger')).text).toMatch(/US troops in Niger/);
+    expect((await ask('combien de militaires au niger ?')).text).not.toMatch(/German troops/);
+  });
+});
