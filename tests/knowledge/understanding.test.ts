@@ -333,3 +333,14 @@ describe('country codes in lower case', () => {
     expect((await ask('combien de militaires au niger ?')).text).not.toMatch(/German troops/);
   });
 });
+
+describe('yes or no on troops over a period', () => {
+  it('there were troops in a period if any figure in force during it is above zero', async () => {
+    expect((await ask('Waren im Sommer 2024 noch deutsche Soldaten im Niger?')).lead).toMatch(/^Yes\./);
+    expect((await ask('were there still french troops in niger in 2024?')).lead).toMatch(/^No\./);
+  });
+
+  it('whether they had all left is the figure at the period’s end', async () => {
+    expect((await ask('had france withdrawn all its troops from niger by the end of 2023?')).lead).toMatch(/^Yes\./);
+  });
+});
