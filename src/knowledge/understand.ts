@@ -291,8 +291,9 @@ export class QuestionReader {
     }
     index.add(phrase, meaning);
     // A verb keeps its particle: "pull out" is no "pull", "trat aus" no "trat", "set up" no "set".
+    // (A verb phrase is not its last word alone: "let go" is no "go".)
     const short = tokens.filter((t, i) => !this.allStopwords.has(t) || (meaning.type === 'concept' && i === tokens.length - 1));
-    if (short.length > 0 && short.length < tokens.length) index.add(short.join(' '), meaning);
+    if (short.length > (meaning.type === 'concept' ? 1 : 0) && short.length < tokens.length) index.add(short.join(' '), meaning);
   }
 
   /** Which of the languages the question is written in: the one whose common words it uses most. */
@@ -1358,8 +1359,9 @@ export class QuestionReader {
     const relation = mentions.find((m) => m.start > 0 && m.meanings.some((x) => x.type === 'relation' && x.relation !== 'during'));
     const comparisons = mentions.filter((m) => m.meanings.some((x) => x.type === 'comparison'));
     // "before or after" splits the question where it stands; "which came first, X or Y" at its "or".
-    const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0);
     const alternatives = new Set(this.lexicon.languages[lang].alternative.flatMap(tokenize));
+    // (A pair says "or": "which came first" only opens the question.)
+    const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0 && m.words.some((w) => alternatives.has(w)));
     const or = comparisons.find((m) => m.start > 0 && m.end - m.start === 1 && alternatives.has(tokens[m.start]!));
     const at = pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
     if (!at) return undefined;
@@ -1369,9 +1371,12 @@ export class QuestionReader {
     // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
     // (Its verb: the last thing said of the other side, "parti" in "l'ambassadeur est-il parti avant les soldats ?";
     // troops are who, not what happened.)
+    // ("Macron saying the troops would go": saying is what he did.)
     const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => (x.type === 'concept' && !x.concept.troops) || x.type === 'office'));
-    if (content(left).length === 0) left = [...left, ...content(right).slice(-1)];
-    else if (content(right).length === 0) right = [...right, ...content(left).slice(-1)];
+    const said = (lo: number, hi: number) => mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
+    const hasVerb = (side: Mention[], lo: number, hi: number) => content(side).length > 0 || said(lo, hi);
+    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1)];
+    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1)];
     const found = (side: Mention[], words: string[]) => {
       const event = this.bestEvent(side, words, []);
       return event ? this.endOfNamedSpan(event, side) : null;

@@ -344,3 +344,16 @@ describe('yes or no on troops over a period', () => {
     expect((await ask('had france withdrawn all its troops from niger by the end of 2023?')).lead).toMatch(/^Yes\./);
   });
 });
+
+describe('which came first', () => {
+  it('"which came first" opens the question; the sides are split at "or", and saying is a side’s verb', async () => {
+    const r = await ask('which came first, the AES charter or macron saying the troops would go');
+    expect(r.text).toMatch(/16 September 2023/);
+    expect(r.text).toMatch(/24 September 2023/);
+  });
+
+  it('a verb phrase is not its last word alone ("let go" is no "go")', async () => {
+    const r = await ask('where did the french troops go from ouallam?');
+    expect(r.text).not.toMatch(/releas|freed/i);
+  });
+});
