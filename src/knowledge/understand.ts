@@ -550,6 +550,8 @@ export class QuestionReader {
       // of its own: "… and when did the last French soldier leave?" keeps its France and is no Macron's.
       const roles = new Set(own.flatMap((m) => m.meanings.map(subjectRole)));
       const borrowed = named.filter((m) => m.meanings.some((x) => subjectRole(x) && !roles.has(subjectRole(x))));
+      // "… and when did Burkina Faso do the same?": a clause with no verb of its own takes the first one's.
+      if (verbs(clause).length === 0) borrowed.push(...verbs(clauses[0]!).filter((m) => !borrowed.includes(m)));
       // What is counted was named in the first clause: "… and how many were there in 2023?".
       const counted = borrowed.some((m) => m.meanings.some((x) => (x.type === 'concept' && x.concept.troops) || (x.type === 'country' && this.kb.countries().includes(x.country.name))));
       readings.push(this.understandClause(`${clause} ${borrowed.map(borrowedText).join(' ')}`, now, counted));

@@ -357,3 +357,11 @@ describe('which came first', () => {
     expect(r.text).not.toMatch(/releas|freed/i);
   });
 });
+
+describe('a clause that does "the same"', () => {
+  it('takes the first clause’s verb', async () => {
+    const r = await ask('when did mali end its defence deals with france, and when did burkina faso do the same');
+    expect(r.text).toMatch(/2 May 2022/);
+    expect(r.text).toMatch(/18 January 2023/);
+  });
+});
