@@ -1,6 +1,6 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { KnowledgeBase } from './kb.ts';
-import { stem, tokenize, LANGUAGES, type Language } from './lexicon.ts';
+import { stem, tokenize } from './lexicon.ts';
 
 /** The kinds of entry the index holds. Troop figures and office terms are reached through their entities. */
 export type EntryKind = 'event' | 'statement' | 'person' | 'organisation' | 'place';
@@ -21,14 +21,6 @@ interface IndexedEntry {
   names: string;
   tags: string;
   text: string;
-  /** The title and text in other languages, as `title:fr`, `text:de` (data/translations). */
-  [translated: `${'title' | 'text'}:${string}`]: string;
-}
-
-/** The language a field is written in: `text:fr` is French, the others are the English of data/. */
-function fieldLanguage(field: string): Language {
-  const lang = field.split(':')[1] as Language | undefined;
-  return lang && LANGUAGES.includes(lang) ? lang : 'en';
 }
 
 
@@ -55,37 +47,29 @@ export class KnowledgeIndex {
   /** Every stemmed term some entry uses. */
   private readonly vocabulary = new Set<string>();
 
-  /**
-   * The index holds every entry's text in each language the knowledge base has (data/translations), each
-   * stemmed in its own language, so a French question's own words find the French text of an entry.
-   */
-  constructor(kb: KnowledgeBase, stopwords: Readonly<Record<Language, ReadonlySet<string>>>) {
-    // Stems of the knowledge base's words; one-letter and small common words carry nothing.
-    const processTerm = (term: string, field?: string): string | null => {
-      const lang = fieldLanguage(field ?? '');
-      return term.length < 2 || stopwords[lang].has(term) ? null : stem(term, lang);
-    };
-    const translated = kb.textLanguages().filter((l): l is Language => l !== 'en' && LANGUAGES.includes(l as Language));
-    const fields = ['title', 'names', 'tags', 'text', ...translated.flatMap((l) => [`title:${l}`, `text:${l}`])];
-    const boost: Record<string, number> = { title: 3, names: 2.5, tags: 1.5, text: 1 };
-    for (const l of translated) Object.assign(boost, { [`title:${l}`]: 3, [`text:${l}`]: 1 });
+  constructor(kb: KnowledgeBase, stopwords: ReadonlySet<string>) {
+    // English stems of the knowledge base's words; one-letter and small common words carry nothing.
+    const processTerm = (term: string): string | null => (term.length < 2 || stopwords.has(term) ? null : stem(term, 'en'));
     this.index = new MiniSearch<IndexedEntry>({
       idField: 'key',
-      fields,
+      fields: ['title', 'names', 'tags', 'text'],
       storeFields: ['kind', 'id'],
       tokenize,
       processTerm,
-      searchOptions: { boost, processTerm },
+      searchOptions: { boost: { title: 3, names: 2.5, tags: 1.5, text: 1 }, processTerm },
     });
-    const entries = [...entriesOf(kb, translated)];
+    const entries = [...entriesOf(kb)];
     this.index.addAll(entries);
-    const termsOf = (e: IndexedEntry) =>
-      new Set(fields.flatMap((f) => tokenize(e[f as keyof IndexedEntry] ?? '').map((t) => processTerm(t, f))).filter((t): t is string => t !== null));
-    for (const e of entries) for (const t of termsOf(e)) this.vocabulary.add(t);
+    for (const e of entries) {
+      for (const t of tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`)) {
+        const term = processTerm(t);
+        if (term !== null) this.vocabulary.add(term);
+      }
+    }
     const events = entries.filter((e) => e.kind === 'event');
     this.eventCount = events.length;
     for (const e of events) {
-      const terms = termsOf(e);
+      const terms = new Set(tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`).map(processTerm).filter((t): t is string => t !== null));
       for (const t of terms) this.eventFrequency.set(t, (this.eventFrequency.get(t) ?? 0) + 1);
       this.eventTerms.set(e.id, terms);
     }
@@ -143,14 +127,10 @@ export class KnowledgeIndex {
   }
 }
 
-function* entriesOf(kb: KnowledgeBase, languages: readonly Language[]): Generator<IndexedEntry> {
+function* entriesOf(kb: KnowledgeBase): Generator<IndexedEntry> {
   const nameOf = (id: string) => kb.peopleById.get(id)?.name ?? kb.organisationsById.get(id)?.name ?? '';
   const placeName = (id: string) => kb.placesById.get(id)?.name ?? '';
-  /** The translated title and text of an entry, for the `title:<lang>` and `text:<lang>` fields. */
-  const translations = (title: (lang: Language) => string | undefined, text: (lang: Language) => string | undefined) =>
-    Object.fromEntries(languages.flatMap((l) => [[`title:${l}`, title(l) ?? ''], [`text:${l}`, text(l) ?? '']])) as Record<`${'title' | 'text'}:${string}`, string>;
   for (const e of kb.data.events) {
-    const local = (l: Language) => kb.localized('events', e, l);
     yield {
       key: `event:${e.id}`,
       kind: 'event',
@@ -159,11 +139,9 @@ function* entriesOf(kb: KnowledgeBase, languages: readonly Language[]): Generato
       names: [...e.actors.map(nameOf), ...e.places.map(placeName)].join(' '),
       tags: e.tags.join(' ').replace(/-/g, ' '),
       text: e.summary,
-      ...translations((l) => (local(l).title === e.title ? undefined : local(l).title), (l) => (local(l).summary === e.summary ? undefined : local(l).summary)),
     };
   }
   for (const s of kb.data.statements) {
-    const local = (l: Language) => kb.localized('statements', s, l);
     yield {
       key: `statement:${s.id}`,
       kind: 'statement',
@@ -172,25 +150,12 @@ function* entriesOf(kb: KnowledgeBase, languages: readonly Language[]): Generato
       names: nameOf(s.person),
       tags: s.tags.join(' '),
       text: s.context,
-      ...translations((l) => kb.quoteTranslation(s, l), (l) => (local(l).context === s.context ? undefined : local(l).context)),
     };
   }
   for (const p of kb.data.people) {
-    const local = (l: Language) => kb.localized('people', p, l);
-    const text = `${p.role} ${p.summary}`;
-    yield {
-      key: `person:${p.id}`,
-      kind: 'person',
-      id: p.id,
-      title: p.name,
-      names: p.aliases.join(' '),
-      tags: '',
-      text,
-      ...translations(() => undefined, (l) => (local(l) === p ? undefined : `${local(l).role} ${local(l).summary}`)),
-    };
+    yield { key: `person:${p.id}`, kind: 'person', id: p.id, title: p.name, names: p.aliases.join(' '), tags: '', text: `${p.role} ${p.summary}` };
   }
   for (const o of kb.organisations()) {
-    const local = (l: Language) => kb.localized('organisations', o, l);
     yield {
       key: `organisation:${o.id}`,
       kind: 'organisation',
@@ -199,20 +164,9 @@ function* entriesOf(kb: KnowledgeBase, languages: readonly Language[]): Generato
       names: [o.acronym ?? '', ...Object.values(o.names).flat()].join(' '),
       tags: o.kind,
       text: o.description,
-      ...translations(() => undefined, (l) => (local(l) === o ? undefined : `${local(l).kind} ${local(l).description}`)),
     };
   }
   for (const p of kb.data.places) {
-    const local = (l: Language) => kb.localized('places', p, l);
-    yield {
-      key: `place:${p.id}`,
-      kind: 'place',
-      id: p.id,
-      title: p.name,
-      names: p.aliases.join(' '),
-      tags: p.kind,
-      text: p.summary,
-      ...translations(() => undefined, (l) => (local(l) === p ? undefined : `${local(l).kind} ${local(l).summary}`)),
-    };
+    yield { key: `place:${p.id}`, kind: 'place', id: p.id, title: p.name, names: p.aliases.join(' '), tags: p.kind, text: p.summary };
   }
 }

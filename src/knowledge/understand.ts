@@ -167,11 +167,6 @@ export class QuestionReader {
   /** Words that are never corrected: those above, the stopwords and the names of countries. */
   private readonly known: Set<string>;
   private readonly typoMemo = new BoundedMemo<string, string | null>(20_000);
-  /**
-   * The language of the clause being read: its own words are looked for in the entries' text in that
-   * language too (data/translations), stemmed as that language stems them.
-   */
-  private clauseLang: Language = 'en';
   /** The name of the anchor each anchor event starts ("the withdrawal" runs on to its end event). */
   private readonly anchorOf = new Map<string, string>();
 
@@ -180,10 +175,7 @@ export class QuestionReader {
     readonly lexicon: LexiconData,
   ) {
     this.allStopwords = new Set(LANGUAGES.flatMap((l) => lexicon.languages[l].stopwords.flatMap(tokenize)));
-    this.index = new KnowledgeIndex(
-      kb,
-      Object.fromEntries(LANGUAGES.map((l) => [l, new Set(lexicon.languages[l].stopwords.flatMap(tokenize))])) as Record<Language, Set<string>>,
-    );
+    this.index = new KnowledgeIndex(kb, new Set(lexicon.languages.en.stopwords.flatMap(tokenize)));
 
     for (const c of kb.data.countries) {
       for (const n of [c.name, ...Object.values(c.names).flat(), ...c.aliases]) this.addName(this.names, n, { type: 'country', country: c });
@@ -632,7 +624,6 @@ export class QuestionReader {
 
   private understandClause(question: string, now: Date, countedBefore = false): Understanding {
     const { lang, tokens, mentions, free } = this.read(question);
-    this.clauseLang = lang;
     if (tokens.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
@@ -809,7 +800,7 @@ export class QuestionReader {
     // question about something that happened at a base.
     // (What happened is said by a concept, an office or a word events use: "where did the first convoy go?")
     const happened =
-      concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.ownStems(w).some((t) => this.index.eventWeight(t) > 0));
+      concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.index.eventWeight(stem(w)) > 0);
     if ((form === 'where' || asksPlaces) && happened) {
       const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
@@ -856,7 +847,7 @@ export class QuestionReader {
     }
 
     // "How old is Tiani?": a word the knowledge base has nowhere asks more than who.
-    const unknownWords = free.filter((w) => this.ownStems(w).every((t) => this.index.eventWeight(t) === 0 && !this.index.knows(t)));
+    const unknownWords = free.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
     const onlyNames = main.every((m) => m.meanings.every((x) => x.type !== 'concept'));
     const named = form === 'who' || form === 'what' || onlyNames;
     if (people.length > 0 && named && !has('timeline')) {
@@ -938,7 +929,7 @@ export class QuestionReader {
   /** A word of the question written as a name that no entry uses in any language, as typed; else undefined. */
   private unknownName(question: string, free: string[], lang: Language): string | undefined {
     if (free.length === 0) return undefined;
-    const unknown = new Set(free.filter((w) => !/\d/.test(w) && this.ownStems(w).every((t) => !this.index.knows(t))));
+    const unknown = new Set(free.filter((w) => !/\d/.test(w) && !this.index.knows(stem(w))));
     if (unknown.size === 0) return undefined;
     const words = question.split(/\s+/);
     for (const [i, word] of words.entries()) {
@@ -1004,8 +995,7 @@ export class QuestionReader {
    * if any, and the event the rest describes; as text the date parser reads, or null.
    */
   dateOfEvent(text: string, needsRelation: boolean): string | null {
-    const { mentions, free, lang } = this.read(text);
-    this.clauseLang = lang;
+    const { mentions, free } = this.read(text);
     const first = mentions[0]?.start === 0 ? mentions[0].meanings.find((m) => m.type === 'relation') : undefined;
     if (needsRelation && !first) return null;
     const relation = first?.type === 'relation' ? first.relation : 'during';
@@ -1016,8 +1006,7 @@ export class QuestionReader {
 
   /** The event a description names best ("the French ambassador left"), in any of the languages. */
   findEvent(text: string): { event: KbEvent; related: KbEvent[] } | null {
-    const { mentions, free, lang } = this.read(text);
-    this.clauseLang = lang;
+    const { mentions, free } = this.read(text);
     const others = mentions.flatMap((m) => m.meanings).flatMap((m) => (m.type === 'country' && !this.kb.countries().includes(m.country.name) && m.country.iso !== 'NE' ? [m.country.name] : []));
     return this.bestEvent(mentions, free, others);
   }
@@ -1197,7 +1186,6 @@ export class QuestionReader {
     const byKey = new Map<string, Unit>();
     for (const m of mentions) {
       const typed = m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t));
-      const typedOwn = this.clauseLang === 'en' ? [] : m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t, this.clauseLang));
       // One phrase is one thing the user meant: "Niamey airport" is the air base or the German site beside it,
       // either of which covers it, not two things the answer must both be about.
       const byType = new Map<Meaning['type'], Meaning[]>();
@@ -1213,8 +1201,6 @@ export class QuestionReader {
         // What the user typed finds the thing too: "junta" for the CNSP, "president" for the head of state,
         // "treaty" for an agreement.
         if (typed.length > 0) groups.push(typed);
-        // … and in the question's own language, in the entries' translated text ("putsch" in French text).
-        if (typedOwn.length > 0) groups.push(typedOwn);
         byKey.set(key, {
           groups,
           covers: parts.flatMap((x) => x.u.covers ?? []),
@@ -1227,7 +1213,7 @@ export class QuestionReader {
       }
     }
     for (const w of free) {
-      if (w.length >= 3 && !this.allStopwords.has(w)) byKey.set(`word:${w}`, { groups: this.ownStems(w).map((t) => [t]), content: true, weight: 0, free: true });
+      if (w.length >= 3 && !this.allStopwords.has(w)) byKey.set(`word:${w}`, { groups: [[stem(w, 'en')]], content: true, weight: 0, free: true });
     }
     const units = [...byKey.values()];
     for (const u of units) {
@@ -1238,11 +1224,6 @@ export class QuestionReader {
       u.weight = Math.max(UNKNOWN_WORD_WEIGHT, u.free ? weight / 2 : weight);
     }
     return units;
-  }
-
-  /** A word's stems as the entries' text may hold it: in English, and in the clause's own language. */
-  private ownStems(word: string): string[] {
-    return unique([stem(word, 'en'), stem(word, this.clauseLang)]);
   }
 
   /** "Troops" is not a unit (figures answer it), but it still tells "the last French troops left" from "the ambassador left". */
