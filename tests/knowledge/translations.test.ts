@@ -53,10 +53,10 @@ describe('knowledge base translations', () => {
   it('never replaces a quote: its translation is given apart, to be marked as one', () => {
     const real = loadKnowledgeData();
     const statement = real.statements[0]!;
-    const kb = new KnowledgeBase(loadKnowledgeData(dataWith({ xx: { statements: { [statement.id]: { quote: 'Citation traduite', context: 'Contexte' } } } })));
+    const kb = new KnowledgeBase(loadKnowledgeData(dataWith({ xx: { statements: { [statement.id]: { quote: 'Citation traduite', context: 'Contexte (dépêche du 2023-09-05)' } } } })));
     const s = kb.data.statements[0]!;
     expect(kb.localized('statements', s, 'xx').quote).toBe(statement.quote);
-    expect(kb.localized('statements', s, 'xx').context).toBe('Contexte');
+    expect(kb.localized('statements', s, 'xx').context).toBe('Contexte (dépêche du 2023-09-05)');
     expect(kb.quoteTranslation(s, 'xx')).toBe('Citation traduite');
   });
 
