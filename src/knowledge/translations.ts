@@ -258,9 +258,18 @@ function isoDate(year: number | undefined, month: number, day: number | undefine
   return day === undefined ? `${year}-${pad2(month)}` : `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
+type Read = Omit<TextFact, 'text'>;
+
 interface Pattern {
   re: RegExp;
-  read: (m: RegExpExecArray) => Omit<TextFact, 'text'> | undefined;
+  /** One fact, several (a range of days: 5–6 August), or none when the match is no real date. */
+  read: (m: RegExpExecArray) => Read | Read[] | undefined;
+}
+
+/** The word a language joins two items with (" and ", " et ", " und "), from Intl. */
+function conjunction(lang: string): string {
+  const parts = new Intl.ListFormat(lang, { type: 'conjunction' }).formatToParts(['a', 'b']);
+  return fold(parts.find((p) => p.type === 'literal')?.value ?? '').trim();
 }
 
 const patternCache = new Map<string, Pattern[]>();
@@ -277,11 +286,16 @@ function patternsFor(lang: string, alsoMonthsOf: readonly string[]): Pattern[] {
   const Y = `(\\d{4})(?![\\d])`;
   const month = (name: string) => months.get(name)!;
   const date = (value: string | undefined) => (value ? { kind: 'date' as const, value } : undefined);
+  const dates = (...values: (string | undefined)[]) => (values.every(Boolean) ? values.map((value) => ({ kind: 'date' as const, value: value! })) : undefined);
+  // Two days of one month: 5–6, 5/6, 5./6., "5 and 6" in the text's language or English.
+  const and = [...new Set([conjunction(lang), conjunction('en')])].filter(Boolean).map(escapeRegExp);
+  const TO = `(?:${SP}?[-–/]${SP}?|${SP}+(?:${and.join('|')})${SP}+)`;
   const numeric = numericDate(lang);
   const { group, decimal } = numberStyle(lang);
   const u = (source: string) => new RegExp(source, 'gu');
   const patterns: Pattern[] = [
-    // ISO dates: 2023-12-22 and 2023-12.
+    // ISO dates: 2023-08-05/06 (two days), 2023-12-22 and 2023-12.
+    { re: u(`(?<![\\d-])(\\d{4})-(\\d{2})-(\\d{2})/(\\d{2})(?!\\d)`), read: (m) => dates(isoDate(+m[1]!, +m[2]!, +m[3]!), isoDate(+m[1]!, +m[2]!, +m[4]!)) },
     { re: u(`(?<![\\d-])(\\d{4})-(\\d{2})-(\\d{2})(?!\\d)`), read: (m) => date(isoDate(+m[1]!, +m[2]!, +m[3]!)) },
     { re: u(`(?<![\\d-])(\\d{4})-(\\d{2})(?![\\d]|-\\d)`), read: (m) => date(isoDate(+m[1]!, +m[2]!, undefined)) },
     // The language's all-digit date.
@@ -292,6 +306,12 @@ function patternsFor(lang: string, alsoMonthsOf: readonly string[]): Pattern[] {
         return date(isoDate(at('year'), at('month'), at('day')));
       },
     },
+    // 5–6 August 2023, 5 et 6 août 2023, 5./6. August 2023; then the same without a year.
+    {
+      re: u(`${D}${TO}(\\d{1,2})${DAY_SUFFIX}${SP}+${M}${SP}+${Y}`),
+      read: (m) => dates(isoDate(+m[4]!, month(m[3]!), +m[1]!), isoDate(+m[4]!, month(m[3]!), +m[2]!)),
+    },
+    { re: u(`${D}${TO}(\\d{1,2})${DAY_SUFFIX}${SP}+${M}`), read: (m) => dates(isoDate(undefined, month(m[3]!), +m[1]!), isoDate(undefined, month(m[3]!), +m[2]!)) },
     // 22 December 2023, 22 décembre 2023, 22. Dezember 2023, 1er août 2023.
     { re: u(`${D}${SP}+${M}${SP}+${Y}`), read: (m) => date(isoDate(+m[3]!, month(m[2]!), +m[1]!)) },
     // December 22, 2023.
@@ -327,9 +347,10 @@ export function factsIn(text: string, lang: string, alsoMonthsOf: readonly strin
   const found: (TextFact & { at: number })[] = [];
   for (const { re, read } of patternsFor(lang, alsoMonthsOf)) {
     for (const m of work.matchAll(re)) {
-      const fact = read(m);
-      if (!fact) continue;
-      found.push({ ...fact, text: text.slice(m.index, m.index + m[0].length).trim(), at: m.index });
+      const read_ = read(m);
+      if (!read_) continue;
+      const written = text.slice(m.index, m.index + m[0].length).trim();
+      for (const fact of Array.isArray(read_) ? read_ : [read_]) found.push({ ...fact, text: written, at: m.index });
       // What one pattern read is not read again by the next (a date's day, month and year are not numbers).
       work = work.slice(0, m.index) + '\u0001'.repeat(m[0].length) + work.slice(m.index + m[0].length);
     }
