@@ -274,6 +274,40 @@ function conjunction(lang: string): string {
 
 const patternCache = new Map<string, Pattern[]>();
 
+type DatePart = 'day' | 'month' | 'year';
+
+/**
+ * A language's written dates as Intl lays them out: the order of day, month and year and the words
+ * between them (es "22 de diciembre de 2023", en "December 22, 2023"), for the three precisions.
+ * `D`, `M`, `Y`: the patterns of one part, each with one capturing group.
+ */
+function intlDateLayouts(lang: string, D: string, M: string, Y: string): { re: string; order: DatePart[] }[] {
+  const layouts: Intl.DateTimeFormatOptions[] = [
+    { day: 'numeric', month: 'long', year: 'numeric' },
+    { day: 'numeric', month: 'long' },
+    { month: 'long', year: 'numeric' },
+  ];
+  return layouts.map((options) => {
+    const parts = new Intl.DateTimeFormat(lang, { ...options, timeZone: 'UTC' }).formatToParts(Date.UTC(2023, 11, 22));
+    const fields = parts.filter((p) => p.type === 'day' || p.type === 'month' || p.type === 'year');
+    const first = parts.indexOf(fields[0]!);
+    const last = parts.indexOf(fields[fields.length - 1]!);
+    let re = '';
+    const order: DatePart[] = [];
+    // Only what lies between the first and last part: a trailing "г." or a leading weekday is not required.
+    for (const p of parts.slice(first, last + 1)) {
+      if (p.type === 'day' || p.type === 'month' || p.type === 'year') {
+        order.push(p.type);
+        re += p.type === 'day' ? D : p.type === 'month' ? M : Y;
+      } else {
+        const word = fold(p.value).trim();
+        re += word === '' ? `${SP}+` : `(?:${SP}*${escapeRegExp(word)}${SP}*|${SP}+)`;
+      }
+    }
+    return { re, order };
+  });
+}
+
 /** The patterns a text in `lang` is read with, most specific first; month names of `lang` and `alsoMonthsOf`. */
 function patternsFor(lang: string, alsoMonthsOf: readonly string[]): Pattern[] {
   const key = [lang, ...alsoMonthsOf].join('\u0000');
@@ -293,6 +327,15 @@ function patternsFor(lang: string, alsoMonthsOf: readonly string[]): Pattern[] {
   const numeric = numericDate(lang);
   const { group, decimal } = numberStyle(lang);
   const u = (source: string) => new RegExp(source, 'gu');
+  // The text's language's own layouts (es "22 de diciembre de 2023"), each before the common pattern of its precision.
+  const layouts: Pattern[] = intlDateLayouts(lang, D, M, Y).map(({ re, order }) => ({
+    re: u(re),
+    read: (m) => {
+      const at = (t: DatePart) => (order.includes(t) ? m[order.indexOf(t) + 1] : undefined);
+      const [y, d] = [at('year'), at('day')];
+      return date(isoDate(y === undefined ? undefined : +y, month(at('month')!), d === undefined ? undefined : +d));
+    },
+  }));
   const patterns: Pattern[] = [
     // ISO dates: 2023-08-05/06 (two days), 2023-12-22 and 2023-12.
     { re: u(`(?<![\\d-])(\\d{4})-(\\d{2})-(\\d{2})/(\\d{2})(?!\\d)`), read: (m) => dates(isoDate(+m[1]!, +m[2]!, +m[3]!), isoDate(+m[1]!, +m[2]!, +m[4]!)) },
@@ -312,12 +355,15 @@ function patternsFor(lang: string, alsoMonthsOf: readonly string[]): Pattern[] {
       read: (m) => dates(isoDate(+m[4]!, month(m[3]!), +m[1]!), isoDate(+m[4]!, month(m[3]!), +m[2]!)),
     },
     { re: u(`${D}${TO}(\\d{1,2})${DAY_SUFFIX}${SP}+${M}`), read: (m) => dates(isoDate(undefined, month(m[3]!), +m[1]!), isoDate(undefined, month(m[3]!), +m[2]!)) },
+    ...layouts.slice(0, 1),
     // 22 December 2023, 22 décembre 2023, 22. Dezember 2023, 1er août 2023.
     { re: u(`${D}${SP}+${M}${SP}+${Y}`), read: (m) => date(isoDate(+m[3]!, month(m[2]!), +m[1]!)) },
     // December 22, 2023.
     { re: u(`${M}${SP}+(\\d{1,2})(?:st|nd|rd|th)?,?${SP}+${Y}`), read: (m) => date(isoDate(+m[3]!, month(m[1]!), +m[2]!)) },
+    ...layouts.slice(2),
     // July 2023, juillet 2023, Juli 2023.
     { re: u(`${M}${SP}+${Y}`), read: (m) => date(isoDate(+m[2]!, month(m[1]!), undefined)) },
+    ...layouts.slice(1, 2),
     // 2 August, 2 août, 2. August, 1er août (no year).
     { re: u(`${D}${SP}+${M}`), read: (m) => date(isoDate(undefined, month(m[2]!), +m[1]!)) },
     // July 8 (no year).
