@@ -52,7 +52,7 @@ function anchorName(anchor: AnchorSpan, lang: string, form: 'plain' | 'after' | 
 
 /** The period's label in `lang`: "September 2023", "now", "juste avant le coup d’État (25 juillet 2023)". */
 export function dateLabel(at: DateQuery, lang: string): string {
-  const p = at.phrase;
+  const p = at.phrase ?? { kind: 'period', start: at.start, end: at.end };
   switch (p.kind) {
     case 'period':
       return formatPeriod(p.start, p.end, lang);
@@ -83,7 +83,7 @@ export function dateLabel(at: DateQuery, lang: string): string {
 
 /** A period inside a sentence: "on 27 September 2023", "in September 2023", "just before the coup (25 July 2023)". */
 export function inPeriod(at: DateQuery, lang: string): string {
-  const p = at.phrase;
+  const p = at.phrase ?? { kind: 'period', start: at.start, end: at.end };
   switch (p.kind) {
     case 'relative':
     case 'anchorOffset':

@@ -128,10 +128,12 @@ function yesOrNo(u: Understanding, answer: Reply): 'yes' | 'no' | null {
   if (!answer.answered) return null;
   if (u.lead) return u.lead === 'Yes.' ? 'yes' : 'no';
   const troops = answer.facts.filter((f): f is Extract<Fact, { type: 'troops' }> => f.type === 'troops');
-  // Over a period, the figure at its end decides: "were there still French troops after December 2023?".
+  // Over a period, any figure in force during it says whether there were troops: "were there still German
+  // troops in summer 2024?" is yes (until August). Whether they had all left is said by the figure at its end:
+  // "had France withdrawn all its troops by the end of 2023?".
   if (troops.length > 0) {
     const last = new Map(troops.map((f) => [f.country, f.count]));
-    const present = [...last.values()].some((count) => count > 0);
+    const present = u.asksAbsence ? [...last.values()].some((count) => count > 0) : troops.some((f) => f.count > 0);
     return present !== (u.asksAbsence ?? false) ? 'yes' : 'no';
   }
   const offices = answer.facts.filter((f): f is Extract<Fact, { type: 'office' }> => f.type === 'office');

@@ -13,8 +13,11 @@ export interface DateQuery {
   precision: 'day' | 'month' | 'year' | 'span';
   /** How the period reads in English ("September 2023", "just before the coup (25 July 2023)"): logs, tests. */
   label: string;
-  /** What the label is made of, so an answer can word it in its own language (commands/_shared.ts). */
-  phrase: DatePhrase;
+  /**
+   * What the label is made of, so an answer can word it in its own language (commands/_shared.ts). Absent
+   * (a period built elsewhere, e.g. by the question reader): the period itself, from start and end.
+   */
+  phrase?: DatePhrase;
   now: boolean;
 }
 
@@ -194,6 +197,8 @@ const MAYBE_DATE = new RegExp(
   ].join('|'),
 );
 
+const DURATION = new RegExp(`^(?:\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|few)[\\s-]*${UNIT}$`);
+
 const NOW_WORDS = /^(now|today|currently|current|present|at present|right now|these days|latest|as of now|as of today)$/;
 
 interface AnchorPattern {
@@ -307,6 +312,8 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
   const results = MAYBE_DATE.test(lower) ? chrono.en.parse(text, now, { forwardDate: false }) : [];
   for (const r of results) {
     if (NOW_WORDS.test(r.text.toLowerCase())) return { query: nowQuery(now), matched: r.text };
+    // "a transition of 60 months", "within 48 hours": a length of time, not a date ("60 months ago" is one).
+    if (DURATION.test(r.text.toLowerCase().trim())) continue;
     if (!r.start.isCertain('year') && !r.start.isCertain('month') && !r.start.isCertain('day')) continue;
     // A date without a year ("last January") is the most recent one, never one still to come.
     const guessedYear = r.start.get('year')!;

@@ -5,7 +5,15 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { lexiconSchema, type LexiconData } from './lexicon.ts';
 import { normalizeName } from './normalize.ts';
-import { checkTranslationTargets, readTranslations, translatableEntries, TRANSLATIONS_DIR, type Translation } from './translations.ts';
+import {
+  checkTranslationFacts,
+  checkTranslationTargets,
+  entriesWithEnglishProblems,
+  readTranslations,
+  translatableEntries,
+  TRANSLATIONS_DIR,
+  type Translation,
+} from './translations.ts';
 import {
   collections,
   HEAD_OF_STATE_OFFICE,
@@ -390,12 +398,12 @@ export function loadKnowledgeData(dir: string = DEFAULT_DATA_DIR): KnowledgeData
   data.lexicon = readLexicon(dir, problems);
   data.translations = readTranslations(dir, problems);
   crossCheck(data, fileOf, problems);
-  checkTranslationTargets(
-    data.translations,
-    translatableEntries(data),
-    (lang) => relative(process.cwd(), join(dir, TRANSLATIONS_DIR, `${lang}.yaml`)) || `${lang}.yaml`,
-    problems,
-  );
+  // Translations are checked against English entries that have no problem of their own.
+  const troubled = entriesWithEnglishProblems(problems, fileOf, raw.offices);
+  const entries = translatableEntries(data);
+  const translationFile = (lang: string) => relative(process.cwd(), join(dir, TRANSLATIONS_DIR, `${lang}.yaml`)) || `${lang}.yaml`;
+  checkTranslationTargets(data.translations, entries, translationFile, problems, troubled);
+  checkTranslationFacts(data.translations, entries, translationFile, problems, troubled);
   if (problems.length > 0) throw new DataError(problems);
   return data;
 }

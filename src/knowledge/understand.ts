@@ -223,7 +223,9 @@ export class QuestionReader {
       this.presentStarts[lang] = new PhraseIndex<true>();
       for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
-      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+(?=(?:${starts.map(escape).join('|')})\\b)`, 'iu');
+      // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
+      const opener = `(?=(?:${starts.map(escape).join('|')})\\b)`;
+      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'iu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
       const stemmed = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
       for (const { tokens, values } of [...this.names.entries(), ...index.entries()]) {
@@ -281,8 +283,9 @@ export class QuestionReader {
     }
     index.add(phrase, meaning);
     // A verb keeps its particle: "pull out" is no "pull", "trat aus" no "trat", "set up" no "set".
+    // (A verb phrase is not its last word alone: "let go" is no "go".)
     const short = tokens.filter((t, i) => !this.allStopwords.has(t) || (meaning.type === 'concept' && i === tokens.length - 1));
-    if (short.length > 0 && short.length < tokens.length) index.add(short.join(' '), meaning);
+    if (short.length > (meaning.type === 'concept' ? 1 : 0) && short.length < tokens.length) index.add(short.join(' '), meaning);
   }
 
   /** Which of the languages the question is written in: the one whose common words it uses most. */
@@ -328,10 +331,11 @@ export class QuestionReader {
         i = hit.end;
         continue;
       }
-      // "US" names the country in capitals, or in an English question in lower case right before a word for
-      // troops ("us troops"); in French "de militaires" is no Germany.
+      // "US" names the country in capitals, or in lower case right before a word for troops: "us troops" (English
+      // says "troops for us" the other way round), "us-truppen", where it is no small word of the question's
+      // language: in French "de militaires" is no Germany.
       const beforeTroops = () => words.matchAt(tokens, i + 1)?.values.some((v) => v.type === 'concept' && v.concept.troops) ?? false;
-      const code = capitals.has(token) || (lang === 'en' && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
+      const code = capitals.has(token) || ((lang === 'en' || !this.stopwords[lang].has(token)) && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
       if (code) {
         mentions.push({ start: i, end: i + 1, words: [token], meanings: [code] });
         i++;
@@ -472,7 +476,13 @@ export class QuestionReader {
       // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren"),
       // when the question has a word for a span of time or a numeric date: most have neither.
       if (!/\d[/.:]\d/.test(raw) && !tokenize(raw).some((t) => this.timeUnits[lang].has(t))) return null;
-      const own = chrono[lang].parse(raw, now, { forwardDate: false }).find((r) => r.start.isCertain('year') || r.start.isCertain('month'));
+      // "une transition de 60 mois", "binnen 48 Stunden" name a length of time, not a date ("il y a 2 ans" is one).
+      // (chrono reads "de 60 mois" as sixty months from now: a span of time with nothing saying "ago" is a length.)
+      const duration = (r: chrono.ParsedResult) => {
+        const words = tokenize(r.text);
+        return words.length >= 2 && /^\d+$/.test(words.at(-2)!) && this.timeUnits[lang].has(words.at(-1)!) && r.start.date() > now;
+      };
+      const own = chrono[lang].parse(raw, now, { forwardDate: false }).find((r) => (r.start.isCertain('year') || r.start.isCertain('month')) && !duration(r));
       if (!own) return null;
       const d = own.start.date();
       const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}${own.start.isCertain('day') ? `-${String(d.getDate()).padStart(2, '0')}` : ''}`;
@@ -528,11 +538,15 @@ export class QuestionReader {
     const readings = [first];
     for (const clause of clauses.slice(1)) {
       const own = this.read(clause).mentions;
-      const kinds = new Set(own.flatMap((m) => m.meanings.map(subjectKind)));
-      const borrowed = named.filter((m) => m.meanings.some((x) => subjectKind(x) && !kinds.has(subjectKind(x))));
+      // Who (a country, person, body) and what (troops, an office) are taken only when the clause names none
+      // of its own: "… and when did the last French soldier leave?" keeps its France and is no Macron's.
+      const roles = new Set(own.flatMap((m) => m.meanings.map(subjectRole)));
+      const borrowed = named.filter((m) => m.meanings.some((x) => subjectRole(x) && !roles.has(subjectRole(x))));
+      // "… and when did Burkina Faso do the same?": a clause with no verb of its own takes the first one's.
+      if (verbs(clause).length === 0) borrowed.push(...verbs(clauses[0]!).filter((m) => !borrowed.includes(m)));
       // What is counted was named in the first clause: "… and how many were there in 2023?".
       const counted = borrowed.some((m) => m.meanings.some((x) => (x.type === 'concept' && x.concept.troops) || (x.type === 'country' && this.kb.countries().includes(x.country.name))));
-      readings.push(this.understandClause(`${clause} ${borrowed.map((m) => m.words.join(' ')).join(' ')}`, now, counted));
+      readings.push(this.understandClause(`${clause} ${borrowed.map(borrowedText).join(' ')}`, now, counted));
     }
     const answered = readings.filter((r) => r.parts.length > 0 || r.compare);
     if (answered.length === 0) return first;
@@ -549,13 +563,21 @@ export class QuestionReader {
   /** The questions in a line: split before a conjunction that opens a new question ("and when", "und wie viele"). */
   private clauses(question: string): string[] {
     const pattern = this.clauseStart[this.detectLanguage(question, tokenize(question))];
+    const text = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const global = new RegExp(pattern.source, 'giu');
     const parts: string[] = [];
-    let rest = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    for (let m = pattern.exec(rest); m && m.index > 0; m = pattern.exec(rest)) {
-      parts.push(rest.slice(0, m.index));
-      rest = rest.slice(m.index + m[0].length);
+    let from = 0;
+    for (const m of text.matchAll(global)) {
+      if (m.index === 0) continue;
+      const before = text.slice(from, m.index);
+      // "In 2023, how many …" is one question: a comma ends one only after a question of its own.
+      // (A question of its own: a question word, or a yes/no opening: "il y a 2 ans" is no "y a-t-il".)
+      const asks = this.read(before).mentions.some((x) => x.meanings.some((y) => y.type === 'form' || (y.type === 'yesno' && x.start === 0)));
+      if (/^[,;]/.test(m[0]) && !asks) continue;
+      parts.push(before);
+      from = m.index + m[0].length;
     }
-    parts.push(rest);
+    parts.push(text.slice(from));
     return parts.map((p) => p.trim()).filter(Boolean);
   }
 
@@ -606,9 +628,13 @@ export class QuestionReader {
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
     const opensWithForm = mentions[0]?.start === 0 && mentions[0].meanings.some((x) => x.type === 'form' && x.form !== 'still');
+    // ("Et les Allemands, combien sont-ils ?": the inversion after a question word is no yes/no question.)
+    const asksForm = (m: Mention) => m.meanings.some((x) => x.type === 'form' && x.form !== 'still');
     const yesNo =
       !opensWithForm &&
-      mentions.some((m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)));
+      mentions.some(
+        (m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) && !mentions.some((f) => f.end <= m.start && asksForm(f)),
+      );
     const form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (why: string) => result({ parts: [], decline: why });
@@ -619,6 +645,11 @@ export class QuestionReader {
     if (found.forms.has('future') && !found.forms.has('said')) return decline('I only report what sources have said; I make no predictions.');
     // Likewise "how long should the transition last, according to Tiani?" reports what he said.
     if (found.forms.has('opinion') && !found.forms.has('said')) return decline('I give sourced facts, not opinions.');
+
+    // "Did the AES countries leave the ICC?": a name (an acronym, or a capitalised word in English or French)
+    // the knowledge base has nowhere is something it knows nothing about, whatever else the question names.
+    const unknownName = this.unknownName(question, free, lang);
+    if (unknownName) return decline(`I have no sourced information about “${unknownName}”.`);
 
     const date = this.date(question, lang, now);
     if (date && 'error' in date) return decline(`${date.error}.`);
@@ -653,7 +684,12 @@ export class QuestionReader {
         if (successor === 'open') return decline('The sources show that term as still running: no successor is recorded.');
         // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
         const moment = this.namedMoment(this.units(own, clauseFree));
-        const event = successor ? null : moment ? { event: moment.event, named: true } : this.bestEvent([...own, ...context], clauseFree, []);
+        // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
+        const event = successor
+          ? null
+          : moment
+            ? { event: moment.event, named: true }
+            : (this.bestEvent([...own, ...context], clauseFree, []) ?? (context.length > 0 ? this.bestEvent(own, clauseFree, []) : null));
         if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
         if (event) anchorEvent = event.event;
         dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
@@ -789,9 +825,14 @@ export class QuestionReader {
       // "When did the French and the Americans leave?": one event for each country.
       const perCountry = troopCountries.length > 1 ? troopCountries : [null];
       const parts: Part[] = [];
+      // "When did Niger shut its airspace after the coup?": a named moment after "before"/"after" dates the
+      // event asked about; it is not what is asked.
+      const dated = this.sideOfMoment(found, mentions, tokens, free);
+      const asked = dated?.mentions ?? mentions;
+      const askedFree = dated?.free ?? free;
       for (const country of perCountry) {
-        const own = country ? mentions.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : mentions;
-        const found = this.hasContent(own, free) ? this.bestEvent(own, free, otherCountries, undefined, period) : null;
+        const own = country ? asked.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : asked;
+        const found = this.hasContent(own, askedFree) ? this.bestEvent(own, askedFree, otherCountries, undefined, dated?.within ?? period) : null;
         const event = found ? this.endOfNamedSpan(found, own) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
@@ -805,6 +846,8 @@ export class QuestionReader {
       return decline('I can’t confirm or deny that from my sourced knowledge base.');
     }
 
+    // "How old is Tiani?": a word the knowledge base has nowhere asks more than who.
+    const unknownWords = free.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
     const onlyNames = main.every((m) => m.meanings.every((x) => x.type !== 'concept'));
     const named = form === 'who' || form === 'what' || onlyNames;
     if (people.length > 0 && named && !has('timeline')) {
@@ -813,8 +856,7 @@ export class QuestionReader {
       const other = main.find((m) => m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)));
       if (other) return decline(`I have no sourced information about “${[tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ')}”.`);
       // "How old is Tiani?", "where was Bazoum born?": a word the knowledge base has nowhere asks more than who.
-      const unknown = free.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
-      if (unknown.length > 0) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
+      if (unknownWords.length > 0 || !this.recordCovers(people[0]!, main)) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
       return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
     }
     if (organisations.length > 0 && named && !has('timeline')) {
@@ -836,7 +878,8 @@ export class QuestionReader {
     // Nothing asked in so many words: the entry that matches the question best, if it matches well.
     const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
     if (event && event.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
-    if (people.length > 0) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
+    if (people.length > 0 && this.recordCovers(people[0]!, main)) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
+    if (people.length > 0) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
     if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });
     if (otherCountries.length > 0) return decline(`I only follow Niger, not ${otherCountries[0]}.`);
     return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
@@ -860,6 +903,62 @@ export class QuestionReader {
       if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
     }
     return null;
+  }
+
+  /**
+   * For "X after the coup" / "X avant le retrait": the mentions and words before the relation, and the span on
+   * that side of the named moment that follows it; undefined when no named moment follows a relation.
+   */
+  private sideOfMoment(found: Found, mentions: Mention[], tokens: string[], free: string[]): { mentions: Mention[]; free: string[]; within: DateQuery } | undefined {
+    const rel = found.relationAfterStart();
+    if (!rel || rel.relation === 'during') return undefined;
+    const after = mentions.filter((m) => m.start >= rel.end);
+    const moment = this.namedMoment(this.units(after, freeBetween(tokens, free, rel.end, tokens.length)));
+    if (!moment) return undefined;
+    const before = mentions.filter((m) => m.end <= rel.start);
+    if (!before.some((m) => m.meanings.some((x) => x.type === 'concept' || x.type === 'office'))) return undefined;
+    const start = moment.event.date.start;
+    const end = ((moment.end ?? moment.event).endDate ?? (moment.end ?? moment.event).date).end;
+    const within: DateQuery =
+      rel.relation === 'after'
+        ? { start: addDays(end, 1), end: '9999-12-31', precision: 'span', label: '', now: false }
+        : { start: '0000-01-01', end: addDays(start, -1), precision: 'span', label: '', now: false };
+    return { mentions: before, free: freeBetween(tokens, free, 0, rel.start), within };
+  }
+
+  /** A word of the question written as a name that no entry uses in any language, as typed; else undefined. */
+  private unknownName(question: string, free: string[], lang: Language): string | undefined {
+    if (free.length === 0) return undefined;
+    const unknown = new Set(free.filter((w) => !/\d/.test(w) && !this.index.knows(stem(w))));
+    if (unknown.size === 0) return undefined;
+    const words = question.split(/\s+/);
+    for (const [i, word] of words.entries()) {
+      const bare = word.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+      const acronym = /^\p{Lu}{2,6}$/u.test(bare);
+      // German writes every noun with a capital: there only an acronym marks a name.
+      const name = acronym || (i > 0 && lang !== 'de' && /^\p{Lu}\p{Ll}/u.test(bare));
+      if (name && tokenize(bare).length === 1 && unknown.has(tokenize(bare)[0]!)) return bare;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether a person's own entry (role and summary, in any language) says what the question asks about them
+   * beyond their name: "which party did Bazoum found?" or "where was Bazoum born?" is no "who is Bazoum?".
+   */
+  private recordCovers(person: Person, mentions: Mention[]): boolean {
+    // Each concept asked about, as every phrase it has in any language (a phrase: its words, stemmed).
+    const asked = unique(
+      mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : []))),
+    );
+    if (asked.length === 0) return true;
+    const phrases = (c: Concept) =>
+      [[c.means, 'en'] as const, ...LANGUAGES.flatMap((l) => c[l].map((p) => [p, l] as const))].map(([p, l]) =>
+        tokenize(p).filter((w) => !this.allStopwords.has(w)).map((w) => stem(w, l)),
+      );
+    const alternatives = asked.map((c) => phrases(c).filter((g) => g.length > 0));
+    const hit = this.index.search(unique(alternatives.flat(2)), ['person']).find((h) => h.id === person.id);
+    return !!hit && alternatives.every((groups) => groups.some((g) => g.every((t) => hit.matched.has(t))));
   }
 
   /** Whether an event's summary says why it happened, in the words the lexicon lists for a reason. */
@@ -1169,9 +1268,10 @@ export class QuestionReader {
     const at = (k: number) => mentions.find((m) => m.start === k);
     while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
     const next = at(i);
-    if (!next) return false;
     const troops = (m: Mention) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops);
     const foreign = (m: Mention) => m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') || m.meanings.some((x) => x.type === 'organisation');
+    // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
+    if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
     return troops(next) || foreign(next);
   }
 
@@ -1242,8 +1342,9 @@ export class QuestionReader {
     const relation = mentions.find((m) => m.start > 0 && m.meanings.some((x) => x.type === 'relation' && x.relation !== 'during'));
     const comparisons = mentions.filter((m) => m.meanings.some((x) => x.type === 'comparison'));
     // "before or after" splits the question where it stands; "which came first, X or Y" at its "or".
-    const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0);
     const alternatives = new Set(this.lexicon.languages[lang].alternative.flatMap(tokenize));
+    // (A pair says "or": "which came first" only opens the question.)
+    const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0 && m.words.some((w) => alternatives.has(w)));
     const or = comparisons.find((m) => m.start > 0 && m.end - m.start === 1 && alternatives.has(tokens[m.start]!));
     const at = pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
     if (!at) return undefined;
@@ -1253,9 +1354,12 @@ export class QuestionReader {
     // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
     // (Its verb: the last thing said of the other side, "parti" in "l'ambassadeur est-il parti avant les soldats ?";
     // troops are who, not what happened.)
+    // ("Macron saying the troops would go": saying is what he did.)
     const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => (x.type === 'concept' && !x.concept.troops) || x.type === 'office'));
-    if (content(left).length === 0) left = [...left, ...content(right).slice(-1)];
-    else if (content(right).length === 0) right = [...right, ...content(left).slice(-1)];
+    const said = (lo: number, hi: number) => mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
+    const hasVerb = (side: Mention[], lo: number, hi: number) => content(side).length > 0 || said(lo, hi);
+    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1)];
+    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1)];
     const found = (side: Mention[], words: string[]) => {
       const event = this.bestEvent(side, words, []);
       return event ? this.endOfNamedSpan(event, side) : null;
@@ -1432,6 +1536,24 @@ function subjectKind(m: Meaning): string | undefined {
   if (m.type === 'country' || m.type === 'person' || m.type === 'organisation' || m.type === 'office') return m.type;
   if (m.type === 'concept' && (m.concept.troops || m.concept.office)) return `concept:${m.concept.id}`;
   return undefined;
+}
+
+/** Whether a subject names who (a country, person, body, office) or what (troops, an office's work). */
+function subjectRole(m: Meaning): 'who' | 'what' | undefined {
+  const kind = subjectKind(m);
+  return kind === undefined ? undefined : kind.startsWith('concept:') ? 'what' : 'who';
+}
+
+/**
+ * A mention taken into the next clause, written so it is read the same there: by its name, since the words
+ * as typed may mean it only in capitals ("US") or only in their own language.
+ */
+function borrowedText(m: Mention): string {
+  const x = m.meanings[0]!;
+  if (x.type === 'country') return x.country.name;
+  if (x.type === 'person') return x.person.name;
+  if (x.type === 'organisation') return x.organisation.acronym ?? x.organisation.name;
+  return m.words.join(' ');
 }
 
 function escape(s: string): string {

@@ -238,3 +238,131 @@ describe('why-questions', () => {
     expect((await ask('why did the junta close the airspace?')).answered).toBe(false);
   });
 });
+
+describe('questions in several clauses', () => {
+  it('a clause that names no country of its own takes the one before, even one written only in capitals', async () => {
+    const r = await ask('how many US troops were in niger in september 2023 and how many were left in august 2024?');
+    expect(r.text).toMatch(/US troops in Niger — September 2023/);
+    expect(r.text).toMatch(/US troops in Niger — August 2024/);
+    expect(r.text).not.toMatch(/French troops/);
+  });
+
+  it('a clause with a subject of its own keeps it, and is not read with the first clause’s person', async () => {
+    const r = await ask('when did macron announce the withdrawal and when did the last french soldier leave?');
+    expect(r.text).toMatch(/24 September 2023/);
+    expect(r.text).toMatch(/22 December 2023/);
+  });
+
+  it('a second question after a comma or a question mark is answered too', async () => {
+    for (const q of ['when did the french troops leave, how many are there now?', 'when did the french troops leave? how many are there now?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/22 December 2023/);
+      expect(r.text, q).toMatch(/French troops in Niger — now/);
+    }
+  });
+});
+
+describe('lengths of time and counted things named first', () => {
+  it('a length of time ("60 mois", "48 hours") is not read as a date', async () => {
+    const r = await ask('quand la conférence nationale a-t-elle recommandé une transition de 60 mois ?');
+    expect(r.answered).toBe(true);
+    expect(r.text).toMatch(/February 2025/);
+    const en = await ask('how long was the transition the national conference recommended, 60 months?');
+    expect(en.text).not.toMatch(/future/);
+  });
+
+  it('what is counted may come before "how many", and the inversion after it asks no yes or no', async () => {
+    const r = await ask('et les allemands, combien sont-ils encore au niger aujourd’hui ?');
+    expect(r.text).toMatch(/German troops in Niger — now/);
+    expect(r.lead).not.toMatch(/^(Yes|No)\./);
+  });
+
+  it('a date before a comma belongs to the question after it', async () => {
+    const r = await ask('il y a 2 ans, combien de soldats américains au Niger ?');
+    expect(r.text).toMatch(/US troops in Niger — November 2024/);
+  });
+});
+
+describe('questions about a person', () => {
+  it('are answered with who they are only when their record says what is asked', async () => {
+    expect((await ask('where was bazoum born?')).answered).toBe(false);
+    expect((await ask('Welche Partei hat Bazoum gegründet?')).answered).toBe(false);
+    const born = await ask('tiani born');
+    expect(born.answered).toBe(true);
+    expect(born.text).toMatch(/1964/);
+  });
+
+  it('a phrase that only frames the question ("remind me") asks nothing of its own', async () => {
+    const r = await ask('remind me who ouhoumoudou mahamadou is');
+    expect(r.answered).toBe(true);
+    expect(r.text).toMatch(/Ouhoumoudou Mahamadou/);
+  });
+});
+
+describe('names the knowledge base does not know', () => {
+  it('an acronym or capitalised name no entry uses is declined, not answered with what else the question names', async () => {
+    const r = await ask('did the AES countries pull out of the ICC?');
+    expect(r.answered).toBe(false);
+    expect(r.text).toMatch(/“ICC”/);
+  });
+
+  it('a German noun is no unknown name for its capital letter alone', async () => {
+    const r = await ask('Wann ist Niger aus der ECOWAS ausgetreten?');
+    expect(r.answered).toBe(true);
+  });
+});
+
+describe('a date given by an event', () => {
+  it('is the event the words describe even when the asked country is not part of it', async () => {
+    const r = await ask('how many french troops were in niger when the junta took over');
+    expect(r.text).toMatch(/French troops in Niger — 26 July 2023/);
+  });
+});
+
+describe('an event dated by a named moment', () => {
+  it('"X after the coup" asks for X, among the events after the coup', async () => {
+    for (const q of ['when did niger shut its airspace after the coup', 'quand le Niger a-t-il fermé son espace aérien après le putsch ?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^6 August 2023/);
+    }
+  });
+});
+
+describe('country codes in lower case', () => {
+  it('name the country before a word for troops where they are no small word of the language', async () => {
+    expect((await ask('gibt es noch us-truppen im niger')).text).toMatch(/US troops in Niger/);
+    expect((await ask('combien de militaires au niger ?')).text).not.toMatch(/German troops/);
+  });
+});
+
+describe('yes or no on troops over a period', () => {
+  it('there were troops in a period if any figure in force during it is above zero', async () => {
+    expect((await ask('Waren im Sommer 2024 noch deutsche Soldaten im Niger?')).lead).toMatch(/^Yes\./);
+    expect((await ask('were there still french troops in niger in 2024?')).lead).toMatch(/^No\./);
+  });
+
+  it('whether they had all left is the figure at the period’s end', async () => {
+    expect((await ask('had france withdrawn all its troops from niger by the end of 2023?')).lead).toMatch(/^Yes\./);
+  });
+});
+
+describe('which came first', () => {
+  it('"which came first" opens the question; the sides are split at "or", and saying is a side’s verb', async () => {
+    const r = await ask('which came first, the AES charter or macron saying the troops would go');
+    expect(r.text).toMatch(/16 September 2023/);
+    expect(r.text).toMatch(/24 September 2023/);
+  });
+
+  it('a verb phrase is not its last word alone ("let go" is no "go")', async () => {
+    const r = await ask('where did the french troops go from ouallam?');
+    expect(r.text).not.toMatch(/releas|freed/i);
+  });
+});
+
+describe('a clause that does "the same"', () => {
+  it('takes the first clause’s verb', async () => {
+    const r = await ask('when did mali end its defence deals with france, and when did burkina faso do the same');
+    expect(r.text).toMatch(/2 May 2022/);
+    expect(r.text).toMatch(/18 January 2023/);
+  });
+});
