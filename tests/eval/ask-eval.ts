@@ -9,7 +9,7 @@ import type { Bot } from '../../src/core/bot.ts';
 import { renderText } from '../../src/core/render-text.ts';
 import { createLogger } from '../../src/logger.ts';
 import { TEST_CALLER, TEST_NOW } from '../helpers/bot.ts';
-import { leakDetector, type LeakDetector } from '../i18n/leaks.ts';
+import { leakDetector, ownWording, type LeakDetector } from '../i18n/leaks.ts';
 
 export const SPLITS = ['dev', 'heldout'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -96,7 +96,8 @@ export interface LanguageVerdict {
 /**
  * The second measure: asked naturally (no `lang:`, by a reader whose platform gives no language), is the answer
  * in the question's language, with no English sentence in a French or German one? The leak detector counts
- * the English catalog's sentences and the knowledge base's English text where a translation exists.
+ * the English catalog's sentences and the knowledge base's English text where a translation exists, in the
+ * bot's own wording (not in citations or quotes).
  */
 export async function evaluateLanguage(bot: Bot, cases: AskCase[]): Promise<LanguageVerdict[]> {
   const detectors = new Map<string, LeakDetector>();
@@ -106,7 +107,7 @@ export async function evaluateLanguage(bot: Bot, cases: AskCase[]): Promise<Lang
     const lang = r.lang ?? 'en';
     let detector = detectors.get(c.lang);
     if (!detector) detectors.set(c.lang, (detector = leakDetector(bot.kb, c.lang)));
-    const leaks = c.lang === 'en' ? [] : detector.leaks(renderText(r));
+    const leaks = c.lang === 'en' ? [] : detector.leaks(ownWording(r));
     out.push({ c, lang, leaks, inLanguage: lang === c.lang && leaks.length === 0 });
   }
   return out;

@@ -2,6 +2,8 @@
 // not appear in a French or German answer.
 import { TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { catalogs } from '../../src/core/i18n.ts';
+import { renderText } from '../../src/core/render-text.ts';
+import type { Reply } from '../../src/core/reply.ts';
 import type { KnowledgeBase } from '../../src/knowledge/kb.ts';
 import { TRANSLATABLE, translatableEntries, type TranslatableCollection } from '../../src/knowledge/translations.ts';
 
@@ -94,6 +96,15 @@ export function leakDetector(kb: KnowledgeBase, lang: string, kbText: 'translate
       return sentences.filter((s) => prose.includes(s));
     },
   };
+}
+
+/**
+ * What of a reply is the bot's own wording, to look for English in: its rendered text without the citations
+ * (publishers and titles are names, in their own language: "French Wikipedia", "AFRICOM (via allAfrica)") and
+ * without quotes (shown as said, often in English; their translation is beside them).
+ */
+export function ownWording(r: Reply): string {
+  return renderText({ ...r, citations: [] }).replace(/«[^»]*»|„[^“]*“|“[^”]*”/g, '\u0000');
 }
 
 /** Placeholders a message left unfilled ("{count}") in a reply's text. */
