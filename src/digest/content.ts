@@ -63,12 +63,13 @@ function describeFigure(d: Deployment, lang: string, sourceName: (id: string) =>
   return t(lang, 'digest.troops.disagree', { figure: main, alternatives: alts.join('; ') });
 }
 
-function describeEvent(e: KbEvent, lang: string): string {
+function describeEvent(kb: KnowledgeBase, e: KbEvent, lang: string): string {
   const when = e.endDate ? formatPeriod(e.date.start, e.endDate.end, lang) : describeDate(e.date, lang);
-  // Titles, summaries and caveats are the knowledge base's own (English) text until the data is translated.
-  return e.caveat
-    ? t(lang, 'digest.event.caveat', { when, title: e.title, summary: e.summary, caveat: e.caveat })
-    : t(lang, 'digest.event', { when, title: e.title, summary: e.summary });
+  // Titles, summaries and caveats in the digest's language (data/translations), English where none.
+  const local = kb.localized('events', e, lang);
+  return local.caveat
+    ? t(lang, 'digest.event.caveat', { when, title: local.title, summary: local.summary, caveat: local.caveat })
+    : t(lang, 'digest.event', { when, title: local.title, summary: local.summary });
 }
 
 /**
@@ -85,7 +86,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   if (current) {
     fields.push({
       name: t(lang, 'digest.ruler.name'),
-      value: t(lang, 'digest.ruler.value', { name: kb.rulerName(current), title: current.title, since: formatDay(current.start.start, lang) }),
+      value: t(lang, 'digest.ruler.value', { name: kb.rulerName(current), title: kb.localized('terms', current, lang).title, since: formatDay(current.start.start, lang) }),
     });
     sources.push(...current.sources);
   }
@@ -96,7 +97,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
     const found = kb.findCountry(country);
     const localName = found ? regionName(found.iso, lang) : undefined;
     fields.push({
-      name: t(lang, 'digest.troops.name', { adjective: found?.adjective ?? country, country: localName ?? country }),
+      name: t(lang, 'digest.troops.name', { adjective: found ? kb.localized('countries', found, lang).adjective : country, country: localName ?? country }),
       value: t(lang, 'digest.troops.value', {
         figure: describeFigure(newest, lang, sourceName),
         asOf: describeSpan(newest.asOf, newest.until, lang),
@@ -134,7 +135,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
       title: t(lang, 'digest.title', { date: formatDay(input.localDate, lang) }),
       body,
       fields,
-      items: shown.map((e) => describeEvent(e, lang)),
+      items: shown.map((e) => describeEvent(kb, e, lang)),
       notes,
       citations: kb.citations(sources),
       asOf: kb.newestFactDate(),

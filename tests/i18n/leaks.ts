@@ -51,6 +51,16 @@ export function englishCatalogSentences(): string[] {
 export function englishKbSentences(kb: KnowledgeBase, lang: string, which: 'translated' | 'all'): string[] {
   const translation = kb.data.translations[lang];
   const entries = translatableEntries(kb.data);
+  // Names are shown as they are in every language ("Niger's armed forces", "Operation Sabre", "Air Base 101,
+  // Niamey"): a fragment that is part of one is no leak.
+  const names = [
+    ...kb.data.organisations.flatMap((o) => [o.name, o.acronym ?? '']),
+    ...kb.data.places.map((p) => p.name),
+    ...kb.data.people.map((p) => p.name),
+    ...kb.data.offices.flatMap((o) => o.terms.map((t) => t.body ?? '')),
+    ...kb.data.sources.flatMap((s) => [s.publisher, s.title ?? '']),
+  ].filter(Boolean);
+  const isName = (f: string) => names.some((n) => n.includes(f));
   const out = new Set<string>();
   for (const collection of Object.keys(TRANSLATABLE) as TranslatableCollection[]) {
     for (const [id, entry] of entries[collection]) {
@@ -64,7 +74,7 @@ export function englishKbSentences(kb: KnowledgeBase, lang: string, which: 'tran
         fragments(english, local);
         const kept = new Set<string>();
         if (given[field] !== undefined) fragments(given[field]!, kept);
-        for (const f of local) if (!kept.has(f) && !given[field]?.includes(f)) out.add(f);
+        for (const f of local) if (!kept.has(f) && !given[field]?.includes(f) && !isName(f)) out.add(f);
       }
     }
   }
@@ -101,10 +111,11 @@ export function leakDetector(kb: KnowledgeBase, lang: string, kbText: 'translate
 /**
  * What of a reply is the bot's own wording, to look for English in: its rendered text without the citations
  * (publishers and titles are names, in their own language: "French Wikipedia", "AFRICOM (via allAfrica)") and
- * without quotes (shown as said, often in English; their translation is beside them).
+ * without quoted text (quotes are shown as said, often in English, their translation beside them; titles).
  */
 export function ownWording(r: Reply): string {
-  return renderText({ ...r, citations: [] }).replace(/«[^»]*»|„[^“]*“|“[^”]*”/g, '\u0000');
+  // Straight quotes mark the titles of sources (`sources` lists them as items: AFP, "Title", date).
+  return renderText({ ...r, citations: [] }).replace(/«[^»]*»|„[^“]*“|“[^”]*”|"[^"\n]*"/g, '\u0000');
 }
 
 /** Placeholders a message left unfilled ("{count}") in a reply's text. */
