@@ -26,9 +26,43 @@ export class CatalogError extends Error {
 // `<` in our texts is literal (usage lines show `<date>`), never rich-text markup.
 const PARSE_OPTIONS = { ignoreTag: true } as const;
 
+/** A message turned into a function of its parameters. */
+type Formatter = (params?: MessageParams) => string;
+
+/**
+ * Messages made only of text, placeholders and selects are formatted here directly: answers are worded from
+ * dozens of such messages, and IntlMessageFormat's general path (parts, memoised Intl formatters) cost more than
+ * the rest of an answer. Anything that needs Intl (plural, number, date, time) goes through IntlMessageFormat.
+ * Null when the message needs it.
+ */
+function simpleFormatter(ast: MessageFormatElement[], key: string): Formatter | null {
+  const simple = (els: MessageFormatElement[]): boolean =>
+    els.every((el) => el.type === TYPE.literal || el.type === TYPE.argument || (el.type === TYPE.select && Object.values(el.options).every((o) => simple(o.value))));
+  if (!simple(ast)) return null;
+  const value = (params: MessageParams | undefined, name: string): string | number | Date => {
+    const v = params?.[name];
+    if (v === undefined) throw new Error(`The message "${key}" needs a value for "${name}"`);
+    return v;
+  };
+  const run = (els: MessageFormatElement[], params: MessageParams | undefined): string => {
+    let out = '';
+    for (const el of els) {
+      if (el.type === TYPE.literal) out += el.value;
+      else if (el.type === TYPE.argument) out += String(value(params, el.value));
+      else if (el.type === TYPE.select) {
+        const options = el.options;
+        const chosen = options[String(value(params, el.value))] ?? options.other;
+        if (chosen) out += run(chosen.value, params);
+      }
+    }
+    return out;
+  };
+  return (params) => run(ast, params);
+}
+
 export class Catalogs {
   private readonly messages = new Map<string, Map<string, MessageFormatElement[]>>();
-  private readonly compiled = new Map<string, IntlMessageFormat>();
+  private readonly compiled = new Map<string, Formatter>();
 
   constructor(catalogs: Record<string, Record<string, string>>, where: (lang: string) => string = (l) => l) {
     for (const [lang, entries] of Object.entries(catalogs)) {
@@ -100,10 +134,11 @@ export class Catalogs {
     if (!format) {
       const ast = this.messages.get(use)!.get(key);
       if (!ast) throw new Error(`No message "${key}" in any catalog`);
-      format = new IntlMessageFormat(ast, use, undefined, PARSE_OPTIONS);
+      const general = simpleFormatter(ast, key) ? null : new IntlMessageFormat(ast, use, undefined, PARSE_OPTIONS);
+      format = general ? (p) => String(general.format(p)) : simpleFormatter(ast, key)!;
       this.compiled.set(id, format);
     }
-    return String(format.format(params));
+    return format(params);
   }
 }
 
