@@ -15,7 +15,7 @@ import {
 } from './lexicon.ts';
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
-import type { Country, KbEvent, Office, Organisation, Person, Place } from './schema.ts';
+import type { Country, KbEvent, Office, Organisation, Person, Place, Statement } from './schema.ts';
 import { KnowledgeIndex, type SearchHit } from './search.ts';
 
 /** What one phrase of a question was recognised as. */
@@ -787,6 +787,10 @@ export class QuestionReader {
         // An event whose sourced summary gives its reason ("on humanitarian grounds", "because …").
         const event = this.bestEvent(mentions.filter((m) => !m.meanings.some((x) => x.type === 'form')), free, otherCountries, undefined, period);
         if (event?.strong && this.givesReason(event.event)) return result({ parts: [{ kind: 'event', event: event.event.id, related: [] }] });
+        // "Why did the US pull its troops out?": what led to it, by the lexicon (revoking the agreement that
+        // let them stay), the latest such event of the same country before it.
+        const cause = event?.strong ? this.causeOf(event.event, concepts) : null;
+        if (cause) return result({ parts: [{ kind: 'event', event: cause.id, related: [event!.event.id] }] });
         return decline('I have no sourced reason for that.');
       }
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
@@ -959,6 +963,36 @@ export class QuestionReader {
     const alternatives = asked.map((c) => phrases(c).filter((g) => g.length > 0));
     const hit = this.index.search(unique(alternatives.flat(2)), ['person']).find((h) => h.id === person.id);
     return !!hit && alternatives.every((groups) => groups.some((g) => g.every((t) => hit.matched.has(t))));
+  }
+
+  /**
+   * The event that led to `e`: of the concepts the question asks about, those the lexicon says other
+   * concepts cause; the event up to `e`'s date that shares its troop country's tag and most of its other
+   * tags (the latest of those), and whose text has words of a causing concept. Null when the lexicon knows no
+   * cause or no event fits.
+   */
+  private causeOf(e: KbEvent, asked: Concept[]): KbEvent | null {
+    const askedIds = new Set(asked.map((c) => c.id));
+    const causing = this.lexicon.concepts.filter((c) => c.causes?.some((id) => askedIds.has(id)));
+    if (causing.length === 0) return null;
+    // The words the knowledge base itself uses for the concept (`means`): "by the end of the year" is no ending.
+    const words = new PhraseIndex<true>();
+    for (const c of causing) for (const w of tokenize(c.means)) words.add(w, true);
+    const countries = new Set(e.tags.filter((t) => this.troopCountryTags.has(t)));
+    if (countries.size === 0) return null;
+    const says = (x: KbEvent) => {
+      const text = tokenize(`${x.title} ${x.summary}`);
+      return text.some((_, i) => words.matchAt(text, i) !== null);
+    };
+    // About the same thing as well as the same country: France's troops leaving follows the end of its defence
+    // agreements (tagged troops), not the cancelled visas of its ambassador.
+    const shared = (x: KbEvent) => x.tags.filter((t) => e.tags.includes(t)).length;
+    // (And in Niger: the end of France's operation in Burkina Faso is no reason for its leaving Niger.)
+    const elsewhere = (x: KbEvent) => x.tags.some((t) => this.otherCountryTags.has(t) && !e.tags.includes(t));
+    const before = this.kb.data.events.filter(
+      (x) => x.id !== e.id && x.date.start <= e.date.start && x.tags.some((t) => countries.has(t)) && shared(x) >= 2 && !elsewhere(x) && says(x),
+    );
+    return before.sort((a, b) => shared(b) - shared(a) || b.date.start.localeCompare(a.date.start))[0] ?? null;
   }
 
   /** Whether an event's summary says why it happened, in the words the lexicon lists for a reason. */
@@ -1441,10 +1475,17 @@ export class QuestionReader {
     const hits = this.index.search(terms, ['statement']).filter((h) => {
       const s = this.kb.data.statements.find((x) => x.id === h.id)!;
       const c = this.coverage(units, h);
-      // A reason is a claim about cause: the statement must cover nearly all the question names.
-      return (people.length === 0 || people.some((p) => p.id === s.person)) && c.content && c.share >= (reason ? 0.75 : 0.5);
+      // A reason is a claim about cause: the statement must cover nearly all the question names, and what
+      // happened in its own words (its context says where it was quoted, "a report on the withdrawal").
+      return (people.length === 0 || people.some((p) => p.id === s.person)) && c.content && c.share >= (reason ? 0.75 : 0.5) && (!reason || this.quoteCovers(units, s));
     });
     return hits.map((h) => h.id);
+  }
+
+  /** Whether a quote's own words cover every concept and word of the question that says what happened. */
+  private quoteCovers(units: Unit[], s: Statement): boolean {
+    const words = new Set(tokenize(s.quote).map((w) => stem(w)));
+    return units.filter((u) => u.content).every((u) => u.groups.some((g) => g.length > 0 && g.every((t) => words.has(t))));
   }
 
   /** A timeline topic from what the question names: a tag of the knowledge base, if one fits. */

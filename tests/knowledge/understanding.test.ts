@@ -365,3 +365,23 @@ describe('a clause that does "the same"', () => {
     expect(r.text).toMatch(/18 January 2023/);
   });
 });
+
+describe('why-questions', () => {
+  it('a withdrawal is explained by what the lexicon says leads to one: the end of the agreements, in Niger, about the troops', async () => {
+    const us = await ask('why did the us have to pull its troops out of niger');
+    expect(us.lead).toMatch(/^16 March 2024/);
+    const fr = await ask('why did france pull its troops out of niger?');
+    expect(fr.lead).toMatch(/^3 August 2023/);
+    expect(fr.text).not.toMatch(/Burkina/);
+  });
+
+  it('a statement is a reason only when its own words say what happened, not where it was quoted', async () => {
+    const r = await ask('why did france pull its troops out of niger?');
+    expect(r.text).not.toMatch(/at the request of the Nigerien authorities/);
+  });
+
+  it('an event whose summary says what it followed gives its reason', async () => {
+    const r = await ask('Warum haben sich die Beziehungen zwischen Paris und Niamey verschlechtert?');
+    expect(r.text).toMatch(/ousted president/);
+  });
+});
