@@ -841,6 +841,10 @@ export class QuestionReader {
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
+      // "Did France recognise the junta?" — "France does not recognise Niger's new rulers": the event denies it.
+      const asked1 = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
+      const denial = yesNo && form !== 'when' && parts.length === 1 && asked1.length === 1 && parts[0]!.kind === 'event' ? this.kb.eventsById.get(parts[0]!.event) : undefined;
+      if (denial && this.negates(denial.title, asked1[0]!)) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
       // "Did Bazoum resign?": no event, but the person's own record says they did not.
@@ -896,17 +900,20 @@ export class QuestionReader {
   private recordDenies(people: Person[], concepts: Concept[]): Person | null {
     const asked = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
     if (people.length !== 1 || asked.length !== 1) return null;
-    const c = asked[0]!;
-    const stems = new Set([...tokenize(c.means), ...c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : []))].map((w) => stem(w)));
-    const negations = new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
     const p = people[0]!;
     const terms = this.kb.officesHeldBy(p.id).map((h) => h.term);
     const record = [p.summary, ...terms.flatMap((t) => [t.began, t.ended, t.note])].filter((x): x is string => !!x);
-    for (const sentence of record.flatMap((r) => r.split(/[.;]/))) {
+    return record.some((r) => this.negates(r, asked[0]!)) ? p : null;
+  }
+
+  /** Whether English text (the knowledge base's) says in so many words that the concept did not happen: "has not resigned". */
+  private negates(text: string, c: Concept): boolean {
+    const stems = new Set([...tokenize(c.means), ...c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : []))].map((w) => stem(w)));
+    const negations = new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
+    return text.split(/[.;]/).some((sentence) => {
       const words = tokenize(sentence);
-      if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
-    }
-    return null;
+      return words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)));
+    });
   }
 
   /**

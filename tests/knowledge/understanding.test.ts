@@ -385,3 +385,11 @@ describe('why-questions', () => {
     expect(r.text).toMatch(/ousted president/);
   });
 });
+
+describe('yes/no answered by an event that denies it', () => {
+  it('is "No." when the event says the asked thing did not happen', async () => {
+    for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
+      expect((await ask(q)).lead, q).toMatch(/^No\./);
+    }
+  });
+});
