@@ -1312,7 +1312,7 @@ export class QuestionReader {
     const troops = (m: Mention) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops);
     const foreign = (m: Mention) => m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') || m.meanings.some((x) => x.type === 'organisation');
     // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
-    if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
+    if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form' || x.type === 'relation')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
     return troops(next) || foreign(next);
   }
 
