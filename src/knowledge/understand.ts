@@ -680,8 +680,15 @@ export class QuestionReader {
         const context = mentions.filter((m) => m.end <= relation.start && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
         const own = mentions.filter((m) => m.start >= relation.end);
         const clauseFree = freeBetween(tokens, free, relation.end, tokens.length);
-        const successor = this.termBoundary(own.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))), clauseFree, relation.relation);
+        const askedOffices = new Set([...found.all('office').map((m) => m.office.id), ...found.concepts().flatMap((c) => (c.office ? [c.office] : []))]);
+        const successor = this.termBoundary(
+          own.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))),
+          clauseFree,
+          relation.relation,
+          askedOffices,
+        );
         if (successor === 'open') return decline('The sources show that term as still running: no successor is recorded.');
+        if (successor === 'no-start') return decline('The sources give no start for that term, so I can’t say who held the office before.');
         // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
         const moment = this.namedMoment(this.units(own, clauseFree));
         // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
@@ -724,8 +731,10 @@ export class QuestionReader {
     }
 
     // "What did Bazoum say…", "…, and why?": the question's verb, wherever it stands.
+    // (When a date is tied to an event, what is asked is before it: "who was president when Paris announced
+    // the withdrawal?" asks who, not what was announced.)
     const asks: QuestionForm | undefined =
-      form === 'when' || form === 'howMany' ? form : found.forms.has('said') ? 'said' : found.forms.has('why') ? 'why' : form;
+      form === 'when' || form === 'howMany' ? form : asked.forms.has('said') ? 'said' : asked.forms.has('why') ? 'why' : form;
     const asksDate = asks === 'when' || asks === 'why' || asks === 'said';
     // "Is the Bundeswehr still stationed in Niger?" asks for presence, which troop figures answer.
     const stillThere =
@@ -1417,14 +1426,20 @@ export class QuestionReader {
    * "Who ruled before Bazoum?": a person alone after the relation word dates the question by their terms,
    * the day before the first began or the day after the last ended.
    */
-  private termBoundary(clause: Mention[], free: string[], relation: Relation): string | 'open' | null {
+  private termBoundary(clause: Mention[], free: string[], relation: Relation, offices: ReadonlySet<string> = new Set()): string | 'open' | 'no-start' | null {
     const people = clause.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'person' ? [x.person] : [])));
     const others = clause.some((m) => m.meanings.every((x) => x.type !== 'person'));
     if (people.length !== 1 || others || free.length > 0 || relation === 'during') return null;
-    const terms = this.kb.officesHeldBy(people[0]!.id).map((h) => h.term).filter((t) => t.start);
-    if (relation === 'before') return terms.length > 0 ? addDays(terms[0]!.start!.start, -1) : null;
-    if (this.kb.officesHeldBy(people[0]!.id).length === 0) return null;
-    const last = this.kb.officesHeldBy(people[0]!.id).at(-1)!.term;
+    // Their terms in the office asked about, when they held it: "president before Tiani" is not before he
+    // commanded the guard.
+    const all = this.kb.officesHeldBy(people[0]!.id);
+    const inOffice = all.filter((h) => offices.has(h.office.id));
+    const held = (inOffice.length > 0 ? inOffice : all).map((h) => h.term);
+    const terms = held.filter((t) => t.start);
+    // "Who was ambassador before Itté?": with no start on record, nobody can be said to come before.
+    if (relation === 'before') return terms.length > 0 ? addDays(terms[0]!.start!.start, -1) : held.length > 0 ? 'no-start' : null;
+    const last = held.at(-1);
+    if (!last) return null;
     if (!last.end) return 'open';
     return addDays(last.end.start, 1);
   }

@@ -393,3 +393,21 @@ describe('yes/no answered by an event that denies it', () => {
     }
   });
 });
+
+describe('office holders dated by an event or a person', () => {
+  it('what is asked is before the relation: "who was president when Paris announced …" asks who, not what was said', async () => {
+    const r = await ask('qui était le président français quand paris a annoncé le retrait de ses troupes du niger');
+    expect(r.text).toMatch(/Macron/);
+  });
+
+  it('no predecessor is named for a term with no start on record', async () => {
+    const r = await ask('wer war vor itté französischer botschafter in niamey');
+    expect(r.answered).toBe(false);
+    expect(r.text).toMatch(/no start/);
+  });
+
+  it('"before Tiani" as president is before his term in that office, not his earlier posts', async () => {
+    const r = await ask('who was head of state before tiani');
+    expect(r.text).not.toMatch(/2011/);
+  });
+});
