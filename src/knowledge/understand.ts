@@ -859,6 +859,11 @@ export class QuestionReader {
       // "Did Bazoum resign?": no event, but the person's own record says they did not.
       const denied = this.recordDenies(people, concepts);
       if (denied) return result({ parts: [{ kind: 'who', person: denied.id }], lead: 'No.' });
+      // "Was Tiani promoted general?": no event, but the person's own record says so.
+      // (Not for a date: "was Tiani born in 1960?" is no yes for a record that says 1960, 1961 or 1964.)
+      if (people.length === 1 && (!period || period.now) && (asked1.length > 0 || free.length > 0) && this.recordCovers(people[0]!, main, free)) {
+        return result({ parts: [{ kind: 'who', person: people[0]!.id }], lead: 'Yes.' });
+      }
       // A description of who or what is named is no yes or no.
       return decline('I can’t confirm or deny that from my sourced knowledge base.');
     }
@@ -966,20 +971,23 @@ export class QuestionReader {
    * Whether a person's own entry (role and summary, in any language) says what the question asks about them
    * beyond their name: "which party did Bazoum found?" or "where was Bazoum born?" is no "who is Bazoum?".
    */
-  private recordCovers(person: Person, mentions: Mention[]): boolean {
-    // Each concept asked about, as every phrase it has in any language (a phrase: its words, stemmed).
+  private recordCovers(person: Person, mentions: Mention[], free: string[] = []): boolean {
+    // Each concept asked about, as every phrase it has in any language (a phrase: its words, stemmed), and
+    // each other word of the question, as typed.
     const asked = unique(
       mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : []))),
     );
-    if (asked.length === 0) return true;
+    const words = free.filter((w) => w.length >= 3 && !this.allStopwords.has(w));
+    if (asked.length === 0 && words.length === 0) return true;
     const phrases = (c: Concept) =>
       [[c.means, 'en'] as const, ...LANGUAGES.flatMap((l) => c[l].map((p) => [p, l] as const))].map(([p, l]) =>
         tokenize(p).filter((w) => !this.allStopwords.has(w)).map((w) => stem(w, l)),
       );
-    const alternatives = asked.map((c) => phrases(c).filter((g) => g.length > 0));
+    const alternatives = [...asked.map((c) => phrases(c).filter((g) => g.length > 0)), ...words.map((w) => [[stem(w)]])];
     const hit = this.index.search(unique(alternatives.flat(2)), ['person']).find((h) => h.id === person.id);
     return !!hit && alternatives.every((groups) => groups.some((g) => g.every((t) => hit.matched.has(t))));
   }
+
 
   /**
    * The event that led to `e`: of the concepts the question asks about, those the lexicon says other

@@ -411,3 +411,17 @@ describe('office holders dated by an event or a person', () => {
     expect(r.text).not.toMatch(/2011/);
   });
 });
+
+describe('yes/no answered by a person’s own record, or by what ends a state', () => {
+  it('is "Yes." when the record says what is asked, and no answer when the question adds a date', async () => {
+    expect((await ask('tiani a-t-il été promu général d’armée ?')).lead).toMatch(/^Yes\./);
+    expect((await ask('was bazoum elected?')).lead).toMatch(/^Yes\./);
+    expect((await ask('was tiani born in 1960?')).lead).not.toMatch(/^Yes\./);
+  });
+
+  it('a state asked in the present is ended by what the lexicon says ends it ("allowed" by a suspension or dissolution)', async () => {
+    const r = await ask('are political parties still allowed in niger?');
+    expect(r.lead).toMatch(/^No\./);
+    expect(r.text).toMatch(/26 March 2025/);
+  });
+});
