@@ -954,7 +954,7 @@ export class QuestionReader {
   /** A word of the question written as a name that no entry uses in any language, as typed; else undefined. */
   private unknownName(question: string, free: string[], lang: Language): string | undefined {
     if (free.length === 0) return undefined;
-    const unknown = new Set(free.filter((w) => !/\d/.test(w) && !this.index.knows(stem(w))));
+    const unknown = new Set(free.filter((w) => !/\d/.test(w) && !this.index.knows(stem(w)) && !this.kb.sourcesUse(w)));
     if (unknown.size === 0) return undefined;
     const words = question.split(/\s+/);
     for (const [i, word] of words.entries()) {
@@ -1319,19 +1319,23 @@ export class QuestionReader {
    * perhaps after small words ("combien de soldats", "how many of the soldiers").
    */
   private countsTroops(mentions: Mention[], tokens: string[], lang: Language): boolean {
-    const form = mentions.find((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'howMany'));
-    if (!form) return true;
-    let i = form.end;
-    // Past small words and the verb ("how large was the Italian contingent", "wie stark war …").
+    const forms = mentions.filter((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'howMany'));
+    if (forms.length === 0) return true;
     const at = (k: number) => mentions.find((m) => m.start === k);
-    while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
-    const next = at(i);
     const troops = (m: Mention) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops);
     const foreign = (m: Mention) => m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') || m.meanings.some((x) => x.type === 'organisation');
-    // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
-    if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form' || x.type === 'relation')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
-    return troops(next) || foreign(next);
+    // Any of them: "Headcount check: how many German personnel …".
+    return forms.some((form) => {
+      let i = form.end;
+      // Past small words and the verb ("how large was the Italian contingent", "wie stark war …").
+      while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
+      const next = at(i);
+      // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
+      if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form' || x.type === 'relation')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
+      return troops(next) || foreign(next);
+    });
   }
+
 
   /** Whether the words say what happened, beyond who and where: "when were French troops first deployed" does not. */
   private hasContent(mentions: Mention[], free: string[]): boolean {

@@ -425,3 +425,17 @@ describe('yes/no answered by a person’s own record, or by what ends a state', 
     expect(r.text).toMatch(/26 March 2025/);
   });
 });
+
+describe('desk framing', () => {
+  it('"tomorrow’s piece" is no date, and a name from a source (the White House) is no unknown name', async () => {
+    const r = await ask('for tomorrow’s piece I need the exact date the final French contingent flew out of Niger');
+    expect(r.lead).toMatch(/^22 December 2023/);
+    const gi = await ask('How many GIs were still in Niger in December 2023, going by the White House letter to Congress?');
+    expect(gi.text).toMatch(/648/);
+  });
+
+  it('any "how many" of a question may name what is counted ("Headcount check: how many German personnel …")', async () => {
+    expect((await ask('Headcount check: how many German personnel were deployed in Niger around December 2023?')).text).toMatch(/German troops in Niger — December 2023/);
+    expect((await ask('Mit wie vielen Leuten war die Bundeswehr im Sommer 2023 im Niger vertreten?')).text).toMatch(/German troops in Niger/);
+  });
+});
