@@ -572,8 +572,11 @@ export class QuestionReader {
       const before = text.slice(from, m.index);
       // "In 2023, how many …" is one question: a comma ends one only after a question of its own.
       // (A question of its own: a question word, or a yes/no opening: "il y a 2 ans" is no "y a-t-il".)
-      const asks = this.read(before).mentions.some((x) => x.meanings.some((y) => y.type === 'form' || (y.type === 'yesno' && x.start === 0)));
-      if (/^[,;]/.test(m[0]) && !asks) continue;
+      // ("When the ambassador left, who ruled?" opens with a relation, not a question: no "did" follows its "when".)
+      const read = this.read(before).mentions;
+      const subordinate = read[0]?.start === 0 && read[0].meanings.some((y) => y.type === 'relation') && !read[1]?.meanings.some((y) => y.type === 'yesno');
+      const asks = !subordinate && read.some((x) => x.meanings.some((y) => y.type === 'form' || (y.type === 'yesno' && x.start === 0)));
+      if (/^[,;]\s*$/.test(m[0]) && !asks) continue;
       parts.push(before);
       from = m.index + m[0].length;
     }
@@ -635,7 +638,7 @@ export class QuestionReader {
       mentions.some(
         (m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) && !mentions.some((f) => f.end <= m.start && asksForm(f)),
       );
-    const form = found.firstForm();
+    let form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (why: string) => result({ parts: [], decline: why });
 
@@ -661,13 +664,19 @@ export class QuestionReader {
 
     // A date tied to an event ("when the ambassador left", "avant le coup d'État"): the words after the
     // relation describe the event, the words before it what is asked.
-    const relation = found.relationAfterStart();
+    // Either "… when the ambassador left" (the relation after what is asked) or "Pendant le retrait des troupes
+    // françaises, qui était Premier ministre ?" (the relation first, what is asked from its question word on).
+    const relation = this.relationClause(found, mentions, tokens);
     let main = mentions;
-    if (relation && (!date || date.query.now)) {
-      const before = new Found(mentions.filter((m) => m.end <= relation.start));
+    // (A date read from the relation itself, "during the French withdrawal", is the event's, not what is asked.)
+    const fromRelation = !!date && !('error' in date) && /^(before|after|during|since|until|at)\b/.test(date.matched);
+    if (relation && (!date || date.query.now || fromRelation)) {
+      const inAsked = (m: Mention) => m.start >= relation.asked[0] && m.end <= relation.asked[1];
+      const inEvent = (m: Mention) => m.start >= relation.event[0] && m.end <= relation.event[1];
+      const before = new Found(mentions.filter(inAsked));
       // "Who succeeded Zeine as prime minister?": the office may follow the person.
       const officeAnywhere = found.all('office').length > 0 || found.concepts().some((c) => c.office);
-      const clausePeople = mentions.filter((m) => m.start >= relation.end && m.meanings.some((x) => x.type === 'person'));
+      const clausePeople = mentions.filter((m) => inEvent(m) && m.meanings.some((x) => x.type === 'person'));
       const successorOf = before.forms.has('who') && clausePeople.length === 1 ? clausePeople[0]!.meanings.find((x) => x.type === 'person') : undefined;
       const asksFigure =
         before.concepts().some((c) => c.troops || c.office) || before.all('office').length > 0 || (before.forms.has('who') && (officeAnywhere || !!successorOf));
@@ -677,9 +686,9 @@ export class QuestionReader {
       }
       if (asksFigure) {
         // The event is the asked country's: "the US contingent after the pullback from Niamey".
-        const context = mentions.filter((m) => m.end <= relation.start && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
-        const own = mentions.filter((m) => m.start >= relation.end);
-        const clauseFree = freeBetween(tokens, free, relation.end, tokens.length);
+        const context = mentions.filter((m) => inAsked(m) && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
+        const own = mentions.filter(inEvent);
+        const clauseFree = freeBetween(tokens, free, relation.event[0], relation.event[1]);
         const askedOffices = new Set([...found.all('office').map((m) => m.office.id), ...found.concepts().flatMap((c) => (c.office ? [c.office] : []))]);
         const successor = this.termBoundary(
           own.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))),
@@ -700,10 +709,12 @@ export class QuestionReader {
         if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
         if (event) anchorEvent = event.event;
         dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
-        main = mentions.filter((m) => m.end <= relation.start);
+        main = mentions.filter(inAsked);
       }
     }
     const asked = main === mentions ? found : new Found(main);
+    // What is asked is asked by its own question word: "When the ambassador left, who ruled?" asks who.
+    if (main !== mentions) form = asked.firstForm() ?? form;
 
     const countries = asked.all('country').map((m) => m.country);
     const troopCountries = unique(countries.filter((c) => this.kb.countries().includes(c.name)).map((c) => c.name));
@@ -949,6 +960,22 @@ export class QuestionReader {
         ? { start: addDays(end, 1), end: '9999-12-31', precision: 'span', label: '', now: false }
         : { start: '0000-01-01', end: addDays(start, -1), precision: 'span', label: '', now: false };
     return { mentions: before, free: freeBetween(tokens, free, 0, rel.start), within };
+  }
+
+  /**
+   * Where a relation ties the question to an event: the relation, the token span of what is asked and that of
+   * the event. After what is asked ("who ruled when the ambassador left"), or leading the question up to its
+   * question word ("Vor dem Putsch, wer war Premierminister?").
+   */
+  private relationClause(found: Found, mentions: Mention[], tokens: string[]): { relation: Relation; asked: [number, number]; event: [number, number] } | undefined {
+    const after = found.relationAfterStart();
+    if (after) return { relation: after.relation, asked: [0, after.start], event: [after.end, tokens.length] };
+    const first = mentions[0];
+    const lead = first?.start === 0 ? first.meanings.find((x) => x.type === 'relation') : undefined;
+    if (!first || lead?.type !== 'relation') return undefined;
+    const question = mentions.find((m) => m.start >= first.end && m.meanings.some((x) => x.type === 'form' && x.form !== 'still' && x.form !== 'said'));
+    if (!question) return undefined;
+    return { relation: lead.relation, asked: [question.start, tokens.length], event: [first.end, question.start] };
   }
 
   /** A word of the question written as a name that no entry uses in any language, as typed; else undefined. */

@@ -439,3 +439,18 @@ describe('desk framing', () => {
     expect((await ask('Mit wie vielen Leuten war die Bundeswehr im Sommer 2023 im Niger vertreten?')).text).toMatch(/German troops in Niger/);
   });
 });
+
+describe('a relation that leads the question', () => {
+  it('dates what its question word asks: "Pendant le retrait…, qui était Premier ministre ?"', async () => {
+    for (const q of ['Pendant le retrait des troupes francaises, qui etait Premier ministre au Niger ?', 'during the french withdrawal who was prime minister of niger', 'Vor dem Putsch, wer war Premierminister?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/Prime minister of Niger|prime minister/i);
+      expect(r.text, q).not.toMatch(/not that office in France/);
+    }
+  });
+
+  it('"When the ambassador left, who ruled?" asks who, in one question', async () => {
+    const r = await ask('when the ambassador left, who ruled niger?');
+    expect(r.text).toMatch(/Ruler of Niger — 27 September 2023/);
+  });
+});
