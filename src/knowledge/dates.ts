@@ -249,6 +249,8 @@ export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): {
 }
 
 function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: DateQuery; matched: string } | null {
+  // "For tomorrow's piece", "today's paper": a day that qualifies a noun is not the date asked about.
+  text = text.replace(/\b(?:today|tomorrow|yesterday|tonight)['’]s\b/gi, ' ');
   const lower = text.toLowerCase().trim();
 
   for (const { anchor, name, re } of anchorPatterns(anchors)) {

@@ -314,6 +314,14 @@ export class KnowledgeBase {
   }
 
   /** Sources whose publisher, title or URL contain the words, newest first. */
+  /** Whether a word (normalised) is in some source's publisher, title or address: "House" of "White House". */
+  sourcesUse(word: string): boolean {
+    this.sourceWords ??= new Set([...this.sourceHaystack.values()].flatMap((h) => h.split(' ')));
+    return this.sourceWords.has(word);
+  }
+
+  private sourceWords?: Set<string>;
+
   searchSources(text: string): Source[] {
     const key = normalizeName(text);
     if (!key) return this.sourcesNewestFirst;

@@ -56,6 +56,11 @@ const conceptSchema = z.strictObject({
   office: z.string().optional(),
   /** The states an event of this concept ends: a withdrawal ends a membership, a closure ends "open". */
   ends: z.array(z.string().min(1)).optional(),
+  /**
+   * What an event of this concept leads to, for "why" questions: revoking the agreements that let troops
+   * stay leads to their withdrawal. The reason given is then the latest such event before the one asked about.
+   */
+  causes: z.array(z.string().min(1)).optional(),
   ...perLanguage,
 });
 

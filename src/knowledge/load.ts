@@ -381,6 +381,7 @@ function readLexicon(dir: string, problems: DataProblem[]): LexiconData {
   const concepts = new Set(parsed.data.concepts.map((c) => c.id));
   parsed.data.concepts.forEach((c, i) => {
     for (const id of c.ends ?? []) if (!concepts.has(id)) problems.push({ file, field: `concepts.${i}.ends`, message: `unknown concept "${id}"` });
+    for (const id of c.causes ?? []) if (!concepts.has(id)) problems.push({ file, field: `concepts.${i}.causes`, message: `unknown concept "${id}"` });
   });
   return parsed.data;
 }

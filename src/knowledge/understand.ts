@@ -15,7 +15,7 @@ import {
 } from './lexicon.ts';
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
-import type { Country, KbEvent, Office, Organisation, Person, Place } from './schema.ts';
+import type { Country, KbEvent, Office, Organisation, Person, Place, Statement } from './schema.ts';
 import { KnowledgeIndex, type SearchHit } from './search.ts';
 
 /** What one phrase of a question was recognised as. */
@@ -572,8 +572,11 @@ export class QuestionReader {
       const before = text.slice(from, m.index);
       // "In 2023, how many …" is one question: a comma ends one only after a question of its own.
       // (A question of its own: a question word, or a yes/no opening: "il y a 2 ans" is no "y a-t-il".)
-      const asks = this.read(before).mentions.some((x) => x.meanings.some((y) => y.type === 'form' || (y.type === 'yesno' && x.start === 0)));
-      if (/^[,;]/.test(m[0]) && !asks) continue;
+      // ("When the ambassador left, who ruled?" opens with a relation, not a question: no "did" follows its "when".)
+      const read = this.read(before).mentions;
+      const subordinate = read[0]?.start === 0 && read[0].meanings.some((y) => y.type === 'relation') && !read[1]?.meanings.some((y) => y.type === 'yesno');
+      const asks = !subordinate && read.some((x) => x.meanings.some((y) => y.type === 'form' || (y.type === 'yesno' && x.start === 0)));
+      if (/^[,;]\s*$/.test(m[0]) && !asks) continue;
       parts.push(before);
       from = m.index + m[0].length;
     }
@@ -635,7 +638,7 @@ export class QuestionReader {
       mentions.some(
         (m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) && !mentions.some((f) => f.end <= m.start && asksForm(f)),
       );
-    const form = found.firstForm();
+    let form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (why: string) => result({ parts: [], decline: why });
 
@@ -661,13 +664,19 @@ export class QuestionReader {
 
     // A date tied to an event ("when the ambassador left", "avant le coup d'État"): the words after the
     // relation describe the event, the words before it what is asked.
-    const relation = found.relationAfterStart();
+    // Either "… when the ambassador left" (the relation after what is asked) or "Pendant le retrait des troupes
+    // françaises, qui était Premier ministre ?" (the relation first, what is asked from its question word on).
+    const relation = this.relationClause(found, mentions, tokens);
     let main = mentions;
-    if (relation && (!date || date.query.now)) {
-      const before = new Found(mentions.filter((m) => m.end <= relation.start));
+    // (A date read from the relation itself, "during the French withdrawal", is the event's, not what is asked.)
+    const fromRelation = !!date && !('error' in date) && /^(before|after|during|since|until|at)\b/.test(date.matched);
+    if (relation && (!date || date.query.now || fromRelation)) {
+      const inAsked = (m: Mention) => m.start >= relation.asked[0] && m.end <= relation.asked[1];
+      const inEvent = (m: Mention) => m.start >= relation.event[0] && m.end <= relation.event[1];
+      const before = new Found(mentions.filter(inAsked));
       // "Who succeeded Zeine as prime minister?": the office may follow the person.
       const officeAnywhere = found.all('office').length > 0 || found.concepts().some((c) => c.office);
-      const clausePeople = mentions.filter((m) => m.start >= relation.end && m.meanings.some((x) => x.type === 'person'));
+      const clausePeople = mentions.filter((m) => inEvent(m) && m.meanings.some((x) => x.type === 'person'));
       const successorOf = before.forms.has('who') && clausePeople.length === 1 ? clausePeople[0]!.meanings.find((x) => x.type === 'person') : undefined;
       const asksFigure =
         before.concepts().some((c) => c.troops || c.office) || before.all('office').length > 0 || (before.forms.has('who') && (officeAnywhere || !!successorOf));
@@ -677,11 +686,18 @@ export class QuestionReader {
       }
       if (asksFigure) {
         // The event is the asked country's: "the US contingent after the pullback from Niamey".
-        const context = mentions.filter((m) => m.end <= relation.start && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
-        const own = mentions.filter((m) => m.start >= relation.end);
-        const clauseFree = freeBetween(tokens, free, relation.end, tokens.length);
-        const successor = this.termBoundary(own.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))), clauseFree, relation.relation);
+        const context = mentions.filter((m) => inAsked(m) && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
+        const own = mentions.filter(inEvent);
+        const clauseFree = freeBetween(tokens, free, relation.event[0], relation.event[1]);
+        const askedOffices = new Set([...found.all('office').map((m) => m.office.id), ...found.concepts().flatMap((c) => (c.office ? [c.office] : []))]);
+        const successor = this.termBoundary(
+          own.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))),
+          clauseFree,
+          relation.relation,
+          askedOffices,
+        );
         if (successor === 'open') return decline('The sources show that term as still running: no successor is recorded.');
+        if (successor === 'no-start') return decline('The sources give no start for that term, so I can’t say who held the office before.');
         // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
         const moment = this.namedMoment(this.units(own, clauseFree));
         // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
@@ -693,10 +709,12 @@ export class QuestionReader {
         if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
         if (event) anchorEvent = event.event;
         dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
-        main = mentions.filter((m) => m.end <= relation.start);
+        main = mentions.filter(inAsked);
       }
     }
     const asked = main === mentions ? found : new Found(main);
+    // What is asked is asked by its own question word: "When the ambassador left, who ruled?" asks who.
+    if (main !== mentions) form = asked.firstForm() ?? form;
 
     const countries = asked.all('country').map((m) => m.country);
     const troopCountries = unique(countries.filter((c) => this.kb.countries().includes(c.name)).map((c) => c.name));
@@ -724,8 +742,10 @@ export class QuestionReader {
     }
 
     // "What did Bazoum say…", "…, and why?": the question's verb, wherever it stands.
+    // (When a date is tied to an event, what is asked is before it: "who was president when Paris announced
+    // the withdrawal?" asks who, not what was announced.)
     const asks: QuestionForm | undefined =
-      form === 'when' || form === 'howMany' ? form : found.forms.has('said') ? 'said' : found.forms.has('why') ? 'why' : form;
+      form === 'when' || form === 'howMany' ? form : asked.forms.has('said') ? 'said' : asked.forms.has('why') ? 'why' : form;
     const asksDate = asks === 'when' || asks === 'why' || asks === 'said';
     // "Is the Bundeswehr still stationed in Niger?" asks for presence, which troop figures answer.
     const stillThere =
@@ -787,6 +807,10 @@ export class QuestionReader {
         // An event whose sourced summary gives its reason ("on humanitarian grounds", "because …").
         const event = this.bestEvent(mentions.filter((m) => !m.meanings.some((x) => x.type === 'form')), free, otherCountries, undefined, period);
         if (event?.strong && this.givesReason(event.event)) return result({ parts: [{ kind: 'event', event: event.event.id, related: [] }] });
+        // "Why did the US pull its troops out?": what led to it, by the lexicon (revoking the agreement that
+        // let them stay), the latest such event of the same country before it.
+        const cause = event?.strong ? this.causeOf(event.event, concepts) : null;
+        if (cause) return result({ parts: [{ kind: 'event', event: cause.id, related: [event!.event.id] }] });
         return decline('I have no sourced reason for that.');
       }
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
@@ -837,11 +861,20 @@ export class QuestionReader {
         // A yes is a claim: it needs an event that covers everything the question names.
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
+      // "Did France recognise the junta?" — "France does not recognise Niger's new rulers": the event denies it.
+      const asked1 = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
+      const denial = yesNo && form !== 'when' && parts.length === 1 && asked1.length === 1 && parts[0]!.kind === 'event' ? this.kb.eventsById.get(parts[0]!.event) : undefined;
+      if (denial && this.negates(denial.title, asked1[0]!)) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
       // "Did Bazoum resign?": no event, but the person's own record says they did not.
       const denied = this.recordDenies(people, concepts);
       if (denied) return result({ parts: [{ kind: 'who', person: denied.id }], lead: 'No.' });
+      // "Was Tiani promoted general?": no event, but the person's own record says so.
+      // (Not for a date: "was Tiani born in 1960?" is no yes for a record that says 1960, 1961 or 1964.)
+      if (people.length === 1 && (!period || period.now) && (asked1.length > 0 || free.length > 0) && this.recordCovers(people[0]!, main, free)) {
+        return result({ parts: [{ kind: 'who', person: people[0]!.id }], lead: 'Yes.' });
+      }
       // A description of who or what is named is no yes or no.
       return decline('I can’t confirm or deny that from my sourced knowledge base.');
     }
@@ -892,17 +925,20 @@ export class QuestionReader {
   private recordDenies(people: Person[], concepts: Concept[]): Person | null {
     const asked = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
     if (people.length !== 1 || asked.length !== 1) return null;
-    const c = asked[0]!;
-    const stems = new Set([...tokenize(c.means), ...c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : []))].map((w) => stem(w)));
-    const negations = new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
     const p = people[0]!;
     const terms = this.kb.officesHeldBy(p.id).map((h) => h.term);
     const record = [p.summary, ...terms.flatMap((t) => [t.began, t.ended, t.note])].filter((x): x is string => !!x);
-    for (const sentence of record.flatMap((r) => r.split(/[.;]/))) {
+    return record.some((r) => this.negates(r, asked[0]!)) ? p : null;
+  }
+
+  /** Whether English text (the knowledge base's) says in so many words that the concept did not happen: "has not resigned". */
+  private negates(text: string, c: Concept): boolean {
+    const stems = new Set([...tokenize(c.means), ...c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : []))].map((w) => stem(w)));
+    const negations = new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
+    return text.split(/[.;]/).some((sentence) => {
       const words = tokenize(sentence);
-      if (words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)))) return p;
-    }
-    return null;
+      return words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)));
+    });
   }
 
   /**
@@ -926,10 +962,26 @@ export class QuestionReader {
     return { mentions: before, free: freeBetween(tokens, free, 0, rel.start), within };
   }
 
+  /**
+   * Where a relation ties the question to an event: the relation, the token span of what is asked and that of
+   * the event. After what is asked ("who ruled when the ambassador left"), or leading the question up to its
+   * question word ("Vor dem Putsch, wer war Premierminister?").
+   */
+  private relationClause(found: Found, mentions: Mention[], tokens: string[]): { relation: Relation; asked: [number, number]; event: [number, number] } | undefined {
+    const after = found.relationAfterStart();
+    if (after) return { relation: after.relation, asked: [0, after.start], event: [after.end, tokens.length] };
+    const first = mentions[0];
+    const lead = first?.start === 0 ? first.meanings.find((x) => x.type === 'relation') : undefined;
+    if (!first || lead?.type !== 'relation') return undefined;
+    const question = mentions.find((m) => m.start >= first.end && m.meanings.some((x) => x.type === 'form' && x.form !== 'still' && x.form !== 'said'));
+    if (!question) return undefined;
+    return { relation: lead.relation, asked: [question.start, tokens.length], event: [first.end, question.start] };
+  }
+
   /** A word of the question written as a name that no entry uses in any language, as typed; else undefined. */
   private unknownName(question: string, free: string[], lang: Language): string | undefined {
     if (free.length === 0) return undefined;
-    const unknown = new Set(free.filter((w) => !/\d/.test(w) && !this.index.knows(stem(w))));
+    const unknown = new Set(free.filter((w) => !/\d/.test(w) && !this.index.knows(stem(w)) && !this.kb.sourcesUse(w)));
     if (unknown.size === 0) return undefined;
     const words = question.split(/\s+/);
     for (const [i, word] of words.entries()) {
@@ -946,19 +998,52 @@ export class QuestionReader {
    * Whether a person's own entry (role and summary, in any language) says what the question asks about them
    * beyond their name: "which party did Bazoum found?" or "where was Bazoum born?" is no "who is Bazoum?".
    */
-  private recordCovers(person: Person, mentions: Mention[]): boolean {
-    // Each concept asked about, as every phrase it has in any language (a phrase: its words, stemmed).
+  private recordCovers(person: Person, mentions: Mention[], free: string[] = []): boolean {
+    // Each concept asked about, as every phrase it has in any language (a phrase: its words, stemmed), and
+    // each other word of the question, as typed.
     const asked = unique(
       mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : []))),
     );
-    if (asked.length === 0) return true;
+    const words = free.filter((w) => w.length >= 3 && !this.allStopwords.has(w));
+    if (asked.length === 0 && words.length === 0) return true;
     const phrases = (c: Concept) =>
       [[c.means, 'en'] as const, ...LANGUAGES.flatMap((l) => c[l].map((p) => [p, l] as const))].map(([p, l]) =>
         tokenize(p).filter((w) => !this.allStopwords.has(w)).map((w) => stem(w, l)),
       );
-    const alternatives = asked.map((c) => phrases(c).filter((g) => g.length > 0));
+    const alternatives = [...asked.map((c) => phrases(c).filter((g) => g.length > 0)), ...words.map((w) => [[stem(w)]])];
     const hit = this.index.search(unique(alternatives.flat(2)), ['person']).find((h) => h.id === person.id);
     return !!hit && alternatives.every((groups) => groups.some((g) => g.every((t) => hit.matched.has(t))));
+  }
+
+
+  /**
+   * The event that led to `e`: of the concepts the question asks about, those the lexicon says other
+   * concepts cause; the event up to `e`'s date that shares its troop country's tag and most of its other
+   * tags (the latest of those), and whose text has words of a causing concept. Null when the lexicon knows no
+   * cause or no event fits.
+   */
+  private causeOf(e: KbEvent, asked: Concept[]): KbEvent | null {
+    const askedIds = new Set(asked.map((c) => c.id));
+    const causing = this.lexicon.concepts.filter((c) => c.causes?.some((id) => askedIds.has(id)));
+    if (causing.length === 0) return null;
+    // The words the knowledge base itself uses for the concept (`means`): "by the end of the year" is no ending.
+    const words = new PhraseIndex<true>();
+    for (const c of causing) for (const w of tokenize(c.means)) words.add(w, true);
+    const countries = new Set(e.tags.filter((t) => this.troopCountryTags.has(t)));
+    if (countries.size === 0) return null;
+    const says = (x: KbEvent) => {
+      const text = tokenize(`${x.title} ${x.summary}`);
+      return text.some((_, i) => words.matchAt(text, i) !== null);
+    };
+    // About the same thing as well as the same country: France's troops leaving follows the end of its defence
+    // agreements (tagged troops), not the cancelled visas of its ambassador.
+    const shared = (x: KbEvent) => x.tags.filter((t) => e.tags.includes(t)).length;
+    // (And in Niger: the end of France's operation in Burkina Faso is no reason for its leaving Niger.)
+    const elsewhere = (x: KbEvent) => x.tags.some((t) => this.otherCountryTags.has(t) && !e.tags.includes(t));
+    const before = this.kb.data.events.filter(
+      (x) => x.id !== e.id && x.date.start <= e.date.start && x.tags.some((t) => countries.has(t)) && shared(x) >= 2 && !elsewhere(x) && says(x),
+    );
+    return before.sort((a, b) => shared(b) - shared(a) || b.date.start.localeCompare(a.date.start))[0] ?? null;
   }
 
   /** Whether an event's summary says why it happened, in the words the lexicon lists for a reason. */
@@ -1261,19 +1346,23 @@ export class QuestionReader {
    * perhaps after small words ("combien de soldats", "how many of the soldiers").
    */
   private countsTroops(mentions: Mention[], tokens: string[], lang: Language): boolean {
-    const form = mentions.find((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'howMany'));
-    if (!form) return true;
-    let i = form.end;
-    // Past small words and the verb ("how large was the Italian contingent", "wie stark war …").
+    const forms = mentions.filter((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'howMany'));
+    if (forms.length === 0) return true;
     const at = (k: number) => mentions.find((m) => m.start === k);
-    while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
-    const next = at(i);
     const troops = (m: Mention) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops);
     const foreign = (m: Mention) => m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') || m.meanings.some((x) => x.type === 'organisation');
-    // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
-    if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
-    return troops(next) || foreign(next);
+    // Any of them: "Headcount check: how many German personnel …".
+    return forms.some((form) => {
+      let i = form.end;
+      // Past small words and the verb ("how large was the Italian contingent", "wie stark war …").
+      while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
+      const next = at(i);
+      // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
+      if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form' || x.type === 'relation')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
+      return troops(next) || foreign(next);
+    });
   }
+
 
   /** Whether the words say what happened, beyond who and where: "when were French troops first deployed" does not. */
   private hasContent(mentions: Mention[], free: string[]): boolean {
@@ -1376,14 +1465,20 @@ export class QuestionReader {
    * "Who ruled before Bazoum?": a person alone after the relation word dates the question by their terms,
    * the day before the first began or the day after the last ended.
    */
-  private termBoundary(clause: Mention[], free: string[], relation: Relation): string | 'open' | null {
+  private termBoundary(clause: Mention[], free: string[], relation: Relation, offices: ReadonlySet<string> = new Set()): string | 'open' | 'no-start' | null {
     const people = clause.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'person' ? [x.person] : [])));
     const others = clause.some((m) => m.meanings.every((x) => x.type !== 'person'));
     if (people.length !== 1 || others || free.length > 0 || relation === 'during') return null;
-    const terms = this.kb.officesHeldBy(people[0]!.id).map((h) => h.term).filter((t) => t.start);
-    if (relation === 'before') return terms.length > 0 ? addDays(terms[0]!.start!.start, -1) : null;
-    if (this.kb.officesHeldBy(people[0]!.id).length === 0) return null;
-    const last = this.kb.officesHeldBy(people[0]!.id).at(-1)!.term;
+    // Their terms in the office asked about, when they held it: "president before Tiani" is not before he
+    // commanded the guard.
+    const all = this.kb.officesHeldBy(people[0]!.id);
+    const inOffice = all.filter((h) => offices.has(h.office.id));
+    const held = (inOffice.length > 0 ? inOffice : all).map((h) => h.term);
+    const terms = held.filter((t) => t.start);
+    // "Who was ambassador before Itté?": with no start on record, nobody can be said to come before.
+    if (relation === 'before') return terms.length > 0 ? addDays(terms[0]!.start!.start, -1) : held.length > 0 ? 'no-start' : null;
+    const last = held.at(-1);
+    if (!last) return null;
     if (!last.end) return 'open';
     return addDays(last.end.start, 1);
   }
@@ -1441,10 +1536,17 @@ export class QuestionReader {
     const hits = this.index.search(terms, ['statement']).filter((h) => {
       const s = this.kb.data.statements.find((x) => x.id === h.id)!;
       const c = this.coverage(units, h);
-      // A reason is a claim about cause: the statement must cover nearly all the question names.
-      return (people.length === 0 || people.some((p) => p.id === s.person)) && c.content && c.share >= (reason ? 0.75 : 0.5);
+      // A reason is a claim about cause: the statement must cover nearly all the question names, and what
+      // happened in its own words (its context says where it was quoted, "a report on the withdrawal").
+      return (people.length === 0 || people.some((p) => p.id === s.person)) && c.content && c.share >= (reason ? 0.75 : 0.5) && (!reason || this.quoteCovers(units, s));
     });
     return hits.map((h) => h.id);
+  }
+
+  /** Whether a quote's own words cover every concept and word of the question that says what happened. */
+  private quoteCovers(units: Unit[], s: Statement): boolean {
+    const words = new Set(tokenize(s.quote).map((w) => stem(w)));
+    return units.filter((u) => u.content).every((u) => u.groups.some((g) => g.length > 0 && g.every((t) => words.has(t))));
   }
 
   /** A timeline topic from what the question names: a tag of the knowledge base, if one fits. */

@@ -26,7 +26,7 @@ export interface AskCase {
 export type Verdict = { outcome: 'right' } | { outcome: 'declined' | 'wrong'; why: string };
 
 /** The files of each split. A second round of questions was split between the two (see dev2.yaml). */
-const FILES: Record<Split, string[]> = { dev: ['dev.yaml', 'dev2.yaml', 'dev3.yaml'], heldout: ['heldout.yaml', 'heldout2.yaml', 'heldout3.yaml'] };
+const FILES: Record<Split, string[]> = { dev: ['dev.yaml', 'dev2.yaml', 'dev3.yaml', 'dev4.yaml'], heldout: ['heldout.yaml', 'heldout2.yaml', 'heldout3.yaml', 'heldout4.yaml'] };
 
 export function loadAskCases(split: Split): AskCase[] {
   return FILES[split].flatMap((file) => parse(readFileSync(fileURLToPath(new URL(`../fixtures/ask/${file}`, import.meta.url)), 'utf8')) as AskCase[]);

@@ -366,3 +366,92 @@ describe('a clause that does "the same"', () => {
     expect(r.text).toMatch(/18 January 2023/);
   });
 });
+
+describe('why-questions', () => {
+  it('a withdrawal is explained by what the lexicon says leads to one: the end of the agreements, in Niger, about the troops', async () => {
+    const us = await ask('why did the us have to pull its troops out of niger');
+    expect(us.lead).toMatch(/^16 March 2024/);
+    const fr = await ask('why did france pull its troops out of niger?');
+    expect(fr.lead).toMatch(/^3 August 2023/);
+    expect(fr.text).not.toMatch(/Burkina/);
+  });
+
+  it('a statement is a reason only when its own words say what happened, not where it was quoted', async () => {
+    const r = await ask('why did france pull its troops out of niger?');
+    expect(r.text).not.toMatch(/at the request of the Nigerien authorities/);
+  });
+
+  it('an event whose summary says what it followed gives its reason', async () => {
+    const r = await ask('Warum haben sich die Beziehungen zwischen Paris und Niamey verschlechtert?');
+    expect(r.text).toMatch(/ousted president/);
+  });
+});
+
+describe('yes/no answered by an event that denies it', () => {
+  it('is "No." when the event says the asked thing did not happen', async () => {
+    for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
+      expect((await ask(q)).lead, q).toMatch(/^No\./);
+    }
+  });
+});
+
+describe('office holders dated by an event or a person', () => {
+  it('what is asked is before the relation: "who was president when Paris announced …" asks who, not what was said', async () => {
+    const r = await ask('qui était le président français quand paris a annoncé le retrait de ses troupes du niger');
+    expect(r.text).toMatch(/Macron/);
+  });
+
+  it('no predecessor is named for a term with no start on record', async () => {
+    const r = await ask('wer war vor itté französischer botschafter in niamey');
+    expect(r.answered).toBe(false);
+    expect(r.text).toMatch(/no start/);
+  });
+
+  it('"before Tiani" as president is before his term in that office, not his earlier posts', async () => {
+    const r = await ask('who was head of state before tiani');
+    expect(r.text).not.toMatch(/2011/);
+  });
+});
+
+describe('yes/no answered by a person’s own record, or by what ends a state', () => {
+  it('is "Yes." when the record says what is asked, and no answer when the question adds a date', async () => {
+    expect((await ask('tiani a-t-il été promu général d’armée ?')).lead).toMatch(/^Yes\./);
+    expect((await ask('was bazoum elected?')).lead).toMatch(/^Yes\./);
+    expect((await ask('was tiani born in 1960?')).lead).not.toMatch(/^Yes\./);
+  });
+
+  it('a state asked in the present is ended by what the lexicon says ends it ("allowed" by a suspension or dissolution)', async () => {
+    const r = await ask('are political parties still allowed in niger?');
+    expect(r.lead).toMatch(/^No\./);
+    expect(r.text).toMatch(/26 March 2025/);
+  });
+});
+
+describe('desk framing', () => {
+  it('"tomorrow’s piece" is no date, and a name from a source (the White House) is no unknown name', async () => {
+    const r = await ask('for tomorrow’s piece I need the exact date the final French contingent flew out of Niger');
+    expect(r.lead).toMatch(/^22 December 2023/);
+    const gi = await ask('How many GIs were still in Niger in December 2023, going by the White House letter to Congress?');
+    expect(gi.text).toMatch(/648/);
+  });
+
+  it('any "how many" of a question may name what is counted ("Headcount check: how many German personnel …")', async () => {
+    expect((await ask('Headcount check: how many German personnel were deployed in Niger around December 2023?')).text).toMatch(/German troops in Niger — December 2023/);
+    expect((await ask('Mit wie vielen Leuten war die Bundeswehr im Sommer 2023 im Niger vertreten?')).text).toMatch(/German troops in Niger/);
+  });
+});
+
+describe('a relation that leads the question', () => {
+  it('dates what its question word asks: "Pendant le retrait…, qui était Premier ministre ?"', async () => {
+    for (const q of ['Pendant le retrait des troupes francaises, qui etait Premier ministre au Niger ?', 'during the french withdrawal who was prime minister of niger', 'Vor dem Putsch, wer war Premierminister?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/Prime minister of Niger|prime minister/i);
+      expect(r.text, q).not.toMatch(/not that office in France/);
+    }
+  });
+
+  it('"When the ambassador left, who ruled?" asks who, in one question', async () => {
+    const r = await ask('when the ambassador left, who ruled niger?');
+    expect(r.text).toMatch(/Ruler of Niger — 27 September 2023/);
+  });
+});
