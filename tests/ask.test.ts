@@ -23,10 +23,11 @@ describe('ask: the evaluation sets', () => {
     expect(judge(c, { answered: true, text: 'No. None as of 15 September 2024.' }).outcome).toBe('right');
   });
 
-  // Floors under the measured figures (see README): a change that makes understanding worse fails here.
+  // Floors just under the measured figures (see README; four rounds of questions, the last two written
+  // after the code): a change that makes understanding worse fails here. The targets are higher.
   it.each([
-    ['dev', 0.95, 0.03],
-    ['heldout', 0.85, 0.06],
+    ['dev', 0.91, 0.04],
+    ['heldout', 0.8, 0.075],
   ] as const)('%s: at least %d right, at most %d wrong', async (split, minRight, maxWrong) => {
     const bot = await testBot();
     const { tally } = await evaluate(bot, sets[split]);
