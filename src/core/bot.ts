@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { DateParseError, formatPeriod } from '../knowledge/dates.ts';
+import { DateParseError } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
 import { AnswerCache, DEFAULT_ANSWER_CACHE_SIZE } from './answer-cache.ts';
 import { isGroup, LANG_OPTION, optionSpecs, type Caller, type CommandContext, type CommandDefinition, type OptionSpec } from './command.ts';
-import { UserError } from './errors.ts';
+import { describeDateError, UserError } from './errors.ts';
 import { catalogs, FALLBACK_LANG, optionDescription, t, type MessageParams } from './i18n.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { CommandRegistry, closest } from './registry.ts';
@@ -330,11 +330,7 @@ export class Bot {
     } catch (err) {
       const l = lang();
       if (err instanceof DateParseError) {
-        const problem =
-          err.problem === 'future' && err.period
-            ? t(l, 'error.date.future', { period: formatPeriod(err.period.start, err.period.end, l) })
-            : t(l, err.problem === 'invalid' ? 'error.date.invalid' : 'error.date.unreadable', { text: quote(err.input, 40) });
-        return errorReply(path, problem, t(l, 'error.date.hint'), l);
+        return errorReply(path, describeDateError(err, l), t(l, 'error.date.hint'), l);
       }
       if (err instanceof UserError) return errorReply(path, err.messageIn(l), err.hintIn(l), l);
       const errorId = randomBytes(4).toString('hex');

@@ -1,4 +1,6 @@
+import { DateParseError, formatPeriod } from '../knowledge/dates.ts';
 import { t, type MessageParams } from './i18n.ts';
+import { quote } from './sanitize.ts';
 
 /** A catalog message by id, filled in the reader's language when it is shown. */
 export interface Message {
@@ -48,4 +50,11 @@ export class PermissionError extends UserError {
     super(message);
     this.name = 'PermissionError';
   }
+}
+
+/** What is wrong with a date, in `lang`: not a date, not a real day, or still to come. */
+export function describeDateError(err: DateParseError, lang: string): string {
+  return err.problem === 'future' && err.period
+    ? t(lang, 'error.date.future', { period: formatPeriod(err.period.start, err.period.end, lang) })
+    : t(lang, err.problem === 'invalid' ? 'error.date.invalid' : 'error.date.unreadable', { text: quote(err.input, 40) });
 }

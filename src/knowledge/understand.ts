@@ -56,6 +56,38 @@ export type Part =
   | { kind: 'sources' }
   | { kind: 'help' };
 
+/** The reasons a question is declined; each is a catalog message `ask.decline.<reason>` with its parameters. */
+export type DeclineReason =
+  | 'scope'
+  | 'future'
+  | 'opinion'
+  | 'noInformation'
+  | 'badDate'
+  | 'futureDate'
+  | 'stillRunning'
+  | 'noStart'
+  | 'noAnchor'
+  | 'onlyTroops'
+  | 'otherOffice'
+  | 'noTroopFigures'
+  | 'otherHost'
+  | 'noReason'
+  | 'noQuote'
+  | 'noEvent'
+  | 'cannotConfirm'
+  | 'noAnswerAbout'
+  | 'otherCountry'
+  | 'otherCountryEvents'
+  | 'default';
+
+export interface Decline {
+  reason: DeclineReason;
+  /** Names as the knowledge base writes them (a country's English name, a person's name), or the user's words. */
+  params?: Record<string, string>;
+  /** For `badDate`: the date that could not be used, for the answer to word as it words date errors. */
+  date?: DateParseError;
+}
+
 export interface Understanding {
   lang: Language;
   /** The words that matched nothing the bot knows (not names, concepts or common words). */
@@ -72,7 +104,8 @@ export interface Understanding {
   /** The event the question's date was taken from ("when the ambassador left"). */
   anchorEvent?: KbEvent;
   /** Why the bot declines, when it does (an English sentence). */
-  decline?: string;
+  /** Why the question is declined: a reason the answer words in its own language (catalog `ask.decline.<reason>`). */
+  decline?: Decline;
   /** The yes or no the understanding itself decided (whether a state still holds), when the facts alone do not. */
   lead?: 'Yes.' | 'No.';
 }
@@ -460,7 +493,7 @@ export class QuestionReader {
   }
 
   /** The question's own date, read by the date parser after month names and date words are put in English. */
-  private date(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
+  private date(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: DateParseError } | null {
     const dates = this.pass?.dates;
     if (!dates) return this.dateUncached(raw, lang, now);
     const key = `${lang}\u0000${raw}`;
@@ -468,7 +501,7 @@ export class QuestionReader {
     return dates.get(key)!;
   }
 
-  private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: string } | null {
+  private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: DateParseError } | null {
     const english = lang === 'en' ? raw : this.toEnglishDates(raw, lang);
     try {
       const found = findDate(english, now, this.kb.anchorSpans);
@@ -489,7 +522,7 @@ export class QuestionReader {
       const query = findDate(iso, now, this.kb.anchorSpans);
       return query ? { query: query.query, matched: iso } : null;
     } catch (err) {
-      if (err instanceof DateParseError) return { error: err.reason };
+      if (err instanceof DateParseError) return { error: err };
       throw err;
     }
   }
@@ -640,23 +673,23 @@ export class QuestionReader {
       );
     let form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
-    const decline = (why: string) => result({ parts: [], decline: why });
+    const decline = (reason: DeclineReason, params?: Record<string, string>) => result({ parts: [], decline: { reason, ...(params ? { params } : {}) } });
 
     const scope = found.all('scope')[0];
-    if (scope) return decline(`The knowledge base holds no sourced facts on ${scope.scope.reason}.`);
+    if (scope) return decline('scope', { topic: scope.scope.reason });
     // "What did Tiani say the transition would last?" reports words; only a question of its own about the future is a prediction.
-    if (found.forms.has('future') && !found.forms.has('said')) return decline('I only report what sources have said; I make no predictions.');
+    if (found.forms.has('future') && !found.forms.has('said')) return decline('future');
     // Likewise "how long should the transition last, according to Tiani?" reports what he said.
-    if (found.forms.has('opinion') && !found.forms.has('said')) return decline('I give sourced facts, not opinions.');
+    if (found.forms.has('opinion') && !found.forms.has('said')) return decline('opinion');
 
     // "Did the AES countries leave the ICC?": a name (an acronym, or a capitalised word in English or French)
     // the knowledge base has nowhere is something it knows nothing about, whatever else the question names.
     const unknownName = this.unknownName(question, free, lang);
-    if (unknownName) return decline(`I have no sourced information about “${unknownName}”.`);
+    if (unknownName) return decline('noInformation', { words: unknownName });
 
     const date = this.date(question, lang, now);
-    if (date && 'error' in date) return decline(`${date.error}.`);
-    if (date && date.query.start > now.toISOString().slice(0, 10)) return decline('That date is in the future; I only know what has been reported.');
+    if (date && 'error' in date) return result({ parts: [], decline: { reason: 'badDate', date: date.error } });
+    if (date && date.query.start > now.toISOString().slice(0, 10)) return decline('futureDate');
     let dateText = date?.matched;
     const period = date && !('error' in date) ? date.query : undefined;
     let anchorEvent: KbEvent | undefined;
@@ -696,8 +729,8 @@ export class QuestionReader {
           relation.relation,
           askedOffices,
         );
-        if (successor === 'open') return decline('The sources show that term as still running: no successor is recorded.');
-        if (successor === 'no-start') return decline('The sources give no start for that term, so I can’t say who held the office before.');
+        if (successor === 'open') return decline('stillRunning');
+        if (successor === 'no-start') return decline('noStart');
         // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
         const moment = this.namedMoment(this.units(own, clauseFree));
         // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
@@ -706,7 +739,7 @@ export class QuestionReader {
           : moment
             ? { event: moment.event, named: true }
             : (this.bestEvent([...own, ...context], clauseFree, []) ?? (context.length > 0 ? this.bestEvent(own, clauseFree, []) : null));
-        if (!successor && !event) return decline('I found no event in the knowledge base to date that by, so I can’t say what held then.');
+        if (!successor && !event) return decline('noAnchor');
         if (event) anchorEvent = event.event;
         dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
         main = mentions.filter(inAsked);
@@ -757,7 +790,7 @@ export class QuestionReader {
     const asksPlaces = (form === 'where' && aboutForces) || ((has('places') || atPlace) && !asksDate && form !== 'howMany' && !stillThere);
     const howMany = found.forms.has('howMany') && asks !== 'when';
     // "How many drones …", "how much aid …": what is counted follows "how many"; only troops are counted here.
-    if (howMany && !countedBefore && !this.countsTroops(mentions, tokens, lang)) return decline('I have sourced figures only for foreign troops in Niger.');
+    if (howMany && !countedBefore && !this.countsTroops(mentions, tokens, lang)) return decline('onlyTroops');
     const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
     // "Since when is Tiani president?", "when was Bazoum sworn in as president?": the person's terms say it.
@@ -777,7 +810,7 @@ export class QuestionReader {
     if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent && form !== 'where') {
       const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];
       if (namedCountries.length > 0 && ofCountry.length === 0) {
-        return decline(`I only know the office holders in this story (Niger's, and a few French officials), not that office in ${namedCountries[0]}.`);
+        return decline('otherOffice', { country: namedCountries[0]! });
       }
       const chosen = ofCountry.length > 0 ? ofCountry : offices;
       const subject = people[0] ? people[0].name : undefined;
@@ -787,10 +820,10 @@ export class QuestionReader {
 
     // Troop figures, for each country asked about (France when none is named).
     if (asksCount) {
-      if (otherCountries.length > 0 && troopCountries.length === 0) return decline(`I have no troop figures for ${otherCountries[0]}.`);
+      if (otherCountries.length > 0 && troopCountries.length === 0) return decline('noTroopFigures', { country: otherCountries[0]! });
       // "How many soldiers does Niger's army have?", "… the AES unified force?": no foreign country's figures.
-      if (troopCountries.length === 0 && organisations.length > 0) return decline(`I have no troop figures for ${organisations[0]!.name}.`);
-      if (otherCountries.length > 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
+      if (troopCountries.length === 0 && organisations.length > 0) return decline('noTroopFigures', { country: organisations[0]!.name });
+      if (otherCountries.length > 0) return decline('otherHost', { country: otherCountries[0]! });
       const list = troopCountries.length > 0 ? troopCountries : ['France'];
       // "Did France withdraw all its troops?" is yes when none are left.
       // ("Are there any French soldiers left?" asks the opposite: there "left" means remaining.)
@@ -798,7 +831,7 @@ export class QuestionReader {
       return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent, ...(absence ? { asksAbsence: true } : {}) });
     }
     // Troops are the only thing the knowledge base counts.
-    if (howMany) return decline('I have sourced figures only for foreign troops in Niger.');
+    if (howMany) return decline('onlyTroops');
 
     if (asks === 'said' || asks === 'why') {
       const statements = this.statementsFor(people, organisations, mentions, free, asks === 'why');
@@ -811,13 +844,13 @@ export class QuestionReader {
         // let them stay), the latest such event of the same country before it.
         const cause = event?.strong ? this.causeOf(event.event, concepts) : null;
         if (cause) return result({ parts: [{ kind: 'event', event: cause.id, related: [event!.event.id] }] });
-        return decline('I have no sourced reason for that.');
+        return decline('noReason');
       }
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
       const reported = this.reportedSpeech(people, organisations, mentions, free);
       if (reported.length > 0) return result({ parts: [{ kind: 'event', event: reported[0]!.id, related: reported.slice(1).map((e) => e.id) }] });
       const speaker = people[0]?.name ?? organisations[0]?.name;
-      if (speaker) return decline(`I have no sourced quote from ${speaker} on that.`);
+      if (speaker) return decline('noQuote', { name: speaker });
     }
 
     // "Where did the US move its people to …?", "which base did the Americans leave in August 2024?": a
@@ -836,7 +869,7 @@ export class QuestionReader {
     }
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
     if (asksPlaces && !(yesNo && form !== 'where')) {
-      if (otherCountries.length > 0 && places.length === 0) return decline(`I only track foreign forces in Niger, not in ${otherCountries[0]}.`);
+      if (otherCountries.length > 0 && places.length === 0) return decline('otherHost', { country: otherCountries[0]! });
       return result({ parts: [{ kind: 'places', place: places[0]?.name, country: places.length === 0 && troopCountries.length === 1 ? troopCountries[0] : undefined }] });
     }
 
@@ -866,7 +899,7 @@ export class QuestionReader {
       const denial = yesNo && form !== 'when' && parts.length === 1 && asked1.length === 1 && parts[0]!.kind === 'event' ? this.kb.eventsById.get(parts[0]!.event) : undefined;
       if (denial && this.negates(denial.title, asked1[0]!)) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
-      if (form === 'when') return decline('I found no event in the knowledge base that matches that.');
+      if (form === 'when') return decline('noEvent');
       // "Did Bazoum resign?": no event, but the person's own record says they did not.
       const denied = this.recordDenies(people, concepts);
       if (denied) return result({ parts: [{ kind: 'who', person: denied.id }], lead: 'No.' });
@@ -876,7 +909,7 @@ export class QuestionReader {
         return result({ parts: [{ kind: 'who', person: people[0]!.id }], lead: 'Yes.' });
       }
       // A description of who or what is named is no yes or no.
-      return decline('I can’t confirm or deny that from my sourced knowledge base.');
+      return decline('cannotConfirm');
     }
 
     // "How old is Tiani?": a word the knowledge base has nowhere asks more than who.
@@ -887,9 +920,9 @@ export class QuestionReader {
       // "Issa Maïga" is not "Abdou Sidikou Issa": a known name next to an unknown one names someone else.
       const names = capitalised(question);
       const other = main.find((m) => m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)));
-      if (other) return decline(`I have no sourced information about “${[tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ')}”.`);
+      if (other) return decline('noInformation', { words: [tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ') });
       // "How old is Tiani?", "where was Bazoum born?": a word the knowledge base has nowhere asks more than who.
-      if (unknownWords.length > 0 || !this.recordCovers(people[0]!, main)) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
+      if (unknownWords.length > 0 || !this.recordCovers(people[0]!, main)) return decline('noAnswerAbout', { name: people[0]!.name });
       return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
     }
     if (organisations.length > 0 && named && !has('timeline')) {
@@ -897,12 +930,12 @@ export class QuestionReader {
     }
     if (places.length > 0 && named) return result({ parts: [{ kind: 'places', place: places[0]!.name }] });
     // "Who is the president of Burkina Faso?": about another country, and nobody the knowledge base knows.
-    if ((form === 'who' || form === 'what') && otherCountries.length > 0 && !has('timeline')) return decline(`I only follow Niger, not ${otherCountries[0]}.`);
+    if ((form === 'who' || form === 'what') && otherCountries.length > 0 && !has('timeline')) return decline('otherCountry', { country: otherCountries[0]! });
 
     if (has('timeline') || (date && !date.query.now)) {
-      if (otherCountries.length > 0) return decline(`I only follow events in Niger, not in ${otherCountries[0]}.`);
+      if (otherCountries.length > 0) return decline('otherCountryEvents', { country: otherCountries[0]! });
       // Only words the knowledge base knows: "who won the cup in 2024?" is not a question about 2024's events.
-      if (free.length > 0 && !has('timeline')) return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
+      if (free.length > 0 && !has('timeline')) return decline('default');
       const span = date && !date.query.now ? date.matched : undefined;
       const topic = this.topicOf(concepts, troopCountries, organisations);
       return result({ parts: [{ kind: 'timeline', from: span, to: span, topic, actor: people[0]?.name }] });
@@ -912,10 +945,10 @@ export class QuestionReader {
     const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
     if (event && event.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     if (people.length > 0 && this.recordCovers(people[0]!, main)) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
-    if (people.length > 0) return decline(`I have no sourced answer to that about ${people[0]!.name}.`);
+    if (people.length > 0) return decline('noAnswerAbout', { name: people[0]!.name });
     if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });
-    if (otherCountries.length > 0) return decline(`I only follow Niger, not ${otherCountries[0]}.`);
-    return decline('I can’t answer that from my sourced knowledge base, and I won’t guess.');
+    if (otherCountries.length > 0) return decline('otherCountry', { country: otherCountries[0]! });
+    return decline('default');
   }
 
   /**
