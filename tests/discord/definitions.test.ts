@@ -242,6 +242,43 @@ describe('Discord command localizations', () => {
     expect(commandViolations(root)).toEqual([]);
   });
 
+  it('every group, subcommand and option has a French and a German name Discord accepts, unique among its siblings', async () => {
+    const bot = await testBot();
+    const [root] = buildCommands(bot.registry);
+    const below = nodes(root!).slice(1);
+    for (const n of below) {
+      const names = n.name_localizations as Record<string, string> | undefined;
+      for (const locale of ['fr', 'de']) {
+        const name = names?.[locale] ?? n.name;
+        expect(name, `${n.path} (${locale})`).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
+        expect(name).toBe(name.toLowerCase());
+      }
+    }
+    const troops = root!.options.find((o) => o.name === 'troops')!;
+    expect(troops.name_localizations).toEqual({ de: 'truppen', fr: 'troupes' });
+    expect(troops.options!.find((o) => o.name === 'country')!.name_localizations).toEqual({ de: 'land', fr: 'pays' });
+    // Siblings keep distinct names in each language: Discord refuses two options of one name.
+    const siblings = (list: { name: string; name_localizations?: Record<string, string> }[]) => {
+      for (const locale of ['fr', 'de']) {
+        const shown = list.map((o) => o.name_localizations?.[locale] ?? o.name);
+        expect(new Set(shown).size, `${locale}: ${shown.join(', ')}`).toBe(shown.length);
+      }
+    };
+    const walk = (list: any[]) => {
+      siblings(list);
+      for (const o of list) if (o.options) walk(o.options);
+    };
+    walk(root!.options);
+  });
+
+  it('a changed name translation is a change to register', async () => {
+    const bot = await testBot();
+    const wanted = buildCommands(bot.registry);
+    const changed = JSON.parse(JSON.stringify(wanted));
+    changed[0].options.find((o: { name: string }) => o.name === 'troops').name_localizations.fr = 'soldats';
+    expect(diffCommands(changed, wanted).changed).toEqual([ROOT_COMMAND]);
+  });
+
   it('a changed or missing translation is a change to register; the same ones in another order are not', async () => {
     const bot = await testBot();
     const wanted = buildCommands(bot.registry);

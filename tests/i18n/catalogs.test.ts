@@ -33,8 +33,10 @@ describe('message catalogs (locales/*.json)', () => {
 
   it.each(others)('%s has every English key, and no key English lacks', (lang) => {
     const en = new Set(all.keys('en'));
-    // Command and option descriptions are English in the code (the zod schemas) and only translated in catalogs.
-    const own = all.keys(lang).filter((k) => !k.startsWith('command.') && !k.startsWith('option.'));
+    // Command and option descriptions and names are English in the code (the zod schemas, the command names)
+    // and only translated in catalogs.
+    const translatedOnly = /^(command|option|commandName|optionName)\./;
+    const own = all.keys(lang).filter((k) => !translatedOnly.test(k));
     expect(all.keys('en').filter((k) => !all.has(lang, k))).toEqual([]);
     expect(own.filter((k) => !en.has(k))).toEqual([]);
   });
@@ -51,6 +53,19 @@ describe('message catalogs (locales/*.json)', () => {
     // Nothing left over from a command or option that is gone.
     const extra = all.keys(lang).filter((k) => (k.startsWith('command.') || k.startsWith('option.')) && !wanted.includes(k));
     expect(extra).toEqual([]);
+  });
+
+  it.each(others)('%s names every command, group and option (for Discord), with nothing left over', async (lang) => {
+    const bot = await testBot();
+    const wanted = new Set<string>();
+    for (const m of bot.registry.list()) if (isGroup(m)) wanted.add(`commandName.${m.name}`);
+    for (const { path, def } of bot.registry.runnable()) {
+      wanted.add(`commandName.${path.replace(/ /g, '.')}`);
+      for (const o of optionSpecs(def.options)) wanted.add(`optionName.${o.name}`);
+    }
+    wanted.add('optionName.lang');
+    expect([...wanted].filter((k) => !all.has(lang, k))).toEqual([]);
+    expect(all.keys(lang).filter((k) => /^(commandName|optionName)\./.test(k) && !wanted.has(k))).toEqual([]);
   });
 
   // The translated message needs what English is given: the troop heading names the country in its own

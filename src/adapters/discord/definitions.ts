@@ -44,6 +44,21 @@ function localized(text: (lang: string) => string, english: string, fallback: st
   return Object.keys(out).length ? out : undefined;
 }
 
+/**
+ * `name_localizations`: the command's or option's name in each catalog language (`commandName.<path>`,
+ * `optionName.<option>`), where the catalog has one. Discord shows it; interactions still carry the English
+ * name, so the core reads them unchanged. A name Discord would refuse is a developer mistake (DefinitionError).
+ */
+function localizedName(key: string, english: string, where: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const { locale, lang } of localesWithCatalogs()) {
+    if (!catalogs().has(lang, key)) continue;
+    const value = checkName(t(lang, key), `${where} (${locale})`);
+    if (value !== english) out[locale] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Discord's rule for command and option names (lowercase where a letter has a case). */
 const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
@@ -56,6 +71,7 @@ export interface ChoiceJSON {
 export interface OptionJSON {
   type: ApplicationCommandOptionType;
   name: string;
+  name_localizations?: Record<string, string>;
   description: string;
   description_localizations?: Record<string, string>;
   required?: boolean;
@@ -102,9 +118,11 @@ export function buildCommands(registry: CommandRegistry): CommandJSON[] {
       checkCount(mod.subcommands.length, `/${ROOT_COMMAND} ${mod.name}`);
       const description = describe(mod.description, mod.name);
       const localizations = localized((lang) => commandDescription(lang, mod.name, mod.description), description, mod.name);
+      const names = localizedName(`commandName.${mod.name}`, mod.name, mod.name);
       return {
         type: ApplicationCommandOptionType.SubcommandGroup,
         name: checkName(mod.name, mod.name),
+        ...(names ? { name_localizations: names } : {}),
         description,
         ...(localizations ? { description_localizations: localizations } : {}),
         options: mod.subcommands.map((sub) => subcommand(sub, `${mod.name} ${sub.name}`)),
@@ -138,9 +156,11 @@ function subcommand(def: CommandDefinition, path: string): OptionJSON {
   const options = ordered.map((s) => option(s, path));
   const description = describe(def.description, def.name);
   const localizations = localized((lang) => commandDescription(lang, path, def.description), description, def.name);
+  const names = localizedName(`commandName.${path.replace(/ /g, '.')}`, def.name, path);
   return {
     type: ApplicationCommandOptionType.Subcommand,
     name: checkName(def.name, path),
+    ...(names ? { name_localizations: names } : {}),
     description,
     ...(localizations ? { description_localizations: localizations } : {}),
     ...(options.length ? { options } : {}),
@@ -166,9 +186,11 @@ function option(spec: OptionSpec, path: string): OptionJSON {
     description,
     spec.name,
   );
+  const names = localizedName(`optionName.${spec.name}`, spec.name, `${path} ${spec.name}`);
   const out: OptionJSON = {
     type,
     name: checkName(spec.name, `${path} ${spec.name}`),
+    ...(names ? { name_localizations: names } : {}),
     description,
     ...(localizations ? { description_localizations: localizations } : {}),
   };
@@ -265,6 +287,7 @@ export function normalizeCommand(c: RemoteCommand | CommandJSON) {
   return {
     type: c.type ?? ApplicationCommandType.ChatInput,
     name: c.name,
+    name_localizations: localizationsOf('name_localizations' in c ? c.name_localizations : undefined),
     description: c.description,
     description_localizations: localizationsOf(c.description_localizations),
     default_member_permissions: ('default_member_permissions' in c ? c.default_member_permissions : null) ?? null,
@@ -277,6 +300,7 @@ function normalizeOption(o: RemoteOption | OptionJSON): unknown {
   return {
     type: o.type,
     name: o.name,
+    name_localizations: localizationsOf(o.name_localizations),
     description: o.description,
     description_localizations: localizationsOf(o.description_localizations),
     required: o.required ?? false,
