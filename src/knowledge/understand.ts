@@ -200,6 +200,8 @@ export class QuestionReader {
   /** Words that are never corrected: those above, the stopwords and the names of countries. */
   private readonly known: Set<string>;
   private readonly typoMemo = new BoundedMemo<string, string | null>(20_000);
+  /** The language of the clause being read: its typed words are read as English only where English spells them so. */
+  private clauseLang: Language = 'en';
   /** The name of the anchor each anchor event starts ("the withdrawal" runs on to its end event). */
   private readonly anchorOf = new Map<string, string>();
 
@@ -660,6 +662,7 @@ export class QuestionReader {
 
   private understandClause(question: string, now: Date, countedBefore = false): Understanding {
     const { lang, tokens, mentions, free } = this.read(question);
+    this.clauseLang = lang;
     if (tokens.length === 0) return { lang, free: [], parts: [{ kind: 'help' }], yesNo: false };
     const found = new Found(mentions);
     // Yes/no: a question that opens with its verb, or an inversion among its first words ("Issoufou est-il …").
@@ -1113,7 +1116,8 @@ export class QuestionReader {
    * if any, and the event the rest describes; as text the date parser reads, or null.
    */
   dateOfEvent(text: string, needsRelation: boolean): string | null {
-    const { mentions, free } = this.read(text);
+    const { mentions, free, lang } = this.read(text);
+    this.clauseLang = lang;
     const first = mentions[0]?.start === 0 ? mentions[0].meanings.find((m) => m.type === 'relation') : undefined;
     if (needsRelation && !first) return null;
     const relation = first?.type === 'relation' ? first.relation : 'during';
@@ -1124,7 +1128,8 @@ export class QuestionReader {
 
   /** The event a description names best ("the French ambassador left"), in any of the languages. */
   findEvent(text: string): { event: KbEvent; related: KbEvent[] } | null {
-    const { mentions, free } = this.read(text);
+    const { mentions, free, lang } = this.read(text);
+    this.clauseLang = lang;
     const others = mentions.flatMap((m) => m.meanings).flatMap((m) => (m.type === 'country' && !this.kb.countries().includes(m.country.name) && m.country.iso !== 'NE' ? [m.country.name] : []));
     return this.bestEvent(mentions, free, others);
   }
@@ -1303,7 +1308,9 @@ export class QuestionReader {
   private units(mentions: Mention[], free: string[]): Unit[] {
     const byKey = new Map<string, Unit>();
     for (const m of mentions) {
-      const typed = m.words.filter((t) => !this.allStopwords.has(t)).map((t) => stem(t));
+      // (In a French or German question, only words English spells the same: "putsch", "junta"; "partie", left,
+      // is no English "party".)
+      const typed = m.words.filter((t) => !this.allStopwords.has(t) && (this.clauseLang === 'en' || stem(t) === t)).map((t) => stem(t));
       // One phrase is one thing the user meant: "Niamey airport" is the air base or the German site beside it,
       // either of which covers it, not two things the answer must both be about.
       const byType = new Map<Meaning['type'], Meaning[]>();

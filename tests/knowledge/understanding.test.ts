@@ -455,3 +455,10 @@ describe('a relation that leads the question', () => {
     expect(r.text).toMatch(/Ruler of Niger — 27 September 2023/);
   });
 });
+
+describe('words of a French or German question', () => {
+  it('are read as English only where English spells them the same ("partie", left, is no "party")', async () => {
+    const r = await ask('quand l’armée est-elle partie ?');
+    expect(r.text).not.toMatch(/party activity/);
+  });
+});
