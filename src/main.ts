@@ -3,8 +3,6 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DataError } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
 import { runShell } from './adapters/shell/shell.ts';
-import { SlackStartError, startSlack } from './adapters/slack/app.ts';
-import { DiscordStartError, startDiscord } from './adapters/discord/client.ts';
 import type { Bot } from './core/bot.ts';
 import type { ChannelPoster } from './core/delivery.ts';
 import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
@@ -73,6 +71,8 @@ async function main(): Promise<void> {
   if (config.slack) {
     // Slack: Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
     // The digest store also keeps the event ids and request signatures already handled, for every instance.
+    // Bolt and discord.js are imported only when their tokens are set: the shell does not pay for them.
+    const { SlackStartError, startSlack } = await import('./adapters/slack/app.ts');
     const slack = await startSlack(bot, config.slack, log, digest ? { seen: digest.store } : {}).catch((err: unknown) =>
       stopOnOperatorError(err, SlackStartError),
     );
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   }
   if (config.discord) {
     // Discord: gateway (Guilds intent) for /niger interactions; REST for replies and digest posts.
+    const { DiscordStartError, startDiscord } = await import('./adapters/discord/client.ts');
     const discord = await startDiscord(bot, config.discord, log).catch((err: unknown) => stopOnOperatorError(err, DiscordStartError));
     stops.push(() => discord.stop());
     posters.push(discord.poster);

@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
 import { maskSecrets } from '../logger.ts';
 import { StorageError } from './migrations.ts';
 import { SqlDigestStore } from './sql-store.ts';
@@ -6,7 +8,7 @@ import { SqlDigestStore } from './sql-store.ts';
 export { StorageError };
 
 /** Where the store lives when DATABASE_URL is not set: var/niger-watch.sqlite in the project. */
-export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL('../../var/niger-watch.sqlite', import.meta.url));
+export const DEFAULT_SQLITE_PATH = join(PROJECT_ROOT, 'var', 'niger-watch.sqlite');
 
 export interface OpenStoreOptions {
   /** PostgreSQL schema for the tables (tests use one per run). */
