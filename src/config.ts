@@ -20,6 +20,7 @@ const envSchema = z.object({
   SLACK_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   SLACK_ADMIN_USER_IDS: opt(z.string().regex(/^[A-Z0-9]+(,\s*[A-Z0-9]+)*$/, 'must be a comma-separated list of Slack user ids')),
   PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
+  METRICS_PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   DISCORD_TOKEN: opt(z.string().min(20, 'does not look like a bot token')),
   DISCORD_APPLICATION_ID: opt(z.string().regex(snowflake, 'must be the numeric application id')),
   DISCORD_GUILD_ID: opt(z.string().regex(snowflake, 'must be a numeric guild id')),
@@ -52,6 +53,8 @@ export interface Config {
   databaseUrl?: string;
   digestCatchupMinutes: number;
   logLevel?: string;
+  /** GET /healthz, /readyz and /metrics on a port of their own (see src/ops/health.ts). */
+  metricsPort?: number;
 }
 
 /** Reads settings from the environment only. Throws one ConfigError naming every bad variable. */
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     digestCatchupMinutes: e.DIGEST_CATCHUP_MINUTES ?? 180,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
   };
   if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
     if (!e.SLACK_BOT_TOKEN) throw new ConfigError('Cannot start Slack: SLACK_BOT_TOKEN is missing (the xoxb- bot token).');

@@ -24,6 +24,11 @@ describe('configuration from the environment', () => {
     expect(c.digestCatchupMinutes).toBe(180);
   });
 
+  it('reads METRICS_PORT for the health and metrics endpoints', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+  });
+
   it('picks Slack HTTP or Socket Mode from the tokens present', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: SECRET }).slack?.mode).toBe('http');
     expect(loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' }).slack?.mode).toBe('socket');
@@ -36,6 +41,7 @@ describe('configuration from the environment', () => {
     [{ DISCORD_TOKEN }, /DISCORD_APPLICATION_ID is missing/],
     [{ DISCORD_TOKEN, DISCORD_APPLICATION_ID: 'not-a-number' }, /DISCORD_APPLICATION_ID must be the numeric application id/],
     [{ PORT: 'eighty' }, /PORT must be a port number/],
+    [{ METRICS_PORT: '70000' }, /METRICS_PORT must be a port number|METRICS_PORT .*65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with file: or postgres:\/\//],
   ])('a bad setting stops the start with one message naming the variable: %o', (env, message) => {
     const text = configError(env as Record<string, string>);
