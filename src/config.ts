@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** A setting is wrong: the message names the variable and never includes its value. */
@@ -29,6 +30,29 @@ const envSchema = z.object({
   DIGEST_CATCHUP_MINUTES: opt(z.coerce.number({ error: 'must be a number of minutes' }).int().min(0).max(24 * 60)),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
+
+/** Every variable the configuration reads (`.env.example` documents each; a test keeps them in step). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/**
+ * Reads `.env`-style settings into the environment before the configuration is read: `ENV_FILE` (a path), else
+ * `.env` in the working directory when it exists; `ENV_FILE=` (empty) reads none. Variables already set in the
+ * environment win over the file (Node's own rule, as with `node --env-file`). Returns the file read, if any.
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = env.ENV_FILE ?? '.env';
+  if (!path) return undefined;
+  if (!existsSync(path)) {
+    if (env.ENV_FILE) throw new ConfigError(`Cannot start: ENV_FILE names a file that does not exist (${path}).`);
+    return undefined;
+  }
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    throw new ConfigError(`Cannot start: cannot read the settings file ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
+  }
+  return path;
+}
 
 export interface SlackConfig {
   botToken: string;

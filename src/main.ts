@@ -1,5 +1,5 @@
 import { createBot } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
 import { DataError } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
 import { runShell } from './adapters/shell/shell.ts';
@@ -21,6 +21,7 @@ class HealthStartError extends Error {}
 async function main(): Promise<void> {
   let config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (err) {
     stopOnOperatorError(err, ConfigError);

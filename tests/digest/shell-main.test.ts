@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'niger-watch-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runMain(databaseUrl: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: databaseUrl };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV_FILE: '', DATABASE_URL: databaseUrl };
   const started = Date.now();
   const child = spawn(process.execPath, [MAIN_JS], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';

@@ -24,7 +24,8 @@ export function runJs(entry: string, env: Record<string, string>, args: string[]
 function run(command: string, argv: string[], env: Record<string, string>): Spawned {
   const child = spawn(command, argv, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // ENV_FILE empty: a developer's .env never reaches the process under test.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV_FILE: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -73,7 +73,8 @@ export interface StartOptions {
 }
 
 export function startBot(env: Record<string, string>, options: StartOptions = {}): BotProcess {
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  // ENV_FILE empty: a developer's .env never reaches the bot under test.
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV_FILE: '', ...env };
   const spawnOptions: SpawnOptionsWithStdioTuple<'pipe', 'pipe', 'pipe'> = {
     cwd: process.cwd(),
     env: base,

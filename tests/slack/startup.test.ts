@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,14 @@ describe('npm start with Slack settings', { timeout: 40_000 }, () => {
     expect(await p.exited).not.toBe(0);
     expect(p.output()).toMatch(/SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/);
     expect(p.output().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reads its settings from ENV_FILE (what .env is for): a Slack token there turns Slack on', async () => {
+    const file = join(dir, 'settings.env');
+    writeFileSync(file, '# only the bot token\nSLACK_BOT_TOKEN=xoxb-1\n');
+    const p = start({ ENV_FILE: file });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toMatch(/SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/);
   });
 
   it('with a token Slack refuses stops with a message naming SLACK_BOT_TOKEN, not its value', async () => {
