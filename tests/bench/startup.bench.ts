@@ -1,5 +1,5 @@
 // Start-up and one-shot figures of the real processes, compiled (what `npm start` and `npm run ask` run) and
-// through tsx (what they ran before the production build): time to the shell prompt, to "running" with
+// through tsx (npm run dev; what npm start ran before the production build): time to the shell prompt, to "running" with
 // Slack in HTTP mode against the fake Slack, and the wall time of a one-shot `ask`. Each process's CPU time
 // (user + system, from /proc) is reported too: unlike wall time it hardly depends on what else the machine
 // runs. Then the cost of the metrics on an answered request, in process.
@@ -19,7 +19,7 @@ import { fmt, percentiles, row } from './stats.ts';
 const RUNS = 5;
 const VARIANTS = {
   'compiled (dist/)': { main: [MAIN_JS], ask: [ASK_JS] },
-  'tsx (before)': { main: ['--import', 'tsx', 'src/main.ts'], ask: ['--import', 'tsx', 'src/adapters/shell/ask.ts'] },
+  'tsx (npm run dev)': { main: ['--import', 'tsx', 'src/main.ts'], ask: ['--import', 'tsx', 'src/adapters/shell/ask.ts'] },
 } as const;
 
 /** User + system CPU of a live process, in ms (clock ticks of 10 ms). */
