@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Process tests start dist/ as `npm start` does: built first when a source changed.
+    globalSetup: ['tests/helpers/build.ts'],
     fileParallelism: false,
   },
 });

@@ -1,5 +1,6 @@
 import { Bot } from './core/bot.ts';
 import { CommandRegistry, DEFAULT_COMMANDS_DIR } from './core/registry.ts';
+import type { RequestMetrics } from './core/metrics.ts';
 import type { Services } from './core/services.ts';
 import { KnowledgeBase } from './knowledge/kb.ts';
 import { DEFAULT_DATA_DIR } from './knowledge/load.ts';
@@ -13,6 +14,8 @@ export interface CreateBotOptions {
   services?: Services;
   /** See BotOptions.answerCacheSize. */
   answerCacheSize?: number;
+  /** See BotOptions.metrics. */
+  metrics?: RequestMetrics;
 }
 
 /** Loads the knowledge base and discovers the commands: the one core every adapter shares. */
@@ -26,5 +29,6 @@ export async function createBot(options: CreateBotOptions = {}): Promise<Bot> {
     now: options.now,
     services: options.services,
     answerCacheSize: options.answerCacheSize,
+    metrics: options.metrics,
   });
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** A setting is wrong: the message names the variable and never includes its value. */
@@ -20,6 +21,7 @@ const envSchema = z.object({
   SLACK_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   SLACK_ADMIN_USER_IDS: opt(z.string().regex(/^[A-Z0-9]+(,\s*[A-Z0-9]+)*$/, 'must be a comma-separated list of Slack user ids')),
   PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
+  METRICS_PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   DISCORD_TOKEN: opt(z.string().min(20, 'does not look like a bot token')),
   DISCORD_APPLICATION_ID: opt(z.string().regex(snowflake, 'must be the numeric application id')),
   DISCORD_GUILD_ID: opt(z.string().regex(snowflake, 'must be a numeric guild id')),
@@ -28,6 +30,29 @@ const envSchema = z.object({
   DIGEST_CATCHUP_MINUTES: opt(z.coerce.number({ error: 'must be a number of minutes' }).int().min(0).max(24 * 60)),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
+
+/** Every variable the configuration reads (`.env.example` documents each; a test keeps them in step). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/**
+ * Reads `.env`-style settings into the environment before the configuration is read: `ENV_FILE` (a path), else
+ * `.env` in the working directory when it exists; `ENV_FILE=` (empty) reads none. Variables already set in the
+ * environment win over the file (Node's own rule, as with `node --env-file`). Returns the file read, if any.
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = env.ENV_FILE ?? '.env';
+  if (!path) return undefined;
+  if (!existsSync(path)) {
+    if (env.ENV_FILE) throw new ConfigError(`Cannot start: ENV_FILE names a file that does not exist (${path}).`);
+    return undefined;
+  }
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    throw new ConfigError(`Cannot start: cannot read the settings file ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
+  }
+  return path;
+}
 
 export interface SlackConfig {
   botToken: string;
@@ -52,6 +77,8 @@ export interface Config {
   databaseUrl?: string;
   digestCatchupMinutes: number;
   logLevel?: string;
+  /** GET /healthz, /readyz and /metrics on a port of their own (see src/ops/health.ts). */
+  metricsPort?: number;
 }
 
 /** Reads settings from the environment only. Throws one ConfigError naming every bad variable. */
@@ -66,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     digestCatchupMinutes: e.DIGEST_CATCHUP_MINUTES ?? 180,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
   };
   if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
     if (!e.SLACK_BOT_TOKEN) throw new ConfigError('Cannot start Slack: SLACK_BOT_TOKEN is missing (the xoxb- bot token).');

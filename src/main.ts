@@ -1,15 +1,18 @@
 import { createBot } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
 import { DataError } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
 import { runShell } from './adapters/shell/shell.ts';
-import { SlackStartError, startSlack } from './adapters/slack/app.ts';
-import { DiscordStartError, startDiscord } from './adapters/discord/client.ts';
 import type { Bot } from './core/bot.ts';
 import type { ChannelPoster } from './core/delivery.ts';
 import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
 import { createShellPoster } from './digest/shell-poster.ts';
+import type { HealthRoutes, ReadinessCheck } from './ops/health.ts';
+import type { Metrics } from './ops/metrics.ts';
 import { StorageError } from './storage/open.ts';
+
+/** The health and metrics port could not be opened: the message names METRICS_PORT. */
+class HealthStartError extends Error {}
 
 /**
  * Composition root: reads the environment, builds the core once, and starts the adapters whose
@@ -18,6 +21,7 @@ import { StorageError } from './storage/open.ts';
 async function main(): Promise<void> {
   let config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (err) {
     stopOnOperatorError(err, ConfigError);
@@ -28,6 +32,10 @@ async function main(): Promise<void> {
   // A promise some library forgot to handle should not take every channel's bot down with it: log it (the
   // logger masks secrets) and keep answering.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+  // Health and metrics (src/ops): on PORT beside Slack's HTTP receiver, or on METRICS_PORT; neither, no port.
+  // The metrics are made once the commands are known; until then the counters below have nowhere to go.
+  const serveHealth = platforms && (config.metricsPort !== undefined || config.slack?.mode === 'http');
+  let metrics: Metrics | undefined;
   // Digests: the store opens before the bot, whose commands reach it through `services`.
   let bot: Bot;
   let digest: DigestRuntime | undefined;
@@ -37,6 +45,9 @@ async function main(): Promise<void> {
       catchupMinutes: config.digestCatchupMinutes,
       log,
       kb: () => bot.kb,
+      ...(serveHealth
+        ? { onDatabaseError: () => metrics?.databaseError(), scheduler: { metrics: { count: (event, n) => metrics?.digests.count(event, n) } } }
+        : {}),
     });
   } catch (err) {
     // The shell still answers questions without a database; a platform bot would miss its digests.
@@ -45,7 +56,11 @@ async function main(): Promise<void> {
     process.stderr.write(`Digests are off: ${err.message}\n`);
   }
   try {
-    bot = await createBot({ log, services: digest ? { digest: digest.service } : {} });
+    bot = await createBot({
+      log,
+      services: digest ? { digest: digest.service } : {},
+      ...(serveHealth ? { metrics: { request: (event) => metrics?.requests.request(event) } } : {}),
+    });
   } catch (err) {
     stopOnOperatorError(err, DataError);
   }
@@ -60,30 +75,67 @@ async function main(): Promise<void> {
     return;
   }
   const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
   // Installed before anything listens, so a signal during start-up also stops what has started so far.
   const shutdown = async (signal: string) => {
+    stopping = true; // /readyz answers 503 from now on, so a load balancer stops sending us work
     log.info({ signal }, 'shutting down');
     for (const stop of [...stops].reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  // Each adapter adds its ChannelPoster here, for digests.
+  // Each adapter adds its ChannelPoster here, for digests, and its readiness check.
   const posters: ChannelPoster[] = [];
+  const checks: ReadinessCheck[] = [
+    { name: 'accepting', check: () => !stopping },
+    { name: 'knowledge', check: () => bot.kb !== undefined },
+    { name: 'database', check: async () => void (await digest!.store.migrations()) },
+  ];
+  let slackRoutes: HealthRoutes | undefined;
+  if (serveHealth) {
+    const [{ createMetrics }, { healthRoutes, startHealthServer }] = await Promise.all([import('./ops/metrics.ts'), import('./ops/health.ts')]);
+    metrics = createMetrics({
+      platforms: [...(config.slack ? ['slack'] : []), ...(config.discord ? ['discord'] : [])],
+      commands: bot.registry.runnable().map((r) => r.path),
+    });
+    const routes = healthRoutes({ checks: () => checks, metrics, log });
+    if (config.metricsPort !== undefined) {
+      const port = config.metricsPort;
+      const server = await startHealthServer(routes, port).catch((err: unknown) =>
+        stopOnOperatorError(
+          new HealthStartError(`Cannot serve health and metrics on port ${port}: ${(err as { code?: string }).code ?? (err as Error).message}. Check METRICS_PORT.`),
+          HealthStartError,
+        ),
+      );
+      stops.push(() => server.stop());
+      log.info({ port: server.port, paths: ['/healthz', '/readyz', '/metrics'] }, 'health and metrics listening');
+      // Slack's public port keeps only the health checks a load balancer needs; /metrics is on METRICS_PORT.
+      slackRoutes = healthRoutes({ checks: () => checks, log });
+    } else {
+      slackRoutes = routes;
+    }
+  }
   if (config.slack) {
     // Slack: Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
     // The digest store also keeps the event ids and request signatures already handled, for every instance.
-    const slack = await startSlack(bot, config.slack, log, digest ? { seen: digest.store } : {}).catch((err: unknown) =>
-      stopOnOperatorError(err, SlackStartError),
+    // Bolt and discord.js are imported only when their tokens are set: the shell does not pay for them.
+    const { SlackStartError, startSlack } = await import('./adapters/slack/app.ts');
+    const slack = await startSlack(bot, config.slack, log, { ...(digest ? { seen: digest.store } : {}), ...(slackRoutes ? { routes: slackRoutes } : {}) }).catch(
+      (err: unknown) => stopOnOperatorError(err, SlackStartError),
     );
     stops.push(() => slack.stop());
     posters.push(slack.poster);
+    checks.push({ name: 'slack', check: () => slack.connected() });
+    if (slackRoutes) log.info({ port: slack.port(), paths: ['/healthz', '/readyz', ...(config.metricsPort === undefined ? ['/metrics'] : [])] }, 'health endpoints on the Slack port');
   }
   if (config.discord) {
     // Discord: gateway (Guilds intent) for /niger interactions; REST for replies and digest posts.
+    const { DiscordStartError, startDiscord } = await import('./adapters/discord/client.ts');
     const discord = await startDiscord(bot, config.discord, log).catch((err: unknown) => stopOnOperatorError(err, DiscordStartError));
     stops.push(() => discord.stop());
     posters.push(discord.poster);
+    checks.push({ name: 'discord', check: () => discord.connected() });
   }
   // Digests: a node-cron tick every 15 s asks the store what is due and posts through the adapters above.
   if (digest) {

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ASK_JS } from './helpers/entry.ts';
 
 const run = promisify(execFile);
 
-/** The CLI exactly as the README shows it: a real process, real data. */
+/** The CLI exactly as `npm run ask` runs it (compiled, dist/): a real process, real data. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await run('npx', ['tsx', 'src/adapters/shell/ask.ts', ...args]);
+    const { stdout } = await run(process.execPath, [ASK_JS, ...args]);
     return { code: 0, stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string };

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, loadEnvFile } from '../src/config.ts';
 import { captureLogger } from './helpers/bot.ts';
 
 const SLACK_TOKEN = 'xoxb-1234567890-abcdefghijklmnop';
@@ -24,6 +27,11 @@ describe('configuration from the environment', () => {
     expect(c.digestCatchupMinutes).toBe(180);
   });
 
+  it('reads METRICS_PORT for the health and metrics endpoints', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+  });
+
   it('picks Slack HTTP or Socket Mode from the tokens present', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: SECRET }).slack?.mode).toBe('http');
     expect(loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' }).slack?.mode).toBe('socket');
@@ -36,6 +44,7 @@ describe('configuration from the environment', () => {
     [{ DISCORD_TOKEN }, /DISCORD_APPLICATION_ID is missing/],
     [{ DISCORD_TOKEN, DISCORD_APPLICATION_ID: 'not-a-number' }, /DISCORD_APPLICATION_ID must be the numeric application id/],
     [{ PORT: 'eighty' }, /PORT must be a port number/],
+    [{ METRICS_PORT: '70000' }, /METRICS_PORT must be a port number|METRICS_PORT .*65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with file: or postgres:\/\//],
   ])('a bad setting stops the start with one message naming the variable: %o', (env, message) => {
     const text = configError(env as Record<string, string>);
@@ -54,5 +63,49 @@ describe('logging never prints secrets', () => {
     expect(out).toContain('starting');
     expect(out).toContain('[redacted]');
     for (const secret of [SLACK_TOKEN, SECRET, DISCORD_TOKEN, 'hunter2']) expect(out).not.toContain(secret);
+  });
+});
+
+describe('.env.example and ENV_FILE', () => {
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const settings = new Map(
+    example
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+  );
+
+  it('lists every variable the configuration reads, each with a comment, and no other', () => {
+    expect([...settings.keys()].sort()).toEqual([...CONFIG_VARIABLES].sort());
+    const lines = example.split('\n');
+    for (const name of settings.keys()) {
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+      expect(lines[at - 1], `${name} has no comment above it`).toMatch(/^# /);
+    }
+  });
+
+  it('holds no secret: every token and secret is empty, and as it stands it starts the shell', () => {
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'DATABASE_URL']) expect(settings.get(name)).toBe('');
+    const config = loadConfig(Object.fromEntries(settings));
+    expect(config.slack).toBeUndefined();
+    expect(config.discord).toBeUndefined();
+  });
+
+  it('loads ENV_FILE into the environment; a variable already set wins over the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'niger-watch-env-'));
+    try {
+      const file = join(dir, 'settings.env');
+      writeFileSync(file, 'NIGER_WATCH_TEST_FROM_FILE=file\nNIGER_WATCH_TEST_SET=file\n');
+      process.env.NIGER_WATCH_TEST_SET = 'environment';
+      expect(loadEnvFile({ ENV_FILE: file })).toBe(file);
+      expect(process.env.NIGER_WATCH_TEST_FROM_FILE).toBe('file');
+      expect(process.env.NIGER_WATCH_TEST_SET).toBe('environment');
+      expect(loadEnvFile({ ENV_FILE: '' })).toBeUndefined();
+      expect(() => loadEnvFile({ ENV_FILE: join(dir, 'missing.env') })).toThrow(/ENV_FILE names a file that does not exist/);
+    } finally {
+      delete process.env.NIGER_WATCH_TEST_FROM_FILE;
+      delete process.env.NIGER_WATCH_TEST_SET;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import { AnswerCache, DEFAULT_ANSWER_CACHE_SIZE } from './answer-cache.ts';
 import { isGroup, LANG_OPTION, optionSpecs, type Caller, type CommandContext, type CommandDefinition, type OptionSpec } from './command.ts';
 import { describeDateError, UserError } from './errors.ts';
 import { catalogs, FALLBACK_LANG, optionDescription, t, type MessageParams } from './i18n.ts';
+import type { RequestMetrics } from './metrics.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { CommandRegistry, closest } from './registry.ts';
 import { reply, type Reply } from './reply.ts';
@@ -21,6 +22,8 @@ export interface BotOptions {
   services?: Services;
   /** Answers of cacheable commands kept for reuse within the day; 0 turns the cache off. */
   answerCacheSize?: number;
+  /** Told about every request answered (platform, command, outcome, cache, latency); see metrics.ts. */
+  metrics?: RequestMetrics;
 }
 
 /** A question rather than a command: "who ruled Niger in June 2023?", "how many French troops are left". */
@@ -46,6 +49,9 @@ export class Bot {
   readonly now: () => Date;
   readonly services: Services;
   private readonly answers: AnswerCache | null;
+  private readonly metrics: RequestMetrics | undefined;
+  /** The command each cached answer came from, so that a cache hit is counted under it too. */
+  private readonly commandOf = new WeakMap<Reply, string>();
 
   constructor(options: BotOptions) {
     this.kb = options.kb;
@@ -55,19 +61,23 @@ export class Bot {
     this.services = options.services ?? {};
     const size = options.answerCacheSize ?? DEFAULT_ANSWER_CACHE_SIZE;
     this.answers = size > 0 ? new AnswerCache(size) : null;
+    this.metrics = options.metrics;
   }
 
   /** Answers a line of text: a command in the shared syntax, or a plain question for `ask`. */
   async handleText(text: string, caller: Caller): Promise<Reply> {
+    const started = performance.now();
     // One clock reading per request, so parsing and answering agree on the day.
     const now = this.now();
     const callerLang = await this.callerLang(caller);
     const key = textKey(text, callerLang);
     const cached = this.answers?.get(key, now);
-    if (cached) return cached;
+    if (cached) return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
     let lang = callerLang;
-    return this.guard('text', caller, () => lang, () =>
+    let state: RequestState | undefined;
+    const answer = await this.guard('text', caller, () => lang, () =>
       this.keep(key, now, async (request) => {
+        state = request;
         const { rest, explicit } = this.takeLang(text, callerLang);
         if (explicit) lang = explicit;
         const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit };
@@ -82,6 +92,7 @@ export class Bot {
         }
       }),
     );
+    return this.counted(caller, started, this.answers ? 'miss' : 'off', state?.command, answer);
   }
 
   /** The caller's own language (English when the platform gives none we have a catalog for). */
@@ -137,20 +148,41 @@ export class Bot {
 
   /** Answers a command whose options arrive already structured (Discord, tests). */
   async run(path: string, options: Record<string, unknown>, caller: Caller): Promise<Reply> {
+    const started = performance.now();
     const now = this.now();
     const callerLang = await this.callerLang(caller);
     const key = structuredKey(path, options, callerLang);
     const cached = key === undefined ? undefined : this.answers?.get(key, now);
-    if (cached) return cached;
+    if (cached) return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
     let lang = callerLang;
-    return this.guard(path, caller, () => lang, () =>
+    let state: RequestState | undefined;
+    const answer = await this.guard(path, caller, () => lang, () =>
       this.keep(key, now, (request) => {
+        state = request;
         const { [LANG_OPTION]: asked, ...rest } = options;
         const explicit = asked === undefined || asked === '' ? undefined : this.explicitLang(asked);
         if (explicit) lang = explicit;
         return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit });
       }),
     );
+    return this.counted(caller, started, this.answers && key !== undefined ? 'miss' : 'off', state?.command, answer);
+  }
+
+  /** Tells the metrics (if any) about a request answered; a failing metrics sink never costs the answer. */
+  private counted(caller: Caller, started: number, cache: 'hit' | 'miss' | 'off', command: string | undefined, answer: Reply): Reply {
+    if (!this.metrics) return answer;
+    try {
+      this.metrics.request({
+        platform: caller.platform,
+        command: command ?? 'none',
+        outcome: answer.errorId ? 'error' : answer.answered ? 'answered' : 'declined',
+        cache,
+        seconds: (performance.now() - started) / 1000,
+      });
+    } catch (err) {
+      this.log.warn({ err }, 'could not count a request in the metrics');
+    }
+    return answer;
   }
 
   /** Computes a reply and, when every command it ran is cacheable, keeps it for the rest of the day. */
@@ -158,7 +190,10 @@ export class Bot {
     if (!this.answers || key === undefined) return compute({ cacheable: false });
     const request: RequestState = { cacheable: true };
     const answer = await compute(request);
-    return request.cacheable ? this.answers.set(key, now, answer) : answer;
+    if (!request.cacheable) return answer;
+    const kept = this.answers.set(key, now, answer);
+    if (request.command) this.commandOf.set(kept, request.command);
+    return kept;
   }
 
   /** Autocomplete choices for one option of a command. */
@@ -302,6 +337,8 @@ export class Bot {
       const guess = closest(path, this.registry.runnable().map((r) => r.path));
       throw new UserError(guess ? { key: 'error.noCommand.guess', params: { name: quote(path, 30), guess } } : { key: 'error.noCommand', params: { name: quote(path, 30) } });
     }
+    // The command the caller asked for (not those it runs in turn): the metrics' command label.
+    request.command ??= path;
     if (!def.cacheable) request.cacheable = false;
     const parsed = def.options.safeParse(options);
     if (!parsed.success) throw new UserError(describeIssues(path, def, parsed.error.issues, langs.lang), this.usageMessage(path, def));
@@ -360,6 +397,8 @@ function structuredKey(path: string, options: Record<string, unknown>, lang: str
 /** What one request learns while it runs: whether its answer may be kept. */
 interface RequestState {
   cacheable: boolean;
+  /** The first command run, a path the registry resolved. */
+  command?: string;
 }
 
 function unquote(s: string): string {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../paths.ts';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 
@@ -10,7 +10,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
  * the fallback: a key missing in another catalog is shown in English (and reported by tests/i18n.test.ts).
  */
 
-export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
+export const DEFAULT_LOCALES_DIR = join(PROJECT_ROOT, 'locales');
 export const FALLBACK_LANG = 'en';
 
 export type MessageParams = Record<string, string | number | Date>;

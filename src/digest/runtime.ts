@@ -16,6 +16,8 @@ export interface DigestRuntimeOptions {
   /** The bot's knowledge base; a getter because the store opens before the bot is built. */
   kb: () => KnowledgeBase;
   scheduler?: Partial<SchedulerOptions>;
+  /** Told about each statement the database failed (the metrics count them). */
+  onDatabaseError?: (err: unknown) => void;
 }
 
 export interface DigestRuntime {
@@ -35,7 +37,11 @@ export interface DigestRuntime {
 export async function openDigestRuntime(options: DigestRuntimeOptions): Promise<DigestRuntime> {
   const { log } = options;
   const store = await openStore(options.databaseUrl, {
-    onPoolError: (err) => log.warn({ detail: maskSecrets(err.message) }, 'database connection dropped; the pool reconnects'),
+    onPoolError: (err) => {
+      options.onDatabaseError?.(err);
+      log.warn({ detail: maskSecrets(err.message) }, 'database connection dropped; the pool reconnects');
+    },
+    onQueryError: options.onDatabaseError,
   });
   log.info({ store: store.description }, 'digest store ready');
   const scheduler = new DigestScheduler({

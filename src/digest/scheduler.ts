@@ -47,6 +47,13 @@ export interface SchedulerOptions {
   postTimeoutMs?: number;
   /** Test seam: runs right after a claim is won, before the subscription is re-checked and the post sent. */
   afterClaim?: (claim: ClaimRow) => Promise<void> | void;
+  /** Told each count of a TickReport as it moves (a digest sent, a claim taken over), during the tick. */
+  metrics?: DigestMetrics;
+}
+
+/** Where the scheduler's counts go (src/ops/metrics.ts wires them to prom-client). */
+export interface DigestMetrics {
+  count(event: keyof TickReport, n: number): void;
 }
 
 export interface TickReport {
@@ -86,6 +93,26 @@ const emptyReport = (): TickReport => ({
   found: 0,
   released: 0,
 });
+
+/** The report of a tick whose counts are also told to `metrics` as they move. */
+function observed(report: TickReport, metrics: DigestMetrics | undefined): TickReport {
+  if (!metrics) return report;
+  return new Proxy(report, {
+    set(target, key, value) {
+      const event = key as keyof TickReport;
+      const before = target[event];
+      target[event] = value as number;
+      if (typeof value === 'number' && value > before) {
+        try {
+          metrics.count(event, value - before);
+        } catch {
+          // A metrics sink never stops a delivery.
+        }
+      }
+      return true;
+    },
+  });
+}
 
 /** At most this many missed days are recorded one by one after a long downtime; older ones are summarized. */
 const MAX_SKIP_ROWS = 31;
@@ -148,6 +175,7 @@ export class DigestScheduler {
   private readonly pacer: Pacer;
   private readonly postTimeoutMs: number;
   private readonly afterClaim?: (claim: ClaimRow) => Promise<void> | void;
+  private readonly metrics?: DigestMetrics;
   private running: Promise<TickReport> | null = null;
   /** Outcomes, grouped into one transaction with whatever else finished meanwhile. */
   private readonly writer: Coalescer<ResultRecord, boolean>;
@@ -179,6 +207,7 @@ export class DigestScheduler {
     this.pacing = { ...DEFAULT_PACING, ...options.pacing };
     this.pacer = new Pacer(options.pacerClock);
     this.afterClaim = options.afterClaim;
+    this.metrics = options.metrics;
     for (const p of options.posters ?? []) this.posters.set(p.platform, p);
     this.writer = new Coalescer(500, (records) => this.store.recordResults(records, Math.max(...records.map((r) => r.log?.at ?? 0), this.clock())));
     this.starter = new Coalescer(400, (items) => this.store.startPosts(items, this.clock()));
@@ -216,7 +245,8 @@ export class DigestScheduler {
   async shutdown(): Promise<TickReport> {
     this.stopping = true;
     this.stop();
-    const report = (await this.running?.catch(() => undefined)) ?? emptyReport();
+    // A plain copy: the running tick's counts were told to the metrics already.
+    const report = { ...((await this.running?.catch(() => undefined)) ?? emptyReport()) };
     const now = this.clock();
     const reason = `${this.instanceId} shut down before posting it; handed back, due again at once`;
     const released = await this.store.releaseUnstarted(this.instanceId, reason, now);
@@ -225,6 +255,7 @@ export class DigestScheduler {
       this.log.info({ instance: this.instanceId, released: released.length }, 'digest claims handed back at shutdown');
     }
     report.released = released.length;
+    this.metrics?.count('released', released.length);
     return report;
   }
 
@@ -243,7 +274,7 @@ export class DigestScheduler {
   }
 
   private async runTick(now: Date): Promise<TickReport> {
-    const report = emptyReport();
+    const report = observed(emptyReport(), this.metrics);
     const platforms = this.platforms;
     if (platforms.length === 0) return report;
     const base = now.getTime();

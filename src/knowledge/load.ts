@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../paths.ts';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { lexiconSchema, type LexiconData } from './lexicon.ts';
@@ -32,7 +32,7 @@ import {
   type Anchor,
 } from './schema.ts';
 
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data', import.meta.url));
+export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, 'data');
 
 export interface DataProblem {
   file: string;

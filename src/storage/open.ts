@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
 import { maskSecrets } from '../logger.ts';
 import { StorageError } from './migrations.ts';
-import { SqlDigestStore } from './sql-store.ts';
+import { SqlDigestStore, type SqlDriver } from './sql-store.ts';
 
 export { StorageError };
 
 /** Where the store lives when DATABASE_URL is not set: var/niger-watch.sqlite in the project. */
-export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL('../../var/niger-watch.sqlite', import.meta.url));
+export const DEFAULT_SQLITE_PATH = join(PROJECT_ROOT, 'var', 'niger-watch.sqlite');
 
 export interface OpenStoreOptions {
   /** PostgreSQL schema for the tables (tests use one per run). */
@@ -14,6 +16,8 @@ export interface OpenStoreOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
   onPoolError?: (err: Error) => void;
+  /** Told about every statement, batch or migration the database failed (the metrics count them). */
+  onQueryError?: (err: unknown) => void;
   now?: number;
 }
 
@@ -42,7 +46,7 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
   if (target.kind === 'sqlite') {
     const { SqliteDriver } = await import('./sqlite.ts');
     try {
-      store = new SqlDigestStore(new SqliteDriver(target.path));
+      store = new SqlDigestStore(counted(new SqliteDriver(target.path), options.onQueryError));
     } catch (err) {
       if (err instanceof StorageError) throw err; // already names the path and what to do
       throw new StorageError(`Cannot open the SQLite database at ${target.path}: ${maskSecrets(String((err as Error).message))}`);
@@ -51,7 +55,7 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
     // Loaded only when needed, so the default (SQLite) start does not pay for pg.
     const { PostgresDriver } = await import('./postgres.ts');
     store = new SqlDigestStore(
-      new PostgresDriver(target.url, { schema: options.schema, max: options.poolSize, onError: options.onPoolError }),
+      counted(new PostgresDriver(target.url, { schema: options.schema, max: options.poolSize, onError: options.onPoolError }), options.onQueryError),
     );
   }
   try {
@@ -63,4 +67,26 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
     throw new StorageError(`Cannot prepare the digest database (${store.description}): ${message}`);
   }
   return store;
+}
+
+/** The driver, telling `onError` about each call the database failed (and still failing it). */
+function counted(driver: SqlDriver, onError: ((err: unknown) => void) | undefined): SqlDriver {
+  if (!onError) return driver;
+  const told = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((err: unknown) => {
+      try {
+        onError(err);
+      } catch {
+        // Counting never hides the database's own error.
+      }
+      throw err;
+    });
+  return {
+    dialect: driver.dialect,
+    description: driver.description,
+    query: (sql, params) => told(driver.query(sql, params)),
+    batch: (statements) => told(driver.batch(statements)),
+    migrate: (fn) => told(driver.migrate(fn)),
+    close: () => driver.close(),
+  };
 }

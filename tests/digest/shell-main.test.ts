@@ -3,20 +3,19 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreDigestService } from '../../src/digest/service.ts';
 import { openStore } from '../../src/storage/open.ts';
+import { MAIN_JS } from '../helpers/entry.ts';
 import { testKb } from './helpers.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'niger-watch-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runMain(databaseUrl: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: databaseUrl };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV_FILE: '', DATABASE_URL: databaseUrl };
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN_JS], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, visibleText, type FakeDiscord } from '../fakes/discord.ts';
 import { APPLICATION_ID, TEST_TOKEN } from './harness.ts';
-import { runTs } from './spawn.ts';
+import { MAIN_JS } from '../helpers/entry.ts';
+import { runJs } from './spawn.ts';
 
-/** `npm start` (src/main.ts) with Discord settings, end to end against the fake. */
+/** `npm start` (dist/src/main.js) with Discord settings, end to end against the fake. */
 let fake: FakeDiscord;
 let dir: string;
 
@@ -35,7 +36,7 @@ describe('starting with Discord settings', () => {
     ['a token Discord refuses', () => ({ ...base(), DISCORD_TOKEN: 'MTE5MDAwMDAwMDAwMDAwMDAwMg.WrOnGx.wrongwrongwrongwrongwrongwrongwrong' }), /refused DISCORD_TOKEN/],
     ['an API that cannot be reached', () => ({ ...base(), DISCORD_API_URL: 'http://127.0.0.1:1/api' }), /cannot reach .*DISCORD_API_URL/],
   ])('%s stops the start with one clear message naming the variable', async (_name, env, message) => {
-    const run = runTs('src/main.ts', env());
+    const run = runJs(MAIN_JS, env());
     const code = await run.exit;
     expect(code, run.stderr()).toBe(2);
     expect(run.stderr()).toMatch(message);
@@ -46,7 +47,7 @@ describe('starting with Discord settings', () => {
 
   it('valid settings: connects with the Guilds intent, answers /niger, stops cleanly on SIGTERM', async () => {
     const since = fake.frames.length;
-    const run = runTs('src/main.ts', { ...base(), LOG_LEVEL: 'debug' });
+    const run = runJs(MAIN_JS, { ...base(), LOG_LEVEL: 'debug' });
     try {
       const identify = await fake.waitForFrame((f) => f.direction === 'in' && f.op === 2, 20_000, since);
       expect(identify.d.intents).toBe(1);

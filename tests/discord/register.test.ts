@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommands, type CommandJSON } from '../../src/adapters/discord/definitions.ts';
@@ -6,7 +7,9 @@ import { discordRestOptions } from '../../src/adapters/discord/rest.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.ts';
 import { testBot } from '../helpers/bot.ts';
 import { APPLICATION_ID, GUILD_ID, TEST_TOKEN } from './harness.ts';
-import { runTs } from './spawn.ts';
+import { ROOT, runJs } from './spawn.ts';
+
+const REGISTER_JS = join(ROOT, 'dist/src/adapters/discord/register-cli.js'); // what `npm run discord:register` runs
 
 let fake: FakeDiscord;
 let rest: REST;
@@ -106,13 +109,13 @@ describe('npm run discord:register (the CLI, end to end)', () => {
   const cliPuts = () => fake.requests.filter((r) => r.route === route && r.path.includes('1190000000000000555'));
 
   it('registers for DISCORD_GUILD_ID, then reports "up to date" without writing', async () => {
-    const first = runTs('src/adapters/discord/register-cli.ts', env());
+    const first = runJs(REGISTER_JS, env());
     expect(await first.exit, first.stderr()).toBe(0);
     expect(first.stdout()).toContain('Registered Discord commands for guild 1190000000000000555');
     expect(cliPuts()).toHaveLength(1);
     expect(cliPuts()[0]!.body).toEqual(JSON.parse(JSON.stringify(commands)));
 
-    const second = runTs('src/adapters/discord/register-cli.ts', env());
+    const second = runJs(REGISTER_JS, env());
     expect(await second.exit, second.stderr()).toBe(0);
     expect(second.stdout()).toContain('up to date');
     expect(cliPuts()).toHaveLength(1);
@@ -120,7 +123,7 @@ describe('npm run discord:register (the CLI, end to end)', () => {
   }, 60_000);
 
   it('a refused token is reported naming DISCORD_TOKEN', async () => {
-    const run = runTs('src/adapters/discord/register-cli.ts', { ...env(), DISCORD_TOKEN: 'MTE5MDAwMDAwMDAwMDAwMDAwMg.WrOnGx.wrongwrongwrongwrongwrongwrongwrong' });
+    const run = runJs(REGISTER_JS, { ...env(), DISCORD_TOKEN: 'MTE5MDAwMDAwMDAwMDAwMDAwMg.WrOnGx.wrongwrongwrongwrongwrongwrongwrong' });
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toContain('DISCORD_TOKEN');
     expect(run.stderr()).not.toContain('wrongwrong');

@@ -11,11 +11,21 @@ export interface Spawned {
   exit: Promise<number | null>;
 }
 
-/** Runs a TypeScript entry point with only the given environment (plus PATH and HOME). */
+/** Runs a TypeScript entry point (through tsx) with only the given environment (plus PATH and HOME). */
 export function runTs(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
-  const child = spawn(TSX, [entry, ...args], {
+  return run(TSX, [entry, ...args], env);
+}
+
+/** Runs a compiled entry point (dist/, as `npm start` does) with only the given environment (plus PATH and HOME). */
+export function runJs(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
+  return run(process.execPath, [entry, ...args], env);
+}
+
+function run(command: string, argv: string[], env: Record<string, string>): Spawned {
+  const child = spawn(command, argv, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // ENV_FILE empty: a developer's .env never reaches the process under test.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV_FILE: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

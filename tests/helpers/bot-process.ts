@@ -1,11 +1,12 @@
 /**
- * The real bot as `npm start` runs it: `src/main.ts` in its own process, with only the environment given,
+ * The real bot as `npm start` runs it: `node dist/src/main.js` (compiled) in its own process, with only the environment given,
  * its output collected, and waits on what it printed — never sleeps. Used by the start-up tests and the
  * fault suite.
  */
 import { spawn, type ChildProcess, type SpawnOptionsWithStdioTuple } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
+import { MAIN_JS } from './entry.ts';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -62,7 +63,7 @@ export function slackHttpEnv(apiUrl: string, databaseUrl: string, extra: Record<
 }
 
 export interface StartOptions {
-  /** Argv after `node`; default: the tsx loader and src/main.ts. */
+  /** Argv after `node`; default: dist/src/main.js, what `npm start` runs. */
   args?: string[];
   /** Run through `npm start` instead (the process npm starts is the one signalled). */
   viaNpm?: boolean;
@@ -72,7 +73,8 @@ export interface StartOptions {
 }
 
 export function startBot(env: Record<string, string>, options: StartOptions = {}): BotProcess {
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  // ENV_FILE empty: a developer's .env never reaches the bot under test.
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV_FILE: '', ...env };
   const spawnOptions: SpawnOptionsWithStdioTuple<'pipe', 'pipe', 'pipe'> = {
     cwd: process.cwd(),
     env: base,
@@ -82,7 +84,7 @@ export function startBot(env: Record<string, string>, options: StartOptions = {}
   };
   const child = options.viaNpm
     ? spawn('npm', ['start', '--silent'], spawnOptions)
-    : spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/main.ts'], spawnOptions);
+    : spawn(process.execPath, options.args ?? [MAIN_JS], spawnOptions);
   const remembered = new Map<number, string | undefined>();
   let out = '';
   const listeners = new Set<() => void>();

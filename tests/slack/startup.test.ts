@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSlashCommand, slashCommandFields, startFakeSlack, visibleText, type FakeSlack } from '../fakes/slack.ts';
 import { startBot, type BotProcess } from '../helpers/bot-process.ts';
+import { metricValue } from '../ops/metric-value.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './harness.ts';
 
 let dir: string;
@@ -35,6 +36,14 @@ describe('npm start with Slack settings', { timeout: 40_000 }, () => {
     expect(await p.exited).not.toBe(0);
     expect(p.output()).toMatch(/SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/);
     expect(p.output().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reads its settings from ENV_FILE (what .env is for): a Slack token there turns Slack on', async () => {
+    const file = join(dir, 'settings.env');
+    writeFileSync(file, '# only the bot token\nSLACK_BOT_TOKEN=xoxb-1\n');
+    const p = start({ ENV_FILE: file });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toMatch(/SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/);
   });
 
   it('with a token Slack refuses stops with a message naming SLACK_BOT_TOKEN, not its value', async () => {
@@ -78,6 +87,64 @@ describe('npm start with Slack settings', { timeout: 40_000 }, () => {
       expect(await p.exited).toBe(0);
       expect(p.output()).toContain('Slack adapter stopped');
       for (const secret of [BOT_TOKEN, SIGNING_SECRET]) expect(p.output()).not.toContain(secret);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('in HTTP mode serves /healthz, /readyz and /metrics on PORT; an answered and a declined command move their counters by one', async () => {
+    const p = start({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' });
+    try {
+      const port = (await p.waitForOutput(/"port":(\d+),"path":"\/slack\/events","msg":"Slack adapter listening \(HTTP\)"/))[1];
+      await p.waitForOutput(/"msg":"running; SIGTERM or SIGINT stops it"/);
+      const base = `http://127.0.0.1:${port}`;
+      const health = await fetch(`${base}/healthz`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { accepting: 'ok', knowledge: 'ok', database: 'ok', slack: 'ok' },
+        failed: [],
+      });
+      const requests = (text: string, command: string, outcome: string) =>
+        metricValue(text, 'niger_watch_requests_total', { platform: 'slack', command, outcome });
+      const scrape = async () => {
+        const res = await fetch(`${base}/metrics`);
+        expect(res.status).toBe(200);
+        return res.text();
+      };
+      const before = await scrape();
+      expect(before).toContain('nodejs_eventloop_lag_seconds');
+      for (const text of ['ruler June 2023', 'ask how many Russian soldiers are in Niger?']) {
+        const res = await sendSlashCommand(`${base}/slack/events`, SIGNING_SECRET, slashCommandFields(fake, { text }));
+        expect(res.status).toBe(200);
+      }
+      const after = await scrape();
+      expect(requests(after, 'ruler', 'answered') - requests(before, 'ruler', 'answered')).toBe(1);
+      expect(requests(after, 'ask', 'declined') - requests(before, 'ask', 'declined')).toBe(1);
+      expect(requests(after, 'ask', 'answered') - requests(before, 'ask', 'answered')).toBe(0);
+      for (const secret of [BOT_TOKEN, SIGNING_SECRET, fake.teamId]) expect(after).not.toContain(secret);
+      // Slack's own endpoint is still guarded: a GET there is no health route and no Slack request.
+      expect((await fetch(`${base}/slack/events`)).status).toBe(404);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('in Socket Mode with METRICS_PORT serves health and metrics there; /readyz includes the Socket Mode connection', async () => {
+    const p = start({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, METRICS_PORT: '0' });
+    try {
+      const port = (await p.waitForOutput(/"port":(\d+),"paths":\["\/healthz","\/readyz","\/metrics"\],"msg":"health and metrics listening"/))[1];
+      await p.waitForOutput(/"msg":"running; SIGTERM or SIGINT stops it"/);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { slack: 'ok', database: 'ok' } });
+      expect(ready.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
     }

@@ -44,6 +44,8 @@ export interface DiscordAdapter {
   client: Client;
   /** Posts into channels on the bot's own initiative (digests). */
   poster: DiscordPoster;
+  /** The gateway connection is ready (for /readyz); false while it reconnects and after stop. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -189,6 +191,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   return {
     client,
     poster: new DiscordPoster(client.rest, dlog),
+    connected: () => !stopped && client.isReady(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -11,7 +11,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { incomingText } from './escape.ts';
 import { AdminCheck } from './permissions.ts';
 import { SAFE_MESSAGE_OPTIONS, SlackPoster } from './poster.ts';
-import { REPLAY_TTL_MS, SlackReceiver, type ReceiverLimits } from './receiver.ts';
+import { REPLAY_TTL_MS, SlackReceiver, type ReceiverLimits, type SlackReceiverOptions } from './receiver.ts';
 import { renderMessage } from './render.ts';
 
 /** Web API retries: a few, quickly. Bolt's default is ten retries over about 30 minutes. */
@@ -43,6 +43,8 @@ export interface SlackAppOptions {
   seen?: SeenIds;
   /** HTTP mode: the receiver's limits (tests make them small). */
   receiverLimits?: Partial<ReceiverLimits>;
+  /** HTTP mode: other GET endpoints on the same port (health and metrics, see SlackReceiverOptions.routes). */
+  routes?: SlackReceiverOptions['routes'];
 }
 
 /**
@@ -61,6 +63,8 @@ export interface SlackAdapter {
   mode: SlackConfig['mode'];
   /** HTTP mode, once started: the port Bolt listens on. */
   port(): number | undefined;
+  /** Started and, in Socket Mode, its WebSocket open; in HTTP mode, listening (for /readyz). */
+  connected(): boolean;
 }
 
 /** A start failure with a message meant for the operator (it never contains a secret). */
@@ -97,6 +101,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         log: slackLog,
         signatures: new FirstSeen({ ttlMs: REPLAY_TTL_MS, shared: prefixed(options.seen, 'slack:signature:'), onError: sharedFailed('a request signature') }),
         limits: options.receiverLimits,
+        routes: options.routes,
       });
   const logger = boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]);
   const app = new App({
@@ -234,6 +239,13 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     poster,
     mode: config.mode,
     port: () => boundPort,
+    connected() {
+      if (!started) return false;
+      if (!socket) return boundPort !== undefined;
+      // Bolt keeps its Socket Mode receiver to itself; its client's WebSocket says whether we are connected.
+      const client = (app as unknown as { receiver?: { client?: { websocket?: { isActive(): boolean } } } }).receiver?.client;
+      return client?.websocket?.isActive() ?? false;
+    },
     async start() {
       try {
         await app.init();

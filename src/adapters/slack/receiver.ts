@@ -56,6 +56,11 @@ export interface SlackReceiverOptions {
   limits?: Partial<ReceiverLimits>;
   /** Unix milliseconds; tests move the clock. */
   now?: () => number;
+  /**
+   * Other GET endpoints served on the same port (/healthz, /readyz, /metrics): answered when this returns
+   * true, before any Slack check. Nothing else than GET and HEAD is offered to it.
+   */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface ListenOptions {
@@ -138,6 +143,7 @@ export class SlackReceiver implements Receiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.method === 'GET' || req.method === 'HEAD') && this.options.routes?.(req, res)) return;
     try {
       const rawBody = await this.readVerified(req);
       if (!(await this.options.signatures.first(header(req, 'x-slack-signature')!))) {

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `npm run build`: compiles src/ and commands/ to dist/ (tsconfig.build.json, incremental), then removes
+// compiled files whose source is gone (a deleted command must not stay discoverable in dist/commands).
+// `--prepare` (npm ci, npm install): the same. `--if-stale` (prestart, preask): does nothing when dist/ is newer than every source file and folder,
+// which costs a few milliseconds instead of the second or so TypeScript needs to load and compare.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(root, 'dist');
+const stamp = join(dist, '.tsbuildinfo');
+const SOURCES = ['src', 'commands'];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+
+/** The files under `dir` that end in `ext`, and (with `folders`) every folder: adding or removing a file changes its folder's time. */
+function walk(dir, ext, folders, found = []) {
+  if (folders) found.push(dir);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, ext, folders, found);
+    else if (entry.name.endsWith(ext)) found.push(path);
+  }
+  return found;
+}
+
+function fresh() {
+  if (!existsSync(stamp)) return false;
+  const built = statSync(stamp).mtimeMs;
+  const inputs = [...SOURCES.flatMap((d) => walk(join(root, d), '.ts', true)), ...CONFIGS.map((f) => join(root, f))];
+  return inputs.every((path) => !existsSync(path) || statSync(path).mtimeMs <= built);
+}
+
+if (process.argv.includes('--if-stale') && fresh()) process.exit(0);
+
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+if (!existsSync(tsc)) {
+  if (existsSync(stamp)) {
+    // A production install (npm ci --omit=dev) with the dist/ built before it, as in the Docker image.
+    process.stderr.write('build: TypeScript is not installed (production install): running the dist/ already built\n');
+    process.exit(0);
+  }
+  process.stderr.write('build: dist/ is missing and TypeScript is not installed: run `npm ci` (with dev dependencies) first\n');
+  // As `prepare` of a production install that copies dist/ in afterwards (Dockerfile), this is no error yet.
+  process.exit(process.argv.includes('--prepare') ? 0 : 1);
+}
+const started = Date.now();
+const result = spawnSync(process.execPath, [tsc, '-b', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (result.status !== 0) process.exit(result.status ?? 1);
+
+for (const dir of SOURCES) {
+  const out = join(dist, dir);
+  if (!existsSync(out)) continue;
+  for (const path of walk(out, '.js', false)) {
+    if (!existsSync(join(root, relative(dist, path)).replace(/\.js$/, '.ts'))) rmSync(path);
+  }
+}
+// tsc -b leaves its stamp alone when nothing changed: touch it, so that --if-stale finds dist/ fresh next time.
+const now = new Date();
+utimesSync(stamp, now, now);
+if (Date.now() - started > 3000) process.stderr.write(`build: dist/ compiled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
