@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein';
-import { loadKnowledgeData, termSpan, DEFAULT_DATA_DIR, type KnowledgeData } from './load.ts';
+import { loadKnowledgeData, termSpan, DEFAULT_DATA_DIR, type KnowledgeData, type LoadOptions } from './load.ts';
 import {
   HEAD_OF_STATE_OFFICE,
   LANGUAGES,
@@ -211,8 +211,8 @@ export class KnowledgeBase {
   /** Organisation names and acronyms of six letters or more, for matching with one typo. */
   private readonly fuzzyOrganisationNames: FuzzyName<Organisation>[];
 
-  static load(dir: string = DEFAULT_DATA_DIR): KnowledgeBase {
-    return new KnowledgeBase(loadKnowledgeData(dir));
+  static load(dir: string = DEFAULT_DATA_DIR, options: LoadOptions = {}): KnowledgeBase {
+    return new KnowledgeBase(loadKnowledgeData(dir, options));
   }
 
   private anchorSpan(anchor: Anchor): AnchorSpan {

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { readYaml, YamlError } from './yaml.ts';
 import type { DataProblem } from './load.ts';
 import type { Country, KbEvent, Office, OfficeTerm, Organisation, Person, Place, Deployment, Statement } from './schema.ts';
 
@@ -75,9 +75,9 @@ export function readTranslations(dir: string, problems: DataProblem[]): Record<s
     }
     let raw: unknown;
     try {
-      raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+      raw = readYaml(path) ?? {};
     } catch (err) {
-      const message = err instanceof YAMLParseError ? err.message.split('\n')[0]! : String(err);
+      const message = err instanceof YamlError ? err.message : String(err);
       problems.push({ file, message: `is not valid YAML: ${message}` });
       continue;
     }

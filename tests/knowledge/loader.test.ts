@@ -279,3 +279,19 @@ describe('knowledge base loader: formats', () => {
     expect(result.stderr).toMatch(/month 13 does not exist/);
   });
 });
+
+describe('reading data files', () => {
+  it('says where a file is not valid YAML, refuses a key given twice, and keeps unquoted dates as text', async () => {
+    const { readYaml, YamlError } = await import('../../src/knowledge/yaml.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'niger-yaml-'));
+    dirs.push(dir);
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    expect(() => readYaml(write('broken.yaml', 'a: [1, 2\nb: 3\n'))).toThrow(YamlError);
+    expect(() => readYaml(write('broken.yaml', 'a: [1, 2\nb: 3\n'))).toThrow(/line \d+, column \d+/);
+    expect(() => readYaml(write('twice.yaml', 'id: a\nid: b\n'))).toThrow(/duplicated mapping key/);
+    expect(readYaml(write('date.yaml', 'date: 2023-07-26\n'))).toEqual({ date: '2023-07-26' });
+  });
+});
