@@ -39,18 +39,7 @@ export default defineCommand({
     let body: string;
     if (terms.length === 1) {
       const t = terms[0]!;
-      body = ctx.t('ruler.body', {
-        tense: at.now ? 'now' : 'past',
-        name: kb.rulerName(t),
-        period: at.now ? '' : inPeriod(at, lang),
-        title: t.title,
-        since: formatDay(t.start.start, lang),
-        began: t.began,
-        hasEnd: t.end ? 'yes' : 'no',
-        until: t.end ? formatDay(t.end.start, lang) : '',
-        hasEnded: t.ended ? 'yes' : 'no',
-        ended: t.ended ?? '',
-      });
+      body = ctx.t('ruler.body', { tense: at.now ? 'now' : 'past', period: at.now ? '' : inPeriod(at, lang), ...termParams(kb, t, lang) });
       if (t.note) notes.push(t.note);
     } else {
       body = ctx.t('ruler.changed', { oneDay: at.start === at.end ? 'yes' : 'no', when: dateLabel(at, lang) });
@@ -82,8 +71,9 @@ export default defineCommand({
 // Module-level rather than closures in the handler: under tsx each named closure made per request also
 // costs a call that sets its name.
 
-function describeTerm(kb: KnowledgeBase, t: RulerTerm, lang: string): string {
-  return translate(lang, 'ruler.term', {
+/** A term as the ruler messages word it: who, which title, from when (and how), until when (and how). */
+function termParams(kb: KnowledgeBase, t: RulerTerm, lang: string) {
+  return {
     name: kb.rulerName(t),
     title: t.title,
     start: formatDay(t.start.start, lang),
@@ -92,9 +82,11 @@ function describeTerm(kb: KnowledgeBase, t: RulerTerm, lang: string): string {
     end: t.end ? formatDay(t.end.start, lang) : '',
     hasEnded: t.ended ? 'yes' : 'no',
     ended: t.ended ?? '',
-    hasNote: t.note ? 'yes' : 'no',
-    note: t.note ?? '',
-  });
+  };
+}
+
+function describeTerm(kb: KnowledgeBase, t: RulerTerm, lang: string): string {
+  return translate(lang, 'ruler.term', { ...termParams(kb, t, lang), hasNote: t.note ? 'yes' : 'no', note: t.note ?? '' });
 }
 
 function citeTerms(kb: KnowledgeBase, terms: RulerTerm[]): Citation[] {

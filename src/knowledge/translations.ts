@@ -111,6 +111,23 @@ export function translatableEntries(data: {
   };
 }
 
+/** Every translated entry of every language, with its English entry (undefined when none has its id). */
+function* translatedEntries(
+  translations: Record<string, Translation>,
+  entries: ReturnType<typeof translatableEntries>,
+  skip: ReadonlySet<string>,
+): Generator<{ lang: string; collection: TranslatableCollection; id: string; fields: Record<string, string | undefined>; english: Record<string, unknown> | undefined }> {
+  for (const [lang, translation] of Object.entries(translations)) {
+    for (const collection of Object.keys(TRANSLATABLE) as TranslatableCollection[]) {
+      for (const [id, fields] of Object.entries(translation[collection])) {
+        if (skip.has(`${collection}/${id}`)) continue;
+        const english = entries[collection].get(id) as Record<string, unknown> | undefined;
+        yield { lang, collection, id, fields: fields as Record<string, string | undefined>, english };
+      }
+    }
+  }
+}
+
 /**
  * Translations of entries that do not exist, or of a field the English entry does not have: errors.
  * `skip`: entries whose English has a problem of its own (see entriesWithEnglishProblems).
@@ -122,20 +139,14 @@ export function checkTranslationTargets(
   problems: DataProblem[],
   skip: ReadonlySet<string> = new Set(),
 ): void {
-  for (const [lang, translation] of Object.entries(translations)) {
-    for (const collection of Object.keys(TRANSLATABLE) as TranslatableCollection[]) {
-      for (const [id, fields] of Object.entries(translation[collection])) {
-        if (skip.has(`${collection}/${id}`)) continue;
-        const english = entries[collection].get(id) as Record<string, unknown> | undefined;
-        if (!english) {
-          problems.push({ file: fileOf(lang), entry: `${collection}/${id}`, message: `translates an unknown ${collection} id "${id}"` });
-          continue;
-        }
-        for (const field of Object.keys(fields)) {
-          if (english[field] === undefined) {
-            problems.push({ file: fileOf(lang), entry: `${collection}/${id}`, field, message: `translates a field the English entry does not have` });
-          }
-        }
+  for (const { lang, collection, id, fields, english } of translatedEntries(translations, entries, skip)) {
+    if (!english) {
+      problems.push({ file: fileOf(lang), entry: `${collection}/${id}`, message: `translates an unknown ${collection} id "${id}"` });
+      continue;
+    }
+    for (const field of Object.keys(fields)) {
+      if (english[field] === undefined) {
+        problems.push({ file: fileOf(lang), entry: `${collection}/${id}`, field, message: `translates a field the English entry does not have` });
       }
     }
   }
@@ -437,18 +448,13 @@ export function checkTranslationFacts(
   problems: DataProblem[],
   skip: ReadonlySet<string> = new Set(),
 ): void {
-  for (const [lang, translation] of Object.entries(translations)) {
-    for (const collection of Object.keys(TRANSLATABLE) as TranslatableCollection[]) {
-      for (const [id, fields] of Object.entries(translation[collection])) {
-        const english = entries[collection].get(id) as Record<string, unknown> | undefined;
-        if (!english || skip.has(`${collection}/${id}`)) continue;
-        for (const [field, text] of Object.entries(fields as Record<string, string | undefined>)) {
-          const source = english[field];
-          if (typeof source !== 'string' || text === undefined) continue;
-          for (const message of factDifferences(source, text, lang)) {
-            problems.push({ file: fileOf(lang), entry: `${collection}/${id}`, field, message });
-          }
-        }
+  for (const { lang, collection, id, fields, english } of translatedEntries(translations, entries, skip)) {
+    if (!english) continue;
+    for (const [field, text] of Object.entries(fields)) {
+      const source = english[field];
+      if (typeof source !== 'string' || text === undefined) continue;
+      for (const message of factDifferences(source, text, lang)) {
+        problems.push({ file: fileOf(lang), entry: `${collection}/${id}`, field, message });
       }
     }
   }
