@@ -238,6 +238,25 @@ const HEADLINE = {
   de: { question: 'ist die französische Armee abgezogen?', date: '22. Dezember 2023' },
 } as const;
 
+/** One input for each answer command, as typed in Slack and as Discord options. */
+const ADAPTER_COMMANDS: { text: string; path: string; options: Record<string, string> }[] = [
+  { text: 'troops France 2023-09', path: 'troops', options: { country: 'France', date: '2023-09' } },
+  { text: 'ruler June 2023', path: 'ruler', options: { date: 'June 2023' } },
+  { text: 'office prime minister', path: 'office', options: { office: 'prime minister' } },
+  { text: 'who Tiani', path: 'who', options: { name: 'Tiani' } },
+  { text: 'when the French ambassador left', path: 'when', options: { event: 'the French ambassador left' } },
+  { text: 'said Colonna', path: 'said', options: { person: 'Colonna' } },
+  { text: 'places', path: 'places', options: {} },
+  { text: 'timeline', path: 'timeline', options: {} },
+  { text: 'sources', path: 'sources', options: {} },
+  { text: 'help', path: 'help', options: {} },
+];
+
+/** Quotes are shown as said (« … », “ … ”), and are no leak. */
+function withoutQuotes(text: string): string {
+  return text.replace(/«[^»]*»/g, '').replace(/“[^”]*”/g, '').replace(/„[^“]*“/g, '');
+}
+
 describe('the headline question', () => {
   it.each(['fr', 'de'] as const)('through the shell, in %s, with its date and source', async (lang) => {
     const { question, date } = HEADLINE[lang];
@@ -261,10 +280,20 @@ describe('the headline question', () => {
   describe('through Slack', () => {
     let h: SlackHarness;
     beforeAll(async () => {
-      h = await startSlack(bot, { fake: { users: [{ id: 'U0DESKFR', locale: 'fr-FR' }] }, logLevel: 'warn' });
+      h = await startSlack(bot, { fake: { users: [{ id: 'U0DESKFR', locale: 'fr-FR' }, { id: 'U0DESKDE', locale: 'de-DE' }] }, logLevel: 'warn' });
     });
     afterAll(async () => {
       await h?.close();
+    });
+
+    it.each(['fr', 'de'] as const)('every answer command, for a desk whose Slack is in %s, in that language', async (lang) => {
+      for (const text of ADAPTER_COMMANDS.map((c) => c.text)) {
+        const answer = await slashOverHttp(h, text, { user_id: lang === 'fr' ? 'U0DESKFR' : 'U0DESKDE', channel_id: 'C0DESKFR' });
+        const shown = slackText(answer.message as { blocks?: unknown });
+        expect(shown.length, text).toBeGreaterThan(0);
+        expect(detectors.get(lang)!.leaks(withoutQuotes(shown)), `${lang}: ${text}`).toEqual([]);
+        expect(unfilled(shown), `${lang}: ${text}`).toEqual([]);
+      }
     });
 
     it('a French desk gets a French answer', async () => {
@@ -283,6 +312,16 @@ describe('the headline question', () => {
     });
     afterAll(async () => {
       await h?.close();
+    });
+
+    it.each(['fr', 'de'] as const)('every answer command, for a member whose Discord is in %s, in that language', async (lang) => {
+      for (const { path, options } of ADAPTER_COMMANDS) {
+        const sent = h.fake.dispatchInteraction({ path, options, guildId: GUILD_ID, channelId: '1190000000777000901', userId: '1190000000000999001', locale: lang, guildLocale: lang });
+        const shown = discordText((await sent.result()).message);
+        expect(shown.length, path).toBeGreaterThan(0);
+        expect(detectors.get(lang)!.leaks(withoutQuotes(shown)), `${lang}: ${path}`).toEqual([]);
+        expect(unfilled(shown), `${lang}: ${path}`).toEqual([]);
+      }
     });
 
     it('a French desk gets a French answer', async () => {
