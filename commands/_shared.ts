@@ -14,13 +14,7 @@ import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { Deployment, FuzzyDate, OfficeTerm, Statement } from '../src/knowledge/schema.ts';
 import { BoundedMemo } from '../src/knowledge/memo.ts';
 
-export const dateOption = (description: string) =>
-  z
-    .string()
-    .max(200)
-    .optional()
-    .describe(description)
-    .meta({ kind: 'date' });
+export const dateOption = (description: string) => z.string().max(200).optional().describe(description).meta({ kind: 'date' });
 
 /** Resolves a date option; absent means "now" (the newest sourced fact). */
 export function resolveDate(text: string | undefined, ctx: CommandContext): DateQuery {
@@ -67,8 +61,12 @@ export function dateLabel(at: DateQuery, lang: string): string {
         ? t(lang, 'date.before', { period: dateLabel(p.base, lang), day: formatDay(at.start, lang) })
         : t(lang, 'date.after', { relation: p.relation, period: dateLabel(p.base, lang) });
     case 'anchor':
-      if (p.relation === 'at') return t(lang, 'date.anchor.at', { anchor: anchorName(p.anchor, lang, 'plain'), period: formatPeriod(p.anchor.start, p.anchor.end, lang) });
-      return t(lang, p.relation === 'just before' ? 'date.anchor.justBefore' : 'date.anchor.justAfter', { anchor: anchorName(p.anchor, lang, 'after'), day: formatDay(at.start, lang) });
+      if (p.relation === 'at')
+        return t(lang, 'date.anchor.at', { anchor: anchorName(p.anchor, lang, 'plain'), period: formatPeriod(p.anchor.start, p.anchor.end, lang) });
+      return t(lang, p.relation === 'just before' ? 'date.anchor.justBefore' : 'date.anchor.justAfter', {
+        anchor: anchorName(p.anchor, lang, 'after'),
+        day: formatDay(at.start, lang),
+      });
     case 'anchorOffset':
       return t(lang, 'date.anchor.offset', {
         word: p.word,
@@ -243,7 +241,9 @@ export function describeFigure(d: Deployment, kbSourceName: (id: string) => stri
 /** "Sources disagree: Südostschweiz gives about 1,000." — empty when the sources agree. */
 export function disagreement(d: Deployment, kbSourceName: (id: string) => string, lang = 'en'): string {
   if (d.alternatives.length === 0) return '';
-  const alts = d.alternatives.map((a) => t(lang, 'figure.gives', { sources: joinedAnd(a.sources.map(kbSourceName), lang), figure: formatCount(a.count, a.approximate, lang) }));
+  const alts = d.alternatives.map((a) =>
+    t(lang, 'figure.gives', { sources: joinedAnd(a.sources.map(kbSourceName), lang), figure: formatCount(a.count, a.approximate, lang) }),
+  );
   return t(lang, 'figure.disagreement', { alternatives: alts.join('; ') });
 }
 
@@ -253,7 +253,15 @@ export function requireCountry(text: string | undefined, ctx: CommandContext): s
   if (!country) {
     throw new UserError(
       { key: 'troops.error.unknownCountry', params: { country: quote(value, 40) } },
-      { key: 'troops.error.knownCountries', params: { countries: ctx.kb.countries().map((c) => countryName(ctx.kb, c, ctx.lang)).join(', ') } },
+      {
+        key: 'troops.error.knownCountries',
+        params: {
+          countries: ctx.kb
+            .countries()
+            .map((c) => countryName(ctx.kb, c, ctx.lang))
+            .join(', '),
+        },
+      },
     );
   }
   return country;

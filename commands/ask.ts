@@ -78,7 +78,9 @@ async function answerPart(part: Part, ctx: CommandContext, lang: string): Promis
       return ctx.run('troops', { country: part.country, date: part.date }, lang);
     case 'office':
       // The head of state keeps its own command, with the wording desks know.
-      return part.office === 'niger-head-of-state' ? ctx.run('ruler', { date: part.date }, lang) : ctx.run('office', { office: part.office, date: part.date }, lang);
+      return part.office === 'niger-head-of-state'
+        ? ctx.run('ruler', { date: part.date }, lang)
+        : ctx.run('office', { office: part.office, date: part.date }, lang);
     case 'offices-of':
       return officesOfReply(kb, kb.peopleById.get(part.person)!, part.office, lang);
     case 'who':
@@ -88,9 +90,18 @@ async function answerPart(part: Part, ctx: CommandContext, lang: string): Promis
     case 'places':
       return ctx.run('places', { place: part.place, country: part.country }, lang);
     case 'event':
-      return eventReply(kb, kb.eventsById.get(part.event)!, part.related.map((id) => kb.eventsById.get(id)!), lang);
+      return eventReply(
+        kb,
+        kb.eventsById.get(part.event)!,
+        part.related.map((id) => kb.eventsById.get(id)!),
+        lang,
+      );
     case 'statements':
-      return statementsReply(kb, part.statements.map((id) => kb.data.statements.find((s) => s.id === id)!), lang);
+      return statementsReply(
+        kb,
+        part.statements.map((id) => kb.data.statements.find((s) => s.id === id)!),
+        lang,
+      );
     case 'timeline':
       return ctx.run('timeline', { from: part.from, to: part.to, topic: part.topic, actor: part.actor, order: part.from ? 'oldest' : 'newest' }, lang);
     case 'sources':
@@ -168,7 +179,9 @@ function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']
     lang,
     title: t(lang, 'ask.compare.title', { first: title(c.first), second: title(c.second) }),
     body,
-    items: [earlier, later].map((e) => t(lang, 'ask.compare.item', { date: eventDate(e, lang), title: title(e), summary: kb.localized('events', e, lang).summary })),
+    items: [earlier, later].map((e) =>
+      t(lang, 'ask.compare.item', { date: eventDate(e, lang), title: title(e), summary: kb.localized('events', e, lang).summary }),
+    ),
     citations: kb.citations([...earlier.sources, ...later.sources]),
     facts: [...[earlier, later].map(eventFact), { type: 'comparison', earlier: earlier.id, later: later.id, answer }],
     asOf: (later.endDate ?? later.date).text,

@@ -12,7 +12,11 @@ function describeOptions(def: CommandDefinition, path: string, ctx: CommandConte
       o.choices ? ctx.t('help.oneOf', { choices: o.choices.join(', ') }) : null,
       o.default !== undefined ? ctx.t('help.default', { value: String(o.default) }) : null,
     ].filter(Boolean);
-    return ctx.t('help.option', { name: o.name, description: optionDescription(ctx.lang, path, o.name, o.description), extras: extra.join(ctx.t('help.extrasSeparator')) });
+    return ctx.t('help.option', {
+      name: o.name,
+      description: optionDescription(ctx.lang, path, o.name, o.description),
+      extras: extra.join(ctx.t('help.extrasSeparator')),
+    });
   });
 }
 
@@ -32,7 +36,10 @@ export default defineCommand({
       const name = input.command.trim().toLowerCase();
       const mod = registry.get(name.split(' ')[0]!);
       if (!mod) {
-        const guess = closest(name, registry.list().map((m) => m.name));
+        const guess = closest(
+          name,
+          registry.list().map((m) => m.name),
+        );
         return reply({
           command: 'help',
           kind: 'help',

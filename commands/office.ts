@@ -8,7 +8,20 @@ import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { Office, OfficeTerm, Person } from '../src/knowledge/schema.ts';
 import { t } from '../src/core/i18n.ts';
-import { asOfFor, dateLabel, dateOption, describeDate, inPeriod, localizedTerm, lowerFirst, resolveDate, stalenessNote, today, unknownPerson, whenLabel } from './_shared.ts';
+import {
+  asOfFor,
+  dateLabel,
+  dateOption,
+  describeDate,
+  inPeriod,
+  localizedTerm,
+  lowerFirst,
+  resolveDate,
+  stalenessNote,
+  today,
+  unknownPerson,
+  whenLabel,
+} from './_shared.ts';
 
 /** "since 28 July 2023 (how it began), until … (how it ended)"; a term known from one report says so. */
 export function describeTermSpan(term: OfficeTerm, lang = 'en'): string {
@@ -58,7 +71,12 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
       command: 'office',
       lang,
       title,
-      body: t(lang, 'office.newest', { office: lowerFirst(name, lang), holder: kb.termHolderName(newest), title: newest.title, span: describeTermSpan(newest, lang) }),
+      body: t(lang, 'office.newest', {
+        office: lowerFirst(name, lang),
+        holder: kb.termHolderName(newest),
+        title: newest.title,
+        span: describeTermSpan(newest, lang),
+      }),
       fields: [
         { name: t(lang, 'office.field.holder'), value: kb.termHolderName(newest), inline: true },
         { name: t(lang, 'office.field.title'), value: newest.title, inline: true },
@@ -171,7 +189,9 @@ export function officesOfReply(kb: KnowledgeBase, person: Person, officeId?: str
     lang,
     title: t(lang, 'office.person.offices', { person: person.name }),
     body: lead,
-    items: ordered.map((h) => t(lang, 'office.person.office', { office: officeName(kb, h.office, lang), title: localizedTerm(kb, h.term, lang).title, span: span(h.term) })),
+    items: ordered.map((h) =>
+      t(lang, 'office.person.office', { office: officeName(kb, h.office, lang), title: localizedTerm(kb, h.term, lang).title, span: span(h.term) }),
+    ),
     citations: kb.citations(held.flatMap((h) => h.term.sources)),
     facts: ordered.map((h) => officeFact(kb, h.office, h.term)),
     asOf: kb.newestSourceDate(held.flatMap((h) => h.term.sources)),
@@ -184,7 +204,11 @@ export function resolveOffice(kb: KnowledgeBase, text: string): Office | null {
   const offices = kb.offices();
   return (
     offices.find((o) => o.id === text.trim() || normalizeName(o.name) === key) ??
-    offices.find((o) => Object.values(o.names).flat().some((n) => normalizeName(n) === key)) ??
+    offices.find((o) =>
+      Object.values(o.names)
+        .flat()
+        .some((n) => normalizeName(n) === key),
+    ) ??
     offices.find((o) => normalizeName(o.name).includes(key) && key.length >= 4) ??
     null
   );
@@ -211,7 +235,15 @@ export default defineCommand({
     if (!office) {
       throw new UserError(
         { key: 'office.error.unknown', params: { office: quote(input.office ?? '', 40) } },
-        { key: 'office.error.known', params: { offices: kb.offices().map((o) => officeName(kb, o, ctx.lang)).join(', ') } },
+        {
+          key: 'office.error.known',
+          params: {
+            offices: kb
+              .offices()
+              .map((o) => officeName(kb, o, ctx.lang))
+              .join(', '),
+          },
+        },
       );
     }
     return officeReply(kb, office, resolveDate(input.date, ctx), today(ctx), ctx.lang);

@@ -11,7 +11,9 @@ import { describeDate, quoted } from './_shared.ts';
 export function statementsReply(kb: KnowledgeBase, statements: Statement[], lang = 'en'): Reply {
   const first = statements[0]!;
   const speaker = kb.peopleById.get(first.person)!.name;
-  const lines = statements.map((s) => t(lang, 'said.line', { date: describeDate(s.date, lang), name: kb.peopleById.get(s.person)!.name, quote: quoted(kb, s, lang) }));
+  const lines = statements.map((s) =>
+    t(lang, 'said.line', { date: describeDate(s.date, lang), name: kb.peopleById.get(s.person)!.name, quote: quoted(kb, s, lang) }),
+  );
   return reply({
     command: 'said',
     lang,
@@ -26,7 +28,10 @@ export function statementsReply(kb: KnowledgeBase, statements: Statement[], lang
       date: s.date.text,
       quote: s.quote,
     })),
-    asOf: statements.map((s) => s.date.text).sort().at(-1)!,
+    asOf: statements
+      .map((s) => s.date.text)
+      .sort()
+      .at(-1)!,
   });
 }
 

@@ -46,7 +46,10 @@ export default defineCommand({
     if (input.topic) {
       topic = kb.resolveTag(input.topic) ?? undefined;
       if (!topic) {
-        throw new UserError({ key: 'timeline.error.unknownTopic', params: { topic: quote(input.topic, 40) } }, { key: 'timeline.error.knownTopics', params: { topics: kb.tags().join(', ') } });
+        throw new UserError(
+          { key: 'timeline.error.unknownTopic', params: { topic: quote(input.topic, 40) } },
+          { key: 'timeline.error.knownTopics', params: { topics: kb.tags().join(', ') } },
+        );
       }
     }
     if (input.actor && !kb.resolvePerson(input.actor)) throw unknownPerson(ctx, input.actor);
@@ -57,7 +60,10 @@ export default defineCommand({
       from || to
         ? from && to && from.label === to.label
           ? dateLabel(from, lang)
-          : ctx.t('timeline.scope.range', { from: from ? dateLabel(from, lang) : ctx.t('timeline.scope.start'), to: to ? dateLabel(to, lang) : ctx.t('date.now') })
+          : ctx.t('timeline.scope.range', {
+              from: from ? dateLabel(from, lang) : ctx.t('timeline.scope.start'),
+              to: to ? dateLabel(to, lang) : ctx.t('date.now'),
+            })
         : null,
       topic ? ctx.t('timeline.scope.topic', { topic }) : null,
       input.actor ? ctx.t('timeline.scope.actor', { name: kb.resolvePerson(input.actor)!.name }) : null,

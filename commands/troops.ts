@@ -27,17 +27,9 @@ export default defineCommand({
   name: 'troops',
   description: 'How many foreign troops were in Niger at a date, with the figure’s date and source',
   options: z.object({
-    country: z
-      .string()
-      .max(100)
-      .optional()
-      .describe('Whose forces: France (default), United States, Germany or Italy')
-      .meta({ kind: 'country' }),
+    country: z.string().max(100).optional().describe('Whose forces: France (default), United States, Germany or Italy').meta({ kind: 'country' }),
     date: dateOption('When: a date, a month, "now" (default) or e.g. "before the coup"'),
-    show: z
-      .enum(['figure', 'history'])
-      .default('figure')
-      .describe('"figure" for one date, "history" for every reported figure'),
+    show: z.enum(['figure', 'history']).default('figure').describe('"figure" for one date, "history" for every reported figure'),
   }),
   examples: ['troops', 'troops France 2023-09', 'troops country:Germany date:2024-07', 'troops United States history'],
   cacheable: true,
@@ -147,7 +139,12 @@ function publisherNamer(kb: KnowledgeBase): (id: string) => string {
 
 function figureLine(d: Deployment, sourceName: (id: string) => string, kb: KnowledgeBase, lang: string): string {
   const note = d.note ? kb.localized('deployments', d, lang).note : undefined;
-  return t(lang, 'troops.line', { date: describeSpan(d.asOf, d.until, lang), figure: describeFigure(d, sourceName, lang), hasNote: note ? 'yes' : 'no', note: note ?? '' });
+  return t(lang, 'troops.line', {
+    date: describeSpan(d.asOf, d.until, lang),
+    figure: describeFigure(d, sourceName, lang),
+    hasNote: note ? 'yes' : 'no',
+    note: note ?? '',
+  });
 }
 
 /** The figure holds for a date before the period asked and was carried forward to it. */

@@ -40,7 +40,10 @@ export default defineCommand({
       });
     }
     const local = kb.localized('people', person, lang);
-    const terms = kb.officesHeldBy(person.id).map((h) => h.term).filter((t) => t.start);
+    const terms = kb
+      .officesHeldBy(person.id)
+      .map((h) => h.term)
+      .filter((t) => t.start);
     const events = kb.timeline({ actor: person.id, order: 'newest' }).slice(0, 5);
     const statements = kb.data.statements.filter((s) => s.person === person.id);
     const items = [

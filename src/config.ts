@@ -27,7 +27,13 @@ const envSchema = z.object({
   DISCORD_GUILD_ID: opt(z.string().regex(snowflake, 'must be a numeric guild id')),
   DISCORD_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   DATABASE_URL: opt(z.string().regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgres://')),
-  DIGEST_CATCHUP_MINUTES: opt(z.coerce.number({ error: 'must be a number of minutes' }).int().min(0).max(24 * 60)),
+  DIGEST_CATCHUP_MINUTES: opt(
+    z.coerce
+      .number({ error: 'must be a number of minutes' })
+      .int()
+      .min(0)
+      .max(24 * 60),
+  ),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
@@ -98,9 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
     if (!e.SLACK_BOT_TOKEN) throw new ConfigError('Cannot start Slack: SLACK_BOT_TOKEN is missing (the xoxb- bot token).');
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-      throw new ConfigError(
-        'Cannot start Slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).',
-      );
+      throw new ConfigError('Cannot start Slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).');
     }
     config.slack = {
       botToken: e.SLACK_BOT_TOKEN,

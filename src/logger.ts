@@ -24,7 +24,8 @@ const REDACT = [
   'config.headers.Authorization',
 ];
 
-const SECRET_PATTERN = /(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,40}|postgres(?:ql)?:\/\/[^\s@]*:[^\s@]*@)/g;
+const SECRET_PATTERN =
+  /(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,40}|postgres(?:ql)?:\/\/[^\s@]*:[^\s@]*@)/g;
 
 /** Masks token-shaped strings in free text (error messages, URLs) before they are logged. */
 export function maskSecrets(text: string): string {
@@ -51,10 +52,7 @@ export function createLogger(options: { level?: string; destination?: NodeJS.Wri
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((a) => (typeof a === 'string' ? maskSecrets(a) : a)) as Parameters<typeof method>,
-          );
+          method.apply(this, args.map((a) => (typeof a === 'string' ? maskSecrets(a) : a)) as Parameters<typeof method>);
         },
       },
     },

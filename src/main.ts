@@ -104,7 +104,9 @@ async function main(): Promise<void> {
       const port = config.metricsPort;
       const server = await startHealthServer(routes, port).catch((err: unknown) =>
         stopOnOperatorError(
-          new HealthStartError(`Cannot serve health and metrics on port ${port}: ${(err as { code?: string }).code ?? (err as Error).message}. Check METRICS_PORT.`),
+          new HealthStartError(
+            `Cannot serve health and metrics on port ${port}: ${(err as { code?: string }).code ?? (err as Error).message}. Check METRICS_PORT.`,
+          ),
           HealthStartError,
         ),
       );
@@ -121,13 +123,18 @@ async function main(): Promise<void> {
     // The digest store also keeps the event ids and request signatures already handled, for every instance.
     // Bolt and discord.js are imported only when their tokens are set: the shell does not pay for them.
     const { SlackStartError, startSlack } = await import('./adapters/slack/app.ts');
-    const slack = await startSlack(bot, config.slack, log, { ...(digest ? { seen: digest.store } : {}), ...(slackRoutes ? { routes: slackRoutes } : {}) }).catch(
-      (err: unknown) => stopOnOperatorError(err, SlackStartError),
-    );
+    const slack = await startSlack(bot, config.slack, log, {
+      ...(digest ? { seen: digest.store } : {}),
+      ...(slackRoutes ? { routes: slackRoutes } : {}),
+    }).catch((err: unknown) => stopOnOperatorError(err, SlackStartError));
     stops.push(() => slack.stop());
     posters.push(slack.poster);
     checks.push({ name: 'slack', check: () => slack.connected() });
-    if (slackRoutes) log.info({ port: slack.port(), paths: ['/healthz', '/readyz', ...(config.metricsPort === undefined ? ['/metrics'] : [])] }, 'health endpoints on the Slack port');
+    if (slackRoutes)
+      log.info(
+        { port: slack.port(), paths: ['/healthz', '/readyz', ...(config.metricsPort === undefined ? ['/metrics'] : [])] },
+        'health endpoints on the Slack port',
+      );
   }
   if (config.discord) {
     // Discord: gateway (Guilds intent) for /niger interactions; REST for replies and digest posts.

@@ -66,7 +66,9 @@ describe('ask: answers', () => {
     expect(de.lang).toBe('de');
     expect(de.body).toMatch(/^Etwa 1\.500 .*Soldaten waren im September 2023 im Niger/);
     // lang: wins over the question's language; a name alone is answered in the reader's language.
-    expect((await bot.run('ask', { question: 'combien de soldats français au Niger en septembre 2023 ?', lang: 'en' }, TEST_CALLER)).body).toMatch(/^About 1,500 French troops/);
+    expect((await bot.run('ask', { question: 'combien de soldats français au Niger en septembre 2023 ?', lang: 'en' }, TEST_CALLER)).body).toMatch(
+      /^About 1,500 French troops/,
+    );
     const french: typeof TEST_CALLER = { ...TEST_CALLER, locale: () => 'fr-FR' };
     for (const question of ['tiani', 'CEDEAO']) expect((await bot.run('ask', { question }, TEST_CALLER)).lang, question).toBe('en');
     for (const question of ['tiani', 'CEDEAO']) expect((await bot.run('ask', { question }, french)).lang, question).toBe('fr');

@@ -35,7 +35,11 @@ describe('plain-text rendering of sources and dates', () => {
       '  [3] CCC, "Title CCC", 2024',
       '  …and 2 more sources',
     ]);
-    expect(renderText(sourcedAnswer(five.slice(0, 4))).split('\n').at(-1)).toBe('  …and 1 more source');
+    expect(
+      renderText(sourcedAnswer(five.slice(0, 4)))
+        .split('\n')
+        .at(-1),
+    ).toBe('  …and 1 more source');
     expect(renderText(sourcedAnswer(five.slice(0, 3)))).not.toContain('more source');
     // --json is not a renderer: it keeps every citation.
     expect(replyToJson(sourcedAnswer(five)).citations).toEqual(five);
@@ -46,10 +50,11 @@ describe('plain-text rendering of sources and dates', () => {
     expect(asOf('2023-12-22')).toBe('As of: 22 December 2023');
     expect(asOf('2023-09')).toBe('As of: September 2023');
     expect(asOf('2024')).toBe('As of: 2024');
-    expect(renderText(sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null)])).split('\n').slice(-2)).toEqual([
-      '  [1] Xinhua, "Last troops leave", 23 December 2023',
-      '  [2] RFI, "Bases", October 2023',
-    ]);
+    expect(
+      renderText(sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null)]))
+        .split('\n')
+        .slice(-2),
+    ).toEqual(['  [1] Xinhua, "Last troops leave", 23 December 2023', '  [2] RFI, "Bases", October 2023']);
   });
 
   it('a real answer: the date style matches the body, three sources, no placeholder', async () => {

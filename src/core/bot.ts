@@ -75,22 +75,26 @@ export class Bot {
     if (cached) return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
     let lang = callerLang;
     let state: RequestState | undefined;
-    const answer = await this.guard('text', caller, () => lang, () =>
-      this.keep(key, now, async (request) => {
-        state = request;
-        const { rest, explicit } = this.takeLang(text, callerLang);
-        if (explicit) lang = explicit;
-        const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit };
-        try {
-          const parsed = this.parseText(rest, now, lang);
-          return await this.execute(parsed.path, parsed.options, caller, now, request, langs);
-        } catch (err) {
-          // "timeline of the withdrawal" is a question that starts with a command's name: when the command
-          // cannot read it but every word of it is understood as a question, answer the question.
-          if (err instanceof UserError && this.readsAsQuestion(rest, now)) return this.execute('ask', { question: rest }, caller, now, request, langs);
-          throw err;
-        }
-      }),
+    const answer = await this.guard(
+      'text',
+      caller,
+      () => lang,
+      () =>
+        this.keep(key, now, async (request) => {
+          state = request;
+          const { rest, explicit } = this.takeLang(text, callerLang);
+          if (explicit) lang = explicit;
+          const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit };
+          try {
+            const parsed = this.parseText(rest, now, lang);
+            return await this.execute(parsed.path, parsed.options, caller, now, request, langs);
+          } catch (err) {
+            // "timeline of the withdrawal" is a question that starts with a command's name: when the command
+            // cannot read it but every word of it is understood as a question, answer the question.
+            if (err instanceof UserError && this.readsAsQuestion(rest, now)) return this.execute('ask', { question: rest }, caller, now, request, langs);
+            throw err;
+          }
+        }),
     );
     return this.counted(caller, started, this.answers ? 'miss' : 'off', state?.command, answer);
   }
@@ -101,7 +105,7 @@ export class Bot {
     try {
       tag = await caller.locale?.();
     } catch (err) {
-      this.log.warn({ err, platform: caller.platform }, 'could not read the caller\'s language; answering in English');
+      this.log.warn({ err, platform: caller.platform }, "could not read the caller's language; answering in English");
     }
     return catalogs().resolve(tag) ?? FALLBACK_LANG;
   }
@@ -121,9 +125,7 @@ export class Bot {
   private explicitLang(value: unknown): string {
     const lang = typeof value === 'string' ? catalogs().resolve(value) : undefined;
     if (!lang) {
-      throw new UserError(
-        { key: 'error.badLang', params: { value: quote(String(value), 20), choices: catalogs().languages().join(', ') } },
-      );
+      throw new UserError({ key: 'error.badLang', params: { value: quote(String(value), 20), choices: catalogs().languages().join(', ') } });
     }
     return lang;
   }
@@ -156,14 +158,18 @@ export class Bot {
     if (cached) return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
     let lang = callerLang;
     let state: RequestState | undefined;
-    const answer = await this.guard(path, caller, () => lang, () =>
-      this.keep(key, now, (request) => {
-        state = request;
-        const { [LANG_OPTION]: asked, ...rest } = options;
-        const explicit = asked === undefined || asked === '' ? undefined : this.explicitLang(asked);
-        if (explicit) lang = explicit;
-        return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit });
-      }),
+    const answer = await this.guard(
+      path,
+      caller,
+      () => lang,
+      () =>
+        this.keep(key, now, (request) => {
+          state = request;
+          const { [LANG_OPTION]: asked, ...rest } = options;
+          const explicit = asked === undefined || asked === '' ? undefined : this.explicitLang(asked);
+          if (explicit) lang = explicit;
+          return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit });
+        }),
     );
     return this.counted(caller, started, this.answers && key !== undefined ? 'miss' : 'off', state?.command, answer);
   }
@@ -212,7 +218,10 @@ export class Bot {
     const mod = this.registry.get(name);
     if (!mod || QUESTION_START.test(text) || (/\?$/.test(text) && restTokens.length > 1)) {
       if (!mod && restTokens.length <= 2 && !/\?$/.test(text)) {
-        const guess = closest(name, this.registry.list().map((m) => m.name));
+        const guess = closest(
+          name,
+          this.registry.list().map((m) => m.name),
+        );
         if (guess) {
           throw new UserError({ key: 'error.noCommand.guess', params: { name: quote(first, 30), guess } }, { key: 'error.tryHelp' });
         }
@@ -334,8 +343,13 @@ export class Bot {
   ): Promise<Reply> {
     const def = this.registry.resolve(path);
     if (!def) {
-      const guess = closest(path, this.registry.runnable().map((r) => r.path));
-      throw new UserError(guess ? { key: 'error.noCommand.guess', params: { name: quote(path, 30), guess } } : { key: 'error.noCommand', params: { name: quote(path, 30) } });
+      const guess = closest(
+        path,
+        this.registry.runnable().map((r) => r.path),
+      );
+      throw new UserError(
+        guess ? { key: 'error.noCommand.guess', params: { name: quote(path, 30), guess } } : { key: 'error.noCommand', params: { name: quote(path, 30) } },
+      );
     }
     // The command the caller asked for (not those it runs in turn): the metrics' command label.
     request.command ??= path;
@@ -430,7 +444,8 @@ function describeIssues(path: string, def: CommandDefinition, issues: z.core.$Zo
         return t(lang, 'error.option.missing', { path, name, description: optionDescription(lang, path, name, spec.description) });
       }
       if (issue.code === 'too_big') return t(lang, 'error.option.tooBig', { name, type: text, max: spec.maxLength ?? spec.max ?? 0 });
-      if (issue.code === 'too_small') return spec.type === 'string' ? t(lang, 'error.option.empty', { name }) : t(lang, 'error.option.tooSmall', { name, min: spec.min ?? 0 });
+      if (issue.code === 'too_small')
+        return spec.type === 'string' ? t(lang, 'error.option.empty', { name }) : t(lang, 'error.option.tooSmall', { name, min: spec.min ?? 0 });
       if (issue.code === 'invalid_value' && spec.choices) return t(lang, 'error.option.choices', { name, choices: spec.choices.join(', ') });
       if (issue.code === 'invalid_type') return t(lang, 'error.option.type', { name, type: text });
       return `\`${name}\`: ${issue.message}`;

@@ -37,7 +37,9 @@ type Formatter = (params?: MessageParams) => string;
  */
 function simpleFormatter(ast: MessageFormatElement[], key: string): Formatter | null {
   const simple = (els: MessageFormatElement[]): boolean =>
-    els.every((el) => el.type === TYPE.literal || el.type === TYPE.argument || (el.type === TYPE.select && Object.values(el.options).every((o) => simple(o.value))));
+    els.every(
+      (el) => el.type === TYPE.literal || el.type === TYPE.argument || (el.type === TYPE.select && Object.values(el.options).every((o) => simple(o.value))),
+    );
   if (!simple(ast)) return null;
   const value = (params: MessageParams | undefined, name: string): string | number | Date => {
     const v = params?.[name];
@@ -86,7 +88,9 @@ export class Catalogs {
 
   /** Reads every `<lang>.json` in `dir`. */
   static load(dir: string = DEFAULT_LOCALES_DIR): Catalogs {
-    const files = readdirSync(dir).filter((f) => /^[a-z]{2,3}\.json$/.test(f)).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /^[a-z]{2,3}\.json$/.test(f))
+      .sort();
     const catalogs: Record<string, Record<string, string>> = {};
     for (const file of files) {
       try {
@@ -122,7 +126,11 @@ export class Catalogs {
    */
   resolve(tag: string | undefined | null): string | undefined {
     if (!tag) return undefined;
-    const base = tag.trim().toLowerCase().split(/[-_.@]/)[0] ?? '';
+    const base =
+      tag
+        .trim()
+        .toLowerCase()
+        .split(/[-_.@]/)[0] ?? '';
     return this.messages.has(base) ? base : undefined;
   }
 

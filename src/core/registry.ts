@@ -39,9 +39,7 @@ export class CommandRegistry {
 
   /** Top-level commands and groups in display order (help first, then alphabetical). */
   list(): CommandModule[] {
-    return [...this.byName.values()].sort((a, b) =>
-      a.name === 'help' ? -1 : b.name === 'help' ? 1 : a.name.localeCompare(b.name),
-    );
+    return [...this.byName.values()].sort((a, b) => (a.name === 'help' ? -1 : b.name === 'help' ? 1 : a.name.localeCompare(b.name)));
   }
 
   get(name: string): CommandModule | undefined {

@@ -86,7 +86,11 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   if (current) {
     fields.push({
       name: t(lang, 'digest.ruler.name'),
-      value: t(lang, 'digest.ruler.value', { name: kb.rulerName(current), title: kb.localized('terms', current, lang).title, since: formatDay(current.start.start, lang) }),
+      value: t(lang, 'digest.ruler.value', {
+        name: kb.rulerName(current),
+        title: kb.localized('terms', current, lang).title,
+        since: formatDay(current.start.start, lang),
+      }),
     });
     sources.push(...current.sources);
   }

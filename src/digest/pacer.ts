@@ -70,12 +70,7 @@ export class Pacer {
   }
 }
 
-export function slotsFor(
-  pacing: PlatformPacing | undefined,
-  platform: string,
-  channelId: string,
-  workspaceId: string | null,
-): Slot[] {
+export function slotsFor(pacing: PlatformPacing | undefined, platform: string, channelId: string, workspaceId: string | null): Slot[] {
   if (!pacing) return [];
   const slots: Slot[] = [{ key: `${platform}:channel:${channelId}`, intervalMs: pacing.perChannelMs ?? 0 }];
   if (pacing.perWorkspaceMs && workspaceId) slots.push({ key: `${platform}:workspace:${workspaceId}`, intervalMs: pacing.perWorkspaceMs });

@@ -283,11 +283,14 @@ export class DigestScheduler {
     const clock = () => base + Math.round(performance.now() - started);
     this.clock = clock;
     // Claims waiting for their post (pacing, a long fan-out) keep their short lease alive.
-    const heartbeat = setInterval(() => {
-      this.store.renewUnstartedLeases(this.instanceId, clock() + this.claimLeaseMs, clock()).catch((err: unknown) => {
-        this.log.warn({ detail: errorText(err), instance: this.instanceId }, 'could not renew digest claim leases');
-      });
-    }, Math.max(50, Math.floor(this.claimLeaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        this.store.renewUnstartedLeases(this.instanceId, clock() + this.claimLeaseMs, clock()).catch((err: unknown) => {
+          this.log.warn({ detail: errorText(err), instance: this.instanceId }, 'could not renew digest claim leases');
+        });
+      },
+      Math.max(50, Math.floor(this.claimLeaseMs / 3)),
+    );
     heartbeat.unref();
     try {
       return await this.deliverDue(clock, report, platforms, base);
@@ -297,7 +300,6 @@ export class DigestScheduler {
   }
 
   private async deliverDue(clock: () => number, report: TickReport, platforms: string[], base: number): Promise<TickReport> {
-
     // Due subscriptions, in batches. Claiming a batch moves every row in it past `now`, so the next
     // query returns new rows; a row that comes straight back (it did not move) ends the loop rather
     // than spinning. Only the previous batch's keys are kept: memory does not grow with the count.
@@ -460,7 +462,10 @@ export class DigestScheduler {
           ? `the instance holding it (${previous}) stopped before posting; ${this.instanceId} took it over`
           : `the instance sending it (${previous}) stopped before recording the result; its lease ran out and ${this.instanceId} took it over`;
       if (claim.postStartedAt !== null) {
-        this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, previous: claim.owner, instance: this.instanceId }, 'taking over a digest whose sender stopped');
+        this.log.warn(
+          { channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, previous: claim.owner, instance: this.instanceId },
+          'taking over a digest whose sender stopped',
+        );
       }
       report.retried++;
       await this.writer.submit({ log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now) });
@@ -474,7 +479,12 @@ export class DigestScheduler {
     if (this.stopping) return; // handed back by shutdown()
     const poster = this.posters.get(claim.platform);
     if (!poster) {
-      await this.store.finishClaim(claim, this.instanceId, { status: 'retrying', leaseUntil: clock() + 60_000, reason: 'no poster for this platform on this instance' }, clock());
+      await this.store.finishClaim(
+        claim,
+        this.instanceId,
+        { status: 'retrying', leaseUntil: clock() + 60_000, reason: 'no poster for this platform on this instance' },
+        clock(),
+      );
       return;
     }
     // Re-check after the claim: an unsubscribe between claim and send means nothing is posted.
@@ -488,9 +498,7 @@ export class DigestScheduler {
     if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.submit(claim);
     let now = clock();
     if (!sub || !sub.active) {
-      const reason = sub?.disabledReason
-        ? `the subscription ended before it was sent (${sub.disabledReason})`
-        : 'the channel unsubscribed before it was sent';
+      const reason = sub?.disabledReason ? `the subscription ended before it was sent (${sub.disabledReason})` : 'the channel unsubscribed before it was sent';
       await this.finish(claim, 'skipped', null, reason, now, report);
       return;
     }
@@ -525,7 +533,10 @@ export class DigestScheduler {
       log: this.logEntry(claim, claim.localDate, status, reason, messageId, now),
     });
     if (!recorded) {
-      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'posted a digest but another instance had taken the claim over: the channel may see it twice');
+      this.log.warn(
+        { channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId },
+        'posted a digest but another instance had taken the claim over: the channel may see it twice',
+      );
     }
     if (late) report.late++;
     else report.sent++;
@@ -558,19 +569,29 @@ export class DigestScheduler {
     const mayPost = await this.starter.submit({ key: claim, owner: this.instanceId, leaseUntil: now + this.leaseMs });
     if (!mayPost) {
       report.lost++;
-      this.log.warn({ channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId }, 'lost a digest claim before sending; not posting');
+      this.log.warn(
+        { channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId },
+        'lost a digest claim before sending; not posting',
+      );
       return null;
     }
     const startedAt = claim.postStartedAt ?? now;
     try {
       // A copy per post: the content is shared by every channel with the same date and watermark.
-      const copy = { ...content, fields: content.fields.map((f) => ({ ...f })), items: [...content.items], notes: [...content.notes], citations: content.citations.map((c) => ({ ...c })) };
+      const copy = {
+        ...content,
+        fields: content.fields.map((f) => ({ ...f })),
+        items: [...content.items],
+        notes: [...content.notes],
+        citations: content.citations.map((c) => ({ ...c })),
+      };
       return { messageId: (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId, foundReason: null };
     } catch (err) {
       // No answer or a server error: the message may be there all the same. Never post blind again.
       const unknown = !(err instanceof DeliveryError) || err.failure === 'transient';
       const found = unknown && poster.findDelivery ? await poster.findDelivery(claim.channelId, claim.nonce, startedAt).catch(() => null) : null;
-      if (found) return { messageId: found.messageId, foundReason: `posted although the platform did not confirm it (${errorText(err)}); found in the channel` };
+      if (found)
+        return { messageId: found.messageId, foundReason: `posted although the platform did not confirm it (${errorText(err)}); found in the channel` };
       await this.failed({ ...claim, postStartedAt: startedAt }, err, clock, report);
       return null;
     }
@@ -587,7 +608,10 @@ export class DigestScheduler {
         return await this.writer.submit(record);
       } catch (err) {
         if (Date.now() + wait > giveUpAt) throw err;
-        this.log.warn({ detail: errorText(err), channel: record.claim?.key.channelId, instance: this.instanceId }, 'could not record a posted digest; trying again');
+        this.log.warn(
+          { detail: errorText(err), channel: record.claim?.key.channelId, instance: this.instanceId },
+          'could not record a posted digest; trying again',
+        );
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

@@ -1,41 +1,22 @@
-import type {
-  DigestChannel,
-  DigestLogEntry,
-  DigestPreview,
-  DigestSchedule,
-  DigestService,
-  DigestSubscriptionInfo,
-} from '../core/digest-port.ts';
+import type { DigestChannel, DigestLogEntry, DigestPreview, DigestSchedule, DigestService, DigestSubscriptionInfo } from '../core/digest-port.ts';
 import { UserError } from '../core/errors.ts';
 import { quote } from '../core/sanitize.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { DigestStore, SubscriptionRow } from '../storage/types.ts';
 import { buildDigest } from './content.ts';
-import {
-  DEFAULT_TIME,
-  DEFAULT_TIME_ZONE,
-  nextOccurrence,
-  parseTime,
-  resolveTimeZone,
-} from './schedule.ts';
+import { DEFAULT_TIME, DEFAULT_TIME_ZONE, nextOccurrence, parseTime, resolveTimeZone } from './schedule.ts';
 
 /** Checks and normalizes a schedule typed by a user; UserError (nothing stored) when it is wrong. */
 export function validateSchedule(input: { time?: string; timeZone?: string }): DigestSchedule {
   const rawTime = input.time?.trim() || DEFAULT_TIME;
   const time = parseTime(rawTime);
   if (!time) {
-    throw new UserError(
-      { key: 'digest.badTime', params: { text: quote(rawTime, 30) } },
-      { key: 'digest.badTime.hint', params: { zone: DEFAULT_TIME_ZONE } },
-    );
+    throw new UserError({ key: 'digest.badTime', params: { text: quote(rawTime, 30) } }, { key: 'digest.badTime.hint', params: { zone: DEFAULT_TIME_ZONE } });
   }
   const rawZone = input.timeZone?.trim() || DEFAULT_TIME_ZONE;
   const timeZone = resolveTimeZone(rawZone);
   if (!timeZone) {
-    throw new UserError(
-      { key: 'digest.badZone', params: { text: quote(rawZone, 40) } },
-      { key: 'digest.badZone.hint', params: { time } },
-    );
+    throw new UserError({ key: 'digest.badZone', params: { text: quote(rawZone, 40) } }, { key: 'digest.badZone.hint', params: { time } });
   }
   return { time, timeZone };
 }
@@ -88,11 +69,7 @@ export class StoreDigestService implements DigestService {
   }
 
   async unsubscribe(channel: DigestChannel, by: string, now: Date): Promise<boolean> {
-    return this.store.deactivateSubscription(
-      channel,
-      `unsubscribed by ${by} on ${now.toISOString().slice(0, 10)}`,
-      now.getTime(),
-    );
+    return this.store.deactivateSubscription(channel, `unsubscribed by ${by} on ${now.toISOString().slice(0, 10)}`, now.getTime());
   }
 
   async subscription(channel: DigestChannel): Promise<DigestSubscriptionInfo | null> {

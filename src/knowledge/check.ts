@@ -6,7 +6,9 @@ import { missingTranslations, translatableEntries, TRANSLATIONS_DIR } from './tr
 const dir = process.argv[2] ?? DEFAULT_DATA_DIR;
 try {
   const data = loadKnowledgeData(dir);
-  const counts = Object.entries(data).filter(([, list]) => Array.isArray(list)).map(([name, list]) => `${(list as unknown[]).length} ${name}`);
+  const counts = Object.entries(data)
+    .filter(([, list]) => Array.isArray(list))
+    .map(([name, list]) => `${(list as unknown[]).length} ${name}`);
   const missing = missingTranslations(data.translations, translatableEntries(data));
   if (missing.length > 0) {
     process.stderr.write(

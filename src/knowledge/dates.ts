@@ -218,7 +218,9 @@ function anchorPatterns(anchors: AnchorSpan[]): AnchorPattern[] {
       anchor.names.map((name) => ({
         anchor,
         name,
-        re: new RegExp(`(?:\\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(day|week|month|year)s?\\s+)?\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`),
+        re: new RegExp(
+          `(?:\\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(day|week|month|year)s?\\s+)?\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`,
+        ),
       })),
     );
     compiledAnchors.set(anchors, out);
@@ -241,7 +243,10 @@ export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): {
   const matched = `${relation[0]}${found.matched}`;
   if (relation[1] === 'before' || relation[1] === 'until') {
     const d = addDays(found.query.start, -1);
-    return { query: period(d, d, 'day', `before ${found.query.label} (${formatDay(d)})`, { kind: 'relative', relation: 'before', base: found.query }), matched };
+    return {
+      query: period(d, d, 'day', `before ${found.query.label} (${formatDay(d)})`, { kind: 'relative', relation: 'before', base: found.query }),
+      matched,
+    };
   }
   const from = relation[1] === 'since' ? found.query.start : addDays(found.query.end, 1);
   const today = todayOf(now);
@@ -366,7 +371,10 @@ function parseDateOptionUncached(text: string, now: Date, anchors: AnchorSpan[])
   }
   const today = todayOf(now);
   if (found.query.start > today) {
-    throw new DateParseError(trimmed, `${found.query.label} is in the future; I only know what has been reported`, 'future', { start: found.query.start, end: found.query.end });
+    throw new DateParseError(trimmed, `${found.query.label} is in the future; I only know what has been reported`, 'future', {
+      start: found.query.start,
+      end: found.query.end,
+    });
   }
   if (found.query.end > today) found.query.end = today;
   return found.query;
@@ -380,7 +388,9 @@ const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'sev
 
 /** An ISO day moved by whole days, weeks, months or years (luxon keeps month ends valid). */
 function shift(iso: string, n: number, unit: 'day' | 'week' | 'month' | 'year'): string {
-  return fromIso(iso).plus({ [`${unit}s`]: n }).toISODate()!;
+  return fromIso(iso)
+    .plus({ [`${unit}s`]: n })
+    .toISODate()!;
 }
 
 function escapeRegExp(s: string): string {

@@ -127,9 +127,7 @@ export class KnowledgeBase {
     this.spannedTerms = new Map(
       data.offices.map((o) => [
         o.id,
-        o.terms
-          .map((term) => ({ term, ...(termSpan(term, termsById) ?? { from: '9999-12-31', to: undefined }) }))
-          .sort((a, b) => a.from.localeCompare(b.from)),
+        o.terms.map((term) => ({ term, ...(termSpan(term, termsById) ?? { from: '9999-12-31', to: undefined }) })).sort((a, b) => a.from.localeCompare(b.from)),
       ]),
     );
     this.rulersByStart = (this.spannedTerms.get(HEAD_OF_STATE_OFFICE) ?? []).map((s) => s.term).filter(isRulerTerm);
@@ -144,9 +142,7 @@ export class KnowledgeBase {
     }
     // Aliases (capital cities) are matched exactly only: "Rome" is one typo from "home".
     this.fuzzyCountryNames = data.countries.flatMap((c) =>
-      [...new Set([c.name, ...LANGUAGES.flatMap((l) => c.names[l])].map(normalizeName))]
-        .filter((name) => name.length >= 4)
-        .map((name) => ({ name, value: c })),
+      [...new Set([c.name, ...LANGUAGES.flatMap((l) => c.names[l])].map(normalizeName))].filter((name) => name.length >= 4).map((name) => ({ name, value: c })),
     );
     for (const o of data.organisations) {
       for (const n of [o.name, ...(o.acronym ? [o.acronym] : []), ...LANGUAGES.flatMap((l) => o.names[l])]) {
@@ -155,12 +151,8 @@ export class KnowledgeBase {
       }
       for (const code of o.codes) if (!this.organisationByCode.has(code)) this.organisationByCode.set(code, o);
     }
-    this.fuzzyOrganisationNames = [...this.organisationByName]
-      .filter(([name]) => name.length >= 6)
-      .map(([name, value]) => ({ name, value }));
-    this.eventsByDate = [...data.events].sort(
-      (a, b) => a.date.start.localeCompare(b.date.start) || a.id.localeCompare(b.id),
-    );
+    this.fuzzyOrganisationNames = [...this.organisationByName].filter(([name]) => name.length >= 6).map(([name, value]) => ({ name, value }));
+    this.eventsByDate = [...data.events].sort((a, b) => a.date.start.localeCompare(b.date.start) || a.id.localeCompare(b.id));
     this.anchorSpans = data.anchors.map((a) => this.anchorSpan(a));
     this.sourceHaystack = new Map(data.sources.map((s) => [s.id, normalizeName(`${s.publisher} ${s.title} ${s.url ?? ''}`)]));
     this.tagList = [...new Set(data.events.flatMap((e) => e.tags))].sort();
@@ -422,9 +414,7 @@ export class KnowledgeBase {
    * attested date overlaps a period that contains that date.
    */
   officeHoldersDuring(officeId: string, at: DateQuery): OfficeTerm[] {
-    return (this.spannedTerms.get(officeId) ?? [])
-      .filter((s) => s.from <= at.end && (s.to === undefined || s.to >= at.start))
-      .map((s) => s.term);
+    return (this.spannedTerms.get(officeId) ?? []).filter((s) => s.from <= at.end && (s.to === undefined || s.to >= at.start)).map((s) => s.term);
   }
 
   /** The offices a person held, one entry per term, oldest first. */
@@ -604,9 +594,7 @@ export class KnowledgeBase {
   /** The one-word place names within one typo of a word. */
   private placeNamesNear(word: string): readonly string[] {
     // Names whose length differs by more than one are more than one edit away: skip the distance.
-    return this.nearPlaceNameMemo.get(word, (w) =>
-      this.fuzzyPlaceNames.filter((n) => Math.abs(n.length - w.length) <= 1 && distance(w, n) <= 1),
-    );
+    return this.nearPlaceNameMemo.get(word, (w) => this.fuzzyPlaceNames.filter((n) => Math.abs(n.length - w.length) <= 1 && distance(w, n) <= 1));
   }
 
   /** Deployments that name each place, so the places answer can say who was there and when. */

@@ -76,7 +76,6 @@ export type LexiconData = z.infer<typeof lexiconSchema>;
 export type Concept = z.infer<typeof conceptSchema>;
 export type ScopeEntry = z.infer<typeof scopeSchema>;
 
-
 const STEMMERS: Record<Language, (w: string) => string> = { en: stemEnglish, fr: stemFrench, de: stemGerman };
 
 /** Words as the matcher compares them: normalised (lower case, no accents or punctuation), split on spaces. */
@@ -143,7 +142,6 @@ export class PhraseIndex<T> {
     }
     return out;
   }
-
 
   /** Every phrase with what it means. */
   entries(): { tokens: string[]; values: T[] }[] {

@@ -42,18 +42,13 @@ export interface DataProblem {
 }
 
 export function formatProblem(p: DataProblem): string {
-  const where = [p.file, p.entry && `entry "${p.entry}"`, p.field && `field "${p.field}"`]
-    .filter(Boolean)
-    .join(', ');
+  const where = [p.file, p.entry && `entry "${p.entry}"`, p.field && `field "${p.field}"`].filter(Boolean).join(', ');
   return `${where}: ${p.message}`;
 }
 
 export class DataError extends Error {
   constructor(readonly problems: DataProblem[]) {
-    super(
-      `The knowledge base has ${problems.length} problem(s):\n` +
-        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
-    );
+    super(`The knowledge base has ${problems.length} problem(s):\n` + problems.map((p) => `  - ${formatProblem(p)}`).join('\n'));
     this.name = 'DataError';
   }
 }
@@ -126,12 +121,7 @@ function shownValue(value: unknown): string {
   return String(value);
 }
 
-function validateCollection<N extends CollectionName>(
-  name: N,
-  value: unknown,
-  file: string,
-  problems: DataProblem[],
-): z.infer<(typeof collections)[N]>[] {
+function validateCollection<N extends CollectionName>(name: N, value: unknown, file: string, problems: DataProblem[]): z.infer<(typeof collections)[N]>[] {
   if (!Array.isArray(value)) {
     problems.push({ file, message: 'must be a YAML list of entries' });
     return [];
@@ -268,9 +258,7 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
     checkCountryName('deployments', d.id, 'country', d.country);
     checkCountryName('deployments', d.id, 'host', d.host);
     d.places.forEach((p, i) => check('deployments', d.id, `places.${i}`, p, 'places'));
-    d.alternatives.forEach((a, i) =>
-      a.sources.forEach((s, j) => check('deployments', d.id, `alternatives.${i}.sources.${j}`, s, 'sources')),
-    );
+    d.alternatives.forEach((a, i) => a.sources.forEach((s, j) => check('deployments', d.id, `alternatives.${i}.sources.${j}`, s, 'sources')));
     if (d.until && d.until.end < d.asOf.start) {
       problems.push({ file: fileOf('deployments'), entry: d.id, field: 'until', message: `ends (${d.until.text}) before it starts (${d.asOf.text})` });
     }
@@ -401,8 +389,7 @@ export function loadKnowledgeData(dir: string = DEFAULT_DATA_DIR, options: LoadO
   const raw = readCollections(dir, problems);
   const data = {} as KnowledgeData;
   for (const name of Object.keys(collections) as CollectionName[]) {
-    (data as unknown as Record<string, unknown[]>)[name] =
-      raw[name] === undefined ? [] : validateCollection(name, raw[name], fileOf(name), problems);
+    (data as unknown as Record<string, unknown[]>)[name] = raw[name] === undefined ? [] : validateCollection(name, raw[name], fileOf(name), problems);
   }
   data.lexicon = readLexicon(dir, problems);
   data.translations = readTranslations(dir, problems);

@@ -66,9 +66,7 @@ export const dayDate = fuzzyDate.refine((d) => d.precision === 'day', {
   message: 'needs a full date YYYY-MM-DD',
 });
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
 
 const sourceRefs = z.array(id).min(1, 'cites no source: every entry needs at least one source id');
 

@@ -23,7 +23,6 @@ interface IndexedEntry {
   text: string;
 }
 
-
 /**
  * A full-text index over what the bot knows, built once when the knowledge base loads (MiniSearch: small,
  * no dependencies, BM25 with field boosts, prefix and typo-tolerant matching, and our own term processing,
@@ -69,7 +68,11 @@ export class KnowledgeIndex {
     const events = entries.filter((e) => e.kind === 'event');
     this.eventCount = events.length;
     for (const e of events) {
-      const terms = new Set(tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`).map(processTerm).filter((t): t is string => t !== null));
+      const terms = new Set(
+        tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`)
+          .map(processTerm)
+          .filter((t): t is string => t !== null),
+      );
       for (const t of terms) this.eventFrequency.set(t, (this.eventFrequency.get(t) ?? 0) + 1);
       this.eventTerms.set(e.id, terms);
     }

@@ -50,9 +50,9 @@ const text = z.string().min(1);
 const fieldsOf = (fields: readonly string[]) => z.strictObject(Object.fromEntries(fields.map((f) => [f, text.optional()])));
 
 export const translationFileSchema = z.strictObject(
-  Object.fromEntries(
-    Object.entries(TRANSLATABLE).map(([collection, fields]) => [collection, z.record(z.string(), fieldsOf(fields)).default({})]),
-  ) as { [C in TranslatableCollection]: z.ZodDefault<z.ZodRecord<z.ZodString, ReturnType<typeof fieldsOf>>> },
+  Object.fromEntries(Object.entries(TRANSLATABLE).map(([collection, fields]) => [collection, z.record(z.string(), fieldsOf(fields)).default({})])) as {
+    [C in TranslatableCollection]: z.ZodDefault<z.ZodRecord<z.ZodString, ReturnType<typeof fieldsOf>>>;
+  },
 );
 
 /** One language's text: collection → entry id → field → text. */
@@ -65,7 +65,9 @@ export function readTranslations(dir: string, problems: DataProblem[]): Record<s
   const folder = join(dir, TRANSLATIONS_DIR);
   const out: Record<string, Translation> = {};
   if (!existsSync(folder)) return out;
-  for (const name of readdirSync(folder).filter((f) => /^[a-z]{2,3}\.yaml$/.test(f)).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((f) => /^[a-z]{2,3}\.yaml$/.test(f))
+    .sort()) {
     const path = join(folder, name);
     const file = relative(process.cwd(), path) || path;
     const lang = name.slice(0, -5);
@@ -95,9 +97,11 @@ export function readTranslations(dir: string, problems: DataProblem[]): Record<s
 }
 
 /** The English entries a translation can refer to, by collection. */
-export function translatableEntries(data: {
-  [C in Exclude<TranslatableCollection, 'terms'>]: TranslatableEntries[C][];
-}): { [C in TranslatableCollection]: Map<string, TranslatableEntries[C]> } {
+export function translatableEntries(
+  data: {
+    [C in Exclude<TranslatableCollection, 'terms'>]: TranslatableEntries[C][];
+  },
+): { [C in TranslatableCollection]: Map<string, TranslatableEntries[C]> } {
   return {
     events: new Map(data.events.map((e) => [e.id, e])),
     people: new Map(data.people.map((e) => [e.id, e])),
@@ -116,7 +120,13 @@ function* translatedEntries(
   translations: Record<string, Translation>,
   entries: ReturnType<typeof translatableEntries>,
   skip: ReadonlySet<string>,
-): Generator<{ lang: string; collection: TranslatableCollection; id: string; fields: Record<string, string | undefined>; english: Record<string, unknown> | undefined }> {
+): Generator<{
+  lang: string;
+  collection: TranslatableCollection;
+  id: string;
+  fields: Record<string, string | undefined>;
+  english: Record<string, unknown> | undefined;
+}> {
   for (const [lang, translation] of Object.entries(translations)) {
     for (const collection of Object.keys(TRANSLATABLE) as TranslatableCollection[]) {
       for (const [id, fields] of Object.entries(translation[collection])) {
@@ -216,12 +226,7 @@ function monthNames(lang: string): Map<string, number> {
   let table = monthTables.get(lang);
   if (table) return table;
   table = new Map();
-  const formats: Intl.DateTimeFormatOptions[] = [
-    { month: 'long' },
-    { month: 'short' },
-    { day: 'numeric', month: 'long' },
-    { day: 'numeric', month: 'short' },
-  ];
+  const formats: Intl.DateTimeFormatOptions[] = [{ month: 'long' }, { month: 'short' }, { day: 'numeric', month: 'long' }, { day: 'numeric', month: 'short' }];
   for (const options of formats) {
     const format = new Intl.DateTimeFormat(lang, { ...options, timeZone: 'UTC' });
     for (let m = 1; m <= 12; m++) {
@@ -249,9 +254,13 @@ function numericDate(lang: string): { re: string; order: ('day' | 'month' | 'yea
   const order: ('day' | 'month' | 'year')[] = [];
   let re = '';
   for (const p of parts) {
-    if (p.type === 'day' || p.type === 'month') (order.push(p.type), (re += '(\\d{1,2})'));
-    else if (p.type === 'year') (order.push('year'), (re += '(\\d{4})'));
-    else re += p.value.split('').map((c) => (/\s/.test(c) ? `${SP}?` : escapeRegExp(c))).join('');
+    if (p.type === 'day' || p.type === 'month') order.push(p.type), (re += '(\\d{1,2})');
+    else if (p.type === 'year') order.push('year'), (re += '(\\d{4})');
+    else
+      re += p.value
+        .split('')
+        .map((c) => (/\s/.test(c) ? `${SP}?` : escapeRegExp(c)))
+        .join('');
   }
   return { re, order };
 }
@@ -326,7 +335,10 @@ function patternsFor(lang: string, alsoMonthsOf: readonly string[]): Pattern[] {
   if (cached) return cached;
   const months = new Map<string, number>();
   for (const l of [lang, ...alsoMonthsOf]) for (const [name, m] of monthNames(l)) if (!months.has(name)) months.set(name, m);
-  const M = `(?<![\\p{L}])(${[...months.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\p{L}])\\.?`;
+  const M = `(?<![\\p{L}])(${[...months.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|')})(?![\\p{L}])\\.?`;
   const D = `(?<![\\d\\p{L}.,])(\\d{1,2})${DAY_SUFFIX}`;
   const Y = `(\\d{4})(?![\\d])`;
   const month = (name: string) => months.get(name)!;
@@ -365,7 +377,10 @@ function patternsFor(lang: string, alsoMonthsOf: readonly string[]): Pattern[] {
       re: u(`${D}${TO}(\\d{1,2})${DAY_SUFFIX}${SP}+${M}${SP}+${Y}`),
       read: (m) => dates(isoDate(+m[4]!, month(m[3]!), +m[1]!), isoDate(+m[4]!, month(m[3]!), +m[2]!)),
     },
-    { re: u(`${D}${TO}(\\d{1,2})${DAY_SUFFIX}${SP}+${M}`), read: (m) => dates(isoDate(undefined, month(m[3]!), +m[1]!), isoDate(undefined, month(m[3]!), +m[2]!)) },
+    {
+      re: u(`${D}${TO}(\\d{1,2})${DAY_SUFFIX}${SP}+${M}`),
+      read: (m) => dates(isoDate(undefined, month(m[3]!), +m[1]!), isoDate(undefined, month(m[3]!), +m[2]!)),
+    },
     ...layouts.slice(0, 1),
     // 22 December 2023, 22 décembre 2023, 22. Dezember 2023, 1er août 2023.
     { re: u(`${D}${SP}+${M}${SP}+${Y}`), read: (m) => date(isoDate(+m[3]!, month(m[2]!), +m[1]!)) },

@@ -265,7 +265,10 @@ export class QuestionReader {
       // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
       const opener = `(?=(?:${starts.map(escape).join('|')})\\b)`;
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'iu');
-      this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'), english]);
+      this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [
+        new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'),
+        english,
+      ]);
       const stemmed = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
       for (const { tokens, values } of [...this.names.entries(), ...index.entries()]) {
         // Phrases only, and their last word as written: the endings that vary are the adjectives'
@@ -297,7 +300,12 @@ export class QuestionReader {
       ...monthNames('en').flat(),
       ...'spring summer autumn fall winter early mid late year years month months day days ago today yesterday now'.split(' '),
     ]);
-    this.known = new Set([...phraseWords, ...this.dateWords, ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]), ...[...REGION_NAMES.keys()].flatMap(tokenize)]);
+    this.known = new Set([
+      ...phraseWords,
+      ...this.dateWords,
+      ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]),
+      ...[...REGION_NAMES.keys()].flatMap(tokenize),
+    ]);
     for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
   }
 
@@ -363,10 +371,13 @@ export class QuestionReader {
         // A country's armed forces stand for the country in troop questions ("die Bundeswehr", "French armed
         // forces"); its embassy or ministry does not.
         const forces = hit.values.some((v) => v.type === 'organisation' && /\b(armed forces|army|military|operation)\b/i.test(v.organisation.kind));
-        const countries = forces
-          ? tokens.slice(i, hit.end).flatMap((t) => this.names.matchAt([t], 0)?.values.filter((v) => v.type === 'country') ?? [])
-          : [];
-        mentions.push({ start: i, end: hit.end, words: tokens.slice(i, hit.end), meanings: [...hit.values, ...countries.filter((c) => !hit.values.some((v) => sameMeaning(v, c)))] });
+        const countries = forces ? tokens.slice(i, hit.end).flatMap((t) => this.names.matchAt([t], 0)?.values.filter((v) => v.type === 'country') ?? []) : [];
+        mentions.push({
+          start: i,
+          end: hit.end,
+          words: tokens.slice(i, hit.end),
+          meanings: [...hit.values, ...countries.filter((c) => !hit.values.some((v) => sameMeaning(v, c)))],
+        });
         i = hit.end;
         continue;
       }
@@ -374,7 +385,8 @@ export class QuestionReader {
       // says "troops for us" the other way round), "us-truppen", where it is no small word of the question's
       // language: in French "de militaires" is no Germany.
       const beforeTroops = () => words.matchAt(tokens, i + 1)?.values.some((v) => v.type === 'concept' && v.concept.troops) ?? false;
-      const code = capitals.has(token) || ((lang === 'en' || !this.stopwords[lang].has(token)) && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
+      const code =
+        capitals.has(token) || ((lang === 'en' || !this.stopwords[lang].has(token)) && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
       if (code) {
         mentions.push({ start: i, end: i + 1, words: [token], meanings: [code] });
         i++;
@@ -462,7 +474,10 @@ export class QuestionReader {
         const troopsOnly = a.every((m) => m.type === 'concept' && m.concept.troops);
         const concept = b.some((m) => m.type === 'concept' && !m.concept.troops);
         if (troopsOnly && concept) return [{ start: 0, end: 1, words: [tail], meanings: b }];
-        return [{ start: 0, end: 1, words: [head], meanings: a }, { start: 0, end: 1, words: [tail], meanings: b }];
+        return [
+          { start: 0, end: 1, words: [head], meanings: a },
+          { start: 0, end: 1, words: [tail], meanings: b },
+        ];
       }
     }
     // Else an unknown modifier before a known noun: "Luftwaffenbasis" is a kind of "Basis".
@@ -534,7 +549,12 @@ export class QuestionReader {
   }
 
   private toEnglishDates(raw: string, lang: Language): string {
-    let text = raw.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[’']/g, ' ');
+    let text = raw
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/ß/g, 'ss')
+      .toLowerCase()
+      .replace(/[’']/g, ' ');
     text = text.replace(/\b(\d{1,2})(?:\.|er)(?=\s)/g, '$1');
     text = text.replace(/\b[a-z]+\b/g, (w) => MONTHS[lang].get(w) ?? w);
     for (const [pattern, english] of this.dateWordPatterns[lang]) text = text.replace(pattern, english);
@@ -566,7 +586,10 @@ export class QuestionReader {
     const lang = this.detectLanguage(question, tokenize(question));
     const verbs = (clause: string) => this.read(clause).mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
     for (let i = clauses.length - 2; i >= 0; i--) {
-      if (verbs(clauses[i]!).length === 0) clauses[i] = `${clauses[i]} ${verbs(clauses[i + 1]!).map((m) => m.words.join(' ')).join(' ')}`;
+      if (verbs(clauses[i]!).length === 0)
+        clauses[i] = `${clauses[i]} ${verbs(clauses[i + 1]!)
+          .map((m) => m.words.join(' '))
+          .join(' ')}`;
       // "wie viele Franzosen und wie viele Deutsche waren im Juli 2023": the date at the end is both clauses'.
       const own = this.date(clauses[i]!, lang, now);
       const next = this.date(clauses[i + 1]!, lang, now);
@@ -584,7 +607,9 @@ export class QuestionReader {
       // "… and when did Burkina Faso do the same?": a clause with no verb of its own takes the first one's.
       if (verbs(clause).length === 0) borrowed.push(...verbs(clauses[0]!).filter((m) => !borrowed.includes(m)));
       // What is counted was named in the first clause: "… and how many were there in 2023?".
-      const counted = borrowed.some((m) => m.meanings.some((x) => (x.type === 'concept' && x.concept.troops) || (x.type === 'country' && this.kb.countries().includes(x.country.name))));
+      const counted = borrowed.some((m) =>
+        m.meanings.some((x) => (x.type === 'concept' && x.concept.troops) || (x.type === 'country' && this.kb.countries().includes(x.country.name))),
+      );
       readings.push(this.understandClause(`${clause} ${borrowed.map(borrowedText).join(' ')}`, now, counted));
     }
     const answered = readings.filter((r) => r.parts.length > 0 || r.compare);
@@ -676,7 +701,10 @@ export class QuestionReader {
     const yesNo =
       !opensWithForm &&
       mentions.some(
-        (m) => m.meanings.some((x) => x.type === 'yesno') && (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) && !mentions.some((f) => f.end <= m.start && asksForm(f)),
+        (m) =>
+          m.meanings.some((x) => x.type === 'yesno') &&
+          (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) &&
+          !mentions.some((f) => f.end <= m.start && asksForm(f)),
       );
     let form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
@@ -719,7 +747,9 @@ export class QuestionReader {
       const clausePeople = mentions.filter((m) => inEvent(m) && m.meanings.some((x) => x.type === 'person'));
       const successorOf = before.forms.has('who') && clausePeople.length === 1 ? clausePeople[0]!.meanings.find((x) => x.type === 'person') : undefined;
       const asksFigure =
-        before.concepts().some((c) => c.troops || c.office) || before.all('office').length > 0 || (before.forms.has('who') && (officeAnywhere || !!successorOf));
+        before.concepts().some((c) => c.troops || c.office) ||
+        before.all('office').length > 0 ||
+        (before.forms.has('who') && (officeAnywhere || !!successorOf));
       // "Who replaced Itté?": the office is the one the person held.
       if (successorOf?.type === 'person' && !officeAnywhere && before.all('office').length === 0) {
         successorOffice = this.kb.officesHeldBy(successorOf.person.id).at(-1)?.office;
@@ -834,7 +864,10 @@ export class QuestionReader {
       const list = troopCountries.length > 0 ? troopCountries : ['France'];
       // "Did France withdraw all its troops?" is yes when none are left.
       // ("Are there any French soldiers left?" asks the opposite: there "left" means remaining.)
-      const absence = yesNo && asked.all('concept').length > 0 && main.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === 'withdrawal') && !m.meanings.some((x) => x.type === 'form'));
+      const absence =
+        yesNo &&
+        asked.all('concept').length > 0 &&
+        main.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === 'withdrawal') && !m.meanings.some((x) => x.type === 'form'));
       return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent, ...(absence ? { asksAbsence: true } : {}) });
     }
     // Troops are the only thing the knowledge base counts.
@@ -845,7 +878,13 @@ export class QuestionReader {
       if (statements.length > 0) return result({ parts: [{ kind: 'statements', statements }] });
       if (asks === 'why') {
         // An event whose sourced summary gives its reason ("on humanitarian grounds", "because …").
-        const event = this.bestEvent(mentions.filter((m) => !m.meanings.some((x) => x.type === 'form')), free, otherCountries, undefined, period);
+        const event = this.bestEvent(
+          mentions.filter((m) => !m.meanings.some((x) => x.type === 'form')),
+          free,
+          otherCountries,
+          undefined,
+          period,
+        );
         if (event?.strong && this.givesReason(event.event)) return result({ parts: [{ kind: 'event', event: event.event.id, related: [] }] });
         // "Why did the US pull its troops out?": what led to it, by the lexicon (revoking the agreement that
         // let them stay), the latest such event of the same country before it.
@@ -863,21 +902,30 @@ export class QuestionReader {
     // "Where did the US move its people to …?", "which base did the Americans leave in August 2024?": a
     // question about something that happened at a base.
     // (What happened is said by a concept, an office or a word events use: "where did the first convoy go?")
-    const happened =
-      concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.index.eventWeight(stem(w)) > 0);
+    const happened = concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.index.eventWeight(stem(w)) > 0);
     if ((form === 'where' || asksPlaces) && happened) {
       const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     }
     // "Were French troops at Ouallam?": yes when its figures or its summary put them there. (Whether they still
     // are is a question for the figures, and one dated is one for that period's events.)
-    if (yesNo && atPlace && places.length === 1 && troopCountries.length === 1 && !found.forms.has('still') && !this.presentOpening(tokens, lang) && (!period || period.now)) {
+    if (
+      yesNo &&
+      atPlace &&
+      places.length === 1 &&
+      troopCountries.length === 1 &&
+      !found.forms.has('still') &&
+      !this.presentOpening(tokens, lang) &&
+      (!period || period.now)
+    ) {
       if (this.kb.forcesWereAt(places[0]!.id, troopCountries[0]!)) return result({ parts: [{ kind: 'places', place: places[0]!.name }], lead: 'Yes.' });
     }
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
     if (asksPlaces && !(yesNo && form !== 'where')) {
       if (otherCountries.length > 0 && places.length === 0) return decline('otherHost', { country: otherCountries[0]! });
-      return result({ parts: [{ kind: 'places', place: places[0]?.name, country: places.length === 0 && troopCountries.length === 1 ? troopCountries[0] : undefined }] });
+      return result({
+        parts: [{ kind: 'places', place: places[0]?.name, country: places.length === 0 && troopCountries.length === 1 ? troopCountries[0] : undefined }],
+      });
     }
 
     // "Is Niger still a member of ECOWAS?", "was Bazoum released?": the newest events decide.
@@ -903,7 +951,10 @@ export class QuestionReader {
       }
       // "Did France recognise the junta?" — "France does not recognise Niger's new rulers": the event denies it.
       const asked1 = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
-      const denial = yesNo && form !== 'when' && parts.length === 1 && asked1.length === 1 && parts[0]!.kind === 'event' ? this.kb.eventsById.get(parts[0]!.event) : undefined;
+      const denial =
+        yesNo && form !== 'when' && parts.length === 1 && asked1.length === 1 && parts[0]!.kind === 'event'
+          ? this.kb.eventsById.get(parts[0]!.event)
+          : undefined;
       if (denial && this.negates(denial.title, asked1[0]!)) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('noEvent');
@@ -926,8 +977,14 @@ export class QuestionReader {
     if (people.length > 0 && named && !has('timeline')) {
       // "Issa Maïga" is not "Abdou Sidikou Issa": a known name next to an unknown one names someone else.
       const names = capitalised(question);
-      const other = main.find((m) => m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)));
-      if (other) return decline('noInformation', { words: [tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' ') });
+      const other = main.find(
+        (m) =>
+          m.meanings.some((x) => x.type === 'person') && [tokens[m.start - 1], tokens[m.end]].some((t) => t !== undefined && free.includes(t) && names.has(t)),
+      );
+      if (other)
+        return decline('noInformation', {
+          words: [tokens[other.start - 1], ...other.words, tokens[other.end]].filter((t) => t && (free.includes(t) || other.words.includes(t))).join(' '),
+        });
       // "How old is Tiani?", "where was Bazoum born?": a word the knowledge base has nowhere asks more than who.
       if (unknownWords.length > 0 || !this.recordCovers(people[0]!, main)) return decline('noAnswerAbout', { name: people[0]!.name });
       return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
@@ -985,7 +1042,12 @@ export class QuestionReader {
    * For "X after the coup" / "X avant le retrait": the mentions and words before the relation, and the span on
    * that side of the named moment that follows it; undefined when no named moment follows a relation.
    */
-  private sideOfMoment(found: Found, mentions: Mention[], tokens: string[], free: string[]): { mentions: Mention[]; free: string[]; within: DateQuery } | undefined {
+  private sideOfMoment(
+    found: Found,
+    mentions: Mention[],
+    tokens: string[],
+    free: string[],
+  ): { mentions: Mention[]; free: string[]; within: DateQuery } | undefined {
     const rel = found.relationAfterStart();
     if (!rel || rel.relation === 'during') return undefined;
     const after = mentions.filter((m) => m.start >= rel.end);
@@ -1007,7 +1069,11 @@ export class QuestionReader {
    * the event. After what is asked ("who ruled when the ambassador left"), or leading the question up to its
    * question word ("Vor dem Putsch, wer war Premierminister?").
    */
-  private relationClause(found: Found, mentions: Mention[], tokens: string[]): { relation: Relation; asked: [number, number]; event: [number, number] } | undefined {
+  private relationClause(
+    found: Found,
+    mentions: Mention[],
+    tokens: string[],
+  ): { relation: Relation; asked: [number, number]; event: [number, number] } | undefined {
     const after = found.relationAfterStart();
     if (after) return { relation: after.relation, asked: [0, after.start], event: [after.end, tokens.length] };
     const first = mentions[0];
@@ -1042,19 +1108,24 @@ export class QuestionReader {
     // Each concept asked about, as every phrase it has in any language (a phrase: its words, stemmed), and
     // each other word of the question, as typed.
     const asked = unique(
-      mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : []))),
+      mentions.flatMap((m) =>
+        m.meanings.flatMap((x) =>
+          x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : [],
+        ),
+      ),
     );
     const words = free.filter((w) => w.length >= 3 && !this.allStopwords.has(w));
     if (asked.length === 0 && words.length === 0) return true;
     const phrases = (c: Concept) =>
       [[c.means, 'en'] as const, ...LANGUAGES.flatMap((l) => c[l].map((p) => [p, l] as const))].map(([p, l]) =>
-        tokenize(p).filter((w) => !this.allStopwords.has(w)).map((w) => stem(w, l)),
+        tokenize(p)
+          .filter((w) => !this.allStopwords.has(w))
+          .map((w) => stem(w, l)),
       );
     const alternatives = [...asked.map((c) => phrases(c).filter((g) => g.length > 0)), ...words.map((w) => [[stem(w)]])];
     const hit = this.index.search(unique(alternatives.flat(2)), ['person']).find((h) => h.id === person.id);
     return !!hit && alternatives.every((groups) => groups.some((g) => g.every((t) => hit.matched.has(t))));
   }
-
 
   /**
    * The event that led to `e`: of the concepts the question asks about, those the lexicon says other
@@ -1134,7 +1205,9 @@ export class QuestionReader {
   findEvent(text: string): { event: KbEvent; related: KbEvent[] } | null {
     const { mentions, free, lang } = this.read(text);
     this.clauseLang = lang;
-    const others = mentions.flatMap((m) => m.meanings).flatMap((m) => (m.type === 'country' && !this.kb.countries().includes(m.country.name) && m.country.iso !== 'NE' ? [m.country.name] : []));
+    const others = mentions
+      .flatMap((m) => m.meanings)
+      .flatMap((m) => (m.type === 'country' && !this.kb.countries().includes(m.country.name) && m.country.iso !== 'NE' ? [m.country.name] : []));
     return this.bestEvent(mentions, free, others);
   }
 
@@ -1178,7 +1251,8 @@ export class QuestionReader {
     // Of events that cover the question as well, one whose title is about a place the question does not name
     // answers for that place: "did the US leave Niger?" is the whole withdrawal, not the one from Air Base 101.
     const askedPlaces = units.flatMap((u) => u.places ?? []);
-    const narrower = (id: string) => (this.titlePlaces(this.kb.eventsById.get(id)!).some((p) => !askedPlaces.some((q) => this.within(p, q) || this.within(q, p))) ? 1 : 0);
+    const narrower = (id: string) =>
+      this.titlePlaces(this.kb.eventsById.get(id)!).some((p) => !askedPlaces.some((q) => this.within(p, q) || this.within(q, p))) ? 1 : 0;
     scored.sort((a, b) => b.coverage.share - a.coverage.share || narrower(a.hit.id) - narrower(b.hit.id) || b.hit.score - a.hit.score);
     const top = scored[0]!;
     const related = scored
@@ -1204,7 +1278,12 @@ export class QuestionReader {
   }
 
   /** The events the units find, each with how much of them it covers; those covering too little are left out. */
-  private scoreEvents(units: Unit[], mentions: Mention[], otherCountries: string[], only?: (eventId: string) => boolean): { hit: SearchHit; coverage: ReturnType<QuestionReader['coverage']> }[] {
+  private scoreEvents(
+    units: Unit[],
+    mentions: Mention[],
+    otherCountries: string[],
+    only?: (eventId: string) => boolean,
+  ): { hit: SearchHit; coverage: ReturnType<QuestionReader['coverage']> }[] {
     const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
     const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
@@ -1278,7 +1357,11 @@ export class QuestionReader {
   private namedMoment(units: Unit[]): { event: KbEvent; end?: KbEvent } | null {
     for (const a of this.kb.data.anchors) {
       for (const name of a.names) {
-        const stems = new Set(tokenize(name).filter((w) => !this.allStopwords.has(w)).map((w) => stem(w)));
+        const stems = new Set(
+          tokenize(name)
+            .filter((w) => !this.allStopwords.has(w))
+            .map((w) => stem(w)),
+        );
         if (stems.size > 0 && units.every((u) => u.groups.some((g) => g.length > 0 && g.every((t) => stems.has(t))))) {
           const end = a.endEvent ? this.kb.eventsById.get(a.endEvent) : undefined;
           return { event: this.kb.eventsById.get(a.event)!, ...(end ? { end } : {}) };
@@ -1325,7 +1408,10 @@ export class QuestionReader {
           return u ? [{ meaning, u }] : [];
         });
         if (parts.length === 0) continue;
-        const key = parts.map((x) => meaningKey(x.meaning)).sort().join('|');
+        const key = parts
+          .map((x) => meaningKey(x.meaning))
+          .sort()
+          .join('|');
         const groups = [...(byKey.get(key)?.groups ?? parts.flatMap((x) => x.u.groups))];
         // What the user typed finds the thing too: "junta" for the CNSP, "president" for the head of state,
         // "treaty" for an agreement.
@@ -1361,7 +1447,10 @@ export class QuestionReader {
   }
 
   private unitOf(m: Meaning): Pick<Unit, 'groups' | 'covers' | 'content' | 'entities' | 'tags' | 'places'> | null {
-    const words = (text: string, min = 2) => tokenize(text).filter((w) => w.length >= min && !this.allStopwords.has(w)).map((w) => stem(w));
+    const words = (text: string, min = 2) =>
+      tokenize(text)
+        .filter((w) => w.length >= min && !this.allStopwords.has(w))
+        .map((w) => stem(w));
     switch (m.type) {
       case 'concept':
         // Troops are answered by figures; "what happened", "sources", "help" frame a question, naming nothing.
@@ -1373,7 +1462,11 @@ export class QuestionReader {
       case 'person':
         return { groups: words(m.person.name, 4).map((t) => [t]), content: false, entities: [m.person.id] };
       case 'organisation':
-        return { groups: [...(m.organisation.acronym ? [words(m.organisation.acronym)] : []), words(m.organisation.name)], content: false, entities: [m.organisation.id] };
+        return {
+          groups: [...(m.organisation.acronym ? [words(m.organisation.acronym)] : []), words(m.organisation.name)],
+          content: false,
+          entities: [m.organisation.id],
+        };
       case 'place':
         return { groups: [words(m.place.name.split(',')[0]!)], content: false, places: [m.place.id] };
       case 'office':
@@ -1402,11 +1495,11 @@ export class QuestionReader {
       while (i < tokens.length && ((this.stopwords[lang].has(tokens[i]!) && !at(i)) || (at(i) && isComparison(at(i)!)))) i = at(i)?.end ?? i + 1;
       const next = at(i);
       // "Et les Allemands, combien sont-ils ?": nothing named after "how many" but a verb; what is counted came before.
-      if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form' || x.type === 'relation')) return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
+      if (!next || next.meanings.every((x) => x.type === 'yesno' || x.type === 'form' || x.type === 'relation'))
+        return mentions.some((m) => m.end <= form.start && (troops(m) || foreign(m)));
       return troops(next) || foreign(next);
     });
   }
-
 
   /** Whether the words say what happened, beyond who and where: "when were French troops first deployed" does not. */
   private hasContent(mentions: Mention[], free: string[]): boolean {
@@ -1489,7 +1582,8 @@ export class QuestionReader {
     // troops are who, not what happened.)
     // ("Macron saying the troops would go": saying is what he did.)
     const content = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => (x.type === 'concept' && !x.concept.troops) || x.type === 'office'));
-    const said = (lo: number, hi: number) => mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
+    const said = (lo: number, hi: number) =>
+      mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
     const hasVerb = (side: Mention[], lo: number, hi: number) => content(side).length > 0 || said(lo, hi);
     if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1)];
     else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1)];
@@ -1582,7 +1676,12 @@ export class QuestionReader {
       const c = this.coverage(units, h);
       // A reason is a claim about cause: the statement must cover nearly all the question names, and what
       // happened in its own words (its context says where it was quoted, "a report on the withdrawal").
-      return (people.length === 0 || people.some((p) => p.id === s.person)) && c.content && c.share >= (reason ? 0.75 : 0.5) && (!reason || this.quoteCovers(units, s));
+      return (
+        (people.length === 0 || people.some((p) => p.id === s.person)) &&
+        c.content &&
+        c.share >= (reason ? 0.75 : 0.5) &&
+        (!reason || this.quoteCovers(units, s))
+      );
     });
     return hits.map((h) => h.id);
   }
@@ -1606,7 +1705,6 @@ export class QuestionReader {
     }
     return undefined;
   }
-
 }
 
 interface Unit {
@@ -1719,7 +1817,6 @@ function capitalised(text: string): Set<string> {
   return new Set(words.filter((w) => /^\p{Lu}/u.test(w)).flatMap(tokenize));
 }
 
-
 function freeBetween(tokens: string[], free: string[], from: number, to: number): string[] {
   const window = new Set(tokens.slice(from, to));
   return free.filter((w) => window.has(w));
@@ -1780,4 +1877,3 @@ function unique<T>(xs: T[]): T[] {
 function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
-

@@ -109,9 +109,7 @@ export interface MigrationTx {
  * two instances starting together do not both migrate). Returns the versions applied now.
  */
 export async function applyMigrations(tx: MigrationTx, dialect: Dialect, now: number): Promise<number[]> {
-  await tx.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
-  );
+  await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
   const rows = await tx.query(`SELECT version FROM schema_migrations ORDER BY version`);
   const applied = new Set(rows.map((r) => Number(r.version)));
   const newest = Math.max(0, ...applied);

@@ -196,17 +196,16 @@ export class SqlDigestStore implements DigestStore {
   }
 
   async getSubscription(key: ChannelKey): Promise<SubscriptionRow | null> {
-    const rows = await this.db.query(`SELECT ${SUB_COLUMNS} FROM digest_subscriptions WHERE platform = ? AND channel_id = ?`, [
-      key.platform,
-      key.channelId,
-    ]);
+    const rows = await this.db.query(`SELECT ${SUB_COLUMNS} FROM digest_subscriptions WHERE platform = ? AND channel_id = ?`, [key.platform, key.channelId]);
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 
   /** Several subscriptions in one query (the scheduler's re-checks right before sending are coalesced). */
   async getSubscriptions(keys: ChannelKey[]): Promise<SubscriptionRow[]> {
     if (keys.length === 0) return [];
-    const cols = SUB_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ');
+    const cols = SUB_COLUMNS.split(', ')
+      .map((c) => `s.${c}`)
+      .join(', ');
     const out: SubscriptionRow[] = [];
     for (const part of chunks(keys, 400)) {
       const found = await this.db.query(
@@ -275,11 +274,7 @@ export class SqlDigestStore implements DigestStore {
   }
 
   async getClaim(key: ClaimKey): Promise<ClaimRow | null> {
-    const rows = await this.db.query(`SELECT ${CLAIM_COLUMNS} FROM digest_claims WHERE ${CLAIM_KEY}`, [
-      key.platform,
-      key.channelId,
-      key.localDate,
-    ]);
+    const rows = await this.db.query(`SELECT ${CLAIM_COLUMNS} FROM digest_claims WHERE ${CLAIM_KEY}`, [key.platform, key.channelId, key.localDate]);
     return rows[0] ? toClaim(rows[0]) : null;
   }
 
@@ -368,7 +363,17 @@ export class SqlDigestStore implements DigestStore {
         values: rows(finishes.length, 'TTTTTTTBT'),
         valueParams: finishes.flatMap(({ key, owner, outcome: o }) => {
           const retrying = o.status === 'retrying';
-          return [key.platform, key.channelId, key.localDate, o.status, retrying ? null : owner, o.messageId ?? null, o.reason ?? null, retrying ? (o.leaseUntil ?? now) : now, owner];
+          return [
+            key.platform,
+            key.channelId,
+            key.localDate,
+            o.status,
+            retrying ? null : owner,
+            o.messageId ?? null,
+            o.reason ?? null,
+            retrying ? (o.leaseUntil ?? now) : now,
+            owner,
+          ];
         }),
         body: (v) => `UPDATE digest_claims SET status = ${v}.status, owner = ${v}.new_owner,
             message_id = COALESCE(${v}.message_id, digest_claims.message_id), reason = ${v}.reason, lease_until = ${v}.lease_until, updated_at = ?

@@ -124,11 +124,23 @@ export default async function coreBench(): Promise<void> {
   const log = createLogger({ level: 'silent' });
   const bot = await createBot({ now: () => TEST_NOW, log, answerCacheSize: 0 });
   const cachingBot = await createBot({ now: () => TEST_NOW, log });
-  const structured = STRUCTURED.map(([path, options]) => () => bot.run(path, options, TEST_CALLER));
+  const structured = STRUCTURED.map(
+    ([path, options]) =>
+      () =>
+        bot.run(path, options, TEST_CALLER),
+  );
   const questions = askCases.map((c) => () => bot.run('ask', { question: c.q }, TEST_CALLER));
-  const text = STRUCTURED.map(([path]) => () => bot.handleText(`${path} ${path === 'troops' ? 'France 2023-09' : ''}`, TEST_CALLER));
+  const text = STRUCTURED.map(
+    ([path]) =>
+      () =>
+        bot.handleText(`${path} ${path === 'troops' ? 'France 2023-09' : ''}`, TEST_CALLER),
+  );
   const fromCache = [
-    ...STRUCTURED.map(([path, options]) => () => cachingBot.run(path, options, TEST_CALLER)),
+    ...STRUCTURED.map(
+      ([path, options]) =>
+        () =>
+          cachingBot.run(path, options, TEST_CALLER),
+    ),
     ...askCases.map((c) => () => cachingBot.handleText(`ask ${c.q}`, TEST_CALLER)),
   ];
 

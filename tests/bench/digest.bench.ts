@@ -22,7 +22,19 @@ const DUE = Date.parse('2026-11-30T07:00:00Z');
 
 /** Seeds N due subscriptions with plain SQL (seeding is not what is measured). */
 async function seed(db: TestDb, n: number): Promise<void> {
-  const values = (i: number) => ['discord', String(100000000000000000n + BigInt(i)), '900000000000000001', '08:00', 'Africa/Niamey', 1, DUE, '2026-11-30', 'bench', DUE, DUE];
+  const values = (i: number) => [
+    'discord',
+    String(100000000000000000n + BigInt(i)),
+    '900000000000000001',
+    '08:00',
+    'Africa/Niamey',
+    1,
+    DUE,
+    '2026-11-30',
+    'bench',
+    DUE,
+    DUE,
+  ];
   const sql = `INSERT INTO digest_subscriptions (platform, channel_id, workspace_id, time_of_day, time_zone, active, next_due_at, next_local_date, created_by, created_at, updated_at) VALUES `;
   if (db.schema) {
     const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${db.schema}` });
@@ -143,7 +155,16 @@ export default async function digestBench(): Promise<void> {
     row(['store', 'digests', 'time', 'digests/s', 'peak RSS', 'peak heap growth', 'heap retained after GC', 'answer → recorded p50 / p99']),
     row(['---', '---', '---', '---', '---', '---', '---', '---']),
     ...results.map((r) =>
-      row([r.backend, r.count.toLocaleString('en-US'), `${(r.ms / 1000).toFixed(2)} s`, Math.round(r.perSecond).toLocaleString('en-US'), `${r.peakRssMb.toFixed(0)} MB`, `${r.peakHeapDeltaMb.toFixed(1)} MB`, `${r.retainedMb.toFixed(1)} MB`, `${fmt(r.window.p50)} / ${fmt(r.window.p99)}`]),
+      row([
+        r.backend,
+        r.count.toLocaleString('en-US'),
+        `${(r.ms / 1000).toFixed(2)} s`,
+        Math.round(r.perSecond).toLocaleString('en-US'),
+        `${r.peakRssMb.toFixed(0)} MB`,
+        `${r.peakHeapDeltaMb.toFixed(1)} MB`,
+        `${r.retainedMb.toFixed(1)} MB`,
+        `${fmt(r.window.p50)} / ${fmt(r.window.p99)}`,
+      ]),
     ),
     '',
     'Targets: ≥ 2,000/s on SQLite, ≥ 1,000/s on PostgreSQL; memory flat from 1,000 to 10,000 (rows are read and claimed 100 at a time).',

@@ -47,7 +47,12 @@ interface Side {
   cpu: number | null;
 }
 
-async function bareClient(worker: FakeDiscordWorker, name: string, total: number, answer: (sub: string) => Parameters<import('discord.js').ChatInputCommandInteraction['reply']>[0]): Promise<Side> {
+async function bareClient(
+  worker: FakeDiscordWorker,
+  name: string,
+  total: number,
+  answer: (sub: string) => Parameters<import('discord.js').ChatInputCommandInteraction['reply']>[0],
+): Promise<Side> {
   const fake = await worker.start({ token: TOKEN });
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl, version: '10' } });
   client.on(Events.Error, () => undefined);

@@ -238,12 +238,21 @@ export default async function slackBench(): Promise<void> {
     `${N} signed slash commands per app and round, ${ROUNDS} interleaved rounds (median round shown, after ${WARMUP} warm-up), ` +
       `concurrency ${CONCURRENCY}, loopback, a mix of ${TEXTS.length} commands;`,
     'apps on the main thread, load generator and fake Slack in a worker thread. "reply" = sent → answer received',
-    '(the ack body, or the response_url post). CPU = the apps\' thread, per request, over all rounds.',
+    "(the ack body, or the response_url post). CPU = the apps' thread, per request, over all rounds.",
     '',
     row(['app', 'req/s', 'ack p50', 'ack p99', 'reply p50', 'reply p99', 'CPU/request', 'errors']),
     row(['---', '---', '---', '---', '---', '---', '---', '---']),
     ...summary.map((r) =>
-      row([r.name, r.reqPerSec.toFixed(0), fmt(r.ack.p50), fmt(r.ack.p99), fmt(r.reply.p50), fmt(r.reply.p99), r.cpuPerRequest === null ? 'n/a' : fmt(r.cpuPerRequest), r.errors]),
+      row([
+        r.name,
+        r.reqPerSec.toFixed(0),
+        fmt(r.ack.p50),
+        fmt(r.ack.p99),
+        fmt(r.reply.p50),
+        fmt(r.reply.p99),
+        r.cpuPerRequest === null ? 'n/a' : fmt(r.cpuPerRequest),
+        r.errors,
+      ]),
     ),
     '',
     `Ours / bare ack(fixed text), goal ≥ 90%: throughput ${pct(oursInline, bareAck)}, capacity from CPU per request ${cpuPct(oursInline, bareAck)}` +

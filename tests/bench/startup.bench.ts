@@ -32,7 +32,11 @@ function cpuMs(pid: number): number {
 /** Starts `node args`, resolves when its output matches `ready`: wall ms and the CPU it used by then; then ends it. */
 function untilReady(args: readonly string[], env: Record<string, string>, ready: RegExp): Promise<{ wall: number; cpu: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANG: 'C.UTF-8', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANG: 'C.UTF-8', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const early = (code: number | null) => reject(new Error(`exited (${code}) before ${ready}:\n${out}`));
@@ -61,7 +65,11 @@ function oneShot(args: readonly string[]): { wall: number; cpu: number } {
     return { wall: performance.now() - t0, cpu: Number.NaN };
   }
   const t0 = performance.now();
-  const timed = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...args], { cwd: ROOT, env: { ...process.env, LANG: 'C.UTF-8' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const timed = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LANG: 'C.UTF-8' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const wall = performance.now() - t0;
   if (timed.status !== 0) throw new Error(`${args.join(' ')} failed:\n${String(timed.stderr)}`);
   const [user, sys] = String(timed.stderr).trim().split('\n').at(-1)!.split(' ').map(Number);
@@ -79,7 +87,11 @@ export default async function startupBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'niger-watch-bench-'));
   const fake = await startFakeSlack();
   try {
-    process.stdout.write(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores)\n\n`);
+    process.stdout.write(
+      `load average at start: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (2 cores)\n\n`,
+    );
     process.stdout.write(`${row(['what', 'runs', 'wall, best', 'wall, median', 'CPU, median'])}\n${row(['---', '---', '---', '---', '---'])}\n`);
     for (const [name, v] of Object.entries(VARIANTS)) {
       const shell: { wall: number; cpu: number }[] = [];
@@ -129,5 +141,7 @@ export default async function startupBench(): Promise<void> {
   }
   const t0 = performance.now();
   const text = await metrics.text();
-  process.stdout.write(`\none /metrics scrape: ${fmt(performance.now() - t0)}, ${(text.length / 1024).toFixed(0)} KiB, ${text.split('\n').filter((l) => l && !l.startsWith('#')).length} samples\n`);
+  process.stdout.write(
+    `\none /metrics scrape: ${fmt(performance.now() - t0)}, ${(text.length / 1024).toFixed(0)} KiB, ${text.split('\n').filter((l) => l && !l.startsWith('#')).length} samples\n`,
+  );
 }

@@ -35,7 +35,13 @@ for (const { backend, skip } of matrix) {
       expect(text).toContain('08:00');
       expect(text).toContain('Africa/Niamey');
       expect(text).toContain('Next delivery: Monday 30 November 2026, 08:00 Africa/Niamey (UTC+01:00)');
-      expect(await store.getSubscription(key)).toMatchObject({ time: '08:00', timeZone: 'Africa/Niamey', active: true, createdBy: 'U-admin', workspaceId: 'T1' });
+      expect(await store.getSubscription(key)).toMatchObject({
+        time: '08:00',
+        timeZone: 'Africa/Niamey',
+        active: true,
+        createdBy: 'U-admin',
+        workspaceId: 'T1',
+      });
     });
 
     it.each([

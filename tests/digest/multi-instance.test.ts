@@ -94,9 +94,16 @@ async function seed(db: TestDb): Promise<void> {
   const channels = Array.from({ length: COUNT }, (_, i) => String(100000000000000000n + BigInt(i)));
   for (let i = 0; i < channels.length; i += 100) {
     await Promise.all(
-      channels.slice(i, i + 100).map((channelId) =>
-        service.subscribe({ platform: 'discord', channelId, workspaceId: '900000000000000001' }, { time: '08:00', timeZone: 'Africa/Niamey' }, 'seed', new Date('2026-11-30T06:00:00Z')),
-      ),
+      channels
+        .slice(i, i + 100)
+        .map((channelId) =>
+          service.subscribe(
+            { platform: 'discord', channelId, workspaceId: '900000000000000001' },
+            { time: '08:00', timeZone: 'Africa/Niamey' },
+            'seed',
+            new Date('2026-11-30T06:00:00Z'),
+          ),
+        ),
     );
   }
 }
@@ -143,7 +150,10 @@ describe.skipIf(pgSkip)('two bot instances (separate processes) on one PostgreSQ
     expect([...perChannel.values()].every((list) => list.length === 1)).toBe(true);
     const counts = await w.counts();
     expect(counts).toMatchObject({ final: COUNT, open: 0 });
-    const byInstance = { A: fake.requests.filter((r) => r.instance === 'instance-A').length, B: fake.requests.filter((r) => r.instance === 'instance-B').length };
+    const byInstance = {
+      A: fake.requests.filter((r) => r.instance === 'instance-A').length,
+      B: fake.requests.filter((r) => r.instance === 'instance-B').length,
+    };
     expect(byInstance.A).toBeGreaterThan(0);
     expect(byInstance.B).toBeGreaterThan(0);
     expect(fake.requests[0]!.fields.map((f) => f.value).join(' ')).toContain('Tiani');
@@ -152,7 +162,9 @@ describe.skipIf(pgSkip)('two bot instances (separate processes) on one PostgreSQ
     );
   });
 
-  it('SIGKILL of one instance mid fan-out: after its lease every digest is delivered exactly once (nonce), and the Slack window is measured', { timeout: 60_000 }, async () => {
+  it('SIGKILL of one instance mid fan-out: after its lease every digest is delivered exactly once (nonce), and the Slack window is measured', {
+    timeout: 60_000,
+  }, async () => {
     db = await postgresBackend.open();
     await seed(db);
     // Requests are recorded on arrival and answered 20 ms later: a kill in that gap is exactly the
@@ -170,10 +182,14 @@ describe.skipIf(pgSkip)('two bot instances (separate processes) on one PostgreSQ
     watcher = new ClaimWatcher(db.schema!);
     await watcher.connect();
     const w = watcher;
-    await waitFor(async () => {
-      const c = await w.counts();
-      return c.final === COUNT && c.open === 0;
-    }, 40_000, 'every claim to be recorded after the lease of the killed instance');
+    await waitFor(
+      async () => {
+        const c = await w.counts();
+        return c.final === COUNT && c.open === 0;
+      },
+      40_000,
+      'every claim to be recorded after the lease of the killed instance',
+    );
     const recoveredMs = Date.now() - killedAt;
     await new Promise((r) => setTimeout(r, 600));
     workers[1]!.child.kill('SIGTERM');

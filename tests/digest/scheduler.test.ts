@@ -129,11 +129,18 @@ for (const { backend, skip } of matrix) {
 
     it('fan-out is paced per platform (here Discord at one post per 20 ms) and pacing never makes a digest late', async () => {
       for (let i = 0; i < 25; i++) {
-        await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'discord', channelId: `11900000000000${String(i).padStart(5, '0')}`, workspaceId: 'G1' });
+        await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', {
+          platform: 'discord',
+          channelId: `11900000000000${String(i).padStart(5, '0')}`,
+          workspaceId: 'G1',
+        });
       }
       const times: number[] = [];
       const discord = new RecordingPoster('discord');
-      const timed = { platform: 'discord', post: async (c: string, r: Parameters<RecordingPoster['post']>[1], n: string) => (times.push(performance.now()), discord.post(c, r, n)) };
+      const timed = {
+        platform: 'discord',
+        post: async (c: string, r: Parameters<RecordingPoster['post']>[1], n: string) => (times.push(performance.now()), discord.post(c, r, n)),
+      };
       const s = makeScheduler(store, [timed], { pacing: { discord: { globalMs: 20 } }, lateAfterMs: 1 });
       const tickStart = performance.now();
       await s.tick(at('2026-11-30T07:00:00Z'));
@@ -225,7 +232,12 @@ for (const { backend, skip } of matrix) {
       const release = deferred<{ messageId: string }>();
       // A's post reaches the platform, then A stalls (as if killed) before recording it.
       poster.plan('C1', async (channelId) => {
-        poster.posts.push({ channelId, reply: poster.posts[0]?.reply ?? buildDigest(testKb(), { localDate: '2026-11-30', since: null }).reply, nonce: nonceFor({ platform: 'slack', channelId, localDate: '2026-11-30' }), messageId: 'from-A' });
+        poster.posts.push({
+          channelId,
+          reply: poster.posts[0]?.reply ?? buildDigest(testKb(), { localDate: '2026-11-30', since: null }).reply,
+          nonce: nonceFor({ platform: 'slack', channelId, localDate: '2026-11-30' }),
+          messageId: 'from-A',
+        });
         return release.promise;
       });
       const a = makeScheduler(store, [poster], { instanceId: 'instance-A', log });
@@ -246,7 +258,16 @@ for (const { backend, skip } of matrix) {
       await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z');
       const due = Date.parse('2026-11-30T07:00:00Z');
       await store.insertClaim(
-        { ...C1, localDate: '2026-11-30', dueAt: due, status: 'claimed', owner: 'dead', leaseUntil: due + 120_000, nonce: nonceFor({ ...C1, localDate: '2026-11-30' }), reason: null },
+        {
+          ...C1,
+          localDate: '2026-11-30',
+          dueAt: due,
+          status: 'claimed',
+          owner: 'dead',
+          leaseUntil: due + 120_000,
+          nonce: nonceFor({ ...C1, localDate: '2026-11-30' }),
+          reason: null,
+        },
         due,
       );
       const restarted = makeScheduler(await db.reopen(), [poster]);
@@ -372,7 +393,8 @@ for (const { backend, skip } of matrix) {
     });
 
     it('shutdown mid fan-out: posts in flight finish and are recorded, the rest are handed back at once, each channel once', async () => {
-      for (let i = 0; i < 20; i++) await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'slack', channelId: `C${i}`, workspaceId: 'T1' });
+      for (let i = 0; i < 20; i++)
+        await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'slack', channelId: `C${i}`, workspaceId: 'T1' });
       const inFlight = new Set<string>();
       const slow: RecordingPoster = new RecordingPoster('slack');
       for (let i = 0; i < 20; i++) {
@@ -403,7 +425,8 @@ for (const { backend, skip } of matrix) {
     });
 
     it('two schedulers ticking together on one store: 100 due channels, each posted exactly once', async () => {
-      for (let i = 0; i < 100; i++) await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'slack', channelId: `C${i}`, workspaceId: 'T1' });
+      for (let i = 0; i < 100; i++)
+        await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'slack', channelId: `C${i}`, workspaceId: 'T1' });
       const other = new RecordingPoster('slack');
       const a = makeScheduler(store, [poster], { concurrency: 4 });
       const b = makeScheduler(await db.reopen(), [other], { concurrency: 4 });

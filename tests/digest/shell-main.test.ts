@@ -42,7 +42,12 @@ describe('shell mode (no tokens): digest commands on SQLite, digests printed', (
     const now = Date.now();
     const due = new Date(now - 10 * 60_000);
     const time = `${String(due.getUTCHours()).padStart(2, '0')}:${String(due.getUTCMinutes()).padStart(2, '0')}`;
-    await new StoreDigestService(store, testKb()).subscribe({ platform: 'shell', channelId: 'local' }, { time, timeZone: 'UTC' }, 'local-user', new Date(now - 20 * 60_000));
+    await new StoreDigestService(store, testKb()).subscribe(
+      { platform: 'shell', channelId: 'local' },
+      { time, timeZone: 'UTC' },
+      'local-user',
+      new Date(now - 20 * 60_000),
+    );
     await store.close();
     const run = await runMain(url, 'exit\n');
     expect(run.code).toBe(0);

@@ -165,7 +165,9 @@ describe('Discord adapter, real discord.js against the fake gateway', () => {
     ['an administrator', { permissions: ADMINISTRATOR }, 'true', GUILD_ID],
     ['a DM', { dm: true, permissions: ADMINISTRATOR }, 'false', 'none'],
   ])('%s: canManageChannel() is %s', async (_name, extra, manage, workspace) => {
-    const result = await h.fake.dispatchInteraction({ path: 'caller', options: {}, userId: '1190000000000000777', channelId: '1190000000000000888', ...extra }).result();
+    const result = await h.fake
+      .dispatchInteraction({ path: 'caller', options: {}, userId: '1190000000000000777', channelId: '1190000000000000888', ...extra })
+      .result();
     const fields = Object.fromEntries(result.message.embeds[0].fields.map((f: { name: string; value: string }) => [f.name, f.value]));
     expect(fields).toMatchObject({ platform: 'discord', user: '1190000000000000777', channel: '1190000000000000888', workspace, manage });
   });

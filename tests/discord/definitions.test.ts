@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  buildCommands,
-  COMMAND_LIMITS,
-  DefinitionError,
-  diffCommands,
-  isUnchanged,
-  ROOT_COMMAND,
-} from '../../src/adapters/discord/definitions.ts';
+import { buildCommands, COMMAND_LIMITS, DefinitionError, diffCommands, isUnchanged, ROOT_COMMAND } from '../../src/adapters/discord/definitions.ts';
 import { canManageChannel, readInvocation } from '../../src/adapters/discord/interaction.ts';
 import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, LANG_OPTION, optionSpecs, type CommandModule } from '../../src/core/command.ts';
 import { reply } from '../../src/core/reply.ts';
@@ -74,7 +67,13 @@ describe('Discord command definitions (registry → application command JSON)', 
     const sub = (name: string) => root!.options.find((o) => o.name === name)!;
     const opt = (s: string, o: string) => sub(s).options!.find((x) => x.name === o)!;
     expect(opt('troops', 'country')).toMatchObject({ type: 3, autocomplete: true });
-    expect(opt('troops', 'show')).toMatchObject({ type: 3, choices: [{ name: 'figure', value: 'figure' }, { name: 'history', value: 'history' }] });
+    expect(opt('troops', 'show')).toMatchObject({
+      type: 3,
+      choices: [
+        { name: 'figure', value: 'figure' },
+        { name: 'history', value: 'history' },
+      ],
+    });
     expect(opt('troops', 'show').autocomplete).toBeUndefined();
     expect(opt('timeline', 'actor')).toMatchObject({ autocomplete: true });
     expect(opt('timeline', 'topic')).toMatchObject({ autocomplete: true });
@@ -129,7 +128,9 @@ describe('Discord command definitions (registry → application command JSON)', 
   it('keeps descriptions within 100 characters', () => {
     const long = 'x'.repeat(150);
     const [root] = buildCommands(
-      registry(defineCommand({ name: 'wordy', description: long, options: z.object({ a: z.string().optional().describe(long) }), examples: [], handler: noop })),
+      registry(
+        defineCommand({ name: 'wordy', description: long, options: z.object({ a: z.string().optional().describe(long) }), examples: [], handler: noop }),
+      ),
     );
     const sub = root!.options[0]!;
     expect(sub.description.length).toBe(COMMAND_LIMITS.description);

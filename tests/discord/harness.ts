@@ -26,7 +26,12 @@ export async function startHarness(
 ): Promise<Harness> {
   const fake = await startFakeDiscord({ token: TEST_TOKEN, applicationId: APPLICATION_ID, ...options.fake });
   const captured = options.log ?? captureLogger('info');
-  const config: DiscordConfig = { token: TEST_TOKEN, applicationId: APPLICATION_ID, apiUrl: fake.apiUrl, ...(options.guildId ? { guildId: options.guildId } : {}) };
+  const config: DiscordConfig = {
+    token: TEST_TOKEN,
+    applicationId: APPLICATION_ID,
+    apiUrl: fake.apiUrl,
+    ...(options.guildId ? { guildId: options.guildId } : {}),
+  };
   let adapter: DiscordAdapter;
   try {
     adapter = await startDiscord(bot, config, captured.log, { checkRegistration: false, ...options.adapter });

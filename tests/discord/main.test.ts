@@ -32,18 +32,30 @@ describe('starting with Discord settings', () => {
   // Each case starts a real process (several seconds on a busy machine): one per kind of failure.
   it.each<[string, () => Record<string, string>, RegExp]>([
     ['a missing application id', () => ({ DISCORD_TOKEN: TEST_TOKEN }), /DISCORD_APPLICATION_ID is missing/],
-    ['a malformed setting', () => ({ ...base(), DISCORD_APPLICATION_ID: 'my-app', DISCORD_API_URL: 'ftp://example.com' }), /DISCORD_APPLICATION_ID must be the numeric application id.*DISCORD_API_URL/],
-    ['a token Discord refuses', () => ({ ...base(), DISCORD_TOKEN: 'MTE5MDAwMDAwMDAwMDAwMDAwMg.WrOnGx.wrongwrongwrongwrongwrongwrongwrong' }), /refused DISCORD_TOKEN/],
+    [
+      'a malformed setting',
+      () => ({ ...base(), DISCORD_APPLICATION_ID: 'my-app', DISCORD_API_URL: 'ftp://example.com' }),
+      /DISCORD_APPLICATION_ID must be the numeric application id.*DISCORD_API_URL/,
+    ],
+    [
+      'a token Discord refuses',
+      () => ({ ...base(), DISCORD_TOKEN: 'MTE5MDAwMDAwMDAwMDAwMDAwMg.WrOnGx.wrongwrongwrongwrongwrongwrongwrong' }),
+      /refused DISCORD_TOKEN/,
+    ],
     ['an API that cannot be reached', () => ({ ...base(), DISCORD_API_URL: 'http://127.0.0.1:1/api' }), /cannot reach .*DISCORD_API_URL/],
-  ])('%s stops the start with one clear message naming the variable', async (_name, env, message) => {
-    const run = runJs(MAIN_JS, env());
-    const code = await run.exit;
-    expect(code, run.stderr()).toBe(2);
-    expect(run.stderr()).toMatch(message);
-    expect(run.stderr()).not.toContain(TEST_TOKEN.split('.')[2]!);
-    expect(run.stderr()).not.toContain('wrongwrong');
-    expect(run.stderr()).not.toMatch(/\n\s+at /); // a message, not a stack trace
-  }, 60_000);
+  ])(
+    '%s stops the start with one clear message naming the variable',
+    async (_name, env, message) => {
+      const run = runJs(MAIN_JS, env());
+      const code = await run.exit;
+      expect(code, run.stderr()).toBe(2);
+      expect(run.stderr()).toMatch(message);
+      expect(run.stderr()).not.toContain(TEST_TOKEN.split('.')[2]!);
+      expect(run.stderr()).not.toContain('wrongwrong');
+      expect(run.stderr()).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    },
+    60_000,
+  );
 
   it('valid settings: connects with the Guilds intent, answers /niger, stops cleanly on SIGTERM', async () => {
     const since = fake.frames.length;

@@ -104,7 +104,12 @@ describe('command registration', () => {
 });
 
 describe('npm run discord:register (the CLI, end to end)', () => {
-  const env = () => ({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_GUILD_ID: '1190000000000000555', DISCORD_API_URL: fake.apiUrl });
+  const env = () => ({
+    DISCORD_TOKEN: TEST_TOKEN,
+    DISCORD_APPLICATION_ID: APPLICATION_ID,
+    DISCORD_GUILD_ID: '1190000000000000555',
+    DISCORD_API_URL: fake.apiUrl,
+  });
   const route = 'PUT /applications/:app/guilds/:guild/commands';
   const cliPuts = () => fake.requests.filter((r) => r.route === route && r.path.includes('1190000000000000555'));
 

@@ -7,7 +7,8 @@ import { messageViolations, unmarkdown, visibleText } from '../fakes/discord.ts'
 import { testBot, TEST_CALLER } from '../helpers/bot.ts';
 import { cite, sourcedAnswer } from '../helpers/replies.ts';
 
-const HOSTILE = '@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678> **bold** __under__ ~~strike~~ ||spoiler|| [click](https://evil.example) # heading';
+const HOSTILE =
+  '@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678> **bold** __under__ ~~strike~~ ||spoiler|| [click](https://evil.example) # heading';
 
 function big(overrides: Partial<Reply> = {}): Reply {
   return reply({
@@ -224,7 +225,11 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
       '[A — Title A](https://example.org/1) · 2024\n[BB — Title BB](https://example.org/2) · 2024\n[CCC — Title CCC](https://example.org/3) · 2024\n…and 2 more sources',
     );
     expect(out.omittedCitations).toBe(2);
-    expect(sourcesOf(sourcedAnswer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
+    expect(
+      sourcesOf(sourcedAnswer(five.slice(0, 4)))
+        .split('\n')
+        .at(-1),
+    ).toBe('…and 1 more source');
     expect(renderReply(sourcedAnswer(five.slice(0, 4))).omittedCitations).toBe(1);
     expect(sourcesOf(sourcedAnswer(five.slice(0, 3)))).not.toContain('more source');
     expect(renderReply(sourcedAnswer(five.slice(0, 3))).omittedCitations).toBe(0);
@@ -235,7 +240,9 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
     expect(footer('2023-12-22')).toBe('As of 22 December 2023 · Niger Watch');
     expect(footer('2023-09')).toBe('As of September 2023 · Niger Watch');
     expect(footer('2024')).toBe('As of 2024 · Niger Watch');
-    const value = sourcesOf(sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null), cite('AFP', 'Year', '2024', null)]));
+    const value = sourcesOf(
+      sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null), cite('AFP', 'Year', '2024', null)]),
+    );
     expect(value).toBe('Xinhua — Last troops leave · 23 December 2023\nRFI — Bases · October 2023\nAFP — Year · 2024');
   });
 

@@ -26,7 +26,10 @@ export interface AskCase {
 export type Verdict = { outcome: 'right' } | { outcome: 'declined' | 'wrong'; why: string };
 
 /** The files of each split. A second round of questions was split between the two (see dev2.yaml). */
-const FILES: Record<Split, string[]> = { dev: ['dev.yaml', 'dev2.yaml', 'dev3.yaml', 'dev4.yaml'], heldout: ['heldout.yaml', 'heldout2.yaml', 'heldout3.yaml', 'heldout4.yaml'] };
+const FILES: Record<Split, string[]> = {
+  dev: ['dev.yaml', 'dev2.yaml', 'dev3.yaml', 'dev4.yaml'],
+  heldout: ['heldout.yaml', 'heldout2.yaml', 'heldout3.yaml', 'heldout4.yaml'],
+};
 
 export function loadAskCases(split: Split): AskCase[] {
   return FILES[split].flatMap((file) => parse(readFileSync(fileURLToPath(new URL(`../fixtures/ask/${file}`, import.meta.url)), 'utf8')) as AskCase[]);
@@ -51,7 +54,10 @@ export function judge(c: AskCase, r: { answered: boolean; text: string }): Verdi
   const missing = (c.contains ?? []).filter((s) => !includes(r.text, s));
   const present = (c.excludes ?? []).filter((s) => includes(r.text, s));
   if (missing.length || present.length) {
-    const why = [missing.length ? `missing ${missing.map((m) => JSON.stringify(m)).join(', ')}` : '', present.length ? `says ${present.map((m) => JSON.stringify(m)).join(', ')}` : '']
+    const why = [
+      missing.length ? `missing ${missing.map((m) => JSON.stringify(m)).join(', ')}` : '',
+      present.length ? `says ${present.map((m) => JSON.stringify(m)).join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     return { outcome: 'wrong', why };
@@ -160,12 +166,26 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     if (printFailures && process.argv.includes('--show-language')) {
       for (const v of languages) {
         if (v.inLanguage) continue;
-        process.stdout.write(`✗ [${split} language ${v.c.lang}] ${v.c.q}\n    answered in ${v.lang}${v.leaks.length ? `; English: ${v.leaks.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}` : ''}\n`);
+        process.stdout.write(
+          `✗ [${split} language ${v.c.lang}] ${v.c.q}\n    answered in ${v.lang}${
+            v.leaks.length
+              ? `; English: ${v.leaks
+                  .slice(0, 3)
+                  .map((l) => JSON.stringify(l))
+                  .join(', ')}`
+              : ''
+          }\n`,
+        );
       }
     }
     process.stdout.write(`${split}, answered in the asked language (asked without lang:):\n${languageLine('all', languages)}\n`);
     for (const lang of [...new Set(languages.map((v) => v.c.lang))].sort()) {
-      process.stdout.write(languageLine(`lang ${lang}`, languages.filter((v) => v.c.lang === lang)) + '\n');
+      process.stdout.write(
+        languageLine(
+          `lang ${lang}`,
+          languages.filter((v) => v.c.lang === lang),
+        ) + '\n',
+      );
     }
   }
 }

@@ -36,10 +36,7 @@ export interface FakeDiscordWorker {
   close(): Promise<void>;
 }
 
-type Request =
-  | { op: 'start'; options: FakeDiscordOptions }
-  | { op: 'drive'; id: number; options: DriveOptions }
-  | { op: 'close' };
+type Request = { op: 'start'; options: FakeDiscordOptions } | { op: 'drive'; id: number; options: DriveOptions } | { op: 'close' };
 
 /** Starts the worker thread. */
 export async function fakeDiscordWorker(): Promise<FakeDiscordWorker> {

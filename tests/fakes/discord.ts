@@ -273,7 +273,8 @@ export function commandViolations(cmd: any, where = cmd?.name ?? '?'): string[] 
     let optionalSeen = false;
     for (const o of opts) {
       const ow = `${w} ${o.name}`;
-      if (typeof o.description !== 'string' || o.description.length < 1 || o.description.length > 100) problems.push(`${ow}: description must be 1-100 characters`);
+      if (typeof o.description !== 'string' || o.description.length < 1 || o.description.length > 100)
+        problems.push(`${ow}: description must be 1-100 characters`);
       if (typeof o.name !== 'string' || !COMMAND_NAME.test(o.name) || o.name !== o.name.toLowerCase()) problems.push(`${ow}: invalid name`);
       if (names.has(o.name)) problems.push(`${ow}: duplicate name`);
       names.add(o.name);
@@ -476,8 +477,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       }
     }
     const method = req.method ?? 'GET';
-    const interactionId =
-      /^\/interactions\/(\d+)\//.exec(path)?.[1] ?? byToken.get(/^\/webhooks\/\d+\/([^/]+)/.exec(path)?.[1] ?? '')?.id;
+    const interactionId = /^\/interactions\/(\d+)\//.exec(path)?.[1] ?? byToken.get(/^\/webhooks\/\d+\/([^/]+)/.exec(path)?.[1] ?? '')?.id;
     return {
       ...(interactionId ? { interactionId } : {}),
       index: requests.length,
@@ -626,7 +626,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       it.callbackAt = performance.now();
       if (r.query.with_response === 'true') {
         return finish(res, r, 200, {
-          interaction: { id, type: 2, activity_instance_id: null, response_message_id: it.original?.id ?? null, response_message_loading: type === 5, response_message_ephemeral: Boolean((data.flags ?? 0) & 64) },
+          interaction: {
+            id,
+            type: 2,
+            activity_instance_id: null,
+            response_message_id: it.original?.id ?? null,
+            response_message_loading: type === 5,
+            response_message_ephemeral: Boolean((data.flags ?? 0) & 64),
+          },
           resource: { type, ...(it.original ? { message: it.original } : {}) },
         });
       }
@@ -689,12 +696,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         });
         if (bucket.used >= limit.limit) {
           r.injected = 'bucket';
-          return finish(res, r, 429, { message: 'You are being rate limited.', retry_after: Number(resetAfter), global: false, code: 0 }, {
-            ...headers,
-            'x-ratelimit-remaining': '0',
-            'retry-after': resetAfter,
-            'x-ratelimit-scope': 'user',
-          });
+          return finish(
+            res,
+            r,
+            429,
+            { message: 'You are being rate limited.', retry_after: Number(resetAfter), global: false, code: 0 },
+            {
+              ...headers,
+              'x-ratelimit-remaining': '0',
+              'retry-after': resetAfter,
+              'x-ratelimit-scope': 'user',
+            },
+          );
         }
         bucket.used += 1;
         headers['x-ratelimit-remaining'] = String(limit.limit - bucket.used);
@@ -744,7 +757,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         const names = r.body.map((c: any) => c.name);
         if (new Set(names).size !== names.length) problems.push('duplicate command names');
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
-        const next = r.body.map((c: any) => materialize(c, stored.find((s) => s.name === c.name)));
+        const next = r.body.map((c: any) =>
+          materialize(
+            c,
+            stored.find((s) => s.name === c.name),
+          ),
+        );
         commandStore.set(key, next);
         return finish(res, r, 200, next);
       }
@@ -758,7 +776,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       }
       if (commandId !== undefined && m === 'DELETE') {
         if (!stored.some((s) => s.id === commandId)) return finish(res, r, 404, { code: 10063, message: 'Unknown application command' });
-        commandStore.set(key, stored.filter((s) => s.id !== commandId));
+        commandStore.set(
+          key,
+          stored.filter((s) => s.id !== commandId),
+        );
         return finish(res, r, 204);
       }
       if (commandId !== undefined && m === 'GET') {
@@ -949,10 +970,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     // Deferred: the answer is an edit of @original or a follow-up.
     const answer = await waitFor(
-      (r) =>
-        mine(r) &&
-        r.status < 300 &&
-        (r.route === 'PATCH /webhooks/:app/:token/messages/@original' || r.route === 'POST /webhooks/:app/:token'),
+      (r) => mine(r) && r.status < 300 && (r.route === 'PATCH /webhooks/:app/:token/messages/@original' || r.route === 'POST /webhooks/:app/:token'),
       timeoutMs,
       callback.index + 1,
     );
@@ -978,7 +996,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       };
       const timer = setTimeout(() => {
         requestWaiters.delete(waiter);
-        const recent = requests.slice(-5).map((r) => `${r.route} → ${r.status}`).join('; ');
+        const recent = requests
+          .slice(-5)
+          .map((r) => `${r.route} → ${r.status}`)
+          .join('; ');
         reject(new Error(`fake Discord: no matching request within ${timeoutMs} ms (last: ${recent || 'none'})`));
       }, timeoutMs);
       requestWaiters.add(waiter);

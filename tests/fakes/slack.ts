@@ -379,9 +379,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100)));
         const offset = Number(args.cursor ?? 0);
         const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
-        const inRange = (channels.get(args.channel) ?? [])
-          .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
-          .reverse();
+        const inRange = (channels.get(args.channel) ?? []).filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest).reverse();
         const page = inRange.slice(offset, offset + limit).map((m) => {
           if (withMetadata) return m;
           const { metadata: _metadata, ...shown } = m;
@@ -715,7 +713,11 @@ export function slashCommandFields(fake: Pick<FakeSlack, 'responseUrl' | 'teamId
 }
 
 /** A signed, form-encoded slash command request: `{ body, headers }`. */
-export function signedSlashCommand(signingSecret: string, fields: Record<string, string>, options: SignOptions = {}): { body: string; headers: Record<string, string> } {
+export function signedSlashCommand(
+  signingSecret: string,
+  fields: Record<string, string>,
+  options: SignOptions = {},
+): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams(fields).toString();
   return { body, headers: signedHeaders(signingSecret, body, 'application/x-www-form-urlencoded', options) };
 }
@@ -733,7 +735,11 @@ export async function sendSlashCommand(appUrl: string, signingSecret: string, fi
 }
 
 /** An Events API `event_callback` body around `event`. */
-export function eventCallback(fake: Pick<FakeSlack, 'teamId' | 'appId' | 'botUserId'>, event: Record<string, unknown>, eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`): Record<string, unknown> {
+export function eventCallback(
+  fake: Pick<FakeSlack, 'teamId' | 'appId' | 'botUserId'>,
+  event: Record<string, unknown>,
+  eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+): Record<string, unknown> {
   return {
     token: 'legacy-verification-token',
     team_id: fake.teamId,

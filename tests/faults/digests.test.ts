@@ -40,7 +40,16 @@ async function seedDue(store: SqlDigestStore, channels: string[]): Promise<strin
   const localDate = iso.slice(0, 10);
   for (const channelId of channels) {
     await store.putSubscription(
-      { platform: 'slack', channelId, workspaceId: 'T0FAKE001', time: iso.slice(11, 16), timeZone: 'UTC', nextDueAt: now - 1000, nextLocalDate: localDate, createdBy: 'U0ADMIN001' },
+      {
+        platform: 'slack',
+        channelId,
+        workspaceId: 'T0FAKE001',
+        time: iso.slice(11, 16),
+        timeZone: 'UTC',
+        nextDueAt: now - 1000,
+        nextLocalDate: localDate,
+        createdBy: 'U0ADMIN001',
+      },
       now,
     );
   }
@@ -95,7 +104,9 @@ describe('digests under faults (real bot process, fake Slack)', () => {
     await store.close();
   });
 
-  it('SIGTERM during an 80-channel fan-out with 1 s Slack latency: in-flight posts recorded, the rest handed back and sent at once after restart', { timeout: 150_000 }, async () => {
+  it('SIGTERM during an 80-channel fan-out with 1 s Slack latency: in-flight posts recorded, the rest handed back and sent at once after restart', {
+    timeout: 150_000,
+  }, async () => {
     fake = await startFakeSlack({ botToken: BOT_TOKEN });
     fake.setLatency('chat.postMessage', 1000);
     const url = `file:${join(dir, 'sigterm.sqlite')}`;
@@ -121,7 +132,9 @@ describe('digests under faults (real bot process, fake Slack)', () => {
     await expectExactlyOnce(store, channels, localDate);
     // Handed-back claims do not wait for a lease: the rest go out at Slack's pace (5 posts/s per workspace).
     expect(tookMs).toBeLessThan(45_000);
-    console.log(`[faults] SIGTERM fan-out: ${posted.length} posted before the stop, all recorded; the other ${80 - posted.length} sent ${(tookMs / 1000).toFixed(1)} s after the restart began; 0 duplicates`);
+    console.log(
+      `[faults] SIGTERM fan-out: ${posted.length} posted before the stop, all recorded; the other ${80 - posted.length} sent ${(tookMs / 1000).toFixed(1)} s after the restart began; 0 duplicates`,
+    );
     await store.close();
   });
 
@@ -143,7 +156,9 @@ describe('digests under faults (real bot process, fake Slack)', () => {
     await until('all 80 digests recorded', allSent(store, channels, localDate), 150_000);
     const tookMs = Date.now() - restartedAt;
     await expectExactlyOnce(store, channels, localDate);
-    console.log(`[faults] kill -9 fan-out: ${inFlight} posts in flight at the kill; all 80 recorded ${(tookMs / 1000).toFixed(1)} s after the restart began; 0 duplicates`);
+    console.log(
+      `[faults] kill -9 fan-out: ${inFlight} posts in flight at the kill; all 80 recorded ${(tookMs / 1000).toFixed(1)} s after the restart began; 0 duplicates`,
+    );
     await store.close();
   });
 });

@@ -46,7 +46,11 @@ describe('bad input to the real processes', () => {
     bot = startBot(slackHttpEnv(fake.apiUrl, `file:${join(dir, 'bot.sqlite')}`));
     const m = await bot.waitForOutput(/"port":(\d+),"path":"\/slack\/events"/, 60_000);
     const controls = '\u061C\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069';
-    const res = await sendSlashCommand(`http://127.0.0.1:${m[1]}/slack/events`, SIGNING_SECRET, slashCommandFields(fake, { text: `troops ${controls}Atlantis${controls}` }));
+    const res = await sendSlashCommand(
+      `http://127.0.0.1:${m[1]}/slack/events`,
+      SIGNING_SECRET,
+      slashCommandFields(fake, { text: `troops ${controls}Atlantis${controls}` }),
+    );
     expect(res.status).toBe(200);
     const texts = rawTexts(JSON.parse(res.body) as Record<string, unknown>).join('\n');
     expect(texts).toContain('Atlantis');

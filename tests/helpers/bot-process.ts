@@ -59,7 +59,15 @@ function commandLine(pid: number): string | undefined {
 
 /** The environment of the bot in Slack HTTP mode against a fake Slack (the test tokens; PORT 0 picks a free port). */
 export function slackHttpEnv(apiUrl: string, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl, PORT: '0', DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', ...extra };
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: apiUrl,
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
 }
 
 export interface StartOptions {
@@ -82,9 +90,7 @@ export function startBot(env: Record<string, string>, options: StartOptions = {}
     uid: options.uid,
     gid: options.gid,
   };
-  const child = options.viaNpm
-    ? spawn('npm', ['start', '--silent'], spawnOptions)
-    : spawn(process.execPath, options.args ?? [MAIN_JS], spawnOptions);
+  const child = options.viaNpm ? spawn('npm', ['start', '--silent'], spawnOptions) : spawn(process.execPath, options.args ?? [MAIN_JS], spawnOptions);
   const remembered = new Map<number, string | undefined>();
   let out = '';
   const listeners = new Set<() => void>();

@@ -25,7 +25,7 @@ const ANSWERS = [
   'troops France before the coup',
   'troops France after the coup',
   'troops France during the withdrawal',
-  'troops France at the time of macron\'s announcement',
+  "troops France at the time of macron's announcement",
   'troops France a year after the coup',
   'troops France summer 2023',
   'troops France early 2024',
@@ -254,7 +254,10 @@ const ADAPTER_COMMANDS: { text: string; path: string; options: Record<string, st
 
 /** Quotes are shown as said (« … », “ … ”), and are no leak. */
 function withoutQuotes(text: string): string {
-  return text.replace(/«[^»]*»/g, '').replace(/“[^”]*”/g, '').replace(/„[^“]*“/g, '');
+  return text
+    .replace(/«[^»]*»/g, '')
+    .replace(/“[^”]*”/g, '')
+    .replace(/„[^“]*“/g, '');
 }
 
 describe('the headline question', () => {
@@ -280,7 +283,15 @@ describe('the headline question', () => {
   describe('through Slack', () => {
     let h: SlackHarness;
     beforeAll(async () => {
-      h = await startSlack(bot, { fake: { users: [{ id: 'U0DESKFR', locale: 'fr-FR' }, { id: 'U0DESKDE', locale: 'de-DE' }] }, logLevel: 'warn' });
+      h = await startSlack(bot, {
+        fake: {
+          users: [
+            { id: 'U0DESKFR', locale: 'fr-FR' },
+            { id: 'U0DESKDE', locale: 'de-DE' },
+          ],
+        },
+        logLevel: 'warn',
+      });
     });
     afterAll(async () => {
       await h?.close();
@@ -316,7 +327,15 @@ describe('the headline question', () => {
 
     it.each(['fr', 'de'] as const)('every answer command, for a member whose Discord is in %s, in that language', async (lang) => {
       for (const { path, options } of ADAPTER_COMMANDS) {
-        const sent = h.fake.dispatchInteraction({ path, options, guildId: GUILD_ID, channelId: '1190000000777000901', userId: '1190000000000999001', locale: lang, guildLocale: lang });
+        const sent = h.fake.dispatchInteraction({
+          path,
+          options,
+          guildId: GUILD_ID,
+          channelId: '1190000000777000901',
+          userId: '1190000000000999001',
+          locale: lang,
+          guildLocale: lang,
+        });
         const shown = discordText((await sent.result()).message);
         expect(shown.length, path).toBeGreaterThan(0);
         expect(detectors.get(lang)!.leaks(withoutQuotes(shown)), `${lang}: ${path}`).toEqual([]);

@@ -130,12 +130,22 @@ describe.each(LANGS)('in %s', (lang) => {
     const CHANNEL = `C0LANG${lang.toUpperCase()}`;
     const locale = { en: 'en-GB', fr: 'fr-FR', de: 'de-DE' }[lang];
     beforeAll(async () => {
-      h = await startSlack(bot, { adminUserIds: [ADMIN], fake: { users: [{ id: ADMIN, locale }, { id: MEMBER, locale }] }, logLevel: 'warn' });
+      h = await startSlack(bot, {
+        adminUserIds: [ADMIN],
+        fake: {
+          users: [
+            { id: ADMIN, locale },
+            { id: MEMBER, locale },
+          ],
+        },
+        logLevel: 'warn',
+      });
     });
     afterAll(async () => {
       await h?.close();
     });
-    const slash = async (text: string, user: string) => slackText((await slashOverHttp(h, text, { user_id: user, channel_id: CHANNEL })).message as { blocks?: unknown });
+    const slash = async (text: string, user: string) =>
+      slackText((await slashOverHttp(h, text, { user_id: user, channel_id: CHANNEL })).message as { blocks?: unknown });
 
     it('help, a typo, a refusal, subscribe, status and preview; the digest is posted in the channel’s language', async () => {
       expect(await slash('help', MEMBER)).toContain(e.help);

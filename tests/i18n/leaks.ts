@@ -24,7 +24,10 @@ function fragments(text: string, into: Set<string>): void {
   // Quoted or code text (`digest preview`, "September 2023") is the syntax, which stays English.
   const prose = text.replace(/`[^`]*`|"[^"]*"|“[^”]*”/g, '\u0000');
   for (const piece of prose.split(/[\u0000(){}\n`"“”]|[:;,.?!] |[.;:!?]$/)) {
-    const p = piece.trim().replace(/^[.,…—–-]+|[.,:]+$/g, '').trim();
+    const p = piece
+      .trim()
+      .replace(/^[.,…—–-]+|[.,:]+$/g, '')
+      .trim();
     if (p.split(/\s+/).length >= 2 && p.length >= 9 && !/Niger Watch/.test(p)) into.add(p);
   }
 }

@@ -104,25 +104,33 @@ describe('office terms', () => {
 
   it('rejects an end before its start', () => {
     const dir = brokenData('offices', (e) => (termsOf(e, 'niger-head-of-state')[0]!.end = '2001-01-01'));
-    expect(problemsOf(dir).join('\n')).toMatch(/entry "niger-head-of-state", field "terms\.0\.end": term "salou-djibo-csrd" ends \(2001-01-01\) before it starts \(2010-02-18\)/);
+    expect(problemsOf(dir).join('\n')).toMatch(
+      /entry "niger-head-of-state", field "terms\.0\.end": term "salou-djibo-csrd" ends \(2001-01-01\) before it starts \(2010-02-18\)/,
+    );
   });
 
   it('rejects an unknown person in a term', () => {
     const dir = brokenData('offices', (e) => (termsOf(e, 'france-foreign-minister')[0]!.person = 'nobody-at-all'));
     expect(problemsOf(dir)).toEqual([
-      expect.stringMatching(/offices\.yaml, entry "france-foreign-minister", field "terms\.0\.person": term "catherine-colonna-foreign-minister" names unknown person id "nobody-at-all"/),
+      expect.stringMatching(
+        /offices\.yaml, entry "france-foreign-minister", field "terms\.0\.person": term "catherine-colonna-foreign-minister" names unknown person id "nobody-at-all"/,
+      ),
     ]);
   });
 
   it('rejects an unknown source in a term', () => {
     const dir = brokenData('offices', (e) => (termsOf(e, 'niger-prime-minister')[1]!.sources = ['no-such-source']));
-    expect(problemsOf(dir).join('\n')).toMatch(/entry "niger-prime-minister", field "terms\.1\.sources\.0": term "[a-z-]+" cites unknown source id "no-such-source"/);
+    expect(problemsOf(dir).join('\n')).toMatch(
+      /entry "niger-prime-minister", field "terms\.1\.sources\.0": term "[a-z-]+" cites unknown source id "no-such-source"/,
+    );
   });
 
   it('rejects a term with neither a start nor an attested date', () => {
     const dir = brokenData('offices', (e) => delete termsOf(e, 'niger-army-chief-of-staff')[0]!.attested);
     expect(problemsOf(dir)).toEqual([
-      expect.stringMatching(/entry "niger-army-chief-of-staff", field "terms\.0\.start": term "abdou-sidikou-issa-army-chief-of-staff" has no start and no attested date/),
+      expect.stringMatching(
+        /entry "niger-army-chief-of-staff", field "terms\.0\.start": term "abdou-sidikou-issa-army-chief-of-staff" has no start and no attested date/,
+      ),
     ]);
   });
 
@@ -133,12 +141,16 @@ describe('office terms', () => {
 
   it('rejects an attested date outside the term', () => {
     const dir = brokenData('offices', (e) => (termsOf(e, 'niger-prime-minister')[0]!.attested = '2023-09-01'));
-    expect(problemsOf(dir).join('\n')).toMatch(/field "terms\.0\.attested": term "ouhoumoudou-mahamadou-prime-minister" is attested \(2023-09-01\) after it ends \(2023-08-07\)/);
+    expect(problemsOf(dir).join('\n')).toMatch(
+      /field "terms\.0\.attested": term "ouhoumoudou-mahamadou-prime-minister" is attested \(2023-09-01\) after it ends \(2023-08-07\)/,
+    );
   });
 
   it('rejects an unknown `under` term', () => {
     const dir = brokenData('offices', (e) => (termsOf(e, 'niger-prime-minister')[0]!.under = 'no-such-term'));
-    expect(problemsOf(dir).join('\n')).toMatch(/field "terms\.0\.under": term "ouhoumoudou-mahamadou-prime-minister" serves under unknown office term id "no-such-term"/);
+    expect(problemsOf(dir).join('\n')).toMatch(
+      /field "terms\.0\.under": term "ouhoumoudou-mahamadou-prime-minister" serves under unknown office term id "no-such-term"/,
+    );
   });
 
   it('rejects a head-of-state term without a start, which the ruler answers need', () => {
@@ -155,7 +167,9 @@ describe('office terms', () => {
 
   it('rejects a term id used twice, even in different offices', () => {
     const dir = brokenData('offices', (e) => (termsOf(e, 'cnsp-president')[0]!.id = 'abdourahamane-tiani-cnsp'));
-    expect(problemsOf(dir).join('\n')).toMatch(/entry "cnsp-president", field "terms\.0\.id": duplicate term id "abdourahamane-tiani-cnsp" \(also in office "niger-head-of-state"\)/);
+    expect(problemsOf(dir).join('\n')).toMatch(
+      /entry "cnsp-president", field "terms\.0\.id": duplicate term id "abdourahamane-tiani-cnsp" \(also in office "niger-head-of-state"\)/,
+    );
   });
 
   it('rejects an office of an unknown country', () => {
@@ -196,12 +210,12 @@ describe('countries and organisations', () => {
   });
 
   it('rejects two countries sharing a code', () => {
-    const dir = brokenData('countries', (e) => ((e.find((c) => c.id === 'canada')!.codes as string[]).push('US')));
+    const dir = brokenData('countries', (e) => (e.find((c) => c.id === 'canada')!.codes as string[]).push('US'));
     expect(problemsOf(dir).join('\n')).toMatch(/countries\.yaml, entry "canada", field "codes\.0": "US" also names country "united-states"/);
   });
 
   it('rejects a lower-case code, which would collide with ordinary words', () => {
-    const dir = brokenData('countries', (e) => ((e.find((c) => c.id === 'united-states')!.codes as string[]).push('us')));
+    const dir = brokenData('countries', (e) => (e.find((c) => c.id === 'united-states')!.codes as string[]).push('us'));
     expect(problemsOf(dir).join('\n')).toMatch(/countries\.yaml, entry "united-states", field "codes\.1": codes are written in capitals/);
   });
 
@@ -221,8 +235,10 @@ describe('countries and organisations', () => {
   });
 
   it('rejects two organisations sharing a normalised name', () => {
-    const dir = brokenData('organisations', (e) => ((e.find((o) => o.id === 'aes')!.names as Record<string, string[]>).en!.push('Ecowas')));
-    expect(problemsOf(dir)).toEqual([expect.stringMatching(/organisations\.yaml, entry "aes", field "names\.en\.\d+": "Ecowas" also names organisation "ecowas"/)]);
+    const dir = brokenData('organisations', (e) => (e.find((o) => o.id === 'aes')!.names as Record<string, string[]>).en!.push('Ecowas'));
+    expect(problemsOf(dir)).toEqual([
+      expect.stringMatching(/organisations\.yaml, entry "aes", field "names\.en\.\d+": "Ecowas" also names organisation "ecowas"/),
+    ]);
   });
 });
 

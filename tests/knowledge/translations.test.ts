@@ -58,7 +58,9 @@ describe('knowledge base translations', () => {
   it('never replaces a quote: its translation is given apart, to be marked as one', () => {
     const real = loadKnowledgeData();
     const statement = real.statements[0]!;
-    const kb = new KnowledgeBase(loadKnowledgeData(dataWith({ xx: { statements: { [statement.id]: { quote: 'Citation traduite', context: 'Contexte (dépêche du 2023-09-05)' } } } })));
+    const kb = new KnowledgeBase(
+      loadKnowledgeData(dataWith({ xx: { statements: { [statement.id]: { quote: 'Citation traduite', context: 'Contexte (dépêche du 2023-09-05)' } } } })),
+    );
     const s = kb.data.statements[0]!;
     expect(kb.localized('statements', s, 'xx').quote).toBe(statement.quote);
     expect(kb.localized('statements', s, 'xx').context).toBe('Contexte (dépêche du 2023-09-05)');
@@ -123,11 +125,38 @@ describe('translations state the facts of the English', () => {
   });
 
   it.each([
-    ['a changed number', 'fr', 'events', 'french-troop-locations-reported-2023-09-05', 'summary', `1${NNBSP}500`, `1${NNBSP}400`, `says 1${NNBSP}400 where the English says 1,500`],
+    [
+      'a changed number',
+      'fr',
+      'events',
+      'french-troop-locations-reported-2023-09-05',
+      'summary',
+      `1${NNBSP}500`,
+      `1${NNBSP}400`,
+      `says 1${NNBSP}400 where the English says 1,500`,
+    ],
     ['a changed day', 'de', 'events', EXIT_DATE, 'title', '29. Januar 2025', '28. Januar 2025', 'says 28. Januar 2025 where the English says 29 January 2025'],
     ['a changed month', 'fr', 'events', EXIT_DATE, 'summary', '29 janvier 2025', '29 mars 2025', 'says 29 mars 2025 where the English says 29 January 2025'],
-    ['a dropped date', 'de', 'events', 'us-withdrawal-deadline-set-2024-05-19', 'summary', 'legte den 15. September 2024 als Frist', 'legte eine Frist', 'leaves out 15 September 2024, which the English says'],
-    ['a changed ISO date', 'fr', 'people', 'mohamed-bazoum', 'role', 'investi le 2 avril 2021', 'investi le 2021-04-03', 'says 2021-04-03 where the English says 2021-04-02'],
+    [
+      'a dropped date',
+      'de',
+      'events',
+      'us-withdrawal-deadline-set-2024-05-19',
+      'summary',
+      'legte den 15. September 2024 als Frist',
+      'legte eine Frist',
+      'leaves out 15 September 2024, which the English says',
+    ],
+    [
+      'a changed ISO date',
+      'fr',
+      'people',
+      'mohamed-bazoum',
+      'role',
+      'investi le 2 avril 2021',
+      'investi le 2021-04-03',
+      'says 2021-04-03 where the English says 2021-04-02',
+    ],
     ['a number the English does not state', 'de', 'deployments', 'france-2023-10', 'note', '(AFP)', '(AFP, 12 Quellen)', 'says 12, which the English does not'],
     ['a changed time', 'de', 'terms', 'itte-ambassador', 'ended', '04:00 Uhr', '05:00 Uhr', 'says 05:00 where the English says 04:00'],
   ])('reports %s with file, entry, field and both values', (_what, lang, collection, id, field, from, to, message) => {
@@ -175,7 +204,9 @@ describe('translations state the facts of the English', () => {
 
   it('counts a year inside a date once, as the date, and a year on its own as a number', () => {
     expect(factsIn('the 2013 agreement, ended on 22 December 2023', 'en').map((f) => `${f.kind}:${f.value}`)).toEqual(['number:2013', 'date:2023-12-22']);
-    expect(factDifferences('the 2013 agreement, ended on 22 December 2023', "l'accord, dénoncé le 22 décembre 2023", 'fr')).toEqual(['leaves out 2013, which the English says']);
+    expect(factDifferences('the 2013 agreement, ended on 22 December 2023', "l'accord, dénoncé le 22 décembre 2023", 'fr')).toEqual([
+      'leaves out 2013, which the English says',
+    ]);
   });
 
   it('compares digits only: a number written as a word is not read', () => {
@@ -187,7 +218,9 @@ describe('translations state the facts of the English', () => {
     const title = (t: string) => ({ es: { events: { [EXIT_DATE]: { title: t } } } });
     expect(problemsOf(dataWith(title('La CEDEAO fija el 29 de enero de 2025 para la salida de los tres países')))).toEqual([]);
     expect(problemsOf(dataWith(title('La CEDEAO fija el 28 de enero de 2025 para la salida de los tres países')))).toEqual([
-      expect.stringMatching(new RegExp(`es\\.yaml, entry "events/${EXIT_DATE}", field "title": says 28 de enero de 2025 where the English says 29 January 2025$`)),
+      expect.stringMatching(
+        new RegExp(`es\\.yaml, entry "events/${EXIT_DATE}", field "title": says 28 de enero de 2025 where the English says 29 January 2025$`),
+      ),
     ]);
   });
 

@@ -436,14 +436,20 @@ describe('desk framing', () => {
   });
 
   it('any "how many" of a question may name what is counted ("Headcount check: how many German personnel …")', async () => {
-    expect((await ask('Headcount check: how many German personnel were deployed in Niger around December 2023?')).text).toMatch(/German troops in Niger — December 2023/);
+    expect((await ask('Headcount check: how many German personnel were deployed in Niger around December 2023?')).text).toMatch(
+      /German troops in Niger — December 2023/,
+    );
     expect((await ask('Mit wie vielen Leuten war die Bundeswehr im Sommer 2023 im Niger vertreten?')).text).toMatch(/German troops in Niger/);
   });
 });
 
 describe('a relation that leads the question', () => {
   it('dates what its question word asks: "Pendant le retrait…, qui était Premier ministre ?"', async () => {
-    for (const q of ['Pendant le retrait des troupes francaises, qui etait Premier ministre au Niger ?', 'during the french withdrawal who was prime minister of niger', 'Vor dem Putsch, wer war Premierminister?']) {
+    for (const q of [
+      'Pendant le retrait des troupes francaises, qui etait Premier ministre au Niger ?',
+      'during the french withdrawal who was prime minister of niger',
+      'Vor dem Putsch, wer war Premierminister?',
+    ]) {
       const r = await ask(q);
       expect(r.text, q).toMatch(/Prime minister of Niger|prime minister/i);
       expect(r.text, q).not.toMatch(/not that office in France/);

@@ -122,8 +122,7 @@ describe('/metrics', () => {
     expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
     return res.body;
   };
-  const requests = (text: string, command: string, outcome: string) =>
-    metricValue(text, 'niger_watch_requests_total', { platform: 'test', command, outcome });
+  const requests = (text: string, command: string, outcome: string) => metricValue(text, 'niger_watch_requests_total', { platform: 'test', command, outcome });
 
   it('counts an answered and a declined command by exactly one each, with the answer latency and the cache', async () => {
     const before = await scrape();

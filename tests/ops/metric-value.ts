@@ -14,5 +14,12 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     const have = (m[2] ?? '').match(/[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"/g) ?? [];
     if (have.sort().join(',') === wanted) return Number(m[3]);
   }
-  throw new Error(`no sample ${name}{${wanted}} in:\n${text.split('\n').filter((l) => l.startsWith(name)).join('\n') || '(no such metric)'}`);
+  throw new Error(
+    `no sample ${name}{${wanted}} in:\n${
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(name))
+        .join('\n') || '(no such metric)'
+    }`,
+  );
 }

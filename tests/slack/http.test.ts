@@ -239,7 +239,9 @@ describe('hostile input', () => {
       expect(raw).not.toMatch(/<[!@#]/);
     }
     // Reply text is plain_text (no formatting, no mentions); only the sources line is mrkdwn.
-    const objects = (message.blocks as { text?: { type: string }; fields?: { type: string }[] }[]).flatMap((b) => [b.text, ...(b.fields ?? [])]).filter(Boolean);
+    const objects = (message.blocks as { text?: { type: string }; fields?: { type: string }[] }[])
+      .flatMap((b) => [b.text, ...(b.fields ?? [])])
+      .filter(Boolean);
     expect(objects.every((o) => o!.type === 'plain_text')).toBe(true);
   });
 

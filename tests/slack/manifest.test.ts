@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const manifest = parse(readFileSync(new URL('../../src/adapters/slack/manifest.yaml', import.meta.url), 'utf8')) as {
-  features: { slash_commands: { command: string; url: string; should_escape: boolean }[]; bot_user: { display_name: string }; app_home: { messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean } };
+  features: {
+    slash_commands: { command: string; url: string; should_escape: boolean }[];
+    bot_user: { display_name: string };
+    app_home: { messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions: { request_url: string; bot_events: string[] }; socket_mode_enabled: boolean };
 };
@@ -11,7 +15,16 @@ const manifest = parse(readFileSync(new URL('../../src/adapters/slack/manifest.y
 describe('Slack app manifest', () => {
   it('declares /niger, the bot scopes and the events the adapter handles', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/niger']);
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'mpim:history', 'users:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'app_mentions:read',
+      'channels:history',
+      'chat:write',
+      'commands',
+      'groups:history',
+      'im:history',
+      'mpim:history',
+      'users:read',
+    ]);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'message.im']);
     expect(manifest.features.bot_user.display_name).toBe('Niger Watch');
   });

@@ -77,7 +77,12 @@ describe('SlackPoster (digests: ChannelPoster over chat.postMessage)', () => {
     h.fake.failNext('chat.postMessage', { status: 503 });
     const err = await failure(h.slack.poster.post('C0FLAKY', await bot.handleText('ruler', TEST_CALLER), 'n'));
     expect(err.failure).toBe('transient');
-    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0FLAKY').map((c) => c.status)).toEqual([503]);
+    expect(
+      h.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === 'C0FLAKY')
+        .map((c) => c.status),
+    ).toEqual([503]);
   });
 
   it('finds a digest by its nonce in the channel history since the first attempt, and only that one', async () => {

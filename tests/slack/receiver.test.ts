@@ -91,7 +91,12 @@ describe('refused before the body is read', () => {
   });
 
   it('a declared length over the limit: 413 at once', async () => {
-    const c = raw(postHead({ 'content-type': 'application/json', 'x-slack-request-timestamp': String(now()), 'x-slack-signature': `v0=${'0'.repeat(64)}` }, `Content-Length: ${4 * 1024 * 1024}`));
+    const c = raw(
+      postHead(
+        { 'content-type': 'application/json', 'x-slack-request-timestamp': String(now()), 'x-slack-signature': `v0=${'0'.repeat(64)}` },
+        `Content-Length: ${4 * 1024 * 1024}`,
+      ),
+    );
     try {
       expect(await answered(c)).toBe(413);
       await c.closed;
@@ -161,10 +166,14 @@ describe('the connection cap', () => {
       for (const s of held) s.destroy();
     }
     try {
-      await waitFor(async () => {
-        const res = await sendSlashCommand(capped.appUrl, SIGNING_SECRET, slashCommandFields(capped.fake, { text: 'ruler' })).catch(() => undefined);
-        return res?.status === 200;
-      }, 5000, 'a command answered once the held connections are gone');
+      await waitFor(
+        async () => {
+          const res = await sendSlashCommand(capped.appUrl, SIGNING_SECRET, slashCommandFields(capped.fake, { text: 'ruler' })).catch(() => undefined);
+          return res?.status === 200;
+        },
+        5000,
+        'a command answered once the held connections are gone',
+      );
     } finally {
       await capped.close();
     }
@@ -207,7 +216,9 @@ describe('Bolt’s receiver contract', () => {
   });
 
   it('passes x-slack-retry-num and x-slack-retry-reason to Bolt as retryNum and retryReason', async () => {
-    const body = JSON.stringify(eventCallback(h.fake, { type: 'app_mention', user: 'U0ANN', text: `<@${h.fake.botUserId}> ruler`, ts: slackTs(), channel: 'C0RETRYHDR' }));
+    const body = JSON.stringify(
+      eventCallback(h.fake, { type: 'app_mention', user: 'U0ANN', text: `<@${h.fake.botUserId}> ruler`, ts: slackTs(), channel: 'C0RETRYHDR' }),
+    );
     const timestamp = now();
     const res = await fetch(h.appUrl, {
       method: 'POST',

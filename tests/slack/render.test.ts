@@ -14,7 +14,11 @@ const blocksOf = (r: Reply) => renderReply(r).blocks as unknown as Json[];
 /** Every text object in the rendered blocks, with its type. */
 function textObjects(r: Reply): { type: string; text: string }[] {
   const out: { type: string; text: string }[] = [];
-  for (const b of blocksOf(r) as { text?: { type: string; text: string }; fields?: { type: string; text: string }[]; elements?: { type: string; text: string }[] }[]) {
+  for (const b of blocksOf(r) as {
+    text?: { type: string; text: string };
+    fields?: { type: string; text: string }[];
+    elements?: { type: string; text: string }[];
+  }[]) {
     if (b.text) out.push(b.text);
     out.push(...(b.fields ?? []), ...(b.elements ?? []));
   }
@@ -82,7 +86,10 @@ describe('Block Kit rendering', () => {
     const text = visibleText({ blocks });
     expect(text).toContain('1,500');
     expect(blocks.some((b) => Array.isArray(b.fields) && (b.fields as Json[]).length === r.fields.length)).toBe(true);
-    const context = blocks.filter((b) => b.type === 'context').map((b) => ((b.elements as Json[])[0] as { text: string }).text).join('\n');
+    const context = blocks
+      .filter((b) => b.type === 'context')
+      .map((b) => ((b.elements as Json[])[0] as { text: string }).text)
+      .join('\n');
     expect(r.asOf).toBe('2023-09');
     expect(context).toContain('As of September 2023');
     // The first three sources, then a count of the rest.
@@ -117,7 +124,10 @@ describe('Block Kit rendering', () => {
       expect(o.text).not.toMatch(/<[!@#]/);
     }
     for (const raw of rawTexts(renderReply(r))) expect(raw).not.toMatch(/<[!@#]/);
-    const mrkdwn = objects.filter((o) => o.type === 'mrkdwn').map((o) => o.text.replace(/<[^|>]*\|/g, '')).join('');
+    const mrkdwn = objects
+      .filter((o) => o.type === 'mrkdwn')
+      .map((o) => o.text.replace(/<[^|>]*\|/g, ''))
+      .join('');
     expect(mrkdwn).not.toMatch(/[*_~`]/);
     // The user sees exactly what was typed in the plain-text parts.
     const seen = visibleText(renderReply(r));
@@ -226,7 +236,11 @@ describe('Slack sources: placeholder titles, three at most, long dates', () => {
       'Sources:\n1. <https://example.org/1|A, “Title A”, 2024>\n2. <https://example.org/2|BB, “Title BB”, 2024>\n3. <https://example.org/3|CCC, “Title CCC”, 2024>\n…and 2 more sources',
     );
     expect(renderReply(sourcedAnswer(five)).omittedCitations).toBe(2);
-    expect(contextOf(sourcedAnswer(five.slice(0, 4))).split('\n').at(-1)).toBe('…and 1 more source');
+    expect(
+      contextOf(sourcedAnswer(five.slice(0, 4)))
+        .split('\n')
+        .at(-1),
+    ).toBe('…and 1 more source');
     expect(renderReply(sourcedAnswer(five.slice(0, 4))).omittedCitations).toBe(1);
     expect(contextOf(sourcedAnswer(five.slice(0, 3)))).not.toContain('more source');
     expect(renderReply(sourcedAnswer(five.slice(0, 3))).omittedCitations).toBe(0);

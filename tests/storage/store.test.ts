@@ -129,9 +129,7 @@ for (const { backend, skip } of matrix) {
 
     it('30 concurrent claims of one key: exactly one winner', async () => {
       const stores = [store, await db.reopen(), await db.reopen()];
-      const results = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => stores[i % stores.length]!.insertClaim(claim('C1', { owner: `I${i}` }), T0)),
-      );
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % stores.length]!.insertClaim(claim('C1', { owner: `I${i}` }), T0)));
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
@@ -144,10 +142,7 @@ for (const { backend, skip } of matrix) {
       expect((await store.listExpiredClaims(later, ['slack'], 10)).map((c) => c.channelId)).toEqual(['C1']);
       expect(await store.listExpiredClaims(later, ['discord'], 10)).toEqual([]);
       const other = await db.reopen();
-      const [b, c] = await Promise.all([
-        store.takeOverClaim(key, 'B', later + 120_000, later),
-        other.takeOverClaim(key, 'C', later + 120_000, later),
-      ]);
+      const [b, c] = await Promise.all([store.takeOverClaim(key, 'B', later + 120_000, later), other.takeOverClaim(key, 'C', later + 120_000, later)]);
       expect([b, c].filter(Boolean)).toHaveLength(1);
       const winner = (b ?? c)!;
       expect(winner.status).toBe('claimed');
@@ -229,9 +224,27 @@ for (const { backend, skip } of matrix) {
 
     it('keeps a delivery log per channel, newest first', async () => {
       for (const [i, status] of (['retried', 'sent', 'skipped'] as const).entries()) {
-        await store.appendLog({ platform: 'slack', channelId: 'C1', localDate: `2026-12-0${i + 1}`, at: T0 + i, status, reason: `r${i}`, messageId: status === 'sent' ? 'm1' : null, instance: 'A' });
+        await store.appendLog({
+          platform: 'slack',
+          channelId: 'C1',
+          localDate: `2026-12-0${i + 1}`,
+          at: T0 + i,
+          status,
+          reason: `r${i}`,
+          messageId: status === 'sent' ? 'm1' : null,
+          instance: 'A',
+        });
       }
-      await store.appendLog({ platform: 'slack', channelId: 'C2', localDate: '2026-12-01', at: T0, status: 'sent', reason: null, messageId: 'x', instance: 'A' });
+      await store.appendLog({
+        platform: 'slack',
+        channelId: 'C2',
+        localDate: '2026-12-01',
+        at: T0,
+        status: 'sent',
+        reason: null,
+        messageId: 'x',
+        instance: 'A',
+      });
       const h = await store.history({ platform: 'slack', channelId: 'C1' }, 10);
       expect(h.map((e) => e.status)).toEqual(['skipped', 'sent', 'retried']);
       expect(h[1]).toMatchObject({ localDate: '2026-12-02', messageId: 'm1', reason: 'r1', at: T0 + 1, instance: 'A' });
@@ -240,7 +253,10 @@ for (const { backend, skip } of matrix) {
 
     it('claims many in one statement: returns only the rows this call created', async () => {
       await store.insertClaim(claim('C2', { owner: 'B' }), T0);
-      const won = await store.insertClaims(['C1', 'C2', 'C3'].map((c) => claim(c)), T0);
+      const won = await store.insertClaims(
+        ['C1', 'C2', 'C3'].map((c) => claim(c)),
+        T0,
+      );
       expect(won.map((c) => c.channelId).sort()).toEqual(['C1', 'C3']);
       expect(await store.insertClaims([], T0)).toEqual([]);
     });

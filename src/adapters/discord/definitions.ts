@@ -223,9 +223,7 @@ function option(spec: OptionSpec, path: string): OptionJSON {
 
 function checkName(name: string, where: string): string {
   if (!NAME.test(name) || name !== name.toLowerCase()) {
-    throw new DefinitionError(
-      `"${where}": Discord names must be 1–${COMMAND_LIMITS.name} lowercase letters, digits, - or _ (got "${name}").`,
-    );
+    throw new DefinitionError(`"${where}": Discord names must be 1–${COMMAND_LIMITS.name} lowercase letters, digits, - or _ (got "${name}").`);
   }
   return name;
 }
@@ -244,10 +242,7 @@ function commandSize(c: { name: string; description: string; options?: OptionJSO
   return (
     c.name.length +
     c.description.length +
-    (c.options ?? []).reduce(
-      (n, o) => n + commandSize(o) + (o.choices ?? []).reduce((m, ch) => m + ch.name.length + String(ch.value).length, 0),
-      0,
-    )
+    (c.options ?? []).reduce((n, o) => n + commandSize(o) + (o.choices ?? []).reduce((m, ch) => m + ch.name.length + String(ch.value).length, 0), 0)
   );
 }
 

@@ -22,7 +22,11 @@ export function discordNonce(nonce: string): string {
 export function classifyDiscordError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
   if (err instanceof RateLimitError) {
-    return new DeliveryError('rate_limited', `Discord rate limit on ${err.route}: retry after ${Math.ceil(err.retryAfter)} ms`, Math.ceil(Math.max(err.retryAfter, err.timeToReset)));
+    return new DeliveryError(
+      'rate_limited',
+      `Discord rate limit on ${err.route}: retry after ${Math.ceil(err.retryAfter)} ms`,
+      Math.ceil(Math.max(err.retryAfter, err.timeToReset)),
+    );
   }
   if (err instanceof DiscordAPIError) {
     const message = `Discord refused the message: ${err.status} ${typeof err.code === 'number' ? `code ${err.code} ` : ''}${err.message}`;

@@ -70,7 +70,15 @@ const MAX_CITATION_TITLE = 90;
  */
 export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS): RenderedReply {
   const color =
-    reply.kind === 'error' ? COLORS.error : reply.kind === 'help' ? COLORS.help : reply.kind === 'admin' ? COLORS.admin : reply.answered ? COLORS.answer : COLORS.unanswered;
+    reply.kind === 'error'
+      ? COLORS.error
+      : reply.kind === 'help'
+        ? COLORS.help
+        : reply.kind === 'admin'
+          ? COLORS.admin
+          : reply.answered
+            ? COLORS.answer
+            : COLORS.unanswered;
   const lang = reply.lang ?? FALLBACK_LANG;
   const title = esc(reply.title.trim() || 'Niger Watch', limits.title);
   const footer = fit(footerText(reply), limits.footer);
@@ -181,8 +189,7 @@ function itemLine(item: string): string {
  */
 export function citationLine(c: Citation, lang: string = FALLBACK_LANG): string {
   const title = shownTitle(c);
-  const label =
-    title === null ? c.publisher : `${c.publisher} — ${title.length > MAX_CITATION_TITLE ? `${title.slice(0, MAX_CITATION_TITLE - 1)}…` : title}`;
+  const label = title === null ? c.publisher : `${c.publisher} — ${title.length > MAX_CITATION_TITLE ? `${title.slice(0, MAX_CITATION_TITLE - 1)}…` : title}`;
   const text = linkLabel(label);
   const url = c.url ? safeUrl(c.url) : null;
   return `${url ? `[${text}](${url})` : text} · ${esc(longDate(c.published, lang), 40)}`;

@@ -24,9 +24,7 @@ export function discordRestOptions(config: Pick<DiscordConfig, 'apiUrl'>, settin
     version: '10',
     ...(settings.timeoutMs ? { timeout: settings.timeoutMs } : {}),
     rejectOnRateLimit: (data: RateLimitData) =>
-      data.route === '/channels/:id/messages' &&
-      data.method.toUpperCase() === 'POST' &&
-      Math.max(data.retryAfter, data.timeToReset) > maxWait,
+      data.route === '/channels/:id/messages' && data.method.toUpperCase() === 'POST' && Math.max(data.retryAfter, data.timeToReset) > maxWait,
   };
 }
 

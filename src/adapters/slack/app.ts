@@ -92,8 +92,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     timeout: options.timeoutMs ?? 15_000,
     ...apiUrl,
   };
-  const sharedFailed = (what: string) => (err: unknown) =>
-    slackLog.warn({ err }, `the shared store could not check ${what}; handling it as new`);
+  const sharedFailed = (what: string) => (err: unknown) => slackLog.warn({ err }, `the shared store could not check ${what}; handling it as new`);
   const receiver = socket
     ? undefined
     : new SlackReceiver({
@@ -136,8 +135,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
 
   // A retry may land on another instance, or on this one after a restart: the record is the shared store's.
   const seenEvents = new FirstSeen({ ttlMs: EVENT_DEDUPE_TTL_MS, shared: prefixed(options.seen, 'slack:event:'), onError: sharedFailed('an event id') });
-  const firstDelivery = async (eventId: unknown): Promise<boolean> =>
-    typeof eventId !== 'string' || !eventId ? true : seenEvents.first(eventId);
+  const firstDelivery = async (eventId: unknown): Promise<boolean> => (typeof eventId !== 'string' || !eventId ? true : seenEvents.first(eventId));
 
   const render = renderedOnce(renderMessage);
   const commandResponse = renderedOnce((reply: Reply) => ({
@@ -208,7 +206,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
 
   // Direct messages to the bot. Bolt already drops the bot's own messages (ignoreSelf).
   app.event('message', async ({ event, body, context, client }) => {
-    if (event.channel_type !== 'im' || 'subtype' in event && event.subtype !== undefined) return;
+    if (event.channel_type !== 'im' || ('subtype' in event && event.subtype !== undefined)) return;
     if (!('user' in event) || !event.user || !('text' in event) || typeof event.text !== 'string') return;
     if ('bot_id' in event && event.bot_id) return;
     if (!(await firstDelivery(body.event_id))) return;

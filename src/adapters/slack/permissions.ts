@@ -82,7 +82,10 @@ export class AdminCheck {
     const key = this.key(userId, teamId);
     const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.result;
-    const entry: { at: number; result: Promise<UserInfo>; settled?: UserInfo } = { at: this.now(), result: Promise.resolve({ admin: false, locale: undefined }) };
+    const entry: { at: number; result: Promise<UserInfo>; settled?: UserInfo } = {
+      at: this.now(),
+      result: Promise.resolve({ admin: false, locale: undefined }),
+    };
     entry.result = this.lookup(userId).then(
       (u) => {
         entry.settled = u;

@@ -143,7 +143,10 @@ export class SlackPoster implements ChannelPoster {
       throw new DeliveryError(failure.failure === 'rate_limited' ? 'rate_limited' : 'transient', failure.message, failure.retryAfterMs);
     }
     // More messages since the attempt than we read: we cannot say it is not there.
-    throw new DeliveryError('transient', `Slack conversations.history: more than ${HISTORY_PAGES * 200} messages since the first attempt; not posting again blind`);
+    throw new DeliveryError(
+      'transient',
+      `Slack conversations.history: more than ${HISTORY_PAGES * 200} messages since the first attempt; not posting again blind`,
+    );
   }
 
   async post(channelId: string, reply: Reply, nonce: string): Promise<PostResult> {
