@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationLine, DISCORD_LIMITS, embedsSize, escapeText, fit, renderReply, safeUrl } from '../../src/adapters/discord/render.ts';
+import { citationLine, DISCORD_LIMITS, embedsSize, escapeText, fitText, renderReply, safeUrl } from '../../src/adapters/discord/render.ts';
 import { longDate } from '../../src/knowledge/dates.ts';
 import { reply, type Reply } from '../../src/core/reply.ts';
 import { CONTRACT_CASES } from '../contract/adapter-contract.ts';
@@ -133,11 +133,11 @@ describe('Discord rendering (Reply → embeds within limits)', () => {
   });
 
   it('cuts without splitting a surrogate pair or leaving a dangling backslash', () => {
-    expect(fit('abcdef', 4)).toBe('abc…');
-    expect(fit('ab😀cd', 4)).toBe('ab…');
-    expect(fit('ab\\*cd', 4)).toBe('ab…');
-    expect(fit('ab\\\\cd', 5)).toBe('ab\\\\…');
-    expect(fit('short', 10)).toBe('short');
+    expect(fitText('abcdef', 4)).toBe('abc…');
+    expect(fitText('ab😀cd', 4)).toBe('ab…');
+    expect(fitText('ab\\*cd', 4)).toBe('ab…');
+    expect(fitText('ab\\\\cd', 5)).toBe('ab\\\\…');
+    expect(fitText('short', 10)).toBe('short');
   });
 
   it('hostile replies render within limits and never carry a live mention', async () => {

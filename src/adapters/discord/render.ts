@@ -81,7 +81,7 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
             : COLORS.unanswered;
   const lang = reply.lang ?? FALLBACK_LANG;
   const title = esc(reply.title.trim() || 'Niger Watch', limits.title);
-  const footer = fit(footerText(reply), limits.footer);
+  const footer = fitText(footerText(reply), limits.footer);
 
   // What must be shown is budgeted first: title and footer, notes, fields; then the sources get what the
   // body and list leave (at least enough for the first few), and the body and list fill the rest.
@@ -121,7 +121,7 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
   );
   budget -= fieldsSize(sources.fields);
 
-  const body = fit(fullBody, Math.max(0, Math.min(limits.description, budget)));
+  const body = fitText(fullBody, Math.max(0, Math.min(limits.description, budget)));
   budget -= body.length;
   const bodyCut = body.length < fullBody.length;
 
@@ -180,7 +180,7 @@ function footerText(reply: Reply): string {
 function itemLine(item: string): string {
   // Indented entries (help's option lines) are sub-entries of the one before.
   const sub = /^\s+/.test(item);
-  return fit(`${sub ? '\u2003◦' : '•'} ${esc(item.trim(), MAX_ITEM)}`, MAX_ITEM);
+  return fitText(`${sub ? '\u2003◦' : '•'} ${esc(item.trim(), MAX_ITEM)}`, MAX_ITEM);
 }
 
 /**
@@ -229,7 +229,7 @@ function packFields(
   let taken = 0;
   const reserve = more(lines.length + alreadyOmitted).length + 1;
   for (const raw of lines) {
-    const line = fit(raw, limits.fieldValue - reserve);
+    const line = fitText(raw, limits.fieldValue - reserve);
     const last = values[values.length - 1];
     const room = maxChars - used - (taken < lines.length - 1 || alreadyOmitted > 0 ? reserve : 0);
     if (last !== undefined && last.length + 1 + line.length <= limits.fieldValue - reserve && line.length + 1 <= room) {
@@ -264,7 +264,7 @@ function fieldsSize(fs: APIEmbedField[]): number {
  * without spaces (discord.js's URL-aware lookbehinds), and nothing longer than a limit is ever shown.
  */
 function esc(text: string, max: number): string {
-  return fit(escapeText(text.length > max + 1 ? text.slice(0, max + 1) : text), max);
+  return fitText(escapeText(text.length > max + 1 ? text.slice(0, max + 1) : text), max);
 }
 
 /**
@@ -355,7 +355,7 @@ function escapePlain(text: string): string {
  * Cuts text to `max` characters (UTF-16 units, never more than Discord counts) with an ellipsis, without
  * splitting a surrogate pair or leaving a dangling escape backslash.
  */
-export function fit(text: string, max: number): string {
+export function fitText(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
   let cut = text.slice(0, max - 1);
