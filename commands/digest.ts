@@ -107,7 +107,7 @@ const status = defineCommand({
     const recent = await digest.history(channel, 5);
     const zone = s?.timeZone ?? digest.defaults.timeZone;
     const items = recent.map((e) => describeEntry(e, zone, ctx));
-    if (!s || !s.active) {
+    if (!s?.active) {
       return reply({
         command: 'digest status',
         kind: 'admin',

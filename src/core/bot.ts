@@ -9,7 +9,7 @@ import { describeDateError, UserError } from './errors.ts';
 import { catalogs, FALLBACK_LANG, optionDescription, t, type MessageParams } from './i18n.ts';
 import type { RequestMetrics } from './metrics.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
-import { CommandRegistry, closest } from './registry.ts';
+import { type CommandRegistry, closest } from './registry.ts';
 import { reply, type Reply } from './reply.ts';
 import { cleanInput, quote } from './sanitize.ts';
 import type { Services } from './services.ts';

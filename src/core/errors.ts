@@ -1,4 +1,4 @@
-import { DateParseError, formatPeriod } from '../knowledge/dates.ts';
+import { type DateParseError, formatPeriod } from '../knowledge/dates.ts';
 import { t, type MessageParams } from './i18n.ts';
 import { quote } from './sanitize.ts';
 

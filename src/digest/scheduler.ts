@@ -497,7 +497,7 @@ export class DigestScheduler {
     if (this.stopping) return;
     if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.submit(claim);
     let now = clock();
-    if (!sub || !sub.active) {
+    if (!sub?.active) {
       const reason = sub?.disabledReason ? `the subscription ended before it was sent (${sub.disabledReason})` : 'the channel unsubscribed before it was sent';
       await this.finish(claim, 'skipped', null, reason, now, report);
       return;

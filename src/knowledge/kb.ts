@@ -618,6 +618,7 @@ export class KnowledgeBase {
 
   /** The last day covered by any fact: what "now" can truthfully be answered up to. */
   newestFactDate(): string {
+    // biome-ignore lint/complexity/useMathMinMax: ISO date strings, compared as strings (Math.max would give NaN)
     return this.eventsByDate.reduce((max, e) => ((e.endDate ?? e.date).end > max ? (e.endDate ?? e.date).end : max), '0000-00-00');
   }
 }

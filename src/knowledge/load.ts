@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../paths.ts';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { readYaml, YamlError } from './yaml.ts';
 import { lexiconSchema, type LexiconData } from './lexicon.ts';
 import { normalizeName } from './normalize.ts';
@@ -48,7 +48,7 @@ export function formatProblem(p: DataProblem): string {
 
 export class DataError extends Error {
   constructor(readonly problems: DataProblem[]) {
-    super(`The knowledge base has ${problems.length} problem(s):\n` + problems.map((p) => `  - ${formatProblem(p)}`).join('\n'));
+    super(`The knowledge base has ${problems.length} problem(s):\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'DataError';
   }
 }

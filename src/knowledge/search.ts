@@ -1,4 +1,4 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch from 'minisearch';
 import type { KnowledgeBase } from './kb.ts';
 import { stem, tokenize } from './lexicon.ts';
 

@@ -363,7 +363,7 @@ export class QuestionReader {
     for (let i = 0; i < tokens.length; ) {
       const token = tokens[i]!;
       const hit = chosen[i];
-      if (hit && hit.values.every((v) => v.type === 'filler')) {
+      if (hit?.values.every((v) => v.type === 'filler')) {
         i = hit.end;
         continue;
       }
@@ -1007,7 +1007,7 @@ export class QuestionReader {
 
     // Nothing asked in so many words: the entry that matches the question best, if it matches well.
     const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
-    if (event && event.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
+    if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     if (people.length > 0 && this.recordCovers(people[0]!, main)) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
     if (people.length > 0) return decline('noAnswerAbout', { name: people[0]!.name });
     if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });

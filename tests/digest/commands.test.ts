@@ -4,7 +4,7 @@ import type { Caller } from '../../src/core/command.ts';
 import { renderText } from '../../src/core/render-text.ts';
 import { StoreDigestService } from '../../src/digest/service.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
-import { testBot, TEST_NOW } from '../helpers/bot.ts';
+import { testBot } from '../helpers/bot.ts';
 import { backendMatrix, type TestDb } from '../storage/backends.ts';
 import { makeScheduler, RecordingPoster, testKb } from './helpers.ts';
 

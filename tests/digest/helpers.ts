@@ -1,5 +1,5 @@
 // Test helper (not a test file): an in-test ChannelPoster and a scheduler factory.
-import { type ChannelPoster, type PostResult } from '../../src/core/delivery.ts';
+import type { ChannelPoster, PostResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { DigestScheduler, type SchedulerOptions } from '../../src/digest/scheduler.ts';
 import { KnowledgeBase } from '../../src/knowledge/kb.ts';

@@ -160,8 +160,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       }
     }
     process.stdout.write(`\n${split}:\n${line('all', tally)}\n`);
-    for (const [lang, t] of groupBy(verdicts, (c) => c.lang)) process.stdout.write(line(`lang ${lang}`, t) + '\n');
-    for (const [category, t] of groupBy(verdicts, (c) => c.category)) process.stdout.write(line(category, t) + '\n');
+    for (const [lang, t] of groupBy(verdicts, (c) => c.lang)) process.stdout.write(`${line(`lang ${lang}`, t)}\n`);
+    for (const [category, t] of groupBy(verdicts, (c) => c.category)) process.stdout.write(`${line(category, t)}\n`);
     const languages = await evaluateLanguage(bot, loadAskCases(split));
     if (printFailures && process.argv.includes('--show-language')) {
       for (const v of languages) {
@@ -181,10 +181,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stdout.write(`${split}, answered in the asked language (asked without lang:):\n${languageLine('all', languages)}\n`);
     for (const lang of [...new Set(languages.map((v) => v.c.lang))].sort()) {
       process.stdout.write(
-        languageLine(
+        `${languageLine(
           `lang ${lang}`,
           languages.filter((v) => v.c.lang === lang),
-        ) + '\n',
+        )}\n`,
       );
     }
   }

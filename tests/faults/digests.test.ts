@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/open.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
 import { startFakeSlack, waitFor, type FakeSlack } from '../fakes/slack.ts';
-import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
+import { BOT_TOKEN } from '../slack/harness.ts';
 import { PG_URL } from '../storage/backends.ts';
 import { slackHttpEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
 import { startTcpProxy } from './tcp-proxy.ts';

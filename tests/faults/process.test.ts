@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/open.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.ts';
-import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
+import { BOT_TOKEN } from '../slack/harness.ts';
 import { childrenOf, isRunning, slackHttpEnv, startBot, type BotProcess, type StartOptions } from '../helpers/bot-process.ts';
 
 /** Longer than any graceful stop or failed start takes here; past it the process is taken to hang. */

@@ -97,7 +97,7 @@ function holdBody(port: number, declared: number, chunked: boolean, body: Buffer
   const head =
     'POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
     `X-Slack-Request-Timestamp: ${Math.floor(Date.now() / 1000)}\r\nX-Slack-Signature: v0=${'0'.repeat(64)}\r\n` +
-    (chunked ? 'Transfer-Encoding: chunked\r\n\r\n' + `${declared.toString(16)}\r\n` : `Content-Length: ${declared}\r\n\r\n`);
+    (chunked ? `Transfer-Encoding: chunked\r\n\r\n${declared.toString(16)}\r\n` : `Content-Length: ${declared}\r\n\r\n`);
   const written = new Promise<void>((resolve) => {
     socket.write(head);
     socket.write(body.subarray(0, declared - 1), () => resolve());
