@@ -727,7 +727,9 @@ class Coalescer<I, O> {
         const batch = this.queue.splice(0, this.max);
         try {
           const out = await this.flush(batch.map((b) => b.item));
-          batch.forEach((b, i) => b.resolve(out[i]!));
+          batch.forEach((b, i) => {
+            b.resolve(out[i]!);
+          });
         } catch (err) {
           for (const b of batch) b.reject(err);
         }

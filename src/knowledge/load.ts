@@ -196,7 +196,9 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
   // Countries are lexicon and cite no sources; office terms are checked with their office below.
   for (const name of ['people', 'places', 'organisations', 'deployments', 'events', 'statements'] as const) {
     for (const entry of data[name]) {
-      entry.sources.forEach((s, i) => check(name, entry.id, `sources.${i}`, s, 'sources'));
+      entry.sources.forEach((s, i) => {
+        check(name, entry.id, `sources.${i}`, s, 'sources');
+      });
     }
   }
 
@@ -220,9 +222,16 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
   const isoOwners = new Map<string, string>();
   for (const c of data.countries) {
     claim('en', c.name, c, 'name');
-    for (const lang of LANGUAGES) c.names[lang].forEach((n, i) => claim(lang, n, c, `names.${lang}.${i}`));
-    c.codes.forEach((code, i) => claim('codes', code, c, `codes.${i}`));
-    c.aliases.forEach((a, i) => claim('aliases', a, c, `aliases.${i}`));
+    for (const lang of LANGUAGES)
+      c.names[lang].forEach((n, i) => {
+        claim(lang, n, c, `names.${lang}.${i}`);
+      });
+    c.codes.forEach((code, i) => {
+      claim('codes', code, c, `codes.${i}`);
+    });
+    c.aliases.forEach((a, i) => {
+      claim('aliases', a, c, `aliases.${i}`);
+    });
     const isoOwner = isoOwners.get(c.iso);
     if (isoOwner !== undefined) {
       problems.push({ file: fileOf('countries'), entry: c.id, field: 'iso', message: `ISO code "${c.iso}" is also country "${isoOwner}"'s` });
@@ -250,15 +259,26 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
     };
     claimOrg(`name\u0000${normalizeName(o.name)}`, o.name, 'name');
     if (o.acronym) claimOrg(`name\u0000${normalizeName(o.acronym)}`, o.acronym, 'acronym');
-    for (const lang of LANGUAGES) o.names[lang].forEach((n, i) => claimOrg(`name\u0000${normalizeName(n)}`, n, `names.${lang}.${i}`));
-    o.codes.forEach((code, i) => claimOrg(`code\u0000${code}`, code, `codes.${i}`));
+    for (const lang of LANGUAGES)
+      o.names[lang].forEach((n, i) => {
+        claimOrg(`name\u0000${normalizeName(n)}`, n, `names.${lang}.${i}`);
+      });
+    o.codes.forEach((code, i) => {
+      claimOrg(`code\u0000${code}`, code, `codes.${i}`);
+    });
   }
 
   for (const d of data.deployments) {
     checkCountryName('deployments', d.id, 'country', d.country);
     checkCountryName('deployments', d.id, 'host', d.host);
-    d.places.forEach((p, i) => check('deployments', d.id, `places.${i}`, p, 'places'));
-    d.alternatives.forEach((a, i) => a.sources.forEach((s, j) => check('deployments', d.id, `alternatives.${i}.sources.${j}`, s, 'sources')));
+    d.places.forEach((p, i) => {
+      check('deployments', d.id, `places.${i}`, p, 'places');
+    });
+    d.alternatives.forEach((a, i) => {
+      a.sources.forEach((s, j) => {
+        check('deployments', d.id, `alternatives.${i}.sources.${j}`, s, 'sources');
+      });
+    });
     if (d.until && d.until.end < d.asOf.start) {
       problems.push({ file: fileOf('deployments'), entry: d.id, field: 'until', message: `ends (${d.until.text}) before it starts (${d.asOf.text})` });
     }
@@ -270,7 +290,9 @@ function crossCheck(data: KnowledgeData, fileOf: (c: CollectionName) => string, 
         problems.push({ file: fileOf('events'), entry: e.id, field: `actors.${i}`, message: `unknown person or organisation id "${a}"` });
       }
     });
-    e.places.forEach((p, i) => check('events', e.id, `places.${i}`, p, 'places'));
+    e.places.forEach((p, i) => {
+      check('events', e.id, `places.${i}`, p, 'places');
+    });
     if (e.endDate && e.endDate.end < e.date.start) {
       problems.push({ file: fileOf('events'), entry: e.id, field: 'endDate', message: `ends (${e.endDate.text}) before it starts (${e.date.text})` });
     }

@@ -642,14 +642,19 @@ export function checkMessage(message: Record<string, unknown>): { error: string;
         if (b.text !== undefined) textObject(b.text, FAKE_SLACK_LIMITS.sectionText, `${at}/text`);
         if (b.fields !== undefined) {
           if (!Array.isArray(b.fields) || b.fields.length > FAKE_SLACK_LIMITS.fields) details.push(`no more than 10 fields [json-pointer:${at}/fields]`);
-          else b.fields.forEach((f, j) => textObject(f, FAKE_SLACK_LIMITS.fieldText, `${at}/fields/${j}`));
+          else
+            b.fields.forEach((f, j) => {
+              textObject(f, FAKE_SLACK_LIMITS.fieldText, `${at}/fields/${j}`);
+            });
         }
         break;
       case 'context':
         if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > FAKE_SLACK_LIMITS.contextElements) {
           details.push(`context needs 1 to 10 elements [json-pointer:${at}/elements]`);
         } else {
-          b.elements.forEach((e, j) => textObject(e, FAKE_SLACK_LIMITS.textObject, `${at}/elements/${j}`));
+          b.elements.forEach((e, j) => {
+            textObject(e, FAKE_SLACK_LIMITS.textObject, `${at}/elements/${j}`);
+          });
         }
         break;
       case 'divider':
