@@ -19,7 +19,7 @@ class HealthStartError extends Error {}
  * tokens are set. With no token it starts the local shell, like Hubot.
  */
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     loadEnvFile();
     config = loadConfig();

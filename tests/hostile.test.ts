@@ -52,6 +52,7 @@ const PIECES = [
   'before the coup',
   '?',
   '%s',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template placeholder is one of the hostile inputs
   '${x}',
   '\\',
   '/niger',

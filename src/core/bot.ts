@@ -82,11 +82,11 @@ export class Bot {
       () =>
         this.keep(key, now, async (request) => {
           state = request;
-          const { rest, explicit } = this.takeLang(text, callerLang);
+          const { rest, explicit } = this.takeLang(text);
           if (explicit) lang = explicit;
           const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit };
           try {
-            const parsed = this.parseText(rest, now, lang);
+            const parsed = this.parseText(rest, now);
             return await this.execute(parsed.path, parsed.options, caller, now, request, langs);
           } catch (err) {
             // "timeline of the withdrawal" is a question that starts with a command's name: when the command
@@ -115,7 +115,7 @@ export class Bot {
   }
 
   /** Takes `lang:xx` out of a line of text; an unknown language is a UserError (in the caller's language). */
-  private takeLang(text: string, callerLang: string): { rest: string; explicit?: string } {
+  private takeLang(text: string): { rest: string; explicit?: string } {
     const m = LANG_TOKEN.exec(text);
     if (!m) return { rest: text };
     const explicit = this.explicitLang(m[2] ?? '');
@@ -210,7 +210,7 @@ export class Bot {
     return completeKind(spec.kind, cleanInput(partial), this.kb);
   }
 
-  parseText(raw: string, now: Date = this.now(), lang: string = FALLBACK_LANG): ParsedCommand {
+  parseText(raw: string, now: Date = this.now()): ParsedCommand {
     const text = cleanInput(raw).replace(/^\/?niger\b\s*/i, '');
     if (!text) return { path: 'help', options: {} };
     const [first = '', ...restTokens] = text.split(' ');
@@ -252,10 +252,10 @@ export class Bot {
     } else {
       def = mod;
     }
-    return { path, options: this.parseOptions(path, def, tokens, now, lang) };
+    return { path, options: this.parseOptions(path, def, tokens, now) };
   }
 
-  private parseOptions(path: string, def: CommandDefinition, tokens: string[], now: Date, lang: string): Record<string, string> {
+  private parseOptions(path: string, def: CommandDefinition, tokens: string[], now: Date): Record<string, string> {
     const specs = optionSpecs(def.options);
     const names = specs.map((s) => s.name);
     const values: Record<string, string> = {};

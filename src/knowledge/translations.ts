@@ -254,9 +254,13 @@ function numericDate(lang: string): { re: string; order: ('day' | 'month' | 'yea
   const order: ('day' | 'month' | 'year')[] = [];
   let re = '';
   for (const p of parts) {
-    if (p.type === 'day' || p.type === 'month') order.push(p.type), (re += '(\\d{1,2})');
-    else if (p.type === 'year') order.push('year'), (re += '(\\d{4})');
-    else
+    if (p.type === 'day' || p.type === 'month') {
+      order.push(p.type);
+      re += '(\\d{1,2})';
+    } else if (p.type === 'year') {
+      order.push('year');
+      re += '(\\d{4})';
+    } else
       re += p.value
         .split('')
         .map((c) => (/\s/.test(c) ? `${SP}?` : escapeRegExp(c)))

@@ -141,7 +141,11 @@ const MONTHS: Record<Language, Map<string, string>> = (() => {
   for (const lang of LANGUAGES) {
     const map = new Map<string, string>();
     if (lang !== 'en') {
-      monthNames(lang).forEach((names, i) => names.forEach((n) => map.set(n, english[i]![0]!)));
+      monthNames(lang).forEach((names, i) => {
+        names.forEach((n) => {
+          map.set(n, english[i]![0]!);
+        });
+      });
     }
     out[lang] = map;
   }
@@ -263,8 +267,8 @@ export class QuestionReader {
       for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
-      const opener = `(?=(?:${starts.map(escape).join('|')})\\b)`;
-      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escape).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'iu');
+      const opener = `(?=(?:${starts.map(escapePattern).join('|')})\\b)`;
+      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escapePattern).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'iu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [
         new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'),
         english,
@@ -1800,7 +1804,7 @@ function borrowedText(m: Mention): string {
   return m.words.join(' ');
 }
 
-function escape(s: string): string {
+function escapePattern(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 }
 

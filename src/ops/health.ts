@@ -9,6 +9,7 @@ import type { Metrics } from './metrics.ts';
  */
 export interface ReadinessCheck {
   name: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a check that returns nothing (a void function) passes; undefined would reject those
   check(): Promise<boolean | void> | boolean | void;
 }
 

@@ -139,7 +139,10 @@ for (const { backend, skip } of matrix) {
       const discord = new RecordingPoster('discord');
       const timed = {
         platform: 'discord',
-        post: async (c: string, r: Parameters<RecordingPoster['post']>[1], n: string) => (times.push(performance.now()), discord.post(c, r, n)),
+        post: async (c: string, r: Parameters<RecordingPoster['post']>[1], n: string) => {
+          times.push(performance.now());
+          return discord.post(c, r, n);
+        },
       };
       const s = makeScheduler(store, [timed], { pacing: { discord: { globalMs: 20 } }, lateAfterMs: 1 });
       const tickStart = performance.now();
@@ -149,7 +152,9 @@ for (const { backend, skip } of matrix) {
       // Slots are 20 ms apart from the tick's start; a post may start after its slot (event-loop delay,
       // the post-start write), never before. So the n-th post starts no earlier than n slots in, and no
       // 100 ms window holds more than 5 posts plus a few that were held up.
-      times.forEach((t, n) => expect(t - tickStart).toBeGreaterThanOrEqual(n * 20 - 1));
+      times.forEach((t, n) => {
+        expect(t - tickStart).toBeGreaterThanOrEqual(n * 20 - 1);
+      });
       for (let i = 0; i + 8 < times.length; i++) expect(times[i + 8]! - times[i]!).toBeGreaterThanOrEqual(100);
       const last = await store.history({ platform: 'discord', channelId: '1190000000000000024' }, 1);
       expect(last[0]?.status).toBe('sent');

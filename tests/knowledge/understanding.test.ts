@@ -367,7 +367,7 @@ describe('a clause that does "the same"', () => {
   });
 });
 
-describe('why-questions', () => {
+describe("why-questions: the lexicon's causes", () => {
   it('a withdrawal is explained by what the lexicon says leads to one: the end of the agreements, in Niger, about the troops', async () => {
     const us = await ask('why did the us have to pull its troops out of niger');
     expect(us.lead).toMatch(/^16 March 2024/);

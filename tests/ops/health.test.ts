@@ -102,14 +102,12 @@ describe('/metrics', () => {
   let bot: Bot;
   let metrics: Metrics;
   let base: string;
+  let stopServer: () => Promise<void>;
   beforeAll(async () => {
     // The registry's command names are the only values of `command`; the metrics need them first.
     const probe = await createBot({ now: () => TEST_NOW, log: captureLogger('silent').log });
     metrics = testMetrics(probe.registry.runnable().map((r) => r.path));
     bot = await createBot({ now: () => TEST_NOW, log: captureLogger('silent').log, metrics: metrics.requests });
-  });
-  let stopServer: () => Promise<void>;
-  beforeAll(async () => {
     const server = await startHealthServer(healthRoutes({ checks: () => [], log: captureLogger('silent').log, metrics }), 0, '127.0.0.1');
     base = `http://127.0.0.1:${server.port}`;
     stopServer = () => server.stop();

@@ -11,7 +11,7 @@ import { discordRestOptions, scrubUrl } from './rest.ts';
 async function main(argv: string[]): Promise<number> {
   const print = argv.includes('--print');
   const dryRun = argv.includes('--dry-run');
-  let commands;
+  let commands: ReturnType<typeof buildCommands>;
   try {
     commands = buildCommands(await CommandRegistry.discover());
   } catch (err) {
@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(commands, null, 2)}\n`);
     return 0;
   }
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {
