@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../paths.ts';
 import type { z } from 'zod';
+import { DataError, type DataProblem } from './problems.ts';
 import { readYaml, YamlError } from './yaml.ts';
 import { lexiconSchema, type LexiconData } from './lexicon.ts';
 import { normalizeName } from './normalize.ts';
@@ -34,24 +35,8 @@ import {
 
 export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, 'data');
 
-export interface DataProblem {
-  file: string;
-  entry?: string;
-  field?: string;
-  message: string;
-}
-
-export function formatProblem(p: DataProblem): string {
-  const where = [p.file, p.entry && `entry "${p.entry}"`, p.field && `field "${p.field}"`].filter(Boolean).join(', ');
-  return `${where}: ${p.message}`;
-}
-
-export class DataError extends Error {
-  constructor(readonly problems: DataProblem[]) {
-    super(`The knowledge base has ${problems.length} problem(s):\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
-    this.name = 'DataError';
-  }
-}
+// Defined in problems.ts (translations.ts reports into the same list without importing the loader).
+export { DataError, type DataProblem, formatProblem } from './problems.ts';
 
 export interface KnowledgeData {
   sources: Source[];

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { readYaml, YamlError } from './yaml.ts';
-import type { DataProblem } from './load.ts';
+import type { DataProblem } from './problems.ts';
 import type { Country, KbEvent, Office, OfficeTerm, Organisation, Person, Place, Deployment, Statement } from './schema.ts';
 
 /**
