@@ -3,8 +3,7 @@ import { defineCommand, defineGroup, type CommandContext } from '../src/core/com
 import type { DigestChannel, DigestLogEntry, DigestService } from '../src/core/digest-port.ts';
 import { PermissionError, UserError } from '../src/core/errors.ts';
 import { reply } from '../src/core/reply.ts';
-import { formatDay } from '../src/knowledge/dates.ts';
-import { formatLocal } from '../src/digest/schedule.ts';
+import { formatDay, formatLocal } from '../src/knowledge/dates.ts';
 
 const EXAMPLE = 'digest subscribe time:08:00 timezone:Africa/Niamey';
 

@@ -125,15 +125,3 @@ export function nextOccurrence(time: string, zoneName: string, after: number): O
   }
   throw new Error('no occurrence found');
 }
-
-/** "Monday 30 November 2026, 08:00 Africa/Niamey (UTC+01:00)" — how users see a delivery time. */
-export function formatLocal(instant: number, zoneName: string, lang = 'en'): string {
-  const dt = DateTime.fromMillis(instant, { zone: zoneName }).setLocale(lang === 'en' ? 'en-GB' : lang);
-  // English keeps its long-standing "Monday 30 November 2026, 08:00"; other languages take Intl's own order
-  // and punctuation ("lundi 30 novembre 2026 à 08:00", "Montag, 30. November 2026 um 08:00").
-  const when =
-    lang === 'en'
-      ? dt.toFormat('cccc d LLLL yyyy, HH:mm')
-      : dt.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return `${when} ${zoneName} (UTC${dt.toFormat('ZZ')})`;
-}

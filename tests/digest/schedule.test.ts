@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Pacer, slotsFor, DEFAULT_PACING, type PacerClock } from '../../src/digest/pacer.ts';
-import { addDays, dueInstant, formatLocal, localDateOf, nextOccurrence, parseTime, resolveTimeZone } from '../../src/digest/schedule.ts';
+import { addDays, dueInstant, localDateOf, nextOccurrence, parseTime, resolveTimeZone } from '../../src/digest/schedule.ts';
+import { formatLocal } from '../../src/knowledge/dates.ts';
 import { nonceFor } from '../../src/digest/scheduler.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
