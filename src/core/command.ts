@@ -3,7 +3,6 @@ import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
 import type { MessageParams } from './i18n.ts';
 import type { Reply } from './reply.ts';
-import type { CommandRegistry } from './registry.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -53,7 +52,8 @@ export interface CommandContext {
   t: (key: string, params?: MessageParams) => string;
   log: Logger;
   services: Services;
-  registry: CommandRegistry;
+  /** The loaded commands, read-only (src/core/registry.ts's CommandRegistry is one). */
+  registry: CommandCatalog;
   /**
    * Runs another command with structured options (how `ask` routes a question), in `lang` when given (`ask`
    * answers in the question's language), else in this request's.
@@ -159,4 +159,10 @@ export function optionSpecs(schema: OptionsSchema): OptionSpec[] {
   });
   specCache.set(schema, specs);
   return specs;
+}
+
+/** What a command may read of the registry (`help` lists and looks up commands). */
+export interface CommandCatalog {
+  list(): CommandModule[];
+  get(name: string): CommandModule | undefined;
 }
