@@ -47,7 +47,7 @@ export default defineCommand({
           lang,
           title: ctx.t('places.unknown.title', { name: quote(input.place, 40) }),
           body: ctx.t('places.unknown', { name: quote(input.place, 40) }),
-          items: kb.data.places.map((x) => ctx.t('places.known', { name: x.name, kind: kb.localized('places', x, lang).kind })),
+          items: kb.data.places.map((x) => ctx.t('places.known', { name: kb.localized('places', x, lang).name, kind: kb.localized('places', x, lang).kind })),
           answered: false,
         });
       }
@@ -56,7 +56,7 @@ export default defineCommand({
       return reply({
         command: 'places',
         lang,
-        title: p.name,
+        title: local.name,
         body: local.summary,
         fields: [
           { name: ctx.t('places.field.kind'), value: local.kind, inline: true },
@@ -84,7 +84,7 @@ export default defineCommand({
         const forces = forcesAt(kb, p, lang);
         const local = kb.localized('places', p, lang);
         return ctx.t('places.entry', {
-          name: p.name,
+          name: local.name,
           kind: local.kind,
           coordinates: coords(p, lang),
           summary: local.summary,

@@ -34,7 +34,10 @@ export default defineCommand({
         body: ctx.t('who.unknown', { name: quote(input.name, 40) }),
         items: [
           ...kb.data.people.map((p) => ctx.t('who.known', { name: p.name, role: kb.localized('people', p, lang).role })),
-          ...kb.organisations().map((o) => ctx.t('who.known', { name: o.name, role: kb.localized('organisations', o, lang).kind })),
+          ...kb.organisations().map((o) => {
+            const local = kb.localized('organisations', o, lang);
+            return ctx.t('who.known', { name: local.name, role: local.kind });
+          }),
         ],
         answered: false,
       });
@@ -79,7 +82,7 @@ export default defineCommand({
 export function organisationReply(kb: KnowledgeBase, o: Organisation, lang = 'en'): Reply {
   const events = kb.eventsWithActor(o.id).slice(-5).reverse();
   const local = kb.localized('organisations', o, lang);
-  const name = o.acronym && !o.name.includes(o.acronym) ? t(lang, 'who.organisation.name', { name: o.name, acronym: o.acronym }) : o.name;
+  const name = o.acronym && !local.name.includes(o.acronym) ? t(lang, 'who.organisation.name', { name: local.name, acronym: o.acronym }) : local.name;
   return reply({
     command: 'who',
     lang,

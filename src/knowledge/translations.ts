@@ -17,8 +17,8 @@ import type { Country, KbEvent, Office, OfficeTerm, Organisation, Person, Place,
 export const TRANSLATABLE = {
   events: ['title', 'summary', 'caveat'],
   people: ['role', 'summary'],
-  places: ['kind', 'summary'],
-  organisations: ['kind', 'description'],
+  places: ['name', 'kind', 'summary'],
+  organisations: ['name', 'kind', 'description'],
   offices: ['name'],
   /** Office terms, by term id (ids are unique across offices). */
   terms: ['title', 'began', 'ended', 'note'],

@@ -225,6 +225,20 @@ describe.each(LANGS)('in %s', (lang) => {
   });
 });
 
+it('organisations and places are named in the answer’s language', async () => {
+  const bot = await testBot();
+  const ecowas = await bot.run('who', { name: 'ECOWAS' }, caller('fr'));
+  expect(ecowas.title).toMatch(/^CEDEAO/);
+  const aes = await bot.run('who', { name: 'AES' }, caller('de'));
+  expect(aes.title).toBe('Allianz der Sahelstaaten (AES)');
+  const base = await bot.run('places', { place: 'Air Base 101' }, caller('fr'));
+  expect(base.title).toBe('Base aérienne 101, Niamey');
+  // Facts keep the knowledge base's own names.
+  expect(base.facts).toContainEqual(expect.objectContaining({ type: 'place', name: 'Air Base 101, Niamey' }));
+  const en = await bot.run('who', { name: 'ECOWAS' }, caller('en'));
+  expect(en.title).toBe('ECOWAS');
+});
+
 it('a question clearly in French or German is answered in it, whoever asks; lang: wins', async () => {
   for (const lang of ['fr', 'de']) {
     for (const question of QUESTIONS[lang]!) expect((await bot.run('ask', { question }, caller('en'))).lang, question).toBe(lang);
