@@ -219,11 +219,6 @@ export class KnowledgeBase {
     };
   }
 
-  /** The languages the knowledge base has text in: English and every data/translations/<lang>.yaml. */
-  textLanguages(): string[] {
-    return ['en', ...Object.keys(this.data.translations)];
-  }
-
   private readonly localizedMemo = new Map<string, object>();
 
   /**

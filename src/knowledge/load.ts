@@ -375,8 +375,9 @@ function readLexicon(dir: string, problems: DataProblem[]): LexiconData {
   }
   const concepts = new Set(parsed.data.concepts.map((c) => c.id));
   parsed.data.concepts.forEach((c, i) => {
-    for (const id of c.ends ?? []) if (!concepts.has(id)) problems.push({ file, field: `concepts.${i}.ends`, message: `unknown concept "${id}"` });
-    for (const id of c.causes ?? []) if (!concepts.has(id)) problems.push({ file, field: `concepts.${i}.causes`, message: `unknown concept "${id}"` });
+    for (const link of ['ends', 'causes'] as const) {
+      for (const id of c[link] ?? []) if (!concepts.has(id)) problems.push({ file, field: `concepts.${i}.${link}`, message: `unknown concept "${id}"` });
+    }
   });
   return parsed.data;
 }

@@ -199,7 +199,7 @@ export class QuestionReader {
    * Botschafter" is the office listed as "französischer Botschafter".
    */
   private readonly stemmed = {} as Record<Language, PhraseIndex<{ last: string; meaning: Meaning }>>;
-  /** Per language, where a second question starts: a conjunction before a question word ("… and when"). */
+  /** Per language, where a second question starts: a conjunction before a question word ("… and when"); global, for matchAll. */
   private readonly clauseStart = {} as Record<Language, RegExp>;
   /** Per language, the date words and their English, as patterns (see toEnglishDates). */
   private readonly dateWordPatterns = {} as Record<Language, [RegExp, string][]>;
@@ -268,7 +268,7 @@ export class QuestionReader {
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
       const opener = `(?=(?:${starts.map(escapePattern).join('|')})\\b)`;
-      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escapePattern).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'iu');
+      this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escapePattern).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'giu');
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [
         new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'),
         english,
@@ -632,10 +632,9 @@ export class QuestionReader {
   private clauses(question: string): string[] {
     const pattern = this.clauseStart[this.detectLanguage(question, tokenize(question))];
     const text = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    const global = new RegExp(pattern.source, 'giu');
     const parts: string[] = [];
     let from = 0;
-    for (const m of text.matchAll(global)) {
+    for (const m of text.matchAll(pattern)) {
       if (m.index === 0) continue;
       const before = text.slice(from, m.index);
       // "In 2023, how many …" is one question: a comma ends one only after a question of its own.
@@ -954,7 +953,7 @@ export class QuestionReader {
         if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
       // "Did France recognise the junta?" — "France does not recognise Niger's new rulers": the event denies it.
-      const asked1 = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
+      const asked1 = concepts.filter(saysWhatHappened);
       const denial =
         yesNo && form !== 'when' && parts.length === 1 && asked1.length === 1 && parts[0]!.kind === 'event'
           ? this.kb.eventsById.get(parts[0]!.event)
@@ -1024,7 +1023,7 @@ export class QuestionReader {
    * they did not do what the concept says: "he has not resigned".
    */
   private recordDenies(people: Person[], concepts: Concept[]): Person | null {
-    const asked = concepts.filter((c) => !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline);
+    const asked = concepts.filter(saysWhatHappened);
     if (people.length !== 1 || asked.length !== 1) return null;
     const p = people[0]!;
     const terms = this.kb.officesHeldBy(p.id).map((h) => h.term);
@@ -1035,7 +1034,8 @@ export class QuestionReader {
   /** Whether English text (the knowledge base's) says in so many words that the concept did not happen: "has not resigned". */
   private negates(text: string, c: Concept): boolean {
     const stems = new Set([...tokenize(c.means), ...c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : []))].map((w) => stem(w)));
-    const negations = new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
+    this.negations ??= new Set(this.lexicon.languages.en.negations.flatMap(tokenize));
+    const negations = this.negations;
     return text.split(/[.;]/).some((sentence) => {
       const words = tokenize(sentence);
       return words.some((w, i) => stems.has(stem(w)) && words.slice(Math.max(0, i - 3), i).some((x) => negations.has(x)));
@@ -1173,6 +1173,8 @@ export class QuestionReader {
   }
 
   private reasons?: PhraseIndex<true>;
+
+  private negations?: Set<string>;
 
   /** Whether a yes/no question opens in the present ("is", "are there", "est-elle", "ist"). */
   private presentOpening(tokens: string[], lang: Language): boolean {
@@ -1784,6 +1786,11 @@ function subjectKind(m: Meaning): string | undefined {
   if (m.type === 'country' || m.type === 'person' || m.type === 'organisation' || m.type === 'office') return m.type;
   if (m.type === 'concept' && (m.concept.troops || m.concept.office)) return `concept:${m.concept.id}`;
   return undefined;
+}
+
+/** Whether a concept says what happened, not what is counted, held, where, or over which span. */
+function saysWhatHappened(c: Concept): boolean {
+  return !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline;
 }
 
 /** Whether a subject names who (a country, person, body, office) or what (troops, an office's work). */
