@@ -61,6 +61,11 @@ const conceptSchema = z.strictObject({
    * stay leads to their withdrawal. The reason given is then the latest such event before the one asked about.
    */
   causes: z.array(z.string().min(1)).optional(),
+  /**
+   * What the concept means of a happening rather than of a state it ends: ending an agreement is revoking it,
+   * but "the end of the withdrawal" is its completion.
+   */
+  ofHappening: z.string().min(1).optional(),
   ...perLanguage,
 });
 

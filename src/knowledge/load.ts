@@ -378,6 +378,8 @@ function readLexicon(dir: string, problems: DataProblem[]): LexiconData {
     for (const link of ['ends', 'causes'] as const) {
       for (const id of c[link] ?? []) if (!concepts.has(id)) problems.push({ file, field: `concepts.${i}.${link}`, message: `unknown concept "${id}"` });
     }
+    if (c.ofHappening && !concepts.has(c.ofHappening))
+      problems.push({ file, field: `concepts.${i}.ofHappening`, message: `unknown concept "${c.ofHappening}"` });
   });
   return parsed.data;
 }

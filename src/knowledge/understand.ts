@@ -415,7 +415,29 @@ export class QuestionReader {
       free.push(token);
       i++;
     }
-    return { mentions, free };
+    return { mentions: this.ofHappening(mentions, tokens, lang), free };
+  }
+
+  /**
+   * A concept that ends a state means something else of a happening: with no state it ends named and a
+   * happening named, "when did the US withdrawal end?" asks for its completion, not for a revocation.
+   */
+  private ofHappening(mentions: Mention[], tokens: string[], lang: Language): Mention[] {
+    if (!mentions.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.ofHappening))) return mentions;
+    // What "end" qualifies is in its own part of the question: "the end of Sabre or the coup" asks of two things.
+    const l = this.lexicon.languages[lang];
+    const breaks = new Set([...l.alternative, ...l.conjunctions].flatMap(tokenize));
+    const part = (at: number) => tokens.slice(0, at).filter((t) => breaks.has(t)).length;
+    const conceptsIn = (p: number) =>
+      mentions.filter((m) => part(m.start) === p).flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' ? [x.concept] : [])));
+    const read = (x: Meaning, p: number): Meaning => {
+      if (x.type !== 'concept' || !x.concept.ofHappening) return x;
+      const others = conceptsIn(p).filter((c) => c.id !== x.concept.id);
+      if (others.some((c) => x.concept.ends?.includes(c.id)) || !others.some(saysWhatHappened)) return x;
+      const instead = this.lexicon.concepts.find((c) => c.id === x.concept.ofHappening);
+      return instead ? { type: 'concept', concept: instead } : x;
+    };
+    return mentions.map((m) => ({ ...m, meanings: m.meanings.map((x) => read(x, part(m.start))) }));
   }
 
   /**

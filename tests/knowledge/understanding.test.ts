@@ -387,6 +387,24 @@ describe("why-questions: the lexicon's causes", () => {
   });
 });
 
+describe("the end of a happening is its completion (the lexicon's ofHappening)", () => {
+  it('"end" of a withdrawal asks when it was completed, in any language', async () => {
+    for (const q of ['when did the US withdrawal end?', 'fin du retrait des Américains ?', 'Wann endete der Abzug der Amerikaner?']) {
+      expect((await ask(q)).lead, q).toMatch(/^15 September 2024/);
+    }
+  });
+
+  it('"end" of an agreement is still its revocation', async () => {
+    expect((await ask('when did niger end the status-of-forces agreement with the US?')).lead).toMatch(/^16 March 2024/);
+  });
+
+  it('each part of a comparison keeps its own reading: the end of Sabre is not a completion because a coup is named', async () => {
+    const r = await ask('which came first: the end of Operation Sabre in Burkina Faso or the coup in Niger?');
+    expect(r.text).toMatch(/18 February 2023/);
+    expect(r.text).toMatch(/26 July 2023/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
