@@ -26,6 +26,11 @@ const languageSchema = z.strictObject({
   /** Openings of a yes/no question in the present ("is", "are there"): it may ask whether a state still holds. */
   presentStart: words.default([]),
   relations: z.strictObject(Object.fromEntries(RELATIONS.map((r) => [r, words])) as Record<Relation, typeof words>),
+  /**
+   * Words that tie what is asked to a person's time in office ("under Bazoum", "sous Bazoum"): read as
+   * "during" only before a person, since "under the charter" or "unter Druck" ties nothing to a date.
+   */
+  tenure: words.default([]),
   comparison: words,
   alternative: words,
   conjunctions: words,

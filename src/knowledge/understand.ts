@@ -3,7 +3,7 @@ import type { ParsedResult } from 'chrono-node';
 import * as chronoDe from 'chrono-node/de';
 import * as chronoEn from 'chrono-node/en';
 import * as chronoFr from 'chrono-node/fr';
-import { DateParseError, findDate, type DateQuery } from './dates.ts';
+import { DateParseError, findDate, formatDay, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
   LANGUAGES,
@@ -183,6 +183,7 @@ export class QuestionReader {
   private readonly stopwords: Record<Language, Set<string>>;
   private readonly particles = {} as Record<Language, Set<string>>;
   private readonly timeUnits = {} as Record<Language, Set<string>>;
+  private readonly tenure = {} as Record<Language, Set<string>>;
   private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
   private readonly allStopwords: Set<string>;
   /** The small words every language has ("a", "en"…): they tell no language apart. */
@@ -263,6 +264,7 @@ export class QuestionReader {
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
+      this.tenure[lang] = new Set(l.tenure.flatMap(tokenize));
       this.presentStarts[lang] = new PhraseIndex<true>();
       for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
@@ -309,6 +311,8 @@ export class QuestionReader {
       ...this.dateWords,
       ...LANGUAGES.flatMap((l) => [...this.stopwords[l]]),
       ...[...REGION_NAMES.keys()].flatMap(tokenize),
+      // ("unter" is no typo for "under".)
+      ...LANGUAGES.flatMap((l) => [...this.tenure[l]]),
     ]);
     for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
   }
@@ -415,7 +419,30 @@ export class QuestionReader {
       free.push(token);
       i++;
     }
-    return { mentions: this.ofHappening(mentions, tokens, lang), free };
+    const tenure = this.tenureBefore(mentions, tokens, free, lang);
+    return { mentions: this.ofHappening(tenure?.mentions ?? mentions, tokens, lang), free: tenure?.free ?? free };
+  }
+
+  /**
+   * "Under Bazoum", "sous Bazoum", "unter Präsident Bazoum": a word of the lexicon's `tenure` right before a
+   * person (perhaps after their title) is "during" their time in office.
+   */
+  private tenureBefore(mentions: Mention[], tokens: string[], free: string[], lang: Language): { mentions: Mention[]; free: string[] } | null {
+    const words = this.tenure[lang];
+    if (words.size === 0) return null;
+    const added: Mention[] = [];
+    for (const [k, m] of mentions.entries()) {
+      if (!m.meanings.some((x) => x.type === 'person')) continue;
+      const title = mentions[k - 1];
+      const start = title?.end === m.start && title.meanings.every((x) => x.type === 'office') ? title.start : m.start;
+      const word = tokens[start - 1];
+      if (word === undefined || !words.has(word) || mentions.some((o) => o.end === start)) continue;
+      added.push({ start: start - 1, end: start, words: [word], meanings: [{ type: 'relation', relation: 'during' }] });
+    }
+    if (added.length === 0) return null;
+    const left = [...free];
+    for (const a of added) left.splice(left.indexOf(a.words[0]!), 1);
+    return { mentions: [...mentions, ...added].sort((a, b) => a.start - b.start), free: left };
   }
 
   /**
@@ -785,14 +812,25 @@ export class QuestionReader {
         const own = mentions.filter(inEvent);
         const clauseFree = freeBetween(tokens, free, relation.event[0], relation.event[1]);
         const askedOffices = new Set([...found.all('office').map((m) => m.office.id), ...found.concepts().flatMap((c) => (c.office ? [c.office] : []))]);
+        // "During" a term is a term in the office the relation names ("when Bazoum was president"), not the one asked.
+        const isOffice = (m: Mention) => m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office));
+        const eventOffices = new Set(
+          own
+            .filter(isOffice)
+            .flatMap((m) =>
+              m.meanings.flatMap((x) => (x.type === 'office' ? [x.office.id] : x.type === 'concept' && x.concept.office ? [x.concept.office] : [])),
+            ),
+        );
         const successor = this.termBoundary(
-          own.filter((m) => !m.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office))),
+          own.filter((m) => !isOffice(m)),
           clauseFree,
           relation.relation,
-          askedOffices,
+          relation.relation === 'during' ? eventOffices : askedOffices,
+          now.toISOString().slice(0, 10),
         );
         if (successor === 'open') return decline('stillRunning');
         if (successor === 'no-start') return decline('noStart');
+        if (successor === 'no-term') return decline('noAnchor');
         // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
         const moment = this.namedMoment(this.units(own, clauseFree));
         // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
@@ -1631,14 +1669,34 @@ export class QuestionReader {
    * "Who ruled before Bazoum?": a person alone after the relation word dates the question by their terms,
    * the day before the first began or the day after the last ended.
    */
-  private termBoundary(clause: Mention[], free: string[], relation: Relation, offices: ReadonlySet<string> = new Set()): string | 'open' | 'no-start' | null {
+  private termBoundary(
+    clause: Mention[],
+    free: string[],
+    relation: Relation,
+    offices: ReadonlySet<string>,
+    today: string,
+  ): string | 'open' | 'no-start' | 'no-term' | null {
     const people = clause.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'person' ? [x.person] : [])));
-    const others = clause.some((m) => m.meanings.every((x) => x.type !== 'person'));
-    if (people.length !== 1 || others || free.length > 0 || relation === 'during') return null;
+    // (A verb is nothing else named: "when Bazoum was president".)
+    const others = clause.some((m) => m.meanings.every((x) => x.type !== 'person' && x.type !== 'yesno'));
+    if (people.length !== 1 || others || free.length > 0) return null;
     // Their terms in the office asked about, when they held it: "president before Tiani" is not before he
     // commanded the guard.
     const all = this.kb.officesHeldBy(people[0]!.id);
     const inOffice = all.filter((h) => offices.has(h.office.id));
+    // "Under Bazoum", "when Bazoum was president": his time in that office, or in the first office of
+    // offices.yaml he held (the file lists each country's highest office first).
+    if (relation === 'during') {
+      const order = this.kb.offices().map((o) => o.id);
+      const highest = [...all].sort((a, b) => order.indexOf(a.office.id) - order.indexOf(b.office.id))[0]?.office.id;
+      // ("When Issoufou was prime minister": a term the sources do not give dates nothing.)
+      const during = offices.size > 0 ? inOffice : all.filter((h) => h.office.id === highest);
+      const start = during[0]?.term.start?.start;
+      if (!start) return all.length > 0 ? 'no-term' : null;
+      const end = during.at(-1)!.term.end?.start;
+      // Without the days power changed hands: the predecessor's last day is their first.
+      return `from ${formatDay(addDays(start, 1))} to ${formatDay(end ? addDays(end, -1) : today)}`;
+    }
     const held = (inOffice.length > 0 ? inOffice : all).map((h) => h.term);
     const terms = held.filter((t) => t.start);
     // "Who was ambassador before Itté?": with no start on record, nobody can be said to come before.

@@ -405,6 +405,32 @@ describe("the end of a happening is its completion (the lexicon's ofHappening)",
   });
 });
 
+describe('a person\'s time in office as the date: "under Bazoum", "when Bazoum was president"', () => {
+  it('"under" (sous, unter) before a person asks about their term, in their highest office', async () => {
+    for (const q of ['who was prime minister under Bazoum?', 'qui était Premier ministre sous Bazoum ?', 'Wer war Premierminister unter Präsident Bazoum?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/Ouhoumoudou Mahamadou was prime minister/);
+      expect(r.text, q).toMatch(/3 April 2021 – 25 July 2023/);
+    }
+  });
+
+  it('"when X was <office>" is their term in that office', async () => {
+    const r = await ask('who was prime minister when Bazoum was president?');
+    expect(r.text).toMatch(/Ouhoumoudou Mahamadou was prime minister/);
+    expect(r.text).not.toMatch(/Zeine was/);
+  });
+
+  it('a term the sources do not record dates nothing: declined, not answered as of today', async () => {
+    // Issoufou was president in the knowledge base, never prime minister.
+    expect((await ask('who was president when Issoufou was prime minister?')).answered).toBe(false);
+  });
+
+  it('"under" before anything but a person is no date: "under Barkhane" is asked as of now', async () => {
+    const r = await ask('how many French troops were in Niger under Barkhane?');
+    expect(r.text).toMatch(/French troops in Niger — now/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
