@@ -36,6 +36,11 @@ const languageSchema = z.strictObject({
   conjunctions: words,
   /** Verb particles that stand at the end of a clause, away from their verb (German "trat … aus"). */
   particles: words.default([]),
+  /**
+   * Endings of a verb in the future tense ("reviendront", "reviendra-t-il" as "ra t"): a question in the future
+   * asks for a prediction. The first word is an ending; any others follow it as words.
+   */
+  futureEndings: words.default([]),
   /** Words for spans of time and days ("ans", "Wochen", "hier"): a date chrono's own parser may read is near. */
   timeUnits: words.default([]),
   /** Words that deny what follows ("has not resigned"), as the knowledge base's own text (English) uses them. */

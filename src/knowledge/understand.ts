@@ -184,6 +184,7 @@ export class QuestionReader {
   private readonly particles = {} as Record<Language, Set<string>>;
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly tenure = {} as Record<Language, Set<string>>;
+  private readonly futureEndings = {} as Record<Language, string[][]>;
   private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
   private readonly allStopwords: Set<string>;
   /** The small words every language has ("a", "en"…): they tell no language apart. */
@@ -265,6 +266,7 @@ export class QuestionReader {
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
       this.tenure[lang] = new Set(l.tenure.flatMap(tokenize));
+      this.futureEndings[lang] = l.futureEndings.map(tokenize);
       this.presentStarts[lang] = new PhraseIndex<true>();
       for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
@@ -416,11 +418,24 @@ export class QuestionReader {
         i++;
         continue;
       }
+      if (this.inFuture(tokens, i, lang)) {
+        mentions.push({ start: i, end: i + 1, words: [token], meanings: [{ type: 'form', form: 'future' }] });
+        i++;
+        continue;
+      }
       free.push(token);
       i++;
     }
     const tenure = this.tenureBefore(mentions, tokens, free, lang);
     return { mentions: this.ofHappening(tenure?.mentions ?? mentions, tokens, lang), free: tenure?.free ?? free };
+  }
+
+  /** Whether the word at `i` is a verb in the future tense by its ending (lexicon `futureEndings`). */
+  private inFuture(tokens: string[], i: number, lang: Language): boolean {
+    const token = tokens[i]!;
+    return this.futureEndings[lang].some(
+      ([ending, ...next]) => token.length >= ending!.length + 3 && token.endsWith(ending!) && next.every((w, k) => tokens[i + 1 + k] === w),
+    );
   }
 
   /**

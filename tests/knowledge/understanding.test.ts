@@ -431,6 +431,20 @@ describe('a person\'s time in office as the date: "under Bazoum", "when Bazoum w
   });
 });
 
+describe('the future tense by its ending (lexicon futureEndings)', () => {
+  it('a French verb in the future asks for a prediction, whatever the verb', async () => {
+    for (const q of ['Les soldats français reviendront-ils au Niger ?', "L'armée française reviendra-t-elle un jour ?"]) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(false);
+      expect(r.text, q).toMatch(/no predictions/);
+    }
+  });
+
+  it('the past is not read as the future', async () => {
+    expect((await ask('Quand les Français sont-ils partis ?')).answered).toBe(true);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
