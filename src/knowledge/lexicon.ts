@@ -21,6 +21,11 @@ const languageSchema = z.strictObject({
   stopwords: words,
   forms: z.strictObject(Object.fromEntries(FORMS.map((f) => [f, words])) as Record<QuestionForm, typeof words>),
   yesNoStart: words,
+  /**
+   * Subject pronouns that, joined to the verb before them by a hyphen ("était-elle", "restait-il",
+   * "a-t-on"), invert a question: yes or no, unless a question word came first.
+   */
+  inversionPronouns: words.default([]),
   /** Phrases that only frame a question ("can you tell me"): they are read, so their words mean nothing else. */
   fillers: words.default([]),
   /** Openings of a yes/no question in the present ("is", "are there"): it may ask whether a state still holds. */

@@ -185,6 +185,8 @@ export class QuestionReader {
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly tenure = {} as Record<Language, Set<string>>;
   private readonly futureEndings = {} as Record<Language, string[][]>;
+  /** Per language, a verb joined to its subject pronoun by a hyphen ("était-elle"), or null. */
+  private readonly inversion = {} as Record<Language, RegExp | null>;
   private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
   private readonly allStopwords: Set<string>;
   /** The small words every language has ("a", "en"…): they tell no language apart. */
@@ -267,6 +269,8 @@ export class QuestionReader {
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
       this.tenure[lang] = new Set(l.tenure.flatMap(tokenize));
       this.futureEndings[lang] = l.futureEndings.map(tokenize);
+      this.inversion[lang] =
+        l.inversionPronouns.length > 0 ? new RegExp(`\\p{L}{2,}-(?:t-)?(?:${l.inversionPronouns.map(escapePattern).join('|')})(?![\\p{L}-])`, 'iu') : null;
       this.presentStarts[lang] = new PhraseIndex<true>();
       for (const w of l.presentStart) this.presentStarts[lang].add(w, true);
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
@@ -765,14 +769,17 @@ export class QuestionReader {
     const opensWithForm = mentions[0]?.start === 0 && mentions[0].meanings.some((x) => x.type === 'form' && x.form !== 'still');
     // ("Et les Allemands, combien sont-ils ?": the inversion after a question word is no yes/no question.)
     const asksForm = (m: Mention) => m.meanings.some((x) => x.type === 'form' && x.form !== 'still');
+    const inverted = this.inversion[lang]?.exec(question);
+    const invertedAt = inverted ? tokenize(question.slice(0, inverted.index)).length : -1;
     const yesNo =
       !opensWithForm &&
-      mentions.some(
+      (mentions.some(
         (m) =>
           m.meanings.some((x) => x.type === 'yesno') &&
           (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) &&
           !mentions.some((f) => f.end <= m.start && asksForm(f)),
-      );
+      ) ||
+        (invertedAt >= 0 && invertedAt <= 6 && !mentions.some((f) => f.end <= invertedAt && asksForm(f))));
     let form = found.firstForm();
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
     const decline = (reason: DeclineReason, params?: Record<string, string>) => result({ parts: [], decline: { reason, ...(params ? { params } : {}) } });
@@ -1009,6 +1016,11 @@ export class QuestionReader {
     // "Is Niger still a member of ECOWAS?", "was Bazoum released?": the newest events decide.
     if (yesNo && form !== 'when' && (!period || period.now)) {
       const state = this.stateAnswer(mentions, free, otherCountries, found.forms.has('still') || this.presentOpening(tokens, lang));
+      if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
+    }
+    // "Was the French embassy still open in March 2024?": the same, as of a past period.
+    if (yesNo && form !== 'when' && period && !period.now) {
+      const state = this.stateAt(mentions, free, otherCountries, period, found.forms.has('still'));
       if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
     }
     if (form === 'when' || yesNo) {
@@ -1429,6 +1441,44 @@ export class QuestionReader {
     if (this.coveringEvents(mentions, free, otherCountries).length > 0) return null;
     const holds = this.coveringEvents([...rest, asMention(ended)], free, otherCountries)[0];
     return holds ? { event: holds, lead: 'No.' } : null;
+  }
+
+  /**
+   * Whether a state held during a past period: No when what ended it happened before the period (and nothing
+   * after restored it), Yes when what holds it is on record before the period, or — when the question says
+   * "still", which takes the state before as given — when it ended only after. An end or a restoration
+   * within the period makes the answer depend on the day: no answer.
+   */
+  private stateAt(
+    mentions: Mention[],
+    free: string[],
+    otherCountries: string[],
+    period: DateQuery,
+    still: boolean,
+  ): { event: KbEvent; lead: 'Yes.' | 'No.' } | null {
+    const conceptOf = (m: Mention) => m.meanings.flatMap((x) => (x.type === 'concept' ? [x.concept] : []));
+    const endersOf = (state: Concept) => this.lexicon.concepts.filter((c) => c.ends?.includes(state.id));
+    const states = mentions.filter((m) => conceptOf(m).some((c) => endersOf(c).length > 0));
+    if (states.length === 0) return null;
+    const enders = unique(states.flatMap((m) => conceptOf(m).flatMap(endersOf)));
+    const rest = mentions.filter((m) => !states.includes(m));
+    if (!rest.some((m) => m.meanings.some((x) => x.type !== 'form' && x.type !== 'yesno' && x.type !== 'comparison'))) return null;
+    const enderMention: Mention = { start: -1, end: -1, words: [], meanings: enders.map((concept) => ({ type: 'concept' as const, concept })) };
+    // What ended it is what an event is about, in its title: "suspended transactions" in a summary suspends no membership.
+    const enderStems = new Set(enders.flatMap((c) => tokenize(`${c.means} ${c.en.join(' ')}`).map((w) => stem(w))));
+    const ends = this.coveringEvents([...rest, enderMention], free, otherCountries).filter((e) => tokenize(e.title).some((w) => enderStems.has(stem(w))));
+    const holds = this.coveringEvents(mentions, free, otherCountries);
+    const day = (e: KbEvent) => e.endDate ?? e.date;
+    const within = (e: KbEvent) => day(e).end >= period.start && e.date.start <= period.end;
+    // (Events come newest first.)
+    if ([...ends, ...holds].some(within)) return null;
+    const ended = ends.find((e) => day(e).end < period.start);
+    const heldBefore = holds.find((e) => day(e).end < period.start);
+    if (ended && day(ended).end < period.start && (!heldBefore || day(ended).end >= day(heldBefore).end)) return { event: ended, lead: 'No.' };
+    if (heldBefore) return { event: heldBefore, lead: 'Yes.' };
+    // The first end after the period bounds it best: still open on 19 December, when its closure was announced.
+    const endedAfter = ends.filter((e) => e.date.start > period.end).at(-1);
+    return still && endedAfter ? { event: endedAfter, lead: 'Yes.' } : null;
   }
 
   /**

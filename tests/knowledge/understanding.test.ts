@@ -445,6 +445,34 @@ describe('the future tense by its ending (lexicon futureEndings)', () => {
   });
 });
 
+describe('a state as of a past period ("was the embassy open in March 2024?")', () => {
+  it('is No when what ended it came before the period', async () => {
+    for (const q of ['was the French embassy open in March 2024?', "l'ambassade de France était-elle encore ouverte en mars 2024 ?"]) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. 2 January 2024/);
+    }
+    expect((await ask('Was Niger still a member of ECOWAS in February 2025?')).lead).toMatch(/^No\. 29 January 2025/);
+  });
+
+  it('is Yes with "still" when it ended only after, shown by the first end after the period', async () => {
+    expect((await ask('was the French embassy still open in October 2023?')).lead).toMatch(/^Yes\. 19 December 2023/);
+  });
+
+  it('without "still", an end after the period proves nothing about the state before: declined', async () => {
+    expect((await ask('was the French embassy open in October 2023?')).answered).toBe(false);
+  });
+
+  it('an end within the period makes it depend on the day: declined, not guessed', async () => {
+    expect((await ask('was the French embassy open in January 2024?')).answered).toBe(false);
+  });
+});
+
+describe('French inversion by hyphen ("était-elle") asks yes or no', () => {
+  it('whatever the verb, unless a question word came first', async () => {
+    expect((await ask('Les Américains étaient-ils encore au Niger en août 2024 ?')).lead).toMatch(/^Yes\./);
+    expect((await ask('Quand les Français sont-ils partis ?')).lead).toMatch(/^22 December 2023/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
