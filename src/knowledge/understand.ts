@@ -76,6 +76,7 @@ export type DeclineReason =
   | 'noTroopFigures'
   | 'otherHost'
   | 'noReason'
+  | 'noPlace'
   | 'noQuote'
   | 'noEvent'
   | 'cannotConfirm'
@@ -432,6 +433,27 @@ export class QuestionReader {
     }
     const tenure = this.tenureBefore(mentions, tokens, free, lang);
     return { mentions: this.ofHappening(tenure?.mentions ?? mentions, tokens, lang), free: tenure?.free ?? free };
+  }
+
+  /** Whether an event's own words name a place or a country (Niger and those asked about aside): it says where. */
+  private saysWhere(e: KbEvent, askedCountries: string[], askedPlaces: Place[]): boolean {
+    const tokens = tokenize(`${e.title} ${e.summary}`);
+    for (let i = 0; i < tokens.length; i++) {
+      const hit = this.names.matchAt(tokens, i);
+      const where = hit?.values.some(
+        (v) =>
+          (v.type === 'country' && v.country.iso !== 'NE' && !askedCountries.includes(v.country.name)) ||
+          (v.type === 'place' && !askedPlaces.some((p) => p.id === v.place.id)),
+      );
+      if (where) return true;
+    }
+    // A place the knowledge base has no entry for, as English writes one: "in a speech in Toulon".
+    const months = new Set(monthNames('en').flat());
+    for (const m of `${e.title}. ${e.summary}`.matchAll(/\b(?:in|at|to|from|near)\s+(\p{Lu}[\p{L}'’-]+)/gu)) {
+      const name = tokenize(m[1]!).join(' ');
+      if (!months.has(name) && !/^(niger|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/.test(name)) return true;
+    }
+    return false;
   }
 
   /** Whether the word at `i` is a verb in the future tense by its ending (lexicon `futureEndings`). */
@@ -990,6 +1012,8 @@ export class QuestionReader {
     const happened = concepts.some((c) => !c.troops && !c.places && !c.timeline) || offices.length > 0 || free.some((w) => this.index.eventWeight(stem(w)) > 0);
     if ((form === 'where' || asksPlaces) && happened) {
       const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
+      // A where-question answered by a date alone is no answer: the event must say where.
+      if (event?.strong && form === 'where' && !this.saysWhere(event.event, namedCountries, places)) return decline('noPlace');
       if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     }
     // "Were French troops at Ouallam?": yes when its figures or its summary put them there. (Whether they still

@@ -473,6 +473,19 @@ describe('French inversion by hyphen ("était-elle") asks yes or no', () => {
   });
 });
 
+describe('where-questions answered by an event must say where', () => {
+  it('an event whose words name no place is no answer to "where": declined as such', async () => {
+    const r = await ask('where did the last French soldiers go?');
+    expect(r.answered).toBe(false);
+    expect(r.text).toMatch(/don’t say where/);
+  });
+
+  it('a place the event names, with an entry or without one ("in Toulon"), answers it', async () => {
+    expect((await ask('where did the US move people and equipment to?')).text).toMatch(/Agadez/);
+    expect((await ask('where did macron end operation barkhane?')).text).toMatch(/Toulon/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
