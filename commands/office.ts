@@ -3,7 +3,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { reply, type Fact, type Reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
-import type { DateQuery } from '../src/knowledge/dates.ts';
+import { formatDay, type DateQuery } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { Office, OfficeTerm, Person } from '../src/knowledge/schema.ts';
@@ -55,6 +55,19 @@ function officeName(kb: KnowledgeBase, office: Office, lang: string): string {
 }
 
 /** Who held an office during a period, with each term's title, dates and sources. */
+/** "He has held the office without a break since 28 July 2023 (…)": when the term continues the holder's earlier ones. */
+export function unbrokenLine(kb: KnowledgeBase, officeId: string, termId: string, now: boolean, lang: string): string | undefined {
+  const first = kb.unbrokenSince(officeId, termId);
+  if (!first?.start) return undefined;
+  const term = localizedTerm(kb, first, lang);
+  return t(lang, 'office.unbroken', {
+    tense: now ? 'now' : 'past',
+    holder: kb.termHolderName(term),
+    since: formatDay(first.start.start, lang),
+    title: term.title,
+  });
+}
+
 export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, todayIso: string, lang = 'en'): Reply {
   const name = officeName(kb, office, lang);
   const terms = kb.officeHoldersDuring(office.id, at);
@@ -110,6 +123,8 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
       title: last.title,
       span: describeTermSpan(last, lang),
     });
+    const unbroken = unbrokenLine(kb, office.id, last.id, at.now, lang);
+    if (unbroken) body += ` ${unbroken}`;
     if (last.note) notes.push(last.note);
   } else {
     body = t(lang, 'office.changed', { oneDay: at.start === at.end ? 'yes' : 'no', when: dateLabel(at, lang) });

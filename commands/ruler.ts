@@ -6,7 +6,7 @@ import type { Citation, KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { RulerTerm } from '../src/knowledge/schema.ts';
 import { t as translate } from '../src/core/i18n.ts';
 import { asOfFor, dateLabel, localizedTerm, dateOption, inPeriod, resolveDate, stalenessNote, today, whenLabel } from './_shared.ts';
-import { officeFact } from './office.ts';
+import { officeFact, unbrokenLine } from './office.ts';
 import { HEAD_OF_STATE_OFFICE } from '../src/knowledge/schema.ts';
 
 export default defineCommand({
@@ -40,6 +40,8 @@ export default defineCommand({
     if (terms.length === 1) {
       const t = terms[0]!;
       body = ctx.t('ruler.body', { tense: at.now ? 'now' : 'past', period: at.now ? '' : inPeriod(at, lang), ...termParams(kb, t, lang) });
+      const unbroken = unbrokenLine(kb, HEAD_OF_STATE_OFFICE, t.id, at.now, lang);
+      if (unbroken) body += ` ${unbroken}`;
       if (t.note) notes.push(t.note);
     } else {
       body = ctx.t('ruler.changed', { oneDay: at.start === at.end ? 'yes' : 'no', when: dateLabel(at, lang) });

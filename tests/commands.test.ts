@@ -44,6 +44,14 @@ describe('commands', () => {
     expect(now.asOf).toBe('2025-03-26');
   });
 
+  it("ruler and office: a term that continues the holder's earlier ones says since when they hold it without a break", async () => {
+    // Tiani: head of state as CNSP president from 28 July 2023, then President of the Republic from 26 March 2025.
+    expect((await ask('ruler')).body).toMatch(/has held the office without a break since 28 July 2023 \(President of the CNSP/);
+    expect((await bot.handleText('ruler', { ...TEST_CALLER, locale: () => 'fr' })).body).toMatch(/sans interruption depuis le 28 juillet 2023/);
+    // Bazoum's one term continues nothing.
+    expect((await ask('ruler 2023-06')).body).not.toMatch(/without a break/);
+  });
+
   it('timeline: between dates, by topic and actor, in either order, with a limit', async () => {
     const r = await ask('timeline from:2023-07 to:2023-08 order:oldest limit:3');
     expect(r.items).toHaveLength(3);

@@ -428,6 +428,24 @@ export class KnowledgeBase {
     return term.person ? this.peopleById.get(term.person)!.name : term.body!;
   }
 
+  /**
+   * The first of the holder's terms in the office that run into this one without a break (each ends the day the
+   * next begins), when there are earlier ones: Tiani has ruled since July 2023 under two titles.
+   */
+  unbrokenSince(officeId: string, termId: string): OfficeTerm | undefined {
+    const terms = this.spannedTerms.get(officeId) ?? [];
+    let at = terms.findIndex((s) => s.term.id === termId);
+    const person = terms[at]?.term.person;
+    if (at <= 0 || !person) return undefined;
+    while (at > 0) {
+      const before = terms[at - 1]!.term;
+      const start = terms[at]!.term.start?.start;
+      if (before.person !== person || !before.end || !start || before.end.start !== start) break;
+      at--;
+    }
+    return terms[at]!.term.id === termId ? undefined : terms[at]!.term;
+  }
+
   /** The terms of Niger's head-of-state office, oldest first. */
   rulerTerms(): RulerTerm[] {
     return this.rulersByStart;
