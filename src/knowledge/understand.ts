@@ -1370,7 +1370,15 @@ export class QuestionReader {
     const askedPlaces = units.flatMap((u) => u.places ?? []);
     const narrower = (id: string) =>
       this.titlePlaces(this.kb.eventsById.get(id)!).some((p) => !askedPlaces.some((q) => this.within(p, q) || this.within(q, p))) ? 1 : 0;
-    scored.sort((a, b) => b.coverage.share - a.coverage.share || narrower(a.hit.id) - narrower(b.hit.id) || b.hit.score - a.hit.score);
+    // An event that reports a state goes on ("HRW: Bazoum still detained") comes after the one that began it.
+    const continues = (id: string) => (this.reportsContinuation(this.kb.eventsById.get(id)!) ? 1 : 0);
+    scored.sort(
+      (a, b) =>
+        b.coverage.share - a.coverage.share ||
+        narrower(a.hit.id) - narrower(b.hit.id) ||
+        continues(a.hit.id) - continues(b.hit.id) ||
+        b.hit.score - a.hit.score,
+    );
     const top = scored[0]!;
     const related = scored
       .slice(1)
@@ -1379,6 +1387,19 @@ export class QuestionReader {
       .map((s) => this.kb.eventsById.get(s.hit.id)!);
     return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2 };
   }
+
+  /** Whether an event's title says a state goes on, in the lexicon's words for "still" that name nothing else. */
+  private reportsContinuation(e: KbEvent): boolean {
+    this.continuationWords ??= new Set(
+      this.lexicon.languages.en.forms.still
+        .filter((w) => !this.lexicon.concepts.some((c) => c.en.includes(w) || tokenize(c.means).includes(w)))
+        .map(normalizeName),
+    );
+    const title = ` ${normalizeName(e.title)} `;
+    return [...this.continuationWords].some((w) => title.includes(` ${w} `));
+  }
+
+  private continuationWords?: Set<string>;
 
   /**
    * A named span found through other words than its name: "when did the Americans leave?" is when "the US

@@ -486,6 +486,26 @@ describe('where-questions answered by an event must say where', () => {
   });
 });
 
+describe('when a state began, not a report that it goes on', () => {
+  it('"when was Bazoum detained?" is the coup, not the report that he is still detained', async () => {
+    for (const q of ['when was Bazoum detained?', 'quand Bazoum a-t-il été arrêté ?', 'wann wurde Bazoum festgenommen?']) {
+      expect((await ask(q)).lead, q).toMatch(/^26 July 2023/);
+    }
+  });
+
+  it('whether it goes on is still answered by the report', async () => {
+    expect((await ask('is Bazoum still detained?')).lead).toMatch(/^Yes\. 23 July 2025/);
+  });
+});
+
+describe('joining an alliance (lexicon join)', () => {
+  it('is signing its founding charter', async () => {
+    for (const q of ['when did Niger join the AES?', "quand le Niger a-t-il rejoint l'AES ?", 'Wann trat Niger der AES bei?']) {
+      expect((await ask(q)).lead, q).toMatch(/^16 September 2023/);
+    }
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
