@@ -5,6 +5,7 @@ import type { Reply } from '../core/reply.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import { maskSecrets, type Logger } from '../logger.ts';
 import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, LogEntry, NewClaim, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
+import { Batcher } from './batcher.ts';
 import { buildDigest } from './content.ts';
 import { DEFAULT_PACING, Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
 import { addDays, dueInstant } from './schedule.ts';
@@ -178,11 +179,11 @@ export class DigestScheduler {
   private readonly metrics?: DigestMetrics;
   private running: Promise<TickReport> | null = null;
   /** Outcomes, grouped into one transaction with whatever else finished meanwhile. */
-  private readonly writer: Coalescer<ResultRecord, boolean>;
+  private readonly writer: Batcher<ResultRecord, boolean>;
   /** Post starts, written (grouped) right before the posts. */
-  private readonly starter: Coalescer<PostStart, boolean>;
+  private readonly starter: Batcher<PostStart, boolean>;
   /** Subscription re-checks right before sending. */
-  private readonly reader: Coalescer<ChannelKey, SubscriptionRow | null>;
+  private readonly reader: Batcher<ChannelKey, SubscriptionRow | null>;
   private stopping = false;
   private stopped!: Promise<void>;
   private stop!: () => void;
@@ -209,9 +210,9 @@ export class DigestScheduler {
     this.afterClaim = options.afterClaim;
     this.metrics = options.metrics;
     for (const p of options.posters ?? []) this.posters.set(p.platform, p);
-    this.writer = new Coalescer(500, (records) => this.store.recordResults(records, Math.max(...records.map((r) => r.log?.at ?? 0), this.clock())));
-    this.starter = new Coalescer(400, (items) => this.store.startPosts(items, this.clock()));
-    this.reader = new Coalescer(400, async (keys) => {
+    this.writer = new Batcher(500, (records) => this.store.recordResults(records, Math.max(...records.map((r) => r.log?.at ?? 0), this.clock())));
+    this.starter = new Batcher(400, (items) => this.store.startPosts(items, this.clock()));
+    this.reader = new Batcher(400, async (keys) => {
       const unique = new Map(keys.map((k) => [keyOf(k), { platform: k.platform, channelId: k.channelId }]));
       const found = new Map((await this.store.getSubscriptions([...unique.values()])).map((r) => [keyOf(r), r]));
       return keys.map((k) => found.get(keyOf(k)) ?? null);
@@ -696,48 +697,6 @@ function byClaimKey(a: ChannelKey & { localDate?: string }, b: ChannelKey & { lo
   const y = [b.platform, b.channelId, b.localDate ?? ''];
   for (let i = 0; i < 3; i++) if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
   return 0;
-}
-
-/**
- * Group commit: items are written as soon as they arrive; those that arrive while a write is in
- * progress go together in the next one. One round trip for many deliveries, and no timer that would
- * widen the posted-but-not-recorded window.
- */
-class Coalescer<I, O> {
-  private queue: { item: I; resolve: (out: O) => void; reject: (err: unknown) => void }[] = [];
-  private running = false;
-
-  constructor(
-    private readonly max: number,
-    private readonly flush: (items: I[]) => Promise<O[]>,
-  ) {}
-
-  submit(item: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.run();
-    });
-  }
-
-  private async run(): Promise<void> {
-    this.running = true;
-    try {
-      await Promise.resolve(); // let deliveries finishing in the same turn join this write
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.max);
-        try {
-          const out = await this.flush(batch.map((b) => b.item));
-          batch.forEach((b, i) => {
-            b.resolve(out[i]!);
-          });
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
 }
 
 /** Starts at a random place so instances working through the same due list meet less often. */
