@@ -3,12 +3,15 @@ import { hostname } from 'node:os';
 import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
-import { maskSecrets, type Logger } from '../logger.ts';
-import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, LogEntry, NewClaim, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
+import type { Logger } from '../logger.ts';
+import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, NewClaim, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
 import { Batcher } from './batcher.ts';
 import { buildDigest } from './content.ts';
 import { DEFAULT_PACING, Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
+import { describeDuration, emptyReport, errorText, logEntry, observed, type DigestMetrics, type TickReport } from './report.ts';
 import { addDays, dueInstant } from './schedule.ts';
+
+export { describeDuration, type DigestMetrics, type TickReport } from './report.ts';
 
 export interface SchedulerOptions {
   store: DigestStore;
@@ -52,69 +55,6 @@ export interface SchedulerOptions {
   metrics?: DigestMetrics;
 }
 
-/** Where the scheduler's counts go (src/ops/metrics.ts wires them to prom-client). */
-export interface DigestMetrics {
-  count(event: keyof TickReport, n: number): void;
-}
-
-export interface TickReport {
-  due: number;
-  claimed: number;
-  takenOver: number;
-  sent: number;
-  late: number;
-  skipped: number;
-  retried: number;
-  rejected: number;
-  failed: number;
-  disabled: number;
-  /** Claims another instance held (normal with several instances). */
-  contended: number;
-  /** Claims lost before sending (our lease ran out and another instance took over). */
-  lost: number;
-  /** Posts not repeated because the platform already held the message (an earlier attempt had posted it). */
-  found: number;
-  /** Claims handed back unstarted at shutdown. */
-  released: number;
-}
-
-const emptyReport = (): TickReport => ({
-  due: 0,
-  claimed: 0,
-  takenOver: 0,
-  sent: 0,
-  late: 0,
-  skipped: 0,
-  retried: 0,
-  rejected: 0,
-  failed: 0,
-  disabled: 0,
-  contended: 0,
-  lost: 0,
-  found: 0,
-  released: 0,
-});
-
-/** The report of a tick whose counts are also told to `metrics` as they move. */
-function observed(report: TickReport, metrics: DigestMetrics | undefined): TickReport {
-  if (!metrics) return report;
-  return new Proxy(report, {
-    set(target, key, value) {
-      const event = key as keyof TickReport;
-      const before = target[event];
-      target[event] = value as number;
-      if (typeof value === 'number' && value > before) {
-        try {
-          metrics.count(event, value - before);
-        } catch {
-          // A metrics sink never stops a delivery.
-        }
-      }
-      return true;
-    },
-  });
-}
-
 /** At most this many missed days are recorded one by one after a long downtime; older ones are summarized. */
 const MAX_SKIP_ROWS = 31;
 
@@ -125,19 +65,6 @@ const MAX_SKIP_ROWS = 31;
 export function nonceFor(key: ClaimKey): string {
   const hash = createHash('sha256').update(`${key.platform}\u0000${key.channelId}\u0000${key.localDate}`).digest('base64url');
   return `${key.localDate.replaceAll('-', '')}${hash.slice(0, 16)}`;
-}
-
-export function describeDuration(ms: number): string {
-  if (ms < 59_500) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 120) return `${minutes} min`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
-  return `${Math.round(minutes / 1440)} days`;
-}
-
-function errorText(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return maskSecrets(text).replace(/\s+/g, ' ').slice(0, 300);
 }
 
 interface Claimed {
@@ -252,7 +179,7 @@ export class DigestScheduler {
     const reason = `${this.instanceId} shut down before posting it; handed back, due again at once`;
     const released = await this.store.releaseUnstarted(this.instanceId, reason, now);
     if (released.length > 0) {
-      await Promise.all(released.map((k) => this.writer.submit({ log: this.logEntry(k, k.localDate, 'retried', reason, null, now) })));
+      await Promise.all(released.map((k) => this.writer.submit({ log: logEntry(this.instanceId, k, k.localDate, 'retried', reason, null, now) })));
       this.log.info({ instance: this.instanceId, released: released.length }, 'digest claims handed back at shutdown');
     }
     report.released = released.length;
@@ -432,7 +359,7 @@ export class DigestScheduler {
         continue;
       }
       report.skipped++;
-      logs.push(this.writer.submit({ log: this.logEntry(c, c.localDate, 'skipped', c.reason, null, now) }));
+      logs.push(this.writer.submit({ log: logEntry(this.instanceId, c, c.localDate, 'skipped', c.reason, null, now) }));
     }
     await Promise.all(logs);
     report.claimed += toDeliver.length;
@@ -469,7 +396,7 @@ export class DigestScheduler {
         );
       }
       report.retried++;
-      await this.writer.submit({ log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now) });
+      await this.writer.submit({ log: logEntry(this.instanceId, claim, claim.localDate, 'retried', reason, null, now) });
     }
     await this.deliver(taken, null, clock, report, null);
   }
@@ -531,7 +458,7 @@ export class DigestScheduler {
     const recorded = await this.recordPosted({
       claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
       ...(content.watermark ? { watermark: { key: claim, value: content.watermark } } : {}),
-      log: this.logEntry(claim, claim.localDate, status, reason, messageId, now),
+      log: logEntry(this.instanceId, claim, claim.localDate, status, reason, messageId, now),
     });
     if (!recorded) {
       this.log.warn(
@@ -634,7 +561,7 @@ export class DigestScheduler {
       await this.finish(claim, 'failed', null, reason, now, report);
       if (await this.store.deactivateSubscription(claim, `channel gone or bot removed on ${new Date(now).toISOString().slice(0, 10)}: ${detail}`, now)) {
         report.disabled++;
-        await this.writer.submit({ log: this.logEntry(claim, claim.localDate, 'disabled', reason, null, now) });
+        await this.writer.submit({ log: logEntry(this.instanceId, claim, claim.localDate, 'disabled', reason, null, now) });
       }
       return;
     }
@@ -656,7 +583,7 @@ export class DigestScheduler {
     report.retried++;
     await this.writer.submit({
       claim: { key: claim, owner: this.instanceId, outcome: { status: 'retrying', reason, leaseUntil: now + retryAfter } },
-      log: this.logEntry(claim, claim.localDate, 'retried', reason, null, now),
+      log: logEntry(this.instanceId, claim, claim.localDate, 'retried', reason, null, now),
     });
   }
 
@@ -670,13 +597,9 @@ export class DigestScheduler {
   ): Promise<void> {
     const recorded = await this.writer.submit({
       claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
-      log: this.logEntry(claim, claim.localDate, status, reason, messageId, now),
+      log: logEntry(this.instanceId, claim, claim.localDate, status, reason, messageId, now),
     });
     if (recorded) report[status]++;
-  }
-
-  private logEntry(key: ChannelKey, localDate: string, status: LogEntry['status'], reason: string | null, messageId: string | null, at: number): LogEntry {
-    return { platform: key.platform, channelId: key.channelId, localDate, at, status, reason, messageId, instance: this.instanceId };
   }
 
   private withTimeout<T>(work: Promise<T>): Promise<T> {
