@@ -7,9 +7,9 @@ import type { Logger } from '../logger.ts';
 import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, NewClaim, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
 import { Batcher } from './batcher.ts';
 import { buildDigest } from './content.ts';
+import { DuePolicy } from './due.ts';
 import { DEFAULT_PACING, Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
 import { describeDuration, emptyReport, errorText, logEntry, observed, type DigestMetrics, type TickReport } from './report.ts';
-import { addDays, dueInstant } from './schedule.ts';
 
 export { describeDuration, type DigestMetrics, type TickReport } from './report.ts';
 
@@ -55,9 +55,6 @@ export interface SchedulerOptions {
   metrics?: DigestMetrics;
 }
 
-/** At most this many missed days are recorded one by one after a long downtime; older ones are summarized. */
-const MAX_SKIP_ROWS = 31;
-
 /**
  * Deterministic idempotency key of one delivery (≤ 25 characters, Discord's nonce limit): the
  * same for every attempt and every instance, so Discord's enforce_nonce turns a repeat into a no-op.
@@ -94,8 +91,7 @@ export class DigestScheduler {
   private readonly log: Logger;
   private readonly posters = new Map<string, ChannelPoster>();
   private readonly leaseMs: number;
-  private readonly catchupMs: number;
-  private readonly lateAfterMs: number;
+  private readonly due: DuePolicy;
   private readonly maxAttempts: number;
   private readonly concurrency: number;
   private readonly batchSize: number;
@@ -127,8 +123,7 @@ export class DigestScheduler {
     this.postTimeoutMs = options.postTimeoutMs ?? 30_000;
     this.leaseMs = Math.max(options.leaseMs ?? 60_000, this.postTimeoutMs + 5000);
     this.claimLeaseMs = options.claimLeaseMs ?? 30_000;
-    this.catchupMs = (options.catchupMinutes ?? 180) * 60_000;
-    this.lateAfterMs = options.lateAfterMs ?? 5 * 60_000;
+    this.due = new DuePolicy((options.catchupMinutes ?? 180) * 60_000, options.lateAfterMs ?? 5 * 60_000);
     this.maxAttempts = options.maxAttempts ?? 5;
     this.concurrency = Math.max(1, options.concurrency ?? 32);
     this.batchSize = Math.max(1, options.batchSize ?? 100);
@@ -287,26 +282,14 @@ export class DigestScheduler {
    */
   private async claimDue(subs: SubscriptionRow[], clock: () => number, report: TickReport): Promise<Claimed> {
     const now = clock();
-    const window = Math.round(this.catchupMs / 60_000);
     const claims: NewClaim[] = [];
     const advances: Advance[] = [];
     const byKey = new Map<string, SubscriptionRow>();
     let wanted = 0;
     for (const sub of subs) {
       if (sub.nextDueAt === null || sub.nextLocalDate === null) continue;
-      let localDate = sub.nextLocalDate;
-      let dueAt = sub.nextDueAt;
-      const missed: { localDate: string; dueAt: number }[] = [];
-      let missedTotal = 0;
-      while (now - dueAt > this.catchupMs) {
-        missed.push({ localDate, dueAt });
-        missedTotal++;
-        if (missed.length > MAX_SKIP_ROWS) missed.shift();
-        localDate = addDays(localDate, 1);
-        dueAt = dueInstant(localDate, sub.time, sub.timeZone);
-      }
-      for (const [i, m] of missed.entries()) {
-        const earlier = missedTotal - missed.length;
+      const { missed, due, next } = this.due.occurrences({ localDate: sub.nextLocalDate, dueAt: sub.nextDueAt }, sub, now);
+      for (const m of missed) {
         claims.push({
           platform: sub.platform,
           channelId: sub.channelId,
@@ -316,15 +299,15 @@ export class DigestScheduler {
           owner: this.instanceId,
           leaseUntil: now,
           nonce: nonceFor({ ...sub, localDate: m.localDate }),
-          reason:
-            `missed by ${describeDuration(now - m.dueAt)} (the bot was not running); digests more than ${window} min late are skipped, not sent` +
-            (i === 0 && earlier > 0 ? `; ${earlier} earlier digest(s) were missed too and are not listed one by one` : ''),
+          reason: m.reason,
         });
       }
-      if (dueAt > now) {
-        advances.push({ platform: sub.platform, channelId: sub.channelId, fromDueAt: sub.nextDueAt, nextDueAt: dueAt, nextLocalDate: localDate });
+      const advance = { platform: sub.platform, channelId: sub.channelId, fromDueAt: sub.nextDueAt, nextDueAt: next.dueAt, nextLocalDate: next.localDate };
+      if (!due) {
+        advances.push(advance);
         continue;
       }
+      const { localDate, dueAt } = due;
       wanted++;
       claims.push({
         platform: sub.platform,
@@ -338,14 +321,7 @@ export class DigestScheduler {
         reason: null,
       });
       byKey.set(`${keyOf(sub)}\u0000${localDate}`, sub);
-      const following = addDays(localDate, 1);
-      advances.push({
-        platform: sub.platform,
-        channelId: sub.channelId,
-        fromDueAt: sub.nextDueAt,
-        nextDueAt: dueInstant(following, sub.time, sub.timeZone),
-        nextLocalDate: following,
-      });
+      advances.push(advance);
     }
     // Claims and schedule moves commit together (a crash loses neither one without the other).
     // Every instance inserts in the same key order, so a second instance on the same batch waits
@@ -369,7 +345,7 @@ export class DigestScheduler {
 
   private async deliverClaimed(claimed: Claimed, clock: () => number, report: TickReport, tickStart: number): Promise<void> {
     await this.pool(rotate(claimed.toDeliver), (c) =>
-      this.deliver(c, claimed.byKey.get(`${keyOf(c)}\u0000${c.localDate}`) ?? null, clock, report, tickStart - c.dueAt > this.lateAfterMs),
+      this.deliver(c, claimed.byKey.get(`${keyOf(c)}\u0000${c.localDate}`) ?? null, clock, report, this.due.lateAtTickStart(tickStart, c.dueAt)),
     );
   }
 
@@ -430,9 +406,9 @@ export class DigestScheduler {
       await this.finish(claim, 'skipped', null, reason, now, report);
       return;
     }
-    if (now - claim.dueAt > this.catchupMs) {
-      const reason = `too late to send: ${describeDuration(now - claim.dueAt)} after its time, beyond the ${Math.round(this.catchupMs / 60_000)}-minute catch-up window`;
-      await this.finish(claim, 'skipped', null, reason, now, report);
+    const tooLate = this.due.tooLateToSend(claim.dueAt, now);
+    if (tooLate) {
+      await this.finish(claim, 'skipped', null, tooLate, now, report);
       return;
     }
     const contentKey = `${claim.localDate}|${sub.watermark ?? ''}|${sub.lang}`;
@@ -449,7 +425,7 @@ export class DigestScheduler {
     // "posted but not yet recorded" window a crash can hit.
     now = clock();
     const lateBy = now - claim.dueAt;
-    const late = catchUp ?? lateBy > this.lateAfterMs;
+    const late = this.due.isLate(catchUp, claim.dueAt, now);
     const status = late ? 'late' : 'sent';
     const reason =
       [late ? `sent ${describeDuration(lateBy)} after its time (catch-up)` : claim.attempts > 1 ? `sent on attempt ${claim.attempts}` : null, foundReason]
