@@ -1,16 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
-import type { Advance, ChannelKey, ClaimKey, ClaimRow, DigestStore, NewClaim, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
+import type { ChannelKey, ClaimRow, DigestStore, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
 import { Batcher } from './batcher.ts';
+import { Claims, claimKeyOf, keyOf, rotate, type Claimed } from './claiming.ts';
 import { buildDigest } from './content.ts';
 import { DuePolicy } from './due.ts';
 import { DEFAULT_PACING, Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
 import { describeDuration, emptyReport, errorText, logEntry, observed, type DigestMetrics, type TickReport } from './report.ts';
 
+export { nonceFor } from './claiming.ts';
 export { describeDuration, type DigestMetrics, type TickReport } from './report.ts';
 
 export interface SchedulerOptions {
@@ -56,22 +58,6 @@ export interface SchedulerOptions {
 }
 
 /**
- * Deterministic idempotency key of one delivery (≤ 25 characters, Discord's nonce limit): the
- * same for every attempt and every instance, so Discord's enforce_nonce turns a repeat into a no-op.
- */
-export function nonceFor(key: ClaimKey): string {
-  const hash = createHash('sha256').update(`${key.platform}\u0000${key.channelId}\u0000${key.localDate}`).digest('base64url');
-  return `${key.localDate.replaceAll('-', '')}${hash.slice(0, 16)}`;
-}
-
-interface Claimed {
-  toDeliver: ClaimRow[];
-  byKey: Map<string, SubscriptionRow>;
-}
-
-const keyOf = (k: ChannelKey) => `${k.platform}\u0000${k.channelId}`;
-
-/**
  * Delivers due digests. `tick(now)` is the whole algorithm; node-cron only calls it once a minute
  * with the real time, tests call it with any clock.
  *
@@ -86,15 +72,14 @@ const keyOf = (k: ChannelKey) => `${k.platform}\u0000${k.channelId}`;
 export class DigestScheduler {
   readonly instanceId: string;
   private readonly store: DigestStore;
-  private readonly claimLeaseMs: number;
   private readonly kbSource: KnowledgeBase | (() => KnowledgeBase);
   private readonly log: Logger;
   private readonly posters = new Map<string, ChannelPoster>();
   private readonly leaseMs: number;
   private readonly due: DuePolicy;
+  private readonly claims: Claims;
   private readonly maxAttempts: number;
   private readonly concurrency: number;
-  private readonly batchSize: number;
   private readonly pacing: Record<string, PlatformPacing | null>;
   private readonly pacer: Pacer;
   private readonly postTimeoutMs: number;
@@ -122,11 +107,9 @@ export class DigestScheduler {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.postTimeoutMs = options.postTimeoutMs ?? 30_000;
     this.leaseMs = Math.max(options.leaseMs ?? 60_000, this.postTimeoutMs + 5000);
-    this.claimLeaseMs = options.claimLeaseMs ?? 30_000;
     this.due = new DuePolicy((options.catchupMinutes ?? 180) * 60_000, options.lateAfterMs ?? 5 * 60_000);
     this.maxAttempts = options.maxAttempts ?? 5;
     this.concurrency = Math.max(1, options.concurrency ?? 32);
-    this.batchSize = Math.max(1, options.batchSize ?? 100);
     this.pacing = { ...DEFAULT_PACING, ...options.pacing };
     this.pacer = new Pacer(options.pacerClock);
     this.afterClaim = options.afterClaim;
@@ -138,6 +121,15 @@ export class DigestScheduler {
       const unique = new Map(keys.map((k) => [keyOf(k), { platform: k.platform, channelId: k.channelId }]));
       const found = new Map((await this.store.getSubscriptions([...unique.values()])).map((r) => [keyOf(r), r]));
       return keys.map((k) => found.get(keyOf(k)) ?? null);
+    });
+    this.claims = new Claims({
+      store: this.store,
+      log: this.log,
+      instanceId: this.instanceId,
+      claimLeaseMs: options.claimLeaseMs ?? 30_000,
+      batchSize: Math.max(1, options.batchSize ?? 100),
+      due: this.due,
+      writer: this.writer,
     });
     this.stopped = new Promise((resolve) => (this.stop = resolve));
   }
@@ -170,15 +162,9 @@ export class DigestScheduler {
     this.stop();
     // A plain copy: the running tick's counts were told to the metrics already.
     const report = { ...((await this.running?.catch(() => undefined)) ?? emptyReport()) };
-    const now = this.clock();
-    const reason = `${this.instanceId} shut down before posting it; handed back, due again at once`;
-    const released = await this.store.releaseUnstarted(this.instanceId, reason, now);
-    if (released.length > 0) {
-      await Promise.all(released.map((k) => this.writer.submit({ log: logEntry(this.instanceId, k, k.localDate, 'retried', reason, null, now) })));
-      this.log.info({ instance: this.instanceId, released: released.length }, 'digest claims handed back at shutdown');
-    }
-    report.released = released.length;
-    this.metrics?.count('released', released.length);
+    const released = await this.claims.handBackUnstarted(this.clock());
+    report.released = released;
+    this.metrics?.count('released', released);
     return report;
   }
 
@@ -205,37 +191,17 @@ export class DigestScheduler {
     this.contentCache = new Map();
     const clock = () => base + Math.round(performance.now() - started);
     this.clock = clock;
-    // Claims waiting for their post (pacing, a long fan-out) keep their short lease alive.
-    const heartbeat = setInterval(
-      () => {
-        this.store.renewUnstartedLeases(this.instanceId, clock() + this.claimLeaseMs, clock()).catch((err: unknown) => {
-          this.log.warn({ detail: errorText(err), instance: this.instanceId }, 'could not renew digest claim leases');
-        });
-      },
-      Math.max(50, Math.floor(this.claimLeaseMs / 3)),
-    );
-    heartbeat.unref();
+    const stopRenewing = this.claims.keepAlive(clock);
     try {
       return await this.deliverDue(clock, report, platforms, base);
     } finally {
-      clearInterval(heartbeat);
+      stopRenewing();
     }
   }
 
   private async deliverDue(clock: () => number, report: TickReport, platforms: string[], base: number): Promise<TickReport> {
-    // Due subscriptions, in batches. Claiming a batch moves every row in it past `now`, so the next
-    // query returns new rows; a row that comes straight back (it did not move) ends the loop rather
-    // than spinning. Only the previous batch's keys are kept: memory does not grow with the count.
     // The next batch is claimed while the current one is being delivered.
-    let previous = new Set<string>();
-    const claimNext = async () => {
-      if (this.stopping) return null;
-      const batch = await this.store.listDue(clock(), platforms, this.batchSize);
-      if (batch.length === 0 || batch.some((s) => previous.has(keyOf(s)))) return null;
-      previous = new Set(batch.map(keyOf));
-      report.due += batch.length;
-      return this.claimDue(batch, clock, report);
-    };
+    const claimNext = this.claims.dueBatches(clock, platforms, report, () => this.stopping);
     let pending = claimNext();
     for (;;) {
       const claimed = await pending;
@@ -244,13 +210,10 @@ export class DigestScheduler {
       pending.catch(() => undefined); // awaited on the next turn of the loop
       await this.deliverClaimed(claimed, clock, report, base);
     }
-    // Claims whose sender died or whose retry time has come.
-    previous = new Set<string>();
+    const nextExpired = this.claims.expiredBatches(clock, platforms);
     while (!this.stopping) {
-      const claims = await this.store.listExpiredClaims(clock(), platforms, this.batchSize);
-      const fresh = claims.filter((c) => !previous.has(`${keyOf(c)}\u0000${c.localDate}`));
+      const fresh = await nextExpired();
       if (fresh.length === 0) break;
-      previous = new Set(claims.map((c) => `${keyOf(c)}\u0000${c.localDate}`));
       await this.pool(rotate(fresh), (c) => this.processExpired(c, clock, report));
     }
     const busy = Object.entries(report).some(([k, v]) => k !== 'contended' && v > 0);
@@ -274,107 +237,16 @@ export class DigestScheduler {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
   }
 
-  /**
-   * One batch of due subscriptions: missed occurrences beyond the catch-up window become skipped
-   * claims, due ones become claims — all inserted in one statement (INSERT … ON CONFLICT DO NOTHING
-   * RETURNING: the rows returned are the ones this instance won) — and the schedules move on, in
-   * one transaction. Returns the won claims to deliver.
-   */
-  private async claimDue(subs: SubscriptionRow[], clock: () => number, report: TickReport): Promise<Claimed> {
-    const now = clock();
-    const claims: NewClaim[] = [];
-    const advances: Advance[] = [];
-    const byKey = new Map<string, SubscriptionRow>();
-    let wanted = 0;
-    for (const sub of subs) {
-      if (sub.nextDueAt === null || sub.nextLocalDate === null) continue;
-      const { missed, due, next } = this.due.occurrences({ localDate: sub.nextLocalDate, dueAt: sub.nextDueAt }, sub, now);
-      for (const m of missed) {
-        claims.push({
-          platform: sub.platform,
-          channelId: sub.channelId,
-          localDate: m.localDate,
-          dueAt: m.dueAt,
-          status: 'skipped',
-          owner: this.instanceId,
-          leaseUntil: now,
-          nonce: nonceFor({ ...sub, localDate: m.localDate }),
-          reason: m.reason,
-        });
-      }
-      const advance = { platform: sub.platform, channelId: sub.channelId, fromDueAt: sub.nextDueAt, nextDueAt: next.dueAt, nextLocalDate: next.localDate };
-      if (!due) {
-        advances.push(advance);
-        continue;
-      }
-      const { localDate, dueAt } = due;
-      wanted++;
-      claims.push({
-        platform: sub.platform,
-        channelId: sub.channelId,
-        localDate,
-        dueAt,
-        status: 'claimed',
-        owner: this.instanceId,
-        leaseUntil: now + this.claimLeaseMs,
-        nonce: nonceFor({ ...sub, localDate }),
-        reason: null,
-      });
-      byKey.set(`${keyOf(sub)}\u0000${localDate}`, sub);
-      advances.push(advance);
-    }
-    // Claims and schedule moves commit together (a crash loses neither one without the other).
-    // Every instance inserts in the same key order, so a second instance on the same batch waits
-    // for the first to commit, then finds those claims taken and those schedules already moved.
-    const won = await this.store.claimBatch(claims.sort(byClaimKey), advances.sort(byClaimKey), now);
-    const toDeliver: ClaimRow[] = [];
-    const logs: Promise<boolean>[] = [];
-    for (const c of won) {
-      if (c.status === 'claimed') {
-        toDeliver.push(c);
-        continue;
-      }
-      report.skipped++;
-      logs.push(this.writer.submit({ log: logEntry(this.instanceId, c, c.localDate, 'skipped', c.reason, null, now) }));
-    }
-    await Promise.all(logs);
-    report.claimed += toDeliver.length;
-    report.contended += wanted - toDeliver.length;
-    return { toDeliver, byKey };
-  }
-
   private async deliverClaimed(claimed: Claimed, clock: () => number, report: TickReport, tickStart: number): Promise<void> {
     await this.pool(rotate(claimed.toDeliver), (c) =>
-      this.deliver(c, claimed.byKey.get(`${keyOf(c)}\u0000${c.localDate}`) ?? null, clock, report, this.due.lateAtTickStart(tickStart, c.dueAt)),
+      this.deliver(c, claimed.byKey.get(claimKeyOf(c)) ?? null, clock, report, this.due.lateAtTickStart(tickStart, c.dueAt)),
     );
   }
 
   private async processExpired(claim: ClaimRow, clock: () => number, report: TickReport): Promise<void> {
     if (this.stopping) return;
-    const now = clock();
-    const taken = await this.store.takeOverClaim(claim, this.instanceId, now + this.claimLeaseMs, now);
-    if (!taken) {
-      report.contended++;
-      return;
-    }
-    report.takenOver++;
-    // A claim still 'claimed' had a holder that stopped; a 'retrying' one was only waiting for its time.
-    if (claim.status === 'claimed') {
-      const previous = claim.owner ?? 'unknown';
-      const reason =
-        claim.postStartedAt === null
-          ? `the instance holding it (${previous}) stopped before posting; ${this.instanceId} took it over`
-          : `the instance sending it (${previous}) stopped before recording the result; its lease ran out and ${this.instanceId} took it over`;
-      if (claim.postStartedAt !== null) {
-        this.log.warn(
-          { channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, previous: claim.owner, instance: this.instanceId },
-          'taking over a digest whose sender stopped',
-        );
-      }
-      report.retried++;
-      await this.writer.submit({ log: logEntry(this.instanceId, claim, claim.localDate, 'retried', reason, null, now) });
-    }
-    await this.deliver(taken, null, clock, report, null);
+    const taken = await this.claims.takeOver(claim, clock, report);
+    if (taken) await this.deliver(taken, null, clock, report, null);
   }
 
   /** `catchUp`: claimed by a tick that started late (true/false), or null when retried or taken over later. */
@@ -588,19 +460,4 @@ export class DigestScheduler {
     });
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
-}
-
-/** The same total order the store uses (plain code-unit comparison, as in the databases' C collation). */
-function byClaimKey(a: ChannelKey & { localDate?: string }, b: ChannelKey & { localDate?: string }): number {
-  const x = [a.platform, a.channelId, a.localDate ?? ''];
-  const y = [b.platform, b.channelId, b.localDate ?? ''];
-  for (let i = 0; i < 3; i++) if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
-  return 0;
-}
-
-/** Starts at a random place so instances working through the same due list meet less often. */
-function rotate<T>(items: T[]): T[] {
-  if (items.length < 2) return items;
-  const at = Math.floor(Math.random() * items.length);
-  return [...items.slice(at), ...items.slice(0, at)];
 }
