@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
-import type { Reply } from '../core/reply.ts';
+import type { ChannelPoster } from '../core/delivery.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
-import type { ChannelKey, ClaimRow, DigestStore, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
+import type { ClaimRow, DigestStore, ResultRecord } from '../storage/types.ts';
 import { Batcher } from './batcher.ts';
-import { Claims, claimKeyOf, keyOf, rotate, type Claimed } from './claiming.ts';
-import { buildDigest } from './content.ts';
+import { Claims, claimKeyOf, rotate, type Claimed } from './claiming.ts';
+import { Delivery } from './delivery.ts';
 import { DuePolicy } from './due.ts';
-import { DEFAULT_PACING, Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
-import { describeDuration, emptyReport, errorText, logEntry, observed, type DigestMetrics, type TickReport } from './report.ts';
+import { DEFAULT_PACING, type PacerClock, type PlatformPacing } from './pacer.ts';
+import { emptyReport, observed, type DigestMetrics, type TickReport } from './report.ts';
 
 export { nonceFor } from './claiming.ts';
 export { describeDuration, type DigestMetrics, type TickReport } from './report.ts';
@@ -68,60 +67,42 @@ export interface SchedulerOptions {
  * still subscribed, build the digest, extend the lease, post with the claim's nonce, record the
  * platform's message id. Claims whose lease ran out (sender died) or whose retry time came are
  * taken over with a conditional UPDATE.
+ *
+ * This class is the façade that ties the parts into a tick and owns its lifecycle (an overlapping
+ * tick joined, shutdown drained): when a digest is due is due.ts, who sends it claiming.ts, the
+ * post and its failures delivery.ts, the grouped store writes batcher.ts.
  */
 export class DigestScheduler {
   readonly instanceId: string;
   private readonly store: DigestStore;
-  private readonly kbSource: KnowledgeBase | (() => KnowledgeBase);
   private readonly log: Logger;
   private readonly posters = new Map<string, ChannelPoster>();
-  private readonly leaseMs: number;
   private readonly due: DuePolicy;
   private readonly claims: Claims;
-  private readonly maxAttempts: number;
+  private readonly delivery: Delivery;
   private readonly concurrency: number;
-  private readonly pacing: Record<string, PlatformPacing | null>;
-  private readonly pacer: Pacer;
-  private readonly postTimeoutMs: number;
-  private readonly afterClaim?: (claim: ClaimRow) => Promise<void> | void;
   private readonly metrics?: DigestMetrics;
   private running: Promise<TickReport> | null = null;
-  /** Outcomes, grouped into one transaction with whatever else finished meanwhile. */
+  /**
+   * Outcomes and log rows, of the claiming and the delivery alike, grouped into one transaction with
+   * whatever else finished meanwhile: one writer, so both share each round trip.
+   */
   private readonly writer: Batcher<ResultRecord, boolean>;
-  /** Post starts, written (grouped) right before the posts. */
-  private readonly starter: Batcher<PostStart, boolean>;
-  /** Subscription re-checks right before sending. */
-  private readonly reader: Batcher<ChannelKey, SubscriptionRow | null>;
   private stopping = false;
   private stopped!: Promise<void>;
   private stop!: () => void;
   /** The clock of the running tick (shutdown hands claims back on it). */
   private clock: () => number = () => Date.now();
-  /** Digests built this tick: the content depends only on (knowledge base, local date, watermark, language). */
-  private contentCache = new Map<string, ReturnType<typeof buildDigest>>();
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
-    this.kbSource = options.kb;
     this.log = options.log;
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.postTimeoutMs = options.postTimeoutMs ?? 30_000;
-    this.leaseMs = Math.max(options.leaseMs ?? 60_000, this.postTimeoutMs + 5000);
     this.due = new DuePolicy((options.catchupMinutes ?? 180) * 60_000, options.lateAfterMs ?? 5 * 60_000);
-    this.maxAttempts = options.maxAttempts ?? 5;
     this.concurrency = Math.max(1, options.concurrency ?? 32);
-    this.pacing = { ...DEFAULT_PACING, ...options.pacing };
-    this.pacer = new Pacer(options.pacerClock);
-    this.afterClaim = options.afterClaim;
     this.metrics = options.metrics;
     for (const p of options.posters ?? []) this.posters.set(p.platform, p);
     this.writer = new Batcher(500, (records) => this.store.recordResults(records, Math.max(...records.map((r) => r.log?.at ?? 0), this.clock())));
-    this.starter = new Batcher(400, (items) => this.store.startPosts(items, this.clock()));
-    this.reader = new Batcher(400, async (keys) => {
-      const unique = new Map(keys.map((k) => [keyOf(k), { platform: k.platform, channelId: k.channelId }]));
-      const found = new Map((await this.store.getSubscriptions([...unique.values()])).map((r) => [keyOf(r), r]));
-      return keys.map((k) => found.get(keyOf(k)) ?? null);
-    });
     this.claims = new Claims({
       store: this.store,
       log: this.log,
@@ -132,10 +113,26 @@ export class DigestScheduler {
       writer: this.writer,
     });
     this.stopped = new Promise((resolve) => (this.stop = resolve));
-  }
-
-  private get kb(): KnowledgeBase {
-    return typeof this.kbSource === 'function' ? this.kbSource() : this.kbSource;
+    const kb = options.kb;
+    const postTimeoutMs = options.postTimeoutMs ?? 30_000;
+    this.delivery = new Delivery({
+      store: this.store,
+      log: this.log,
+      instanceId: this.instanceId,
+      posters: this.posters,
+      kb: () => (typeof kb === 'function' ? kb() : kb),
+      due: this.due,
+      writer: this.writer,
+      now: () => this.clock(),
+      leaseMs: Math.max(options.leaseMs ?? 60_000, postTimeoutMs + 5000),
+      postTimeoutMs,
+      maxAttempts: options.maxAttempts ?? 5,
+      pacing: { ...DEFAULT_PACING, ...options.pacing },
+      pacerClock: options.pacerClock,
+      afterClaim: options.afterClaim,
+      stopping: () => this.stopping,
+      stopped: this.stopped,
+    });
   }
 
   /** The platforms this instance can post to; only their subscriptions are claimed here. */
@@ -188,7 +185,7 @@ export class DigestScheduler {
     if (platforms.length === 0) return report;
     const base = now.getTime();
     const started = performance.now();
-    this.contentCache = new Map();
+    this.delivery.newTick();
     const clock = () => base + Math.round(performance.now() - started);
     this.clock = clock;
     const stopRenewing = this.claims.keepAlive(clock);
@@ -239,225 +236,13 @@ export class DigestScheduler {
 
   private async deliverClaimed(claimed: Claimed, clock: () => number, report: TickReport, tickStart: number): Promise<void> {
     await this.pool(rotate(claimed.toDeliver), (c) =>
-      this.deliver(c, claimed.byKey.get(claimKeyOf(c)) ?? null, clock, report, this.due.lateAtTickStart(tickStart, c.dueAt)),
+      this.delivery.deliver(c, claimed.byKey.get(claimKeyOf(c)) ?? null, clock, report, this.due.lateAtTickStart(tickStart, c.dueAt)),
     );
   }
 
   private async processExpired(claim: ClaimRow, clock: () => number, report: TickReport): Promise<void> {
     if (this.stopping) return;
     const taken = await this.claims.takeOver(claim, clock, report);
-    if (taken) await this.deliver(taken, null, clock, report, null);
-  }
-
-  /** `catchUp`: claimed by a tick that started late (true/false), or null when retried or taken over later. */
-  private async deliver(claim: ClaimRow, hint: SubscriptionRow | null, clock: () => number, report: TickReport, catchUp: boolean | null): Promise<void> {
-    await this.afterClaim?.(claim);
-    if (this.stopping) return; // handed back by shutdown()
-    const poster = this.posters.get(claim.platform);
-    if (!poster) {
-      await this.store.finishClaim(
-        claim,
-        this.instanceId,
-        { status: 'retrying', leaseUntil: clock() + 60_000, reason: 'no poster for this platform on this instance' },
-        clock(),
-      );
-      return;
-    }
-    // Re-check after the claim: an unsubscribe between claim and send means nothing is posted.
-    let sub = await this.reader.submit(claim);
-    // Then wait for the platform's pace, right before the post (so posts keep their spacing), and
-    // re-check once more if that wait was long.
-    const pacing = this.pacing[claim.platform] ?? undefined;
-    const waitStarted = Date.now();
-    await Promise.race([this.pacer.acquire(slotsFor(pacing, claim.platform, claim.channelId, sub?.workspaceId ?? hint?.workspaceId ?? null)), this.stopped]);
-    if (this.stopping) return;
-    if (sub?.active && Date.now() - waitStarted > 1000) sub = await this.reader.submit(claim);
-    let now = clock();
-    if (!sub?.active) {
-      const reason = sub?.disabledReason ? `the subscription ended before it was sent (${sub.disabledReason})` : 'the channel unsubscribed before it was sent';
-      await this.finish(claim, 'skipped', null, reason, now, report);
-      return;
-    }
-    const tooLate = this.due.tooLateToSend(claim.dueAt, now);
-    if (tooLate) {
-      await this.finish(claim, 'skipped', null, tooLate, now, report);
-      return;
-    }
-    const contentKey = `${claim.localDate}|${sub.watermark ?? ''}|${sub.lang}`;
-    let content = this.contentCache.get(contentKey);
-    if (!content) {
-      content = buildDigest(this.kb, { localDate: claim.localDate, since: sub.watermark, lang: sub.lang });
-      if (this.contentCache.size < 1000) this.contentCache.set(contentKey, content);
-    }
-    const sent = await this.postOnce(claim, poster, content.reply, clock, report);
-    if (!sent) return;
-    const { messageId, foundReason } = sent;
-    if (foundReason) report.found++;
-    // Recorded at once (grouped with whatever else finished meanwhile): this is the whole
-    // "posted but not yet recorded" window a crash can hit.
-    now = clock();
-    const lateBy = now - claim.dueAt;
-    const late = this.due.isLate(catchUp, claim.dueAt, now);
-    const status = late ? 'late' : 'sent';
-    const reason =
-      [late ? `sent ${describeDuration(lateBy)} after its time (catch-up)` : claim.attempts > 1 ? `sent on attempt ${claim.attempts}` : null, foundReason]
-        .filter(Boolean)
-        .join('; ') || null;
-    const recorded = await this.recordPosted({
-      claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
-      ...(content.watermark ? { watermark: { key: claim, value: content.watermark } } : {}),
-      log: logEntry(this.instanceId, claim, claim.localDate, status, reason, messageId, now),
-    });
-    if (!recorded) {
-      this.log.warn(
-        { channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId },
-        'posted a digest but another instance had taken the claim over: the channel may see it twice',
-      );
-    }
-    if (late) report.late++;
-    else report.sent++;
-  }
-
-  /**
-   * Gets the digest into the channel once: finds the message an earlier attempt may have posted without
-   * its answer reaching us (a timeout, a 5xx, a kill), else writes the post start (only while the claim
-   * is still ours, so whoever takes it over later looks first) and posts. Null when nothing is to be
-   * recorded as sent (the failure is already handled, or the claim was lost).
-   */
-  private async postOnce(
-    claim: ClaimRow,
-    poster: ChannelPoster,
-    content: Reply,
-    clock: () => number,
-    report: TickReport,
-  ): Promise<{ messageId: string; foundReason: string | null } | null> {
-    if (claim.postStartedAt !== null && poster.findDelivery) {
-      let found: { messageId: string } | null;
-      try {
-        found = await poster.findDelivery(claim.channelId, claim.nonce, claim.postStartedAt);
-      } catch (err) {
-        await this.failed(claim, err, clock, report, 'could not check whether an earlier attempt had posted it');
-        return null;
-      }
-      if (found) return { messageId: found.messageId, foundReason: 'an earlier attempt had posted it; found in the channel, not posted again' };
-    }
-    const now = clock();
-    const mayPost = await this.starter.submit({ key: claim, owner: this.instanceId, leaseUntil: now + this.leaseMs });
-    if (!mayPost) {
-      report.lost++;
-      this.log.warn(
-        { channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId },
-        'lost a digest claim before sending; not posting',
-      );
-      return null;
-    }
-    const startedAt = claim.postStartedAt ?? now;
-    try {
-      // A copy per post: the content is shared by every channel with the same date and watermark.
-      const copy = {
-        ...content,
-        fields: content.fields.map((f) => ({ ...f })),
-        items: [...content.items],
-        notes: [...content.notes],
-        citations: content.citations.map((c) => ({ ...c })),
-      };
-      return { messageId: (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId, foundReason: null };
-    } catch (err) {
-      // No answer or a server error: the message may be there all the same. Never post blind again.
-      const unknown = !(err instanceof DeliveryError) || err.failure === 'transient';
-      const found = unknown && poster.findDelivery ? await poster.findDelivery(claim.channelId, claim.nonce, startedAt).catch(() => null) : null;
-      if (found)
-        return { messageId: found.messageId, foundReason: `posted although the platform did not confirm it (${errorText(err)}); found in the channel` };
-      await this.failed({ ...claim, postStartedAt: startedAt }, err, clock, report);
-      return null;
-    }
-  }
-
-  /**
-   * The outcome of a post that went out must not be lost to a database that is briefly away: it is
-   * written again (backing off) while the claim would still be ours.
-   */
-  private async recordPosted(record: ResultRecord): Promise<boolean> {
-    const giveUpAt = Date.now() + this.leaseMs;
-    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
-      try {
-        return await this.writer.submit(record);
-      } catch (err) {
-        if (Date.now() + wait > giveUpAt) throw err;
-        this.log.warn(
-          { detail: errorText(err), channel: record.claim?.key.channelId, instance: this.instanceId },
-          'could not record a posted digest; trying again',
-        );
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-  }
-
-  private async failed(claim: ClaimRow, err: unknown, clock: () => number, report: TickReport, context?: string): Promise<void> {
-    const now = clock();
-    const failure = err instanceof DeliveryError ? err.failure : 'transient';
-    const detail = context ? `${context}: ${errorText(err)}` : errorText(err);
-    const channel = { platform: claim.platform, channel: claim.channelId, localDate: claim.localDate, instance: this.instanceId };
-    if (failure === 'rejected') {
-      this.log.error({ ...channel, detail }, 'the platform rejected a digest; not retrying');
-      await this.finish(claim, 'rejected', null, `the platform rejected the message: ${detail}; not retried`, now, report);
-      return;
-    }
-    if (failure === 'channel_gone') {
-      const reason = `the channel is gone or the bot can no longer post there (${detail}); digests to it are turned off`;
-      this.log.warn({ ...channel, detail }, 'digest channel gone; subscription disabled');
-      await this.finish(claim, 'failed', null, reason, now, report);
-      if (await this.store.deactivateSubscription(claim, `channel gone or bot removed on ${new Date(now).toISOString().slice(0, 10)}: ${detail}`, now)) {
-        report.disabled++;
-        await this.writer.submit({ log: logEntry(this.instanceId, claim, claim.localDate, 'disabled', reason, null, now) });
-      }
-      return;
-    }
-    if (claim.attempts >= this.maxAttempts) {
-      this.log.error({ ...channel, detail, attempts: claim.attempts }, 'giving up on a digest');
-      await this.finish(claim, 'failed', null, `gave up after ${claim.attempts} attempts: ${detail}`, now, report);
-      return;
-    }
-    const rateLimited = failure === 'rate_limited';
-    const retryAfter =
-      rateLimited && err instanceof DeliveryError && err.retryAfterMs !== undefined
-        ? Math.max(1000, err.retryAfterMs)
-        : Math.min(15 * 60_000, 30_000 * 2 ** (claim.attempts - 1));
-    if (rateLimited) this.pacer.block(`${claim.platform}:channel:${claim.channelId}`, Date.now() + retryAfter);
-    const reason = rateLimited
-      ? `rate limited by the platform (429); next attempt in ${describeDuration(retryAfter)}`
-      : `temporary failure (${detail}); next attempt in ${describeDuration(retryAfter)}`;
-    this.log.warn({ ...channel, detail, attempts: claim.attempts }, 'digest post failed; will retry');
-    report.retried++;
-    await this.writer.submit({
-      claim: { key: claim, owner: this.instanceId, outcome: { status: 'retrying', reason, leaseUntil: now + retryAfter } },
-      log: logEntry(this.instanceId, claim, claim.localDate, 'retried', reason, null, now),
-    });
-  }
-
-  private async finish(
-    claim: ClaimRow,
-    status: 'skipped' | 'rejected' | 'failed',
-    messageId: string | null,
-    reason: string,
-    now: number,
-    report: TickReport,
-  ): Promise<void> {
-    const recorded = await this.writer.submit({
-      claim: { key: claim, owner: this.instanceId, outcome: { status, messageId, reason } },
-      log: logEntry(this.instanceId, claim, claim.localDate, status, reason, messageId, now),
-    });
-    if (recorded) report[status]++;
-  }
-
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new DeliveryError('transient', `no answer from the platform within ${describeDuration(this.postTimeoutMs)}`)),
-        this.postTimeoutMs,
-      );
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    if (taken) await this.delivery.deliver(taken, null, clock, report, null);
   }
 }
