@@ -218,7 +218,11 @@ export class DigestScheduler {
     return report;
   }
 
-  /** Runs `work` over `items`, at most `concurrency` at a time; one failure does not stop the rest. */
+  /**
+   * Runs `work` over `items`, at most `concurrency` at a time; one failure does not stop the rest.
+   * Workers, not a Batcher: each delivery is its own unit, and one slow post (up to the post timeout)
+   * must not hold back the others as a batch would.
+   */
   private async pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
     const worker = async () => {
