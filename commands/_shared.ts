@@ -103,6 +103,11 @@ export function inPeriod(at: DateQuery, lang: string): string {
   }
 }
 
+/** Whether a period's label carries its own preposition ("after March 2024", "since 2024"): "during" would double it. */
+export function relativeKey(at: DateQuery): 'yes' | 'no' {
+  return at.phrase?.kind === 'relative' ? 'yes' : 'no';
+}
+
 /** The label of a period as a title shows it: "now" for the present. */
 export function whenLabel(at: DateQuery, lang: string): string {
   return at.now ? t(lang, 'date.now') : dateLabel(at, lang);

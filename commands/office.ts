@@ -21,6 +21,7 @@ import {
   today,
   unknownPerson,
   whenLabel,
+  relativeKey,
 } from './_shared.ts';
 
 /** "since 28 July 2023 (how it began), until … (how it ended)"; a term known from one report says so. */
@@ -127,7 +128,7 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
     if (unbroken) body += ` ${unbroken}`;
     if (last.note) notes.push(last.note);
   } else {
-    body = t(lang, 'office.changed', { oneDay: at.start === at.end ? 'yes' : 'no', when: dateLabel(at, lang) });
+    body = t(lang, 'office.changed', { oneDay: at.start === at.end ? 'yes' : 'no', relative: relativeKey(at), when: dateLabel(at, lang) });
   }
   if (at.now) {
     const stale = stalenessNote(kb, last.sources, todayIso, lowerFirst(name, lang), lang);

@@ -5,7 +5,7 @@ import { formatDay } from '../src/knowledge/dates.ts';
 import type { Citation, KnowledgeBase } from '../src/knowledge/kb.ts';
 import type { RulerTerm } from '../src/knowledge/schema.ts';
 import { t as translate } from '../src/core/i18n.ts';
-import { asOfFor, dateLabel, localizedTerm, dateOption, inPeriod, resolveDate, stalenessNote, today, whenLabel } from './_shared.ts';
+import { asOfFor, dateLabel, localizedTerm, dateOption, inPeriod, relativeKey, resolveDate, stalenessNote, today, whenLabel } from './_shared.ts';
 import { officeFact, unbrokenLine } from './office.ts';
 import { HEAD_OF_STATE_OFFICE } from '../src/knowledge/schema.ts';
 
@@ -44,7 +44,7 @@ export default defineCommand({
       if (unbroken) body += ` ${unbroken}`;
       if (t.note) notes.push(t.note);
     } else {
-      body = ctx.t('ruler.changed', { oneDay: at.start === at.end ? 'yes' : 'no', when: dateLabel(at, lang) });
+      body = ctx.t('ruler.changed', { oneDay: at.start === at.end ? 'yes' : 'no', relative: relativeKey(at), when: dateLabel(at, lang) });
     }
     if (at.now) {
       const stale = stalenessNote(kb, last.sources, today(ctx), ctx.t('ruler.topic'), lang);

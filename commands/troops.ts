@@ -21,6 +21,7 @@ import {
   stalenessNote,
   today,
   whenLabel,
+  relativeKey,
 } from './_shared.ts';
 
 export default defineCommand({
@@ -100,7 +101,7 @@ export default defineCommand({
           ? ctx.t('troops.before.none', { adjective: adj, period: inPeriod(at, lang), date })
           : ctx.t('troops.before', { adjective: adj, when, figure: count, date });
     } else {
-      body = ctx.t('troops.changed', { adjective: adj, when });
+      body = ctx.t('troops.changed', { adjective: adj, relative: relativeKey(at), when });
     }
     if (shown.length === 1 && detail) body += `\n\n${detail}`;
     const items = shown.length > 1 ? shown.map((d) => figureLine(d, sourceName, kb, lang)) : [];

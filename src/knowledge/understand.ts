@@ -850,7 +850,9 @@ export class QuestionReader {
       if (successorOf?.type === 'person' && !officeAnywhere && before.all('office').length === 0) {
         successorOffice = this.kb.officesHeldBy(successorOf.person.id).at(-1)?.office;
       }
-      if (asksFigure) {
+      // "After 2024", "nach August 2024": the relation ties what is asked to a date, which the date reader has.
+      const datedOnly = !mentions.some(inEvent) && freeBetween(tokens, free, relation.event[0], relation.event[1]).length === 0;
+      if (asksFigure && !datedOnly) {
         // The event is the asked country's: "the US contingent after the pullback from Niamey".
         const context = mentions.filter((m) => inAsked(m) && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
         const own = mentions.filter(inEvent);
@@ -1531,6 +1533,8 @@ export class QuestionReader {
    * its name: "avant le coup d'État" is the coup itself, not the first event that mentions one.
    */
   private namedMoment(units: Unit[]): { event: KbEvent; end?: KbEvent } | null {
+    // (No words, no moment: "after 2024" names a date, not the first anchor.)
+    if (units.length === 0) return null;
     for (const a of this.kb.data.anchors) {
       for (const name of a.names) {
         const stems = new Set(

@@ -506,6 +506,20 @@ describe('joining an alliance (lexicon join)', () => {
   });
 });
 
+describe('a relation to a date, not to an event ("after 2024")', () => {
+  it('is the date: no event is looked for, and no named moment stands in for it', async () => {
+    for (const q of ['did Germany keep a presence after 2024?', 'did Germany keep troops in Niger after August 2024?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^No\. There were no German troops in Niger after/);
+      expect(r.text, q).not.toMatch(/coup/);
+    }
+  });
+
+  it('a change over such a period is worded without a doubled preposition', async () => {
+    expect((await ask('how many US troops were in Niger after March 2024?')).text).toMatch(/changed after March 2024:/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
