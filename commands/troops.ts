@@ -93,7 +93,10 @@ export default defineCommand({
       const stale = stalenessNote(kb, last.sources, today(ctx), ctx.t('troops.topic', { adjective: adj }), lang);
       if (stale) notes.push(stale);
     } else if (shown.length === 1 && !carriedForward(last, at)) {
-      body = capitalize(ctx.t('troops.at', { figure: count, adjective: adj, period: inPeriod(at, lang), date }));
+      body =
+        last.count === 0
+          ? capitalize(ctx.t('troops.at.none', { adjective: adj, period: inPeriod(at, lang), date }))
+          : capitalize(ctx.t('troops.at', { figure: count, adjective: adj, period: inPeriod(at, lang), date }));
     } else if (shown.length === 1) {
       // A figure from before the period is not a count for it: say which date it holds for.
       body =

@@ -435,6 +435,76 @@ export class QuestionReader {
     return { mentions: this.ofHappening(tenure?.mentions ?? mentions, tokens, lang), free: tenure?.free ?? free };
   }
 
+  /**
+   * What the sources say was at a place, as a count: a troop figure whose note counts troops there, an event
+   * at the place that does, or the place's own summary. Of the dated ones, the one in the period asked (or the
+   * newest before it); the summary when none is dated.
+   */
+  private countAt(place: Place, countries: string[], period: DateQuery | undefined): Part | null {
+    const names = [place.name, ...place.name.split(','), ...place.aliases].map((n) => normalizeName(n)).filter((n) => n.length > 2);
+    // A number counts troops there when the place follows it closely: "400 at Ouallam", "about 200 remained at
+    // Agadez" — not "766 had left by July (when the withdrawal from Air Base 101 was completed)".
+    const namesPlace = (sentence: string) => {
+      const words = tokenize(sentence.replace(/(\d),(\d)/g, '$1$2'));
+      return words.some((w, i) => {
+        if (!/^\d+$/.test(w) || /^(19|20)\d\d$/.test(w)) return false;
+        const after = ` ${words.slice(i + 1, i + 9).join(' ')} `;
+        return names.some((n) => new RegExp(` (?:at|in) (?:the )?(?:\\S+ ){0,2}?${escapePattern(n)} `).test(after) && after.indexOf(` ${n} `) < 40);
+      });
+    };
+    const ofCountry = (country: string, text: string, tags: string[] = []) => {
+      const c = this.kb.data.countries.find((x) => x.name === country);
+      const words = c ? [c.name, c.adjective, ...c.codes, ...c.names.en].map(normalizeName) : [];
+      return tags.includes(normalizeName(country).replace(/ /g, '-')) || words.some((w) => ` ${normalizeName(text)} `.includes(` ${w} `));
+    };
+    const wanted = countries.length > 0 ? countries : this.kb.countries();
+    const dated: { date: string; part: Part }[] = [];
+    for (const d of this.kb.data.deployments) {
+      // A figure reported for that place alone counts there; so does one whose note counts there (a note is
+      // about troops by itself: "400 at Ouallam and Tabarey-Barey").
+      const there = (d.places.length === 1 && d.places[0] === place.id) || (!!d.note && this.countSentences(d.note, false).some(namesPlace));
+      if (!wanted.includes(d.country) || !there) continue;
+      dated.push({ date: d.asOf.start, part: { kind: 'troops', country: d.country, date: d.asOf.text } });
+    }
+    for (const e of this.kb.data.events) {
+      if (!wanted.some((c) => ofCountry(c, `${e.title} ${e.summary}`, e.tags))) continue;
+      if (this.countSentences(e.summary).some(namesPlace)) {
+        dated.push({ date: e.date.start, part: { kind: 'event', event: e.id, related: [] } });
+      }
+    }
+    const inPeriod = period && !period.now ? dated.filter((x) => x.date >= period.start && x.date <= period.end) : [];
+    const before = dated.filter((x) => !period || period.now || x.date <= period.end).sort((a, b) => b.date.localeCompare(a.date));
+    const chosen = inPeriod[0] ?? before[0];
+    if (chosen) return chosen.part;
+    const own = this.countSentences(place.summary).length > 0 && wanted.some((c) => ofCountry(c, place.summary));
+    return own && (!period || period.now || dated.length === 0) ? { kind: 'places', place: place.name } : null;
+  }
+
+  /** Whether the question's one place follows a locative ("at Agadez", "à Ouallam"): what is counted is there. */
+  private locatedAt(mentions: Mention[], tokens: string[], lang: Language): boolean {
+    const place = mentions.find((m) => m.meanings.some((x) => x.type === 'place'));
+    if (!place) return false;
+    const locatives = this.lexicon.languages[lang].locatives.map(tokenize);
+    return locatives.some((l) => l.length > 0 && l.length <= place.start && l.every((w, k) => tokens[place.start - l.length + k] === w));
+  }
+
+  /**
+   * The sentences of an English text that count troops: a number (not a year or a sum of money) before a word
+   * for troops, or any such number in a text about troops already.
+   */
+  private countSentences(text: string, troopWord = true): string[] {
+    this.troopWords ??= new Set(this.lexicon.concepts.filter((c) => c.troops).flatMap((c) => c.en.flatMap(tokenize)));
+    return text.split(/(?<=[.;])\s+/).filter((sentence) => {
+      const words = sentence.split(/\s+/);
+      return words.some((w, i) => {
+        if (!/^\d[\d,]*$/.test(w) || /^(19|20)\d\d$/.test(w) || /\$/.test(words[i - 1] ?? '')) return false;
+        return !troopWord || words.slice(i + 1, i + 6).some((next) => tokenize(next).some((t) => this.troopWords!.has(t)));
+      });
+    });
+  }
+
+  private troopWords?: Set<string>;
+
   /** Whether an event's own words name a place or a country (Niger and those asked about aside): it says where. */
   private saysWhere(e: KbEvent, askedCountries: string[], askedPlaces: Place[]): boolean {
     const tokens = tokenize(`${e.title} ${e.summary}`);
@@ -964,6 +1034,15 @@ export class QuestionReader {
     }
     if (has('office-question') && people.length > 0) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id }] });
 
+    // "How many US troops were at Agadez?": a count at a base (not the capital, which stands for the country)
+    // is what the sources say was there, not the national figure.
+    const base = places.length === 1 && !/capital/i.test(places[0]!.kind) && this.locatedAt(main, tokens, lang) ? places[0]! : undefined;
+    if (asksCount && howMany && base) {
+      if (otherCountries.length > 0) return decline('otherHost', { country: otherCountries[0]! });
+      const at = this.countAt(base, troopCountries, period);
+      if (!at) return decline('noTroopFigures', { country: base.name.split(',')[0]! });
+      return result({ parts: [at] });
+    }
     // Troop figures, for each country asked about (France when none is named).
     if (asksCount) {
       if (otherCountries.length > 0 && troopCountries.length === 0) return decline('noTroopFigures', { country: otherCountries[0]! });

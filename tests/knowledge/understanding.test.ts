@@ -520,6 +520,25 @@ describe('a relation to a date, not to an event ("after 2024")', () => {
   });
 });
 
+describe('counts at a base ("how many US troops were at Agadez?")', () => {
+  it('are what the sources count there, not the national figure of today', async () => {
+    const agadez = await ask('how many troops did the US have at Agadez?');
+    expect(agadez.text).toMatch(/About 200 US troops/);
+    expect(agadez.text).toMatch(/about 200 remained at Agadez/);
+    const ouallam = await ask('combien de soldats français à Ouallam ?');
+    expect(ouallam.text).toMatch(/400 at Ouallam and Tabarey-Barey/);
+  });
+
+  it('a number near the base that counts something else there is no count at it: declined', async () => {
+    // "766 had left by 7 July (when the withdrawal from Air Base 101 was completed)" counts no one at the base.
+    expect((await ask('how many US personnel were at Air Base 101?')).answered).toBe(false);
+  });
+
+  it('a base that only dates the question ("before the Agadez repositioning") leaves the national figure asked', async () => {
+    expect((await ask('How many US troops were in Niger before the Agadez repositioning in September 2023?')).text).toMatch(/1,100 US troops/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
