@@ -19,6 +19,10 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: opt(z.string().regex(/^[a-f0-9]{16,}$/i, 'must be the hex signing secret from the app settings')),
   SLACK_APP_TOKEN: opt(z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-')),
   SLACK_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  SLACK_CLIENT_ID: opt(z.string().regex(/^\d+\.\d+$/, "must be the app's Client ID (digits.digits, from Basic Information)")),
+  SLACK_CLIENT_SECRET: opt(z.string().regex(/^[a-f0-9]{16,}$/i, 'must be the hex Client Secret from the app settings')),
+  SLACK_STATE_SECRET: opt(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
+  TOKEN_ENCRYPTION_KEY: opt(z.string().refine((v) => tokenKey(v) !== undefined, 'must be 32 bytes, as 64 hex digits or base64 (e.g. openssl rand -base64 32)')),
   SLACK_ADMIN_USER_IDS: opt(z.string().regex(/^[A-Z0-9]+(,\s*[A-Z0-9]+)*$/, 'must be a comma-separated list of Slack user ids')),
   PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   METRICS_PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
@@ -60,8 +64,31 @@ export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): string | unde
   return path;
 }
 
+/**
+ * TOKEN_ENCRYPTION_KEY as the 32-byte AES-256 key: 64 hex digits, or base64 (standard or URL-safe, padding
+ * optional). Anything that does not decode to exactly 32 bytes is refused rather than stretched or cut.
+ */
+export function tokenKey(text: string): Buffer | undefined {
+  const t = text.trim();
+  if (/^[0-9a-f]{64}$/i.test(t)) return Buffer.from(t, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(t)) return undefined;
+  const key = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return key.length === 32 ? key : undefined;
+}
+
+/** Installing the app in any number of workspaces through Slack's OAuth flow (Bolt's /slack/install). */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the OAuth state parameter (Bolt's state store). */
+  stateSecret: string;
+}
+
 export interface SlackConfig {
-  botToken: string;
+  /** Single-workspace mode: the bot token. Absent in OAuth mode, where each workspace's token is stored. */
+  botToken?: string;
+  /** OAuth mode (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). */
+  oauth?: SlackOAuthConfig;
   mode: 'http' | 'socket';
   signingSecret?: string;
   appToken?: string;
@@ -85,6 +112,8 @@ export interface Config {
   logLevel?: string;
   /** GET /healthz, /readyz and /metrics on a port of their own (see src/ops/health.ts). */
   metricsPort?: number;
+  /** TOKEN_ENCRYPTION_KEY: encrypts the tokens of stored installations (required in Slack OAuth mode). */
+  tokenEncryptionKey?: Buffer;
 }
 
 /** Reads settings from the environment only. Throws one ConfigError naming every bad variable. */
@@ -100,14 +129,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digestCatchupMinutes: e.DIGEST_CATCHUP_MINUTES ?? 180,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
+    ...(e.TOKEN_ENCRYPTION_KEY ? { tokenEncryptionKey: tokenKey(e.TOKEN_ENCRYPTION_KEY)! } : {}),
   };
-  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
-    if (!e.SLACK_BOT_TOKEN) throw new ConfigError('Cannot start Slack: SLACK_BOT_TOKEN is missing (the xoxb- bot token).');
+  const oauth = slackOAuth(e);
+  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || oauth) {
+    if (!e.SLACK_BOT_TOKEN && !oauth) throw new ConfigError('Cannot start Slack: SLACK_BOT_TOKEN is missing (the xoxb- bot token).');
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
       throw new ConfigError('Cannot start Slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).');
     }
     config.slack = {
-      botToken: e.SLACK_BOT_TOKEN,
+      ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
+      ...(oauth ? { oauth } : {}),
       mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
@@ -127,4 +159,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     };
   }
   return config;
+}
+
+/**
+ * OAuth mode, when any of its variables is set: all three are needed, and so are HTTP mode (the install pages
+ * are served beside /slack/events) and TOKEN_ENCRYPTION_KEY (the tokens are stored). A single SLACK_BOT_TOKEN
+ * would be a second source of truth for one workspace, so the two modes exclude each other.
+ */
+function slackOAuth(e: z.infer<typeof envSchema>): SlackOAuthConfig | undefined {
+  if (!e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET && !e.SLACK_STATE_SECRET) return undefined;
+  const missing = (['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const).filter((name) => !e[name]);
+  if (missing.length) throw new ConfigError(`Cannot start Slack OAuth install: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`);
+  if (e.SLACK_BOT_TOKEN) {
+    throw new ConfigError(
+      'Cannot start Slack: set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (install in several workspaces), not both. ' +
+        "In OAuth mode install the app in the bot token's workspace through /slack/install.",
+    );
+  }
+  if (e.SLACK_APP_TOKEN || !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('Cannot start Slack OAuth install: it needs HTTP mode (SLACK_SIGNING_SECRET set, SLACK_APP_TOKEN empty).');
+  }
+  if (!e.TOKEN_ENCRYPTION_KEY) {
+    throw new ConfigError('Cannot start Slack OAuth install: TOKEN_ENCRYPTION_KEY is missing (32 bytes, hex or base64: openssl rand -base64 32).');
+  }
+  return { clientId: e.SLACK_CLIENT_ID!, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET! };
 }

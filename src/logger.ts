@@ -6,26 +6,34 @@ export type Logger = PinoLogger;
  * Field names whose values are never written, wherever they appear. Tokens come only from the
  * environment, and the environment is never logged, but a library error may carry a config object.
  */
-const REDACT = [
+const SECRET_FIELDS = [
   'token',
   'botToken',
   'appToken',
+  'userToken',
+  'refreshToken',
+  'access_token',
+  'refresh_token',
   'signingSecret',
+  'clientSecret',
+  'client_secret',
+  'stateSecret',
+  'tokenEncryptionKey',
   'password',
   'authorization',
+];
+const REDACT = [
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((f) => `*.${f}`),
+  // An OAuth installation keeps its tokens one level further down (installation.bot.token).
+  ...['token', 'refreshToken'].map((f) => `*.*.${f}`),
   'headers.authorization',
-  '*.token',
-  '*.botToken',
-  '*.appToken',
-  '*.signingSecret',
-  '*.password',
-  '*.authorization',
   '*.headers.authorization',
   'config.headers.Authorization',
 ];
 
 const SECRET_PATTERN =
-  /(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,40}|postgres(?:ql)?:\/\/[^\s@]*:[^\s@]*@)/g;
+  /(xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,40}|postgres(?:ql)?:\/\/[^\s@]*:[^\s@]*@)/g;
 
 /** Masks token-shaped strings in free text (error messages, URLs) before they are logged. */
 export function maskSecrets(text: string): string {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,15 @@ function configError(env: Record<string, string>): string {
   throw new Error('expected a ConfigError');
 }
 
+const KEY = randomBytes(32);
+const OAUTH = {
+  SLACK_CLIENT_ID: '1234567890.9876543210',
+  SLACK_CLIENT_SECRET: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+  SLACK_STATE_SECRET: 'a-state-secret-of-at-least-32-characters',
+  SLACK_SIGNING_SECRET: SECRET,
+  TOKEN_ENCRYPTION_KEY: KEY.toString('base64'),
+};
+
 describe('configuration from the environment', () => {
   it('with no token: no platform, the shell and SQLite defaults', () => {
     const c = loadConfig({});
@@ -37,6 +47,21 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' }).slack?.mode).toBe('socket');
   });
 
+  it('Slack OAuth mode: client id, secrets and the token key, no bot token; the key as hex or base64 (URL-safe or not)', () => {
+    const slack = loadConfig(OAUTH).slack!;
+    expect(slack.mode).toBe('http');
+    expect(slack.botToken).toBeUndefined();
+    expect(slack.oauth).toEqual({ clientId: OAUTH.SLACK_CLIENT_ID, clientSecret: OAUTH.SLACK_CLIENT_SECRET, stateSecret: OAUTH.SLACK_STATE_SECRET });
+    for (const text of [KEY.toString('base64'), KEY.toString('base64url'), KEY.toString('base64').replace(/=$/, ''), KEY.toString('hex')]) {
+      expect(loadConfig({ ...OAUTH, TOKEN_ENCRYPTION_KEY: text }).tokenEncryptionKey?.equals(KEY)).toBe(true);
+    }
+    // The single-token mode is unchanged: no OAuth, no key needed.
+    const single = loadConfig({ SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: SECRET });
+    expect(single.slack).toMatchObject({ botToken: SLACK_TOKEN, mode: 'http' });
+    expect(single.slack?.oauth).toBeUndefined();
+    expect(single.tokenEncryptionKey).toBeUndefined();
+  });
+
   it.each([
     [{ SLACK_BOT_TOKEN: SLACK_TOKEN }, /SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/],
     [{ SLACK_SIGNING_SECRET: SECRET }, /SLACK_BOT_TOKEN is missing/],
@@ -46,6 +71,17 @@ describe('configuration from the environment', () => {
     [{ PORT: 'eighty' }, /PORT must be a port number/],
     [{ METRICS_PORT: '70000' }, /METRICS_PORT must be a port number|METRICS_PORT .*65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with file: or postgres:\/\//],
+    [{ ...OAUTH, SLACK_CLIENT_SECRET: '' }, /SLACK_CLIENT_SECRET is missing/],
+    [{ SLACK_CLIENT_ID: OAUTH.SLACK_CLIENT_ID, SLACK_SIGNING_SECRET: SECRET }, /SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are missing/],
+    [{ ...OAUTH, SLACK_CLIENT_ID: 'my-app' }, /SLACK_CLIENT_ID must be the app's Client ID/],
+    [{ ...OAUTH, SLACK_STATE_SECRET: 'short-state-secret' }, /SLACK_STATE_SECRET must be at least 32 characters/],
+    [{ ...OAUTH, TOKEN_ENCRYPTION_KEY: '' }, /TOKEN_ENCRYPTION_KEY is missing/],
+    [{ ...OAUTH, TOKEN_ENCRYPTION_KEY: randomBytes(16).toString('base64') }, /TOKEN_ENCRYPTION_KEY must be 32 bytes/],
+    [{ ...OAUTH, TOKEN_ENCRYPTION_KEY: randomBytes(31).toString('hex') }, /TOKEN_ENCRYPTION_KEY must be 32 bytes/],
+    [{ ...OAUTH, TOKEN_ENCRYPTION_KEY: `${randomBytes(32).toString('hex').slice(0, 63)}g` }, /TOKEN_ENCRYPTION_KEY must be 32 bytes/],
+    [{ ...OAUTH, SLACK_BOT_TOKEN: SLACK_TOKEN }, /either SLACK_BOT_TOKEN .* or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET/],
+    [{ ...OAUTH, SLACK_SIGNING_SECRET: '' }, /OAuth install: it needs HTTP mode/],
+    [{ ...OAUTH, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' }, /OAuth install: it needs HTTP mode/],
   ])('a bad setting stops the start with one message naming the variable: %o', (env, message) => {
     const text = configError(env as Record<string, string>);
     expect(text).toMatch(message);
@@ -63,6 +99,24 @@ describe('logging never prints secrets', () => {
     expect(out).toContain('starting');
     expect(out).toContain('[redacted]');
     for (const secret of [SLACK_TOKEN, SECRET, DISCORD_TOKEN, 'hunter2']) expect(out).not.toContain(secret);
+  });
+
+  it('redacts the OAuth secrets, the token key and an installation’s tokens, and rotated (xoxe-) tokens in text', () => {
+    const { log, lines } = captureLogger('info');
+    const bot = 'xoxb-2222-3333-InstalledWorkspaceToken';
+    const refresh = 'xoxe-1-RefreshTokenOfARotatedInstall';
+    log.info(
+      {
+        config: { clientSecret: OAUTH.SLACK_CLIENT_SECRET, stateSecret: OAUTH.SLACK_STATE_SECRET, tokenEncryptionKey: OAUTH.TOKEN_ENCRYPTION_KEY },
+        installation: { bot: { token: bot, refreshToken: refresh }, team: { id: 'T0001' } },
+        body: { client_secret: OAUTH.SLACK_CLIENT_SECRET, access_token: bot, refresh_token: refresh },
+      },
+      'installed',
+    );
+    log.warn(`refresh failed for ${refresh}`);
+    const out = lines().join('\n');
+    expect(out).toContain('T0001');
+    for (const secret of [bot, refresh, OAUTH.SLACK_CLIENT_SECRET, OAUTH.SLACK_STATE_SECRET, OAUTH.TOKEN_ENCRYPTION_KEY]) expect(out).not.toContain(secret);
   });
 });
 
@@ -85,7 +139,18 @@ describe('.env.example and ENV_FILE', () => {
   });
 
   it('holds no secret: every token and secret is empty, and as it stands it starts the shell', () => {
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'DATABASE_URL']) expect(settings.get(name)).toBe('');
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_APP_TOKEN',
+      'SLACK_CLIENT_ID',
+      'SLACK_CLIENT_SECRET',
+      'SLACK_STATE_SECRET',
+      'TOKEN_ENCRYPTION_KEY',
+      'DISCORD_TOKEN',
+      'DATABASE_URL',
+    ])
+      expect(settings.get(name)).toBe('');
     const config = loadConfig(Object.fromEntries(settings));
     expect(config.slack).toBeUndefined();
     expect(config.discord).toBeUndefined();
