@@ -18,6 +18,8 @@ export interface DigestRuntimeOptions {
   scheduler?: Partial<SchedulerOptions>;
   /** Told about each statement the database failed (the metrics count them). */
   onDatabaseError?: (err: unknown) => void;
+  /** TOKEN_ENCRYPTION_KEY: the store seals the Slack installations' tokens with it. */
+  tokenKey?: Buffer;
 }
 
 export interface DigestRuntime {
@@ -42,6 +44,7 @@ export async function openDigestRuntime(options: DigestRuntimeOptions): Promise<
       log.warn({ detail: maskSecrets(err.message) }, 'database connection dropped; the pool reconnects');
     },
     onQueryError: options.onDatabaseError,
+    ...(options.tokenKey ? { tokenKey: options.tokenKey } : {}),
   });
   log.info({ store: store.description }, 'digest store ready');
   const scheduler = new DigestScheduler({

@@ -88,6 +88,31 @@ export const MIGRATIONS: readonly Migration[] = [
     // Every subscription made before languages existed got English digests: the default keeps them so.
     sql: () => [`ALTER TABLE digest_subscriptions ADD COLUMN lang TEXT NOT NULL DEFAULT 'en'`],
   },
+  {
+    version: 5,
+    name: 'Slack installations (OAuth: one per workspace or Enterprise Grid org), tokens encrypted',
+    // install_key is 'team:T…' for a workspace's own install and 'enterprise:E…' for an org-wide one: the two
+    // ways Bolt asks for an installation. `installation` is the whole installation as Slack gave it, tokens
+    // included, sealed with TOKEN_ENCRYPTION_KEY (AES-256-GCM); the other columns are what an operator may
+    // read without the key. digest_subscriptions.workspace_id already holds the Slack team id of every Slack
+    // subscription (the slash command's team_id), so a workspace's digests are found without a new column.
+    sql: () => [
+      `CREATE TABLE slack_installations (
+        install_key TEXT PRIMARY KEY,
+        team_id TEXT,
+        enterprise_id TEXT,
+        is_enterprise_install INTEGER NOT NULL DEFAULT 0,
+        app_id TEXT,
+        bot_user_id TEXT,
+        bot_id TEXT,
+        scopes TEXT NOT NULL DEFAULT '',
+        installation TEXT NOT NULL,
+        installed_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX digest_subscriptions_workspace ON digest_subscriptions (platform, workspace_id) WHERE active = 1`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { maskSecrets } from '../logger.ts';
 import { StorageError } from './migrations.ts';
 import { SqlDigestStore, type SqlDriver } from './sql-store.ts';
+import { TokenCipher } from './token-cipher.ts';
 
 export { StorageError };
 
@@ -19,6 +20,8 @@ export interface OpenStoreOptions {
   /** Told about every statement, batch or migration the database failed (the metrics count them). */
   onQueryError?: (err: unknown) => void;
   now?: number;
+  /** TOKEN_ENCRYPTION_KEY (32 bytes): seals the tokens of Slack installations. */
+  tokenKey?: Buffer;
 }
 
 export type StoreTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -42,11 +45,12 @@ export function storeTarget(databaseUrl: string | undefined): StoreTarget {
  */
 export async function openStore(databaseUrl: string | undefined, options: OpenStoreOptions = {}): Promise<SqlDigestStore> {
   const target = storeTarget(databaseUrl);
+  const cipher = options.tokenKey ? new TokenCipher(options.tokenKey) : undefined;
   let store: SqlDigestStore;
   if (target.kind === 'sqlite') {
     const { SqliteDriver } = await import('./sqlite.ts');
     try {
-      store = new SqlDigestStore(counted(new SqliteDriver(target.path), options.onQueryError));
+      store = new SqlDigestStore(counted(new SqliteDriver(target.path), options.onQueryError), cipher);
     } catch (err) {
       if (err instanceof StorageError) throw err; // already names the path and what to do
       throw new StorageError(`Cannot open the SQLite database at ${target.path}: ${maskSecrets(String((err as Error).message))}`);
@@ -56,6 +60,7 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
     const { PostgresDriver } = await import('./postgres.ts');
     store = new SqlDigestStore(
       counted(new PostgresDriver(target.url, { schema: options.schema, max: options.poolSize, onError: options.onPoolError }), options.onQueryError),
+      cipher,
     );
   }
   try {

@@ -1,4 +1,6 @@
-import { applyMigrations, type Dialect, type MigrationTx } from './migrations.ts';
+import type { DisabledChannel, InstallationKey, InstallationRecord } from '../core/installations.ts';
+import { applyMigrations, StorageError, type Dialect, type MigrationTx } from './migrations.ts';
+import type { TokenCipher } from './token-cipher.ts';
 import type {
   Advance,
   ChannelKey,
@@ -152,6 +154,34 @@ const CLAIM_KEY = 'platform = ? AND channel_id = ? AND local_date = ?';
 
 const OPEN = `status IN ('claimed', 'retrying')`;
 
+const INSTALL_COLUMNS =
+  'install_key, team_id, enterprise_id, is_enterprise_install, app_id, bot_user_id, bot_id, scopes, installation, installed_at, updated_at';
+
+/** The row key of an installation: an org-wide install by its enterprise, any other by its workspace. */
+export function installKey(key: InstallationKey): string {
+  if (key.isEnterpriseInstall) {
+    if (!key.enterpriseId) throw new StorageError('An org-wide Slack installation needs its enterprise id.');
+    return `enterprise:${key.enterpriseId}`;
+  }
+  if (!key.teamId) throw new StorageError('A Slack installation needs its team id.');
+  return `team:${key.teamId}`;
+}
+
+function toInstallation(r: Record<string, unknown>, secret: string): InstallationRecord {
+  return {
+    teamId: strOrNull(r.team_id),
+    enterpriseId: strOrNull(r.enterprise_id),
+    isEnterpriseInstall: num(r.is_enterprise_install) === 1,
+    appId: strOrNull(r.app_id),
+    botUserId: strOrNull(r.bot_user_id),
+    botId: strOrNull(r.bot_id),
+    scopes: String(r.scopes ?? '')
+      .split(',')
+      .filter(Boolean),
+    secret,
+  };
+}
+
 /** Expired seen ids are deleted at most this often: often enough to keep the table small, rarely enough to cost nothing. */
 const SEEN_PURGE_EVERY_MS = 10 * 60_000;
 
@@ -161,9 +191,18 @@ export class SqlDigestStore implements DigestStore {
 
   private nextSeenPurgeAt = 0;
 
-  constructor(private readonly db: SqlDriver) {
+  constructor(
+    private readonly db: SqlDriver,
+    /** Seals installations' tokens (TOKEN_ENCRYPTION_KEY); without it installations can be neither written nor read. */
+    private readonly cipher?: TokenCipher,
+  ) {
     this.dialect = db.dialect;
     this.description = db.description;
+  }
+
+  private sealer(): TokenCipher {
+    if (!this.cipher) throw new StorageError('Slack installations are stored encrypted: set TOKEN_ENCRYPTION_KEY.');
+    return this.cipher;
   }
 
   /** Applies pending migrations; returns the versions applied by this call. */
@@ -443,6 +482,54 @@ export class SqlDigestStore implements DigestStore {
       [id, now + ttlMs, now],
     );
     return rows.length > 0;
+  }
+
+  async putInstallation(r: InstallationRecord, now: number): Promise<void> {
+    const key = installKey(r);
+    const sealed = this.sealer().seal(r.secret, key);
+    await this.db.query(
+      `INSERT INTO slack_installations (${INSTALL_COLUMNS}) VALUES (${placeholders(11)})
+       ON CONFLICT (install_key) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id,
+         is_enterprise_install = excluded.is_enterprise_install, app_id = excluded.app_id, bot_user_id = excluded.bot_user_id,
+         bot_id = excluded.bot_id, scopes = excluded.scopes, installation = excluded.installation, updated_at = excluded.updated_at`,
+      [key, r.teamId, r.enterpriseId, r.isEnterpriseInstall ? 1 : 0, r.appId, r.botUserId, r.botId, r.scopes.join(','), sealed, now, now],
+    );
+  }
+
+  async getInstallation(query: InstallationKey): Promise<InstallationRecord | null> {
+    const key = installKey(query);
+    const rows = await this.db.query(`SELECT ${INSTALL_COLUMNS} FROM slack_installations WHERE install_key = ?`, [key]);
+    const row = rows[0];
+    if (!row) return null;
+    return toInstallation(row, this.sealer().open(String(row.installation), key));
+  }
+
+  async removeInstallation(query: InstallationKey, reason: string, now: number): Promise<{ removed: boolean; disabled: DisabledChannel[] }> {
+    const key = installKey(query);
+    const statements: Statement[] = [];
+    // An org-wide uninstall names no one workspace: those digests go off when their posts are refused.
+    const team = query.teamId;
+    if (team) {
+      // The delivery log says why, dated the delivery that will now not happen; then the same switch-off as
+      // deactivateSubscription, for every channel of the workspace.
+      statements.push(
+        {
+          sql: `INSERT INTO digest_log (platform, channel_id, local_date, at, status, reason, message_id, instance)
+                SELECT platform, channel_id, COALESCE(next_local_date, CAST(? AS TEXT)), CAST(? AS BIGINT), 'disabled', CAST(? AS TEXT), NULL, NULL
+                FROM digest_subscriptions WHERE platform = 'slack' AND workspace_id = ? AND active = 1`,
+          params: [new Date(now).toISOString().slice(0, 10), now, reason, team],
+        },
+        {
+          sql: `UPDATE digest_subscriptions SET active = 0, disabled_reason = ?, next_due_at = NULL, next_local_date = NULL, updated_at = ?
+                WHERE platform = 'slack' AND workspace_id = ? AND active = 1 RETURNING platform, channel_id`,
+          params: [reason, now, team],
+        },
+      );
+    }
+    statements.push({ sql: 'DELETE FROM slack_installations WHERE install_key = ? RETURNING install_key', params: [key] });
+    const results = await this.db.batch(statements);
+    const disabled = team ? results[1]!.map((r) => ({ platform: String(r.platform), channelId: String(r.channel_id) })) : [];
+    return { removed: results.at(-1)!.length > 0, disabled };
   }
 
   async history(key: ChannelKey, limit: number): Promise<LogEntry[]> {

@@ -1,3 +1,5 @@
+import type { InstallationRecords } from '../core/installations.ts';
+
 /**
  * The storage interface digests use. One interface, two implementations (SQLite by default,
  * PostgreSQL for several instances) over the same logical schema; see migrations.ts.
@@ -120,7 +122,8 @@ export interface LogEntry extends ClaimKey {
   instance: string | null;
 }
 
-export interface DigestStore {
+/** Also the Slack installations (OAuth), whose removal turns their workspace's digests off in the same transaction. */
+export interface DigestStore extends InstallationRecords {
   readonly dialect: 'sqlite' | 'postgres';
   /** A description safe to log (never the password). */
   readonly description: string;

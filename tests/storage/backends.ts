@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
-import { openStore } from '../../src/storage/open.ts';
+import { openStore, type OpenStoreOptions } from '../../src/storage/open.ts';
 import { describePostgresUrl } from '../../src/storage/postgres.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
 
@@ -53,8 +54,8 @@ export async function postgresEnabled(): Promise<boolean> {
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
-  /** Opens a fresh, empty, migrated store; `again` reopens the same database. */
-  open(): Promise<TestDb>;
+  /** Opens a fresh, empty, migrated store (with `tokenKey`, one that stores installations); `reopen` opens the same database again. */
+  open(options?: Pick<OpenStoreOptions, 'tokenKey'>): Promise<TestDb>;
 }
 
 export interface TestDb {
@@ -62,19 +63,22 @@ export interface TestDb {
   /** The DATABASE_URL of this database (for worker processes). */
   url: string;
   schema?: string;
-  reopen(): Promise<SqlDigestStore>;
+  reopen(options?: Pick<OpenStoreOptions, 'tokenKey'>): Promise<SqlDigestStore>;
+  /** Reads the database directly, past the store (what an attacker with a copy of the file or a dump sees). */
+  raw(sql: string): Promise<Record<string, unknown>[]>;
   /** Closes every store opened here and deletes the database. */
   cleanup(): Promise<void>;
 }
 
 export const sqliteBackend: Backend = {
   name: 'sqlite',
-  async open() {
+  async open(options = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'niger-watch-store-'));
-    const url = `file:${join(dir, 'nested', 'digests.sqlite')}`;
+    const path = join(dir, 'nested', 'digests.sqlite');
+    const url = `file:${path}`;
     const opened: SqlDigestStore[] = [];
-    const reopen = async () => {
-      const s = await openStore(url);
+    const reopen = async (again = options) => {
+      const s = await openStore(url, again);
       opened.push(s);
       return s;
     };
@@ -83,6 +87,14 @@ export const sqliteBackend: Backend = {
       store,
       url,
       reopen,
+      async raw(sql) {
+        const file = new Database(path, { readonly: true });
+        try {
+          return file.prepare(sql).all() as Record<string, unknown>[];
+        } finally {
+          file.close();
+        }
+      },
       async cleanup() {
         for (const s of opened) await s.close().catch(() => undefined);
         rmSync(dir, { recursive: true, force: true });
@@ -93,13 +105,13 @@ export const sqliteBackend: Backend = {
 
 export const postgresBackend: Backend = {
   name: 'postgres',
-  async open() {
+  async open(options = {}) {
     const problem = await postgresProblem();
     if (problem) throw new Error(`PostgreSQL is required here (CI=true) but not reachable at ${describePostgresUrl(PG_URL)}: ${problem}`);
     const schema = `nw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
     const opened: SqlDigestStore[] = [];
-    const reopen = async () => {
-      const s = await openStore(PG_URL, { schema });
+    const reopen = async (again = options) => {
+      const s = await openStore(PG_URL, { schema, ...again });
       opened.push(s);
       return s;
     };
@@ -109,6 +121,15 @@ export const postgresBackend: Backend = {
       url: PG_URL,
       schema,
       reopen,
+      async raw(sql) {
+        const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+        await client.connect();
+        try {
+          return (await client.query(sql)).rows as Record<string, unknown>[];
+        } finally {
+          await client.end();
+        }
+      },
       async cleanup() {
         for (const s of opened) await s.close().catch(() => undefined);
         await dropSchema(schema);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/storage/migrations.ts';
 import { DEFAULT_SQLITE_PATH, openStore, StorageError, storeTarget } from '../../src/storage/open.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
+import { TokenCipher } from '../../src/storage/token-cipher.ts';
+import type { InstallationKey, InstallationRecord } from '../../src/core/installations.ts';
 import type { NewClaim, SubscriptionInput } from '../../src/storage/types.ts';
 import { backendMatrix, PG_URL, type TestDb } from './backends.ts';
 
@@ -320,6 +323,108 @@ for (const { backend, skip } of matrix) {
       await store.putSubscription(sub(odd, { createdBy: "O'Brien" }), T0);
       expect((await store.getSubscription({ platform: 'slack', channelId: odd }))?.createdBy).toBe("O'Brien");
       expect(await store.insertClaim(claim(odd), T0)).not.toBeNull();
+    });
+  });
+
+  describe.skipIf(skip)(`Slack installations on ${backend.name} (tokens encrypted at rest)`, () => {
+    const KEY = randomBytes(32);
+    const TOKEN = 'xoxb-1111-2222-TokenOfWorkspaceOne';
+    let db: TestDb;
+    let store: SqlDigestStore;
+    beforeEach(async () => {
+      db = await backend.open({ tokenKey: KEY });
+      store = db.store;
+    });
+    afterEach(async () => {
+      await db?.cleanup();
+    });
+
+    const team = (teamId: string): InstallationKey => ({ teamId, enterpriseId: null, isEnterpriseInstall: false });
+    const record = (teamId: string, token: string, over: Partial<InstallationRecord> = {}): InstallationRecord => ({
+      ...team(teamId),
+      secret: JSON.stringify({ team: { id: teamId }, bot: { token, userId: `U${teamId}` } }),
+      appId: 'A0APP',
+      botUserId: `U${teamId}`,
+      botId: `B${teamId}`,
+      scopes: ['chat:write', 'commands'],
+      ...over,
+    });
+
+    it('stores one installation per workspace or org, replaces it on reinstall, and reads it back', async () => {
+      await store.putInstallation(record('T1', TOKEN), T0);
+      await store.putInstallation(record('T2', 'xoxb-2'), T0);
+      const org: InstallationKey = { teamId: null, enterpriseId: 'E1', isEnterpriseInstall: true };
+      await store.putInstallation({ ...record('T1', 'xoxb-org'), ...org }, T0);
+      expect(await store.getInstallation(team('T1'))).toEqual(record('T1', TOKEN));
+      expect(JSON.parse((await store.getInstallation(org))!.secret).bot.token).toBe('xoxb-org');
+      expect(await store.getInstallation(team('T9'))).toBeNull();
+      await store.putInstallation(record('T1', 'xoxb-new', { scopes: ['chat:write'] }), T0 + 1);
+      expect(await store.getInstallation(team('T1'))).toMatchObject({ scopes: ['chat:write'], secret: record('T1', 'xoxb-new').secret });
+      const rows = await db.raw('SELECT install_key, installed_at, updated_at FROM slack_installations ORDER BY install_key');
+      expect(rows.map((r) => r.install_key)).toEqual(['enterprise:E1', 'team:T1', 'team:T2']);
+      // A reinstall keeps the first install's date.
+      expect(rows.map((r) => [Number(r.installed_at), Number(r.updated_at)])[1]).toEqual([T0, T0 + 1]);
+    });
+
+    it('the database holds no token: each value is AES-GCM sealed with its own IV, and opens only with the key, in its own row', async () => {
+      await store.putInstallation(record('T1', TOKEN), T0);
+      await store.putInstallation(record('T2', TOKEN), T0);
+      const rows = await db.raw('SELECT install_key, installation FROM slack_installations ORDER BY install_key');
+      const dump = JSON.stringify(rows);
+      expect(dump).not.toContain(TOKEN);
+      expect(dump).not.toContain('xoxb-');
+      const [one, two] = rows.map((r) => String(r.installation));
+      expect(one).toMatch(/^v1\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/);
+      // The same token in two rows does not give the same ciphertext (a fresh IV per value).
+      expect(one!.split('.')[1]).not.toBe(two!.split('.')[1]);
+      expect(one!.split('.')[3]).not.toBe(two!.split('.')[3]);
+      // Another key cannot read it; a store without a key cannot either.
+      const otherKey = await db.reopen({ tokenKey: randomBytes(32) });
+      await expect(otherKey.getInstallation(team('T1'))).rejects.toThrow(/cannot be decrypted with TOKEN_ENCRYPTION_KEY/);
+      const noKey = await db.reopen({});
+      await expect(noKey.getInstallation(team('T1'))).rejects.toThrow(/set TOKEN_ENCRYPTION_KEY/);
+      await expect(noKey.putInstallation(record('T3', TOKEN), T0)).rejects.toThrow(/set TOKEN_ENCRYPTION_KEY/);
+      // What is stored is the installation, sealed for its own row: moved into another workspace's row it does
+      // not open (the row key is bound in as additional data).
+      expect(JSON.parse(new TokenCipher(KEY).open(one!, 'team:T1')).bot.token).toBe(TOKEN);
+      expect(() => new TokenCipher(KEY).open(one!, 'team:T2')).toThrow(StorageError);
+      // Tampering with one byte of the ciphertext is detected.
+      const parts = one!.split('.');
+      const body = Buffer.from(parts[3]!, 'base64url');
+      body[0] = body[0]! ^ 1;
+      expect(() => new TokenCipher(KEY).open([parts[0], parts[1], parts[2], body.toString('base64url')].join('.'), 'team:T1')).toThrow(/cannot be decrypted/);
+    });
+
+    it('removing an installation turns off that workspace’s active digests with the reason, logged, and no other workspace’s', async () => {
+      await store.putInstallation(record('T1', TOKEN), T0);
+      await store.putSubscription(sub('C1', { workspaceId: 'T1' }), T0);
+      await store.putSubscription(sub('C2', { workspaceId: 'T1', nextLocalDate: '2026-12-02' }), T0);
+      await store.putSubscription(sub('C3', { workspaceId: 'T2' }), T0);
+      await store.putSubscription(sub('D1', { platform: 'discord', workspaceId: 'T1' }), T0);
+      await store.putSubscription(sub('C4', { workspaceId: 'T1' }), T0);
+      await store.deactivateSubscription({ platform: 'slack', channelId: 'C4' }, 'unsubscribed by U1', T0);
+      const reason = 'the Slack app was uninstalled from the workspace on 2026-12-01';
+      const out = await store.removeInstallation(team('T1'), reason, T0 + 5);
+      expect(out.removed).toBe(true);
+      expect(out.disabled.map((c) => c.channelId).sort()).toEqual(['C1', 'C2']);
+      expect(await store.getInstallation(team('T1'))).toBeNull();
+      for (const channelId of ['C1', 'C2']) {
+        expect(await store.getSubscription({ platform: 'slack', channelId })).toMatchObject({ active: false, disabledReason: reason, nextDueAt: null });
+      }
+      expect(await store.getSubscription({ platform: 'slack', channelId: 'C3' })).toMatchObject({ active: true });
+      expect(await store.getSubscription({ platform: 'discord', channelId: 'D1' })).toMatchObject({ active: true });
+      expect(await store.getSubscription({ platform: 'slack', channelId: 'C4' })).toMatchObject({ disabledReason: 'unsubscribed by U1' });
+      expect(await store.history({ platform: 'slack', channelId: 'C2' }, 5)).toEqual([
+        { platform: 'slack', channelId: 'C2', localDate: '2026-12-02', at: T0 + 5, status: 'disabled', reason, messageId: null, instance: null },
+      ]);
+      expect(await store.history({ platform: 'slack', channelId: 'C4' }, 5)).toEqual([]);
+      // Again (Slack sends app_uninstalled and tokens_revoked): nothing left to do, nothing written twice.
+      expect(await store.removeInstallation(team('T1'), 'the Slack bot token was revoked', T0 + 6)).toEqual({ removed: false, disabled: [] });
+      expect(await store.history({ platform: 'slack', channelId: 'C1' }, 5)).toHaveLength(1);
+      // A store without the key can still remove (single-token mode: no installation, digests off all the same).
+      const noKey = await db.reopen({});
+      await store.putSubscription(sub('C3', { workspaceId: 'T2' }), T0);
+      expect((await noKey.removeInstallation(team('T2'), reason, T0 + 7)).disabled).toEqual([{ platform: 'slack', channelId: 'C3' }]);
     });
   });
 }
