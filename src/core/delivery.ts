@@ -9,15 +9,22 @@ export interface ChannelPoster {
   /**
    * Posts the reply, split or trimmed to the platform's limits. `nonce` is stable for one delivery:
    * platforms that support idempotency (Discord's enforce_nonce) use it so a retry cannot post twice.
+   * `target` says whose channel it is: an app installed in several Slack workspaces posts with that
+   * workspace's token.
    */
-  post(channelId: string, reply: Reply, nonce: string): Promise<PostResult>;
+  post(channelId: string, reply: Reply, nonce: string, target?: DeliveryTarget): Promise<PostResult>;
   /**
    * Looks in the channel for a message posted with this nonce since `sinceMs` (an attempt whose
    * answer never came may have posted it). Platforms whose own idempotency covers a repeat
    * (Discord's enforce_nonce) need not implement it. Null when it is not there; throws a
    * DeliveryError when the platform cannot say.
    */
-  findDelivery?(channelId: string, nonce: string, sinceMs: number): Promise<PostResult | null>;
+  findDelivery?(channelId: string, nonce: string, sinceMs: number, target?: DeliveryTarget): Promise<PostResult | null>;
+}
+
+/** The workspace (Slack team, Discord guild) a channel belongs to, as its subscription recorded it. */
+export interface DeliveryTarget {
+  workspaceId: string | null;
 }
 
 export interface PostResult {

@@ -4,7 +4,7 @@
  * message an earlier attempt may have posted, so a repeat never goes out blind), the timeout, and
  * what a failure means — retry with backoff, give up, or turn the subscription off.
  */
-import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
+import { DeliveryError, type ChannelPoster, type DeliveryTarget } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
@@ -135,7 +135,7 @@ export class Delivery {
       content = buildDigest(this.kb(), { localDate: claim.localDate, since: sub.watermark, lang: sub.lang });
       if (this.contentCache.size < 1000) this.contentCache.set(contentKey, content);
     }
-    const sent = await this.postOnce(claim, poster, content.reply, clock, report);
+    const sent = await this.postOnce(claim, poster, content.reply, clock, report, { workspaceId: sub.workspaceId });
     if (!sent) return;
     const { messageId, foundReason } = sent;
     if (foundReason) report.found++;
@@ -176,11 +176,12 @@ export class Delivery {
     content: Reply,
     clock: () => number,
     report: TickReport,
+    target: DeliveryTarget,
   ): Promise<{ messageId: string; foundReason: string | null } | null> {
     if (claim.postStartedAt !== null && poster.findDelivery) {
       let found: { messageId: string } | null;
       try {
-        found = await poster.findDelivery(claim.channelId, claim.nonce, claim.postStartedAt);
+        found = await poster.findDelivery(claim.channelId, claim.nonce, claim.postStartedAt, target);
       } catch (err) {
         await this.failed(claim, err, clock, report, 'could not check whether an earlier attempt had posted it');
         return null;
@@ -207,11 +208,11 @@ export class Delivery {
         notes: [...content.notes],
         citations: content.citations.map((c) => ({ ...c })),
       };
-      return { messageId: (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce))).messageId, foundReason: null };
+      return { messageId: (await this.withTimeout(poster.post(claim.channelId, copy, claim.nonce, target))).messageId, foundReason: null };
     } catch (err) {
       // No answer or a server error: the message may be there all the same. Never post blind again.
       const unknown = !(err instanceof DeliveryError) || err.failure === 'transient';
-      const found = unknown && poster.findDelivery ? await poster.findDelivery(claim.channelId, claim.nonce, startedAt).catch(() => null) : null;
+      const found = unknown && poster.findDelivery ? await poster.findDelivery(claim.channelId, claim.nonce, startedAt, target).catch(() => null) : null;
       if (found)
         return { messageId: found.messageId, foundReason: `posted although the platform did not confirm it (${errorText(err)}); found in the channel` };
       await this.failed({ ...claim, postStartedAt: startedAt }, err, clock, report);
