@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       catchupMinutes: config.digestCatchupMinutes,
       log,
       kb: () => bot.kb,
+      ...(config.tokenEncryptionKey ? { tokenKey: config.tokenEncryptionKey } : {}),
       ...(serveHealth
         ? { onDatabaseError: () => metrics?.databaseError(), scheduler: { metrics: { count: (event, n) => metrics?.digests.count(event, n) } } }
         : {}),
@@ -124,7 +125,8 @@ async function main(): Promise<void> {
     // Bolt and discord.js are imported only when their tokens are set: the shell does not pay for them.
     const { SlackStartError, startSlack } = await import('./adapters/slack/app.ts');
     const slack = await startSlack(bot, config.slack, log, {
-      ...(digest ? { seen: digest.store } : {}),
+      // The store also keeps the installations (OAuth) and turns an uninstalled workspace's digests off.
+      ...(digest ? { seen: digest.store, installations: digest.store } : {}),
       ...(slackRoutes ? { routes: slackRoutes } : {}),
     }).catch((err: unknown) => stopOnOperatorError(err, SlackStartError));
     stops.push(() => slack.stop());

@@ -2,8 +2,13 @@
  * A local fake of the Slack platform for tests and benches, driven by the real @slack/bolt:
  *
  * - a Web API at `${apiUrl}<method>` (auth.test, chat.postMessage, chat.postEphemeral, users.info,
- *   apps.connections.open; anything else answers `unknown_method`), which checks the token and Slack's
- *   Block Kit limits the way Slack does (`invalid_blocks`, `msg_blocks_too_long`, `msg_too_long`);
+ *   conversations.history, apps.connections.open, oauth.v2.access; anything else answers `unknown_method`),
+ *   which checks the token and Slack's Block Kit limits the way Slack does (`invalid_blocks`,
+ *   `msg_blocks_too_long`, `msg_too_long`);
+ * - several workspaces (`addWorkspace`), each with a bot token of its own: the OAuth install's code exchange
+ *   (`authorizationCode` stands for the user approving the install on Slack's page, oauth.v2.access gives that
+ *   workspace's token for the code), and every call answered as the workspace its token belongs to (auth.test,
+ *   users.info, posted messages), with the workspace recorded on the call (`ApiCall.teamId`); `revokeToken`;
  * - a `response_url` sink (`fake.responseUrl(id)`), where `respond()` posts;
  * - a Socket Mode WebSocket (`apps.connections.open` hands out its URL; the fake says hello, pings,
  *   sends envelopes with `sendEnvelope` and records the acks).
@@ -33,6 +38,13 @@ export const FAKE_TEAM_ID = 'T0FAKE001';
 export const FAKE_BOT_USER_ID = 'U0FAKEBOT';
 export const FAKE_BOT_ID = 'B0FAKEBOT';
 export const FAKE_APP_ID = 'A0FAKEAPP';
+
+function mintToken(teamId: string): string {
+  return `xoxb-${teamId}-${randomBytes(6).toString('hex')}`;
+}
+
+/** The bot scopes oauth.v2.access grants (the manifest's). */
+export const INSTALL_SCOPES = ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'mpim:history', 'users:read'];
 
 /** The limits Slack enforces on a message (see tests/fakes/slack.ts `checkMessage`). */
 export const FAKE_SLACK_LIMITS = {
@@ -76,6 +88,19 @@ export interface FakeSlackOptions {
   enforceLimits?: boolean;
   /** How often the fake pings Socket Mode clients (default 10 s; Bolt gives up after 30 s without). */
   pingIntervalMs?: number;
+  /** The app's credentials oauth.v2.access accepts; without them it answers `invalid_client_id`. */
+  oauth?: { clientId: string; clientSecret: string };
+  /** Accept only tokens this fake issued (`botToken`, workspaces' tokens): any other is `invalid_auth`. */
+  strictTokens?: boolean;
+}
+
+/** A workspace the app can be installed in; `botToken` is what the install gives the app there. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  botToken: string;
 }
 
 /** Any HTTP request the fake received. */
@@ -97,6 +122,8 @@ export interface ApiCall {
   method: string;
   /** The token sent (Authorization: Bearer, or the `token` field). */
   token?: string;
+  /** The workspace that token belongs to, when the fake knows it (a token of `addWorkspace`, or `botToken`). */
+  teamId?: string;
   args: Record<string, unknown>;
   status: number;
   /** What the fake answered (the JSON body, or the text of a non-JSON failure). */
@@ -145,6 +172,8 @@ export interface FakeMessage {
   blocks?: unknown;
   user?: string;
   bot_id?: string;
+  /** The workspace of the token that posted it. */
+  team?: string;
   metadata?: unknown;
 }
 
@@ -177,6 +206,15 @@ export interface FakeSlack {
   /** The next `times` calls of `method` fail as described (failures queue in order). */
   failNext(method: string, failure: FakeFailure, times?: number): void;
   setUser(user: FakeUser): void;
+  /** A workspace with a bot token of its own (minted unless given), for OAuth installs. */
+  addWorkspace(workspace: Partial<FakeWorkspace> & { teamId: string }): FakeWorkspace;
+  /**
+   * What Slack puts in the redirect after a user approves the install in `teamId` (the authorize page, which
+   * the browser sees and the bot never does): a one-time code for oauth.v2.access.
+   */
+  authorizationCode(teamId: string): string;
+  /** The token stops working (`token_revoked`), as after an uninstall. */
+  revokeToken(token: string): void;
   /** Resolves with the predicate's first truthy value, re-checked on every new recording. */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
   /** Resolves when the response_url `id` has been posted to. */
@@ -213,6 +251,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const acks: SocketAck[] = [];
   let tsCounter = 0;
   let ticket = 0;
+  const defaultWorkspace: Omit<FakeWorkspace, 'botToken'> = { teamId, teamName: 'Fake Workspace', botUserId, botId };
+  const workspaces = new Map<string, FakeWorkspace>();
+  const byToken = new Map<string, FakeWorkspace>();
+  const codes = new Map<string, string>();
+  const revoked = new Set<string>();
 
   const recorded = () => events.emit('record');
 
@@ -292,7 +335,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     const auth = String(req.headers.authorization ?? '');
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : typeof args.token === 'string' ? args.token : undefined;
-    const call: ApiCall = { method, ...(token ? { token } : {}), args, status: 200, response: undefined, at: Date.now() };
+    // Whose token it is: a workspace's own, else (the single-token setup) the default workspace.
+    const issued = token ? byToken.get(token) : undefined;
+    const workspace = issued ?? (token && options.botToken && token === options.botToken ? { ...defaultWorkspace, botToken: token } : undefined);
+    const call: ApiCall = {
+      method,
+      ...(token ? { token } : {}),
+      ...(workspace ? { teamId: workspace.teamId } : {}),
+      args,
+      status: 200,
+      response: undefined,
+      at: Date.now(),
+    };
     calls.push(call);
 
     const queue = failures.get(method);
@@ -323,23 +377,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if ('status' in failure) return reply(failure.status, `fake HTTP ${failure.status}`);
     }
 
+    // The app's own credentials, not a token: the install's code exchange.
+    if (method === 'oauth.v2.access') return reply(200, oauthAccess(req, args));
+
     const appLevel = method === 'apps.connections.open';
     const tokenOk = appLevel
       ? token !== undefined && (options.appToken ? token === options.appToken : token.startsWith('xapp-'))
-      : token !== undefined && (options.botToken ? token === options.botToken : token.startsWith('xoxb-'));
+      : token !== undefined &&
+        (issued !== undefined || (options.botToken ? token === options.botToken : !options.strictTokens && token.startsWith('xoxb-') && !revoked.has(token)));
     if (!token) return reply(200, { ok: false, error: 'not_authed' });
+    if (revoked.has(token)) return reply(200, { ok: false, error: 'token_revoked' });
     if (!tokenOk) return reply(200, { ok: false, error: appLevel && token.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' });
+    const as = workspace ?? { ...defaultWorkspace, botToken: token };
 
     switch (method) {
       case 'auth.test':
         return reply(200, {
           ok: true,
-          url: 'https://fake-workspace.slack.com/',
-          team: 'Fake Workspace',
+          url: `https://${as.teamName.toLowerCase().replace(/\W+/g, '-')}.slack.com/`,
+          team: as.teamName,
           user: 'niger-watch',
-          team_id: teamId,
-          user_id: botUserId,
-          bot_id: botId,
+          team_id: as.teamId,
+          user_id: as.botUserId,
+          bot_id: as.botId,
           is_enterprise_install: false,
         });
       case 'apps.connections.open':
@@ -358,8 +418,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         if (method === 'chat.postEphemeral') return reply(200, { ok: true, message_ts: ts });
         const message: FakeMessage = {
           type: 'message',
-          user: botUserId,
-          bot_id: botId,
+          user: as.botUserId,
+          bot_id: as.botId,
+          team: as.teamId,
           ts,
           text: args.text,
           blocks: args.blocks,
@@ -396,7 +457,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           ok: true,
           user: {
             id,
-            team_id: teamId,
+            team_id: as.teamId,
             name: u.name ?? id.toLowerCase(),
             deleted: u.deleted ?? false,
             is_admin: u.is_admin ?? false,
@@ -411,6 +472,42 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       default:
         return reply(200, { ok: false, error: 'unknown_method' });
     }
+  }
+
+  /**
+   * oauth.v2.access: the app authenticates with its client id and secret (form fields, as @slack/web-api sends
+   * them, or HTTP Basic) and trades a one-time code for the bot token of the workspace that approved it.
+   */
+  function oauthAccess(req: IncomingMessage, args: Record<string, unknown>): Record<string, unknown> {
+    const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''));
+    const [basicId, basicSecret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [];
+    const clientId = typeof args.client_id === 'string' ? args.client_id : basicId;
+    const clientSecret = typeof args.client_secret === 'string' ? args.client_secret : basicSecret;
+    if (!options.oauth || clientId !== options.oauth.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (clientSecret !== options.oauth.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const code = typeof args.code === 'string' ? args.code : '';
+    const team = codes.get(code);
+    // A code works once, as Slack's do.
+    codes.delete(code);
+    const ws = team ? workspaces.get(team) : undefined;
+    if (!ws) return { ok: false, error: 'invalid_code' };
+    // Installing again after an uninstall gives the app a new token (the workspace object shows it).
+    if (revoked.has(ws.botToken)) {
+      ws.botToken = mintToken(ws.teamId);
+      byToken.set(ws.botToken, ws);
+    }
+    return {
+      ok: true,
+      app_id: appId,
+      authed_user: { id: 'U0INSTALLER' },
+      scope: INSTALL_SCOPES.join(','),
+      token_type: 'bot',
+      access_token: ws.botToken,
+      bot_user_id: ws.botUserId,
+      team: { id: ws.teamId, name: ws.teamName },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
   }
 
   function handleResponseUrl(res: ServerResponse, id: string, rawBody: string): number {
@@ -506,6 +603,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     setUser(user) {
       users.set(user.id, user);
+    },
+    addWorkspace(w) {
+      const n = workspaces.size + 1;
+      const ws: FakeWorkspace = {
+        teamName: `Workspace ${w.teamId}`,
+        botUserId: `U0BOT${n}${w.teamId.slice(-3)}`,
+        botId: `B0BOT${n}${w.teamId.slice(-3)}`,
+        botToken: mintToken(w.teamId),
+        ...w,
+      };
+      workspaces.set(ws.teamId, ws);
+      byToken.set(ws.botToken, ws);
+      return ws;
+    },
+    authorizationCode(team) {
+      if (!workspaces.has(team)) throw new Error(`fake Slack: no workspace ${team} (addWorkspace first)`);
+      const code = `code-${team}-${randomBytes(6).toString('hex')}`;
+      codes.set(code, team);
+      return code;
+    },
+    revokeToken(token) {
+      revoked.add(token);
+      byToken.delete(token);
     },
     waitFor(predicate, timeoutMs = 5000, what = 'condition') {
       return new Promise((resolve, reject) => {

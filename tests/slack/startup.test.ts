@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSlashCommand, slashCommandFields, startFakeSlack, visibleText, type FakeSlack } from '../fakes/slack.ts';
 import { startBot, type BotProcess } from '../helpers/bot-process.ts';
@@ -161,6 +163,57 @@ describe('npm start with Slack settings', { timeout: 40_000 }, () => {
       for (const secret of [BOT_TOKEN, APP_TOKEN]) expect(p.output()).not.toContain(secret);
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('installed in several workspaces (OAuth): installs through /slack/install, stores the token encrypted, answers with it', async () => {
+    const oauth = { clientId: '1111111111.2222222222', clientSecret: '9a8b7c6d5e4f30211203f4e5d6c7b8a9' };
+    const stateSecret = 'state-secret-for-tests-0123456789abcdef';
+    const key = randomBytes(32).toString('base64');
+    const own = await startFakeSlack({ oauth, strictTokens: true });
+    const ws = own.addWorkspace({ teamId: 'T0PROCESS01' });
+    const file = join(dir, 'oauth.sqlite');
+    const p = start({
+      SLACK_CLIENT_ID: oauth.clientId,
+      SLACK_CLIENT_SECRET: oauth.clientSecret,
+      SLACK_STATE_SECRET: stateSecret,
+      TOKEN_ENCRYPTION_KEY: key,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: own.apiUrl,
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: `file:${file}`,
+    });
+    try {
+      const port = (await p.waitForOutput(/"port":(\d+),"path":"\/slack\/events","install":\["\/slack\/install","\/slack\/oauth_redirect"\]/))[1];
+      const base = `http://127.0.0.1:${port}`;
+      const start = await fetch(`${base}/slack/install`, { redirect: 'manual' });
+      const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+      const code = own.authorizationCode(ws.teamId);
+      const done = await fetch(`${base}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`, {
+        headers: { cookie: `slack-app-oauth-state=${state}` },
+      });
+      expect(done.status).toBe(200);
+      const res = await sendSlashCommand(
+        `${base}/slack/events`,
+        SIGNING_SECRET,
+        slashCommandFields({ ...own, teamId: ws.teamId }, { text: 'ruler June 2023' }),
+      );
+      expect(visibleText(JSON.parse(res.body) as Record<string, unknown>)).toContain('Mohamed Bazoum');
+      expect(own.callsTo('users.info').map((c) => c.token)).toEqual([ws.botToken]);
+      // In the database file: the workspace, not its token.
+      const sqlite = new Database(file, { readonly: true });
+      const rows = sqlite.prepare('SELECT * FROM slack_installations').all();
+      sqlite.close();
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).toContain(ws.teamId);
+      expect(JSON.stringify(rows)).not.toContain(ws.botToken);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      for (const secret of [ws.botToken, oauth.clientSecret, stateSecret, key, SIGNING_SECRET]) expect(p.output()).not.toContain(secret);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await own.close();
     }
   });
 });

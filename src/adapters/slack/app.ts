@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
+import { AuthorizationError, InstallProvider } from '@slack/oauth';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
+import { DeliveryError, type DeliveryTarget } from '../../core/delivery.ts';
+import type { InstallationRecords } from '../../core/installations.ts';
 import { renderedOnce, type Reply } from '../../core/reply.ts';
 import { FirstSeen, type SeenIds } from '../../core/seen.ts';
 import { settleWithin } from '../../core/settle-within.ts';
@@ -9,8 +12,9 @@ import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { incomingText } from './escape.ts';
+import { DatabaseInstallationStore, day, describeKey, NotInstalledError, SLACK_BOT_SCOPES } from './installations.ts';
 import { AdminCheck } from './permissions.ts';
-import { SAFE_MESSAGE_OPTIONS, SlackPoster } from './poster.ts';
+import { SAFE_MESSAGE_OPTIONS, SlackPoster, type ClientsFor, type SlackClients } from './poster.ts';
 import { REPLAY_TTL_MS, SlackReceiver, type ReceiverLimits, type SlackReceiverOptions } from './receiver.ts';
 import { renderMessage } from './render.ts';
 
@@ -45,6 +49,11 @@ export interface SlackAppOptions {
   receiverLimits?: Partial<ReceiverLimits>;
   /** HTTP mode: other GET endpoints on the same port (health and metrics, see SlackReceiverOptions.routes). */
   routes?: SlackReceiverOptions['routes'];
+  /**
+   * The installations (the digest store). Required in OAuth mode, where each workspace's token is kept
+   * there; in either mode an uninstalled workspace's digests are turned off through it.
+   */
+  installations?: InstallationRecords;
 }
 
 /**
@@ -85,6 +94,10 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   const socket = config.mode === 'socket';
   if (socket && !config.appToken) throw new SlackStartError('Cannot start Slack: Socket Mode needs SLACK_APP_TOKEN.');
   if (!socket && !config.signingSecret) throw new SlackStartError('Cannot start Slack: HTTP mode needs SLACK_SIGNING_SECRET.');
+  const oauth = config.oauth;
+  if (oauth && socket) throw new SlackStartError('Cannot start Slack: installing in several workspaces (OAuth) needs HTTP mode.');
+  if (oauth && !options.installations) throw new SlackStartError('Cannot start Slack: installing in several workspaces (OAuth) needs the database.');
+  if (!oauth && !config.botToken) throw new SlackStartError('Cannot start Slack: set SLACK_BOT_TOKEN, or the OAuth install settings.');
 
   const apiUrl = config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {};
   const clientOptions: webApi.WebClientOptions = {
@@ -93,6 +106,23 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     ...apiUrl,
   };
   const sharedFailed = (what: string) => (err: unknown) => slackLog.warn({ err }, `the shared store could not check ${what}; handling it as new`);
+  const logger = boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret, oauth?.clientSecret, oauth?.stateSecret]);
+  const installations = options.installations && new DatabaseInstallationStore(options.installations, slackLog);
+  // Bolt's own OAuth support: @slack/oauth's InstallProvider runs the install flow on our receiver, stores each
+  // installation in the database, and gives Bolt the `authorize` that finds a request's workspace token there.
+  const installer =
+    oauth &&
+    new InstallProvider({
+      clientId: oauth.clientId,
+      clientSecret: oauth.clientSecret,
+      stateSecret: oauth.stateSecret,
+      installationStore: installations,
+      // /slack/install sends the browser straight to Slack's authorize page (no page of our own in between).
+      directInstall: true,
+      logger,
+      // oauth.v2.access and the auth.test after it go where every other call goes (SLACK_API_URL in tests).
+      clientOptions,
+    });
   const receiver = socket
     ? undefined
     : new SlackReceiver({
@@ -101,10 +131,11 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         signatures: new FirstSeen({ ttlMs: REPLAY_TTL_MS, shared: prefixed(options.seen, 'slack:signature:'), onError: sharedFailed('a request signature') }),
         limits: options.receiverLimits,
         routes: options.routes,
+        ...(installer ? { oauth: { installer, installUrlOptions: { scopes: [...SLACK_BOT_SCOPES] } } } : {}),
       });
-  const logger = boltLogger(slackLog, [config.botToken, config.appToken, config.signingSecret]);
   const app = new App({
-    token: config.botToken,
+    // With OAuth, no token: Bolt then takes `authorize` from the receiver's installer.
+    ...(oauth ? {} : { token: config.botToken }),
     ...(socket
       ? {
           socketMode: true,
@@ -123,14 +154,15 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   });
 
   const admins = new AdminCheck(app.client, slackLog, { adminUserIds: config.adminUserIds, ttlMs: options.adminCacheTtlMs });
-  const caller = (userId: string, channelId: string, teamId: string | undefined): Caller => ({
+  // `client` is Bolt's for this request: it carries the token of the workspace the request came from.
+  const caller = (userId: string, channelId: string, teamId: string | undefined, client: webApi.WebClient): Caller => ({
     platform: 'slack',
     userId,
     channelId,
     ...(teamId ? { workspaceId: teamId } : {}),
-    canManageChannel: () => admins.canManage(userId, teamId),
+    canManageChannel: () => admins.canManage(userId, teamId, client),
     // Slack sends no language with commands or events: the user's, from users.info (cached with the role).
-    locale: () => admins.locale(userId, teamId),
+    locale: () => admins.locale(userId, teamId, client),
   });
 
   // A retry may land on another instance, or on this one after a restart: the record is the shared store's.
@@ -144,7 +176,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     ...SAFE_MESSAGE_OPTIONS,
   }));
   const inlineReplyMs = options.inlineReplyMs ?? 2000;
-  app.command(options.command ?? '/niger', async ({ command, ack, respond }) => {
+  app.command(options.command ?? '/niger', async ({ command, ack, respond, client }) => {
     const text = incomingText(command.text);
     // An answer already known today goes straight into the ack: no waiting, no deadline timer.
     // Only when the user's language is known without asking Slack (the answer depends on it).
@@ -154,7 +186,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       await ack(commandResponse(known));
       return;
     }
-    const answer = bot.handleText(text, caller(command.user_id, command.channel_id, command.team_id)).then(commandResponse);
+    const answer = bot.handleText(text, caller(command.user_id, command.channel_id, command.team_id, client)).then(commandResponse);
     // Slack wants the ack within 3 s. An answer ready before the deadline rides on the ack itself (one
     // round trip, nothing to lose); a slower one follows through the response_url.
     const inline = inlineReplyMs > 0 ? await settleWithin(answer, inlineReplyMs).catch(() => undefined) : undefined;
@@ -200,7 +232,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     if (!event.user || !(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
-    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId));
+    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
     await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: event.thread_ts, dm: false });
   });
 
@@ -212,9 +244,38 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     if (!(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
-    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId));
+    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
     const threadTs = 'thread_ts' in event && typeof event.thread_ts === 'string' ? event.thread_ts : undefined;
     await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: true });
+  });
+
+  // The app was removed from a workspace, or its bot token revoked (Slack sends both on uninstall): the
+  // installation is forgotten and the workspace's digests go off with the reason in their history. Bolt
+  // runs these without authorize (there is no token left to find).
+  const uninstalled = async (key: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }, reason: string) => {
+    if (!installations || !key.teamId) return;
+    const at = { teamId: key.teamId, enterpriseId: key.enterpriseId ?? null, isEnterpriseInstall: key.isEnterpriseInstall ?? false };
+    try {
+      await installations.uninstall(at, reason);
+    } catch (err) {
+      slackLog.error({ err, teamId: key.teamId }, `could not forget the Slack installation of ${describeKey(at)}`);
+    }
+  };
+  const workspaceOf = (
+    body: { team_id?: string; enterprise_id?: string },
+    context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean },
+  ) => ({
+    teamId: body.team_id ?? context.teamId,
+    enterpriseId: body.enterprise_id ?? context.enterpriseId,
+    isEnterpriseInstall: context.isEnterpriseInstall,
+  });
+  app.event('app_uninstalled', async ({ body, context }) => {
+    await uninstalled(workspaceOf(body, context), `the Slack app was uninstalled from the workspace on ${day(Date.now())}`);
+  });
+  app.event('tokens_revoked', async ({ event, body, context }) => {
+    // Only the bot's token matters: the app asks for no user tokens.
+    if (!event.tokens.bot?.length) return;
+    await uninstalled(workspaceOf(body, context), `the Slack bot token was revoked on ${day(Date.now())}`);
   });
 
   app.error(async (err) => {
@@ -222,13 +283,11 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   });
 
   // Digest posts go through a client that never retries by itself (see SlackPoster).
-  const postClient = new webApi.WebClient(config.botToken, {
-    ...clientOptions,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logger,
+  const makeClients = (token: string | undefined, read?: webApi.WebClient): SlackClients => ({
+    post: new webApi.WebClient(token, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger }),
+    read: read ?? new webApi.WebClient(token, { ...clientOptions, logger }),
   });
-  const poster = new SlackPoster(postClient, app.client, slackLog);
+  const poster = new SlackPoster(installer ? workspaceClients(installer, makeClients) : singleWorkspace(makeClients(config.botToken, app.client)), slackLog);
   let started = false;
   let boundPort: number | undefined;
 
@@ -264,7 +323,10 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
           const port = options.port ?? config.port;
           const server = await receiver.start({ port, ...(options.host ? { host: options.host } : {}) });
           boundPort = (server.address() as AddressInfo | null)?.port ?? port;
-          slackLog.info({ mode: 'http', port: boundPort, path: '/slack/events' }, 'Slack adapter listening (HTTP)');
+          slackLog.info(
+            { mode: 'http', port: boundPort, path: '/slack/events', ...(installer ? { install: ['/slack/install', '/slack/oauth_redirect'] } : {}) },
+            installer ? 'Slack adapter listening (HTTP; installs in any workspace through /slack/install)' : 'Slack adapter listening (HTTP)',
+          );
         }
       } catch (err) {
         const code = (err as { code?: string; data?: { error?: string } }).data?.error ?? (err as { code?: string }).code;
@@ -291,6 +353,41 @@ export async function startSlack(bot: Bot, config: SlackConfig, log: Logger, opt
   const slack = createSlackApp(bot, config, log, options);
   await slack.start();
   return slack;
+}
+
+function singleWorkspace(clients: SlackClients): ClientsFor {
+  return () => clients;
+}
+
+/** Clients per bot token seen (a reinstall brings a new token and so new clients); the oldest are dropped beyond this. */
+const MAX_WORKSPACE_CLIENTS = 1000;
+
+/**
+ * Installed in several workspaces: the digest of a channel goes out with its workspace's token, looked up the
+ * way Bolt looks up a request's (the installer's authorize, which also refreshes a rotated token).
+ */
+function workspaceClients(installer: InstallProvider, make: (token: string) => SlackClients): ClientsFor {
+  const byToken = new Map<string, SlackClients>();
+  return async (target: DeliveryTarget | undefined) => {
+    const teamId = target?.workspaceId;
+    if (!teamId) throw new DeliveryError('channel_gone', 'Slack: the subscription records no workspace, so there is no token to post with');
+    let token: string | undefined;
+    try {
+      token = (await installer.authorize({ teamId, enterpriseId: undefined, isEnterpriseInstall: false })).botToken;
+    } catch (err) {
+      const cause = err instanceof AuthorizationError ? err.original : err;
+      if (cause instanceof NotInstalledError) throw new DeliveryError('channel_gone', `Slack: ${cause.message}`);
+      throw new DeliveryError('transient', `Slack: could not read the installation of workspace ${teamId}: ${(cause as Error)?.message ?? String(cause)}`);
+    }
+    if (!token) throw new DeliveryError('channel_gone', `Slack: the installation of workspace ${teamId} has no bot token`);
+    let clients = byToken.get(token);
+    if (!clients) {
+      clients = make(token);
+      byToken.set(token, clients);
+      if (byToken.size > MAX_WORKSPACE_CLIENTS) byToken.delete(byToken.keys().next().value!);
+    }
+    return clients;
+  };
 }
 
 /** The shared record under a key prefix of its own, so event ids and signatures never collide. */

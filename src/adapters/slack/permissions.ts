@@ -31,6 +31,10 @@ export class AdminCheck {
   private readonly now: () => number;
   private readonly cache = new Map<string, { at: number; result: Promise<UserInfo>; settled?: UserInfo }>();
 
+  /**
+   * `client` asks users.info unless a call brings its own: installed in several workspaces, each request
+   * carries a client with its workspace's token (Bolt's `client` argument).
+   */
   constructor(
     private readonly client: webApi.WebClient,
     private readonly log: Logger,
@@ -42,9 +46,9 @@ export class AdminCheck {
     this.now = options.now ?? Date.now;
   }
 
-  canManage(userId: string, teamId?: string): Promise<boolean> {
+  canManage(userId: string, teamId?: string, client?: webApi.WebClient): Promise<boolean> {
     if (this.allowed.has(userId)) return Promise.resolve(true);
-    return this.info(userId, teamId).then(
+    return this.info(userId, teamId, client).then(
       (u) => u.admin,
       (err: unknown) => {
         this.log.warn({ err, userId }, 'users.info failed; treating the user as not allowed to manage the channel');
@@ -54,8 +58,8 @@ export class AdminCheck {
   }
 
   /** The user's Slack locale; undefined (English) when users.info gives none or fails. */
-  locale(userId: string, teamId?: string): Promise<string | undefined> {
-    return this.info(userId, teamId).then(
+  locale(userId: string, teamId?: string, client?: webApi.WebClient): Promise<string | undefined> {
+    return this.info(userId, teamId, client).then(
       (u) => u.locale,
       (err: unknown) => {
         this.log.warn({ err, userId }, 'users.info failed; answering in English');
@@ -78,7 +82,7 @@ export class AdminCheck {
     return `${teamId ?? ''}:${userId}`;
   }
 
-  private info(userId: string, teamId?: string): Promise<UserInfo> {
+  private info(userId: string, teamId: string | undefined, client = this.client): Promise<UserInfo> {
     const key = this.key(userId, teamId);
     const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.result;
@@ -86,7 +90,7 @@ export class AdminCheck {
       at: this.now(),
       result: Promise.resolve({ admin: false, locale: undefined }),
     };
-    entry.result = this.lookup(userId).then(
+    entry.result = this.lookup(userId, client).then(
       (u) => {
         entry.settled = u;
         return u;
@@ -107,8 +111,8 @@ export class AdminCheck {
     return entry.result;
   }
 
-  private async lookup(userId: string): Promise<UserInfo> {
-    const res = await this.client.users.info({ user: userId, include_locale: true });
+  private async lookup(userId: string, client: webApi.WebClient): Promise<UserInfo> {
+    const res = await client.users.info({ user: userId, include_locale: true });
     const user = res.user;
     return {
       admin: Boolean(user && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner)),

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { DeliveryError, type ChannelPoster, type DeliveryFailure, type PostResult } from '../../core/delivery.ts';
+import { DeliveryError, type ChannelPoster, type DeliveryFailure, type DeliveryTarget, type PostResult } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { renderMessage } from './render.ts';
@@ -94,6 +94,22 @@ export function classifySlackError(err: unknown, method = 'chat.postMessage'): D
   }
 }
 
+/**
+ * The clients that post into a workspace's channels and read their history. `post` must not retry on its own
+ * (see SlackPoster); `read` may.
+ */
+export interface SlackClients {
+  post: webApi.WebClient;
+  read: webApi.WebClient;
+}
+
+/**
+ * The clients for the workspace a digest goes to: always the same pair with one bot token; installed in
+ * several workspaces, a pair with that workspace's token. Throws a DeliveryError when there is none to post
+ * with (`channel_gone` when the workspace has no installation, `transient` when the store cannot say).
+ */
+export type ClientsFor = (target: DeliveryTarget | undefined) => SlackClients | Promise<SlackClients>;
+
 /** How far back, before the first attempt started, a delivery is looked for (clock skew with Slack). */
 const HISTORY_SKEW_MS = 60_000;
 /** Pages of conversations.history read when looking for a delivery (200 messages each). */
@@ -105,24 +121,25 @@ const HISTORY_PAGES = 5;
  * key: the nonce is attached as message metadata, and `findDelivery` looks for it in the channel's
  * history, so a post whose answer was lost is recognised instead of sent again.
  *
- * `postClient` must not retry on its own (retries: 0, rejectRateLimitedCalls): a 5xx or a timeout may
+ * The posting client must not retry on its own (retries: 0, rejectRateLimitedCalls): a 5xx or a timeout may
  * come after Slack posted the message, and the web client's automatic retry would post it twice. The
- * scheduler decides what happens next; `readClient` (history) may retry as it likes.
+ * scheduler decides what happens next; the reading client (history) may retry as it likes. Both are those
+ * of the channel's workspace (`clientsFor`).
  */
 export class SlackPoster implements ChannelPoster {
   readonly platform = 'slack';
 
   constructor(
-    private readonly postClient: webApi.WebClient,
-    private readonly readClient: webApi.WebClient,
+    private readonly clientsFor: ClientsFor,
     private readonly log: Logger,
   ) {}
 
-  async findDelivery(channelId: string, nonce: string, sinceMs: number): Promise<PostResult | null> {
+  async findDelivery(channelId: string, nonce: string, sinceMs: number, target?: DeliveryTarget): Promise<PostResult | null> {
+    const { read } = await this.clientsFor(target);
     let cursor: string | undefined;
     try {
       for (let page = 0; page < HISTORY_PAGES; page++) {
-        const res = await this.readClient.conversations.history({
+        const res = await read.conversations.history({
           channel: channelId,
           oldest: ((sinceMs - HISTORY_SKEW_MS) / 1000).toFixed(6),
           include_all_metadata: true,
@@ -149,10 +166,11 @@ export class SlackPoster implements ChannelPoster {
     );
   }
 
-  async post(channelId: string, reply: Reply, nonce: string): Promise<PostResult> {
+  async post(channelId: string, reply: Reply, nonce: string, target?: DeliveryTarget): Promise<PostResult> {
     const message = renderMessage(reply);
+    const { post } = await this.clientsFor(target);
     try {
-      const res = await this.postClient.chat.postMessage({
+      const res = await post.chat.postMessage({
         channel: channelId,
         ...message,
         ...SAFE_MESSAGE_OPTIONS,

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { App, InstallURLOptions, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { InstallProvider } from '@slack/oauth';
 import type { FirstSeen } from '../../core/seen.ts';
 import type { Logger } from '../../logger.ts';
 
@@ -61,6 +62,18 @@ export interface SlackReceiverOptions {
    * true, before any Slack check. Nothing else than GET and HEAD is offered to it.
    */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Installing in several workspaces: Bolt's install flow on GET `installPath` and GET `redirectPath`. */
+  oauth?: OAuthRoutes;
+}
+
+export interface OAuthRoutes {
+  /** Sets the signed state in a cookie and sends the browser on to Slack's authorize page (with these scopes). */
+  installer: InstallProvider;
+  installUrlOptions: InstallURLOptions;
+  /** Default /slack/install. */
+  installPath?: string;
+  /** Where Slack sends the browser back with a code (the manifest's redirect URL); default /slack/oauth_redirect. */
+  redirectPath?: string;
 }
 
 export interface ListenOptions {
@@ -88,6 +101,8 @@ const TIMESTAMP = /^\d{1,12}$/;
  * header value or the secret.
  */
 export class SlackReceiver implements Receiver {
+  /** Bolt takes its `authorize` from here (each request gets its workspace's token from the installation store). */
+  readonly installer: InstallProvider | undefined;
   private app: App | undefined;
   private server: Server | undefined;
   private readonly limits: ReceiverLimits;
@@ -98,6 +113,7 @@ export class SlackReceiver implements Receiver {
     this.limits = { ...DEFAULT_RECEIVER_LIMITS, ...options.limits };
     this.path = options.path ?? '/slack/events';
     this.now = options.now ?? Date.now;
+    this.installer = options.oauth?.installer;
   }
 
   init(app: App): void {
@@ -144,6 +160,7 @@ export class SlackReceiver implements Receiver {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if ((req.method === 'GET' || req.method === 'HEAD') && this.options.routes?.(req, res)) return;
+    if (req.method === 'GET' && this.options.oauth && (await this.install(req, res, this.options.oauth))) return;
     try {
       const rawBody = await this.readVerified(req);
       if (!(await this.options.signatures.first(header(req, 'x-slack-signature')!))) {
@@ -158,6 +175,31 @@ export class SlackReceiver implements Receiver {
       this.options.log.error({ err }, 'Slack request failed');
       if (!res.headersSent) send(res, 500);
     }
+  }
+
+  /**
+   * The browser's part of the OAuth install, which Slack does not sign: the install path and the redirect
+   * back. @slack/oauth verifies the state (signed with SLACK_STATE_SECRET, and equal to the cookie this
+   * browser got from the install path) before it exchanges the code, and answers refusals itself (400).
+   */
+  private async install(req: IncomingMessage, res: ServerResponse, oauth: OAuthRoutes): Promise<boolean> {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const log = this.options.log;
+    try {
+      if (path === (oauth.installPath ?? '/slack/install')) {
+        await oauth.installer.handleInstallPath(req, res, undefined, oauth.installUrlOptions);
+        return true;
+      }
+      if (path === (oauth.redirectPath ?? '/slack/oauth_redirect')) {
+        await oauth.installer.handleCallback(req, res);
+        return true;
+      }
+    } catch (err) {
+      log.error({ err }, 'the Slack install flow failed');
+      if (!res.headersSent) send(res, 500);
+      return true;
+    }
+    return false;
   }
 
   /** Checks everything that can be checked from the headers, then reads the body (bounded) and checks the signature. */
