@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SLACK_BOT_SCOPES } from '../../src/adapters/slack/installations.ts';
 
 const manifest = parse(readFileSync(new URL('../../src/adapters/slack/manifest.yaml', import.meta.url), 'utf8')) as {
   features: {
@@ -8,7 +9,7 @@ const manifest = parse(readFileSync(new URL('../../src/adapters/slack/manifest.y
     bot_user: { display_name: string };
     app_home: { messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
   };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { redirect_urls: string[]; scopes: { bot: string[] } };
   settings: { event_subscriptions: { request_url: string; bot_events: string[] }; socket_mode_enabled: boolean };
 };
 
@@ -25,7 +26,7 @@ describe('Slack app manifest', () => {
       'mpim:history',
       'users:read',
     ]);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'message.im']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'app_uninstalled', 'message.im', 'tokens_revoked']);
     expect(manifest.features.bot_user.display_name).toBe('Niger Watch');
   });
 
@@ -34,5 +35,10 @@ describe('Slack app manifest', () => {
     expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+  });
+
+  it('OAuth mode: the install asks for exactly the manifest’s bot scopes, and Slack redirects to Bolt’s redirect path', () => {
+    expect([...SLACK_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://YOUR-HOST/slack/oauth_redirect']);
   });
 });
