@@ -302,6 +302,11 @@ for (const { backend, skip } of matrix) {
       expect(JSON.parse((await db.store.getInstallation(team(one)))!.secret).bot.token).toBe(one.botToken);
       const back = await slash(one, 'ruler', { user_id: 'U0READER01' });
       expect(visibleText(JSON.parse(back.body) as { blocks?: unknown })).toContain('Tiani');
+      // The channel's readers see why their digest stopped.
+      const read = async (text: string) =>
+        visibleText(JSON.parse((await slash(one, text, { user_id: 'U0READER01', channel_id: CHANNEL_1 })).body) as { blocks?: unknown });
+      expect(await read('digest status')).toContain(off.disabledReason!);
+      expect(await read('digest history')).toContain(off.disabledReason!);
       expect(await db.store.getSubscription({ platform: 'slack', channelId: CHANNEL_1 })).toMatchObject({ active: false });
     });
 
