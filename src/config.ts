@@ -30,6 +30,7 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: opt(z.string().regex(snowflake, 'must be the numeric application id')),
   DISCORD_GUILD_ID: opt(z.string().regex(snowflake, 'must be a numeric guild id')),
   DISCORD_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  DISCORD_SHARDS: opt(z.string().regex(/^(auto|[1-9]\d*)$/i, 'must be auto or a whole number of shards, 1 or more')),
   DATABASE_URL: opt(z.string().regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgres://')),
   DIGEST_CATCHUP_MINUTES: opt(
     z.coerce
@@ -102,6 +103,8 @@ export interface DiscordConfig {
   applicationId: string;
   guildId?: string;
   apiUrl?: string;
+  /** Gateway shards, all in this process: a count, or `auto` for Discord's recommendation. Unset: one shard. */
+  shards?: number | 'auto';
 }
 
 export interface Config {
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       applicationId: e.DISCORD_APPLICATION_ID,
       guildId: e.DISCORD_GUILD_ID,
       apiUrl: e.DISCORD_API_URL,
+      ...(e.DISCORD_SHARDS ? { shards: /^auto$/i.test(e.DISCORD_SHARDS) ? ('auto' as const) : Number(e.DISCORD_SHARDS) } : {}),
     };
   }
   return config;

@@ -62,12 +62,25 @@ describe('configuration from the environment', () => {
     expect(single.tokenEncryptionKey).toBeUndefined();
   });
 
+  it('reads DISCORD_SHARDS as a count or auto; unset, one shard as before', () => {
+    const discord = { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '1190000000000000001' };
+    expect(loadConfig({ ...discord, DISCORD_SHARDS: '2' }).discord?.shards).toBe(2);
+    expect(loadConfig({ ...discord, DISCORD_SHARDS: 'auto' }).discord?.shards).toBe('auto');
+    expect(loadConfig({ ...discord, DISCORD_SHARDS: 'AUTO' }).discord?.shards).toBe('auto');
+    expect(loadConfig({ ...discord, DISCORD_SHARDS: '' }).discord?.shards).toBeUndefined();
+    expect(loadConfig(discord).discord?.shards).toBeUndefined();
+  });
+
   it.each([
     [{ SLACK_BOT_TOKEN: SLACK_TOKEN }, /SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/],
     [{ SLACK_SIGNING_SECRET: SECRET }, /SLACK_BOT_TOKEN is missing/],
     [{ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: SECRET }, /SLACK_BOT_TOKEN must be a bot token/],
     [{ DISCORD_TOKEN }, /DISCORD_APPLICATION_ID is missing/],
     [{ DISCORD_TOKEN, DISCORD_APPLICATION_ID: 'not-a-number' }, /DISCORD_APPLICATION_ID must be the numeric application id/],
+    [{ DISCORD_SHARDS: '0' }, /DISCORD_SHARDS must be auto or a whole number of shards/],
+    [{ DISCORD_SHARDS: '1.5' }, /DISCORD_SHARDS must be auto or a whole number of shards/],
+    [{ DISCORD_SHARDS: 'two' }, /DISCORD_SHARDS must be auto or a whole number of shards/],
+    [{ DISCORD_SHARDS: '-2' }, /DISCORD_SHARDS must be auto or a whole number of shards/],
     [{ PORT: 'eighty' }, /PORT must be a port number/],
     [{ METRICS_PORT: '70000' }, /METRICS_PORT must be a port number|METRICS_PORT .*65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with file: or postgres:\/\//],
