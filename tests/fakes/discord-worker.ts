@@ -10,6 +10,9 @@
  *
  * `drive` dispatches INTERACTION_CREATEs with `concurrency` in flight and returns, per interaction, the time
  * from dispatch to the interaction callback reaching the fake (both taken in the worker).
+ *
+ * The fake in the worker is the same sharded gateway: `start({ token, shards: 2, maxConcurrency: 2, guilds })`
+ * (plain data, so it crosses to the worker), and each spec of `mix` with a `guildId` goes to that guild's shard.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';

@@ -20,7 +20,15 @@
  *
  * Gateway (`/gateway`, JSON text frames): HELLO → IDENTIFY → READY, heartbeat ACKs, dispatches with increasing
  * `s`, RESUME (replays missed dispatches, then RESUMED), INVALID_SESSION for unknown sessions. Faults:
- * `stopAckingHeartbeats()`, `dropConnection()`, `sendReconnect()`, and `failNext(...)` for REST responses.
+ * `stopAckingHeartbeats()`, `dropConnection()`, `sendReconnect()`, `holdShard()`, and `failNext(...)` for REST
+ * responses.
+ *
+ * Sharding, as Discord does it: GET /gateway/bot recommends `shards` (default 1) with `max_concurrency`; each
+ * IDENTIFY carries `shard: [id, count]` (none means [0, 1]; an id outside the count is closed with 4010) and gets
+ * a session of its own. A shard's READY lists, as unavailable, only the `guilds` it owns —
+ * `(guild_id >> 22) % count === id` — and a GUILD_CREATE follows for each. A dispatch about a guild (an
+ * interaction, `dispatch` with a `guild_id`) goes to that guild's shard; DMs and the rest go to shard 0.
+ * With the defaults (one shard, no guilds) the protocol is what it was before shards.
  *
  * Every REST request is recorded (`requests`, with parsed body and the status sent back), and every gateway
  * frame (`frames`); `waitFor` / `waitForFrame` resolve on a recorded item, so tests never sleep.
@@ -48,6 +56,25 @@ export interface FakeDiscordOptions {
   nonceWindowMs?: number;
   /** Per-channel message bucket sent in X-RateLimit headers and enforced with 429s. Default: none. */
   channelMessageLimit?: { limit: number; windowMs: number };
+  /** The shard count GET /gateway/bot recommends (what `shards: 'auto'` uses). Default 1. */
+  shards?: number;
+  /**
+   * `session_start_limit.max_concurrency`: how many shards may identify at once. discord.js waits 5 s between
+   * identifies of shards in the same bucket (`id % max_concurrency`), so sharded tests set it to the shard count.
+   * Default 1.
+   */
+  maxConcurrency?: number;
+  /** The servers the bot is in: each is announced (READY, then GUILD_CREATE) on the shard that owns it. Default none. */
+  guilds?: FakeGuild[];
+}
+
+export interface FakeGuild {
+  id: string;
+  name?: string;
+  /** Text channels of the guild (ids). */
+  channels?: string[];
+  /** The server's language (`preferred_locale`). Default en-US. */
+  locale?: string;
 }
 
 export interface RecordedRequest {
@@ -80,6 +107,8 @@ export interface GatewayFrame {
   at: number;
   direction: 'in' | 'out';
   connection: number;
+  /** The shard id of the connection's session; undefined before it identified or resumed (IDENTIFY itself). */
+  shard?: number;
   op: number;
   t?: string | null;
   s?: number | null;
@@ -133,8 +162,10 @@ export interface DispatchedInteraction {
   id: string;
   token: string;
   payload: any;
-  /** Sequence number of the INTERACTION_CREATE dispatch. */
+  /** Sequence number of the INTERACTION_CREATE dispatch (in its shard's session). */
   seq: number;
+  /** The shard it was dispatched on: the guild's, or 0 for a DM. */
+  shard: number;
   /** performance.now() at dispatch. */
   at: number;
   /** Resolves when the interaction has its visible answer; see InteractionResult. */
@@ -170,7 +201,10 @@ export interface FakeDiscord {
   channelMessages(channelId: string): any[];
   /** Registered commands: `commands(undefined)` global, `commands(guildId)` for a guild. */
   commands(guildId?: string): any[];
-  /** Sends a dispatch to the current session (buffered for RESUME when no socket is open). Returns its `s`. */
+  /**
+   * Sends a dispatch to the session of the shard that owns `d.guild_id` (shard 0 without one), buffered for
+   * RESUME when no socket is open. Returns its `s`.
+   */
   dispatch(t: string, d: unknown): number;
   /** Builds and dispatches an INTERACTION_CREATE (or dispatches `payload` as given). */
   dispatchInteraction(spec: InteractionSpec | { payload: any }): DispatchedInteraction;
@@ -180,14 +214,23 @@ export interface FakeDiscord {
   /** Answers the next `count` requests that `match` (default: POST /channels/:id/messages) with a failure. */
   failNext(count: number, failure: InjectedFailure, match?: (r: RecordedRequest) => boolean): void;
   failNextChannelMessages(count: number, failure: InjectedFailure): void;
-  /** The open connections stop answering heartbeats (new connections answer again). */
-  stopAckingHeartbeats(): void;
-  /** Drops the open connections: without `code` the TCP socket is destroyed (1006), else closed with it. */
-  dropConnection(code?: number): void;
-  /** Asks the client to reconnect (op 7). */
-  sendReconnect(): void;
+  /** The open connections (of one shard, when given) stop answering heartbeats (new connections answer again). */
+  stopAckingHeartbeats(shard?: number): void;
+  /** Drops the open connections (of one shard, when given): without `code` the TCP socket is destroyed (1006), else closed with it. */
+  dropConnection(code?: number, shard?: number): void;
+  /** Asks the client to reconnect (op 7), on every connection or one shard's. */
+  sendReconnect(shard?: number): void;
+  /**
+   * IDENTIFY and RESUME from this shard are recorded but not answered until the returned function is called
+   * (then they are answered, if their connection is still open): a shard that cannot get its session back.
+   */
+  holdShard(shard: number): () => void;
   /** Open gateway connections that completed IDENTIFY or RESUME. */
   readyConnections(): number;
+  /** The shard that owns a guild, for the shard count the client identified with (else the recommended count). */
+  shardOf(guildId: string): number;
+  /** The latest session of each shard that identified: `[id, count]`, its session id and whether a socket is attached. */
+  sessions(): { shard: [number, number]; sessionId: string; connected: boolean }[];
   close(): Promise<void>;
 }
 
@@ -200,6 +243,19 @@ let increment = 0n;
 export function snowflake(): string {
   increment = (increment + 1n) & 0xfffn;
   return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
+}
+
+/** The shard that owns a guild: Discord's `(guild_id >> 22) % shard_count`. */
+export function shardForGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A guild id (a snowflake, distinct per `n`) that shard `shard` of `shardCount` owns. */
+export function guildOnShard(shard: number, shardCount: number, n = 0): string {
+  // The timestamp bits decide the shard: step them to the shard wanted, keep the low bits for `n`.
+  const base = (BigInt('1190000000000000000') >> 22n) + BigInt(n * shardCount);
+  const ts = base - (base % BigInt(shardCount)) + BigInt(shard);
+  return ((ts << 22n) | BigInt(n & 0xfff)).toString();
 }
 
 /** Discord's documented message limits, checked on every message the fake receives. */
@@ -354,6 +410,8 @@ export const ADMINISTRATOR = (1n << 3n).toString();
 
 interface Session {
   id: string;
+  /** `[shard id, shard count]` from IDENTIFY. */
+  shard: [number, number];
   seq: number;
   events: { s: number; t: string; d: unknown }[];
   connection?: Connection;
@@ -413,7 +471,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const buckets = new Map<string, { reset: number; used: number }>();
   const commandStore = new Map<string, any[]>(); // '' = global
   const sessions = new Map<string, Session>();
-  let current: Session | undefined;
+  // The latest session of each shard id; a dispatch goes to the one that owns what it is about.
+  const shardSessions = new Map<number, Session>();
+  const guilds = options.guilds ?? [];
+  const held = new Map<number, (() => void)[]>();
   const connections = new Set<Connection>();
   let connectionCount = 0;
 
@@ -588,8 +649,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!botAuth()) return;
       return finish(res, r, 200, {
         url: gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+        shards: options.shards ?? 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: options.maxConcurrency ?? 1 },
       });
     }
     if (m === 'GET' && p === '/gateway') return finish(res, r, 200, { url: gatewayUrl });
@@ -793,7 +854,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   // --- gateway ---
 
   function frame(c: Connection, direction: 'in' | 'out', payload: any): void {
-    const f: GatewayFrame = { at: performance.now(), direction, connection: c.n, op: payload.op, t: payload.t, s: payload.s, d: payload.d };
+    const f: GatewayFrame = {
+      at: performance.now(),
+      direction,
+      connection: c.n,
+      ...(c.session ? { shard: c.session.shard[0] } : {}),
+      op: payload.op,
+      t: payload.t,
+      s: payload.s,
+      d: payload.d,
+    };
     frames.push(f);
     for (const w of [...frameWaiters]) w(f);
   }
@@ -832,27 +902,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       case 2: {
         if (options.token !== undefined && payload.d?.token !== options.token) return c.ws.close(4004, 'Authentication failed.');
         if (c.ready) return c.ws.close(4005, 'Already authenticated.');
-        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, events: [] };
-        sessions.set(session.id, session);
-        current = session;
-        attach(c, session);
-        sessionDispatch(session, 'READY', {
-          v: 10,
-          user: botUser,
-          guilds: [],
-          session_id: session.id,
-          resume_gateway_url: gatewayUrl,
-          shard: payload.d?.shard ?? [0, 1],
-          application: { id: applicationId, flags: 0 },
-          user_settings: {},
-          private_channels: [],
-          presences: [],
-          relationships: [],
-          guild_join_requests: [],
-          geo_ordered_rtc_regions: [],
-          _trace: ['fake-discord'],
-        });
-        return;
+        const shard = payload.d?.shard ?? [0, 1];
+        const valid = Array.isArray(shard) && shard.length === 2 && shard.every(Number.isInteger) && shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1];
+        if (!valid) return c.ws.close(4010, 'Invalid shard.');
+        return whenReleased(shard[0], c, () => identify(c, [shard[0], shard[1]]));
       }
       case 6: {
         const session = sessions.get(payload.d?.session_id);
@@ -860,17 +913,94 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           out(c, { op: 9, d: false, s: null, t: null });
           return;
         }
-        attach(c, session);
-        const seen = Number(payload.d?.seq ?? 0);
-        for (const e of session.events) if (e.s > seen) out(c, { op: 0, t: e.t, s: e.s, d: e.d });
-        session.seq += 1;
-        out(c, { op: 0, t: 'RESUMED', s: session.seq, d: { _trace: ['fake-discord'] } });
-        return;
+        return whenReleased(session.shard[0], c, () => {
+          attach(c, session);
+          const seen = Number(payload.d?.seq ?? 0);
+          for (const e of session.events) if (e.s > seen) out(c, { op: 0, t: e.t, s: e.s, d: e.d });
+          session.seq += 1;
+          out(c, { op: 0, t: 'RESUMED', s: session.seq, d: { _trace: ['fake-discord'] } });
+        });
       }
       default:
         return;
     }
   }
+
+  /** Runs `answer` now, or when `holdShard`'s release is called, if the connection is still open then. */
+  function whenReleased(shard: number, c: Connection, answer: () => void): void {
+    const queue = held.get(shard);
+    if (!queue) return answer();
+    queue.push(() => {
+      if (c.ws.readyState === WebSocket.OPEN) answer();
+    });
+  }
+
+  function identify(c: Connection, shard: [number, number]): void {
+    const session: Session = { id: randomBytes(16).toString('hex'), shard, seq: 0, events: [] };
+    sessions.set(session.id, session);
+    shardSessions.set(shard[0], session);
+    attach(c, session);
+    const mine = guilds.filter((g) => shardForGuild(g.id, shard[1]) === shard[0]);
+    sessionDispatch(session, 'READY', {
+      v: 10,
+      user: botUser,
+      // Like Discord: the shard's guilds, unavailable until their GUILD_CREATE (discord.js waits for them).
+      guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
+      session_id: session.id,
+      resume_gateway_url: gatewayUrl,
+      shard,
+      application: { id: applicationId, flags: 0 },
+      user_settings: {},
+      private_channels: [],
+      presences: [],
+      relationships: [],
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: [],
+      _trace: ['fake-discord'],
+    });
+    for (const g of mine) sessionDispatch(session, 'GUILD_CREATE', guildPayload(g));
+  }
+
+  function guildPayload(g: FakeGuild): any {
+    return {
+      id: g.id,
+      name: g.name ?? `Guild ${g.id}`,
+      icon: null,
+      owner_id: '1190000000000000300',
+      preferred_locale: g.locale ?? 'en-US',
+      features: [],
+      unavailable: false,
+      large: false,
+      member_count: 1,
+      joined_at: new Date(0).toISOString(),
+      roles: [{ id: g.id, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false }],
+      channels: (g.channels ?? []).map((id, position) => ({ id, type: 0, name: `channel-${position}`, guild_id: g.id, position, permission_overwrites: [] })),
+      members: [],
+      threads: [],
+      emojis: [],
+      stickers: [],
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
+  /** The session a dispatch about this guild goes to: the owning shard's; shard 0's without a guild. */
+  function sessionFor(guildId: string | undefined): Session {
+    const shard = guildId === undefined ? 0 : shardOf(guildId);
+    const session = shardSessions.get(shard);
+    if (!session) throw new Error(`fake Discord: no gateway session for shard ${shard} yet (it has not identified)`);
+    return session;
+  }
+
+  function shardOf(guildId: string): number {
+    const count = shardSessions.get(0)?.shard[1] ?? [...shardSessions.values()][0]?.shard[1] ?? options.shards ?? 1;
+    return shardForGuild(guildId, count);
+  }
+
+  const ofShard = (shard: number | undefined) => (c: Connection) => shard === undefined || c.session?.shard[0] === shard;
 
   function attach(c: Connection, session: Session): void {
     const previous = session.connection;
@@ -943,16 +1073,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const payload = 'payload' in spec ? spec.payload : buildInteraction(spec);
     const at = performance.now();
     const since = requests.length;
-    if (!current) throw new Error('fake Discord: no gateway session yet (the client has not identified)');
+    const session = sessionFor(payload.guild_id);
     const state: InteractionState = { id: payload.id, token: payload.token, at, followups: [], channelId: payload.channel_id, guildId: payload.guild_id };
     interactions.set(state.id, state);
     byToken.set(state.token, state);
-    const seq = sessionDispatch(current, 'INTERACTION_CREATE', payload);
+    const seq = sessionDispatch(session, 'INTERACTION_CREATE', payload);
     return {
       id: payload.id,
       token: payload.token,
       payload,
       seq,
+      shard: session.shard[0],
       at,
       result: (timeoutMs = 5000) => interactionResult(payload.id, since, timeoutMs),
     };
@@ -1033,10 +1164,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     frames,
     channelMessages: (channelId) => [...(messages.get(channelId) ?? [])],
     commands: (guildId) => [...(commandStore.get(guildId ?? '') ?? [])],
-    dispatch: (t, d) => {
-      if (!current) throw new Error('fake Discord: no gateway session yet');
-      return sessionDispatch(current, t, d);
-    },
+    dispatch: (t, d) => sessionDispatch(sessionFor((d as { guild_id?: string } | null)?.guild_id), t, d),
     dispatchInteraction,
     waitFor,
     waitForFrame,
@@ -1046,19 +1174,34 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     failNextChannelMessages(count, failure) {
       failures.push({ remaining: count, failure, match: isChannelPost });
     },
-    stopAckingHeartbeats() {
-      for (const c of connections) c.ack = false;
+    stopAckingHeartbeats(shard) {
+      for (const c of [...connections].filter(ofShard(shard))) c.ack = false;
     },
-    dropConnection(code) {
-      for (const c of connections) {
+    dropConnection(code, shard) {
+      for (const c of [...connections].filter(ofShard(shard))) {
         if (code === undefined) c.ws.terminate();
         else c.ws.close(code, 'fake Discord closed the connection');
       }
     },
-    sendReconnect() {
-      for (const c of connections) out(c, { op: 7, d: null, s: null, t: null });
+    sendReconnect(shard) {
+      for (const c of [...connections].filter(ofShard(shard))) out(c, { op: 7, d: null, s: null, t: null });
+    },
+    holdShard(shard) {
+      if (!held.has(shard)) held.set(shard, []);
+      return () => {
+        const queue = held.get(shard) ?? [];
+        held.delete(shard);
+        for (const answer of queue) answer();
+      };
     },
     readyConnections: () => [...connections].filter((c) => c.ready && c.ws.readyState === WebSocket.OPEN).length,
+    shardOf,
+    sessions: () =>
+      [...shardSessions.values()].map((session) => ({
+        shard: session.shard,
+        sessionId: session.id,
+        connected: session.connection?.ws.readyState === WebSocket.OPEN,
+      })),
     async close() {
       for (const c of connections) c.ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
