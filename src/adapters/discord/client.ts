@@ -7,9 +7,11 @@ import {
   MessageFlags,
   RESTEvents,
   Routes,
+  Status,
   type APIEmbed,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
+  type ClientOptions,
   type Interaction,
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
@@ -34,7 +36,10 @@ export interface DiscordAdapterOptions extends DiscordRestSettings {
    * and edit it when the answer is ready. Discord allows 3 s for the first response. Default 1,500 ms.
    */
   deferAfterMs?: number;
-  /** How long to wait for the gateway's READY before giving up. Default 60 s. */
+  /**
+   * How long to wait for the gateway's READY before giving up, counted again from each shard that becomes ready
+   * (shards identify one after another, 5 s apart per `max_concurrency` bucket). Default 60 s.
+   */
   readyTimeoutMs?: number;
   /** Warn at start when the registered /niger differs from the definitions. Default true. */
   checkRegistration?: boolean;
@@ -44,7 +49,7 @@ export interface DiscordAdapter {
   client: Client;
   /** Posts into channels on the bot's own initiative (digests). */
   poster: DiscordPoster;
-  /** The gateway connection is ready (for /readyz); false while it reconnects and after stop. */
+  /** Every gateway shard is ready (for /readyz); false while any of them reconnects, and after stop. */
   connected(): boolean;
   stop(): Promise<void>;
 }
@@ -63,6 +68,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: NO_MENTIONS,
     rest: discordRestOptions(config, options),
+    ...shardOptions(config.shards),
   });
   const dlog = log.child({ platform: 'discord' });
   const hide = (text: string) => scrubUrl(maskSecrets(text.split(config.token).join('[redacted]')));
@@ -73,6 +79,9 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   client.on(Events.ShardDisconnect, (event, shardId) => dlog.warn({ code: event.code, shardId }, 'Discord gateway disconnected'));
   client.on(Events.ShardReconnecting, (shardId) => dlog.info({ shardId }, 'Discord gateway reconnecting'));
   client.on(Events.ShardResume, (shardId, replayed) => dlog.info({ shardId, replayed }, 'Discord gateway resumed'));
+  client.on(Events.ShardReady, (shardId, unavailable) =>
+    dlog.info({ shardId, ...(unavailable?.size ? { unavailableGuilds: unavailable.size } : {}) }, 'Discord shard ready'),
+  );
   client.on(Events.ShardError, (err, shardId) => dlog.warn({ err: describeDiscordError(err), shardId }, 'Discord gateway error'));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     dlog.warn({ route: info.route, method: info.method, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'Discord rate limit'),
@@ -158,16 +167,22 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     dlog.debug({ path: inv.path, interactionId: interaction.id, ms: Math.round(performance.now() - started), deferred: !early }, 'answered');
   }
 
+  // ClientReady comes once every shard is ready. A bot with many shards takes longer than any fixed time to get
+  // there, so the time allowed runs from the last shard that made progress.
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let readyTimer: NodeJS.Timeout | undefined;
+  let progress: (() => void) | undefined;
   try {
     await Promise.race([
       client.login(config.token).then(() => ready),
       new Promise((_, reject) => {
-        readyTimer = setTimeout(
-          () => reject(new Error(`Discord did not become ready within ${(options.readyTimeoutMs ?? 60_000) / 1000} s`)),
-          options.readyTimeoutMs ?? 60_000,
-        );
+        progress = () => {
+          clearTimeout(readyTimer);
+          readyTimer = setTimeout(() => reject(new Error(`Discord did not become ready within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
+        };
+        progress();
+        client.on(Events.ShardReady, progress);
       }),
     ]);
   } catch (err) {
@@ -175,8 +190,9 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     throw startError(err, config);
   } finally {
     clearTimeout(readyTimer);
+    if (progress) client.off(Events.ShardReady, progress);
   }
-  dlog.info({ user: client.user?.tag, applicationId: config.applicationId, guildId: config.guildId }, 'Discord connected');
+  dlog.info({ user: client.user?.tag, applicationId: config.applicationId, guildId: config.guildId, shards: client.ws.shards.size }, 'Discord connected');
 
   if (options.checkRegistration ?? true) {
     void (async () => {
@@ -191,7 +207,9 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   return {
     client,
     poster: new DiscordPoster(client.rest, dlog),
-    connected: () => !stopped && client.isReady(),
+    // discord.js keeps the client "ready" while a shard reconnects: each shard's own status says whether it can
+    // receive interactions now.
+    connected: () => !stopped && client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -200,6 +218,16 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       dlog.info('Discord stopped');
     },
   };
+}
+
+/**
+ * discord.js's own sharding, every shard in this process: `auto` takes Discord's recommended count from
+ * GET /gateway/bot; a number n runs shards 0…n-1. Unset: discord.js's default, one shard.
+ */
+function shardOptions(shards: DiscordConfig['shards']): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (shards === undefined) return {};
+  if (shards === 'auto') return { shards: 'auto' };
+  return { shards: Array.from({ length: shards }, (_, id) => id), shardCount: shards };
 }
 
 /** Who is asking, from where; channel permission is read from the member's bitfield when asked. */
