@@ -22,7 +22,14 @@ export interface Harness {
 /** The fake Discord plus the real adapter connected to it. */
 export async function startHarness(
   bot: Bot,
-  options: { fake?: FakeDiscordOptions; adapter?: DiscordAdapterOptions; log?: { log: Logger; lines: () => string[] }; guildId?: string } = {},
+  options: {
+    fake?: FakeDiscordOptions;
+    adapter?: DiscordAdapterOptions;
+    log?: { log: Logger; lines: () => string[] };
+    guildId?: string;
+    /** DISCORD_SHARDS. */
+    shards?: DiscordConfig['shards'];
+  } = {},
 ): Promise<Harness> {
   const fake = await startFakeDiscord({ token: TEST_TOKEN, applicationId: APPLICATION_ID, ...options.fake });
   const captured = options.log ?? captureLogger('info');
@@ -31,6 +38,7 @@ export async function startHarness(
     applicationId: APPLICATION_ID,
     apiUrl: fake.apiUrl,
     ...(options.guildId ? { guildId: options.guildId } : {}),
+    ...(options.shards !== undefined ? { shards: options.shards } : {}),
   };
   let adapter: DiscordAdapter;
   try {
