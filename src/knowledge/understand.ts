@@ -332,7 +332,7 @@ export class QuestionReader {
     // (A concept's small words are its own: "in force" is no "force", "in power" no "power".)
     const words = tokenize(phrase);
     const start = words.findIndex((t) => !this.allStopwords.has(t));
-    if (start > 0 && meaning.type !== 'concept') phrase = words.slice(start).join(' ');
+    if (start > 0 && meaning.type !== 'concept' && words.slice(0, start).every((t) => this.dropsFromName(t))) phrase = words.slice(start).join(' ');
     else if (start < 0 && words.length > 1) {
       index.add(phrase, meaning);
       return;
@@ -347,8 +347,29 @@ export class QuestionReader {
     // A verb keeps its particle: "pull out" is no "pull", "trat aus" no "trat", "set up" no "set".
     // (A verb phrase is not its last word alone: "let go" is no "go".)
     const short = tokens.filter((t, i) => !this.allStopwords.has(t) || (meaning.type === 'concept' && i === tokens.length - 1));
-    if (short.length > (meaning.type === 'concept' ? 1 : 0) && short.length < tokens.length) index.add(short.join(' '), meaning);
+    // (A name keeps its words that mean something: "Premier ministre" is no "ministre", whatever minister is asked.)
+    const dropped = tokens.filter((t) => !short.includes(t));
+    if (
+      short.length > (meaning.type === 'concept' ? 1 : 0) &&
+      short.length < tokens.length &&
+      (meaning.type === 'concept' || dropped.every((t) => this.dropsFromName(t)))
+    ) {
+      index.add(short.join(' '), meaning);
+    }
   }
+
+  /**
+   * Whether a small word may be left out of a name: an article or preposition ("the", "du", "des") or Niger's own
+   * name ("président du Niger" is "président" in a question about Niger), not a word such as "premier".
+   */
+  private dropsFromName(word: string): boolean {
+    this.hostWords ??= new Set(
+      this.kb.data.countries.filter((c) => c.iso === 'NE').flatMap((c) => [c.name, c.adjective, ...Object.values(c.names).flat()].flatMap(tokenize)),
+    );
+    return this.allStopwords.has(word) && (word.length <= 3 || this.hostWords.has(word));
+  }
+
+  private hostWords?: Set<string>;
 
   /** Which of the languages the question is written in: the one whose common words it uses most. */
   detectLanguage(raw: string, tokens: string[]): Language {

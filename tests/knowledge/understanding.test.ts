@@ -539,6 +539,17 @@ describe('counts at a base ("how many US troops were at Agadez?")', () => {
   });
 });
 
+describe('a name without its small words', () => {
+  it('keeps the words that mean something: "ministre" alone is no prime minister', async () => {
+    expect((await ask('qui est le ministre de la Défense du Niger ?')).answered).toBe(false);
+    expect((await ask('qui est le Premier ministre ?')).text).toMatch(/Zeine/);
+  });
+
+  it('may leave out articles and Niger itself: "président du Niger" is the head of state', async () => {
+    expect((await ask('qui était président en juin 2023 ?')).text).toMatch(/Mohamed Bazoum/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
