@@ -1163,7 +1163,9 @@ export class QuestionReader {
         const found = this.hasContent(own, askedFree) ? this.bestEvent(own, askedFree, otherCountries, undefined, dated?.within ?? period) : null;
         const event = found ? this.endOfNamedSpan(found, own) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
-        if (event && (form === 'when' || event.strong)) parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
+        // A date is a claim too: the event must be the happening asked about ("reopen", "resign"), not one beside it.
+        if (event && (form === 'when' ? event.happening !== false : event.strong))
+          parts.push({ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) });
       }
       // "Did France recognise the junta?" — "France does not recognise Niger's new rulers": the event denies it.
       const asked1 = concepts.filter(saysWhatHappened);
@@ -1452,7 +1454,7 @@ export class QuestionReader {
     otherCountries: string[],
     only?: (eventId: string) => boolean,
     within?: DateQuery,
-  ): { event: KbEvent; related: KbEvent[]; strong: boolean; named?: boolean } | null {
+  ): { event: KbEvent; related: KbEvent[]; strong: boolean; named?: boolean; happening?: boolean } | null {
     const units = this.units(mentions, free);
     if (units.length === 0) return null;
     const named = this.namedMoment(units);
@@ -1487,7 +1489,12 @@ export class QuestionReader {
       .filter((s) => s.coverage.share >= top.coverage.share && s.hit.score >= top.hit.score * 0.6)
       .slice(0, 2)
       .map((s) => this.kb.eventsById.get(s.hit.id)!);
-    return { event: this.kb.eventsById.get(top.hit.id)!, related, strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2 };
+    return {
+      event: this.kb.eventsById.get(top.hit.id)!,
+      related,
+      strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2,
+      happening: top.coverage.happening,
+    };
   }
 
   /** Whether an event's title says a state goes on, in the lexicon's words for "still" that name nothing else. */
@@ -1700,6 +1707,7 @@ export class QuestionReader {
           groups,
           covers: parts.flatMap((x) => x.u.covers ?? []),
           content: parts.some((x) => x.u.content),
+          happening: parts.some((x) => x.u.happening),
           weight: 0,
           entities: parts.flatMap((x) => x.u.entities ?? []),
           tags: parts.flatMap((x) => x.u.tags ?? []),
@@ -1726,7 +1734,7 @@ export class QuestionReader {
     return mentions.flatMap((m) => (m.meanings.some((x) => x.type === 'concept' && x.concept.troops) ? m.words.map((w) => stem(w)) : []));
   }
 
-  private unitOf(m: Meaning): Pick<Unit, 'groups' | 'covers' | 'content' | 'entities' | 'tags' | 'places'> | null {
+  private unitOf(m: Meaning): Pick<Unit, 'groups' | 'covers' | 'content' | 'happening' | 'entities' | 'tags' | 'places'> | null {
     const words = (text: string, min = 2) =>
       tokenize(text)
         .filter((w) => w.length >= min && !this.allStopwords.has(w))
@@ -1735,7 +1743,7 @@ export class QuestionReader {
       case 'concept':
         // Troops are answered by figures; "what happened", "sources", "help" frame a question, naming nothing.
         if (m.concept.troops || m.concept.timeline || m.concept.sources || m.concept.help) return null;
-        return { groups: words(m.concept.means).map((t) => [t]), content: true };
+        return { groups: words(m.concept.means).map((t) => [t]), content: true, happening: saysWhatHappened(m.concept) };
       case 'country':
         if (m.country.iso === 'NE') return null;
         return { groups: [words(m.country.name), words(m.country.adjective)], content: false, tags: [normalizeName(m.country.name).replace(/ /g, '-')] };
@@ -1815,8 +1823,10 @@ export class QuestionReader {
    * The weighted share of the question's units an entry covers; `content`: it covers what the question
    * needs beyond names; `said`: it covers a concept or word of the question, not only its names.
    */
-  private coverage(units: Unit[], hit: SearchHit): { share: number; content: boolean; said: boolean } {
+  private coverage(units: Unit[], hit: SearchHit): { share: number; content: boolean; said: boolean; happening: boolean } {
     const event = hit.kind === 'event' ? this.kb.eventsById.get(hit.id) : undefined;
+    // Whether it covers what happened: one of the question's happenings, when it names any.
+    let happening = !units.some((u) => u.happening);
     let covered = 0;
     let total = 0;
     let content = false;
@@ -1836,11 +1846,12 @@ export class QuestionReader {
         // ("… recalled envoys to France, Nigeria, Togo and the US") counts for half.
         covered += linked || u.content || u.free || !event ? u.weight : u.weight / 2;
         if (u.content) content = true;
+        if (u.happening) happening = true;
       } else if (!u.content && !u.free) entities = false;
       // A country counts only where the event is tagged with it: "… first land convoy to Chad" is no event in Chad.
       if (u.tags?.length && event && !u.tags.some((t) => event.tags.includes(t))) entities = false;
     }
-    return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities, said: content };
+    return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities, said: content, happening };
   }
 
   /** Two events set against each other by "before", "after" or "which came first, … or …". */
@@ -2018,6 +2029,8 @@ interface Unit {
   weight: number;
   /** More than a name: a concept or a word of the question ("left", "founded"). */
   content: boolean;
+  /** A concept that says what happened ("reopen", "resign"): the thing a "when" asks the date of. */
+  happening?: boolean;
   /** The people or organisations it names (any one of them, when the words name several). */
   entities?: string[];
   /** The country tags it names. */

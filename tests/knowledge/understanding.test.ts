@@ -550,6 +550,17 @@ describe('a name without its small words', () => {
   });
 });
 
+describe('a date must be the happening asked about', () => {
+  it('an event beside it (the same country and base, another happening) is no answer to "when"', async () => {
+    // No event reopens a US base: moving assets out of Niamey is not it.
+    expect((await ask('When did the US reopen its base in Niamey?')).answered).toBe(false);
+  });
+
+  it('one of the happenings named is enough: "pull its last troops out" is the completed withdrawal', async () => {
+    expect((await ask('When did the US pull its last troops out of Agadez?')).lead).toMatch(/^5 August 2024/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
