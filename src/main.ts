@@ -2,11 +2,11 @@ import { createBot } from './app.ts';
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
 import { DataError } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
-import { runShell } from './adapters/shell/shell.ts';
+import { shellAdapter } from './adapters/shell/shell.ts';
+import { AdapterStartError, type Adapter } from './core/adapter.ts';
 import type { Bot } from './core/bot.ts';
 import type { ChannelPoster } from './core/delivery.ts';
 import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
-import { createShellPoster } from './digest/shell-poster.ts';
 import type { HealthRoutes, ReadinessCheck } from './ops/health.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { StorageError } from './storage/open.ts';
@@ -15,8 +15,8 @@ import { StorageError } from './storage/open.ts';
 class HealthStartError extends Error {}
 
 /**
- * Composition root: reads the environment, builds the core once, and starts the adapters whose
- * tokens are set. With no token it starts the local shell, like Hubot.
+ * Composition root: reads the environment, builds the core once, and runs the adapters whose tokens are
+ * set (one loop over src/core/adapter.ts's interface). With no token it runs the local shell, like Hubot.
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -65,29 +65,18 @@ async function main(): Promise<void> {
   } catch (err) {
     stopOnOperatorError(err, DataError);
   }
-  if (!platforms) {
-    digest?.start([createShellPoster(process.stdout)]);
-    // A terminal closed or a container stopped under the shell: finish a digest being printed, then exit 0.
-    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-      process.once(signal, () => void (digest?.stop() ?? Promise.resolve()).finally(() => process.exit(0)));
-    }
-    await runShell(bot);
-    await digest?.stop();
-    return;
-  }
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   // Installed before anything listens, so a signal during start-up also stops what has started so far.
-  const shutdown = async (signal: string) => {
+  const shutdown = async (why: { signal: string } | { ended: string }) => {
+    if (stopping) return; // a second signal, or the shell closing while a signal stops it
     stopping = true; // /readyz answers 503 from now on, so a load balancer stops sending us work
-    log.info({ signal }, 'shutting down');
+    log.info(why, 'shutting down');
     for (const stop of [...stops].reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  // Each adapter adds its ChannelPoster here, for digests, and its readiness check.
-  const posters: ChannelPoster[] = [];
+  // SIGHUP: the terminal the bot runs in was closed (the shell's, or a foreground `npm start`).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void shutdown({ signal }));
   const checks: ReadinessCheck[] = [
     { name: 'accepting', check: () => !stopping },
     { name: 'knowledge', check: () => bot.kb !== undefined },
@@ -119,34 +108,42 @@ async function main(): Promise<void> {
       slackRoutes = routes;
     }
   }
+  // The adapters the settings ask for, in start order; with no platform token, the local shell (like Hubot).
+  // Bolt and discord.js are imported only when their tokens are set: the shell does not pay for them.
+  const adapters: Adapter[] = [];
   if (config.slack) {
-    // Slack: Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
-    // The digest store also keeps the event ids and request signatures already handled, for every instance.
-    // Bolt and discord.js are imported only when their tokens are set: the shell does not pay for them.
-    const { SlackStartError, startSlack } = await import('./adapters/slack/app.ts');
-    const slack = await startSlack(bot, config.slack, log, {
-      // The store also keeps the installations (OAuth) and turns an uninstalled workspace's digests off.
-      ...(digest ? { seen: digest.store, installations: digest.store } : {}),
-      ...(slackRoutes ? { routes: slackRoutes } : {}),
-    }).catch((err: unknown) => stopOnOperatorError(err, SlackStartError));
-    stops.push(() => slack.stop());
-    posters.push(slack.poster);
-    checks.push({ name: 'slack', check: () => slack.connected() });
-    if (slackRoutes)
-      log.info(
-        { port: slack.port(), paths: ['/healthz', '/readyz', ...(config.metricsPort === undefined ? ['/metrics'] : [])] },
-        'health endpoints on the Slack port',
-      );
+    // Events API over HTTP (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN). The digest store also keeps
+    // the event ids and request signatures already handled, for every instance, and the installations (OAuth),
+    // and turns an uninstalled workspace's digests off.
+    const { slackAdapter } = await import('./adapters/slack/app.ts');
+    adapters.push(
+      slackAdapter(bot, config.slack, log, {
+        ...(digest ? { seen: digest.store, installations: digest.store } : {}),
+        ...(slackRoutes ? { routes: slackRoutes } : {}),
+      }),
+    );
   }
   if (config.discord) {
-    // Discord: gateway (Guilds intent) for /niger interactions; REST for replies and digest posts.
-    const { DiscordStartError, startDiscord } = await import('./adapters/discord/client.ts');
-    const discord = await startDiscord(bot, config.discord, log).catch((err: unknown) => stopOnOperatorError(err, DiscordStartError));
-    stops.push(() => discord.stop());
-    posters.push(discord.poster);
-    checks.push({ name: 'discord', check: () => discord.connected() });
+    // Gateway (Guilds intent) for /niger interactions; REST for replies and digest posts.
+    const { discordAdapter } = await import('./adapters/discord/client.ts');
+    adapters.push(discordAdapter(bot, config.discord, log));
+  }
+  if (!platforms) adapters.push(shellAdapter(bot));
+  // Each adapter, once started, is stopped on shutdown (in reverse), gives its ChannelPoster to the digests
+  // and its readiness to /readyz.
+  const posters: ChannelPoster[] = [];
+  for (const adapter of adapters) {
+    await adapter.start().catch((err: unknown) => stopOnOperatorError(err, AdapterStartError));
+    stops.push(() => adapter.stop());
+    if (adapter.poster) posters.push(adapter.poster());
+    const ready = adapter.ready?.bind(adapter);
+    if (ready) checks.push({ name: adapter.platform, check: ready });
+  }
+  if (slackRoutes && config.slack?.mode === 'http') {
+    log.info({ paths: ['/healthz', '/readyz', ...(config.metricsPort === undefined ? ['/metrics'] : [])] }, 'health endpoints on the Slack port');
   }
   // Digests: a node-cron tick every 15 s asks the store what is due and posts through the adapters above.
+  // They stop first on shutdown: a digest being posted still has its adapter to finish on.
   if (digest) {
     const runtime = digest;
     runtime.start(posters);
@@ -154,6 +151,9 @@ async function main(): Promise<void> {
   }
   // Everything is up (digests included): the fault suite waits for this line.
   log.info('running; SIGTERM or SIGINT stops it');
+  // An adapter that ends by itself (the shell at `exit` or the end of its input) ends the bot as a signal
+  // would. Listened to only now, so a digest already due when the shell opened is printed before it ends.
+  for (const adapter of adapters) void adapter.ended?.then(() => shutdown({ ended: adapter.platform }));
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type InteractionReplyOptions,
   type JSONEncodable,
 } from 'discord.js';
+import { AdapterStartError, type Adapter } from '../../core/adapter.ts';
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { languageOf, t } from '../../core/i18n.ts';
@@ -220,6 +221,20 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   };
 }
 
+/** The Discord adapter as main.ts runs it (see Adapter): logs in at start. */
+export function discordAdapter(bot: Bot, config: DiscordConfig, log: Logger, options: DiscordAdapterOptions = {}): Adapter {
+  let discord: DiscordAdapter | undefined;
+  return {
+    platform: 'discord',
+    async start() {
+      discord = await startDiscord(bot, config, log, options);
+    },
+    stop: async () => discord?.stop(),
+    poster: () => discord!.poster,
+    ready: () => discord?.connected() ?? false,
+  };
+}
+
 /**
  * discord.js's own sharding, every shard in this process: `auto` takes Discord's recommended count from
  * GET /gateway/bot; a number n runs shards 0…n-1. Unset: discord.js's default, one shard.
@@ -265,7 +280,7 @@ function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
 }
 
 /** Discord could not be started (token refused, API unreachable, no READY): the message says what to check. */
-export class DiscordStartError extends Error {
+export class DiscordStartError extends AdapterStartError {
   constructor(message: string) {
     super(message);
     this.name = 'DiscordStartError';

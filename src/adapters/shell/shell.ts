@@ -1,8 +1,10 @@
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
+import type { Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { languageOf, t } from '../../core/i18n.ts';
 import { renderText } from '../../core/render-text.ts';
+import { createShellPoster } from './poster.ts';
 
 /**
  * The language of the terminal, as POSIX programs read it: LC_ALL, then LC_MESSAGES, then LANG
@@ -35,37 +37,62 @@ export interface ShellOptions {
 }
 
 /**
- * A terminal REPL over the core, like Hubot's Shell adapter: no account anywhere. Returns when the
- * input ends or the user types `exit`.
+ * A terminal REPL over the core, like Hubot's Shell adapter: no account anywhere. It ends by itself when the
+ * input ends or the user types `exit` (`ended`); digests are printed between the answers.
  */
-export async function runShell(bot: Bot, options: ShellOptions = {}): Promise<void> {
+export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { readonly ended: Promise<void> } {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const interactive = 'isTTY' in output && Boolean((output as NodeJS.WriteStream).isTTY);
-  const rl = createInterface({ input, output, prompt: options.prompt ?? 'niger> ', terminal: interactive });
   const locale = options.lang ?? terminalLocale();
   const caller = options.lang ? shellCaller(options.lang) : SHELL_CALLER;
-  output.write(`${t(languageOf(locale), 'shell.welcome')}\n`);
-  rl.prompt();
+  let rl: Interface | undefined;
   // Answers go out in input order even when lines arrive faster than they are answered.
   let queue = Promise.resolve();
   let exited = false;
-  await new Promise<void>((resolve) => {
-    rl.on('line', (line) => {
-      queue = queue.then(async () => {
-        if (exited) return;
-        const text = line.trim();
-        if (text === 'exit' || text === 'quit') {
-          exited = true;
-          rl.close();
-          return;
-        }
-        if (text) output.write(`${renderText(await bot.handleText(text, caller))}\n\n`);
-        rl.prompt();
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  const poster = createShellPoster(output);
+  return {
+    platform: 'shell',
+    ended,
+    async start() {
+      const interactive = 'isTTY' in output && Boolean((output as NodeJS.WriteStream).isTTY);
+      const lines = createInterface({ input, output, prompt: options.prompt ?? 'niger> ', terminal: interactive });
+      rl = lines;
+      output.write(`${t(languageOf(locale), 'shell.welcome')}\n`);
+      lines.prompt();
+      lines.on('line', (line) => {
+        queue = queue.then(async () => {
+          if (exited) return;
+          const text = line.trim();
+          if (text === 'exit' || text === 'quit') {
+            exited = true;
+            lines.close();
+            return;
+          }
+          if (text) output.write(`${renderText(await bot.handleText(text, caller))}\n\n`);
+          lines.prompt();
+        });
       });
-    });
-    rl.on('close', () => {
-      void queue.then(() => resolve());
-    });
-  });
+      // At the end of the input the lines already read are still answered, in order.
+      lines.on('close', () => {
+        void queue.then(() => end());
+      });
+    },
+    async stop() {
+      if (!rl) return;
+      // Stopped from outside (a signal): the answer being printed is finished, lines still waiting are not.
+      exited = true;
+      rl.close();
+      await ended;
+    },
+    poster: () => poster,
+  };
+}
+
+/** The shell until it ends (the input ends or the user types `exit`). */
+export async function runShell(bot: Bot, options: ShellOptions = {}): Promise<void> {
+  const shell = shellAdapter(bot, options);
+  await shell.start();
+  await shell.ended;
 }

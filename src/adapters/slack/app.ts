@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import { AuthorizationError, InstallProvider } from '@slack/oauth';
+import { AdapterStartError, type Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { DeliveryError, type DeliveryTarget } from '../../core/delivery.ts';
@@ -77,7 +78,7 @@ export interface SlackAdapter {
 }
 
 /** A start failure with a message meant for the operator (it never contains a secret). */
-export class SlackStartError extends Error {
+export class SlackStartError extends AdapterStartError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'SlackStartError';
@@ -353,6 +354,20 @@ export async function startSlack(bot: Bot, config: SlackConfig, log: Logger, opt
   const slack = createSlackApp(bot, config, log, options);
   await slack.start();
   return slack;
+}
+
+/** The Slack adapter as main.ts runs it (see Adapter): built at start, so a bad setting fails the start. */
+export function slackAdapter(bot: Bot, config: SlackConfig, log: Logger, options: SlackAppOptions = {}): Adapter {
+  let slack: SlackAdapter | undefined;
+  return {
+    platform: 'slack',
+    async start() {
+      slack = await startSlack(bot, config, log, options);
+    },
+    stop: async () => slack?.stop(),
+    poster: () => slack!.poster,
+    ready: () => slack?.connected() ?? false,
+  };
 }
 
 function singleWorkspace(clients: SlackClients): ClientsFor {

@@ -1,5 +1,5 @@
-import type { ChannelPoster } from '../core/delivery.ts';
-import { renderText } from '../core/render-text.ts';
+import type { ChannelPoster } from '../../core/delivery.ts';
+import { renderText } from '../../core/render-text.ts';
 
 /** In shell mode (no platform token) a digest is printed to the terminal. */
 export function createShellPoster(output: NodeJS.WritableStream = process.stdout): ChannelPoster {
