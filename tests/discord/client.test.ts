@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
 import { ADMINISTRATOR, MANAGE_CHANNELS, MEMBER_PERMISSIONS, messageViolations, visibleText, type RecordedRequest } from '../fakes/discord.ts';
-import { botWithTestCommands } from './bots.ts';
+import { botWithTestCommands } from '../helpers/test-commands.ts';
 import { GUILD_ID, interactionFor, startHarness, type Harness } from './harness.ts';
 
 let bot: Bot;

@@ -4,15 +4,19 @@ import { Bot } from '../../src/core/bot.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import { reply } from '../../src/core/reply.ts';
 import { CommandRegistry } from '../../src/core/registry.ts';
-import { captureLogger, testBot } from '../helpers/bot.ts';
+import { captureLogger, testBot } from './bot.ts';
 
-/** Test-only commands: an answer that takes a while, and one that reports what the adapter told the core. */
+/**
+ * Test-only commands: an answer that takes a while, one that reports what the adapter told the core, and one
+ * that fails as a bug would.
+ */
 export const slowCommand = defineCommand({
   name: 'slow',
   description: 'Answers after a delay (tests only)',
   options: z.object({
     ms: z.coerce.number().int().min(0).max(10_000).default(300).describe('Delay in ms'),
-    private: z.boolean().optional().describe('Answer ephemerally'),
+    // A boolean from Discord, "true" from the text syntax (which has no booleans of its own).
+    private: z.union([z.boolean(), z.stringbool()]).optional().describe('Answer ephemerally'),
   }),
   examples: [],
   async handler(input) {
@@ -47,12 +51,25 @@ export const callerCommand = defineCommand({
   },
 });
 
+/** The message of brokenCommand's failure: it must reach the log, never the user. */
+export const BROKEN_DETAIL = 'connection string postgres://bot:hunter2@db/niger refused';
+
+export const brokenCommand = defineCommand({
+  name: 'broken',
+  description: 'Fails with an unexpected error (tests only)',
+  options: z.object({}),
+  examples: [],
+  async handler() {
+    throw new Error(BROKEN_DETAIL);
+  },
+});
+
 /** The real bot (real data and commands) plus the test-only commands. */
 export async function botWithTestCommands(): Promise<Bot> {
   const base = await testBot();
   return new Bot({
     kb: base.kb,
-    registry: new CommandRegistry([...base.registry.list(), slowCommand, callerCommand]),
+    registry: new CommandRegistry([...base.registry.list(), slowCommand, callerCommand, brokenCommand]),
     log: captureLogger('silent').log,
     now: base.now,
   });
