@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runShell } from '../src/adapters/shell/shell.ts';
-import { adapterContract } from './contract/adapter-contract.ts';
+import { runShell, shellAdapter } from '../src/adapters/shell/shell.ts';
 import { testBot } from './helpers/bot.ts';
+import { botWithTestCommands } from './helpers/test-commands.ts';
 
 /** Drives the real REPL through its streams, one line at a time, reading what it prints. */
 async function shellSession(lines: string[]): Promise<string> {
@@ -32,14 +32,24 @@ describe('shell adapter', () => {
     const out = await shellSession(['exit', 'troops']);
     expect(out).not.toContain('French troops in Niger');
   });
-});
 
-adapterContract('shell', async () => {
-  return {
-    async send(text) {
-      const out = await shellSession([text]);
-      return out;
-    },
-    async close() {},
-  };
+  it('stopped from outside (a signal), finishes the answer being printed, answers no more lines, and ends', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (d) => (printed += String(d)));
+    const shell = shellAdapter(await botWithTestCommands(), { input, output });
+    let ended = false;
+    void shell.ended.then(() => (ended = true));
+    await shell.start();
+    input.write('slow ms:300\ntroops\n');
+    // One turn of the event loop: readline has read both lines, and the first is being answered.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(printed).not.toContain('Done after');
+    await shell.stop();
+    expect(printed).toContain('Done after 300 ms');
+    expect(printed).not.toContain('French troops in Niger');
+    expect(ended).toBe(true);
+    expect(shell.poster?.().platform).toBe('shell');
+  });
 });

@@ -1216,3 +1216,32 @@ function withoutLocalizations(c: any): any {
   const { name_localizations: _n, description_localizations: _d, ...rest } = c;
   return { ...rest, ...(Array.isArray(c.options) ? { options: c.options.map(withoutLocalizations) } : {}) };
 }
+
+/**
+ * Mention syntax Discord renders as a mention (and, in content, pings with when allowed_mentions lets it); a
+ * backslash before `<` shows it as typed.
+ */
+const MENTION_SYNTAX = /@(?:everyone|here)|(?<!\\)<(?:@[!&]?|#)\d+>/gi;
+
+/**
+ * What Discord would act on as a mention in a message body: whatever allowed_mentions lets ping (without
+ * allowed_mentions, everyone, users and roles), and mention syntax in the content or an embed outside inline
+ * code — `@everyone`, `@here`, `<@id>`, `<@!id>`, `<@&id>`, `<#id>`. Empty: the message pings nobody.
+ */
+export function discordMentions(body: any): string[] {
+  const found: string[] = [];
+  const allowed = body?.allowed_mentions;
+  for (const p of allowed == null ? ['everyone', 'users', 'roles'] : (allowed.parse ?? [])) found.push(`allowed_mentions.parse ${p}`);
+  for (const id of allowed?.users ?? []) found.push(`allowed_mentions.users ${id}`);
+  for (const id of allowed?.roles ?? []) found.push(`allowed_mentions.roles ${id}`);
+  if (allowed?.replied_user) found.push('allowed_mentions.replied_user');
+  const texts = [body?.content];
+  for (const e of body?.embeds ?? []) {
+    texts.push(e.title, e.description, e.author?.name, e.footer?.text);
+    for (const f of e.fields ?? []) texts.push(f.name, f.value);
+  }
+  for (const text of texts) {
+    if (typeof text === 'string') found.push(...(text.replace(/`[^`\n]+`/g, '').match(MENTION_SYNTAX) ?? []));
+  }
+  return found;
+}

@@ -954,3 +954,31 @@ export function rawTexts(message: { blocks?: unknown; text?: unknown }): string[
   }
   return out;
 }
+
+/** Mention markup Slack acts on wherever it appears: special mentions, user groups, users. */
+const MENTION_MARKUP = /<(?:!(?:channel|here|everyone|subteam\^[^>|]*)|@[UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
+/** The special mentions typed out, which Slack turns into pings where it parses names. */
+const BARE_MENTION = /(?<![\w@])@(?:channel|here|everyone)\b/gi;
+
+/**
+ * What Slack would act on as a mention in a message: `<!channel>`, `<!here>`, `<!everyone>`, user-group and
+ * user markup anywhere; a typed-out `@channel`, `@here` or `@everyone` where Slack parses names — a mrkdwn
+ * text object without `verbatim: true`, and the top-level `text` unless the message has `parse: "none"` and
+ * `link_names: false`. Empty: the message pings nobody.
+ */
+export function slackMentions(message: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const scan = (text: unknown, namesParsed: boolean) => {
+    if (typeof text !== 'string') return;
+    found.push(...(text.match(MENTION_MARKUP) ?? []));
+    if (namesParsed) found.push(...(text.match(BARE_MENTION) ?? []));
+  };
+  scan(message.text, !(message.parse === 'none' && message.link_names === false));
+  const textObject = (o: (TextObject & { verbatim?: boolean }) | undefined) => scan(o?.text, o?.type === 'mrkdwn' && o.verbatim !== true);
+  for (const b of (Array.isArray(message.blocks) ? message.blocks : []) as AnyBlock[]) {
+    textObject(b.text);
+    for (const f of b.fields ?? []) textObject(f);
+    for (const e of b.elements ?? []) textObject(e);
+  }
+  return found;
+}
