@@ -28,6 +28,26 @@ const base = () => ({
   DATABASE_URL: `file:${join(dir, 'digests.sqlite')}`,
 });
 
+/** Resolves with the first match of `pattern` in the process's log (stderr), looking again as it grows. */
+function logged(run: ReturnType<typeof runJs>, pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      const m = pattern.exec(run.stderr());
+      if (m) {
+        run.child.stderr!.off('data', look);
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    const timer = setTimeout(() => {
+      run.child.stderr!.off('data', look);
+      reject(new Error(`not logged within ${timeoutMs} ms: ${pattern}\n${run.stderr()}`));
+    }, timeoutMs);
+    run.child.stderr!.on('data', look);
+    look();
+  });
+}
+
 describe('starting with Discord settings', () => {
   // Each case starts a real process (several seconds on a busy machine): one per kind of failure.
   it.each<[string, () => Record<string, string>, RegExp]>([
@@ -57,15 +77,24 @@ describe('starting with Discord settings', () => {
     60_000,
   );
 
-  it('valid settings: connects with the Guilds intent, answers /niger, stops cleanly on SIGTERM', async () => {
+  it('valid settings: connects with the Guilds intent, answers /niger, reports ready, stops cleanly on SIGTERM', async () => {
     const since = fake.frames.length;
-    const run = runJs(MAIN_JS, { ...base(), LOG_LEVEL: 'debug' });
+    const run = runJs(MAIN_JS, { ...base(), LOG_LEVEL: 'debug', METRICS_PORT: '0' });
     try {
       const identify = await fake.waitForFrame((f) => f.direction === 'in' && f.op === 2, 20_000, since);
       expect(identify.d.intents).toBe(1);
       await fake.waitForFrame((f) => f.direction === 'out' && f.t === 'READY', 5000, since);
       const result = await fake.dispatchInteraction({ path: 'ruler', options: { date: 'June 2023' } }).result(8000);
       expect(visibleText(result.message)).toContain('Mohamed Bazoum');
+      // main's adapter loop gave /readyz the gateway's readiness, under the adapter's platform name.
+      const port = (await logged(run, /"port":(\d+),"paths":\["\/healthz","\/readyz","\/metrics"\],"msg":"health and metrics listening"/))[1];
+      await logged(run, /"msg":"running; SIGTERM or SIGINT stops it"/);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { accepting: 'ok', knowledge: 'ok', database: 'ok', discord: 'ok' },
+        failed: [],
+      });
     } finally {
       run.child.kill('SIGTERM');
     }
