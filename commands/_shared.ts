@@ -117,9 +117,13 @@ export function whenLabel(at: DateQuery, lang: string): string {
  * A name as it reads inside a sentence: "prime minister of Niger" in English and French; German nouns keep
  * their capital (the catalog's `grammar.lowerFirst` says which). Acronyms ("AES …") are left as they are.
  */
-export function lowerFirst(s: string, lang = 'en'): string {
-  if (t(lang, 'grammar.lowerFirst') !== 'yes') return s;
-  return /^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+export function lowerFirst(s: string, lang = 'en', common?: (word: string) => boolean): string {
+  if (t(lang, 'grammar.lowerFirst') !== 'yes' || !/^\p{Lu}\p{Ll}/u.test(s)) return s;
+  // A name in title case ("Foreign Minister of France") or one that starts with a name ("French embassy
+  // closed", "Liptako-Gourma Charter …", when `common` says which words are ordinary) keeps its capital.
+  const [first = '', second = ''] = s.split(/\s+/);
+  if (common ? !common(first) : /^\p{Lu}/u.test(second)) return s;
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /** The first letter in capitals, for a sentence that starts with a figure ("About 1,500 …", "Etwa 1.500 …"). */

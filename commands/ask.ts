@@ -171,7 +171,7 @@ function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']
         answer: answer ?? 'none',
         earlier: title(earlier),
         earlierDate: eventDate(earlier, lang),
-        later: lowerFirst(title(later), lang),
+        later: lowerFirst(title(later), lang, (w) => kb.questions.isCommonWord(w, lang)),
         laterDate: eventDate(later, lang),
       });
   return reply({

@@ -44,6 +44,14 @@ describe('commands', () => {
     expect(now.asOf).toBe('2025-03-26');
   });
 
+  it('a title inside a sentence keeps the capital of a name: "came before French embassy closed", "the office of Foreign Minister of France"', async () => {
+    const compare = await bot.run('ask', { question: 'which came first, the embassy closure or the last French troops leaving?', lang: 'en' }, TEST_CALLER);
+    expect(compare.body).toMatch(/came before French embassy closed/);
+    const ordinary = await bot.run('ask', { question: 'which came first: the coup or the last French troops leaving?', lang: 'en' }, TEST_CALLER);
+    expect(ordinary.body).toMatch(/came before last French troops leave Niger/);
+    expect((await ask('office france-foreign-minister 2023-07-26')).body).toMatch(/office of Foreign Minister of France/);
+  });
+
   it("ruler and office: a term that continues the holder's earlier ones says since when they hold it without a break", async () => {
     // Tiani: head of state as CNSP president from 28 July 2023, then President of the Republic from 26 March 2025.
     expect((await ask('ruler')).body).toMatch(/has held the office without a break since 28 July 2023 \(President of the CNSP/);

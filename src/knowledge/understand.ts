@@ -371,6 +371,15 @@ export class QuestionReader {
 
   private hostWords?: Set<string>;
 
+  /** Whether a word is an ordinary word of the language (a small word or a concept's), not a name: "Coup", not "French". */
+  isCommonWord(word: string, language: string): boolean {
+    const lang: Language = (LANGUAGES as readonly string[]).includes(language) ? (language as Language) : 'en';
+    this.commonWords[lang] ??= new Set([...this.stopwords[lang], ...this.words[lang].words()].filter((x) => !this.names.matchAt([x], 0)));
+    return this.commonWords[lang]!.has(normalizeName(word));
+  }
+
+  private readonly commonWords: Partial<Record<Language, Set<string>>> = {};
+
   /** Which of the languages the question is written in: the one whose common words it uses most. */
   detectLanguage(raw: string, tokens: string[]): Language {
     let best: Language = 'en';
