@@ -386,8 +386,19 @@ function truncate(s: string): string {
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
+/**
+ * "Two weeks before", "a month after" read on their own: a distance from something the date reader could not
+ * resolve (the question reader dates it by an event). Null for anything else.
+ */
+export function relativeOffset(text: string): { count: number; unit: 'day' | 'week' | 'month' | 'year'; relation: 'before' | 'after' } | null {
+  const m = /^(\d+|an?|zero|one|two|three|four|five|six|seven|eight|nine|ten) (day|week|month|year)s? (before|after)$/.exec(text.trim().toLowerCase());
+  if (!m) return null;
+  const count = /^\d+$/.test(m[1]!) ? Number(m[1]) : m[1] === 'a' || m[1] === 'an' ? 1 : NUMBER_WORDS.indexOf(m[1]!);
+  return { count, unit: m[2] as 'day' | 'week' | 'month' | 'year', relation: m[3] as 'before' | 'after' };
+}
+
 /** An ISO day moved by whole days, weeks, months or years (luxon keeps month ends valid). */
-function shift(iso: string, n: number, unit: 'day' | 'week' | 'month' | 'year'): string {
+export function shift(iso: string, n: number, unit: 'day' | 'week' | 'month' | 'year'): string {
   return fromIso(iso)
     .plus({ [`${unit}s`]: n })
     .toISODate()!;

@@ -3,7 +3,7 @@ import type { ParsedResult } from 'chrono-node';
 import * as chronoDe from 'chrono-node/de';
 import * as chronoEn from 'chrono-node/en';
 import * as chronoFr from 'chrono-node/fr';
-import { DateParseError, findDate, formatDay, type DateQuery } from './dates.ts';
+import { DateParseError, findDate, formatDay, relativeOffset, shift, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
   LANGUAGES,
@@ -920,7 +920,9 @@ export class QuestionReader {
 
     const date = this.date(question, lang, now);
     if (date && 'error' in date) return result({ parts: [], decline: { reason: 'badDate', date: date.error } });
-    if (date && date.query.start > now.toISOString().slice(0, 10)) return decline('futureDate');
+    // "Two weeks before the last ones left": a distance from an event the relation below finds, not from today.
+    const offset = date && !('error' in date) ? relativeOffset(date.matched) : null;
+    if (date && !offset && date.query.start > now.toISOString().slice(0, 10)) return decline('futureDate');
     let dateText = date?.matched;
     const period = date && !('error' in date) ? date.query : undefined;
     let anchorEvent: KbEvent | undefined;
@@ -933,7 +935,7 @@ export class QuestionReader {
     const relation = this.relationClause(found, mentions, tokens);
     let main = mentions;
     // (A date read from the relation itself, "during the French withdrawal", is the event's, not what is asked.)
-    const fromRelation = !!date && !('error' in date) && /^(before|after|during|since|until|at)\b/.test(date.matched);
+    const fromRelation = (!!date && !('error' in date) && /^(before|after|during|since|until|at)\b/.test(date.matched)) || !!offset;
     if (relation && (!date || date.query.now || fromRelation)) {
       const inAsked = (m: Mention) => m.start >= relation.asked[0] && m.end <= relation.asked[1];
       const inEvent = (m: Mention) => m.start >= relation.event[0] && m.end <= relation.event[1];
@@ -944,6 +946,8 @@ export class QuestionReader {
       const successorOf = before.forms.has('who') && clausePeople.length === 1 ? clausePeople[0]!.meanings.find((x) => x.type === 'person') : undefined;
       const asksFigure =
         before.concepts().some((c) => c.troops || c.office) ||
+        // "How many Germans were in Niger when …": a country's people counted are its troops.
+        (before.forms.has('howMany') && mentions.some((m) => inAsked(m) && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'))) ||
         before.all('office').length > 0 ||
         (before.forms.has('who') && (officeAnywhere || !!successorOf));
       // "Who replaced Itté?": the office is the one the person held.
@@ -988,6 +992,16 @@ export class QuestionReader {
         if (!successor && !event) return decline('noAnchor');
         if (event) anchorEvent = event.event;
         dateText = successor ?? this.anchorDate(event!.event, relation.relation, event!.named);
+        if (offset && event && !successor) {
+          const e = event.event;
+          const day = shift(
+            offset.relation === 'before' ? e.date.start : (e.endDate ?? e.date).end,
+            offset.relation === 'before' ? -offset.count : offset.count,
+            offset.unit,
+          );
+          if (day > now.toISOString().slice(0, 10)) return decline('futureDate');
+          dateText = day;
+        }
         main = mentions.filter(inAsked);
       }
     }

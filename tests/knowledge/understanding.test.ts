@@ -561,6 +561,21 @@ describe('a date must be the happening asked about', () => {
   });
 });
 
+describe('a distance from an event ("two weeks before the last ones left")', () => {
+  it('is counted from the event the relation names, not from today', async () => {
+    expect((await ask('how many French troops were there two weeks before the last ones left?')).text).toMatch(/8 December 2023/);
+    expect((await ask('who ruled three days after the ambassador left')).text).toMatch(/30 September 2023/);
+  });
+});
+
+describe('"how many <people> … when <event>"', () => {
+  it('counts the troops of the country named, as of the event', async () => {
+    expect((await ask('How many Germans were in Niger when the Bundeswehr announced it was leaving?')).text).toMatch(
+      /About 100 German troops were in Niger on 6 July 2024/,
+    );
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
