@@ -251,9 +251,11 @@ export class QuestionReader {
       const index = new PhraseIndex<Meaning>(sameMeaning);
       const l = lexicon.languages[lang];
       // Concepts and scope words of every language: "putsch" is the same word in all three.
+      // (A concept's word that is a small word only elsewhere, "land" in German, is still a word here.)
+      const own = new Set(l.stopwords.flatMap(tokenize));
       for (const concept of lexicon.concepts) {
         for (const w of [...concept[lang], ...LANGUAGES.filter((x) => x !== lang).flatMap((x) => concept[x])]) {
-          this.addName(index, w, { type: 'concept', concept });
+          this.addName(index, w, { type: 'concept', concept }, own);
         }
       }
       for (const scope of lexicon.scope) for (const w of scope[lang]) index.add(w, { type: 'scope', scope });
@@ -325,7 +327,7 @@ export class QuestionReader {
   }
 
   /** A phrase, and the same phrase without its small words ("président du Niger" is also "président Niger"). */
-  private addName(index: PhraseIndex<Meaning>, phrase: string, meaning: Meaning): void {
+  private addName(index: PhraseIndex<Meaning>, phrase: string, meaning: Meaning, smallWords: Set<string> = this.allStopwords): void {
     // A leading article adds nothing and would take the word from a longer name: "the French ambassador"
     // is the office, not "the French" and an ambassador.
     // (Unless the rest is itself a small word: "the us" is the country where "us" alone is not.)
@@ -339,7 +341,7 @@ export class QuestionReader {
     }
     const tokens = tokenize(phrase);
     // A name that is also a small word somewhere ("EU" is French "eu") names the thing only in capitals.
-    if (tokens.length === 1 && this.allStopwords.has(tokens[0]!)) {
+    if (tokens.length === 1 && smallWords.has(tokens[0]!)) {
       if (/^[A-Z]{2,5}$/.test(phrase.trim())) this.codes.set(phrase.trim(), meaning);
       return;
     }
@@ -1157,6 +1159,8 @@ export class QuestionReader {
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
     if (asksPlaces && !(yesNo && form !== 'where')) {
       if (otherCountries.length > 0 && places.length === 0) return decline('otherHost', { country: otherCountries[0]! });
+      // "Where are Ouallam and Ayorou?": each place named.
+      if (places.length > 1) return result({ parts: places.map((p) => ({ kind: 'places', place: p.name })) });
       return result({
         parts: [{ kind: 'places', place: places[0]?.name, country: places.length === 0 && troopCountries.length === 1 ? troopCountries[0] : undefined }],
       });

@@ -576,6 +576,18 @@ describe('"how many <people> … when <event>"', () => {
   });
 });
 
+describe('where-questions: several places, and verbs that are small words elsewhere', () => {
+  it('"where are Ouallam and Ayorou?" answers for each', async () => {
+    const r = await ask('where are Ouallam and Ayorou?');
+    expect(r.text).toMatch(/Ouallam/);
+    expect(r.text).toMatch(/Ayorou/);
+  });
+
+  it('"land" is an English verb though German "Land" is a small word: "where did the Germans land?" is Wunstorf', async () => {
+    expect((await ask('where did the Germans land?')).text).toMatch(/Wunstorf/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
