@@ -432,8 +432,13 @@ export class QuestionReader {
       // says "troops for us" the other way round), "us-truppen", where it is no small word of the question's
       // language: in French "de militaires" is no Germany.
       const beforeTroops = () => words.matchAt(tokens, i + 1)?.values.some((v) => v.type === 'concept' && v.concept.troops) ?? false;
+      // ("us withdrawal", "the us pullout": before any concept at the start or after "the", where the pronoun
+      // cannot stand; "tell us …" keeps it a pronoun.)
+      const beforeConcept = () => (i === 0 || tokens[i - 1] === 'the') && (words.matchAt(tokens, i + 1)?.values.some((v) => v.type === 'concept') ?? false);
       const code =
-        capitals.has(token) || ((lang === 'en' || !this.stopwords[lang].has(token)) && beforeTroops()) ? this.codes.get(token.toUpperCase()) : undefined;
+        capitals.has(token) || ((lang === 'en' || !this.stopwords[lang].has(token)) && (beforeTroops() || (lang === 'en' && beforeConcept())))
+          ? this.codes.get(token.toUpperCase())
+          : undefined;
       if (code) {
         mentions.push({ start: i, end: i + 1, words: [token], meanings: [code] });
         i++;

@@ -588,6 +588,12 @@ describe('where-questions: several places, and verbs that are small words elsewh
   });
 });
 
+describe('"us" in lower case', () => {
+  it('names the country before a concept at the start of a short query or after "the"', async () => {
+    for (const q of ['us withdrawal', 'when did the us withdrawal end']) expect((await ask(q)).lead, q).toMatch(/^15 September 2024/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
