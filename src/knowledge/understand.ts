@@ -724,7 +724,8 @@ export class QuestionReader {
   }
 
   private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: DateParseError } | null {
-    const english = lang === 'en' ? raw : this.toEnglishDates(raw, lang);
+    // (English has date words of its own too: holidays.)
+    const english = lang === 'en' ? this.holidaysAsDays(raw) : this.toEnglishDates(raw, lang);
     try {
       const found = findDate(english, now, this.kb.anchorSpans);
       if (found || lang === 'en') return found;
@@ -747,6 +748,17 @@ export class QuestionReader {
       if (err instanceof DateParseError) return { error: err };
       throw err;
     }
+  }
+
+  /** English text with the lexicon's English date words as days ("Christmas 2023" → "25 december 2023"); else as typed. */
+  private holidaysAsDays(raw: string): string {
+    const patterns = this.dateWordPatterns.en;
+    if (patterns.length === 0) return raw;
+    let text = raw.replace(/[’']/g, ' ');
+    if (!patterns.some(([p]) => text.toLowerCase().search(p) >= 0)) return raw;
+    text = text.toLowerCase();
+    for (const [pattern, english] of patterns) text = text.replace(pattern, english);
+    return text;
   }
 
   private toEnglishDates(raw: string, lang: Language): string {

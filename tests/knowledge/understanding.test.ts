@@ -594,6 +594,15 @@ describe('"us" in lower case', () => {
   });
 });
 
+describe('holidays are days (lexicon dateWords)', () => {
+  it("Christmas, Noël, Weihnachten, New Year's Eve with a year", async () => {
+    expect((await ask('What was the French troop level by Christmas 2023?')).text).toMatch(/25 December 2023/);
+    expect((await ask('Y avait-il encore des militaires francais au Niger a Noel 2023 ?')).lead).toMatch(/^No\./);
+    expect((await ask('Wie viele deutsche Soldaten waren an Weihnachten 2023 im Niger?')).text).toMatch(/120 German troops/);
+    expect((await ask("how many US troops on New Year's Eve 2023?")).text).toMatch(/31 December 2023/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
