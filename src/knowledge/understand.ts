@@ -1061,7 +1061,11 @@ export class QuestionReader {
     const asksDate = asks === 'when' || asks === 'why' || asks === 'said';
     // "Is the Bundeswehr still stationed in Niger?" asks for presence, which troop figures answer.
     const stillThere =
-      found.forms.has('still') && troopCountries.length > 0 && places.length === 0 && concepts.every((c) => c.troops || c.places || c.id === 'withdrawal');
+      // (The capital stands for the country: "is the Bundeswehr still at Niamey?")
+      found.forms.has('still') &&
+      troopCountries.length > 0 &&
+      places.every((p) => /capital/i.test(p.kind)) &&
+      concepts.every((c) => c.troops || c.places || c.id === 'withdrawal');
     // "Which countries had forces at the Niamey air base?": a named place and forces, but no count.
     const atPlace = places.length > 0 && has('troops') && !found.forms.has('howMany');
     // "Where was Bazoum born?" is no question about bases: where-questions are answered for forces and places.
@@ -1172,6 +1176,20 @@ export class QuestionReader {
       (!period || period.now)
     ) {
       if (this.kb.forcesWereAt(places[0]!.id, troopCountries[0]!)) return result({ parts: [{ kind: 'places', place: places[0]!.name }], lead: 'Yes.' });
+    }
+    // "Are there still US troops in Agadez?": no, when an event says they left that place (a base, not the
+    // capital, which the national figures answer).
+    if (yesNo && atPlace && places.length === 1 && troopCountries.length === 1 && !/capital/i.test(places[0]!.kind) && (!period || period.now)) {
+      const still = found.forms.has('still') || this.presentOpening(tokens, lang);
+      const withdrawal = this.lexicon.concepts.find((c) => c.id === 'withdrawal');
+      const country = mentions.filter((m) => m.meanings.some((x) => x.type === 'country' || x.type === 'place'));
+      const left =
+        still && withdrawal
+          ? this.bestEvent([...country, { start: -1, end: -1, words: [], meanings: [{ type: 'concept', concept: withdrawal }] }], [], otherCountries)
+          : null;
+      if (left?.strong && left.event.places.some((p) => this.within(p, places[0]!.id) || this.within(places[0]!.id, p))) {
+        return result({ parts: [{ kind: 'event', event: left.event.id, related: [] }], lead: 'No.' });
+      }
     }
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.
     if (asksPlaces && !(yesNo && form !== 'where')) {

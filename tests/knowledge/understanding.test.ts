@@ -603,6 +603,18 @@ describe('holidays are days (lexicon dateWords)', () => {
   });
 });
 
+describe('still at a place', () => {
+  it("a base: no, when an event says that country's forces left it", async () => {
+    for (const q of ['are there still US troops at Agadez?', 'Sind in Agadez noch US-Soldaten?', 'Y a-t-il encore des soldats américains à Agadez ?']) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. 5 August 2024/);
+    }
+  });
+
+  it('the capital stands for the country: the national figures answer', async () => {
+    expect((await ask('is the Bundeswehr still at Niamey?')).lead).toMatch(/^No\. There are no German troops in Niger/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
