@@ -1208,7 +1208,8 @@ export class QuestionReader {
     }
     // "Was the French embassy still open in March 2024?": the same, as of a past period.
     if (yesNo && form !== 'when' && period && !period.now) {
-      const state = this.stateAt(mentions, free, otherCountries, period, found.forms.has('still'));
+      const state =
+        this.stateAt(mentions, free, otherCountries, period, found.forms.has('still')) ?? this.stateAnswer(mentions, free, otherCountries, false, period.end);
       if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
     }
     if (form === 'when' || yesNo) {
@@ -1631,7 +1632,14 @@ export class QuestionReader {
    * end it happened ("was Bazoum released?"), from the newest events: a state is ended by the concepts that
    * say so in the lexicon (`ends`: an exit ends a membership, a reopening a closure).
    */
-  private stateAnswer(mentions: Mention[], free: string[], otherCountries: string[], present: boolean): { event: KbEvent; lead: 'Yes.' | 'No.' } | null {
+  private stateAnswer(
+    mentions: Mention[],
+    free: string[],
+    otherCountries: string[],
+    present: boolean,
+    /** For a past period: its last day. Whether what would end the state happened by then. */
+    until?: string,
+  ): { event: KbEvent; lead: 'Yes.' | 'No.' } | null {
     const concepts = this.lexicon.concepts;
     const conceptOf = (m: Mention) => m.meanings.flatMap((x) => (x.type === 'concept' ? [x.concept] : []));
     const endersOf = (state: Concept) => concepts.filter((c) => c.ends?.includes(state.id));
@@ -1656,7 +1664,8 @@ export class QuestionReader {
     if (!rest.some((m) => m.meanings.some((x) => x.type === 'person' || x.type === 'organisation' || x.type === 'place'))) return null;
     if (this.coveringEvents(mentions, free, otherCountries).length > 0) return null;
     const holds = this.coveringEvents([...rest, asMention(ended)], free, otherCountries)[0];
-    return holds ? { event: holds, lead: 'No.' } : null;
+    // ("Was Bazoum released in 2024?": still detained in July 2025, so not then either.)
+    return holds && (!until || holds.date.start >= until) ? { event: holds, lead: 'No.' } : null;
   }
 
   /**

@@ -615,6 +615,16 @@ describe('still at a place', () => {
   });
 });
 
+describe('whether a state ended within a past period', () => {
+  it('is No when a later record says it still held and nothing on record ended it', async () => {
+    for (const q of ['Was Bazoum released in 2024?', 'Bazoum a-t-il été libéré en 2024 ?']) expect((await ask(q)).lead, q).toMatch(/^No\. 23 July 2025/);
+  });
+
+  it('after the newest record, nothing can be said', async () => {
+    expect((await ask('was Bazoum released in 2026?')).answered).toBe(false);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
