@@ -477,7 +477,7 @@ export class QuestionReader {
    * at the place that does, or the place's own summary. Of the dated ones, the one in the period asked (or the
    * newest before it); the summary when none is dated.
    */
-  private countAt(place: Place, countries: string[], period: DateQuery | undefined): Part | null {
+  private countAt(place: Place, countries: string[], period: DateQuery | undefined, dateText: string | undefined): Part[] | null {
     const names = [place.name, ...place.name.split(','), ...place.aliases].map((n) => normalizeName(n)).filter((n) => n.length > 2);
     // A number counts troops there when the place follows it closely: "400 at Ouallam", "about 200 remained at
     // Agadez" — not "766 had left by July (when the withdrawal from Air Base 101 was completed)".
@@ -512,9 +512,21 @@ export class QuestionReader {
     const inPeriod = period && !period.now ? dated.filter((x) => x.date >= period.start && x.date <= period.end) : [];
     const before = dated.filter((x) => !period || period.now || x.date <= period.end).sort((a, b) => b.date.localeCompare(a.date));
     const chosen = inPeriod[0] ?? before[0];
-    if (chosen) return chosen.part;
-    const own = this.countSentences(place.summary).length > 0 && wanted.some((c) => ofCountry(c, place.summary));
-    return own && (!period || period.now || dated.length === 0) ? { kind: 'places', place: place.name } : null;
+    // None left in the country by then is none at the place either: "at Ouallam in 2024" after the withdrawal.
+    const end = period && !period.now ? period.end : '9999-12-31';
+    const gone = this.kb.data.deployments.find(
+      (d) => wanted.includes(d.country) && d.count === 0 && d.asOf.start <= end && (!chosen || d.asOf.start > chosen.date) && wanted.length === 1,
+    );
+    // (Asked with no date, the count there and that none are left now: "how many US troops were at Agadez?")
+    if (gone && chosen && (!period || period.now)) return [chosen.part, { kind: 'troops', country: gone.country }];
+    if (gone && period && !period.now) return [{ kind: 'troops', country: gone.country, ...(dateText ? { date: dateText } : {}) }];
+    if (chosen) return [chosen.part];
+    // Its summary dates its own figure ("from July 2022, when a tent camp was set up for about 300 …"): for a
+    // period asked, the sentence must name a year of it.
+    const years = period && !period.now ? { from: Number(period.start.slice(0, 4)), to: Number(period.end.slice(0, 4)) } : null;
+    const ofPeriod = (sentence: string) => !years || (sentence.match(/\b(19|20)\d\d\b/g) ?? []).map(Number).some((y) => y >= years.from && y <= years.to);
+    const own = this.countSentences(place.summary).some(ofPeriod) && wanted.some((c) => ofCountry(c, place.summary));
+    return own ? [{ kind: 'places', place: place.name }] : null;
   }
 
   /** Whether the question's one place follows a locative ("at Agadez", "à Ouallam"): what is counted is there. */
@@ -1106,9 +1118,9 @@ export class QuestionReader {
     const base = places.length === 1 && !/capital/i.test(places[0]!.kind) && this.locatedAt(main, tokens, lang) ? places[0]! : undefined;
     if (asksCount && howMany && base) {
       if (otherCountries.length > 0) return decline('otherHost', { country: otherCountries[0]! });
-      const at = this.countAt(base, troopCountries, period);
+      const at = this.countAt(base, troopCountries, period, dateText);
       if (!at) return decline('noTroopFigures', { country: base.name.split(',')[0]! });
-      return result({ parts: [at] });
+      return result({ parts: at });
     }
     // Troop figures, for each country asked about (France when none is named).
     if (asksCount) {

@@ -529,6 +529,13 @@ describe('counts at a base ("how many US troops were at Agadez?")', () => {
     expect(ouallam.text).toMatch(/400 at Ouallam and Tabarey-Barey/);
   });
 
+  it("the place's own summary counts for the year it names; after the country left, none are there", async () => {
+    expect((await ask('how many French soldiers were at Ouallam in 2022?')).text).toMatch(/about 300 Foreign Legion soldiers/);
+    expect((await ask('how many French soldiers were at Ouallam in 2024?')).text).toMatch(/There were no French troops in Niger in 2024/);
+    // Asked with no date: the count there, and that none are left now.
+    expect((await ask('how many troops did the US have at Agadez?')).text).toMatch(/There are no US troops in Niger/);
+  });
+
   it('a number near the base that counts something else there is no count at it: declined', async () => {
     // "766 had left by 7 July (when the withdrawal from Air Base 101 was completed)" counts no one at the base.
     expect((await ask('how many US personnel were at Air Base 101?')).answered).toBe(false);
