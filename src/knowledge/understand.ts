@@ -1191,8 +1191,9 @@ export class QuestionReader {
     }
     // "Are there still US troops in Agadez?": no, when an event says they left that place (a base, not the
     // capital, which the national figures answer).
-    if (yesNo && atPlace && places.length === 1 && troopCountries.length === 1 && !/capital/i.test(places[0]!.kind) && (!period || period.now)) {
-      const still = found.forms.has('still') || this.presentOpening(tokens, lang);
+    if (yesNo && atPlace && places.length === 1 && troopCountries.length === 1 && !/capital/i.test(places[0]!.kind)) {
+      const dated = period && !period.now ? period : undefined;
+      const still = found.forms.has('still') || (!dated && this.presentOpening(tokens, lang));
       const withdrawal = this.lexicon.concepts.find((c) => c.id === 'withdrawal');
       const country = mentions.filter((m) => m.meanings.some((x) => x.type === 'country' || x.type === 'place'));
       const left =
@@ -1200,7 +1201,10 @@ export class QuestionReader {
           ? this.bestEvent([...country, { start: -1, end: -1, words: [], meanings: [{ type: 'concept', concept: withdrawal }] }], [], otherCountries)
           : null;
       if (left?.strong && left.event.places.some((p) => this.within(p, places[0]!.id) || this.within(places[0]!.id, p))) {
-        return result({ parts: [{ kind: 'event', event: left.event.id, related: [] }], lead: 'No.' });
+        const part: Part = { kind: 'event', event: left.event.id, related: [] };
+        // ("Were US troops still at Air Base 101 in August 2024?": they had left on 7 July; in June, not yet.)
+        if (!dated || (left.event.endDate ?? left.event.date).end < dated.start) return result({ parts: [part], lead: 'No.' });
+        if (left.event.date.start > dated.end && this.kb.forcesWereAt(places[0]!.id, troopCountries[0]!)) return result({ parts: [part], lead: 'Yes.' });
       }
     }
     // "Did the Americans leave the Niamey base?" asks whether something happened, not where a base is.

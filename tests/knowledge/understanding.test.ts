@@ -617,6 +617,11 @@ describe('still at a place', () => {
     }
   });
 
+  it('as of a past period: no after they left, yes before', async () => {
+    expect((await ask('were US troops still at Air Base 101 in August 2024?')).lead).toMatch(/^No\. 7 July 2024/);
+    expect((await ask('were US troops still at Air Base 101 in June 2024?')).lead).toMatch(/^Yes\. 7 July 2024/);
+  });
+
   it('the capital stands for the country: the national figures answer', async () => {
     expect((await ask('is the Bundeswehr still at Niamey?')).lead).toMatch(/^No\. There are no German troops in Niger/);
   });
