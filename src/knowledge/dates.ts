@@ -238,7 +238,8 @@ export function findDate(text: string, now: Date, anchors: AnchorSpan[] = []): {
   // "after December 2023", "before 2023": the open span on that side of the date.
   const lower = text.toLowerCase();
   const at = lower.indexOf(found.matched.toLowerCase());
-  const relation = at > 0 ? /\b(after|since|before|until)\s+(?:the\s+)?$/.exec(lower.slice(0, at)) : null;
+  // (French and German questions arrive with their date words in English and their articles as typed: "before le 2 april".)
+  const relation = at > 0 ? /\b(after|since|before|until)\s+(?:(?:the|le|la|l|dem|der|den)\s+)?$/.exec(lower.slice(0, at)) : null;
   if (!relation) return found;
   const matched = `${relation[0]}${found.matched}`;
   if (relation[1] === 'before' || relation[1] === 'until') {
@@ -323,9 +324,17 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
     // "a transition of 60 months", "within 48 hours": a length of time, not a date ("60 months ago" is one).
     if (DURATION.test(r.text.toLowerCase().trim())) continue;
     if (!r.start.isCertain('year') && !r.start.isCertain('month') && !r.start.isCertain('day')) continue;
-    // A date without a year ("last January") is the most recent one, never one still to come.
+    // A date without a year ("last January") is the most recent one, never one still to come; unless the text
+    // names one year elsewhere ("in spring 2021, before 2 April"), which is its year.
     const guessedYear = r.start.get('year')!;
-    const y = !r.start.isCertain('year') && isoDay(guessedYear, r.start.get('month')!, 1) > todayOf(now) ? guessedYear - 1 : guessedYear;
+    const named = [...new Set(lower.match(/\b(?:19|20)\d{2}\b/g) ?? [])];
+    const y = r.start.isCertain('year')
+      ? guessedYear
+      : named.length === 1
+        ? Number(named[0])
+        : isoDay(guessedYear, r.start.get('month')!, 1) > todayOf(now)
+          ? guessedYear - 1
+          : guessedYear;
     const m = r.start.get('month')!;
     const start = isoDay(y, m, r.start.get('day')!);
     if (r.end) {

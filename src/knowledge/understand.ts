@@ -280,8 +280,10 @@ export class QuestionReader {
       // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
       const opener = `(?=(?:${starts.map(escapePattern).join('|')})\\b)`;
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escapePattern).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'giu');
+      // (German typed without umlauts writes "ue" for "ü": "Fruehjahr" is "Frühjahr", which the lexicon has as "fruhjahr".)
+      const umlauts = (w: string) => (lang === 'de' ? w.replace(/([aou])/g, '$1e?') : w);
       this.dateWordPatterns[lang] = Object.entries(l.dateWords).map(([phrase, english]) => [
-        new RegExp(`\\b${tokenize(phrase).join('[\\s-]+')}\\b`, 'g'),
+        new RegExp(`\\b${tokenize(phrase).map(umlauts).join('[\\s-]+')}\\b`, 'g'),
         english,
       ]);
       const stemmed = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
@@ -954,7 +956,14 @@ export class QuestionReader {
     // "Two weeks before the last ones left": a distance from an event the relation below finds, not from today.
     const offset = date && !('error' in date) ? relativeOffset(date.matched) : null;
     if (date && !offset && date.query.start > now.toISOString().slice(0, 10)) return decline('futureDate');
-    let dateText = date?.matched;
+    // The commands read the date again from these words alone: a day or month whose year the question gave
+    // elsewhere ("in 2021, before 2 April") takes that year with it.
+    const years = [...new Set(question.match(/\b(?:19|20)\d{2}\b/g) ?? [])];
+    const monthWord = new RegExp(`\\b(${monthNames('en').flat().join('|')})\\b`, 'i');
+    let dateText =
+      date && !('error' in date) && years.length === 1 && !/\b(?:19|20)\d{2}\b/.test(date.matched) && monthWord.test(date.matched)
+        ? `${date.matched} ${years[0]}`
+        : date?.matched;
     const period = date && !('error' in date) ? date.query : undefined;
     let anchorEvent: KbEvent | undefined;
     let successorOffice: Office | undefined;

@@ -637,6 +637,18 @@ describe('whether a state ended within a past period', () => {
   });
 });
 
+describe('a day without a year in a question that names one', () => {
+  it('takes that year, in any language and with "before" in any of them', async () => {
+    for (const q of ['who ruled in 2021 before 2 April?', 'qui dirigeait le Niger en 2021, avant le 2 avril ?', 'Wer regierte 2021 vor dem 2. April?']) {
+      expect((await ask(q)).text, q).toMatch(/Mahamadou Issoufou ruled Niger before 2 April 2021/);
+    }
+  });
+
+  it('German typed without umlauts ("Fruehjahr") reads its date words', async () => {
+    expect((await ask('Wer war im Fruehjahr 2021 Praesident des Niger?')).text).toMatch(/spring 2021/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
