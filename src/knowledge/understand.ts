@@ -737,6 +737,26 @@ export class QuestionReader {
     return dates.get(key)!;
   }
 
+  /**
+   * A day named without a year ("le soir du 26 juillet") is the one the knowledge base has events on, when only
+   * one year has: in this story, 26 July is the coup's, not this year's.
+   */
+  private yearFromEvents(
+    date: { query: DateQuery; matched: string } | { error: DateParseError } | null,
+    question: string,
+    now: Date,
+  ): { query: DateQuery; matched: string } | { error: DateParseError } | null {
+    if (!date || 'error' in date || date.query.now || date.query.precision !== 'day' || date.query.start !== date.query.end) return date;
+    if (/\b(?:19|20)\d{2}\b/.test(question) || /\b(?:19|20)\d{2}\b/.test(date.matched) || date.query.phrase?.kind !== 'period') return date;
+    const monthDay = date.query.start.slice(4);
+    const years = [
+      ...new Set(this.kb.data.events.filter((e) => e.date.precision === 'day' && e.date.start.endsWith(monthDay)).map((e) => e.date.start.slice(0, 4))),
+    ];
+    if (years.length !== 1 || years[0] === date.query.start.slice(0, 4)) return date;
+    const found = findDate(`${date.matched} ${years[0]}`, now, this.kb.anchorSpans);
+    return found ? { query: found.query, matched: found.matched } : date;
+  }
+
   private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: DateParseError } | null {
     // (English has date words of its own too: holidays.)
     const english = lang === 'en' ? this.holidaysAsDays(raw) : this.toEnglishDates(raw, lang);
@@ -951,7 +971,7 @@ export class QuestionReader {
     const unknownName = this.unknownName(question, free, lang);
     if (unknownName) return decline('noInformation', { words: unknownName });
 
-    const date = this.date(question, lang, now);
+    const date = this.yearFromEvents(this.date(question, lang, now), question, now);
     if (date && 'error' in date) return result({ parts: [], decline: { reason: 'badDate', date: date.error } });
     // "Two weeks before the last ones left": a distance from an event the relation below finds, not from today.
     const offset = date && !('error' in date) ? relativeOffset(date.matched) : null;
@@ -1150,7 +1170,9 @@ export class QuestionReader {
     if (howMany) return decline('onlyTroops');
 
     if (asks === 'said' || asks === 'why') {
-      const statements = this.statementsFor(people, organisations, mentions, free, asks === 'why');
+      // "Who announced the CNSP?" asks for the speaker: what it names is what was said, not who said it.
+      const speakers = asks === 'said' && form === 'who' ? { people: [], organisations: [] } : { people, organisations };
+      const statements = this.statementsFor(speakers.people, speakers.organisations, mentions, free, asks === 'why');
       if (statements.length > 0) return result({ parts: [{ kind: 'statements', statements }] });
       if (asks === 'why') {
         // An event whose sourced summary gives its reason ("on humanitarian grounds", "because …").
@@ -1169,10 +1191,21 @@ export class QuestionReader {
         return decline('noReason');
       }
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
-      const reported = this.reportedSpeech(people, organisations, mentions, free);
+      const reported = this.reportedSpeech(speakers.people, speakers.organisations, mentions, free);
       if (reported.length > 0) return result({ parts: [{ kind: 'event', event: reported[0]!.id, related: reported.slice(1).map((e) => e.id) }] });
-      const speaker = people[0]?.name ?? organisations[0]?.name;
+      const speaker = speakers.people[0]?.name ?? speakers.organisations[0]?.name;
       if (speaker) return decline('noQuote', { name: speaker });
+      // "Who demanded the withdrawal?": no speaker named; the verb of speech is what happened, and an event
+      // that uses it ("Junta demands withdrawal of French soldiers") answers.
+      const said = mentions.filter((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'said')).flatMap((m) => m.words);
+      const event = this.bestEvent(
+        mentions.filter((m) => !m.meanings.some((x) => x.type === 'form')),
+        [...free, ...said],
+        otherCountries,
+        undefined,
+        period,
+      );
+      if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     }
 
     // "Where did the US move its people to …?", "which base did the Americans leave in August 2024?": a
@@ -2087,7 +2120,9 @@ export class QuestionReader {
         (people.length === 0 || people.some((p) => p.id === s.person)) &&
         c.content &&
         c.share >= (reason ? 0.75 : 0.5) &&
-        (!reason || this.quoteCovers(units, s))
+        // (With no speaker named, the quote itself must say what is asked: "who demanded the withdrawal?" is
+        // no quote whose context mentions one.)
+        ((!reason && people.length > 0) || this.quoteCovers(units, s))
       );
     });
     return hits.map((h) => h.id);

@@ -649,6 +649,22 @@ describe('a day without a year in a question that names one', () => {
   });
 });
 
+describe('"who said …?" asks for the speaker', () => {
+  it('what it names is what was said: "who announced the CNSP?" is not what the CNSP said', async () => {
+    expect((await ask('who announced the CNSP on TV?')).text).toMatch(/Amadou Abdramane/);
+  });
+
+  it('with no speaker named, the verb of speech finds the event, and a quote must say it in its own words', async () => {
+    const r = await ask('who demanded the withdrawal of French troops?');
+    expect(r.lead).toMatch(/^5 September 2023: Junta demands withdrawal/);
+    expect(r.text).not.toMatch(/Colonna/);
+  });
+
+  it('a day named without a year is the one the knowledge base has events on', async () => {
+    expect((await ask('what happened on 26 July?')).text).toMatch(/26 July 2023/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
