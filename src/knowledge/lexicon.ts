@@ -83,6 +83,8 @@ const conceptSchema = z.strictObject({
    * but "the end of the withdrawal" is its completion.
    */
   ofHappening: z.string().min(1).optional(),
+  /** Says how far something went (it began, was completed), not what: "… and when was it wrapped up?" is about the withdrawal. */
+  aspect: z.boolean().optional(),
   ...perLanguage,
 });
 

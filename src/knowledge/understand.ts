@@ -851,8 +851,10 @@ export class QuestionReader {
       // of its own: "… and when did the last French soldier leave?" keeps its France and is no Macron's.
       const roles = new Set(own.flatMap((m) => m.meanings.map(subjectRole)));
       const borrowed = named.filter((m) => m.meanings.some((x) => subjectRole(x) && !roles.has(subjectRole(x))));
-      // "… and when did Burkina Faso do the same?": a clause with no verb of its own takes the first one's.
-      if (verbs(clause).length === 0) borrowed.push(...verbs(clauses[0]!).filter((m) => !borrowed.includes(m)));
+      // "… and when did Burkina Faso do the same?": a clause with no verb of its own takes the first one's; so
+      // does one that only says how far it went ("… and when was it wrapped up?": the withdrawal).
+      const aspectOnly = (m: Mention) => m.meanings.every((x) => x.type !== 'concept' || x.concept.aspect);
+      if (verbs(clause).every(aspectOnly)) borrowed.push(...verbs(clauses[0]!).filter((m) => !borrowed.includes(m) && !aspectOnly(m)));
       // What is counted was named in the first clause: "… and how many were there in 2023?".
       const counted = borrowed.some((m) =>
         m.meanings.some((x) => (x.type === 'concept' && x.concept.troops) || (x.type === 'country' && this.kb.countries().includes(x.country.name))),

@@ -665,6 +665,20 @@ describe('"who said …?" asks for the speaker', () => {
   });
 });
 
+describe('a later clause that only says how far it went (lexicon aspect)', () => {
+  it('"… and when was it wrapped up?" takes the first clause\'s happening', async () => {
+    const r = await ask('when did the French withdrawal start, and when was it wrapped up?');
+    expect(r.text).toMatch(/10 October 2023/);
+    expect(r.text).toMatch(/22 December 2023/);
+  });
+
+  it('"got out" is leaving: "who got out first, the Germans or the Americans?"', async () => {
+    const r = await ask('who got out of Niger first, the Germans or the Americans?');
+    expect(r.text).toMatch(/30 August 2024/);
+    expect(r.text).toMatch(/15 September 2024/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
