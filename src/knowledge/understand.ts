@@ -2068,8 +2068,13 @@ export class QuestionReader {
     const names = [o.acronym, o.name].filter((n): n is string => !!n).map(normalizeName);
     for (const office of this.kb.offices()) {
       for (const t of office.terms) {
-        const title = ` ${normalizeName(`${t.title} ${t.body ?? ''}`)} `;
-        if (names.some((n) => title.includes(` ${n} `))) return { office, date: (t.start ?? t.attested)!.text };
+        // (Its title, not its holder: the CNSP held the head-of-state office collectively for two days; it did not
+        // head itself.)
+        const title = ` ${normalizeName(t.title)} `;
+        if (!names.some((n) => title.includes(` ${n} `))) continue;
+        // Its first full day: on the day it began, the office changed hands.
+        const first = t.start?.precision === 'day' && (!t.end || t.end.start > addDays(t.start.start, 1)) ? addDays(t.start.start, 1) : undefined;
+        return { office, date: first ?? (t.start ?? t.attested)!.text };
       }
     }
     return null;

@@ -679,6 +679,13 @@ describe('a later clause that only says how far it went (lexicon aspect)', () =>
   });
 });
 
+describe('who heads an organisation', () => {
+  it('is the office whose title names it, on its first full day — not the body that held an office itself', async () => {
+    expect((await ask('who leads the junta?')).text).toMatch(/Abdourahamane Tiani ruled Niger on 29 July 2023/);
+    expect((await ask('who led the CSRD?')).text).toMatch(/Salou Djibo/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
