@@ -1297,6 +1297,15 @@ export class QuestionReader {
           ? this.kb.eventsById.get(parts[0]!.event)
           : undefined;
       if (denial && this.negates(denial.title, asked1[0]!)) return result({ parts, lead: 'No.' });
+      // "Does France still have an ambassador in Niger?" — "French ambassador leaves Niamey": a presence asked
+      // about is answered by its end, which says no.
+      const leaving = this.lexicon.concepts.find((c) => c.id === 'withdrawal');
+      const left =
+        yesNo && found.forms.has('still') && leaving && !concepts.includes(leaving) && parts.length === 1 && parts[0]!.kind === 'event'
+          ? this.kb.eventsById.get(parts[0]!.event)
+          : undefined;
+      if (left && leaving && tokenize(left.title).some((w) => leaving.en.includes(w) || tokenize(leaving.means).includes(w)))
+        return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('noEvent');
       // "Did Bazoum resign?": no event, but the person's own record says they did not.

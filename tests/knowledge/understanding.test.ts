@@ -686,6 +686,16 @@ describe('who heads an organisation', () => {
   });
 });
 
+describe('"still" answered by a departure', () => {
+  it('is No: "does France still have an ambassador in Niger?" — he left', async () => {
+    expect((await ask('Does France still have an ambassador in Niger?')).lead).toMatch(/^No\. 27 September 2023/);
+  });
+
+  it('while "did he leave?" is Yes', async () => {
+    expect((await ask('did the French ambassador leave?')).lead).toMatch(/^Yes\. 27 September 2023/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
