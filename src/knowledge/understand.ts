@@ -1299,13 +1299,11 @@ export class QuestionReader {
       if (denial && this.negates(denial.title, asked1[0]!)) return result({ parts, lead: 'No.' });
       // "Does France still have an ambassador in Niger?" — "French ambassador leaves Niamey": a presence asked
       // about is answered by its end, which says no.
-      const leaving = this.lexicon.concepts.find((c) => c.id === 'withdrawal');
-      const left =
-        yesNo && found.forms.has('still') && leaving && !concepts.includes(leaving) && parts.length === 1 && parts[0]!.kind === 'event'
-          ? this.kb.eventsById.get(parts[0]!.event)
-          : undefined;
-      if (left && leaving && tokenize(left.title).some((w) => leaving.en.includes(w) || tokenize(leaving.means).includes(w)))
-        return result({ parts, lead: 'No.' });
+      // (Any concept that ends something: "is the EU mission still in Niger?" — "Niger ends EU missions".)
+      const enders = this.lexicon.concepts.filter((c) => c.ends?.length && !concepts.includes(c));
+      const left = yesNo && found.forms.has('still') && parts.length === 1 && parts[0]!.kind === 'event' ? this.kb.eventsById.get(parts[0]!.event) : undefined;
+      const titleWords = left ? tokenize(left.title) : [];
+      if (left && enders.some((c) => titleWords.some((w) => c.en.includes(w) || tokenize(c.means).includes(w)))) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('noEvent');
       // "Did Bazoum resign?": no event, but the person's own record says they did not.

@@ -691,6 +691,10 @@ describe('"still" answered by a departure', () => {
     expect((await ask('Does France still have an ambassador in Niger?')).lead).toMatch(/^No\. 27 September 2023/);
   });
 
+  it('or by any end: "is the EU mission still in Niger?" — Niger ended the EU missions', async () => {
+    expect((await ask('is the EU mission still in Niger?')).lead).toMatch(/^No\. 4 December 2023/);
+  });
+
   it('while "did he leave?" is Yes', async () => {
     expect((await ask('did the French ambassador leave?')).lead).toMatch(/^Yes\. 27 September 2023/);
   });
