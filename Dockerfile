@@ -19,6 +19,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
+# The build also writes dist/knowledge-data.json, the validated data/ the bot starts from (src/knowledge/snapshot.ts).
+COPY data ./data
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts
 

@@ -3,10 +3,12 @@
 // compiled files whose source is gone (a deleted command must not stay discoverable in dist/commands).
 // `--prepare` (npm ci, npm install): the same. `--if-stale` (prestart, preask): does nothing when dist/ is newer than every source file and folder,
 // which costs a few milliseconds instead of the second or so TypeScript needs to load and compare.
+// Each build, and `--if-stale` when data/ changed since, also writes dist/knowledge-data.json, the validated data/ the bot
+// starts from (src/knowledge/snapshot.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
@@ -32,7 +34,36 @@ function fresh() {
   return inputs.every((path) => !existsSync(path) || statSync(path).mtimeMs <= built);
 }
 
-if (process.argv.includes('--if-stale') && fresh()) process.exit(0);
+const snapshot = join(dist, 'knowledge-data.json');
+const data = join(root, 'data');
+
+/** Whether the snapshot is newer than every file and folder of data/ (the bot checks its key at start in any case). */
+function snapshotFresh() {
+  if (!existsSync(snapshot)) return false;
+  const written = statSync(snapshot).mtimeMs;
+  return !existsSync(data) || walk(data, '', true).every((path) => statSync(path).mtimeMs <= written);
+}
+
+/**
+ * Loads data/ with the compiled loader as the bot does and writes what it loaded. Data with problems gets no
+ * snapshot (the bot then loads data/ in full and reports them at start, as it would without one); neither that
+ * nor any other failure here fails the build, since the bot starts correctly without a snapshot.
+ */
+async function writeDataSnapshot() {
+  rmSync(snapshot, { force: true });
+  try {
+    const load = await import(pathToFileURL(join(dist, 'src', 'knowledge', 'load.js')).href);
+    load.writeKnowledgeSnapshot(load.DEFAULT_DATA_DIR, { ...load.BOT_LOAD_OPTIONS, snapshot });
+  } catch (err) {
+    const why = err?.name === 'DataError' ? `data/ has ${err.problems.length} problem(s) (npm run data:check lists them)` : String(err);
+    process.stderr.write(`build: no snapshot of data/, the bot will load it in full at each start: ${why}\n`);
+  }
+}
+
+if (process.argv.includes('--if-stale') && fresh()) {
+  if (!snapshotFresh()) await writeDataSnapshot();
+  process.exit(0);
+}
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 if (!existsSync(tsc)) {
@@ -59,4 +90,5 @@ for (const dir of SOURCES) {
 // tsc -b leaves its stamp alone when nothing changed: touch it, so that --if-stale finds dist/ fresh next time.
 const now = new Date();
 utimesSync(stamp, now, now);
+await writeDataSnapshot();
 if (Date.now() - started > 3000) process.stderr.write(`build: dist/ compiled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

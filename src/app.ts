@@ -3,7 +3,7 @@ import { CommandRegistry, DEFAULT_COMMANDS_DIR } from './core/registry.ts';
 import type { RequestMetrics } from './core/metrics.ts';
 import type { Services } from './core/services.ts';
 import { KnowledgeBase } from './knowledge/kb.ts';
-import { DEFAULT_DATA_DIR } from './knowledge/load.ts';
+import { BOT_LOAD_OPTIONS, DEFAULT_DATA_DIR } from './knowledge/load.ts';
 import { createLogger, type Logger } from './logger.ts';
 
 export interface CreateBotOptions {
@@ -20,8 +20,7 @@ export interface CreateBotOptions {
 
 /** Loads the knowledge base and discovers the commands: the one core every adapter shares. */
 export async function createBot(options: CreateBotOptions = {}): Promise<Bot> {
-  // Translations' facts are checked by data:check (in CI), not at every start.
-  const kb = KnowledgeBase.load(options.dataDir ?? DEFAULT_DATA_DIR, { translationFacts: false });
+  const kb = KnowledgeBase.load(options.dataDir ?? DEFAULT_DATA_DIR, BOT_LOAD_OPTIONS);
   const registry = await CommandRegistry.discover(options.commandsDir ?? DEFAULT_COMMANDS_DIR);
   return new Bot({
     kb,

@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import type { z } from 'zod';
 import { DataError, type DataProblem } from './problems.ts';
 import { readYaml, YamlError } from './yaml.ts';
+import { DEFAULT_SNAPSHOT, readSnapshot, snapshotKey, writeSnapshot } from './snapshot.ts';
 import { lexiconSchema, type LexiconData } from './lexicon.ts';
 import { normalizeName } from './normalize.ts';
 import {
@@ -391,9 +392,41 @@ export interface LoadOptions {
    * tests). The running bot leaves it to data:check, which CI runs: it costs ~0.1 s of every start.
    */
   translationFacts?: boolean;
+  /**
+   * A snapshot file written by writeKnowledgeSnapshot (see snapshot.ts): its data is returned instead of reading
+   * and validating `dir` when it was made from the same files, code and options; otherwise the full load runs.
+   */
+  snapshot?: string;
+}
+
+/**
+ * How the bot loads data/ at start: from the build's snapshot when it is current; the translations' facts are
+ * data:check's (CI runs it) rather than every start's, where they would cost ~0.1 s.
+ */
+export const BOT_LOAD_OPTIONS: LoadOptions = { translationFacts: false, snapshot: DEFAULT_SNAPSHOT };
+
+/** The key of a snapshot of `dir` loaded with `options` (of the options, what the data depends on: undefined is the default). */
+export function knowledgeSnapshotKey(dir: string, options: LoadOptions): string {
+  return snapshotKey(dir, { translationFacts: options.translationFacts ?? true });
+}
+
+/** Loads `dir` in full (a DataError when it has problems) and writes the result as the snapshot at options.snapshot. */
+export function writeKnowledgeSnapshot(dir: string, options: LoadOptions & { snapshot: string }): void {
+  const { snapshot, ...load } = options;
+  writeSnapshot(snapshot, knowledgeSnapshotKey(dir, load), loadKnowledgeData(dir, load));
 }
 
 export function loadKnowledgeData(dir: string = DEFAULT_DATA_DIR, options: LoadOptions = {}): KnowledgeData {
+  if (options.snapshot !== undefined) {
+    let key: string | undefined;
+    try {
+      key = knowledgeSnapshotKey(dir, options);
+    } catch {
+      // A folder or file that cannot be read: the full load says which.
+    }
+    const data = key === undefined ? undefined : readSnapshot<KnowledgeData>(options.snapshot, key);
+    if (data) return data;
+  }
   const problems: DataProblem[] = [];
   const fileOf = (name: CollectionName) => relative(process.cwd(), join(dir, `${name}.yaml`)) || `${name}.yaml`;
   const raw = readCollections(dir, problems);
