@@ -200,9 +200,10 @@ export class QuestionReader {
   private readonly vocabulary = {} as Record<Language, string[]>;
   /**
    * Per language, every phrase with its words stemmed, so inflected forms match too: "der französische
-   * Botschafter" is the office listed as "französischer Botschafter".
+   * Botschafter" is the office listed as "französischer Botschafter". Built for a language when a question in it
+   * first needs it: stemming every phrase in French and German took ~40 ms of each start, for a question in English.
    */
-  private readonly stemmed = {} as Record<Language, PhraseIndex<{ last: string; meaning: Meaning }>>;
+  private readonly stemmed = {} as Record<Language, () => PhraseIndex<{ last: string; meaning: Meaning }>>;
   /** Per language, where a second question starts: a conjunction before a question word ("… and when"); global, for matchAll. */
   private readonly clauseStart = {} as Record<Language, RegExp>;
   /** Per language, the date words and their English, as patterns (see toEnglishDates). */
@@ -285,15 +286,19 @@ export class QuestionReader {
         new RegExp(`\\b${tokenize(phrase).map(umlauts).join('[\\s-]+')}\\b`, 'g'),
         english,
       ]);
-      const stemmed = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
-      for (const { tokens, values } of [...this.names.entries(), ...index.entries()]) {
-        // Phrases only, and their last word as written: the endings that vary are the adjectives'
-        // ("der französische Botschafter"); "Botschaft", the embassy, is no "Botschafter".
-        if (tokens.length < 2) continue;
-        const phrase = tokens.map((t) => stem(t, lang)).join(' ');
-        for (const v of values) stemmed.add(phrase, { last: tokens.at(-1)!, meaning: v });
-      }
-      this.stemmed[lang] = stemmed;
+      let stemmed: PhraseIndex<{ last: string; meaning: Meaning }> | undefined;
+      this.stemmed[lang] = () => {
+        if (stemmed) return stemmed;
+        stemmed = new PhraseIndex<{ last: string; meaning: Meaning }>((a, b) => a.last === b.last && sameMeaning(a.meaning, b.meaning));
+        for (const { tokens, values } of [...this.names.entries(), ...index.entries()]) {
+          // Phrases only, and their last word as written: the endings that vary are the adjectives'
+          // ("der französische Botschafter"); "Botschaft", the embassy, is no "Botschafter".
+          if (tokens.length < 2) continue;
+          const phrase = tokens.map((t) => stem(t, lang)).join(' ');
+          for (const v of values) stemmed.add(phrase, { last: tokens.at(-1)!, meaning: v });
+        }
+        return stemmed;
+      };
     }
     this.commonStopwords = new Set([...this.allStopwords].filter((w) => LANGUAGES.every((l) => this.stopwords[l].has(w))));
     const phraseWords = new Set([...this.names.words(), ...LANGUAGES.flatMap((l) => [...this.words[l].words()])]);
@@ -640,7 +645,7 @@ export class QuestionReader {
       const byEnd = new Map<number, Meaning[]>();
       const exact = [...this.names.matchesAt(tokens, i), ...words.matchesAt(tokens, i)];
       // Inflected forms only where the words as typed match nothing of that length.
-      const inflected = this.stemmed[lang]
+      const inflected = this.stemmed[lang]()
         .matchesAt(stems, i)
         .filter((m) => !exact.some((e) => e.end === m.end))
         .map((m) => ({ end: m.end, values: m.values.filter((v) => v.last === tokens[m.end - 1]).map((v) => v.meaning) }))
