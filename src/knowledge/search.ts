@@ -29,7 +29,13 @@ interface IndexedEntry {
  * so the same stemmer reads the data and the questions).
  */
 export class KnowledgeIndex {
-  private readonly index: MiniSearch<IndexedEntry>;
+  /**
+   * Built by the first search, not at load: indexing every entry was ~40 ms of each start, and questions about
+   * troops and office holders (the most asked) never search; knows() and the event weights need only the terms.
+   */
+  private built: MiniSearch<IndexedEntry> | undefined;
+  private readonly entries: IndexedEntry[];
+  private readonly processTerm: (term: string) => string | null;
 
   /** Per stemmed term, how many events use it: rare words tell events apart, common ones do not. */
   private readonly eventFrequency = new Map<string, number>();
@@ -49,16 +55,9 @@ export class KnowledgeIndex {
   constructor(kb: KnowledgeBase, stopwords: ReadonlySet<string>) {
     // English stems of the knowledge base's words; one-letter and small common words carry nothing.
     const processTerm = (term: string): string | null => (term.length < 2 || stopwords.has(term) ? null : stem(term, 'en'));
-    this.index = new MiniSearch<IndexedEntry>({
-      idField: 'key',
-      fields: ['title', 'names', 'tags', 'text'],
-      storeFields: ['kind', 'id'],
-      tokenize,
-      processTerm,
-      searchOptions: { boost: { title: 3, names: 2.5, tags: 1.5, text: 1 }, processTerm },
-    });
+    this.processTerm = processTerm;
     const entries = [...entriesOf(kb)];
-    this.index.addAll(entries);
+    this.entries = entries;
     for (const e of entries) {
       for (const t of tokenize(`${e.title} ${e.names} ${e.tags} ${e.text}`)) {
         const term = processTerm(t);
@@ -76,6 +75,21 @@ export class KnowledgeIndex {
       for (const t of terms) this.eventFrequency.set(t, (this.eventFrequency.get(t) ?? 0) + 1);
       this.eventTerms.set(e.id, terms);
     }
+  }
+
+  private get index(): MiniSearch<IndexedEntry> {
+    if (this.built) return this.built;
+    const processTerm = this.processTerm;
+    this.built = new MiniSearch<IndexedEntry>({
+      idField: 'key',
+      fields: ['title', 'names', 'tags', 'text'],
+      storeFields: ['kind', 'id'],
+      tokenize,
+      processTerm,
+      searchOptions: { boost: { title: 3, names: 2.5, tags: 1.5, text: 1 }, processTerm },
+    });
+    this.built.addAll(this.entries);
+    return this.built;
   }
 
   /** Whether any entry (event, person, organisation, place, statement) uses the stemmed term. */
