@@ -1,6 +1,5 @@
-// English only: the package's index loads every locale (~0.1 s of each start).
-import * as chronoEn from 'chrono-node/en';
 import { DateTime } from 'luxon';
+import { CHRONO } from './chrono.ts';
 import { BoundedMemo } from './memo.ts';
 import { parseFuzzyDate } from './schema.ts';
 
@@ -318,7 +317,7 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
   }
 
   // chrono is thorough but slow; most questions name no date, so only call it when one may be there.
-  const results = MAYBE_DATE.test(lower) ? chronoEn.parse(text, now, { forwardDate: false }) : [];
+  const results = MAYBE_DATE.test(lower) ? CHRONO.en.parse(text, now, { forwardDate: false }) : [];
   for (const r of results) {
     if (NOW_WORDS.test(r.text.toLowerCase())) return { query: nowQuery(now), matched: r.text };
     // "a transition of 60 months", "within 48 hours": a length of time, not a date ("60 months ago" is one).

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import type { ParsedResult } from 'chrono-node';
-// Only the three languages' parsers: the package's index loads every locale (~0.1 s of each start).
-import * as chronoEn from 'chrono-node/en';
+import { CHRONO } from './chrono.ts';
 import { DateParseError, findDate, formatDay, relativeOffset, shift, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
@@ -2270,19 +2268,6 @@ function borrowedText(m: Mention): string {
 function escapePattern(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 }
-
-// French and German load when a question first needs them, not at every start (~20 ms); required, since the
-// lookup is synchronous (chrono-node's CommonJS build: about 10 ms more, once, than importing both at start).
-const require = createRequire(import.meta.url);
-const CHRONO: Record<Language, { parse: typeof chronoEn.parse }> = {
-  en: chronoEn,
-  get fr() {
-    return require('chrono-node/fr') as typeof import('chrono-node/fr');
-  },
-  get de() {
-    return require('chrono-node/de') as typeof import('chrono-node/de');
-  },
-};
 
 /** A phrase that only shapes the question ("which came first", "did", "still"), naming nothing. */
 function isComparison(m: Mention): boolean {
