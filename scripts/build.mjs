@@ -3,8 +3,8 @@
 // compiled files whose source is gone (a deleted command must not stay discoverable in dist/commands).
 // `--prepare` (npm ci, npm install): the same. `--if-stale` (prestart, preask): does nothing when dist/ is newer than every source file and folder,
 // which costs a few milliseconds instead of the second or so TypeScript needs to load and compare.
-// Each build, and `--if-stale` when data/ changed since, also writes dist/knowledge-data.json, the validated data/ the bot
-// starts from (src/knowledge/snapshot.ts).
+// Each build, and `--if-stale` when data/ or locales/ changed since, also writes the snapshots the bot starts from
+// (src/snapshot.ts): dist/knowledge-data.json, the validated data/, and dist/catalogs.json, the parsed locales/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -34,34 +34,49 @@ function fresh() {
   return inputs.every((path) => !existsSync(path) || statSync(path).mtimeMs <= built);
 }
 
-const snapshot = join(dist, 'knowledge-data.json');
-const data = join(root, 'data');
+const compiled = (path) => import(pathToFileURL(join(dist, 'src', path)).href);
+/** Each snapshot: its file, the folder it is made from, and how the compiled code writes it. */
+const SNAPSHOTS = [
+  {
+    file: join(dist, 'knowledge-data.json'),
+    from: join(root, 'data'),
+    write: async (file) => {
+      const load = await compiled('knowledge/load.js');
+      load.writeKnowledgeSnapshot(load.DEFAULT_DATA_DIR, { ...load.BOT_LOAD_OPTIONS, snapshot: file });
+    },
+  },
+  {
+    file: join(dist, 'catalogs.json'),
+    from: join(root, 'locales'),
+    // (Importing i18n.js reads the catalogs once already: a broken one throws there.)
+    write: async (file) => (await compiled('core/i18n.js')).Catalogs.writeSnapshot(file),
+  },
+];
 
-/** Whether the snapshot is newer than every file and folder of data/ (the bot checks its key at start in any case). */
-function snapshotFresh() {
-  if (!existsSync(snapshot)) return false;
-  const written = statSync(snapshot).mtimeMs;
-  return !existsSync(data) || walk(data, '', true).every((path) => statSync(path).mtimeMs <= written);
+/** Whether a snapshot is newer than every file and folder it is made from (the bot checks its key at start in any case). */
+function snapshotFresh({ file, from }) {
+  if (!existsSync(file)) return false;
+  const written = statSync(file).mtimeMs;
+  return !existsSync(from) || walk(from, '', true).every((path) => statSync(path).mtimeMs <= written);
 }
 
 /**
- * Loads data/ with the compiled loader as the bot does and writes what it loaded. Data with problems gets no
- * snapshot (the bot then loads data/ in full and reports them at start, as it would without one); neither that
- * nor any other failure here fails the build, since the bot starts correctly without a snapshot.
+ * Reads the files with the compiled code as the bot does and writes what it read. Files with problems get no
+ * snapshot (the bot then reads them in full and reports the problems at start, as it would without one); neither
+ * that nor any other failure here fails the build, since the bot starts correctly without a snapshot.
  */
-async function writeDataSnapshot() {
-  rmSync(snapshot, { force: true });
+async function writeSnapshot({ file, from, write }) {
+  rmSync(file, { force: true });
   try {
-    const load = await import(pathToFileURL(join(dist, 'src', 'knowledge', 'load.js')).href);
-    load.writeKnowledgeSnapshot(load.DEFAULT_DATA_DIR, { ...load.BOT_LOAD_OPTIONS, snapshot });
+    await write(file);
   } catch (err) {
-    const why = err?.name === 'DataError' ? `data/ has ${err.problems.length} problem(s) (npm run data:check lists them)` : String(err);
-    process.stderr.write(`build: no snapshot of data/, the bot will load it in full at each start: ${why}\n`);
+    const why = err?.name === 'DataError' ? `data/ has ${err.problems.length} problem(s) (npm run data:check lists them)` : (err?.message ?? String(err));
+    process.stderr.write(`build: no snapshot of ${relative(root, from)}/, the bot will read it in full at each start: ${why}\n`);
   }
 }
 
 if (process.argv.includes('--if-stale') && fresh()) {
-  if (!snapshotFresh()) await writeDataSnapshot();
+  for (const snapshot of SNAPSHOTS) if (!snapshotFresh(snapshot)) await writeSnapshot(snapshot);
   process.exit(0);
 }
 
@@ -90,5 +105,5 @@ for (const dir of SOURCES) {
 // tsc -b leaves its stamp alone when nothing changed: touch it, so that --if-stale finds dist/ fresh next time.
 const now = new Date();
 utimesSync(stamp, now, now);
-await writeDataSnapshot();
+for (const snapshot of SNAPSHOTS) await writeSnapshot(snapshot);
 if (Date.now() - started > 3000) process.stderr.write(`build: dist/ compiled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

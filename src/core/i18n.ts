@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../paths.ts';
+import { readSnapshot, SNAPSHOT_DIR, writeSnapshot, type SnapshotInputs } from '../snapshot.ts';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 
@@ -11,6 +13,8 @@ import { IntlMessageFormat } from 'intl-messageformat';
  */
 
 export const DEFAULT_LOCALES_DIR = join(PROJECT_ROOT, 'locales');
+/** Where the build writes the parsed catalogs the bot starts from (see src/snapshot.ts). */
+export const DEFAULT_CATALOG_SNAPSHOT = join(SNAPSHOT_DIR, 'catalogs.json');
 export const FALLBACK_LANG = 'en';
 
 export type MessageParams = Record<string, string | number | Date>;
@@ -25,6 +29,14 @@ export class CatalogError extends Error {
 
 // `<` in our texts is literal (usage lines show `<date>`), never rich-text markup.
 const PARSE_OPTIONS = { ignoreTag: true } as const;
+
+/** Each language's messages, parsed, by key: what the catalog snapshot holds. */
+type ParsedCatalogs = Record<string, Record<string, MessageFormatElement[]>>;
+
+/** What parsing `dir` depends on: its files, the code of this folder (the parse options above), the parser's version. */
+export function catalogSnapshotInputs(dir: string): SnapshotInputs {
+  return { folders: { code: dirname(fileURLToPath(import.meta.url)), locales: dir }, libraries: ['@formatjs/icu-messageformat-parser'], options: {} };
+}
 
 /** A message turned into a function of its parameters. */
 type Formatter = (params?: MessageParams) => string;
@@ -66,7 +78,12 @@ export class Catalogs {
   private readonly messages = new Map<string, Map<string, MessageFormatElement[]>>();
   private readonly compiled = new Map<string, Formatter>();
 
-  constructor(catalogs: Record<string, Record<string, string>>, where: (lang: string) => string = (l) => l) {
+  /** `parsed`: the messages already parsed and checked (the build's snapshot); `catalogs` is then not read. */
+  constructor(catalogs: Record<string, Record<string, string>>, where: (lang: string) => string = (l) => l, parsed?: ParsedCatalogs) {
+    if (parsed) {
+      for (const [lang, messages] of Object.entries(parsed)) this.messages.set(lang, new Map(Object.entries(messages)));
+      return;
+    }
     for (const [lang, entries] of Object.entries(catalogs)) {
       const parsed = new Map<string, MessageFormatElement[]>();
       for (const [key, text] of Object.entries(entries)) {
@@ -86,8 +103,13 @@ export class Catalogs {
     if (!this.messages.has(FALLBACK_LANG)) throw new CatalogError(`No ${FALLBACK_LANG} catalog: English is the fallback of every other language.`);
   }
 
-  /** Reads every `<lang>.json` in `dir`. */
-  static load(dir: string = DEFAULT_LOCALES_DIR): Catalogs {
+  /**
+   * Reads every `<lang>.json` in `dir`; from `snapshot` (written by writeSnapshot) instead when it was parsed from
+   * the same files with the same code.
+   */
+  static load(dir: string = DEFAULT_LOCALES_DIR, snapshot?: string): Catalogs {
+    const parsed = snapshot === undefined ? undefined : readSnapshot<ParsedCatalogs>(snapshot, catalogSnapshotInputs(dir));
+    if (parsed?.[FALLBACK_LANG]) return new Catalogs({}, undefined, parsed);
     const files = readdirSync(dir)
       .filter((f) => /^[a-z]{2,3}\.json$/.test(f))
       .sort();
@@ -100,6 +122,14 @@ export class Catalogs {
       }
     }
     return new Catalogs(catalogs, (lang) => `locales/${lang}.json`);
+  }
+
+  /** Parses every catalog in `dir` (a CatalogError when one is broken) and writes the result as the snapshot at `path`. */
+  static writeSnapshot(path: string, dir: string = DEFAULT_LOCALES_DIR): void {
+    const catalogs = Catalogs.load(dir);
+    const parsed: ParsedCatalogs = {};
+    for (const [lang, messages] of catalogs.messages) parsed[lang] = Object.fromEntries(messages);
+    writeSnapshot(path, catalogSnapshotInputs(dir), parsed);
   }
 
   /** The languages there are catalogs for, English first. */
@@ -167,7 +197,7 @@ export function placeholders(ast: MessageFormatElement[]): Set<string> {
 
 // Read when this module is first imported, i.e. at start: a broken catalog stops the bot there, with the
 // file and key in the message, and no request pays for reading them.
-const loaded: Catalogs = Catalogs.load();
+const loaded: Catalogs = Catalogs.load(DEFAULT_LOCALES_DIR, DEFAULT_CATALOG_SNAPSHOT);
 
 /** The bot's catalogs (every `locales/<lang>.json`). */
 export function catalogs(): Catalogs {

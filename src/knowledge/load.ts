@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../paths.ts';
 import type { z } from 'zod';
 import { DataError, type DataProblem } from './problems.ts';
 import { readYaml, YamlError } from './yaml.ts';
-import { DEFAULT_SNAPSHOT, readSnapshot, snapshotKey, writeSnapshot } from './snapshot.ts';
+import { readSnapshot, SNAPSHOT_DIR, writeSnapshot, type SnapshotInputs } from '../snapshot.ts';
 import { lexiconSchema, type LexiconData } from './lexicon.ts';
 import { normalizeName } from './normalize.ts';
 import {
@@ -393,11 +394,14 @@ export interface LoadOptions {
    */
   translationFacts?: boolean;
   /**
-   * A snapshot file written by writeKnowledgeSnapshot (see snapshot.ts): its data is returned instead of reading
-   * and validating `dir` when it was made from the same files, code and options; otherwise the full load runs.
+   * A snapshot written by writeKnowledgeSnapshot (see src/snapshot.ts): its data is returned instead of reading and
+   * validating `dir` when it was made from the same files, loader code and options; otherwise the full load runs.
    */
   snapshot?: string;
 }
+
+/** Where the build writes the snapshot of data/ the bot starts from. */
+export const DEFAULT_SNAPSHOT = join(SNAPSHOT_DIR, 'knowledge-data.json');
 
 /**
  * How the bot loads data/ at start: from the build's snapshot when it is current; the translations' facts are
@@ -405,26 +409,27 @@ export interface LoadOptions {
  */
 export const BOT_LOAD_OPTIONS: LoadOptions = { translationFacts: false, snapshot: DEFAULT_SNAPSHOT };
 
-/** The key of a snapshot of `dir` loaded with `options` (of the options, what the data depends on: undefined is the default). */
-export function knowledgeSnapshotKey(dir: string, options: LoadOptions): string {
-  return snapshotKey(dir, { translationFacts: options.translationFacts ?? true });
+/**
+ * What a load of `dir` depends on: its files, the code of this folder (the loader, the schemas and what they
+ * call), the parsers' versions, and of the options the fact check (undefined is its default).
+ */
+export function knowledgeSnapshotInputs(dir: string, options: LoadOptions): SnapshotInputs {
+  return {
+    folders: { loader: dirname(fileURLToPath(import.meta.url)), data: dir },
+    libraries: ['zod', 'js-yaml'],
+    options: { translationFacts: options.translationFacts ?? true },
+  };
 }
 
 /** Loads `dir` in full (a DataError when it has problems) and writes the result as the snapshot at options.snapshot. */
 export function writeKnowledgeSnapshot(dir: string, options: LoadOptions & { snapshot: string }): void {
   const { snapshot, ...load } = options;
-  writeSnapshot(snapshot, knowledgeSnapshotKey(dir, load), loadKnowledgeData(dir, load));
+  writeSnapshot(snapshot, knowledgeSnapshotInputs(dir, load), loadKnowledgeData(dir, load));
 }
 
 export function loadKnowledgeData(dir: string = DEFAULT_DATA_DIR, options: LoadOptions = {}): KnowledgeData {
   if (options.snapshot !== undefined) {
-    let key: string | undefined;
-    try {
-      key = knowledgeSnapshotKey(dir, options);
-    } catch {
-      // A folder or file that cannot be read: the full load says which.
-    }
-    const data = key === undefined ? undefined : readSnapshot<KnowledgeData>(options.snapshot, key);
+    const data = readSnapshot<KnowledgeData>(options.snapshot, knowledgeSnapshotInputs(dir, options));
     if (data) return data;
   }
   const problems: DataProblem[] = [];

@@ -2,8 +2,8 @@
 // through tsx (npm run dev; what npm start ran before the production build): time to the shell prompt, to "running" with
 // Slack in HTTP mode against the fake Slack and with Discord against the fake Discord, and the wall time of a one-shot
 // `ask`. Each process's CPU time (user + system, from /proc) is reported too: unlike wall time it hardly depends on
-// what else the machine runs. Then what data/ costs a start with and without the build's snapshot
-// (dist/knowledge-data.json), and the cost of the metrics on a request, in process.
+// what else the machine runs. Then what data/ and the catalogs cost a start with and without the build's snapshots
+// (dist/knowledge-data.json, dist/catalogs.json), and the cost of the metrics on a request, in process.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -100,41 +100,56 @@ function median(samples: number[]): number {
 }
 
 /**
- * What loading data/ costs a start, compiled, each load the first of a fresh process (as at a real start): in full
- * (YAML, zod, the cross checks) and from the build's snapshot. Also says whether the snapshot is current.
+ * What data/ and the catalogs cost a start, compiled, each read in a fresh process: in full (data/: YAML, zod,
+ * the cross checks, the first load of the process; the catalogs: ICU parsing) and from the build's snapshots.
+ * Also says whether the snapshots are current, i.e. what the compiled bot starts from.
  */
-function dataLoadAtStart(): string[] {
+function snapshotsAtStart(): string[] {
+  const dist = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, 'dist', path)).href);
   const script = `
-    const load = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/src/knowledge/load.js')).href)});
-    const { snapshot, ...full } = load.BOT_LOAD_OPTIONS;
-    const options = process.argv[1] === 'snapshot' ? load.BOT_LOAD_OPTIONS : full;
-    const t0 = performance.now();
-    load.loadKnowledgeData(load.DEFAULT_DATA_DIR, options);
-    const ms = performance.now() - t0;
-    const file = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(snapshot, 'utf8')));
-    console.log(JSON.stringify({ ms, current: file.key === load.knowledgeSnapshotKey(load.DEFAULT_DATA_DIR, load.BOT_LOAD_OPTIONS) }));`;
+    const { readFileSync } = await import('node:fs');
+    const { snapshotKey } = await import(${dist('src/snapshot.js')});
+    const current = (path, inputs) => { try { return JSON.parse(readFileSync(path, 'utf8')).key === snapshotKey(inputs); } catch { return false; } };
+    const [what, how] = process.argv[1].split(' ');
+    let ms, fresh;
+    if (what === 'data') {
+      const load = await import(${dist('src/knowledge/load.js')});
+      const { snapshot, ...full } = load.BOT_LOAD_OPTIONS;
+      const t0 = performance.now();
+      load.loadKnowledgeData(load.DEFAULT_DATA_DIR, how === 'snapshot' ? load.BOT_LOAD_OPTIONS : full);
+      ms = performance.now() - t0;
+      fresh = current(snapshot, load.knowledgeSnapshotInputs(load.DEFAULT_DATA_DIR, load.BOT_LOAD_OPTIONS));
+    } else {
+      // (Importing the module reads the catalogs once, from the snapshot when it is current: the parser is still cold.)
+      const i18n = await import(${dist('src/core/i18n.js')});
+      const t0 = performance.now();
+      i18n.Catalogs.load(i18n.DEFAULT_LOCALES_DIR, how === 'snapshot' ? i18n.DEFAULT_CATALOG_SNAPSHOT : undefined);
+      ms = performance.now() - t0;
+      fresh = current(i18n.DEFAULT_CATALOG_SNAPSHOT, i18n.catalogSnapshotInputs(i18n.DEFAULT_LOCALES_DIR));
+    }
+    console.log(JSON.stringify({ ms, fresh }));`;
   const once = (mode: string) =>
-    JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, mode], { cwd: ROOT, encoding: 'utf8' })) as {
-      ms: number;
-      current: boolean;
-    };
-  const full: number[] = [];
-  const fromSnapshot: number[] = [];
-  let current = true;
-  for (let i = 0; i < RUNS; i++) {
-    full.push(once('full').ms);
-    const s = once('snapshot');
-    fromSnapshot.push(s.ms);
-    current &&= s.current;
-  }
-  return [
-    `dist/knowledge-data.json is ${current ? 'current: the compiled bot starts from it' : 'NOT current: the compiled bot loads data/ in full'}`,
-    '',
-    row(['data/ at start (compiled, first load of a process)', 'runs', 'median']),
-    row(['---', '---', '---']),
-    row(['in full: YAML, zod, cross checks', RUNS, fmt(median(full))]),
-    row(['from the snapshot (key: hash of data/ and the loader)', RUNS, fmt(median(fromSnapshot))]),
+    JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, mode], { cwd: ROOT, encoding: 'utf8' })) as { ms: number; fresh: boolean };
+  const lines = [
+    row(['read at start (compiled, a fresh process each)', 'runs', 'in full, median', 'from the snapshot, median', 'snapshot current']),
+    row(['---', '---', '---', '---', '---']),
   ];
+  for (const [what, label] of [
+    ['data', 'data/ (dist/knowledge-data.json): YAML, zod, cross checks'],
+    ['catalogs', 'locales/ (dist/catalogs.json): ICU MessageFormat parsing'],
+  ] as const) {
+    const full: number[] = [];
+    const fromSnapshot: number[] = [];
+    let fresh = true;
+    for (let i = 0; i < RUNS; i++) {
+      full.push(once(`${what} full`).ms);
+      const s = once(`${what} snapshot`);
+      fromSnapshot.push(s.ms);
+      fresh &&= s.fresh;
+    }
+    lines.push(row([label, RUNS, fmt(median(full)), fmt(median(fromSnapshot)), fresh ? 'yes' : 'NO: the bot reads the files in full']));
+  }
+  return lines;
 }
 
 /**
@@ -298,6 +313,6 @@ export default async function startupBench(): Promise<void> {
     await discordFake.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`\n${dataLoadAtStart().join('\n')}\n`);
+  process.stdout.write(`\n${snapshotsAtStart().join('\n')}\n`);
   process.stdout.write(`\n${(await metricsCost()).join('\n')}\n`);
 }

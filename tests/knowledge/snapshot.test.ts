@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataError, DEFAULT_DATA_DIR, loadKnowledgeData, writeKnowledgeSnapshot } from '../../src/knowledge/load.ts';
+import { snapshotKey } from '../../src/snapshot.ts';
 import { ROOT } from '../helpers/entry.ts';
 
 let dir: string;
@@ -110,7 +111,7 @@ describe("the build's snapshot", () => {
     // dist/ as vitest's global setup built it (scripts/build.mjs --if-stale, as before `npm start`).
     const compiled = (await import(join(ROOT, 'dist/src/knowledge/load.js'))) as typeof import('../../src/knowledge/load.ts');
     const file = JSON.parse(readFileSync(compiled.BOT_LOAD_OPTIONS.snapshot!, 'utf8')) as { key: string; data: unknown };
-    expect(file.key).toBe(compiled.knowledgeSnapshotKey(compiled.DEFAULT_DATA_DIR, compiled.BOT_LOAD_OPTIONS));
+    expect(file.key).toBe(snapshotKey(compiled.knowledgeSnapshotInputs(compiled.DEFAULT_DATA_DIR, compiled.BOT_LOAD_OPTIONS)));
     expect(file.data).toEqual(loadKnowledgeData(DEFAULT_DATA_DIR, { translationFacts: false }));
   });
 });
