@@ -19,8 +19,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
-# The build also writes dist/knowledge-data.json, the validated data/ the bot starts from (src/knowledge/snapshot.ts).
+# The build also writes the snapshots the bot starts from (src/snapshot.ts): the validated data/, the parsed locales/.
 COPY data ./data
+COPY locales ./locales
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts
 
