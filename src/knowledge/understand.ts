@@ -804,6 +804,10 @@ export class QuestionReader {
       .replace(/ß/g, 'ss')
       .toLowerCase()
       .replace(/[’']/g, ' ');
+    // French and German write the day first: "03/10/2023", "3.10.2023" is 3 October (English would read 10 March).
+    text = text.replace(/\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b/g, (all, d: string, m: string, y: string) =>
+      Number(m) >= 1 && Number(m) <= 12 && Number(d) >= 1 && Number(d) <= 31 ? `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` : all,
+    );
     text = text.replace(/\b(\d{1,2})(?:\.|er)(?=\s)/g, '$1');
     text = text.replace(/\b[a-z]+\b/g, (w) => MONTHS[lang].get(w) ?? w);
     for (const [pattern, english] of this.dateWordPatterns[lang]) text = text.replace(pattern, english);
@@ -913,7 +917,14 @@ export class QuestionReader {
     // Typos are looked for in the first few unknown words only: a real question has few, and a wall of
     // random text must stay cheap to read.
     let budget = MAX_CORRECTIONS;
-    const corrected = raw.map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
+    // German typed without umlauts ("Bundeswehrangehoerige", "Fruehjahr"): the word as the lexicon writes it, when
+    // that is a word the reader knows or a compound of such words.
+    const umlaut = (t: string) => {
+      if (lang !== 'de' || this.known.has(t) || !/[aou]e/.test(t)) return t;
+      const plain = t.replace(/([aou])e/g, '$1');
+      return this.known.has(plain) || this.compound(plain) ? plain : t;
+    };
+    const corrected = raw.map(umlaut).map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
     const tokens = this.joinParticle(corrected, lang);
     return { lang, tokens, ...this.mentions(text, tokens, lang) };
   }

@@ -700,6 +700,18 @@ describe('"still" answered by a departure', () => {
   });
 });
 
+describe('French and German numeric dates and German without umlauts', () => {
+  it('03/10/2023 and 3.10.2023 are 3 October in a French or German question', async () => {
+    for (const q of ['Combien de soldats français au Niger le 03/10/2023 ?', 'Wie viele französische Soldaten waren am 3.10.2023 im Niger?']) {
+      expect((await ask(q)).text, q).toMatch(/3 October 2023/);
+    }
+  });
+
+  it('"Bundeswehrangehoerige" is "Bundeswehrangehörige": the Bundeswehr\'s people, so Germany\'s troops', async () => {
+    expect((await ask('Wie viele Bundeswehrangehoerige waren am 30.08.2024 im Niger?')).text).toMatch(/German troops/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
