@@ -113,6 +113,36 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX digest_subscriptions_workspace ON digest_subscriptions (platform, workspace_id) WHERE active = 1`,
     ],
   },
+  {
+    version: 6,
+    name: 'knowledge entries and their revisions (bitemporal)',
+    // One row per revision of one entry, keyed by (kind, entry id, revision number). `entry` is the entry's JSON as
+    // written in data/ (before zod's defaults and date parsing, so an export writes back what was read); `valid_from`
+    // is the first day the fact holds for, where the kind has one (the entry's own dates stay inside the JSON);
+    // `recorded_at` is the transaction time. `superseded_by` is the revision that replaced this one: the rows where
+    // it is NULL are the current knowledge, one per entry (the unique index refuses a second).
+    // `content_hash` is of the canonical JSON: the seed import compares hashes, never whole entries.
+    // `position` is the entry's place in its data/ file, so an export keeps the files' order.
+    sql: () => [
+      `CREATE TABLE knowledge_revisions (
+        kind TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        entry TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        valid_from TEXT,
+        recorded_at BIGINT NOT NULL,
+        author TEXT NOT NULL,
+        approver TEXT,
+        sources TEXT NOT NULL,
+        position INTEGER,
+        superseded_by INTEGER,
+        PRIMARY KEY (kind, entry_id, revision)
+      )`,
+      `CREATE UNIQUE INDEX knowledge_revisions_current ON knowledge_revisions (kind, entry_id) WHERE superseded_by IS NULL`,
+      `CREATE INDEX knowledge_revisions_entry ON knowledge_revisions (entry_id)`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

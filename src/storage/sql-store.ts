@@ -12,11 +12,15 @@ import type {
   LogEntry,
   LogStatus,
   NewClaim,
+  NewRevision,
   PostStart,
   ResultRecord,
+  RevisionHead,
+  RevisionRow,
   SubscriptionInput,
   SubscriptionRow,
 } from './types.ts';
+import { SEED_AUTHOR } from './types.ts';
 
 /**
  * The little a database driver must offer. SQL is written once with `?` placeholders; the
@@ -180,6 +184,39 @@ function toInstallation(r: Record<string, unknown>, secret: string): Installatio
       .filter(Boolean),
     secret,
   };
+}
+
+const REVISION_COLUMNS = 'kind, entry_id, revision, entry, content_hash, valid_from, recorded_at, author, approver, sources, position, superseded_by';
+
+function toRevision(r: Record<string, unknown>): RevisionRow {
+  return {
+    kind: String(r.kind),
+    entryId: String(r.entry_id),
+    revision: num(r.revision),
+    entry: JSON.parse(String(r.entry)) as Record<string, unknown>,
+    contentHash: String(r.content_hash),
+    validFrom: strOrNull(r.valid_from),
+    recordedAt: num(r.recorded_at),
+    author: String(r.author),
+    approver: strOrNull(r.approver),
+    sources: JSON.parse(String(r.sources)) as string[],
+    position: numOrNull(r.position),
+    supersededBy: numOrNull(r.superseded_by),
+  };
+}
+
+/** Another writer appended to one of the same entries first: nothing of this write was kept; read again and retry. */
+export class RevisionConflict extends StorageError {
+  constructor(cause: unknown) {
+    super(`Another writer changed the same knowledge entries first: nothing was written (${(cause as Error)?.message ?? cause}).`);
+    this.name = 'RevisionConflict';
+  }
+}
+
+/** A unique or primary-key violation, in either dialect. */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Expired seen ids are deleted at most this often: often enough to keep the table small, rarely enough to cost nothing. */
@@ -539,6 +576,94 @@ export class SqlDigestStore implements DigestStore {
       [key.platform, key.channelId, limit],
     );
     return rows.map(toLog);
+  }
+
+  async revisionsOf(kind: string, entryId: string): Promise<RevisionRow[]> {
+    const rows = await this.db.query(`SELECT ${REVISION_COLUMNS} FROM knowledge_revisions WHERE kind = ? AND entry_id = ? ORDER BY revision`, [kind, entryId]);
+    return rows.map(toRevision);
+  }
+
+  async revisionsById(entryId: string): Promise<RevisionRow[]> {
+    const rows = await this.db.query(`SELECT ${REVISION_COLUMNS} FROM knowledge_revisions WHERE entry_id = ? ORDER BY kind, revision`, [entryId]);
+    return rows.map(toRevision);
+  }
+
+  async currentRevisions(kind?: string): Promise<RevisionRow[]> {
+    const rows = await this.db.query(
+      `SELECT ${REVISION_COLUMNS} FROM knowledge_revisions WHERE superseded_by IS NULL${kind === undefined ? '' : ' AND kind = ?'}
+       ORDER BY kind, position IS NULL, position, entry_id`,
+      kind === undefined ? [] : [kind],
+    );
+    return rows.map(toRevision);
+  }
+
+  async countCurrentRevisions(): Promise<number> {
+    const rows = await this.db.query('SELECT COUNT(*) AS n FROM knowledge_revisions WHERE superseded_by IS NULL');
+    return num(rows[0]?.n ?? 0);
+  }
+
+  async revisionHeads(): Promise<RevisionHead[]> {
+    // The newest seed revision comes from the primary key, read backwards from the current one.
+    const rows = await this.db.query(
+      `SELECT c.kind, c.entry_id, c.revision, c.content_hash,
+         (SELECT s.content_hash FROM knowledge_revisions s WHERE s.kind = c.kind AND s.entry_id = c.entry_id AND s.author = ?
+          ORDER BY s.revision DESC LIMIT 1) AS seed_hash
+       FROM knowledge_revisions c WHERE c.superseded_by IS NULL`,
+      [SEED_AUTHOR],
+    );
+    return rows.map((r) => ({
+      kind: String(r.kind),
+      entryId: String(r.entry_id),
+      revision: num(r.revision),
+      contentHash: String(r.content_hash),
+      seedHash: strOrNull(r.seed_hash),
+    }));
+  }
+
+  async appendRevisions(items: { revision: NewRevision; after: number }[]): Promise<void> {
+    if (items.length === 0) return;
+    const keys = new Set<string>();
+    for (const { revision: r, after } of items) {
+      const key = `${r.kind}\u0000${r.entryId}`;
+      if (keys.has(key)) throw new StorageError(`One write may append one revision to ${r.kind}/${r.entryId}, not two.`);
+      if (!Number.isInteger(after) || after < 0) throw new StorageError(`${r.kind}/${r.entryId}: the revision to follow must be 0 or more (got ${after}).`);
+      keys.add(key);
+    }
+    // The current revisions are marked superseded first, so the unique index on current rows never sees two.
+    const superseding = items.filter((i) => i.after > 0);
+    const statements: Statement[] = [
+      ...chunks(superseding, 400).map((part) => ({
+        sql: `WITH v(kind, entry_id, revision) AS (VALUES ${rows(part.length, 'TTB')})
+              UPDATE knowledge_revisions SET superseded_by = v.revision + 1
+              FROM v WHERE knowledge_revisions.kind = v.kind AND knowledge_revisions.entry_id = v.entry_id
+                AND knowledge_revisions.revision = v.revision AND knowledge_revisions.superseded_by IS NULL`,
+        params: part.flatMap((i) => [i.revision.kind, i.revision.entryId, i.after]),
+      })),
+      ...chunks(items, 500).map((part) => ({
+        sql: `INSERT INTO knowledge_revisions (${REVISION_COLUMNS}) VALUES ${part.map(() => `(${placeholders(12)})`).join(', ')}`,
+        params: part.flatMap(({ revision: r, after }) => [
+          r.kind,
+          r.entryId,
+          after + 1,
+          JSON.stringify(r.entry),
+          r.contentHash,
+          r.validFrom,
+          r.recordedAt,
+          r.author,
+          r.approver,
+          JSON.stringify(r.sources),
+          r.position,
+          null,
+        ]),
+      })),
+    ];
+    try {
+      await this.db.batch(statements);
+    } catch (err) {
+      // Revision `after + 1` already there, or a second current row: another writer appended first.
+      if (isUniqueViolation(err)) throw new RevisionConflict(err);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

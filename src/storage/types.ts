@@ -122,8 +122,64 @@ export interface LogEntry extends ClaimKey {
   instance: string | null;
 }
 
+/** Who wrote a revision imported from the reviewed seed files. */
+export const SEED_AUTHOR = 'data/';
+
+/** One revision of one knowledge entry (see migration 6). */
+export interface RevisionRow {
+  /** The data/ collection: "deployments", "events", … */
+  kind: string;
+  entryId: string;
+  /** 1, 2, … per (kind, entry id). */
+  revision: number;
+  /** The entry as written in data/ (validated by the collection's zod schema). */
+  entry: Record<string, unknown>;
+  contentHash: string;
+  /** First day (ISO) the fact holds for, where the kind has one. */
+  validFrom: string | null;
+  /** Transaction time: when the knowledge base took this revision in (UTC ms). */
+  recordedAt: number;
+  author: string;
+  approver: string | null;
+  /** The source ids the entry cites. */
+  sources: string[];
+  /** Place in its data/ file (null for an entry data/ never had). */
+  position: number | null;
+  /** The revision that replaced this one; null: this one is current. */
+  supersededBy: number | null;
+}
+
+export type NewRevision = Omit<RevisionRow, 'revision' | 'supersededBy'>;
+
+/** An entry's current revision and the newest one the seed wrote, as the seed import compares them. */
+export interface RevisionHead {
+  kind: string;
+  entryId: string;
+  revision: number;
+  contentHash: string;
+  /** Hash of the newest revision authored by data/ (null: data/ never wrote this entry). */
+  seedHash: string | null;
+}
+
+export interface RevisionStore {
+  /** Every revision of one entry, oldest first (empty for an unknown one). */
+  revisionsOf(kind: string, entryId: string): Promise<RevisionRow[]>;
+  /** Every revision of every entry with this id, whatever its kind (ids are unique within a kind only), by kind then revision. */
+  revisionsById(entryId: string): Promise<RevisionRow[]>;
+  /** The current revision of every entry (of one kind, if given), in data/ order. */
+  currentRevisions(kind?: string): Promise<RevisionRow[]>;
+  countCurrentRevisions(): Promise<number>;
+  revisionHeads(): Promise<RevisionHead[]>;
+  /**
+   * Appends one revision to each entry in ONE transaction: each becomes revision `after + 1` and supersedes
+   * revision `after` (0: a new entry). When another writer got there first (revision `after + 1` exists or
+   * `after` is no longer current), nothing is written and a RevisionConflict is thrown.
+   */
+  appendRevisions(items: { revision: NewRevision; after: number }[]): Promise<void>;
+}
+
 /** Also the Slack installations (OAuth), whose removal turns their workspace's digests off in the same transaction. */
-export interface DigestStore extends InstallationRecords {
+export interface DigestStore extends InstallationRecords, RevisionStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** A description safe to log (never the password). */
   readonly description: string;
