@@ -1,6 +1,6 @@
 import { createBot } from './app.ts';
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
-import { DataError } from './knowledge/load.ts';
+import { DataError, DEFAULT_DATA_DIR } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
 import { shellAdapter } from './adapters/shell/shell.ts';
 import { AdapterStartError, type Adapter } from './core/adapter.ts';
@@ -10,6 +10,8 @@ import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
 import type { HealthRoutes, ReadinessCheck } from './ops/health.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { StorageError } from './storage/open.ts';
+import { StoreRevisionService } from './storage/revision-service.ts';
+import { importSeed } from './storage/seed.ts';
 
 /** The health and metrics port could not be opened: the message names METRICS_PORT. */
 class HealthStartError extends Error {}
@@ -59,11 +61,22 @@ async function main(): Promise<void> {
   try {
     bot = await createBot({
       log,
-      services: digest ? { digest: digest.service } : {},
+      services: digest ? { digest: digest.service, revisions: new StoreRevisionService(digest.store) } : {},
       ...(serveHealth ? { metrics: { request: (event) => metrics?.requests.request(event) } } : {}),
     });
   } catch (err) {
     stopOnOperatorError(err, DataError);
+  }
+  // The seed goes into the store once the loader has checked it (across files too). The bot still answers from
+  // data/ itself, so a shell whose store cannot take it answers the same; a platform bot stops, as for digests.
+  if (digest) {
+    try {
+      await importSeed(digest.store, DEFAULT_DATA_DIR, { log });
+    } catch (err) {
+      if (platforms) stopOnOperatorError(err, StorageError, DataError);
+      if (!(err instanceof StorageError)) throw err;
+      process.stderr.write(`Knowledge revisions were not imported: ${err.message}\n`);
+    }
   }
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;

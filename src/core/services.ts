@@ -1,4 +1,5 @@
 import type { DigestService } from './digest-port.ts';
+import type { RevisionService } from './revisions-port.ts';
 
 /**
  * Capabilities commands may use beyond the knowledge base, provided by the composition root
@@ -7,4 +8,6 @@ import type { DigestService } from './digest-port.ts';
 export interface Services {
   /** Daily digests (subscriptions, preview, history); absent when no store could be opened. */
   digest?: DigestService;
+  /** The history of knowledge entries; absent when no store could be opened. */
+  revisions?: RevisionService;
 }

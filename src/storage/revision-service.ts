@@ -1,0 +1,21 @@
+import type { EntryRevisionInfo, RevisionService } from '../core/revisions-port.ts';
+import type { RevisionStore } from './types.ts';
+
+/** The revisions port over the store. */
+export class StoreRevisionService implements RevisionService {
+  constructor(private readonly store: RevisionStore) {}
+
+  async revisionsOf(entryId: string): Promise<EntryRevisionInfo[]> {
+    return (await this.store.revisionsById(entryId)).map((r) => ({
+      kind: r.kind,
+      entryId: r.entryId,
+      revision: r.revision,
+      author: r.author,
+      approver: r.approver,
+      recordedAt: new Date(r.recordedAt),
+      sources: r.sources,
+      validFrom: r.validFrom,
+      current: r.supersededBy === null,
+    }));
+  }
+}
