@@ -603,21 +603,25 @@ export class SqlDigestStore implements DigestStore {
   }
 
   async revisionHeads(): Promise<RevisionHead[]> {
-    // The newest seed revision comes from the primary key, read backwards from the current one.
-    const rows = await this.db.query(
-      `SELECT c.kind, c.entry_id, c.revision, c.content_hash,
-         (SELECT s.content_hash FROM knowledge_revisions s WHERE s.kind = c.kind AND s.entry_id = c.entry_id AND s.author = ?
-          ORDER BY s.revision DESC LIMIT 1) AS seed_hash
-       FROM knowledge_revisions c WHERE c.superseded_by IS NULL`,
-      [SEED_AUTHOR],
-    );
-    return rows.map((r) => ({
+    const current = await this.db.query('SELECT kind, entry_id, revision, content_hash, author FROM knowledge_revisions WHERE superseded_by IS NULL');
+    const heads = current.map((r) => ({
       kind: String(r.kind),
       entryId: String(r.entry_id),
       revision: num(r.revision),
       contentHash: String(r.content_hash),
-      seedHash: strOrNull(r.seed_hash),
+      // A current seed revision is the newest the seed wrote: a newer one would be current instead.
+      seedHash: r.author === SEED_AUTHOR ? String(r.content_hash) : null,
     }));
+    // Only entries revised elsewhere since (few) need the newest of their older seed revisions.
+    if (heads.some((h) => h.seedHash === null)) {
+      const older = await this.db.query(
+        'SELECT kind, entry_id, revision, content_hash FROM knowledge_revisions WHERE superseded_by IS NOT NULL AND author = ? ORDER BY kind, entry_id, revision',
+        [SEED_AUTHOR],
+      );
+      const newest = new Map(older.map((r) => [`${String(r.kind)}\u0000${String(r.entry_id)}`, String(r.content_hash)]));
+      for (const h of heads) if (h.seedHash === null) h.seedHash = newest.get(`${h.kind}\u0000${h.entryId}`) ?? null;
+    }
+    return heads;
   }
 
   async appendRevisions(items: { revision: NewRevision; after: number }[]): Promise<void> {
@@ -631,14 +635,23 @@ export class SqlDigestStore implements DigestStore {
     }
     // The current revisions are marked superseded first, so the unique index on current rows never sees two.
     const superseding = items.filter((i) => i.after > 0);
-    const statements: Statement[] = [
-      ...chunks(superseding, 400).map((part) => ({
-        sql: `WITH v(kind, entry_id, revision) AS (VALUES ${rows(part.length, 'TTB')})
+    // PostgreSQL joins a VALUES list by hash; SQLite would scan the table once per list, so it gets one indexed
+    // update per entry (prepared once, run in the same transaction).
+    const supersede: Statement[] =
+      this.dialect === 'sqlite'
+        ? superseding.map((i) => ({
+            sql: `UPDATE knowledge_revisions SET superseded_by = ? WHERE kind = ? AND entry_id = ? AND revision = ? AND superseded_by IS NULL`,
+            params: [i.after + 1, i.revision.kind, i.revision.entryId, i.after],
+          }))
+        : chunks(superseding, 400).map((part) => ({
+            sql: `WITH v(kind, entry_id, revision) AS (VALUES ${rows(part.length, 'TTB')})
               UPDATE knowledge_revisions SET superseded_by = v.revision + 1
               FROM v WHERE knowledge_revisions.kind = v.kind AND knowledge_revisions.entry_id = v.entry_id
                 AND knowledge_revisions.revision = v.revision AND knowledge_revisions.superseded_by IS NULL`,
-        params: part.flatMap((i) => [i.revision.kind, i.revision.entryId, i.after]),
-      })),
+            params: part.flatMap((i) => [i.revision.kind, i.revision.entryId, i.after]),
+          }));
+    const statements: Statement[] = [
+      ...supersede,
       ...chunks(items, 500).map((part) => ({
         sql: `INSERT INTO knowledge_revisions (${REVISION_COLUMNS}) VALUES ${part.map(() => `(${placeholders(12)})`).join(', ')}`,
         params: part.flatMap(({ revision: r, after }) => [
