@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataError, DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
-import { importSeed, readSeed } from '../../src/storage/seed.ts';
+import { contentHash, importSeed, readSeed } from '../../src/storage/seed.ts';
 import { RevisionConflict, type SqlDigestStore } from '../../src/storage/sql-store.ts';
 import { backendMatrix, type TestDb } from './backends.ts';
 
@@ -148,6 +148,20 @@ for (const { backend, skip } of matrix) {
         [1, 'data/', null, 2],
         [2, 'U-EDITOR', 'U-SECOND', null],
       ]);
+    });
+
+    it('data/ catching up with a correction (an export committed) adds nothing', async () => {
+      await importSeed(store, dir, { now: NOW });
+      const [r1] = await store.revisionsOf('deployments', 'france-2023-07');
+      const corrected = { ...r1!.entry, count: 1450 };
+      await store.appendRevisions([
+        { after: 1, revision: { ...r1!, entry: corrected, contentHash: contentHash(corrected), author: 'U-EDITOR', recordedAt: LATER } },
+      ]);
+      edit(dir, 'deployments', 'france-2023-07', (e) => {
+        e.count = 1450;
+      });
+      expect(await importSeed(store, dir, { now: LATER + 1000 })).toMatchObject({ revised: 0, added: 0 });
+      expect((await store.revisionsOf('deployments', 'france-2023-07')).map((r) => r.author)).toEqual(['data/', 'U-EDITOR']);
     });
 
     it('an entry removed from data/ is kept as it is and reported', async () => {
