@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { parse, stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
 import { StoreRevisionService } from '../../src/storage/revision-service.ts';
 import { importSeed } from '../../src/storage/seed.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
+import { MAIN_JS } from '../helpers/entry.ts';
+import { openStore } from '../../src/storage/open.ts';
 import { backendMatrix, type TestDb } from './backends.ts';
 
 const matrix = await backendMatrix();
@@ -96,5 +99,44 @@ describe('revisions command without a store', () => {
     const r = await (await testBot()).handleText('revisions france-2023-07', TEST_CALLER);
     expect(r.kind).toBe('error');
     expect(renderText(r)).toContain('Revision history is not available here: this bot runs without a database.');
+  });
+});
+
+/** The bot as `npm start` runs it, in the shell, on a SQLite file. */
+function runMain(databaseUrl: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENV_FILE: '', DATABASE_URL: databaseUrl };
+  const child = spawn(process.execPath, [MAIN_JS], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('the bot at start', () => {
+  it('imports data/ into its store once: revisions answers at the first start, and the second start adds nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'niger-watch-main-'));
+    try {
+      const url = `file:${join(dir, 'bot.sqlite')}`;
+      const first = await runMain(url, 'revisions france-2023-07\nexit\n');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain('deployments #1 (current) · recorded Sunday 29 November 2026, 00:00 UTC');
+      expect(first.stderr).toBe('');
+      const second = await runMain(url, 'exit\n');
+      expect(second.code).toBe(0);
+      const store = await openStore(url);
+      try {
+        expect(await store.countCurrentRevisions()).toBe((await store.currentRevisions()).length);
+        expect((await store.revisionsOf('deployments', 'france-2023-07')).length).toBe(1);
+        const all = await store.currentRevisions();
+        expect(all.length).toBeGreaterThan(200);
+        expect(all.every((r) => r.revision === 1)).toBe(true);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
