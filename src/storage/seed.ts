@@ -211,7 +211,8 @@ async function importOnce(store: RevisionStore, seed: SeedEntry[], now: number):
       entry: e.entry,
       contentHash: e.hash,
       validFrom: e.validFrom,
-      recordedAt: head ? now : Math.min(addedAt, now),
+      // Transaction time only moves forward: a clock behind the last writer's does not put a revision before it.
+      recordedAt: head ? Math.max(now, head.recordedAt) : Math.min(addedAt, now),
       author: SEED_AUTHOR,
       approver: null,
       sources: e.sources,

@@ -603,12 +603,15 @@ export class SqlDigestStore implements DigestStore {
   }
 
   async revisionHeads(): Promise<RevisionHead[]> {
-    const current = await this.db.query('SELECT kind, entry_id, revision, content_hash, author FROM knowledge_revisions WHERE superseded_by IS NULL');
+    const current = await this.db.query(
+      'SELECT kind, entry_id, revision, content_hash, recorded_at, author FROM knowledge_revisions WHERE superseded_by IS NULL',
+    );
     const heads = current.map((r) => ({
       kind: String(r.kind),
       entryId: String(r.entry_id),
       revision: num(r.revision),
       contentHash: String(r.content_hash),
+      recordedAt: num(r.recorded_at),
       // A current seed revision is the newest the seed wrote: a newer one would be current instead.
       seedHash: r.author === SEED_AUTHOR ? String(r.content_hash) : null,
     }));

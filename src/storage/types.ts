@@ -157,6 +157,8 @@ export interface RevisionHead {
   entryId: string;
   revision: number;
   contentHash: string;
+  /** When the current revision was recorded: a new one is never recorded before it. */
+  recordedAt: number;
   /** Hash of the newest revision authored by data/ (null: data/ never wrote this entry). */
   seedHash: string | null;
 }

@@ -133,6 +133,23 @@ for (const { backend, skip } of matrix) {
       expect(await count(db)).toBe(SEED_SIZE + 1);
     });
 
+    it('an import on a machine whose clock is behind the last revision still records after it', async () => {
+      await importSeed(store, dir, { now: NOW });
+      edit(dir, 'deployments', 'france-2023-07', (e) => {
+        e.count = 1400;
+      });
+      await importSeed(store, dir, { now: LATER });
+      edit(dir, 'deployments', 'france-2023-07', (e) => {
+        e.count = 1300;
+      });
+      await importSeed(store, dir, { now: LATER - 3_600_000 });
+      expect((await store.revisionsOf('deployments', 'france-2023-07')).map((r) => [r.entry.count, r.recordedAt])).toEqual([
+        [1500, Date.parse('2026-11-29T00:00:00Z')],
+        [1400, LATER],
+        [1300, LATER],
+      ]);
+    });
+
     it('a later revision from elsewhere (an approved correction) is not undone by the unchanged seed at the next start', async () => {
       await importSeed(store, dir, { now: NOW });
       const [r1] = await store.revisionsOf('deployments', 'france-2023-07');
