@@ -40,7 +40,11 @@ export default defineCommand({
   async handler(input, ctx) {
     const revisions = service(ctx);
     const id = input.id.trim().toLowerCase();
-    const found = /^[a-z0-9][a-z0-9-]*$/.test(id) ? await revisions.revisionsOf(id) : [];
+    const wellFormed = /^[a-z0-9][a-z0-9-]*$/.test(id);
+    let found = wellFormed ? await revisions.revisionsOf(id) : [];
+    // An office term has no revisions of its own: it changes with its office, whose history is shown.
+    const office = found.length === 0 && wellFormed ? await revisions.officeOfTerm(id) : null;
+    if (office) found = await revisions.revisionsOf(office);
     if (found.length === 0) {
       throw new UserError({ key: 'revisions.unknown', params: { id: quote(input.id, 80) } }, { key: 'revisions.unknown.hint', params: { example: EXAMPLE } });
     }
@@ -50,9 +54,10 @@ export default defineCommand({
       command: 'revisions',
       kind: 'admin',
       lang: ctx.lang,
-      title: ctx.t('revisions.title', { id }),
+      title: ctx.t('revisions.title', { id: office ?? id }),
       body: ctx.t('revisions.body', { count: found.length, kinds: kinds.join(', ') }),
       items: found.map((r) => describe(r, ctx)),
+      notes: office ? [ctx.t('revisions.termOf', { term: id, office })] : [],
       citations,
     });
   },

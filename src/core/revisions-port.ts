@@ -25,4 +25,6 @@ export interface EntryRevisionInfo {
 export interface RevisionService {
   /** Every revision of every entry with this id (any kind), by kind then revision; empty for an unknown id. */
   revisionsOf(entryId: string): Promise<EntryRevisionInfo[]>;
+  /** The office whose current revision holds a term with this id (terms are revised with their office), or null. */
+  officeOfTerm(termId: string): Promise<string | null>;
 }

@@ -18,4 +18,10 @@ export class StoreRevisionService implements RevisionService {
       current: r.supersededBy === null,
     }));
   }
+
+  async officeOfTerm(termId: string): Promise<string | null> {
+    const offices = await this.store.currentRevisions('offices');
+    const office = offices.find((r) => Array.isArray(r.entry.terms) && (r.entry.terms as { id?: unknown }[]).some((t) => t.id === termId));
+    return office?.entryId ?? null;
+  }
 }

@@ -63,6 +63,16 @@ for (const { backend, skip } of matrix) {
       );
     });
 
+    it("an office term's id shows its office's revisions, saying so", async () => {
+      const r = await bot.handleText('revisions salou-djibo-csrd', TEST_CALLER);
+      expect(r.title).toBe('Revisions of niger-head-of-state');
+      expect(r.items).toHaveLength(1);
+      expect(r.items[0]).toMatch(/^offices #1 \(current\) · recorded Tuesday 1 December 2026, 00:00 UTC .* · sources: grioo-afp-2011-04-07, /);
+      expect(r.notes).toEqual([
+        '“salou-djibo-csrd” is a term of the office niger-head-of-state: terms are revised with their office, whose revisions these are.',
+      ]);
+    });
+
     it('refuses an unknown id, naming it', async () => {
       for (const [text, shown] of [
         ['revisions france-2099-01', 'france-2099-01'],
