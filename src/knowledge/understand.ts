@@ -1363,6 +1363,9 @@ export class QuestionReader {
       if (free.length > 0 && !has('timeline')) return decline('default');
       const span = date && !date.query.now ? date.matched : undefined;
       const topic = this.topicOf(concepts, troopCountries, organisations);
+      // "What happened to the Italian mission?": a country or body named with no events of its own is no
+      // question about all events.
+      if (!topic && !people[0] && troopCountries.length + organisations.length > 0) return decline('noEvent');
       return result({ parts: [{ kind: 'timeline', from: span, to: span, topic, actor: people[0]?.name }] });
     }
 

@@ -712,6 +712,13 @@ describe('French and German numeric dates and German without umlauts', () => {
   });
 });
 
+describe('"what happened to X" with no events of its own', () => {
+  it('is declined, not answered with every event', async () => {
+    expect((await ask('what happened to the Italian mission?')).answered).toBe(false);
+    expect((await ask('what happened in Niger in 2024?')).text).toMatch(/Timeline — 2024/);
+  });
+});
+
 describe('yes/no answered by an event that denies it', () => {
   it('is "No." when the event says the asked thing did not happen', async () => {
     for (const q of ['did france recognise the junta?', 'la france a-t-elle reconnu la junte ?', 'Hat Frankreich die Junta anerkannt?']) {
