@@ -30,6 +30,9 @@
  * interaction, `dispatch` with a `guild_id`) goes to that guild's shard; DMs and the rest go to shard 0.
  * With the defaults (one shard, no guilds) the protocol is what it was before shards.
  *
+ * Rate limits, when given: a per-channel message bucket (`channelMessageLimit`) and the global limit
+ * (`globalLimit`), both answered with 429s as Discord answers them.
+ *
  * Every REST request is recorded (`requests`, with parsed body and the status sent back), and every gateway
  * frame (`frames`); `waitFor` / `waitForFrame` resolve on a recorded item, so tests never sleep.
  */
@@ -56,6 +59,12 @@ export interface FakeDiscordOptions {
   nonceWindowMs?: number;
   /** Per-channel message bucket sent in X-RateLimit headers and enforced with 429s. Default: none. */
   channelMessageLimit?: { limit: number; windowMs: number };
+  /**
+   * Discord's global limit (50 requests per second per bot): requests authorised with the bot token beyond
+   * `limit` in any `windowMs` (sliding) get a global 429. Interaction callbacks and webhooks are exempt, as on
+   * Discord. Default: none.
+   */
+  globalLimit?: { limit: number; windowMs: number };
   /** The shard count GET /gateway/bot recommends (what `shards: 'auto'` uses). Default 1. */
   shards?: number;
   /**
@@ -469,6 +478,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const messages = new Map<string, any[]>();
   const nonces = new Map<string, { at: number; message: any }>();
   const buckets = new Map<string, { reset: number; used: number }>();
+  // Arrival times (performance.now) of the bot-authorised requests inside the global window.
+  let globalTimes: number[] = [];
   const commandStore = new Map<string, any[]>(); // '' = global
   const sessions = new Map<string, Session>();
   // The latest session of each shard id; a dispatch goes to the one that owns what it is about.
@@ -635,6 +646,22 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     const p = r.path;
     const m = r.method;
+    const global = options.globalLimit;
+    if (global && String(r.headers.authorization ?? '').startsWith('Bot ') && !/^\/(interactions|webhooks)\//.test(p)) {
+      globalTimes = globalTimes.filter((t) => t > r.at - global.windowMs);
+      if (globalTimes.length >= global.limit) {
+        const retryAfter = Number(((globalTimes[0]! + global.windowMs - r.at) / 1000).toFixed(3));
+        r.injected = 'global';
+        return finish(
+          res,
+          r,
+          429,
+          { message: 'You are being rate limited.', retry_after: retryAfter, global: true, code: 0 },
+          { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+        );
+      }
+      globalTimes.push(r.at);
+    }
     const botAuth = () => {
       const auth = String(r.headers.authorization ?? '');
       if (!auth.startsWith('Bot ') || (options.token !== undefined && auth !== `Bot ${options.token}`)) {

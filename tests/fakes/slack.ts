@@ -17,7 +17,8 @@
  * `include_all_metadata`, newest first, `oldest`/`latest`/`limit`/`cursor`), records every request
  * (`requests`, and by kind `calls`, `responses`, `acks`), can be told to fail the next calls of a method
  * (`failNext`: 429 + Retry-After, ok:false errors, HTTP statuses, a slow answer, an error after the message
- * was posted, no answer at all) or to answer every call of a method slowly (`setLatency`), and `waitFor`
+ * was posted, no answer at all) or to answer every call of a method slowly (`setLatency`), enforces Slack's
+ * posting rate limits per channel and per workspace when given them (`postLimits`: 429s), and `waitFor`
  * waits on what it recorded, so tests never sleep. Helpers below build correctly signed slash commands
  * and Events API requests for an app in HTTP mode.
  *
@@ -92,6 +93,17 @@ export interface FakeSlackOptions {
   oauth?: { clientId: string; clientSecret: string };
   /** Accept only tokens this fake issued (`botToken`, workspaces' tokens): any other is `invalid_auth`. */
   strictTokens?: boolean;
+  /**
+   * Rate limits on chat.postMessage, as Slack applies them (per channel, per workspace), enforced over a sliding
+   * window with HTTP 429, `Retry-After` (whole seconds) and `{ok:false,error:'ratelimited'}`. Default: none.
+   */
+  postLimits?: { perChannel?: RateWindow; perWorkspace?: RateWindow };
+}
+
+/** At most `limit` calls in any `windowMs`. */
+export interface RateWindow {
+  limit: number;
+  windowMs: number;
 }
 
 /** A workspace the app can be installed in; `botToken` is what the install gives the app there. */
@@ -256,6 +268,26 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const byToken = new Map<string, FakeWorkspace>();
   const codes = new Map<string, string>();
   const revoked = new Set<string>();
+  // Arrival times of the posts Slack accepted, per rate-limit key (sliding windows).
+  const postTimes = new Map<string, number[]>();
+
+  /** The seconds to wait when a post now would go over one of `postLimits`, else null (and the post is counted). */
+  function overPostLimit(channel: string, teamId: string, now: number): number | null {
+    const keyed: [string, RateWindow | undefined][] = [
+      [`channel:${channel}`, options.postLimits?.perChannel],
+      [`workspace:${teamId}`, options.postLimits?.perWorkspace],
+    ];
+    let waitMs = 0;
+    for (const [key, limit] of keyed) {
+      if (!limit) continue;
+      const times = (postTimes.get(key) ?? []).filter((t) => t > now - limit.windowMs);
+      postTimes.set(key, times);
+      if (times.length >= limit.limit) waitMs = Math.max(waitMs, times[0]! + limit.windowMs - now);
+    }
+    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
+    for (const [key, limit] of keyed) if (limit) postTimes.get(key)!.push(now);
+    return null;
+  }
 
   const recorded = () => events.emit('record');
 
@@ -413,6 +445,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         }
         const problem = enforceLimits ? checkMessage(args) : undefined;
         if (problem) return reply(200, { ok: false, error: problem.error, errors: problem.details });
+        const retryAfter = method === 'chat.postMessage' ? overPostLimit(args.channel, as.teamId, call.at) : null;
+        if (retryAfter !== null) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
         tsCounter += 1;
         const ts = `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
         if (method === 'chat.postEphemeral') return reply(200, { ok: true, message_ts: ts });
@@ -706,6 +740,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       failures.clear();
       latency.clear();
       channels.clear();
+      postTimes.clear();
     },
     async close() {
       clearInterval(pinger);
