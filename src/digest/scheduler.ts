@@ -199,6 +199,7 @@ export class DigestScheduler {
   private async deliverDue(clock: () => number, report: TickReport, platforms: string[], base: number): Promise<TickReport> {
     // The next batch is claimed while the current one is being delivered.
     const claimNext = this.claims.dueBatches(clock, platforms, report, () => this.stopping);
+    const nextExpired = this.claims.expiredBatches(clock, platforms);
     let pending = claimNext();
     for (;;) {
       const claimed = await pending;
@@ -206,16 +207,22 @@ export class DigestScheduler {
       pending = claimNext();
       pending.catch(() => undefined); // awaited on the next turn of the loop
       await this.deliverClaimed(claimed, clock, report, base);
+      // Claims handed back by an instance that stopped were due as early as these: a batch of them between two
+      // due batches, not after the whole due list (10,000 due at once: they waited ten minutes and went out late).
+      if (!this.stopping) await this.deliverExpired(await nextExpired(), clock, report);
     }
-    const nextExpired = this.claims.expiredBatches(clock, platforms);
     while (!this.stopping) {
       const fresh = await nextExpired();
       if (fresh.length === 0) break;
-      await this.pool(rotate(fresh), (c) => this.processExpired(c, clock, report));
+      await this.deliverExpired(fresh, clock, report);
     }
     const busy = Object.entries(report).some(([k, v]) => k !== 'contended' && v > 0);
     if (busy) this.log.info({ instance: this.instanceId, ...report }, 'digest tick');
     return report;
+  }
+
+  private async deliverExpired(claims: ClaimRow[], clock: () => number, report: TickReport): Promise<void> {
+    await this.pool(rotate(claims), (c) => this.processExpired(c, clock, report));
   }
 
   /**

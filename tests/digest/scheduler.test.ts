@@ -429,6 +429,44 @@ for (const { backend, skip } of matrix) {
       expect(await a.tick(at('2026-11-30T07:01:00Z'))).toMatchObject({ claimed: 0 }); // a stopped scheduler does nothing
     });
 
+    it('claims handed back by a stopped instance are taken over between due batches, not after the whole due list', async () => {
+      const channels = Array.from({ length: 50 }, (_, i) => `C${String(i).padStart(2, '0')}`);
+      for (const channelId of channels) await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'slack', channelId, workspaceId: 'T1' });
+      // A claims its first batches, starts one post and is stopped during it: the rest of its claims go back.
+      const posting = deferred<void>();
+      const finish = deferred<void>();
+      const stalled = {
+        platform: 'slack',
+        post: async (channelId: string) => {
+          posting.resolve();
+          await finish.promise;
+          return { messageId: `A-${channelId}` };
+        },
+      };
+      const a = makeScheduler(store, [stalled], { instanceId: 'instance-A', batchSize: 10, concurrency: 1 });
+      const aTick = a.tick(at('2026-11-30T07:00:00Z'));
+      await posting.promise;
+      const stopped = a.shutdown();
+      finish.resolve();
+      const { released } = await stopped;
+      await aTick;
+      const handedBack = new Set<string>();
+      for (const channelId of channels) {
+        if ((await store.getClaim({ platform: 'slack', channelId, localDate: '2026-11-30' }))?.status === 'retrying') handedBack.add(channelId);
+      }
+      expect(handedBack.size).toBe(released);
+      expect(released).toBeGreaterThanOrEqual(9);
+      // B works through the rest of the due list, 10 at a time: the handed-back claims go out among them.
+      const b = makeScheduler(await db.reopen(), [poster], { instanceId: 'instance-B', batchSize: 10, concurrency: 1 });
+      await b.tick(at('2026-11-30T07:00:05Z'));
+      const order = poster.posts.map((p) => p.channelId);
+      expect(order).toHaveLength(channels.length - 1);
+      expect(new Set(order).size).toBe(order.length);
+      const positions = [...handedBack].map((c) => order.indexOf(c));
+      expect(Math.min(...positions)).toBeLessThan(20);
+      expect(Math.max(...positions)).toBeLessThan(order.length - 10);
+    });
+
     it('two schedulers ticking together on one store: 100 due channels, each posted exactly once', async () => {
       for (let i = 0; i < 100; i++)
         await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'slack', channelId: `C${i}`, workspaceId: 'T1' });
