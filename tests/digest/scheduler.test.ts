@@ -429,6 +429,29 @@ for (const { backend, skip } of matrix) {
       expect(await a.tick(at('2026-11-30T07:01:00Z'))).toMatchObject({ claimed: 0 }); // a stopped scheduler does nothing
     });
 
+    it('one platform’s fan-out does not wait for another’s: a Slack digest goes out while Discord’s are still being paced', async () => {
+      for (let i = 0; i < 10; i++)
+        await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'discord', channelId: `11900000000000${i}`, workspaceId: 'G1' });
+      await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z');
+      const order: string[] = [];
+      const recording = (platform: string) => {
+        const p = new RecordingPoster(platform);
+        return {
+          platform,
+          post: async (...args: Parameters<RecordingPoster['post']>) => {
+            order.push(platform);
+            return p.post(...args);
+          },
+        };
+      };
+      // The due list comes ordered by platform (discord before slack), 5 at a time here; Discord is paced, Slack is not.
+      const s = makeScheduler(store, [recording('discord'), recording('slack')], { batchSize: 5, pacing: { discord: { globalMs: 50 }, slack: null } });
+      await s.tick(at('2026-11-30T07:00:00Z'));
+      expect(order.filter((p) => p === 'discord')).toHaveLength(10);
+      expect(order.indexOf('slack')).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('slack')).toBeLessThan(order.lastIndexOf('discord'));
+    });
+
     it('claims handed back by a stopped instance are taken over between due batches, not after the whole due list', async () => {
       const channels = Array.from({ length: 50 }, (_, i) => `C${String(i).padStart(2, '0')}`);
       for (const channelId of channels) await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z', { platform: 'slack', channelId, workspaceId: 'T1' });
