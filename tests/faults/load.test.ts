@@ -6,14 +6,17 @@
  * past its pacing nor both together past a platform's limit, and the stopped instance must leave nothing held.
  * No wall-clock assertions: the timeouts are generous bounds, the figures are printed.
  */
-import { describe, expect, it } from 'vitest';
-import { runLoadScenario } from '../helpers/load-scenario.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLoadScenario, stopLoadScenarios } from '../helpers/load-scenario.ts';
 import { backendMatrix } from '../storage/backends.ts';
 
 const N = 400;
 const pgSkip = (await backendMatrix()).find((m) => m.backend.name === 'postgres')!.skip;
 
 describe.skipIf(pgSkip)('load: two instances, three Slack workspaces, two Discord shards, one PostgreSQL', () => {
+  // A run cut short by the timeout would leave its bot processes and database behind.
+  afterEach(stopLoadScenarios);
+
   it(`${N} digests due at once, SIGTERM to one instance mid fan-out: exactly one each, within every pacing`, { timeout: 150_000 }, async () => {
     const r = await runLoadScenario({ subscriptions: N, due: 'now', sigtermAt: 0.3, drainTimeoutMs: 100_000 });
     expect(r.violations).toEqual([]);

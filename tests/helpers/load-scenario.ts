@@ -207,6 +207,14 @@ async function install(base: string, fake: FakeSlack, ws: FakeWorkspace): Promis
   if (done.status !== 200) throw new Error(`installing ${ws.teamId}: /slack/oauth_redirect answered ${done.status}: ${await done.text()}`);
 }
 
+/** Teardowns of the runs under way: a test that times out leaves its run behind, and its afterEach ends it here. */
+const running = new Set<() => Promise<void>>();
+
+/** Stops the bot processes, fakes and databases of every run still under way (a test's afterEach). */
+export async function stopLoadScenarios(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
+}
+
 export async function runLoadScenario(options: LoadScenarioOptions): Promise<LoadResult> {
   const say = options.progress ?? (() => undefined);
   const shards = options.shards ?? 2;
@@ -231,6 +239,20 @@ export async function runLoadScenario(options: LoadScenarioOptions): Promise<Loa
   let discord: FakeDiscord | undefined;
   const bots: BotProcess[] = [];
   let sampler: NodeJS.Timeout | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      if (sampler) clearInterval(sampler);
+      for (const bot of bots) bot.kill();
+      await Promise.all(bots.map((bot) => bot.exited));
+      await watcher.end().catch(() => undefined);
+      await slack?.close();
+      await discord?.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+      running.delete(stop);
+    })());
+  running.add(stop);
   try {
     slack = await startFakeSlack({
       oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
@@ -536,14 +558,7 @@ export async function runLoadScenario(options: LoadScenarioOptions): Promise<Loa
       violations,
     };
   } finally {
-    if (sampler) clearInterval(sampler);
-    for (const bot of bots) bot.kill();
-    await Promise.all(bots.map((bot) => bot.exited));
-    await watcher.end().catch(() => undefined);
-    await slack?.close();
-    await discord?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await stop();
   }
 }
 
