@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PACING } from '../../src/digest/pacer.ts';
-import { runLoadScenario, type LoadResult } from '../helpers/load-scenario.ts';
+import { JITTER_MS, runLoadScenario, type LoadResult } from '../helpers/load-scenario.ts';
 import { ROOT } from '../helpers/entry.ts';
 import { postgresProblem } from '../storage/backends.ts';
 import { row } from './stats.ts';
@@ -50,20 +50,33 @@ function report(r: LoadResult, load: number[]): string[] {
       `Slack ${r.http429.slack}, Discord ${r.http429.discord} (global ${r.http429.discordGlobal}); ${r.retriedRateLimited} retried by the bot as rate limited`,
     ]),
     '',
-    'Max posts on one pacing key in any 1 s window (arrival at the fake), per instance and both together:',
+    `Max posts on one pacing key in any 1 s and 5 s window (arrival at the fake), per instance and both together; the pacing is checked on 5 s with ${JITTER_MS} ms of slot-to-arrival jitter allowed, the platforms' limits on 1 s:`,
     '',
-    row(['key', 'keys', 'scope', 'max in 1 s', 'paced (one instance)', 'allowed with 500 ms jitter', 'platform limit', 'mean rate of the busiest key']),
-    row(['---', '---', '---', '---', '---', '---', '---', '---']),
+    row([
+      'key',
+      'keys',
+      'scope',
+      'max in 1 s',
+      'max in 5 s',
+      'paced in 5 s (one instance)',
+      `allowed in 5 s`,
+      'platform limit per s',
+      'mean rate (busiest key)',
+      'shortest gap',
+    ]),
+    row(['---', '---', '---', '---', '---', '---', '---', '---', '---', '---']),
     ...r.rates.map((x) =>
       row([
         x.key,
         x.keys.toLocaleString('en-US'),
         x.scope,
-        x.maxObserved,
-        x.paced ?? '–',
-        x.scope === 'both' ? '–' : (x.allowed ?? '–'),
-        x.platformLimit ?? (x.key === 'slack:workspace' ? 'none published ("several hundred per minute")' : '–'),
+        x.maxIn1s,
+        x.maxIn5s,
+        x.scope === 'both' ? '–' : (x.paced5s ?? '–'),
+        x.scope === 'both' ? '–' : (x.allowed5s ?? '–'),
+        x.platformLimit1s ?? (x.key === 'slack:workspace' ? 'none published ("several hundred per minute")' : '–'),
         `${x.meanPerSecond.toFixed(1)}/s`,
+        x.minGapMs === null ? '–' : `${Math.round(x.minGapMs)} ms`,
       ]),
     ),
     '',
