@@ -1022,7 +1022,14 @@ export class QuestionReader {
       const asksFigure =
         before.concepts().some((c) => c.troops || c.office) ||
         // "How many Germans were in Niger when …": a country's people counted are its troops.
-        (before.forms.has('howMany') && mentions.some((m) => inAsked(m) && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'))) ||
+        (before.forms.has('howMany') &&
+          // ("How much American aid …": a word right after the country is what is counted, no troops.)
+          mentions.some(
+            (m) =>
+              inAsked(m) &&
+              m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE') &&
+              (free.includes(tokens[m.end] ?? '') === false || m.end >= relation.asked[1]),
+          )) ||
         before.all('office').length > 0 ||
         (before.forms.has('who') && (officeAnywhere || !!successorOf));
       // "Who replaced Itté?": the office is the one the person held.
@@ -1057,7 +1064,11 @@ export class QuestionReader {
         if (successor === 'no-start') return decline('noStart');
         if (successor === 'no-term') return decline('noAnchor');
         // A named moment by its own words ("vor dem Putsch"); any other event with the asked country as context.
-        const moment = this.namedMoment(this.units(own, clauseFree));
+        // (Unless the moment is another country's: "how many GIs were there before they left?" is the US withdrawal,
+        // not the French one the name "the withdrawal" stands for.)
+        const named = this.namedMoment(this.units(own, clauseFree));
+        const contextTags = context.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'country' ? [normalizeName(x.country.name).replace(/ /g, '-')] : [])));
+        const moment = named && (contextTags.length === 0 || contextTags.some((t) => named.event.tags.includes(t))) ? named : null;
         // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
         const event = successor
           ? null

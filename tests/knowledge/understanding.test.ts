@@ -575,6 +575,13 @@ describe('a distance from an event ("two weeks before the last ones left")', () 
   });
 });
 
+describe('a named moment of another country', () => {
+  it('"how many GIs were there before they left?" is before the US withdrawal, not the French one "the withdrawal" names', async () => {
+    expect((await ask('how many GIs were in Niger before they left?')).text).toMatch(/14 September 2024/);
+    expect((await ask('how many French troops were in Niger before the withdrawal?')).text).toMatch(/9 October 2023/);
+  });
+});
+
 describe('"how many <people> … when <event>"', () => {
   it('counts the troops of the country named, as of the event', async () => {
     expect((await ask('How many Germans were in Niger when the Bundeswehr announced it was leaving?')).text).toMatch(
