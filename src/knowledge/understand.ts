@@ -1068,7 +1068,9 @@ export class QuestionReader {
         // not the French one the name "the withdrawal" stands for.)
         const named = this.namedMoment(this.units(own, clauseFree));
         const contextTags = context.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'country' ? [normalizeName(x.country.name).replace(/ /g, '-')] : [])));
-        const moment = named && (contextTags.length === 0 || contextTags.some((t) => named.event.tags.includes(t))) ? named : null;
+        // (A moment of no country's own, the coup, stands for everyone's.)
+        const ofCountry = named ? named.event.tags.filter((t) => this.troopCountryTags.has(t)) : [];
+        const moment = named && (contextTags.length === 0 || ofCountry.length === 0 || contextTags.some((t) => ofCountry.includes(t))) ? named : null;
         // (The asked country only helps pick the event: "when the junta took over" is the coup, France's or not.)
         const event = successor
           ? null

@@ -580,6 +580,10 @@ describe('a named moment of another country', () => {
     expect((await ask('how many GIs were in Niger before they left?')).text).toMatch(/14 September 2024/);
     expect((await ask('how many French troops were in Niger before the withdrawal?')).text).toMatch(/9 October 2023/);
   });
+
+  it("a moment of no country's own (the coup) stands for every country", async () => {
+    expect((await ask('how many US troops were in Niger before the coup?')).text).toMatch(/just before the coup \(25 July 2023\)/);
+  });
 });
 
 describe('"how many <people> … when <event>"', () => {
