@@ -942,7 +942,9 @@ export class QuestionReader {
     for (let i = 0; i < out.length - 2; i++) {
       if (particles.has(out[i + 1]!)) continue;
       for (let j = i + 2; j < Math.min(out.length, i + 9); j++) {
-        if (!particles.has(out[j]!) || words.matchAt([out[i]!, out[j]!], 0)?.end !== 2) continue;
+        // (The verb in any form its stem shares: "pulling its troops out" is "pull out".)
+        if (!particles.has(out[j]!) || (words.matchAt([out[i]!, out[j]!], 0)?.end !== 2 && words.matchAt([stem(out[i]!, lang), out[j]!], 0)?.end !== 2))
+          continue;
         out = [...out.slice(0, i + 1), out[j]!, ...out.slice(i + 1, j), ...out.slice(j + 1)];
         break;
       }

@@ -575,6 +575,12 @@ describe('a distance from an event ("two weeks before the last ones left")', () 
   });
 });
 
+describe('a verb and its particle apart, in any form', () => {
+  it('"pulling their soldiers out" is "pull out"', async () => {
+    expect((await ask('when were the French pulling their soldiers out?')).lead).toMatch(/^22 December 2023/);
+  });
+});
+
 describe('a named moment of another country', () => {
   it('"how many GIs were there before they left?" is before the US withdrawal, not the French one "the withdrawal" names', async () => {
     expect((await ask('how many GIs were in Niger before they left?')).text).toMatch(/14 September 2024/);
