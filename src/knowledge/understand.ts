@@ -1040,6 +1040,22 @@ export class QuestionReader {
       }
       // "After 2024", "nach August 2024": the relation ties what is asked to a date, which the date reader has.
       const datedOnly = !mentions.some(inEvent) && freeBetween(tokens, free, relation.event[0], relation.event[1]).length === 0;
+      // "Had Niger already left ECOWAS when the confederation was signed?": whether one event came before the other.
+      const already = new Set(this.lexicon.languages[lang].already.flatMap(tokenize));
+      if (yesNo && !asksFigure && !datedOnly && relation.relation === 'during' && tokens.some((t) => already.has(t))) {
+        const strip = (ms: Mention[]) => ms.filter((m) => !m.meanings.every((x) => x.type === 'form' || x.type === 'yesno' || x.type === 'relation'));
+        const words = (from: number, to: number) => freeBetween(tokens, free, from, to).filter((w) => !already.has(w));
+        // (A named span found by other words ends with its end event: "had the French already left" is their last day.)
+        const side = (ms: Mention[], from: number, to: number) => {
+          const found = this.bestEvent(strip(ms), words(from, to), []);
+          return found ? this.endOfNamedSpan(found, ms) : null;
+        };
+        const first = side(mentions.filter(inAsked), relation.asked[0], relation.asked[1]);
+        const second = side(mentions.filter(inEvent), relation.event[0], relation.event[1]);
+        if (first?.strong && second?.strong && first.event !== second.event) {
+          return result({ parts: [], compare: { first: first.event, second: second.event, asked: 'before' } });
+        }
+      }
       if (asksFigure && !datedOnly) {
         // The event is the asked country's: "the US contingent after the pullback from Niamey".
         const context = mentions.filter((m) => inAsked(m) && m.meanings.some((x) => x.type === 'country' && x.country.iso !== 'NE'));
@@ -1097,7 +1113,9 @@ export class QuestionReader {
     }
     const asked = main === mentions ? found : new Found(main);
     // What is asked is asked by its own question word: "When the ambassador left, who ruled?" asks who.
-    if (main !== mentions) form = asked.firstForm() ?? form;
+    // (The relation's own "when" is no question word of what is asked: "was Bazoum still president when the
+    // ambassador left?" asks yes or no.)
+    if (main !== mentions) form = asked.firstForm() ?? (yesNo && found.forms.has('when') && relation?.relation === 'during' ? undefined : form);
 
     const countries = asked.all('country').map((m) => m.country);
     const troopCountries = unique(countries.filter((c) => this.kb.countries().includes(c.name)).map((c) => c.name));

@@ -581,6 +581,23 @@ describe('a verb and its particle apart, in any form', () => {
   });
 });
 
+describe('yes or no at the time of an event ("was X … when Y?", "had X already … when Y?")', () => {
+  it('a state at the event\'s date: "was Bazoum still president when the French ambassador left?" is No', async () => {
+    expect((await ask('was Bazoum still president when the French ambassador left?')).lead).toMatch(/^No\./);
+    expect((await ask('was Tiani already in power when Macron announced the withdrawal?')).lead).toMatch(/^Yes\./);
+  });
+
+  it('"already" compares two events, in each language', async () => {
+    for (const q of [
+      'had Niger already left ECOWAS when the AES confederation was signed?',
+      "Le Niger avait-il déjà quitté la CEDEAO quand la confédération de l'AES a été signée ?",
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. AES confederation treaty signed \(6 July 2024\) came before/);
+    }
+    expect((await ask('had the French already left when the Germans announced their withdrawal?')).lead).toMatch(/^Yes\. Last French troops leave Niger/);
+  });
+});
+
 describe('a named moment of another country', () => {
   it('"how many GIs were there before they left?" is before the US withdrawal, not the French one "the withdrawal" names', async () => {
     expect((await ask('how many GIs were in Niger before they left?')).text).toMatch(/14 September 2024/);
