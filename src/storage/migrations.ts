@@ -143,6 +143,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX knowledge_revisions_entry ON knowledge_revisions (entry_id)`,
     ],
   },
+  {
+    version: 7,
+    name: 'knowledge proposals (four eyes)',
+    // One row per proposed change to the knowledge base: a new entry (entry_id NULL) or a correction of one.
+    // `entry` is the proposed entry's JSON as data/ would write it; the source fields say what backs it.
+    // An approval changes status and appends the revision in ONE transaction; `revision` is the one it wrote.
+    // `duplicate_of` links a proposal to an earlier pending one with the same kind, entry id and content.
+    sql: () => [
+      `CREATE TABLE knowledge_proposals (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        entry_id TEXT,
+        proposed_id TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        source_url TEXT NOT NULL,
+        source_publisher TEXT NOT NULL,
+        source_title TEXT NOT NULL,
+        source_published TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+        decided_by TEXT,
+        decided_at BIGINT,
+        reason TEXT,
+        duplicate_of TEXT,
+        revision INTEGER
+      )`,
+      `CREATE INDEX knowledge_proposals_pending ON knowledge_proposals (kind, proposed_id) WHERE status = 'pending'`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -151,6 +182,14 @@ export class StorageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'StorageError';
+  }
+}
+
+/** Another writer appended to one of the same entries first: nothing of this write was kept; read again and retry. */
+export class RevisionConflict extends StorageError {
+  constructor(cause: unknown) {
+    super(`Another writer changed the same knowledge entries first: nothing was written (${(cause as Error)?.message ?? cause}).`);
+    this.name = 'RevisionConflict';
   }
 }
 

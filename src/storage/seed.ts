@@ -5,7 +5,7 @@ import { DEFAULT_DATA_DIR } from '../knowledge/load.ts';
 import { DataError, type DataProblem } from '../knowledge/problems.ts';
 import { collections, type FuzzyDate } from '../knowledge/schema.ts';
 import { readYaml, YamlError } from '../knowledge/yaml.ts';
-import { RevisionConflict } from './sql-store.ts';
+import { RevisionConflict } from './migrations.ts';
 import { SEED_AUTHOR, type NewRevision, type RevisionStore } from './types.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { DisabledChannel, InstallationKey, InstallationRecord } from '../core/installations.ts';
-import { applyMigrations, StorageError, type Dialect, type MigrationTx } from './migrations.ts';
+import { applyMigrations, RevisionConflict, StorageError, type Dialect, type MigrationTx } from './migrations.ts';
+import { checkProposal, newProposalId, ProposalError, type ProposalInput, type ProposalRow, type ProposalStatus } from './proposals.ts';
 import type { TokenCipher } from './token-cipher.ts';
 import type {
   Advance,
@@ -205,13 +206,31 @@ function toRevision(r: Record<string, unknown>): RevisionRow {
   };
 }
 
-/** Another writer appended to one of the same entries first: nothing of this write was kept; read again and retry. */
-export class RevisionConflict extends StorageError {
-  constructor(cause: unknown) {
-    super(`Another writer changed the same knowledge entries first: nothing was written (${(cause as Error)?.message ?? cause}).`);
-    this.name = 'RevisionConflict';
-  }
+const PROPOSAL_COLUMNS =
+  'id, kind, entry_id, proposed_id, entry, content_hash, source_url, source_publisher, source_title, source_published, author, created_at, status, decided_by, decided_at, reason, duplicate_of, revision';
+
+function toProposal(r: Record<string, unknown>): ProposalRow {
+  return {
+    id: String(r.id),
+    kind: String(r.kind),
+    entryId: strOrNull(r.entry_id),
+    proposedId: String(r.proposed_id),
+    entry: JSON.parse(String(r.entry)) as Record<string, unknown>,
+    contentHash: String(r.content_hash),
+    source: { url: String(r.source_url), publisher: String(r.source_publisher), title: String(r.source_title), published: String(r.source_published) },
+    author: String(r.author),
+    createdAt: num(r.created_at),
+    status: String(r.status) as ProposalStatus,
+    decidedBy: strOrNull(r.decided_by),
+    decidedAt: numOrNull(r.decided_at),
+    reason: strOrNull(r.reason),
+    duplicateOf: strOrNull(r.duplicate_of),
+    revision: numOrNull(r.revision),
+  };
 }
+
+// Defined beside StorageError so the seed import can name it without importing the store (no import cycle).
+export { RevisionConflict };
 
 /** A unique or primary-key violation, in either dialect. */
 function isUniqueViolation(err: unknown): boolean {
@@ -680,6 +699,157 @@ export class SqlDigestStore implements DigestStore {
       if (isUniqueViolation(err)) throw new RevisionConflict(err);
       throw err;
     }
+  }
+
+  /**
+   * Stores a pending proposal after checking it (checkProposal; for a correction, the entry must exist; for a new
+   * entry, its id must be free). A pending proposal with the same kind, entry id and content links it (duplicateOf).
+   * An invalid proposal stores nothing and throws a ProposalError naming the field.
+   */
+  async propose(input: ProposalInput, now = Date.now()): Promise<ProposalRow> {
+    const checked = checkProposal(input, now);
+    const current = await this.db.query(`SELECT revision FROM knowledge_revisions WHERE kind = ? AND entry_id = ? AND superseded_by IS NULL`, [
+      input.kind,
+      checked.id,
+    ]);
+    if (input.entryId !== null && current.length === 0) throw new ProposalError(`id: no ${input.kind} entry has the id ${input.entryId}.`, 'id');
+    if (input.entryId === null && current.length > 0) throw new ProposalError(`id: ${checked.id} is taken; propose a correction of it instead.`, 'id');
+    const same = await this.db.query(
+      `SELECT id FROM knowledge_proposals WHERE status = 'pending' AND kind = ? AND proposed_id = ? AND content_hash = ? AND ${
+        input.entryId === null ? 'entry_id IS NULL' : 'entry_id = ?'
+      } ORDER BY created_at, id LIMIT 1`,
+      input.entryId === null ? [input.kind, checked.id, checked.hash] : [input.kind, checked.id, checked.hash, input.entryId],
+    );
+    const duplicateOf = same.length ? String(same[0]!.id) : null;
+    const { url, publisher, title, published } = input.source;
+    for (let attempt = 0; ; attempt++) {
+      const id = newProposalId();
+      try {
+        const rows = await this.db.query(
+          `INSERT INTO knowledge_proposals (id, kind, entry_id, proposed_id, entry, content_hash, source_url, source_publisher, source_title,
+             source_published, author, created_at, status, duplicate_of) VALUES (${placeholders(12)}, 'pending', ?) RETURNING ${PROPOSAL_COLUMNS}`,
+          [
+            id,
+            input.kind,
+            input.entryId,
+            checked.id,
+            JSON.stringify(input.entry),
+            checked.hash,
+            url,
+            publisher,
+            title,
+            published,
+            input.author,
+            now,
+            duplicateOf,
+          ],
+        );
+        return toProposal(rows[0]!);
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  async getProposal(id: string): Promise<ProposalRow | null> {
+    const rows = await this.db.query(`SELECT ${PROPOSAL_COLUMNS} FROM knowledge_proposals WHERE id = ?`, [id]);
+    return rows.length ? toProposal(rows[0]!) : null;
+  }
+
+  /** The pending proposals, oldest first. */
+  async pendingProposals(limit = 50): Promise<ProposalRow[]> {
+    const rows = await this.db.query(`SELECT ${PROPOSAL_COLUMNS} FROM knowledge_proposals WHERE status = 'pending' ORDER BY created_at, id LIMIT ?`, [limit]);
+    return rows.map(toProposal);
+  }
+
+  private async pending(id: string): Promise<ProposalRow> {
+    const p = await this.getProposal(id);
+    if (!p) throw new ProposalError(`No proposal has the id ${id}.`, 'id');
+    if (p.status !== 'pending') throw new ProposalError(`Proposal ${id} is already ${p.status}${p.decidedBy ? ` by ${p.decidedBy}` : ''}.`, 'id');
+    return p;
+  }
+
+  /**
+   * Approves a pending proposal: four eyes (the author cannot), and in ONE transaction the status change and the
+   * new revision (author = proposer, approver = editor, recorded at `now`). Every write is guarded by the decision
+   * just taken, so of two editors approving at once exactly one wins; the other gets a ProposalError.
+   */
+  async approveProposal(id: string, editor: string, now = Date.now()): Promise<ProposalRow> {
+    const p = await this.pending(id);
+    if (p.author === editor) throw new ProposalError(`Proposal ${id} is yours: another editor must approve it.`, 'editor');
+    const checked = checkProposal({ kind: p.kind, entryId: p.entryId, entry: p.entry, source: p.source, author: p.author }, now);
+    const heads = await this.revisionsOf(p.kind, p.proposedId);
+    const head = heads.find((r) => r.supersededBy === null);
+    if (p.entryId === null && head) throw new ProposalError(`id: ${p.proposedId} was taken since; propose a correction of it instead.`, 'id');
+    if (p.entryId !== null && !head) throw new ProposalError(`id: no ${p.kind} entry has the id ${p.entryId} any more.`, 'id');
+    const after = head?.revision ?? 0;
+    const recordedAt = Math.max(now, head?.recordedAt ?? 0);
+    const guard = `EXISTS (SELECT 1 FROM knowledge_proposals WHERE id = ? AND status = 'approved' AND decided_by = ? AND decided_at = ?)`;
+    const guardParams = [id, editor, now];
+    const statements: Statement[] = [
+      {
+        sql: `UPDATE knowledge_proposals SET status = 'approved', decided_by = ?, decided_at = ?, revision = ? WHERE id = ? AND status = 'pending' RETURNING id`,
+        params: [editor, now, after + 1, id],
+      },
+      ...(after > 0
+        ? [
+            {
+              sql: `UPDATE knowledge_revisions SET superseded_by = ? WHERE kind = ? AND entry_id = ? AND revision = ? AND superseded_by IS NULL AND ${guard}`,
+              params: [after + 1, p.kind, p.proposedId, after, ...guardParams],
+            },
+          ]
+        : []),
+      {
+        sql: `INSERT INTO knowledge_revisions (${REVISION_COLUMNS})
+          SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), CAST(NULL AS INTEGER) WHERE ${guard}`,
+        params: [
+          p.kind,
+          p.proposedId,
+          after + 1,
+          JSON.stringify(p.entry),
+          checked.hash,
+          checked.validFrom,
+          recordedAt,
+          p.author,
+          editor,
+          JSON.stringify(checked.sources),
+          head?.position ?? null,
+          ...guardParams,
+        ],
+      },
+    ];
+    let results: Record<string, unknown>[][];
+    try {
+      results = await this.db.batch(statements);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ProposalError(`${p.kind}/${p.proposedId} was changed by another approval first: nothing was written.`, 'id');
+      throw err;
+    }
+    if (results[0]!.length === 0) await this.pending(id); // decided by someone else meanwhile: says by whom
+    return (await this.getProposal(id))!;
+  }
+
+  /** Rejects a pending proposal with a reason (editors; an author withdraws instead). */
+  async rejectProposal(id: string, editor: string, reason: string, now = Date.now()): Promise<ProposalRow> {
+    return this.decide(id, 'rejected', editor, reason, now);
+  }
+
+  /** The author takes a pending proposal back. */
+  async withdrawProposal(id: string, author: string, now = Date.now()): Promise<ProposalRow> {
+    const p = await this.pending(id);
+    if (p.author !== author) throw new ProposalError(`Only its author can withdraw proposal ${id}.`, 'author');
+    return this.decide(id, 'withdrawn', author, null, now);
+  }
+
+  private async decide(id: string, status: ProposalStatus, who: string, reason: string | null, now: number): Promise<ProposalRow> {
+    await this.pending(id);
+    if (reason !== null && reason.length > 2000) throw new ProposalError(`reason: ${reason.length} characters, more than 2000.`, 'reason');
+    const rows = await this.db.query(
+      `UPDATE knowledge_proposals SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ? AND status = 'pending' RETURNING ${PROPOSAL_COLUMNS}`,
+      [status, who, now, reason, id],
+    );
+    if (rows.length === 0) await this.pending(id);
+    return toProposal(rows[0]!);
   }
 
   async close(): Promise<void> {
