@@ -1,4 +1,5 @@
 import type { DigestService } from './digest-port.ts';
+import type { ProposalService } from './proposals-port.ts';
 import type { RevisionService } from './revisions-port.ts';
 
 /**
@@ -10,4 +11,6 @@ export interface Services {
   digest?: DigestService;
   /** The history of knowledge entries; absent when no store could be opened. */
   revisions?: RevisionService;
+  /** Proposals of knowledge changes and editors' decisions; absent when no store could be opened. */
+  proposals?: ProposalService;
 }

@@ -1,52 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { StorageError } from './migrations.ts';
 import { isRevisionedKind, seedEntry, type SeedEntry } from './seed.ts';
+import type { ProposalInput } from './types.ts';
+
+export type { ProposalInput, ProposalRow, ProposalSource, ProposalStatus } from './types.ts';
 
 /** The longest text one field of a proposal may hold. */
 export const MAX_FIELD_CHARS = 2000;
-
-export type ProposalStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
-
-/** What backs a proposal: the article or document it comes from. */
-export interface ProposalSource {
-  url: string;
-  publisher: string;
-  title: string;
-  /** ISO day YYYY-MM-DD. */
-  published: string;
-}
-
-export interface ProposalInput {
-  /** The data/ collection; for now "deployments". */
-  kind: string;
-  /** The entry corrected, or null for a new entry. */
-  entryId: string | null;
-  /** The proposed entry as data/ would write it. */
-  entry: Record<string, unknown>;
-  source: ProposalSource;
-  /** "platform:user". */
-  author: string;
-}
-
-export interface ProposalRow {
-  id: string;
-  kind: string;
-  entryId: string | null;
-  /** The id of the entry proposed (the corrected entry's, or the new one's). */
-  proposedId: string;
-  entry: Record<string, unknown>;
-  contentHash: string;
-  source: ProposalSource;
-  author: string;
-  createdAt: number;
-  status: ProposalStatus;
-  decidedBy: string | null;
-  decidedAt: number | null;
-  reason: string | null;
-  duplicateOf: string | null;
-  /** The revision an approval wrote. */
-  revision: number | null;
-}
 
 /** A proposal refused or a decision not taken; the message is for the user and names the field. */
 export class ProposalError extends StorageError {

@@ -181,7 +181,61 @@ export interface RevisionStore {
 }
 
 /** Also the Slack installations (OAuth), whose removal turns their workspace's digests off in the same transaction. */
-export interface DigestStore extends InstallationRecords, RevisionStore {
+/** Proposals of knowledge changes (migration 7). */
+export type ProposalStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+
+/** What backs a proposal: the article or document it comes from. */
+export interface ProposalSource {
+  url: string;
+  publisher: string;
+  title: string;
+  /** ISO day YYYY-MM-DD. */
+  published: string;
+}
+
+export interface ProposalInput {
+  /** The data/ collection; for now "deployments". */
+  kind: string;
+  /** The entry corrected, or null for a new entry. */
+  entryId: string | null;
+  /** The proposed entry as data/ would write it. */
+  entry: Record<string, unknown>;
+  source: ProposalSource;
+  /** "platform:user". */
+  author: string;
+}
+
+export interface ProposalRow {
+  id: string;
+  kind: string;
+  entryId: string | null;
+  /** The id of the entry proposed (the corrected entry's, or the new one's). */
+  proposedId: string;
+  entry: Record<string, unknown>;
+  contentHash: string;
+  source: ProposalSource;
+  author: string;
+  createdAt: number;
+  status: ProposalStatus;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  reason: string | null;
+  duplicateOf: string | null;
+  /** The revision an approval wrote. */
+  revision: number | null;
+}
+
+/** What stores proposals (migration 7); see src/storage/proposals.ts and SqlDigestStore for the rules. */
+export interface ProposalStore {
+  propose(input: ProposalInput, now?: number): Promise<ProposalRow>;
+  getProposal(id: string): Promise<ProposalRow | null>;
+  pendingProposals(limit?: number): Promise<ProposalRow[]>;
+  approveProposal(id: string, editor: string, now?: number): Promise<ProposalRow>;
+  rejectProposal(id: string, editor: string, reason: string, now?: number): Promise<ProposalRow>;
+  withdrawProposal(id: string, author: string, now?: number): Promise<ProposalRow>;
+}
+
+export interface DigestStore extends InstallationRecords, RevisionStore, ProposalStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** A description safe to log (never the password). */
   readonly description: string;

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
+import { ProposalRefused } from '../../src/core/proposals-port.ts';
+import { StoreProposalService } from '../../src/storage/proposal-service.ts';
 import { ProposalError, type ProposalInput } from '../../src/storage/proposals.ts';
 import { importSeed, readSeed } from '../../src/storage/seed.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
@@ -154,6 +156,22 @@ for (const { backend, skip } of matrix) {
       expect((await refusal(store.rejectProposal(a.id, 'slack:U3', 'again', LATER))).message).toMatch(/already rejected by slack:U2/);
       expect(await store.revisionsOf('deployments', 'france-2023-07')).toHaveLength(1);
       expect(await store.pendingProposals()).toEqual([]);
+    });
+
+    it('the port turns store refusals into ProposalRefused naming the field, and reads the entry a correction starts from', async () => {
+      let clock = NOW;
+      const port = new StoreProposalService(store, () => clock);
+      expect(await port.currentEntry('deployments', 'france-2023-07')).toMatchObject({ count: 1500 });
+      expect(await port.currentEntry('deployments', 'atlantis')).toBeNull();
+      const err = await port.propose(newTroops({ count: 'many' })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProposalRefused);
+      expect((err as ProposalRefused).field).toBe('count');
+      const p = await port.propose(correction(1400));
+      expect(p.createdAt).toEqual(new Date(NOW));
+      expect((await port.pending()).map((x) => x.id)).toEqual([p.id]);
+      clock = LATER;
+      expect(await port.approve(p.id, 'slack:U2')).toMatchObject({ status: 'approved', revision: 2, decidedAt: new Date(LATER) });
+      await expect(port.withdraw(p.id, 'slack:U1')).rejects.toThrow(/already approved by slack:U2/);
     });
 
     it('two instances approving the same proposal at once: exactly one wins', async () => {
