@@ -26,6 +26,11 @@ export interface Caller {
    */
   canManageChannel: () => Promise<boolean>;
   /**
+   * May this caller review, approve and reject knowledge proposals (issue 13)? Absent: no. The shell's local user
+   * is an editor; Slack and Discord name none yet.
+   */
+  isEditor?: () => Promise<boolean>;
+  /**
    * The language the caller reads, as the platform states it: a BCP 47 tag ("fr", "de-DE", "en-GB") or a
    * POSIX locale ("fr_FR.UTF-8"). The core maps it to a catalog language; absent or without a catalog:
    * English. It may be a lookup (Slack asks users.info).

@@ -21,6 +21,7 @@ export function shellCaller(locale: string | undefined = terminalLocale()): Call
     userId: 'local-user',
     channelId: 'local',
     canManageChannel: async () => true,
+    isEditor: async () => true,
     locale: () => locale,
   };
 }
