@@ -70,6 +70,10 @@ for (const { backend, skip } of matrix) {
     it('non-editors are refused review, approve and reject; anyone may propose and withdraw their own', async () => {
       const id = (await bot.handleText(TROOPS, READER)).title.slice(9);
       expect(id).toMatch(/^P-/);
+      const hostile = (await bot.handleText(CORRECT.replace('1400', '1300'), ALICE)).title.slice(9);
+      const shown = await bot.handleText(`reject ${hostile} reason:no\u202E <!channel> \u0007 @everyone`, BOB);
+      // Control and bidi characters are cleaned by the core; mentions are left for each adapter to escape.
+      expect(shown.body).toBe(`Proposal ${hostile} is rejected: no <!channel> @everyone`);
       for (const [text, message] of [
         ['review', 'Only editors may review proposals.'],
         [`approve ${id}`, 'Only editors may approve proposals. Nothing was changed.'],
