@@ -22,6 +22,7 @@ import type {
   SubscriptionRow,
 } from './types.ts';
 import { SEED_AUTHOR } from './types.ts';
+import { contentHash } from './seed.ts';
 
 /**
  * The little a database driver must offer. SQL is written once with `?` placeholders; the
@@ -786,6 +787,36 @@ export class SqlDigestStore implements DigestStore {
     const recordedAt = Math.max(now, head?.recordedAt ?? 0);
     const guard = `EXISTS (SELECT 1 FROM knowledge_proposals WHERE id = ? AND status = 'approved' AND decided_by = ? AND decided_at = ?)`;
     const guardParams = [id, editor, now];
+    // The source the proposal cites becomes an entry of its own, in the same transaction: an approved figure that
+    // cites no known source would make data:export write files data:check refuses.
+    const known = new Set<string>();
+    for (const sid of checked.sources) if ((await this.revisionsOf('sources', sid)).length > 0) known.add(sid);
+    const newSources = checked.sources.filter((sid) => !known.has(sid));
+    const sourceEntry = (sid: string) => ({
+      id: sid,
+      publisher: p.source.publisher,
+      title: p.source.title,
+      published: p.source.published,
+      ...(p.source.url ? { url: p.source.url } : {}),
+      added: new Date(now).toISOString().slice(0, 10),
+    });
+    const sourceStatements: Statement[] = newSources.map((sid) => ({
+      sql: `INSERT INTO knowledge_revisions (${REVISION_COLUMNS})
+          SELECT 'sources', ?, 1, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
+          WHERE ${guard} AND NOT EXISTS (SELECT 1 FROM knowledge_revisions WHERE kind = 'sources' AND entry_id = ?)`,
+      params: [
+        sid,
+        JSON.stringify(sourceEntry(sid)),
+        contentHash(sourceEntry(sid)),
+        p.source.published,
+        recordedAt,
+        p.author,
+        editor,
+        JSON.stringify([sid]),
+        ...guardParams,
+        sid,
+      ],
+    }));
     const statements: Statement[] = [
       {
         sql: `UPDATE knowledge_proposals SET status = 'approved', decided_by = ?, decided_at = ?, revision = ? WHERE id = ? AND status = 'pending' RETURNING id`,
@@ -799,6 +830,7 @@ export class SqlDigestStore implements DigestStore {
             },
           ]
         : []),
+      ...sourceStatements,
       {
         sql: `INSERT INTO knowledge_revisions (${REVISION_COLUMNS})
           SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), CAST(NULL AS INTEGER) WHERE ${guard}`,

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_DATA_DIR, loadKnowledgeData } from '../../src/knowledge/load.ts';
+import { exportKnowledge } from '../../src/storage/export.ts';
 import { ProposalRefused } from '../../src/core/proposals-port.ts';
 import { StoreProposalService } from '../../src/storage/proposal-service.ts';
 import { ProposalError, type ProposalInput } from '../../src/storage/proposals.ts';
@@ -88,6 +92,25 @@ for (const { backend, skip } of matrix) {
       await store.approveProposal(p.id, 'discord:9', LATER);
       const [rev] = await store.revisionsOf('deployments', 'italy-2026-11');
       expect(rev).toMatchObject({ revision: 1, author: 'slack:U1', approver: 'discord:9', validFrom: '2026-11-20', position: null, supersededBy: null });
+    });
+
+    it('the source a proposal cites becomes a sources entry on approval, so an export passes data:check', async () => {
+      const p = await store.propose(newTroops({ sources: ['example-wire-2026-11-21'] }), NOW);
+      await store.approveProposal(p.id, 'discord:9', LATER);
+      const [src] = await store.revisionsOf('sources', 'example-wire-2026-11-21');
+      expect(src).toMatchObject({ revision: 1, author: 'slack:U1', approver: 'discord:9', supersededBy: null });
+      expect(src!.entry).toMatchObject({ id: 'example-wire-2026-11-21', publisher: 'Example Wire', url: SOURCE.url, published: '2026-11-21' });
+      const dir = mkdtempSync(join(tmpdir(), 'nw-export-'));
+      try {
+        await exportKnowledge(store, dir);
+        expect(() => loadKnowledgeData(dir)).not.toThrow();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      // A source already known is not written again.
+      const q = await store.propose(correction(1400, 'slack:U5'), NOW);
+      await store.approveProposal(q.id, 'slack:U2', LATER);
+      expect(await store.revisionsOf('sources', 'example-wire-2026-11-21')).toHaveLength(1);
     });
 
     it('the author cannot approve; a decided proposal cannot be approved again', async () => {
