@@ -159,6 +159,10 @@ function monthNames(lang: string): string[][] {
   });
 }
 
+/** English month names, long and short: a date the commands read again names its month in English. */
+const ENGLISH_MONTHS = new Set(monthNames('en').flat());
+const ENGLISH_MONTH = new RegExp(`\\b(${[...ENGLISH_MONTHS].join('|')})\\b`, 'i');
+
 const TYPO_MIN = 5;
 
 /** How many unknown words of one question are checked for typos. */
@@ -182,6 +186,7 @@ export class QuestionReader {
   private readonly particles = {} as Record<Language, Set<string>>;
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly tenure = {} as Record<Language, Set<string>>;
+  private readonly already = {} as Record<Language, Set<string>>;
   private readonly futureEndings = {} as Record<Language, string[][]>;
   /** Per language, a verb joined to its subject pronoun by a hyphen ("était-elle"), or null. */
   private readonly inversion = {} as Record<Language, RegExp | null>;
@@ -269,6 +274,7 @@ export class QuestionReader {
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
       this.tenure[lang] = new Set(l.tenure.flatMap(tokenize));
+      this.already[lang] = new Set(l.already.flatMap(tokenize));
       this.futureEndings[lang] = l.futureEndings.map(tokenize);
       this.inversion[lang] =
         l.inversionPronouns.length > 0 ? new RegExp(`\\p{L}{2,}-(?:t-)?(?:${l.inversionPronouns.map(escapePattern).join('|')})(?![\\p{L}-])`, 'iu') : null;
@@ -571,10 +577,9 @@ export class QuestionReader {
       if (where) return true;
     }
     // A place the knowledge base has no entry for, as English writes one: "in a speech in Toulon".
-    const months = new Set(monthNames('en').flat());
     for (const m of `${e.title}. ${e.summary}`.matchAll(/\b(?:in|at|to|from|near)\s+(\p{Lu}[\p{L}'’-]+)/gu)) {
       const name = tokenize(m[1]!).join(' ');
-      if (!months.has(name) && !/^(niger|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/.test(name)) return true;
+      if (!ENGLISH_MONTHS.has(name) && !/^(niger|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/.test(name)) return true;
     }
     return false;
   }
@@ -996,9 +1001,8 @@ export class QuestionReader {
     // The commands read the date again from these words alone: a day or month whose year the question gave
     // elsewhere ("in 2021, before 2 April") takes that year with it.
     const years = [...new Set(question.match(/\b(?:19|20)\d{2}\b/g) ?? [])];
-    const monthWord = new RegExp(`\\b(${monthNames('en').flat().join('|')})\\b`, 'i');
     let dateText =
-      date && !('error' in date) && years.length === 1 && !/\b(?:19|20)\d{2}\b/.test(date.matched) && monthWord.test(date.matched)
+      date && !('error' in date) && years.length === 1 && !/\b(?:19|20)\d{2}\b/.test(date.matched) && ENGLISH_MONTH.test(date.matched)
         ? `${date.matched} ${years[0]}`
         : date?.matched;
     const period = date && !('error' in date) ? date.query : undefined;
@@ -1041,7 +1045,7 @@ export class QuestionReader {
       // "After 2024", "nach August 2024": the relation ties what is asked to a date, which the date reader has.
       const datedOnly = !mentions.some(inEvent) && freeBetween(tokens, free, relation.event[0], relation.event[1]).length === 0;
       // "Had Niger already left ECOWAS when the confederation was signed?": whether one event came before the other.
-      const already = new Set(this.lexicon.languages[lang].already.flatMap(tokenize));
+      const already = this.already[lang];
       if (yesNo && !asksFigure && !datedOnly && relation.relation === 'during' && tokens.some((t) => already.has(t))) {
         const strip = (ms: Mention[]) => ms.filter((m) => !m.meanings.every((x) => x.type === 'form' || x.type === 'yesno' || x.type === 'relation'));
         const words = (from: number, to: number) => freeBetween(tokens, free, from, to).filter((w) => !already.has(w));
