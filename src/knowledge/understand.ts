@@ -978,7 +978,23 @@ export class QuestionReader {
       ) ||
         (invertedAt >= 0 && invertedAt <= 6 && !mentions.some((f) => f.end <= invertedAt && asksForm(f))));
     let form = found.firstForm();
-    const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => ({ lang, yesNo, free, ...u });
+    // The period the question names, once read (below).
+    let namedPeriod: DateQuery | undefined;
+    // "Was the coup in 2022?", "did the US withdraw in 2023?": what is asked happened, but not in the period the
+    // question names. Whatever found the events, their own dates then say no.
+    // ("In October", with no year, is October of any year: the month alone decides.)
+    let yearless = false;
+    const outside = (p: Part) => {
+      if (p.kind !== 'event' || namedPeriod === undefined || namedPeriod.now) return false;
+      const e = this.kb.eventsById.get(p.event)!;
+      if (!yearless) return !this.overlaps(e, namedPeriod);
+      const month = (d: string) => d.slice(5, 7);
+      return month(e.date.start) !== month(namedPeriod.start) && month((e.endDate ?? e.date).end) !== month(namedPeriod.start);
+    };
+    const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => {
+      const leadNo = yesNo && form !== 'when' && !u.lead && !u.compare && !u.decline && u.parts.length > 0 && u.parts.every(outside);
+      return { lang, yesNo, free, ...u, ...(leadNo ? { lead: 'No.' as const } : {}) };
+    };
     const decline = (reason: DeclineReason, params?: Record<string, string>) => result({ parts: [], decline: { reason, ...(params ? { params } : {}) } });
 
     const scope = found.all('scope')[0];
@@ -1006,6 +1022,8 @@ export class QuestionReader {
         ? `${date.matched} ${years[0]}`
         : date?.matched;
     const period = date && !('error' in date) ? date.query : undefined;
+    namedPeriod = period;
+    yearless = years.length === 0 && period?.precision === 'month' && ENGLISH_MONTH.test(date!.matched as string);
     let anchorEvent: KbEvent | undefined;
     let successorOffice: Office | undefined;
 
@@ -1644,13 +1662,12 @@ export class QuestionReader {
     if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true, named: true };
     const scored = this.scoreEvents(units, mentions, otherCountries, only);
     if (scored.length === 0) return null;
-    // A question dated "in August 2024" asks about the events of that period, when there are any.
+    // A question dated "in August 2024" asks about the events of that period, when one covers the question as
+    // well as any other: "did ECOWAS lift sanctions in 2023?" is about the lifting (2024), not the 2023 sanctions.
     if (within && !within.now) {
-      const dated = scored.filter((c) => {
-        const e = this.kb.eventsById.get(c.hit.id)!;
-        return e.date.start <= within.end && (e.endDate ?? e.date).end >= within.start;
-      });
-      if (dated.length > 0) scored.splice(0, scored.length, ...dated);
+      const best = Math.max(...scored.map((c) => c.coverage.share));
+      const dated = scored.filter((c) => this.overlaps(this.kb.eventsById.get(c.hit.id)!, within));
+      if (dated.some((c) => c.coverage.share >= best)) scored.splice(0, scored.length, ...dated);
     }
     // Of events that cover the question as well, one whose title is about a place the question does not name
     // answers for that place: "did the US leave Niger?" is the whole withdrawal, not the one from Air Base 101.
@@ -1678,6 +1695,10 @@ export class QuestionReader {
       strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2,
       happening: top.coverage.happening,
     };
+  }
+
+  private overlaps(e: KbEvent, period: DateQuery): boolean {
+    return e.date.start <= period.end && (e.endDate ?? e.date).end >= period.start;
   }
 
   /** Whether an event's title says a state goes on, in the lexicon's words for "still" that name nothing else. */

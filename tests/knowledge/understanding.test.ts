@@ -834,3 +834,24 @@ describe('words of a French or German question', () => {
     expect(r.text).not.toMatch(/party activity/);
   });
 });
+
+describe('a yes/no question about a period', () => {
+  it('is no when what it asks happened, but outside the period it names', async () => {
+    for (const [q, date] of [
+      ['was the coup in 2022?', '26 July 2023'],
+      ['did the US withdraw in 2023?', '15 September 2024'],
+      ['did ECOWAS lift sanctions in 2023?', '24 February 2024'],
+      ['le Niger a-t-il quitté la CEDEAO en 2024 ?', '29 January 2025'],
+      ['ist der Niger 2024 aus der ECOWAS ausgetreten?', '29 January 2025'],
+    ]) {
+      const r = await ask(q!);
+      expect(r.lead, q).toMatch(new RegExp(`^No\\. ${date}`));
+    }
+  });
+
+  it('is yes when it happened within it, and a month without a year is that month of any year', async () => {
+    expect((await ask('did the coup happen in july 2023?')).lead).toMatch(/^Yes\. 26 July 2023/);
+    expect((await ask('did macron announce the withdrawal in september?')).lead).toMatch(/^Yes\. 24 September 2023/);
+    expect((await ask('did macron announce the withdrawal in october?')).lead).toMatch(/^No\. 24 September 2023/);
+  });
+});
