@@ -1340,6 +1340,11 @@ export class QuestionReader {
         this.stateAt(mentions, free, otherCountries, period, found.forms.has('still')) ?? this.stateAnswer(mentions, free, otherCountries, false, period.end);
       if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
     }
+    // "When was the junta set up?": an organisation's own record dates its founding; the event of that day says it.
+    if (form === 'when' && organisations.length === 1) {
+      const founding = this.foundingEvent(organisations[0]!, concepts);
+      if (founding) return result({ parts: [{ kind: 'event', event: founding.id, related: [] }] });
+    }
     if (form === 'when' || yesNo) {
       // "When did the French and the Americans leave?": one event for each country.
       const perCountry = troopCountries.length > 1 ? troopCountries : [null];
@@ -1695,6 +1700,19 @@ export class QuestionReader {
       strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2,
       happening: top.coverage.happening,
     };
+  }
+
+  /**
+   * The event of the day an organisation's description says it was founded ("established on 2023-07-26"), in
+   * the words of the concept the question asks with (the lexicon's `create`), the organisation among its actors.
+   */
+  private foundingEvent(org: Organisation, concepts: Concept[]): KbEvent | null {
+    const words = concepts.flatMap((c) => (c.id === 'create' ? c.en : []));
+    if (words.length === 0 || !org.description) return null;
+    const alternatives = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const dated = new RegExp(`\\b(?:${alternatives})\\b(?:\\W+\\S+){0,12}?\\W+(\\d{4}-\\d{2}-\\d{2})`, 'i').exec(org.description);
+    if (!dated) return null;
+    return this.kb.data.events.find((e) => e.date.start === dated[1] && e.actors.includes(org.id)) ?? null;
   }
 
   private overlaps(e: KbEvent, period: DateQuery): boolean {

@@ -855,3 +855,24 @@ describe('a yes/no question about a period', () => {
     expect((await ask('did macron announce the withdrawal in october?')).lead).toMatch(/^No\. 24 September 2023/);
   });
 });
+
+describe('when an organisation was founded', () => {
+  it('is the day its own record says, in the words of the question ("set up", "créée", "gegründet")', async () => {
+    for (const q of ['when was the junta set up?', 'when was the CNSP created?', 'quand la junte a-t-elle été créée ?', 'wann wurde die Junta gegründet?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^26 July 2023/);
+    }
+  });
+
+  it('is not a charter of later years that shares a word with founding', async () => {
+    expect((await ask('when was the CNSP founded?')).text).not.toMatch(/sworn in/);
+  });
+});
+
+describe('words for ending ties', () => {
+  it('"cut military ties" is ending the defence agreements', async () => {
+    for (const q of ['when did niger cut military ties with france?', 'quand le Niger a-t-il coupé les liens militaires avec la France ?']) {
+      expect((await ask(q)).lead, q).toMatch(/^3 August 2023/);
+    }
+  });
+});
