@@ -1265,6 +1265,12 @@ export class QuestionReader {
       if (reported.length > 0) return result({ parts: [{ kind: 'event', event: reported[0]!.id, related: reported.slice(1).map((e) => e.id) }] });
       const speaker = speakers.people[0]?.name ?? speakers.organisations[0]?.name;
       if (speaker) return decline('noQuote', { name: speaker });
+      // "What did the pope say about the coup?", "qu'a dit le pape ?", "was hat Blinken gesagt?": a word the
+      // knowledge base has nowhere, next to the verb of speech, is a speaker it does not know.
+      const verb = mentions.find((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
+      const speakerWords = verb ? tokens.slice(Math.max(0, verb.start - 3), verb.end + 3).filter((w) => free.includes(w)) : [];
+      const unknown = speakerWords.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
+      if (unknown.length > 0) return decline('noInformation', { words: unknown.join(' ') });
       // "Who demanded the withdrawal?": no speaker named; the verb of speech is what happened, and an event
       // that uses it ("Junta demands withdrawal of French soldiers") answers.
       const said = mentions.filter((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'said')).flatMap((m) => m.words);

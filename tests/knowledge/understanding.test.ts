@@ -876,3 +876,18 @@ describe('words for ending ties', () => {
     }
   });
 });
+
+describe('what someone unknown said', () => {
+  it('is declined, naming them, rather than answered with the event the rest of the question names', async () => {
+    for (const [q, who] of [
+      ['what did the pope say about the coup?', 'pope'],
+      ['qu’a dit le pape sur le coup d’État ?', 'pape'],
+      ['was hat Blinken zum Putsch gesagt?', 'blinken'],
+    ]) {
+      const r = await ask(q!);
+      expect(r.answered, q).toBe(false);
+      expect(r.text.toLowerCase(), q).toContain(who);
+    }
+    expect((await ask('who demanded the withdrawal?')).lead).toMatch(/^5 September 2023/);
+  });
+});
