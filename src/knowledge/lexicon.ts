@@ -66,6 +66,8 @@ const conceptSchema = z.strictObject({
   /** The English words the knowledge base uses for the concept: what the search looks for. */
   means: z.string().min(1),
   troops: z.boolean().optional(),
+  /** Troops of every country the knowledge base counts, none named ("foreign troops"). */
+  everyCountry: z.boolean().optional(),
   places: z.boolean().optional(),
   timeline: z.boolean().optional(),
   sources: z.boolean().optional(),

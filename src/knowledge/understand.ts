@@ -1140,7 +1140,9 @@ export class QuestionReader {
     if (main !== mentions) form = asked.firstForm() ?? (yesNo && found.forms.has('when') && relation?.relation === 'during' ? undefined : form);
 
     const countries = asked.all('country').map((m) => m.country);
-    const troopCountries = unique(countries.filter((c) => this.kb.countries().includes(c.name)).map((c) => c.name));
+    const namedTroopCountries = unique(countries.filter((c) => this.kb.countries().includes(c.name)).map((c) => c.name));
+    // "How many foreign troops are in Niger?": each country the knowledge base counts.
+    const troopCountries = namedTroopCountries.length === 0 && asked.concepts().some((c) => c.everyCountry) ? this.kb.countries() : namedTroopCountries;
     const otherCountries = unique(countries.filter((c) => !this.kb.countries().includes(c.name) && c.iso !== 'NE').map((c) => c.name));
     const namedCountries = unique(countries.filter((c) => c.iso !== 'NE').map((c) => c.name));
     const people = unique(asked.all('person').map((m) => m.person));
@@ -1362,6 +1364,10 @@ export class QuestionReader {
       const askedFree = dated?.free ?? free;
       for (const country of perCountry) {
         const own = country ? asked.filter((m) => !m.meanings.some((x) => x.type === 'country' && x.country.name !== country)) : asked;
+        // ("When did the foreign troops leave?" names no country: each one counted is searched for as if named.)
+        const named = this.kb.data.countries.find((c) => c.name === country);
+        if (country && named && !namedTroopCountries.includes(country))
+          own.push({ start: -1, end: -1, words: [], meanings: [{ type: 'country', country: named }] });
         const found = this.hasContent(own, askedFree) ? this.bestEvent(own, askedFree, otherCountries, undefined, dated?.within ?? period) : null;
         const event = found ? this.endOfNamedSpan(found, own) : null;
         // A yes is a claim: it needs an event that covers everything the question names.
@@ -1759,7 +1765,10 @@ export class QuestionReader {
     otherCountries: string[],
     only?: (eventId: string) => boolean,
   ): { hit: SearchHit; coverage: ReturnType<QuestionReader['coverage']> }[] {
-    const terms = unique([...units.flatMap((u) => u.groups.flat()), ...this.troopTerms(mentions)]);
+    // The troops' own words ("forces") help find an event only when nothing else says what happened: "when did US
+    // forces withdraw?" is the withdrawal, not the revoked status-of-forces agreement.
+    const troopTerms = units.some((u) => u.content) ? [] : this.troopTerms(mentions);
+    const terms = unique([...units.flatMap((u) => u.groups.flat()), ...troopTerms]);
     const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
     const namedTags = new Set(units.flatMap((u) => u.tags ?? []));

@@ -891,3 +891,24 @@ describe('what someone unknown said', () => {
     expect((await ask('who demanded the withdrawal?')).lead).toMatch(/^5 September 2023/);
   });
 });
+
+describe('foreign troops as a whole', () => {
+  it('are counted for each country the knowledge base counts, in the three languages', async () => {
+    for (const q of ['how many foreign troops are in niger?', 'combien de soldats étrangers au Niger ?', 'wie viele ausländische Soldaten sind im Niger?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      for (const country of ['French', 'US', 'German', 'Italian']) expect(r.text, q).toContain(`${country} troops in Niger`);
+    }
+  });
+
+  it('leave, each country on its own day', async () => {
+    const r = await ask('when did the foreign troops leave?');
+    for (const date of ['22 December 2023', '30 August 2024', '15 September 2024']) expect(r.text).toContain(date);
+  });
+});
+
+describe("the troops' own words in an event question", () => {
+  it('find nothing when other words say what happened ("US forces" is no "status-of-forces")', async () => {
+    expect((await ask('when did US forces withdraw?')).lead).toMatch(/^15 September 2024/);
+  });
+});
