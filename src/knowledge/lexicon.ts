@@ -36,6 +36,8 @@ const languageSchema = z.strictObject({
    * "during" only before a person, since "under the charter" or "unter Druck" ties nothing to a date.
    */
   tenure: words.default([]),
+  /** The highest figure ("peak", "Höchststand"): a count asked at its peak is the date of the largest figure. */
+  peak: words.default([]),
   /** "Already" ("had the French already left when …"): what is asked came before the relation's event. */
   already: words.default([]),
   /** Words that put what is asked at a place ("at Agadez", "à Ouallam", "am Stützpunkt"), articles included. */

@@ -16,7 +16,7 @@ import {
 } from './lexicon.ts';
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
-import type { Country, KbEvent, Office, Organisation, Person, Place, Statement } from './schema.ts';
+import type { Country, Deployment, KbEvent, Office, Organisation, Person, Place, Statement } from './schema.ts';
 import { KnowledgeIndex, type SearchHit } from './search.ts';
 
 /** What one phrase of a question was recognised as. */
@@ -186,6 +186,7 @@ export class QuestionReader {
   private readonly particles = {} as Record<Language, Set<string>>;
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly tenure = {} as Record<Language, Set<string>>;
+  private readonly peak = {} as Record<Language, Set<string>>;
   private readonly already = {} as Record<Language, Set<string>>;
   private readonly futureEndings = {} as Record<Language, string[][]>;
   /** Per language, a verb joined to its subject pronoun by a hyphen ("était-elle"), or null. */
@@ -274,6 +275,7 @@ export class QuestionReader {
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
       this.tenure[lang] = new Set(l.tenure.flatMap(tokenize));
+      this.peak[lang] = new Set(l.peak.flatMap(tokenize));
       this.already[lang] = new Set(l.already.flatMap(tokenize));
       this.futureEndings[lang] = l.futureEndings.map(tokenize);
       this.inversion[lang] =
@@ -332,6 +334,7 @@ export class QuestionReader {
       ...[...REGION_NAMES.keys()].flatMap(tokenize),
       // ("unter" is no typo for "under".)
       ...LANGUAGES.flatMap((l) => [...this.tenure[l]]),
+      ...LANGUAGES.flatMap((l) => [...this.peak[l]]),
     ]);
     for (const a of kb.data.anchors) if (!this.anchorOf.has(a.event)) this.anchorOf.set(a.event, a.names[0]!);
   }
@@ -1236,7 +1239,14 @@ export class QuestionReader {
         yesNo &&
         asked.all('concept').length > 0 &&
         main.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === 'withdrawal') && !m.meanings.some((x) => x.type === 'form'));
-      return result({ parts: list.map((country) => ({ kind: 'troops', country, date: dateText })), anchorEvent, ...(absence ? { asksAbsence: true } : {}) });
+      // "What was the peak French troop level?": each country's largest figure, on its own date.
+      const peak = !date && tokens.some((t) => this.peak[lang].has(t));
+      const dateOf = (country: string) => (peak ? this.largestFigure(country)?.asOf.text : undefined) ?? dateText;
+      return result({
+        parts: list.map((country) => ({ kind: 'troops', country, date: dateOf(country) })),
+        anchorEvent,
+        ...(absence ? { asksAbsence: true } : {}),
+      });
     }
     // Troops are the only thing the knowledge base counts.
     if (howMany) return decline('onlyTroops');
@@ -1725,6 +1735,12 @@ export class QuestionReader {
     const dated = new RegExp(`\\b(?:${alternatives})\\b(?:\\W+\\S+){0,12}?\\W+(\\d{4}-\\d{2}-\\d{2})`, 'i').exec(org.description);
     if (!dated) return null;
     return this.kb.data.events.find((e) => e.date.start === dated[1] && e.actors.includes(org.id)) ?? null;
+  }
+
+  /** A country's largest troop figure in Niger (the earliest of equals). */
+  private largestFigure(country: string): Deployment | undefined {
+    const figures = this.kb.data.deployments.filter((d) => d.country === country && d.host === 'Niger');
+    return figures.reduce<Deployment | undefined>((best, d) => (!best || d.count > best.count ? d : best), undefined);
   }
 
   private overlaps(e: KbEvent, period: DateQuery): boolean {

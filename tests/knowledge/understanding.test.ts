@@ -912,3 +912,16 @@ describe("the troops' own words in an event question", () => {
     expect((await ask('when did US forces withdraw?')).lead).toMatch(/^15 September 2024/);
   });
 });
+
+describe('a count at its peak', () => {
+  it('is the largest figure, on its own date, not today’s', async () => {
+    for (const [q, figure] of [
+      ['what was the peak french troop level?', '1,500'],
+      ['quel a été le pic des effectifs français ?', '1,500'],
+      ['how many troops did the US have at its peak?', '1,100'],
+    ]) {
+      const r = await ask(q!);
+      expect(r.lead, q).toContain(figure);
+    }
+  });
+});
