@@ -378,10 +378,15 @@ export class QuestionReader {
    * name ("président du Niger" is "président" in a question about Niger), not a word such as "premier".
    */
   private dropsFromName(word: string): boolean {
+    return this.allStopwords.has(word) && (word.length <= 3 || this.namesHost(word));
+  }
+
+  /** Whether a word is one of Niger's own names or adjectives ("niger", "nigerien", "nigrisch"). */
+  private namesHost(word: string): boolean {
     this.hostWords ??= new Set(
       this.kb.data.countries.filter((c) => c.iso === 'NE').flatMap((c) => [c.name, c.adjective, ...Object.values(c.names).flat()].flatMap(tokenize)),
     );
-    return this.allStopwords.has(word) && (word.length <= 3 || this.hostWords.has(word));
+    return this.hostWords.has(word);
   }
 
   private hostWords?: Set<string>;
@@ -1211,6 +1216,16 @@ export class QuestionReader {
       if (namedCountries.length > 0 && ofCountry.length === 0) {
         return decline('otherOffice', { country: namedCountries[0]! });
       }
+      // "Who is Niger's foreign minister?": an office only another country's holder has is not Niger's.
+      const niger = this.kb.data.countries.find((c) => c.iso === 'NE');
+      // (Not when the office's own words name its country: "the French ambassador to Niger", "le président français
+      // quand Paris a annoncé le retrait du Niger" are France's offices.)
+      const ownCountry = mentions.some((m) =>
+        m.meanings.some((x) => x.type === 'office' && m.words.some((w) => this.kb.findCountry(w)?.name === x.office.country)),
+      );
+      const hostNamed = tokens.some((t) => t.length > 3 && this.namesHost(t));
+      if (niger && namedCountries.length === 0 && hostNamed && !ownCountry && offices.every((o) => o.country !== niger.name))
+        return decline('otherOffice', { country: niger.name });
       const chosen = ofCountry.length > 0 ? ofCountry : offices;
       const subject = people[0] ? people[0].name : undefined;
       return result({ parts: chosen.map((o) => ({ kind: 'office', office: o.id, date: dateText })), anchorEvent, subject });
@@ -2195,7 +2210,8 @@ export class QuestionReader {
 
   /** The first office term whose title names an organisation ("Leader of the military council (CSRD)"). */
   private termNaming(o: Organisation): { office: Office; date: string } | null {
-    const names = [o.acronym, o.name].filter((n): n is string => !!n).map(normalizeName);
+    // (Any of its English names: "Presidential guard (Niger)" is "the presidential guard" in a title.)
+    const names = [o.acronym, o.name, ...o.names.en].filter((n): n is string => !!n).map(normalizeName);
     for (const office of this.kb.offices()) {
       for (const t of office.terms) {
         // (Its title, not its holder: the CNSP held the head-of-state office collectively for two days; it did not

@@ -925,3 +925,24 @@ describe('a count at its peak', () => {
     }
   });
 });
+
+describe("an office of Niger's that only another country's holder has", () => {
+  it('is declined, not answered with France’s holder', async () => {
+    for (const q of ['who is the foreign minister of niger?', 'qui est le ministre des affaires étrangères du Niger ?', 'wer ist der Außenminister des Niger?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(false);
+      expect(r.text, q).not.toMatch(/Colonna/);
+    }
+  });
+
+  it('is not confused with the office whose own words name its country ("the French ambassador to Niger")', async () => {
+    expect((await ask('who was the French ambassador to Niger?')).text).toMatch(/Itté/);
+    expect((await ask('who is the foreign minister?')).text).toMatch(/Colonna/);
+  });
+});
+
+describe('who headed an organisation', () => {
+  it('is the term whose title names it by any of its names ("the presidential guard")', async () => {
+    expect((await ask('who led the presidential guard?')).text).toMatch(/Commander of Niger's presidential guard/);
+  });
+});
