@@ -928,10 +928,14 @@ describe('a count at its peak', () => {
 
 describe("an office of Niger's that only another country's holder has", () => {
   it('is declined, not answered with France’s holder', async () => {
-    for (const q of ['who is the foreign minister of niger?', 'qui est le ministre des affaires étrangères du Niger ?', 'wer ist der Außenminister des Niger?']) {
+    for (const q of [
+      'who is the foreign minister of niger?',
+      'qui est le ministre des affaires étrangères du Niger ?',
+      'wer ist der Außenminister des Niger?',
+    ]) {
       const r = await ask(q);
       expect(r.answered, q).toBe(false);
-      expect(r.text, q).not.toMatch(/Colonna/);
+      expect(r.text, q).not.toMatch(/Foreign Minister of France/);
     }
   });
 
