@@ -1469,6 +1469,9 @@ export class QuestionReader {
     // Nothing asked in so many words: the entry that matches the question best, if it matches well.
     const event = this.bestEvent(mentions, free, otherCountries, undefined, period);
     if (event?.strong) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
+    // A topic typed alone ("sanctions", "airspace"): the events about it, when one says it in so many words.
+    const keyword = !form && !yesNo && tokens.length <= 2 && otherCountries.length === 0;
+    if (keyword && event?.covers) return result({ parts: [{ kind: 'event', event: event.event.id, related: event.related.map((e) => e.id) }] });
     if (people.length > 0 && this.recordCovers(people[0]!, main)) return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
     if (people.length > 0) return decline('noAnswerAbout', { name: people[0]!.name });
     if (organisations.length > 0) return result({ parts: [{ kind: 'organisation', organisation: organisations[0]!.id }] });
@@ -1697,7 +1700,7 @@ export class QuestionReader {
     otherCountries: string[],
     only?: (eventId: string) => boolean,
     within?: DateQuery,
-  ): { event: KbEvent; related: KbEvent[]; strong: boolean; named?: boolean; happening?: boolean } | null {
+  ): { event: KbEvent; related: KbEvent[]; strong: boolean; covers?: boolean; named?: boolean; happening?: boolean } | null {
     const units = this.units(mentions, free);
     if (units.length === 0) return null;
     const named = this.namedMoment(units);
@@ -1735,6 +1738,7 @@ export class QuestionReader {
       event: this.kb.eventsById.get(top.hit.id)!,
       related,
       strong: top.coverage.share >= 0.9 && top.coverage.said && units.length >= 2,
+      covers: top.coverage.share >= 0.9 && top.coverage.said,
       happening: top.coverage.happening,
     };
   }

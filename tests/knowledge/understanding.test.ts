@@ -950,3 +950,21 @@ describe('who headed an organisation', () => {
     expect((await ask('who led the presidential guard?')).text).toMatch(/Commander of Niger's presidential guard/);
   });
 });
+
+describe('a topic typed alone', () => {
+  it('is answered with the events that say it, not declined', async () => {
+    for (const [q, title] of [
+      ['sanctions', /sanctions/i],
+      ['airspace', /airspace/i],
+      ['uranium', /SOMAÏR/],
+    ] as const) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.lead, q).toMatch(title);
+    }
+  });
+
+  it('is still declined when it names nothing the knowledge base has', async () => {
+    expect((await ask('weather')).answered).toBe(false);
+  });
+});
