@@ -1900,8 +1900,15 @@ export class QuestionReader {
     const enderMention: Mention = { start: -1, end: -1, words: [], meanings: enders.map((concept) => ({ type: 'concept' as const, concept })) };
     // What ended it is what an event is about, in its title: "suspended transactions" in a summary suspends no membership.
     const enderStems = new Set(enders.flatMap((c) => tokenize(`${c.means} ${c.en.join(' ')}`).map((w) => stem(w))));
-    const ends = this.coveringEvents([...rest, enderMention], free, otherCountries).filter((e) => tokenize(e.title).some((w) => enderStems.has(stem(w))));
-    const holds = this.coveringEvents(mentions, free, otherCountries);
+    // An end announced is not one yet: "Niger, Mali and Burkina Faso announce they are leaving ECOWAS" (January
+    // 2024) left Niger a member for a year.
+    // (Nor is one set for a later year: "ECOWAS sets 29 January 2025 for the three countries' exit".)
+    const later = (e: KbEvent) => (e.title.match(/\b(?:19|20)\d{2}\b/g) ?? []).some((y) => y > e.date.end.slice(0, 4));
+    const announces = (e: KbEvent) => this.reportsSpeech(e.title) || later(e);
+    const ends = this.coveringEvents([...rest, enderMention], free, otherCountries).filter(
+      (e) => !announces(e) && tokenize(e.title).some((w) => enderStems.has(stem(w))),
+    );
+    const holds = this.coveringEvents(mentions, free, otherCountries).filter((e) => !announces(e));
     const day = (e: KbEvent) => e.endDate ?? e.date;
     const within = (e: KbEvent) => day(e).end >= period.start && e.date.start <= period.end;
     // (Events come newest first.)
@@ -1914,6 +1921,14 @@ export class QuestionReader {
     const endedAfter = ends.filter((e) => e.date.start > period.end).at(-1);
     return still && endedAfter ? { event: endedAfter, lead: 'Yes.' } : null;
   }
+
+  /** Whether English text (an event's title) reports what someone said, in the lexicon's words of speech. */
+  private reportsSpeech(text: string): boolean {
+    this.speechWords ??= new Set(this.lexicon.languages.en.forms.said.filter((w) => tokenize(w).length === 1).map((w) => stem(w)));
+    return tokenize(text).some((w) => this.speechWords!.has(stem(w)));
+  }
+
+  private speechWords?: Set<string>;
 
   /**
    * A named moment (data/anchors.yaml: "the coup", "the French withdrawal") when the words say nothing but

@@ -968,3 +968,16 @@ describe('a topic typed alone', () => {
     expect((await ask('weather')).answered).toBe(false);
   });
 });
+
+describe('a state as of a past period, and ends announced or set for later', () => {
+  it('holds through an end that was only announced, or set for a later year', async () => {
+    for (const q of [
+      'was niger still a member of ecowas in 2024?',
+      'en 2024 le niger était-il encore membre de la cedeao',
+      'war der Niger 2024 noch Mitglied der ECOWAS?',
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/^Yes\. 29 January 2025/);
+    }
+    expect((await ask('was niger still a member of ecowas in march 2025?')).lead).toMatch(/^No\. 29 January 2025/);
+  });
+});
