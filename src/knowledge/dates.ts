@@ -341,6 +341,8 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
     }
     if (r.start.isCertain('day')) return { query: period(start, start, 'day'), matched: r.text };
     if (r.start.isCertain('month')) return { query: monthSpan(y, m, m, 'month'), matched: r.text };
+    // "Two years ago": chrono is certain of the year alone; the words name today's date in it.
+    return { query: period(start, start, 'day'), matched: r.text };
   }
   if (badNumeric) throw new DateParseError(badNumeric[0], `"${badNumeric[0]}" is not a date I can read`);
 

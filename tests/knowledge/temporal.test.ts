@@ -99,3 +99,11 @@ describe('dates users type', () => {
     expect(findDate('who is Tiani', TEST_NOW, kb.anchorSpans)).toBeNull();
   });
 });
+
+describe('years ago', () => {
+  it('is today’s date that many years back (chrono is certain of the year alone)', () => {
+    // TEST_NOW is 29 November 2026.
+    expect(findDate('who ruled niger two years ago?', TEST_NOW, kb.anchorSpans)?.query).toMatchObject({ start: '2024-11-29', end: '2024-11-29' });
+    expect(findDate('a year ago', TEST_NOW, kb.anchorSpans)?.query.start).toBe('2025-11-29');
+  });
+});
