@@ -1063,7 +1063,9 @@ export class QuestionReader {
               (free.includes(tokens[m.end] ?? '') === false || m.end >= relation.asked[1]),
           )) ||
         before.all('office').length > 0 ||
-        (before.forms.has('who') && (officeAnywhere || !!successorOf));
+        (before.forms.has('who') && (officeAnywhere || !!successorOf)) ||
+        // "What happened after the US left?": the events on that side of the event.
+        before.concepts().some((c) => c.timeline);
       // "Who replaced Itté?": the office is the one the person held.
       if (successorOf?.type === 'person' && !officeAnywhere && before.all('office').length === 0) {
         successorOffice = this.kb.officesHeldBy(successorOf.person.id).at(-1)?.office;
@@ -1458,12 +1460,16 @@ export class QuestionReader {
       if (otherCountries.length > 0) return decline('otherCountryEvents', { country: otherCountries[0]! });
       // Only words the knowledge base knows: "who won the cup in 2024?" is not a question about 2024's events.
       if (free.length > 0 && !has('timeline')) return decline('default');
-      const span = date && !date.query.now ? date.matched : undefined;
+      const span = anchorEvent ? dateText : date && !date.query.now ? date.matched : undefined;
+      // ("After the US left" is from the day after, on; "before" up to the day before.)
+      const side = anchorEvent ? relation?.relation : undefined;
       const topic = this.topicOf(concepts, troopCountries, organisations);
       // "What happened to the Italian mission?": a country or body named with no events of its own is no
       // question about all events.
       if (!topic && !people[0] && troopCountries.length + organisations.length > 0) return decline('noEvent');
-      return result({ parts: [{ kind: 'timeline', from: span, to: span, topic, actor: people[0]?.name }] });
+      return result({
+        parts: [{ kind: 'timeline', from: side === 'before' ? undefined : span, to: side === 'after' ? undefined : span, topic, actor: people[0]?.name }],
+      });
     }
 
     // Nothing asked in so many words: the entry that matches the question best, if it matches well.

@@ -981,3 +981,16 @@ describe('a state as of a past period, and ends announced or set for later', () 
     expect((await ask('was niger still a member of ecowas in march 2025?')).lead).toMatch(/^No\. 29 January 2025/);
   });
 });
+
+describe('what happened on one side of an event', () => {
+  it('is the timeline from the day after it, or up to the day before', async () => {
+    for (const q of ['what happened after the US left?', 'was geschah nach dem Abzug der Amerikaner?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/16 September 2024 – now/);
+      expect(r.text, q).not.toMatch(/7 July 2024/);
+    }
+    const before = await ask('what happened before the ambassador left?');
+    expect(before.text).not.toMatch(/22 December 2023/);
+    expect(before.text).toMatch(/25 August 2023|29 August 2023/);
+  });
+});
