@@ -1252,10 +1252,15 @@ export class QuestionReader {
       const list = troopCountries.length > 0 ? troopCountries : ['France'];
       // "Did France withdraw all its troops?" is yes when none are left.
       // ("Are there any French soldiers left?" asks the opposite: there "left" means remaining.)
+      // ("Has Germany left Niger?": "left" right after the country, or before the place, is the departure.)
+      const departs = (m: Mention) =>
+        !m.meanings.some((x) => x.type === 'form') ||
+        main.some((n) => (n.end === m.start || n.start === m.end) && n.meanings.some((x) => x.type === 'country' || x.type === 'place')) ||
+        this.namesHost(tokens[m.end] ?? '');
       const absence =
         yesNo &&
         asked.all('concept').length > 0 &&
-        main.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === 'withdrawal') && !m.meanings.some((x) => x.type === 'form'));
+        main.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === 'withdrawal') && departs(m));
       // "What was the peak French troop level?": each country's largest figure, on its own date.
       const peak = !date && tokens.some((t) => this.peak[lang].has(t));
       const dateOf = (country: string) => (peak ? this.largestFigure(country)?.asOf.text : undefined) ?? dateText;

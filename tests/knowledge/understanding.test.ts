@@ -994,3 +994,18 @@ describe('what happened on one side of an event', () => {
     expect(before.text).toMatch(/the start – 26 September 2023/);
   });
 });
+
+describe('"left" in a yes/no question about troops', () => {
+  it('is the departure after a country or before a place ("has Germany left Niger?"), what remains elsewhere', async () => {
+    expect((await ask('has germany left niger?')).lead).toMatch(/^Yes\./);
+    expect((await ask('have the french left niger?')).lead).toMatch(/^Yes\./);
+    expect((await ask('are there any french soldiers left?')).lead).toMatch(/^No\./);
+  });
+});
+
+describe('a threat is not what it threatens', () => {
+  it('"did ECOWAS invade Niger?" is not answered yes by its ultimatum', async () => {
+    expect((await ask('did ecowas invade niger?')).lead).not.toMatch(/^Yes/);
+    expect((await ask('did ecowas threaten to intervene?')).lead).toMatch(/^Yes\. 30 July 2023/);
+  });
+});
