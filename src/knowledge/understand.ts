@@ -1423,6 +1423,9 @@ export class QuestionReader {
       if (left && enders.some((c) => titleWords.some((w) => c.en.includes(w) || tokenize(c.means).includes(w)))) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('noEvent');
+      // "Did Italy withdraw?": no event says so, but the troop figures say whether any are left.
+      if (troopCountries.length > 0 && concepts.length > 0 && concepts.every((c) => c.id === 'withdrawal' || c.troops) && (!period || period.now))
+        return result({ parts: troopCountries.map((country) => ({ kind: 'troops', country })), asksAbsence: true });
       // "Did Bazoum resign?": no event, but the person's own record says they did not.
       const denied = this.recordDenies(people, concepts);
       if (denied) return result({ parts: [{ kind: 'who', person: denied.id }], lead: 'No.' });

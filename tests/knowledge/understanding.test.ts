@@ -1009,3 +1009,12 @@ describe('a threat is not what it threatens', () => {
     expect((await ask('did ecowas threaten to intervene?')).lead).toMatch(/^Yes\. 30 July 2023/);
   });
 });
+
+describe('whether a country withdrew, with no event saying so', () => {
+  it('is said by its troop figures', async () => {
+    for (const q of ['did italy withdraw?', 'l’Italie s’est-elle retirée ?', 'hat Italien seine Truppen abgezogen?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^No\. The newest sourced figure is 250 Italian troops/);
+    }
+  });
+});
