@@ -1424,7 +1424,8 @@ export class QuestionReader {
       if (parts.length > 0) return result({ parts });
       if (form === 'when') return decline('noEvent');
       // "Did Italy withdraw?": no event says so, but the troop figures say whether any are left.
-      if (troopCountries.length > 0 && concepts.length > 0 && concepts.every((c) => c.id === 'withdrawal' || c.troops) && (!period || period.now))
+      const withdrew = concepts.some((c) => c.id === 'withdrawal') && concepts.every((c) => c.id === 'withdrawal' || c.troops);
+      if (troopCountries.length > 0 && places.length === 0 && withdrew && (!period || period.now))
         return result({ parts: troopCountries.map((country) => ({ kind: 'troops', country })), asksAbsence: true });
       // "Did Bazoum resign?": no event, but the person's own record says they did not.
       const denied = this.recordDenies(people, concepts);
