@@ -1,6 +1,7 @@
 /**
  * The layering, checked by `npm run layers` (run by .ci/run):
- *   adapters → core → knowledge; commands/ use core and knowledge only;
+ *   adapters → core → knowledge; commands/ use core and knowledge only (and the charts);
+ *   src/charts (charts drawn to PNG) stands on knowledge alone, beside core;
  *   commands/ and src/digest never import each other's internals; the adapters do not import each other;
  *   no import cycles anywhere.
  * Type-only imports count: a type import is still a dependency on the other layer's design.
@@ -16,6 +17,15 @@ module.exports = {
       comment: 'src/knowledge (the data, its loading and the question reader) knows nothing of the bot around it.',
       severity: 'error',
       from: { path: '^src/knowledge/' },
+      to: { path: '^(src/(core|adapters|digest|storage|charts)|commands)/' },
+    },
+    {
+      name: 'charts-on-knowledge',
+      comment:
+        'src/charts draws what the knowledge base holds; commands, core and adapters use it, so it knows none of them ' +
+        '(nor the digest or storage): a chart is the same picture on every platform.',
+      severity: 'error',
+      from: { path: '^src/charts/' },
       to: { path: '^(src/(core|adapters|digest|storage)|commands)/' },
     },
     {
