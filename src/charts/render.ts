@@ -54,10 +54,19 @@ export class ChartRenderer {
 
   async render(datasets: Record<string, readonly object[]>): Promise<RenderedChart> {
     this.runtime ??= this.parse();
-    const view = new vega.View(this.runtime, { renderer: 'none', loader: NO_LOADING });
+    // Vega logs a refused load as a warning, a bad expression as an error, and draws on without the data: collected
+    // here, either fails the render instead of giving a chart with a line missing.
+    const errors: string[] = [];
+    const collect = (...args: unknown[]) => {
+      errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+      return logger;
+    };
+    const logger = { ...vega.logger(vega.Warn), warn: collect, error: collect };
+    const view = new vega.View(this.runtime, { renderer: 'none', loader: NO_LOADING, logger: logger as never });
     try {
       for (const [name, values] of Object.entries(datasets)) view.data(name, values as object[]);
       const svg = await view.toSVG();
+      if (errors.length > 0) throw new Error(`chart render: ${errors.join('; ')}`);
       const image = new Resvg(svg, {
         font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
         fitTo: { mode: 'zoom', value: PIXEL_RATIO },

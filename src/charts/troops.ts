@@ -43,7 +43,14 @@ interface MomentRow {
   end: string;
 }
 
-function spec(title: string, countries: readonly string[], domain: [number, number]): TopLevelSpec {
+/** Month ticks, every so many months that about eight fit; labels on the ticks, never on weeks between months. */
+function monthTicks(domain: [number, number]): { interval: 'month' | 'year'; step: number } {
+  const months = (domain[1] - domain[0]) / (30.44 * 86_400_000);
+  const step = [1, 2, 3, 6].find((n) => months / n <= 8);
+  return step ? { interval: 'month', step } : { interval: 'year', step: 1 };
+}
+
+function spec(title: string, countries: readonly string[], domain: [number, number], kinds: readonly string[]): TopLevelSpec {
   const color = {
     field: 'country',
     type: 'nominal',
@@ -52,14 +59,22 @@ function spec(title: string, countries: readonly string[], domain: [number, numb
   } as const;
   // The period is fixed on the line's layer only: Vega-Lite merges the layers' scales (an explicit domain repeated
   // on each layer is reported as a conflict with itself), and every layer's data lies inside it or is clipped.
-  const x = { field: 'date', type: 'temporal', scale: { type: 'utc' }, title: null, axis: { format: '%b %Y', labelOverlap: true } } as const;
+  const ticks = monthTicks(domain);
+  const x = {
+    field: 'date',
+    type: 'temporal',
+    scale: { type: 'utc' },
+    title: null,
+    axis: { format: ticks.interval === 'year' ? '%Y' : '%b %Y', tickCount: ticks, labelOverlap: true },
+  } as const;
   const y = { field: 'count', type: 'quantitative', title: 'soldiers' } as const;
   // One legend for the three kinds of marker; its symbols are filled as the markers are (only exact ones).
   const figure = {
     field: 'figure',
     type: 'nominal',
     title: null,
-    scale: { domain: [EXACT, APPROXIMATE, OTHER_SOURCE], range: ['circle', 'circle', 'diamond'] },
+    // Only the kinds of marker the chart shows are in its key.
+    scale: { domain: [...kinds], range: kinds.map((k) => (k === OTHER_SOURCE ? 'diamond' : 'circle')) },
     legend: { labelLimit: 260, symbolStrokeWidth: 2 },
   } as const;
   const point = { type: 'point', size: 70, strokeWidth: 2, clip: true, opacity: 1 } as const;
@@ -113,15 +128,15 @@ function hollowKey(compiled: VegaSpec): void {
   }
 }
 
-/** One renderer per title, set of countries and dates: the spec fixes them (a handful of combinations in practice). */
+/** One renderer per title, set of countries, dates and kinds of marker: the spec fixes them (a handful of combinations in practice). */
 const renderers = new Map<string, ChartRenderer>();
 
-function renderer(title: string, countries: readonly string[], domain: [number, number]): ChartRenderer {
-  const key = `${title}|${countries.join('|')}@${domain.join('/')}`;
+function renderer(title: string, countries: readonly string[], domain: [number, number], kinds: readonly string[]): ChartRenderer {
+  const key = `${title}|${countries.join('|')}@${domain.join('/')}|${kinds.join('|')}`;
   let r = renderers.get(key);
   if (!r) {
     if (renderers.size >= 64) renderers.clear();
-    r = new ChartRenderer(spec(title, countries, domain), hollowKey);
+    r = new ChartRenderer(spec(title, countries, domain, kinds), hollowKey);
     renderers.set(key, r);
   }
   return r;
@@ -202,7 +217,8 @@ export async function troopChart(kb: KnowledgeBase, options: TroopChartOptions =
   const period = formatPeriod(from, to);
   const who = `${listInWords(countries.map((c) => adjective(kb, c)))} troops in Niger`;
   const title = `${who[0]!.toUpperCase()}${who.slice(1)}, ${period}`;
-  const rendered = await renderer(title, countries, domain).render({
+  const kinds = [EXACT, APPROXIMATE, OTHER_SOURCE].filter((k) => figures.some((f) => f.figure === k) || (k === OTHER_SOURCE && others.length > 0));
+  const rendered = await renderer(title, countries, domain, kinds).render({
     figures,
     exact: figures.filter((f) => f.figure === EXACT),
     hollow: [...figures.filter((f) => f.figure !== EXACT), ...others],
@@ -225,7 +241,8 @@ export async function troopChart(kb: KnowledgeBase, options: TroopChartOptions =
     `Line chart of ${who}, ${period}.`,
     ...lines,
     ...(markedWords.length > 0 ? [`Marked: ${markedWords.join('; ')}.`] : []),
-    'Hollow markers are approximate figures; diamonds are figures other sources give.',
+    ...(figures.some((f) => f.figure === APPROXIMATE) ? ['Hollow markers are approximate figures.'] : []),
+    ...(others.length > 0 ? ['Diamonds are the figures other sources give.'] : []),
   ].join(' ');
 
   const sourceIds = [...new Set(shown.flatMap((s) => s.figures.flatMap((d) => [...d.sources, ...d.alternatives.flatMap((a) => a.sources)])))];
