@@ -73,13 +73,18 @@ function spec(niger: Feature): TopLevelSpec {
     background: '#dce9f2',
     padding: 12,
     config: { font: FONT_FAMILY, view: { stroke: null } },
-    // Fitted to Niger alone, so the neighbours fill the margins and are cut at the edge.
+    // Fitted to Niger alone, so the neighbours fill the margins; they are cut at the edge by the projection
+    // (not only the drawing), so the SVG carries no coastline of Algeria or Libya for resvg to rasterise.
     projection: {
       type: 'mercator',
       fit: niger as never,
       extent: [
         [20, 20],
         [620, 400],
+      ],
+      clipExtent: [
+        [0, 0],
+        [640, 420],
       ],
     },
     layer: [
@@ -194,12 +199,10 @@ export async function basesMap(kb: KnowledgeBase): Promise<Chart | null> {
     const countries = kb.countries().filter((c) => kb.forcesWereAt(p.id, c));
     return { label: p.name, who: countries.join(', '), lon: p.coordinates!.lon, lat: p.coordinates!.lat, countries, place: p };
   });
-  renderer ??= new ChartRenderer(spec(niger));
+  // The outlines and country names never change: the view takes them once, so they are projected once.
+  renderer ??= new ChartRenderer(spec(niger), { fixed: () => ({ around, niger: [niger], names: names(niger, around) }) });
   const points = bases.map(({ label, who, lon, lat }) => ({ label, who, lon, lat }));
   const rendered = await renderer.render({
-    around,
-    niger: [niger],
-    names: names(niger, around),
     bases: points,
     right: points.filter((b) => !labelsLeft(b, points)),
     left: points.filter((b) => labelsLeft(b, points)),

@@ -136,7 +136,7 @@ function renderer(title: string, countries: readonly string[], domain: [number, 
   let r = renderers.get(key);
   if (!r) {
     if (renderers.size >= 64) renderers.clear();
-    r = new ChartRenderer(spec(title, countries, domain, kinds), hollowKey);
+    r = new ChartRenderer(spec(title, countries, domain, kinds), { adjust: hollowKey });
     renderers.set(key, r);
   }
   return r;

@@ -132,8 +132,8 @@ describe('bases map', async () => {
 
   it('is a PNG that is not blank, matching its golden image', () => {
     const image = decode(map.png);
-    expect(image.width).toBeGreaterThanOrEqual(900);
-    expect(image.height).toBeGreaterThanOrEqual(600);
+    expect(image.width).toBeGreaterThanOrEqual(800);
+    expect(image.height).toBeGreaterThanOrEqual(550);
     const { colours, ink } = content(image);
     expect(colours).toBeGreaterThan(50);
     expect(ink).toBeGreaterThan(0.3);
