@@ -49,5 +49,7 @@ function freezeReply(reply: Reply): Reply {
   for (const list of [reply.fields, reply.items, reply.notes, reply.citations]) {
     Object.freeze(list);
   }
+  // The list only: a non-empty Buffer cannot be frozen (nor need be: nothing writes to an attachment's bytes).
+  if (reply.attachments) Object.freeze(reply.attachments);
   return Object.freeze(reply);
 }

@@ -25,6 +25,21 @@ export interface ReplyField {
 }
 
 /**
+ * A file shown with an answer (a chart). Adapters that can show it upload it with its alt text; the reply's text
+ * says everything the file shows, so an adapter that cannot show files loses nothing.
+ */
+export interface ReplyAttachment {
+  /** A file name without a path: `troops-france.png`. */
+  name: string;
+  mime: 'image/png';
+  bytes: Uint8Array;
+  /** What the image shows, in words (screen readers, platforms that show no image). */
+  alt: string;
+  /** Shown under the image: what it is and its sources. */
+  caption?: string;
+}
+
+/**
  * What every command returns. It carries no markup: each adapter renders and escapes it for its
  * platform (Block Kit, embeds, terminal text), so no command knows where it is shown.
  */
@@ -48,6 +63,8 @@ export interface Reply {
   visibility: 'public' | 'ephemeral';
   /** False when the bot declines or does not know. */
   answered: boolean;
+  /** Files shown with the answer (a chart); none when absent. */
+  attachments?: ReplyAttachment[];
   /** Set on internal errors so a user can quote it and we can find the log line. */
   errorId?: string;
   /**
