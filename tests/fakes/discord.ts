@@ -14,7 +14,9 @@
  * REST (under `/api/v10`): GET /gateway/bot, /gateway, /users/@me, /applications/@me; interaction callbacks
  * (204 with no content type; 404 code 10062 after the 3-second window; 400 code 40060 on a second
  * acknowledgement); webhooks (GET/PATCH/DELETE @original or a message id, POST follow-ups); channel messages
- * (nonce + enforce_nonce: a repeat within `nonceWindowMs` returns the first message); application commands
+ * (nonce + enforce_nonce: a repeat within `nonceWindowMs` returns the first message; JSON, or multipart/form-data with
+ * `payload_json` and `files[n]` as discord.js uploads attachments — the files' bytes are kept in `files` and the
+ * message lists them in `attachments`); application commands
  * GET/PUT/POST/DELETE, global and per guild, validated like Discord. Every message body is checked against
  * Discord's limits; a violation is answered 400 code 50035 (Invalid Form Body), like Discord.
  *
@@ -98,9 +100,11 @@ export interface RecordedRequest {
   route: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** The JSON body (undefined when empty or not JSON). */
+  /** The JSON body (undefined when empty or not JSON); for multipart/form-data, its `payload_json`. */
   body: any;
   rawBody: string;
+  /** The files of a multipart/form-data request (`files[n]` parts), bytes as received. */
+  files?: ReceivedFile[];
   /** Status the fake answered with, and its JSON body (undefined for 204). */
   status: number;
   response: any;
@@ -110,6 +114,14 @@ export interface RecordedRequest {
   deduplicated?: boolean;
   /** The interaction this request belongs to (callbacks and webhooks). */
   interactionId?: string;
+}
+
+export interface ReceivedFile {
+  /** The form field: `files[0]`, `files[1]`… */
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
 }
 
 export interface GatewayFrame {
@@ -322,6 +334,46 @@ export function messageViolations(body: any, options: { requireContent?: boolean
   return problems;
 }
 
+/** A multipart/form-data request as Discord reads one: the JSON in `payload_json`, the files in `files[n]`. */
+interface Upload {
+  payloadJson: string;
+  files: ReceivedFile[];
+  /** Set when the body could not be read as a form. */
+  problem?: string;
+}
+
+/** Parses multipart/form-data with the platform's own parser (undici's, behind Response#formData), not by hand. */
+async function readUpload(bytes: Buffer, contentType: string): Promise<Upload> {
+  const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  let payloadJson = '';
+  const files: ReceivedFile[] = [];
+  for (const [field, value] of form) {
+    if (typeof value === 'string') {
+      if (field === 'payload_json') payloadJson = value;
+      continue;
+    }
+    files.push({ field, filename: value.name, contentType: value.type || 'application/octet-stream', data: Buffer.from(await value.arrayBuffer()) });
+  }
+  return { payloadJson, files };
+}
+
+/** Discord's checks on uploaded files: at most 10, each in a `files[n]` field, each named in `attachments` if that is sent. */
+export function uploadViolations(body: any, files: ReceivedFile[]): string[] {
+  const problems: string[] = [];
+  if (files.length > 10) problems.push(`${files.length} files (max 10)`);
+  for (const f of files) {
+    if (!/^files\[\d+\]$/.test(f.field)) problems.push(`file field ${JSON.stringify(f.field)} is not files[n]`);
+    if (!f.filename) problems.push(`${f.field} has no filename`);
+  }
+  if (Array.isArray(body?.attachments)) {
+    const fields = new Set(files.map((f) => f.field));
+    for (const a of body.attachments) {
+      if (!fields.has(`files[${String(a?.id)}]`)) problems.push(`attachments[].id ${JSON.stringify(a?.id)} names no uploaded file`);
+    }
+  }
+  return problems;
+}
+
 const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 /** Application command checks Discord makes on registration. */
@@ -493,10 +545,23 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      try {
-        handle(req, res, Buffer.concat(chunks).toString('utf8'));
-      } catch (err) {
-        send(res, 500, { message: `fake error: ${(err as Error).message}`, code: 0 });
+      const bytes = Buffer.concat(chunks);
+      const type = String(req.headers['content-type'] ?? '');
+      const answer = (raw: string, upload?: Upload) => {
+        try {
+          handle(req, res, raw, upload);
+        } catch (err) {
+          send(res, 500, { message: `fake error: ${(err as Error).message}`, code: 0 });
+        }
+      };
+      // JSON requests are answered synchronously, as before; only uploads wait for their parts to be read.
+      if (/^multipart\/form-data\b/i.test(type)) {
+        void readUpload(bytes, type).then(
+          (upload) => answer(upload.payloadJson, upload),
+          (err: unknown) => answer('', { payloadJson: '', files: [], problem: `malformed multipart body: ${(err as Error).message}` }),
+        );
+      } else {
+        answer(bytes.toString('utf8'));
       }
     });
   });
@@ -537,7 +602,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return `${method} ${generic}`;
   }
 
-  function record(req: IncomingMessage, raw: string): RecordedRequest {
+  function record(req: IncomingMessage, raw: string, upload?: Upload): RecordedRequest {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v\d+/, ''));
     let body: any;
@@ -561,6 +626,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       headers: req.headers,
       body,
       rawBody: raw,
+      ...(upload ? { files: upload.files } : {}),
       status: 0,
       response: undefined,
     };
@@ -634,8 +700,21 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
-    const r = record(req, raw);
+  /** An attachment as Discord lists it on the message; its URL is a made-up CDN address (nothing serves it). */
+  function attachment(channelId: string, f: ReceivedFile): any {
+    const id = snowflake();
+    return {
+      id,
+      filename: f.filename,
+      size: f.data.length,
+      content_type: f.contentType,
+      url: `https://cdn.discordapp.com/attachments/${channelId}/${id}/${encodeURIComponent(f.filename)}`,
+      proxy_url: `https://media.discordapp.net/attachments/${channelId}/${id}/${encodeURIComponent(f.filename)}`,
+    };
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, raw: string, upload?: Upload): void {
+    const r = record(req, raw, upload);
     if (!/^\/api\/v10\//.test(new URL(req.url ?? '/', 'http://x').pathname)) return finish(res, r, 404, { message: '404: Not Found', code: 0 });
     const injected = failures.find((f) => f.remaining > 0 && f.match(r));
     if (injected) {
@@ -768,7 +847,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!botAuth()) return;
       const channelId = match[1]!;
       const b = r.body ?? {};
-      const problems = messageViolations(b, { requireContent: true });
+      const files = r.files ?? [];
+      const problems = upload?.problem ? [upload.problem] : [...messageViolations(b, { requireContent: files.length === 0 }), ...uploadViolations(b, files)];
       if (problems.length) return finish(res, r, 400, invalidForm(problems));
       const headers: Record<string, string> = {};
       const limit = options.channelMessageLimit;
@@ -808,7 +888,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           return finish(res, r, 200, seen.message, headers);
         }
       }
-      const msg = message(channelId, b, b.nonce !== undefined ? { nonce: b.nonce } : {});
+      const msg = message(channelId, b, {
+        ...(b.nonce !== undefined ? { nonce: b.nonce } : {}),
+        ...(files.length ? { attachments: files.map((f) => attachment(channelId, f)) } : {}),
+      });
       const list = messages.get(channelId) ?? [];
       list.push(msg);
       messages.set(channelId, list);

@@ -1,4 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError, type RateLimitData, type RESTOptions } from 'discord.js';
+import { Agent } from 'undici';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets } from '../../logger.ts';
 
@@ -16,12 +17,20 @@ export interface DiscordRestSettings {
  * REST options shared by the client and the registration CLI: the API base (DISCORD_API_URL, for the fake in
  * tests), API v10, and a bound on rate-limit waits for channel posts. Interaction responses are never held
  * back by this (they must beat Discord's 3-second window and have no shared bucket).
+ *
+ * The REST client sends through an Agent of its own, from undici 6 (the line discord.js 14 is built on, one copy
+ * in the tree with ours). Without one, discord.js uses the process-wide dispatcher, and that is not its own:
+ * @slack/socket-mode requires undici 7, whose lib/global.js installs a v7 Agent under the v6 global-dispatcher
+ * symbol (`undici.globalDispatcher.1`) when it loads. A v7 Agent only encodes FormData it created itself
+ * (`webidl.is.FormData`), so every upload discord.js sends (a multipart body built from Node's FormData) failed
+ * with "action is not a function" whenever Bolt was loaded in the same process.
  */
 export function discordRestOptions(config: Pick<DiscordConfig, 'apiUrl'>, settings: DiscordRestSettings = {}): Partial<RESTOptions> {
   const maxWait = settings.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
   return {
     ...(config.apiUrl ? { api: config.apiUrl.replace(/\/+$/, '') } : {}),
     version: '10',
+    agent: new Agent(),
     ...(settings.timeoutMs ? { timeout: settings.timeoutMs } : {}),
     rejectOnRateLimit: (data: RateLimitData) =>
       data.route === '/channels/:id/messages' && data.method.toUpperCase() === 'POST' && Math.max(data.retryAfter, data.timeToReset) > maxWait,
