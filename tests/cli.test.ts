@@ -1,18 +1,26 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ASK_JS } from './helpers/entry.ts';
+import { ASK_JS, ROOT } from './helpers/entry.ts';
 
 const run = promisify(execFile);
 
 /** The CLI exactly as `npm run ask` runs it (compiled, dist/): a real process, real data. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliIn({}, ...args);
+}
+
+/** The same in a terminal whose locale is `env`'s (LANG and friends), the rest of the environment kept. */
+async function cliIn(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, ...rest } = process.env;
   try {
-    const { stdout } = await run(process.execPath, [ASK_JS, ...args]);
-    return { code: 0, stdout };
+    const { stdout, stderr } = await run(process.execPath, [ASK_JS, ...args], { env: { ...rest, ...env } });
+    return { code: 0, stdout, stderr };
   } catch (err) {
-    const e = err as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
 
@@ -48,5 +56,67 @@ describe('npm run ask', () => {
     const { code, stdout } = await cli('--json', 'what is the GDP of Niger?');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).answered).toBe(false);
+  });
+
+  it('--help lists every flag and exits 0 without answering; in the terminal’s language', async () => {
+    const en = await cli('--help', 'troops');
+    expect(en.code).toBe(0);
+    for (const flag of ['--json', '--lang', '--version', '--help']) expect(en.stdout).toContain(flag);
+    expect(en.stdout).not.toContain('French troops in Niger');
+    const fr = await cliIn({ LANG: 'fr_FR.UTF-8' }, '-h');
+    expect(fr.code).toBe(0);
+    expect(fr.stdout).toMatch(/^Usage :/);
+    expect(fr.stdout).toContain('--lang');
+  });
+
+  it('--version prints the name and version of package.json', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout } = await cli(flag);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${pkg.name} ${pkg.version}\n`);
+    }
+  });
+
+  it('an unknown flag is a user error: exit 1, a friendly message naming it on stderr, no answer', async () => {
+    const { code, stdout, stderr } = await cli('--verbose', 'troops France');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Unknown option --verbose.');
+    expect(stderr).toContain('--help');
+    expect(stderr).not.toMatch(/ERR_PARSE_ARGS|at .*\.js/);
+    const de = await cliIn({ LANG: 'de_DE.UTF-8' }, '-x', 'troops');
+    expect(de.code).toBe(1);
+    expect(de.stderr).toContain('Unbekannte Option -x.');
+  });
+
+  it('a flag given a wrong value is a user error too', async () => {
+    const switched = await cli('--json=yes', 'troops');
+    expect(switched.code).toBe(1);
+    expect(switched.stderr).toContain('--json takes no value');
+    const missing = await cli('--lang');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('--lang needs a value');
+    const unknown = await cli('--lang', 'xx', 'troops');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/`--lang` must be one of: en, de, fr \(got “xx”\)/);
+    expect(unknown.stdout).toBe('');
+  });
+
+  it('--lang answers in that language, whatever the terminal’s, in both spellings', async () => {
+    const fr = await cliIn({ LANG: 'de_DE.UTF-8' }, '--lang', 'fr', '--json', 'troops France 2023-09');
+    expect(fr.code).toBe(0);
+    expect(JSON.parse(fr.stdout).text).toMatch(/^Militaires français au Niger — septembre 2023/);
+    const de = await cli('--lang=de', 'troops France 2023-09');
+    expect(de.code).toBe(0);
+    expect(de.stdout).toMatch(/^Französische Soldaten im Niger — September 2023/);
+  });
+
+  it('words after -- are the question, even one that starts with a dash', async () => {
+    const { code, stdout, stderr } = await cli('--json', '--', '--who', 'rules', 'Niger?');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    // The dash is the question's, not a flag: the question is read (and its dashes cleaned) like any other.
+    expect(JSON.parse(stdout).command).toBe('ruler');
   });
 });

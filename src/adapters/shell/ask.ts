@@ -1,24 +1,86 @@
-// One-shot CLI: `npm run --silent ask -- "<question or command>" [--json] [--lang fr]`. Exit 1 on a user error.
-// The language is --lang's, else the terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
+// One-shot CLI: `npm run --silent ask -- [--json] [--lang fr] "<question or command>"`. Exit 1 on a user error
+// (an unknown flag included). The language is --lang's, else the terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createBot } from '../../app.ts';
+import { catalogs, languageOf, t } from '../../core/i18n.ts';
 import { renderText, replyToJson } from '../../core/render-text.ts';
 import { createLogger } from '../../logger.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 import { shellCaller, terminalLocale } from './shell.ts';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-let lang: string | undefined;
-const words: string[] = [];
-for (let i = 0; i < args.length; i++) {
-  const a = args[i]!;
-  if (a === '--json') continue;
-  if (a === '--lang') lang = args[++i];
-  else if (a.startsWith('--lang=')) lang = a.slice('--lang='.length);
-  else words.push(a);
-}
-const text = words.join(' ');
+const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+  lang: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
 
-const bot = await createBot({ log: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }) });
-const r = await bot.handleText(text, shellCaller(lang ?? terminalLocale()));
-process.stdout.write(json ? `${JSON.stringify(replyToJson(r), null, 2)}\n` : `${renderText(r)}\n`);
-process.exitCode = r.kind === 'error' ? 1 : 0;
+/** What the command line asks for, or the user error to print (in the terminal's language) and exit 1 with. */
+type CliRequest = { kind: 'help' | 'version' } | { kind: 'ask'; text: string; json: boolean; lang: string | undefined } | { kind: 'error'; message: string };
+
+/** Reads the flags with node:util's parseArgs, strict: an unknown flag is a user error, never part of the question. */
+function readCommandLine(args: string[], uiLang: string): CliRequest {
+  let parsed: { values: { help?: boolean; version?: boolean; json?: boolean; lang?: string }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return { kind: 'error', message: `${flagError(err as Error & { code?: string }, args, uiLang)} ${t(uiLang, 'cli.error.seeHelp')}` };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (values.lang !== undefined && !catalogs().resolve(values.lang)) {
+    return { kind: 'error', message: t(uiLang, 'cli.error.lang', { value: values.lang.slice(0, 20), choices: catalogs().languages().join(', ') }) };
+  }
+  return { kind: 'ask', text: positionals.join(' '), json: values.json ?? false, lang: values.lang };
+}
+
+/** The flag at fault, as the user typed it: parseArgs names it only inside an English sentence. */
+function flagError(err: Error & { code?: string }, args: string[], uiLang: string): string {
+  const end = args.indexOf('--');
+  const flags = args.slice(0, end < 0 ? undefined : end).filter((a) => a.startsWith('-'));
+  const known = new Map<string, { type: string }>(
+    Object.entries(FLAGS).flatMap(([long, f]) => [[`--${long}`, f] as const, ...('short' in f ? [[`-${f.short}`, f] as const] : [])]),
+  );
+  const nameOf = (a: string) => a.split('=')[0] ?? a;
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = flags.find((a) => !known.has(nameOf(a))) ?? '?';
+    return t(uiLang, 'cli.error.unknownFlag', { flag: flag.slice(0, 40) });
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    // A switch given a value (`--json=yes`), or `--lang` given none.
+    const valued = flags.find((a) => a.includes('=') && known.get(nameOf(a))?.type === 'boolean');
+    return valued ? t(uiLang, 'cli.error.noValue', { flag: nameOf(valued) }) : t(uiLang, 'cli.error.needsValue', { flag: '--lang' });
+  }
+  return err.message;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
+}
+
+async function main(): Promise<void> {
+  const uiLang = languageOf(terminalLocale());
+  const request = readCommandLine(process.argv.slice(2), uiLang);
+  switch (request.kind) {
+    case 'error':
+      process.stderr.write(`${request.message}\n`);
+      process.exitCode = 1;
+      return;
+    case 'help':
+      process.stdout.write(`${t(uiLang, 'cli.usage')}\n`);
+      return;
+    case 'version':
+      process.stdout.write(`${version()}\n`);
+      return;
+  }
+  const bot = await createBot({ log: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }) });
+  const r = await bot.handleText(request.text, shellCaller(request.lang ?? terminalLocale()));
+  process.stdout.write(request.json ? `${JSON.stringify(replyToJson(r), null, 2)}\n` : `${renderText(r)}\n`);
+  process.exitCode = r.kind === 'error' ? 1 : 0;
+}
+
+await main();
