@@ -1,6 +1,7 @@
 import type { CommandContext } from '../src/core/command.ts';
-import { PermissionError, UserError } from '../src/core/errors.ts';
-import { ProposalRefused, type ProposalService } from '../src/core/proposals-port.ts';
+import { UserError } from '../src/core/errors.ts';
+import { ProposalRefused, type ProposalInfo, type ProposalService } from '../src/core/proposals-port.ts';
+import { reply, type Reply, type ReplyField } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 
 /** The proposals port, or the refusal a bot without a database gives. */
@@ -15,17 +16,69 @@ export function who(ctx: CommandContext): string {
   return `${ctx.caller.platform}:${ctx.caller.userId}`;
 }
 
-/** Editors only: review, approve, reject. */
-export async function requireEditor(ctx: CommandContext, action: 'review' | 'approve' | 'reject'): Promise<void> {
-  if (!(await ctx.caller.isEditor?.())) throw new PermissionError({ key: `proposals.permission.${action}` });
-}
-
 /** Runs a port call; a refusal becomes a user error quoting the store's message (it may hold what was typed). */
 export async function refused<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ProposalRefused) throw new UserError({ key: 'proposals.refused', params: { message: quote(err.message, 300) } });
+    if (err instanceof ProposalRefused) throw new UserError({ key: 'proposals.refused', params: { message: quote(err.message, 300) } }, undefined, err.field);
     throw err;
   }
+}
+
+/** Fields of an entry that say nothing to a reviewer (the day it was added is the store's). */
+const QUIET_FIELDS = new Set(['added']);
+
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return '–';
+  return quote(typeof value === 'string' ? value : JSON.stringify(value), 200);
+}
+
+/**
+ * What a reviewer must see of a proposal: each field it changes, before → after (a new entry: every field), and its
+ * source. What the proposer typed is quoted (cleaned, cut); each adapter escapes it for its platform.
+ */
+export function proposalFields(p: ProposalInfo, before: Record<string, unknown> | null, ctx: CommandContext): ReplyField[] {
+  const changes = Object.keys(p.entry)
+    .filter((k) => !QUIET_FIELDS.has(k) && (!before || JSON.stringify(before[k]) !== JSON.stringify(p.entry[k])))
+    .map((k) =>
+      before
+        ? ctx.t('review.post.change', { field: k, before: shown(before[k]), after: shown(p.entry[k]) })
+        : ctx.t('review.post.value', { field: k, value: shown(p.entry[k]) }),
+    );
+  return [
+    { name: ctx.t(before ? 'review.post.changes' : 'review.post.entry'), value: changes.join('\n') || ctx.t('review.post.noChange') },
+    {
+      name: ctx.t('review.post.source'),
+      value: ctx.t('review.post.sourceValue', {
+        publisher: quote(p.source.publisher, 80),
+        title: quote(p.source.title, 120),
+        published: p.source.published,
+        url: quote(p.source.url, 300),
+      }),
+    },
+  ];
+}
+
+/** The post editors review a new proposal by, with Approve and Reject buttons (the presser must be another editor). */
+export function reviewPost(p: ProposalInfo, before: Record<string, unknown> | null, ctx: CommandContext): Reply {
+  return reply({
+    command: 'propose',
+    kind: 'admin',
+    lang: ctx.lang,
+    title: ctx.t('review.post.title', { id: p.id, isNew: p.entryId === null ? 'yes' : 'no', kind: p.kind, entry: p.proposedId }),
+    body: ctx.t('review.post.body', { author: quote(p.author, 80) }),
+    fields: proposalFields(p, before, ctx),
+    notes: p.duplicateOf ? [ctx.t('propose.duplicate', { other: p.duplicateOf })] : [],
+    actions: [
+      { label: ctx.t('review.action.approve'), style: 'primary', command: 'approve', options: { id: p.id }, replaces: true },
+      { label: ctx.t('review.action.reject'), style: 'danger', command: 'reject', options: { id: p.id }, form: true, replaces: true },
+    ],
+  });
+}
+
+/** The entry a pending proposal would change, as it is now (null for a new entry or an unknown proposal). */
+export async function entryBefore(service: ProposalService, id: string): Promise<Record<string, unknown> | null> {
+  const p = (await service.pending()).find((x) => x.id === id);
+  return p?.entryId ? service.currentEntry(p.kind, p.entryId) : null;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, defineGroup, type CommandContext } from '../src/core/command.ts';
 import type { DigestChannel, DigestLogEntry, DigestService } from '../src/core/digest-port.ts';
-import { PermissionError, UserError } from '../src/core/errors.ts';
+import { UserError } from '../src/core/errors.ts';
 import { reply } from '../src/core/reply.ts';
 import { formatDay, formatLocal } from '../src/knowledge/dates.ts';
 
@@ -16,10 +16,6 @@ function service(ctx: CommandContext): DigestService {
 function channelOf(ctx: CommandContext): DigestChannel {
   const { platform, channelId, workspaceId } = ctx.caller;
   return { platform, channelId, ...(workspaceId ? { workspaceId } : {}) };
-}
-
-async function requireManager(ctx: CommandContext, action: 'change' | 'stop'): Promise<void> {
-  if (!(await ctx.caller.canManageChannel())) throw new PermissionError({ key: `digest.permission.${action}` });
 }
 
 function describeEntry(e: DigestLogEntry, timeZone: string, ctx: CommandContext): string {
@@ -48,9 +44,9 @@ const subscribe = defineCommand({
     timezone: z.string().max(64).optional().describe('IANA time zone, e.g. Africa/Niamey (default) or Europe/Paris').meta({ kind: 'timezone' }),
   }),
   examples: [EXAMPLE, 'digest subscribe', 'digest subscribe 18:30 Europe/Paris', 'digest subscribe lang:fr'],
+  preconditions: [{ name: 'manageChannel', refusal: 'digest.permission.change' }],
   async handler(input, ctx) {
     const digest = service(ctx);
-    await requireManager(ctx, 'change');
     const { subscription: s, created } = await digest.subscribe(
       channelOf(ctx),
       { time: input.time ?? digest.defaults.time, timeZone: input.timezone ?? digest.defaults.timeZone, lang: ctx.channelLang },
@@ -80,9 +76,9 @@ const unsubscribe = defineCommand({
   description: 'Stop the daily digest in this channel',
   options: z.object({}),
   examples: ['digest unsubscribe'],
+  preconditions: [{ name: 'manageChannel', refusal: 'digest.permission.stop' }],
   async handler(_input, ctx) {
     const digest = service(ctx);
-    await requireManager(ctx, 'stop');
     const stopped = await digest.unsubscribe(channelOf(ctx), ctx.caller.userId, ctx.now());
     return reply({
       command: 'digest unsubscribe',

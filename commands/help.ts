@@ -20,6 +20,12 @@ function describeOptions(def: CommandDefinition, path: string, ctx: CommandConte
   });
 }
 
+/** Who may run a command, from its declared preconditions: " (editors only)". */
+function whoMay(def: CommandDefinition, ctx: CommandContext): string {
+  const names = (def.preconditions ?? []).map((p) => ctx.t(`help.precondition.${typeof p === 'string' ? p : p.name}`));
+  return names.length ? ` (${names.join(ctx.t('help.extrasSeparator'))})` : '';
+}
+
 export default defineCommand({
   name: 'help',
   description: 'What the bot can answer, and how to ask',
@@ -57,7 +63,7 @@ export default defineCommand({
         title: ctx.t('help.title.command', { name: mod.name }),
         body: describe(mod.name, mod.description),
         items: defs.flatMap(({ path, def }) => [
-          `${path} — ${describe(path, def.description)}`,
+          `${path} — ${describe(path, def.description)}${whoMay(def, ctx)}`,
           ...describeOptions(def, path, ctx).map((o) => `    ${o}`),
           ...def.examples.map((e) => `    ${ctx.t('help.example', { example: e })}`),
         ]),

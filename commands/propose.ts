@@ -4,7 +4,7 @@ import type { NewProposal, ProposalInfo } from '../src/core/proposals-port.ts';
 import { UserError } from '../src/core/errors.ts';
 import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
-import { proposals, refused, who } from './_proposals.ts';
+import { proposals, refused, reviewPost, who } from './_proposals.ts';
 
 const text = (description: string) => z.string().min(1).max(2000).describe(description).meta({ kind: 'text' });
 const sourceOptions = {
@@ -24,8 +24,8 @@ function sourceId(publisher: string, published: string): string {
   return `${slug || 'source'}-${published}`;
 }
 
-function answer(p: ProposalInfo, ctx: CommandContext) {
-  return reply({
+function answer(p: ProposalInfo, before: Record<string, unknown> | null, ctx: CommandContext) {
+  const proposed = reply({
     command: 'propose',
     kind: 'admin',
     lang: ctx.lang,
@@ -33,12 +33,16 @@ function answer(p: ProposalInfo, ctx: CommandContext) {
     body: ctx.t('propose.body', { id: p.id, kind: p.kind, entry: p.proposedId }),
     notes: p.duplicateOf ? [ctx.t('propose.duplicate', { other: p.duplicateOf })] : [],
   });
+  return { ...proposed, notify: { audience: 'editors' as const, reply: reviewPost(p, before, ctx) } };
 }
 
-async function submit(p: NewProposal, ctx: CommandContext) {
+async function submit(p: NewProposal, before: Record<string, unknown> | null, ctx: CommandContext) {
   const service = proposals(ctx);
-  return answer(await refused(() => service.propose(p)), ctx);
+  return answer(await refused(() => service.propose(p)), before, ctx);
 }
+
+/** Discord's modals hold five inputs: the source's publisher, title and day share one. */
+const CITATION = { name: 'citation', label: 'form.field.citation', fields: ['publisher', 'title', 'published'], separator: '|' };
 
 const troops = defineCommand({
   name: 'troops',
@@ -49,6 +53,7 @@ const troops = defineCommand({
     date: text('The day or month the figure holds for, e.g. 2026-11-20'),
     ...sourceOptions,
   }),
+  form: { title: 'form.propose.troops', combine: [CITATION] },
   examples: ['propose troops country:Italy count:0 date:2026-11-20 source:https://example.org/a publisher:ANSA title:Withdrawal published:2026-11-21'],
   async handler(input, ctx) {
     const day = ctx.now().toISOString().slice(0, 10);
@@ -65,7 +70,7 @@ const troops = defineCommand({
       added: day,
     };
     const source = { url: input.source, publisher: input.publisher, title: input.title, published: input.published.trim() };
-    return submit({ kind: 'deployments', entryId: null, entry, source, author: who(ctx) }, ctx);
+    return submit({ kind: 'deployments', entryId: null, entry, source, author: who(ctx) }, null, ctx);
   },
 });
 
@@ -77,6 +82,7 @@ const correct = defineCommand({
     count: z.coerce.number().int().min(0).describe('The corrected figure'),
     ...sourceOptions,
   }),
+  form: { title: 'form.propose.correct', combine: [CITATION] },
   examples: ['propose correct id:france-2023-07 count:1400 source:https://example.org/a publisher:AFP title:Figures published:2026-11-21'],
   async handler(input, ctx) {
     const service = proposals(ctx);
@@ -87,12 +93,13 @@ const correct = defineCommand({
     const added = sourceId(input.publisher, input.published);
     const entry = { ...current, count: input.count, sources: cited.includes(added) ? cited : [...cited, added] };
     const source = { url: input.source, publisher: input.publisher, title: input.title, published: input.published.trim() };
-    return submit({ kind: 'deployments', entryId: id, entry, source, author: who(ctx) }, ctx);
+    return submit({ kind: 'deployments', entryId: id, entry, source, author: who(ctx) }, current, ctx);
   },
 });
 
 export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
+  formChoice: 'form.propose.title',
   subcommands: [troops, correct],
 });

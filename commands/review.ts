@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
-import { proposals, requireEditor } from './_proposals.ts';
+import { proposals } from './_proposals.ts';
 
 export default defineCommand({
   name: 'review',
   description: 'Editors: the pending proposals, oldest first',
   options: z.object({}),
+  preconditions: [{ name: 'editor', refusal: 'proposals.permission.review' }],
   examples: ['review'],
   async handler(_input, ctx) {
-    await requireEditor(ctx, 'review');
     const pending = await proposals(ctx).pending();
     return reply({
       command: 'review',

@@ -4,13 +4,24 @@ import { DateParseError } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
 import { AnswerCache, DEFAULT_ANSWER_CACHE_SIZE } from './answer-cache.ts';
-import { isGroup, LANG_OPTION, optionSpecs, type Caller, type CommandContext, type CommandDefinition, type OptionSpec } from './command.ts';
-import { describeDateError, UserError } from './errors.ts';
+import {
+  isGroup,
+  LANG_OPTION,
+  optionSpecs,
+  type Caller,
+  type CommandContext,
+  type CommandDefinition,
+  type CommandGroup,
+  type FormCapabilities,
+  type OptionSpec,
+} from './command.ts';
+import { describeDateError, PermissionError, UserError } from './errors.ts';
 import { catalogs, FALLBACK_LANG, optionDescription, t, type MessageParams } from './i18n.ts';
+import { quote as clip } from './sanitize.ts';
 import type { RequestMetrics } from './metrics.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { type CommandRegistry, closest } from './registry.ts';
-import { reply, type Reply } from './reply.ts';
+import { decodeAction, reply, type FormField, type Reply, type ReplyForm } from './reply.ts';
 import { cleanInput, quote } from './sanitize.ts';
 import type { Services } from './services.ts';
 
@@ -149,7 +160,7 @@ export class Bot {
   }
 
   /** Answers a command whose options arrive already structured (Discord, tests). */
-  async run(path: string, options: Record<string, unknown>, caller: Caller): Promise<Reply> {
+  async run(path: string, options: Record<string, unknown>, caller: Caller, how: RunOptions = {}): Promise<Reply> {
     const started = performance.now();
     const now = this.now();
     const callerLang = await this.callerLang(caller);
@@ -168,7 +179,7 @@ export class Bot {
           const { [LANG_OPTION]: asked, ...rest } = options;
           const explicit = asked === undefined || asked === '' ? undefined : this.explicitLang(asked);
           if (explicit) lang = explicit;
-          return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit });
+          return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit }, how);
         }),
     );
     return this.counted(caller, started, this.answers && key !== undefined ? 'miss' : 'off', state?.command, answer);
@@ -235,6 +246,8 @@ export class Bot {
       const subName = (tokens[0] ?? '').toLowerCase();
       const sub = mod.subcommands.find((s) => s.name === subName);
       const names = mod.subcommands.map((s) => s.name);
+      // A group with forms, named alone: the core offers the forms to a platform that has them (see execute).
+      if (!sub && !subName && mod.formChoice) return { path: mod.name, options: {} };
       if (!sub) {
         const guess = subName ? closest(subName, names) : undefined;
         throw new UserError(
@@ -340,8 +353,18 @@ export class Bot {
     now: Date,
     request: RequestState,
     langs: { lang: string; channelLang: string; explicit?: string },
+    how: RunOptions = {},
   ): Promise<Reply> {
     const def = this.registry.resolve(path);
+    const group = def ? undefined : this.registry.get(path);
+    if (group && isGroup(group) && group.formChoice) {
+      request.cacheable = false;
+      if (caller.forms) return this.formChoice(group, langs.lang);
+      throw new UserError(
+        { key: 'error.needsSubcommand', params: { group: group.name } },
+        { key: 'error.chooseSubcommand', params: { choices: group.subcommands.map((s) => `\`${group.name} ${s.name}\``).join(', ') } },
+      );
+    }
     if (!def) {
       const guess = closest(
         path,
@@ -354,6 +377,10 @@ export class Bot {
     // The command the caller asked for (not those it runs in turn): the metrics' command label.
     request.command ??= path;
     if (!def.cacheable) request.cacheable = false;
+    await this.checkPreconditions(def, caller);
+    if (def.form && caller.forms && !how.noForm && Object.keys(options).length === 0) {
+      return { ...reply({ command: path, kind: 'admin', title: '', visibility: 'ephemeral' }), form: this.formOf(path, def, {}, caller.forms, langs.lang) };
+    }
     const parsed = def.options.safeParse(options);
     if (!parsed.success) throw new UserError(describeIssues(path, def, parsed.error.issues, langs.lang), this.usageMessage(path, def));
     const { lang } = langs;
@@ -375,6 +402,155 @@ export class Bot {
     return answer.lang ? answer : { ...answer, lang };
   }
 
+  /** The command's preconditions, in order; the first that fails refuses the request before anything runs. */
+  private async checkPreconditions(def: CommandDefinition, caller: Caller): Promise<void> {
+    for (const p of def.preconditions ?? []) {
+      const { name, refusal } = typeof p === 'string' ? { name: p, refusal: undefined } : p;
+      const allowed = name === 'editor' ? ((await caller.isEditor?.()) ?? false) : await caller.canManageChannel();
+      if (!allowed) throw new PermissionError({ key: refusal ?? `permission.${name}` });
+    }
+  }
+
+  /** A group's forms to choose from, one button each. */
+  private formChoice(group: CommandGroup, lang: string): Reply {
+    return reply({
+      command: group.name,
+      kind: 'admin',
+      lang,
+      title: t(lang, group.formChoice!),
+      body: t(lang, 'form.choose'),
+      visibility: 'ephemeral',
+      actions: group.subcommands
+        .filter((s) => s.form)
+        .map((s) => ({ label: t(lang, s.form!.title), command: `${group.name} ${s.name}`, options: {}, form: true })),
+    });
+  }
+
+  /**
+   * A command's options as form fields, in declaration order, without those already `fixed`; when the platform
+   * holds fewer inputs, the command's combinations join fields into one (FormSpec.combine).
+   */
+  private formOf(path: string, def: CommandDefinition, fixed: Record<string, string>, caps: FormCapabilities, lang: string, replaces = false): ReplyForm {
+    const spec = def.form!;
+    const label = (name: string) => clip(catalogs().has(FALLBACK_LANG, `form.field.${name}`) ? t(lang, `form.field.${name}`) : name, caps.maxLabel);
+    let fields: FormField[] = optionSpecs(def.options)
+      .filter((o) => !(o.name in fixed))
+      .map((o) => ({
+        name: o.name,
+        label: label(o.name),
+        placeholder: clip(optionDescription(lang, path, o.name, o.description), caps.maxPlaceholder),
+        required: o.required,
+        multiline: spec.multiline?.includes(o.name) ?? false,
+        maxLength: o.maxLength ?? 2000,
+      }));
+    for (const c of spec.combine ?? []) {
+      if (fields.length <= caps.maxFields) break;
+      const members = fields.filter((f) => c.fields.includes(f.name));
+      if (members.length < 2) continue;
+      const joined: FormField = {
+        name: c.name,
+        label: clip(t(lang, c.label), caps.maxLabel),
+        placeholder: clip(members.map((m) => m.label).join(` ${c.separator} `), caps.maxPlaceholder),
+        required: members.some((m) => m.required),
+        multiline: false,
+        maxLength: Math.min(
+          4000,
+          members.reduce((n, m) => n + m.maxLength + c.separator.length, 0),
+        ),
+      };
+      fields = fields.flatMap((f) => (f === members[0] ? [joined] : c.fields.includes(f.name) ? [] : [f]));
+    }
+    return {
+      command: path,
+      title: clip(t(lang, spec.title), caps.maxTitle),
+      submitLabel: t(lang, 'form.submit'),
+      fields,
+      fixed,
+      ...(replaces ? { replaces } : {}),
+    };
+  }
+
+  /**
+   * A button was pressed (its action as the adapter carried it, see encodeAction): the command runs as the presser
+   * with the same preconditions as typed, or its form opens. `replaces`: the answer replaces the message.
+   */
+  async press(encoded: string, caller: Caller): Promise<{ reply: Reply; replaces: boolean }> {
+    const action = decodeAction(encoded);
+    const lang = await this.callerLang(caller);
+    if (!action) return { reply: errorReply('action', t(lang, 'form.unknownAction'), undefined, lang), replaces: false };
+    const replaces = action.replaces ?? false;
+    if (!action.form) return { reply: await this.run(action.command, action.options, caller, { noForm: true }), replaces };
+    const answer = await this.guard(
+      action.command,
+      caller,
+      () => lang,
+      async () => {
+        const def = this.registry.resolve(action.command);
+        if (!def?.form || !caller.forms) throw new UserError({ key: 'form.unknownAction' });
+        await this.checkPreconditions(def, caller);
+        return {
+          ...reply({ command: action.command, kind: 'admin', title: '', visibility: 'ephemeral', lang }),
+          form: this.formOf(action.command, def, action.options, caller.forms, lang, replaces),
+        };
+      },
+    );
+    return { reply: answer, replaces };
+  }
+
+  /**
+   * A form was submitted: its fields (as typed; empty ones left out) with its fixed options run the command as the
+   * text syntax would, validated by the same zod schema. Mistakes come back by field (`fieldErrors`, keyed by the
+   * form's field names) and nothing runs; a mistake no field owns is the reply's error alone.
+   */
+  async submitForm(
+    form: Pick<ReplyForm, 'command' | 'fixed'>,
+    values: Record<string, string | null | undefined>,
+    caller: Caller,
+  ): Promise<{ reply: Reply; fieldErrors?: Record<string, string> }> {
+    const lang = await this.callerLang(caller);
+    const def = this.registry.resolve(form.command);
+    if (!def?.form) return { reply: errorReply(form.command, t(lang, 'form.unknownAction'), undefined, lang) };
+    const options: Record<string, string> = {};
+    const fieldOf = new Map<string, string>();
+    const fieldErrors: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(values)) {
+      const value = typeof raw === 'string' ? cleanInput(raw) : '';
+      if (!value) continue;
+      const combo = def.form.combine?.find((c) => c.name === name);
+      if (!combo) {
+        options[name] = value;
+        fieldOf.set(name, name);
+        continue;
+      }
+      const parts = value.split(combo.separator).map((part) => part.trim());
+      if (parts.length !== combo.fields.length) {
+        fieldErrors[name] = t(lang, 'form.combined.parts', { count: combo.fields.length, separator: combo.separator });
+        continue;
+      }
+      combo.fields.forEach((member, i) => {
+        if (parts[i]) options[member] = parts[i]!;
+        fieldOf.set(member, name);
+      });
+    }
+    for (const c of def.form.combine ?? []) if (c.name in values) for (const member of c.fields) fieldOf.set(member, c.name);
+    for (const name of Object.keys(values)) if (!fieldOf.has(name)) fieldOf.set(name, name);
+    Object.assign(options, form.fixed);
+    const failed = (message: string) => ({ reply: errorReply(form.command, message, undefined, lang), fieldErrors });
+    if (Object.keys(fieldErrors).length) return failed(Object.values(fieldErrors).join(' '));
+    const parsed = def.options.safeParse(options);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = fieldOf.get(String(issue.path[0] ?? '')) ?? Object.keys(values)[0] ?? '';
+        const message = describeIssues(form.command, def, [issue], lang);
+        fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]} ${message}` : message;
+      }
+      return failed(Object.values(fieldErrors).join(' '));
+    }
+    const answer = await this.run(form.command, options, caller, { noForm: true });
+    const field = answer.errorField && fieldOf.get(answer.errorField === 'asOf' ? 'date' : answer.errorField);
+    return field ? { reply: answer, fieldErrors: { [field]: answer.body } } : { reply: answer };
+  }
+
   private async guard(path: string, caller: Caller, lang: () => string, work: () => Promise<Reply>): Promise<Reply> {
     try {
       return await work();
@@ -383,7 +559,10 @@ export class Bot {
       if (err instanceof DateParseError) {
         return errorReply(path, describeDateError(err, l), t(l, 'error.date.hint'), l);
       }
-      if (err instanceof UserError) return errorReply(path, err.messageIn(l), err.hintIn(l), l);
+      if (err instanceof UserError) {
+        const shown = errorReply(path, err.messageIn(l), err.hintIn(l), l);
+        return err.field ? { ...shown, errorField: err.field } : shown;
+      }
       const errorId = randomBytes(4).toString('hex');
       this.log.error({ err, errorId, path, platform: caller.platform }, 'command failed');
       return {
@@ -406,6 +585,11 @@ function structuredKey(path: string, options: Record<string, unknown>, lang: str
   } catch {
     return undefined;
   }
+}
+
+export interface RunOptions {
+  /** Run the command even with no options, where a platform with forms would get its form (a form's own submission). */
+  noForm?: boolean;
 }
 
 /** What one request learns while it runs: whether its answer may be kept. */

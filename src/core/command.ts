@@ -27,9 +27,15 @@ export interface Caller {
   canManageChannel: () => Promise<boolean>;
   /**
    * May this caller review, approve and reject knowledge proposals (issue 13)? Absent: no. The shell's local user
-   * is an editor; Slack and Discord name none yet.
+   * is an editor; on Slack the users in SLACK_EDITOR_USER_IDS and workspace admins and owners; on Discord members
+   * with Manage Server or the role in DISCORD_EDITOR_ROLE_ID.
    */
   isEditor?: () => Promise<boolean>;
+  /**
+   * The platform can show a form (Slack modal, Discord modal): a command that has one, asked for with no options,
+   * answers with its form instead of "missing option". The shell has none.
+   */
+  forms?: FormCapabilities;
   /**
    * The language the caller reads, as the platform states it: a BCP 47 tag ("fr", "de-DE", "en-GB") or a
    * POSIX locale ("fr_FR.UTF-8"). The core maps it to a catalog language; absent or without a catalog:
@@ -68,6 +74,43 @@ export interface CommandContext {
 
 export type OptionsSchema = z.ZodObject<z.ZodRawShape>;
 
+/** What a platform's forms hold: Discord modals 5 inputs with labels of 45 characters; Slack modals far more. */
+export interface FormCapabilities {
+  maxFields: number;
+  maxLabel: number;
+  maxPlaceholder: number;
+  maxTitle: number;
+}
+
+/** A permission the core checks before a command's handler runs (as Sapphire's preconditions). */
+export type PreconditionName = 'editor' | 'manageChannel';
+
+/** A precondition with the catalog key of its refusal (default `permission.<name>`). */
+export interface Precondition {
+  name: PreconditionName;
+  refusal?: string;
+}
+
+/**
+ * How a command's form lays out its options on a platform with few inputs (Discord modals hold 5): `fields`
+ * become one input whose value is their values joined by `separator`, split again by the core.
+ */
+export interface FormCombination {
+  name: string;
+  label: string;
+  fields: string[];
+  separator: string;
+}
+
+export interface FormSpec {
+  /** The form's title, a catalog key. */
+  title: string;
+  /** Options written over several lines (text areas). */
+  multiline?: string[];
+  /** Applied, in order, only when a platform has fewer inputs than the form has options. */
+  combine?: FormCombination[];
+}
+
 export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {
   name: string;
   description: string;
@@ -79,12 +122,18 @@ export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {
    * where, or any stored state. The core then reuses it for the rest of the day (see AnswerCache).
    */
   cacheable?: boolean;
+  /** Who may run it, checked by the core before the handler; the refusal changes nothing. */
+  preconditions?: readonly (PreconditionName | Precondition)[];
+  /** The command has a form (its options as fields), opened when it is asked for with no options (see Caller.forms). */
+  form?: FormSpec;
   handler: (input: z.output<S>, ctx: CommandContext) => Reply | Promise<Reply>;
 }
 
 export interface CommandGroup {
   name: string;
   description: string;
+  /** Asked for without a subcommand on a platform with forms: a choice of its subcommands' forms, titled by this key. */
+  formChoice?: string;
   subcommands: CommandDefinition[];
 }
 

@@ -22,12 +22,15 @@ function inLanguage(text: Text, lang: string): string {
 export class UserError extends Error {
   private readonly text: Text;
   private readonly hintText?: Text;
+  /** The option the mistake is in, when it is one: a form shows it at that field. */
+  readonly field?: string;
 
-  constructor(message: Text, hint?: Text) {
+  constructor(message: Text, hint?: Text, field?: string) {
     super(inLanguage(message, 'en'));
     this.name = 'UserError';
     this.text = message;
     this.hintText = hint;
+    if (field) this.field = field;
   }
 
   /** The English hint (logs, tests written before the catalogs). */

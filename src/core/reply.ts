@@ -40,6 +40,45 @@ export interface ReplyAttachment {
 }
 
 /**
+ * A button under a reply. Pressing it runs `command` with `options` as the person who pressed it, through the same
+ * preconditions and validation as typing it; nothing in the button grants a permission.
+ */
+export interface ReplyAction {
+  label: string;
+  style?: 'primary' | 'danger';
+  /** A command path ("approve", "propose troops"). */
+  command: string;
+  options: Record<string, string>;
+  /** Ask for the command's other options in its form first (a reason to reject). */
+  form?: boolean;
+  /** A successful answer replaces the message the button was on (its outcome); an error goes to the presser alone. */
+  replaces?: boolean;
+}
+
+/** One input of a form: a command option, or several joined (see FormCombination in command.ts). */
+export interface FormField {
+  name: string;
+  label: string;
+  /** A hint inside the empty input. */
+  placeholder: string;
+  required: boolean;
+  multiline: boolean;
+  maxLength: number;
+}
+
+/** A command's options as a form (Slack modal, Discord modal); each adapter renders it, the core validates it. */
+export interface ReplyForm {
+  command: string;
+  title: string;
+  submitLabel: string;
+  fields: FormField[];
+  /** Options already chosen (the proposal a Reject button is for): submitted with the fields. */
+  fixed: Record<string, string>;
+  /** The answer to the submission replaces the message the form was opened from. */
+  replaces?: boolean;
+}
+
+/**
  * What every command returns. It carries no markup: each adapter renders and escapes it for its
  * platform (Block Kit, embeds, terminal text), so no command knows where it is shown.
  */
@@ -72,6 +111,53 @@ export interface Reply {
    * labels ("Sources", "As of") and dates in it. The core sets it on every reply it returns.
    */
   lang?: string;
+  /** Buttons under the reply (see ReplyAction). */
+  actions?: ReplyAction[];
+  /** Instead of a message: a form to open for the caller (on platforms with forms, see Caller.forms). */
+  form?: ReplyForm;
+  /** A message for others, posted by the adapter besides the reply: a new proposal for the editors to review. */
+  notify?: { audience: 'editors'; reply: Reply };
+  /** For an error: the option it is about, when it is one (a form shows the error at that field). */
+  errorField?: string;
+}
+
+/**
+ * An action as adapters carry it in a button (Discord custom_id: at most 100 characters; Slack value), and back.
+ * Decoding is strict: anything else is no action.
+ */
+export function encodeAction(a: Pick<ReplyAction, 'command' | 'options' | 'form' | 'replaces'>): string {
+  return `a${JSON.stringify([a.command, a.options, a.form ? 1 : 0, a.replaces ? 1 : 0])}`;
+}
+
+export function decodeAction(text: unknown): Pick<ReplyAction, 'command' | 'options' | 'form' | 'replaces'> | undefined {
+  if (typeof text !== 'string' || !text.startsWith('a[') || text.length > 2000) return undefined;
+  try {
+    const [command, options, form, replaces] = JSON.parse(text.slice(1)) as unknown[];
+    if (typeof command !== 'string' || !options || typeof options !== 'object' || Array.isArray(options)) return undefined;
+    const clean: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options)) if (typeof v === 'string') clean[k] = v;
+    return { command, options: clean, form: form === 1, replaces: replaces === 1 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a form carries to its submission (Slack private_metadata, Discord modal custom_id), and back. */
+export function encodeForm(f: Pick<ReplyForm, 'command' | 'fixed' | 'replaces'>): string {
+  return `f${JSON.stringify([f.command, f.fixed, f.replaces ? 1 : 0])}`;
+}
+
+export function decodeForm(text: unknown): Pick<ReplyForm, 'command' | 'fixed' | 'replaces'> | undefined {
+  if (typeof text !== 'string' || !text.startsWith('f[') || text.length > 3000) return undefined;
+  try {
+    const [command, fixed, replaces] = JSON.parse(text.slice(1)) as unknown[];
+    if (typeof command !== 'string' || !fixed || typeof fixed !== 'object' || Array.isArray(fixed)) return undefined;
+    const clean: Record<string, string> = {};
+    for (const [k, v] of Object.entries(fixed)) if (typeof v === 'string') clean[k] = v;
+    return { command, fixed: clean, replaces: replaces === 1 };
+  } catch {
+    return undefined;
+  }
 }
 
 /** ISO days in text ("sworn in on 2021-04-02") in the long style answers use ("2 April 2021"), in `lang`. */
