@@ -24,11 +24,15 @@ const envSchema = z.object({
   SLACK_STATE_SECRET: opt(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')),
   TOKEN_ENCRYPTION_KEY: opt(z.string().refine((v) => tokenKey(v) !== undefined, 'must be 32 bytes, as 64 hex digits or base64 (e.g. openssl rand -base64 32)')),
   SLACK_ADMIN_USER_IDS: opt(z.string().regex(/^[A-Z0-9]+(,\s*[A-Z0-9]+)*$/, 'must be a comma-separated list of Slack user ids')),
+  SLACK_EDITOR_USER_IDS: opt(z.string().regex(/^[A-Z0-9]+(,\s*[A-Z0-9]+)*$/, 'must be a comma-separated list of Slack user ids')),
+  SLACK_EDITOR_CHANNEL_ID: opt(z.string().regex(/^[CGD][A-Z0-9]+$/, 'must be a Slack channel id (C…, G… or D…)')),
   PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   METRICS_PORT: opt(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   DISCORD_TOKEN: opt(z.string().min(20, 'does not look like a bot token')),
   DISCORD_APPLICATION_ID: opt(z.string().regex(snowflake, 'must be the numeric application id')),
   DISCORD_GUILD_ID: opt(z.string().regex(snowflake, 'must be a numeric guild id')),
+  DISCORD_EDITOR_ROLE_ID: opt(z.string().regex(snowflake, 'must be a numeric role id')),
+  DISCORD_EDITOR_CHANNEL_ID: opt(z.string().regex(snowflake, 'must be a numeric channel id')),
   DISCORD_API_URL: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   DISCORD_SHARDS: opt(z.string().regex(/^(auto|[1-9]\d*)$/i, 'must be auto or a whole number of shards, 1 or more')),
   DATABASE_URL: opt(z.string().regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgres://')),
@@ -96,6 +100,10 @@ export interface SlackConfig {
   apiUrl?: string;
   port: number;
   adminUserIds: string[];
+  /** Editors besides workspace admins and owners (SLACK_EDITOR_USER_IDS). */
+  editorUserIds?: string[];
+  /** Where new proposals are posted for review (SLACK_EDITOR_CHANNEL_ID); absent: the proposer's DM. */
+  editorChannelId?: string;
 }
 
 export interface DiscordConfig {
@@ -105,6 +113,10 @@ export interface DiscordConfig {
   apiUrl?: string;
   /** Gateway shards, all in this process: a count, or `auto` for Discord's recommendation. Unset: one shard. */
   shards?: number | 'auto';
+  /** Members with this role are editors, besides those with Manage Server (DISCORD_EDITOR_ROLE_ID). */
+  editorRoleId?: string;
+  /** Where new proposals are posted for review (DISCORD_EDITOR_CHANNEL_ID); absent: the proposer's DM. */
+  editorChannelId?: string;
 }
 
 export interface Config {
@@ -149,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.SLACK_API_URL,
       port: e.PORT ?? 3000,
       adminUserIds: e.SLACK_ADMIN_USER_IDS ? e.SLACK_ADMIN_USER_IDS.split(',').map((s) => s.trim()) : [],
+      editorUserIds: e.SLACK_EDITOR_USER_IDS ? e.SLACK_EDITOR_USER_IDS.split(',').map((s) => s.trim()) : [],
+      ...(e.SLACK_EDITOR_CHANNEL_ID ? { editorChannelId: e.SLACK_EDITOR_CHANNEL_ID } : {}),
     };
   }
   if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
@@ -159,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       applicationId: e.DISCORD_APPLICATION_ID,
       guildId: e.DISCORD_GUILD_ID,
       apiUrl: e.DISCORD_API_URL,
+      ...(e.DISCORD_EDITOR_ROLE_ID ? { editorRoleId: e.DISCORD_EDITOR_ROLE_ID } : {}),
+      ...(e.DISCORD_EDITOR_CHANNEL_ID ? { editorChannelId: e.DISCORD_EDITOR_CHANNEL_ID } : {}),
       ...(e.DISCORD_SHARDS ? { shards: /^auto$/i.test(e.DISCORD_SHARDS) ? ('auto' as const) : Number(e.DISCORD_SHARDS) } : {}),
     };
   }

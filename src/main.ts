@@ -2,7 +2,7 @@ import { createBot } from './app.ts';
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
 import { DataError, DEFAULT_DATA_DIR } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
-import { shellAdapter } from './adapters/shell/shell.ts';
+import { shellAdapter, shellUserArg } from './adapters/shell/shell.ts';
 import { AdapterStartError, type Adapter } from './core/adapter.ts';
 import type { Bot } from './core/bot.ts';
 import type { ChannelPoster } from './core/delivery.ts';
@@ -142,7 +142,12 @@ async function main(): Promise<void> {
     const { discordAdapter } = await import('./adapters/discord/client.ts');
     adapters.push(discordAdapter(bot, config.discord, log));
   }
-  if (!platforms) adapters.push(shellAdapter(bot));
+  if (!platforms) {
+    // `npm start -- --as NAME`: who the shell's user is in proposals (default the OS user).
+    const asUser = shellUserArg(process.argv.slice(2));
+    if (asUser.error) stopOnOperatorError(new ConfigError(`Cannot start: ${asUser.error}.`), ConfigError);
+    adapters.push(shellAdapter(bot, asUser.name ? { user: asUser.name } : {}));
+  }
   // Each adapter, once started, is stopped on shutdown (in reverse), gives its ChannelPoster to the digests
   // and its readiness to /readyz.
   const posters: ChannelPoster[] = [];

@@ -187,9 +187,19 @@ export interface FakeMessage {
   /** The workspace of the token that posted it. */
   team?: string;
   metadata?: unknown;
+  /** Set by chat.update. */
+  edited?: { user: string; ts: string };
+}
+
+/** A modal opened with views.open: the trigger it used and the view as Slack holds it (with its id). */
+export interface OpenedView {
+  trigger: string;
+  view: Record<string, any>;
 }
 
 export interface FakeSlack {
+  /** Modals opened (views.open that succeeded), in order. */
+  readonly views: OpenedView[];
   /** Web API base, with the trailing slash (`clientOptions.slackApiUrl`, `SLACK_API_URL`). */
   readonly apiUrl: string;
   /** `http://127.0.0.1:PORT` */
@@ -263,6 +273,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const acks: SocketAck[] = [];
   let tsCounter = 0;
   let ticket = 0;
+  let viewCounter = 0;
+  const usedTriggers = new Set<string>();
+  const views: OpenedView[] = [];
   const defaultWorkspace: Omit<FakeWorkspace, 'botToken'> = { teamId, teamName: 'Fake Workspace', botUserId, botId };
   const workspaces = new Map<string, FakeWorkspace>();
   const byToken = new Map<string, FakeWorkspace>();
@@ -465,6 +478,42 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         channels.set(args.channel, held);
         const { metadata: _metadata, ...shown } = message;
         return reply(200, { ok: true, channel: args.channel, ts, message: shown });
+      }
+      case 'chat.update': {
+        // Like Slack: the bot's own message in the channel, by ts; the same Block Kit checks as a post.
+        const held = typeof args.channel === 'string' ? channels.get(args.channel) : undefined;
+        if (!held) return reply(200, { ok: false, error: 'channel_not_found' });
+        const target = held.find((m) => m.ts === args.ts);
+        if (!target) return reply(200, { ok: false, error: 'message_not_found' });
+        if (target.user !== as.botUserId) return reply(200, { ok: false, error: 'cant_update_message' });
+        const problem = enforceLimits ? checkMessage(args) : undefined;
+        if (problem) return reply(200, { ok: false, error: problem.error, errors: problem.details });
+        target.text = args.text;
+        target.blocks = args.blocks;
+        target.edited = { user: as.botUserId, ts: slackTs() };
+        return reply(200, { ok: true, channel: args.channel, ts: target.ts, text: args.text });
+      }
+      case 'views.open': {
+        // A trigger works once and for 3 s, as Slack's do; the view is checked as Slack checks modals.
+        const trigger = typeof args.trigger_id === 'string' ? args.trigger_id : '';
+        if (!trigger) return reply(200, { ok: false, error: 'invalid_arguments' });
+        if (usedTriggers.has(trigger)) return reply(200, { ok: false, error: 'invalid_trigger_id' });
+        const issued = Number(trigger.split('.')[0]);
+        if (Number.isFinite(issued) && issued > 1e12 && Date.now() - issued > 3000) return reply(200, { ok: false, error: 'expired_trigger_id' });
+        usedTriggers.add(trigger);
+        // @slack/web-api sends nested objects as JSON text in the form, as Slack accepts them.
+        let view: Record<string, unknown> | undefined;
+        try {
+          view = typeof args.view === 'string' ? (JSON.parse(args.view) as Record<string, unknown>) : (args.view as Record<string, unknown> | undefined);
+        } catch {
+          return reply(200, { ok: false, error: 'invalid_arguments' });
+        }
+        const problems = checkView(view);
+        if (problems.length) return reply(200, { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } });
+        viewCounter += 1;
+        const opened = { id: `V${String(viewCounter).padStart(8, '0')}`, team_id: as.teamId, app_id: appId, ...view, state: { values: {} }, hash: 'h' };
+        views.push({ trigger, view: opened });
+        return reply(200, { ok: true, view: opened });
       }
       case 'conversations.history': {
         // Newest first, like Slack; metadata only with include_all_metadata. The cursor is an offset here.
@@ -703,6 +752,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         });
       });
     },
+    views,
     socketCount: () => sockets.size,
     async sendEnvelope(type, payload, timeoutMs = 5000) {
       await fake.waitFor(() => [...sockets].find((s) => s.readyState === WebSocket.OPEN), timeoutMs, 'a Socket Mode connection');
@@ -741,6 +791,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       latency.clear();
       channels.clear();
       postTimes.clear();
+      views.length = 0;
+      usedTriggers.clear();
     },
     async close() {
       clearInterval(pinger);
@@ -814,6 +866,23 @@ export function checkMessage(message: Record<string, unknown>): { error: string;
         break;
       case 'divider':
         break;
+      case 'actions': {
+        // Slack: 1 to 25 elements; a button's text up to 75 characters, action_id 255, value 2,000.
+        const elements = (b as { elements?: unknown[] }).elements;
+        if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25)
+          details.push(`actions needs 1 to 25 elements [json-pointer:${at}/elements]`);
+        else
+          elements.forEach((raw, j) => {
+            const e = raw as { type?: string; text?: TextObject; action_id?: unknown; value?: unknown; style?: unknown };
+            if (e.type !== 'button') details.push(`unsupported element ${String(e.type)} [json-pointer:${at}/elements/${j}]`);
+            textObject(e.text, 75, `${at}/elements/${j}/text`, ['plain_text']);
+            if (typeof e.action_id !== 'string' || e.action_id.length > 255) details.push(`invalid action_id [json-pointer:${at}/elements/${j}]`);
+            if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000))
+              details.push(`invalid value [json-pointer:${at}/elements/${j}]`);
+            if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') details.push(`invalid style [json-pointer:${at}/elements/${j}]`);
+          });
+        break;
+      }
       default:
         details.push(`unsupported block type ${String(b.type)} [json-pointer:${at}]`);
     }
@@ -821,6 +890,38 @@ export function checkMessage(message: Record<string, unknown>): { error: string;
   if (details.length) return { error: 'invalid_blocks', details };
   if (JSON.stringify(blocks).length > FAKE_SLACK_LIMITS.blocksJson) return { error: 'msg_blocks_too_long', details: ['blocks too long'] };
   return undefined;
+}
+
+/**
+ * What Slack refuses in a modal (views.open): not a modal, a title over 24 characters or a submit over 24, more than
+ * 100 blocks, private_metadata over 3,000, an input block without a label (≤ 2,000) or a plain_text_input element with
+ * an action_id, a block_id used twice, a placeholder over 150, max_length over 3,000.
+ */
+export function checkView(view: Record<string, any> | undefined): string[] {
+  if (view?.type !== 'modal') return ['view.type must be modal'];
+  const problems: string[] = [];
+  const text = (t: any, max: number, where: string) => {
+    if (t?.type !== 'plain_text' || typeof t.text !== 'string' || t.text.length < 1 || t.text.length > max)
+      problems.push(`${where}: plain_text of 1 to ${max} characters`);
+  };
+  text(view.title, 24, 'title');
+  if (view.submit !== undefined) text(view.submit, 24, 'submit');
+  if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) problems.push('private_metadata over 3000 characters');
+  if (!Array.isArray(view.blocks) || view.blocks.length > 100) return [...problems, 'blocks: 1 to 100'];
+  const ids = new Set<string>();
+  view.blocks.forEach((b: any, i: number) => {
+    if (typeof b.block_id === 'string') {
+      if (ids.has(b.block_id)) problems.push(`blocks/${i}: duplicate block_id`);
+      ids.add(b.block_id);
+    }
+    if (b.type !== 'input') return;
+    text(b.label, 2000, `blocks/${i}/label`);
+    const e = b.element;
+    if (e?.type !== 'plain_text_input' || typeof e.action_id !== 'string') problems.push(`blocks/${i}/element: a plain_text_input with an action_id`);
+    if (e?.placeholder !== undefined) text(e.placeholder, 150, `blocks/${i}/element/placeholder`);
+    if (e?.max_length !== undefined && (e.max_length < 1 || e.max_length > 3000)) problems.push(`blocks/${i}/element/max_length: 1 to 3000`);
+  });
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1008,7 +1109,8 @@ export function slackMentions(message: Record<string, unknown>): string[] {
     found.push(...(text.match(MENTION_MARKUP) ?? []));
     if (namesParsed) found.push(...(text.match(BARE_MENTION) ?? []));
   };
-  scan(message.text, !(message.parse === 'none' && message.link_names === false));
+  // Web API calls send their fields form-encoded, where `false` arrives as the text 'false'.
+  scan(message.text, !(message.parse === 'none' && (message.link_names === false || message.link_names === 'false')));
   const textObject = (o: (TextObject & { verbatim?: boolean }) | undefined) => scan(o?.text, o?.type === 'mrkdwn' && o.verbatim !== true);
   for (const b of (Array.isArray(message.blocks) ? message.blocks : []) as AnyBlock[]) {
     textObject(b.text);
@@ -1016,4 +1118,76 @@ export function slackMentions(message: Record<string, unknown>): string[] {
     for (const e of b.elements ?? []) textObject(e);
   }
   return found;
+}
+
+/** POSTs a signed interactivity request (block_actions, view_submission): `payload=<JSON>` form-encoded, as Slack does. */
+export async function sendInteraction(
+  appUrl: string,
+  signingSecret: string,
+  payload: Record<string, unknown>,
+  options: SignOptions = {},
+): Promise<AppResponse> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const res = await fetch(appUrl, { method: 'POST', headers: signedHeaders(signingSecret, body, 'application/x-www-form-urlencoded', options), body });
+  return { status: res.status, body: await res.text() };
+}
+
+/** A fresh trigger id, as Slack sends with slash commands and button presses (valid 3 s). */
+export function triggerId(): string {
+  return `${Date.now()}.${randomBytes(4).toString('hex')}`;
+}
+
+/** A user pressing a button of a message in a channel: Slack's block_actions payload. */
+export function blockActions(
+  fake: Pick<FakeSlack, 'teamId' | 'appId' | 'responseUrl'>,
+  where: { channel: string; message: FakeMessage; userId: string },
+  button: { action_id: string; value?: string; block_id?: string },
+): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    team: { id: fake.teamId, domain: 'fake-workspace' },
+    user: { id: where.userId, username: where.userId.toLowerCase(), team_id: fake.teamId },
+    api_app_id: fake.appId,
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: where.message.ts, channel_id: where.channel, is_ephemeral: false },
+    trigger_id: triggerId(),
+    channel: { id: where.channel, name: 'editors' },
+    message: where.message,
+    response_url: fake.responseUrl(),
+    actions: [{ type: 'button', action_id: button.action_id, block_id: button.block_id ?? 'actions', value: button.value, action_ts: slackTs() }],
+  };
+}
+
+/** The buttons of a message as posted (its `actions` blocks' elements). */
+export function buttonsOf(message: { blocks?: unknown }): { action_id: string; value?: string; text: { text: string }; style?: string }[] {
+  const blocks = Array.isArray(message.blocks) ? (message.blocks as any[]) : [];
+  return blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+}
+
+/**
+ * A user submitting a modal the app opened: Slack's view_submission payload, with `values` by block id (each input's
+ * single element answered as a plain_text_input; an empty value as null, as Slack sends it).
+ */
+export function viewSubmission(
+  fake: Pick<FakeSlack, 'teamId' | 'appId'>,
+  opened: OpenedView,
+  userId: string,
+  values: Record<string, string>,
+): Record<string, unknown> {
+  const state: Record<string, Record<string, { type: string; value: string | null }>> = {};
+  for (const block of opened.view.blocks ?? []) {
+    if (block.type !== 'input') continue;
+    const value = values[block.block_id];
+    state[block.block_id] = { [block.element.action_id]: { type: 'plain_text_input', value: value === undefined || value === '' ? null : value } };
+  }
+  return {
+    type: 'view_submission',
+    team: { id: fake.teamId, domain: 'fake-workspace' },
+    user: { id: userId, username: userId.toLowerCase(), team_id: fake.teamId },
+    api_app_id: fake.appId,
+    token: 'legacy-verification-token',
+    trigger_id: triggerId(),
+    view: { ...opened.view, state: { values: state } },
+    response_urls: [],
+  };
 }

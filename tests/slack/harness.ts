@@ -37,6 +37,8 @@ export interface Harness {
 export interface HarnessOptions {
   mode?: 'http' | 'socket';
   adminUserIds?: string[];
+  /** More settings (editors, the editors' channel). */
+  config?: Partial<SlackConfig>;
   fake?: FakeSlackOptions;
   app?: SlackAppOptions;
   logLevel?: string;
@@ -94,6 +96,7 @@ export async function startHarness(bot: Bot, options: HarnessOptions = {}): Prom
     apiUrl: fake.apiUrl,
     port: 0,
     adminUserIds: options.adminUserIds ?? [],
+    ...options.config,
   };
   const { log, lines } = captureLogger(options.logLevel ?? 'debug');
   const handled: Harness['handled'] = [];

@@ -59,3 +59,17 @@ export function canManageChannel(permissions: bigint | string | null | undefined
     return false;
   }
 }
+
+/**
+ * Is the member an editor of the knowledge base? Manage Server (or Administrator) in the interaction's permission
+ * bitfield, or the configured editor role among the member's roles; never in a DM (no member there).
+ */
+export function isEditor(permissions: bigint | string | null | undefined, roles: readonly string[] | undefined, editorRoleId: string | undefined): boolean {
+  if (editorRoleId && roles?.includes(editorRoleId)) return true;
+  if (permissions === null || permissions === undefined || permissions === '') return false;
+  try {
+    return (BigInt(permissions) & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
+  } catch {
+    return false;
+  }
+}

@@ -1,4 +1,4 @@
-// One-shot CLI: `npm run --silent ask -- [--json] [--lang fr] "<question or command>"`. Exit 1 on a user error
+// One-shot CLI: `npm run --silent ask -- [--json] [--lang fr] [--as NAME] "<question or command>"`. Exit 1 on a user error
 // (an unknown flag included). The language is --lang's, else the terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { catalogs, languageOf, t } from '../../core/i18n.ts';
 import { renderText, replyToJson } from '../../core/render-text.ts';
 import { createLogger } from '../../logger.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
-import { shellCaller, terminalLocale } from './shell.ts';
+import { shellCaller, shellUserArg, terminalLocale } from './shell.ts';
 
 const FLAGS = {
   help: { type: 'boolean', short: 'h' },
@@ -64,7 +64,14 @@ function version(): string {
 
 async function main(): Promise<void> {
   const uiLang = languageOf(terminalLocale());
-  const request = readCommandLine(process.argv.slice(2), uiLang);
+  // `--as NAME`: who the user is in proposals (see shellUserArg), read before the other flags.
+  const asUser = shellUserArg(process.argv.slice(2));
+  if (asUser.error) {
+    process.stderr.write(`${asUser.error}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const request = readCommandLine(asUser.rest, uiLang);
   switch (request.kind) {
     case 'error':
       process.stderr.write(`${request.message}\n`);
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
       return;
   }
   const bot = await createBot({ log: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }) });
-  const r = await bot.handleText(request.text, shellCaller(request.lang ?? terminalLocale()));
+  const r = await bot.handleText(request.text, shellCaller(request.lang ?? terminalLocale(), asUser.name));
   process.stdout.write(request.json ? `${JSON.stringify(replyToJson(r), null, 2)}\n` : `${renderText(r)}\n`);
   process.exitCode = r.kind === 'error' ? 1 : 0;
 }

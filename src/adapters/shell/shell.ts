@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import type { Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
@@ -14,11 +15,42 @@ export function terminalLocale(env: NodeJS.ProcessEnv = process.env): string | u
   return env.LC_ALL || env.LC_MESSAGES || env.LANG || undefined;
 }
 
-/** The shell is one local user in one local channel, allowed to change its own settings. */
-export function shellCaller(locale: string | undefined = terminalLocale()): Caller {
+/** The OS user running the shell (what proposals are authored by without `--as`); `local-user` if the OS names none. */
+export function osUserName(): string {
+  try {
+    return userInfo().username || 'local-user';
+  } catch {
+    return 'local-user';
+  }
+}
+
+/**
+ * `--as NAME` (or `--as=NAME`) among the arguments: who the shell's user is in proposals, so two editors can share
+ * one terminal (one proposes, the other approves). Undefined when not given; a name with spaces or markup is refused.
+ */
+export function shellUserArg(args: readonly string[]): { name?: string; rest: string[]; error?: string } {
+  const rest: string[] = [];
+  let name: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--as') name = args[++i] ?? '';
+    else if (a.startsWith('--as=')) name = a.slice('--as='.length);
+    else rest.push(a);
+  }
+  if (name !== undefined && !/^[\p{L}\p{N}._-]{1,64}$/u.test(name)) {
+    return { rest, error: '--as takes a name of up to 64 letters, digits, dots, dashes or underscores' };
+  }
+  return { ...(name !== undefined ? { name } : {}), rest };
+}
+
+/**
+ * The shell is one local user in one local channel, allowed to change its own settings and an editor: `user` names
+ * them (`--as`), by default the OS user.
+ */
+export function shellCaller(locale: string | undefined = terminalLocale(), user: string = osUserName()): Caller {
   return {
     platform: 'shell',
-    userId: 'local-user',
+    userId: user,
     channelId: 'local',
     canManageChannel: async () => true,
     isEditor: async () => true,
@@ -35,6 +67,8 @@ export interface ShellOptions {
   prompt?: string;
   /** The language to answer in ("fr", "de"); default the terminal's (LC_ALL, LC_MESSAGES, LANG). */
   lang?: string;
+  /** Who the user is (`--as NAME`); default the OS user. */
+  user?: string;
 }
 
 /**
@@ -45,7 +79,7 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const locale = options.lang ?? terminalLocale();
-  const caller = options.lang ? shellCaller(options.lang) : SHELL_CALLER;
+  const caller = options.lang || options.user ? shellCaller(options.lang ?? terminalLocale(), options.user) : SHELL_CALLER;
   let rl: Interface | undefined;
   // Answers go out in input order even when lines arrive faster than they are answered.
   let queue = Promise.resolve();

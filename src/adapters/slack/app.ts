@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import { App, webApi } from '@slack/bolt';
+import { App, webApi, type BlockAction, type ButtonAction } from '@slack/bolt';
 import { AuthorizationError, InstallProvider } from '@slack/oauth';
 import { AdapterStartError, type Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { DeliveryError, type DeliveryTarget } from '../../core/delivery.ts';
 import type { InstallationRecords } from '../../core/installations.ts';
-import { renderedOnce, type Reply } from '../../core/reply.ts';
+import { errorReply } from '../../core/bot.ts';
+import { t } from '../../core/i18n.ts';
+import { decodeForm, encodeForm, renderedOnce, type Reply, type ReplyForm } from '../../core/reply.ts';
 import { FirstSeen, type SeenIds } from '../../core/seen.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { SlackConfig } from '../../config.ts';
@@ -17,7 +19,7 @@ import { DatabaseInstallationStore, day, describeKey, NotInstalledError, SLACK_B
 import { AdminCheck } from './permissions.ts';
 import { SAFE_MESSAGE_OPTIONS, SlackPoster, type ClientsFor, type SlackClients } from './poster.ts';
 import { REPLAY_TTL_MS, SlackReceiver, type ReceiverLimits, type SlackReceiverOptions } from './receiver.ts';
-import { renderMessage } from './render.ts';
+import { ACTION_ID_PREFIX, FORM_CALLBACK_ID, renderMessage, renderModal, SLACK_FORMS } from './render.ts';
 
 /** Web API retries: a few, quickly. Bolt's default is ten retries over about 30 minutes. */
 export const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000, randomize: true };
@@ -154,14 +156,21 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     deferInitialization: true,
   });
 
-  const admins = new AdminCheck(app.client, slackLog, { adminUserIds: config.adminUserIds, ttlMs: options.adminCacheTtlMs });
-  // `client` is Bolt's for this request: it carries the token of the workspace the request came from.
-  const caller = (userId: string, channelId: string, teamId: string | undefined, client: webApi.WebClient): Caller => ({
+  const admins = new AdminCheck(app.client, slackLog, {
+    adminUserIds: config.adminUserIds,
+    editorUserIds: config.editorUserIds ?? [],
+    ttlMs: options.adminCacheTtlMs,
+  });
+  // `client` is Bolt's for this request: it carries the token of the workspace the request came from. Forms only
+  // where Slack gave a trigger_id to open a modal with (slash commands, button presses).
+  const caller = (userId: string, channelId: string, teamId: string | undefined, client: webApi.WebClient, forms = false): Caller => ({
     platform: 'slack',
     userId,
     channelId,
     ...(teamId ? { workspaceId: teamId } : {}),
+    ...(forms ? { forms: SLACK_FORMS } : {}),
     canManageChannel: () => admins.canManage(userId, teamId, client),
+    isEditor: () => admins.isEditor(userId, teamId, client),
     // Slack sends no language with commands or events: the user's, from users.info (cached with the role).
     locale: () => admins.locale(userId, teamId, client),
   });
@@ -187,17 +196,30 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       await ack(commandResponse(known));
       return;
     }
-    const answer = bot.handleText(text, caller(command.user_id, command.channel_id, command.team_id, client)).then(commandResponse);
+    const answer = bot.handleText(text, caller(command.user_id, command.channel_id, command.team_id, client, true)).then(async (reply) => {
+      if (reply.form) {
+        // The trigger_id is good for 3 s: the modal opens before the (empty) ack, within the same deadline.
+        const opened = await openForm(client, command.trigger_id, reply.form, { r: command.response_url });
+        return opened ? null : commandResponse(opened === false ? formFailed(reply) : reply);
+      }
+      notifyEditors(client, reply, command.user_id);
+      return commandResponse(reply);
+    });
     // Slack wants the ack within 3 s. An answer ready before the deadline rides on the ack itself (one
-    // round trip, nothing to lose); a slower one follows through the response_url.
+    // round trip, nothing to lose); a slower one follows through the response_url. A modal opened needs an empty ack.
     const inline = inlineReplyMs > 0 ? await settleWithin(answer, inlineReplyMs).catch(() => undefined) : undefined;
+    if (inline === null) {
+      await ack();
+      return;
+    }
     if (inline) {
       await ack(inline);
       return;
     }
     await ack();
     try {
-      await respond(await answer);
+      const late = await answer;
+      if (late) await respond(late);
     } catch (err) {
       slackLog.warn({ err, channelId: command.channel_id }, 'could not answer a slash command');
     }
@@ -235,6 +257,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     const teamId = body.team_id ?? context.teamId;
     const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
     await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: event.thread_ts, dm: false });
+    notifyEditors(client, reply, event.user);
   });
 
   // Direct messages to the bot. Bolt already drops the bot's own messages (ignoreSelf).
@@ -248,6 +271,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
     const threadTs = 'thread_ts' in event && typeof event.thread_ts === 'string' ? event.thread_ts : undefined;
     await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: true });
+    notifyEditors(client, reply, event.user);
   });
 
   // The app was removed from a workspace, or its bot token revoked (Slack sends both on uninstall): the
@@ -277,6 +301,104 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     // Only the bot's token matters: the app asks for no user tokens.
     if (!event.tokens.bot?.length) return;
     await uninstalled(workspaceOf(body, context), `the Slack bot token was revoked on ${day(Date.now())}`);
+  });
+
+  /** A new proposal's review post, with its buttons: into the editors' channel, else the proposer's DM. */
+  const notifyEditors = (client: webApi.WebClient, reply: Reply, userId: string): void => {
+    if (reply.notify?.audience !== 'editors') return;
+    const channel = config.editorChannelId ?? userId;
+    void client.chat
+      .postMessage({ channel, ...render(reply.notify.reply), ...SAFE_MESSAGE_OPTIONS })
+      .catch((err: unknown) => slackLog.warn({ err, channelId: channel }, 'could not post a proposal for review'));
+  };
+
+  /**
+   * Opens a form as a modal. `where` travels in private_metadata with the form: the response_url to answer the
+   * submitter through, and the message a successful submission replaces. False: Slack refused it (logged).
+   */
+  const openForm = async (client: webApi.WebClient, triggerId: string, form: ReplyForm, where: FormWhere): Promise<boolean> => {
+    try {
+      const meta = JSON.stringify({ ...where, f: encodeForm(form) });
+      await client.views.open({ trigger_id: triggerId, view: renderModal(form, meta) });
+      return true;
+    } catch (err) {
+      slackLog.warn({ err, command: form.command }, 'could not open a form');
+      return false;
+    }
+  };
+  const formFailed = (reply: Reply): Reply => errorReply(reply.command, t(reply.lang ?? 'en', 'form.unknownAction'), undefined, reply.lang);
+
+  /** Answers the person who pressed or submitted, alone, through the interaction's response_url. */
+  const tellPresser = async (responseUrl: string | undefined, reply: Reply): Promise<void> => {
+    if (!responseUrl || !/^https?:\/\//.test(responseUrl)) return;
+    try {
+      const res = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...render(reply), ...SAFE_MESSAGE_OPTIONS }),
+      });
+      if (!res.ok) slackLog.warn({ status: res.status, command: reply.command }, 'the response_url refused an answer');
+    } catch (err) {
+      slackLog.warn({ err, command: reply.command }, 'could not answer through the response_url');
+    }
+  };
+
+  /** The outcome replaces the message whose button was pressed (its buttons go with it). */
+  const replaceMessage = async (client: webApi.WebClient, channel: string, ts: string, reply: Reply): Promise<void> => {
+    try {
+      // Like every post: Slack reads no mention, link or name in the text fallback.
+      await client.chat.update({ channel, ts, ...render(reply), parse: 'none', link_names: false });
+    } catch (err) {
+      slackLog.warn({ err, channelId: channel }, 'could not update a message with its outcome');
+    }
+  };
+
+  // A button of ours was pressed (a review post's Approve, Reject…): acknowledged at once, then the core runs its
+  // action as the presser, with the preconditions and validation of typing it.
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_ID_PREFIX}`), async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+    const ts = body.message?.ts ?? body.container?.message_ts;
+    const who = caller(body.user.id, channel, body.team?.id ?? undefined, client, true);
+    const { reply, replaces } = await bot.press(action.value ?? '', who);
+    if (reply.form) {
+      const opened = await openForm(client, body.trigger_id, reply.form, { r: body.response_url, ...(reply.form.replaces && ts ? { c: channel, t: ts } : {}) });
+      if (!opened) await tellPresser(body.response_url, formFailed(reply));
+    } else if (reply.kind !== 'error' && replaces && ts) {
+      await replaceMessage(client, channel, ts, reply);
+    } else {
+      await tellPresser(body.response_url, reply);
+    }
+  });
+
+  // A modal of ours was submitted: the core validates its fields with the command's own schema. Mistakes are shown
+  // at their fields (`response_action: errors`) and the modal stays open; nothing was stored.
+  app.view(FORM_CALLBACK_ID, async ({ ack, body, view, client }) => {
+    let where: FormWhere & { f?: string };
+    try {
+      where = JSON.parse(view.private_metadata || '{}') as FormWhere & { f?: string };
+    } catch {
+      where = {};
+    }
+    const form = decodeForm(where.f);
+    const first = view.blocks.find((b) => b.type === 'input')?.block_id ?? '';
+    const values: Record<string, string | null> = {};
+    for (const [blockId, inputs] of Object.entries(view.state.values)) values[blockId] = Object.values(inputs)[0]?.value ?? null;
+    const who = caller(body.user.id, where.c ?? '', body.team?.id ?? undefined, client);
+    const { reply, fieldErrors } = form ? await bot.submitForm(form, values, who) : { reply: formFailed(errorReply('form', '')), fieldErrors: undefined };
+    if (fieldErrors && Object.keys(fieldErrors).length) {
+      await ack({ response_action: 'errors', errors: slackFieldErrors(fieldErrors) });
+      return;
+    }
+    if (reply.kind === 'error' && first) {
+      // A refusal no field owns (a database outage, a permission): shown in the modal, which stays open.
+      await ack({ response_action: 'errors', errors: slackFieldErrors({ [first]: reply.body }) });
+      return;
+    }
+    await ack();
+    if (reply.kind !== 'error' && form?.replaces && where.c && where.t) await replaceMessage(client, where.c, where.t, reply);
+    else await tellPresser(where.r, reply);
+    if (reply.kind !== 'error') notifyEditors(client, reply, body.user.id);
   });
 
   app.error(async (err) => {
@@ -403,6 +525,18 @@ function workspaceClients(installer: InstallProvider, make: (token: string) => S
     }
     return clients;
   };
+}
+
+/** Where a modal came from: the response_url to answer through (`r`), the message to replace (`c` channel, `t` ts). */
+interface FormWhere {
+  r?: string;
+  c?: string;
+  t?: string;
+}
+
+/** Slack shows a block's error under its input; it takes plain text, and each one short. */
+function slackFieldErrors(errors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.length > 500 ? `${v.slice(0, 499)}…` : v]));
 }
 
 /** The shared record under a key prefix of its own, so event ids and signatures never collide. */

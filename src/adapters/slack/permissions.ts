@@ -4,6 +4,8 @@ import type { Logger } from '../../logger.ts';
 export interface AdminCheckOptions {
   /** User ids allowed to manage channel settings whatever their Slack role (SLACK_ADMIN_USER_IDS). */
   adminUserIds: string[];
+  /** User ids who are editors of the knowledge base whatever their Slack role (SLACK_EDITOR_USER_IDS). */
+  editorUserIds?: string[];
   /** How long a users.info answer is trusted. */
   ttlMs?: number;
   /** Most users remembered; the oldest are forgotten first. */
@@ -26,6 +28,7 @@ interface UserInfo {
  */
 export class AdminCheck {
   private readonly allowed: Set<string>;
+  private readonly editors: Set<string>;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -41,6 +44,7 @@ export class AdminCheck {
     options: AdminCheckOptions,
   ) {
     this.allowed = new Set(options.adminUserIds);
+    this.editors = new Set(options.editorUserIds ?? []);
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
@@ -52,6 +56,21 @@ export class AdminCheck {
       (u) => u.admin,
       (err: unknown) => {
         this.log.warn({ err, userId }, 'users.info failed; treating the user as not allowed to manage the channel');
+        return false;
+      },
+    );
+  }
+
+  /**
+   * May the user review, approve and reject proposals? The configured editors, and workspace admins and owners (the
+   * same cached users.info answer as canManage); a failed lookup denies.
+   */
+  isEditor(userId: string, teamId?: string, client?: webApi.WebClient): Promise<boolean> {
+    if (this.editors.has(userId)) return Promise.resolve(true);
+    return this.info(userId, teamId, client).then(
+      (u) => u.admin,
+      (err: unknown) => {
+        this.log.warn({ err, userId }, 'users.info failed; treating the user as no editor');
         return false;
       },
     );

@@ -3,7 +3,8 @@ import { longDate } from '../../knowledge/dates.ts';
 import { citationsShown, moreSources, shownTitle } from '../../core/citations-shown.ts';
 import { FALLBACK_LANG, t } from '../../core/i18n.ts';
 import { renderText } from '../../core/render-text.ts';
-import type { Citation, Reply } from '../../core/reply.ts';
+import type { FormCapabilities } from '../../core/command.ts';
+import { encodeAction, type Citation, type Reply, type ReplyAction, type ReplyForm } from '../../core/reply.ts';
 import { escapeSlack, mrkdwnLiteral, slackLink } from './escape.ts';
 
 type Block = types.KnownBlock;
@@ -125,10 +126,64 @@ export function renderReply(reply: Reply, limits: SlackLimits = SLACK_LIMITS): R
   };
 }
 
-/** Just the message payload (`blocks` and `text`) of {@link renderReply}. */
+/**
+ * Just the message payload (`blocks` and `text`) of {@link renderReply}, with the reply's buttons (its actions) last:
+ * a button carries its action (encodeAction) as its value, which the core decodes when it is pressed. The actions
+ * block stays inside the margin between our JSON budget and Slack's limit.
+ */
 export function renderMessage(reply: Reply, limits: SlackLimits = SLACK_LIMITS): SlackMessage {
   const { blocks, text } = renderReply(reply, limits);
-  return { blocks, text };
+  if (!reply.actions?.length) return { blocks, text };
+  return { blocks: [...blocks, actionsBlock(reply.actions)], text };
+}
+
+/** The action_id prefix of our buttons (Bolt routes presses by it). */
+export const ACTION_ID_PREFIX = 'nw-action-';
+/** The callback_id of our modals (Bolt routes submissions by it). */
+export const FORM_CALLBACK_ID = 'nw-form';
+
+function actionsBlock(actions: ReplyAction[]): Block {
+  return {
+    type: 'actions',
+    block_id: 'nw-actions',
+    elements: actions.slice(0, 25).map((a, i) => ({
+      type: 'button' as const,
+      action_id: `${ACTION_ID_PREFIX}${i}`,
+      text: plain(fitEscaped(a.label, 75)),
+      value: encodeAction(a),
+      ...(a.style ? { style: a.style } : {}),
+    })),
+  };
+}
+
+/** Slack's modal limits: a title and submit label of 24 characters, placeholders of 150, inputs of 3,000. */
+export const SLACK_FORMS: FormCapabilities = { maxFields: 100, maxLabel: 2000, maxPlaceholder: 150, maxTitle: 24 };
+
+/**
+ * A form as a Slack modal: one input block per field, the field's name as its block_id (so `response_action: errors`
+ * can name it), the form's state in private_metadata. Labels and hints are plain_text: nothing typed is read as markup.
+ */
+export function renderModal(form: ReplyForm, privateMetadata: string): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: FORM_CALLBACK_ID,
+    private_metadata: privateMetadata,
+    title: plain(fitEscaped(form.title, SLACK_FORMS.maxTitle)),
+    submit: plain(fitEscaped(form.submitLabel, 24)),
+    blocks: form.fields.map((f) => ({
+      type: 'input' as const,
+      block_id: f.name,
+      optional: !f.required,
+      label: plain(fitEscaped(f.label, SLACK_FORMS.maxLabel)),
+      element: {
+        type: 'plain_text_input' as const,
+        action_id: 'value',
+        multiline: f.multiline,
+        max_length: Math.min(f.maxLength, 3000),
+        ...(f.placeholder ? { placeholder: plain(fitEscaped(f.placeholder, SLACK_FORMS.maxPlaceholder)) } : {}),
+      },
+    })),
+  };
 }
 
 /** Room kept for the "…N more not shown" note while the body is placed. */
