@@ -535,8 +535,24 @@ export class Bot {
     for (const c of def.form.combine ?? []) if (c.name in values) for (const member of c.fields) fieldOf.set(member, c.name);
     for (const name of Object.keys(values)) if (!fieldOf.has(name)) fieldOf.set(name, name);
     Object.assign(options, form.fixed);
-    const failed = (message: string) => ({ reply: errorReply(form.command, message, undefined, lang), fieldErrors });
-    if (Object.keys(fieldErrors).length) return failed(Object.values(fieldErrors).join(' '));
+    // The reply names each field as its form labels it: a platform whose form cannot show errors at the fields
+    // (Discord) shows this.
+    const labelOf = (name: string) => {
+      const key = `form.field.${def.form?.combine?.find((c) => c.name === name)?.label.replace(/^form\.field\./, '') ?? name}`;
+      return catalogs().has(FALLBACK_LANG, key) ? t(lang, key) : name;
+    };
+    const failed = () => ({
+      reply: errorReply(
+        form.command,
+        Object.entries(fieldErrors)
+          .map(([name, message]) => `${labelOf(name)}: ${message}`)
+          .join('\n'),
+        undefined,
+        lang,
+      ),
+      fieldErrors,
+    });
+    if (Object.keys(fieldErrors).length) return failed();
     const parsed = def.options.safeParse(options);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -544,7 +560,7 @@ export class Bot {
         const message = describeIssues(form.command, def, [issue], lang);
         fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]} ${message}` : message;
       }
-      return failed(Object.values(fieldErrors).join(' '));
+      return failed();
     }
     const answer = await this.run(form.command, options, caller, { noForm: true });
     const field = answer.errorField && fieldOf.get(answer.errorField === 'asOf' ? 'date' : answer.errorField);

@@ -29,6 +29,8 @@ export async function startHarness(
     guildId?: string;
     /** DISCORD_SHARDS. */
     shards?: DiscordConfig['shards'];
+    /** More settings (the editor role, the editors' channel). */
+    config?: Partial<DiscordConfig>;
   } = {},
 ): Promise<Harness> {
   const fake = await startFakeDiscord({ token: TEST_TOKEN, applicationId: APPLICATION_ID, ...options.fake });
@@ -39,6 +41,7 @@ export async function startHarness(
     apiUrl: fake.apiUrl,
     ...(options.guildId ? { guildId: options.guildId } : {}),
     ...(options.shards !== undefined ? { shards: options.shards } : {}),
+    ...options.config,
   };
   let adapter: DiscordAdapter;
   try {

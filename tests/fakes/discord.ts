@@ -154,8 +154,16 @@ export type InjectedFailure =
 export type OptionValue = string | number | boolean | { type: number; value: string | number | boolean };
 
 export interface InteractionSpec {
-  /** 'command' (type 2, default) or 'autocomplete' (type 4). */
-  kind?: 'command' | 'autocomplete';
+  /** 'command' (type 2, default), 'autocomplete' (type 4), a button press ('component', type 3) or 'modal_submit' (type 5). */
+  kind?: 'command' | 'autocomplete' | 'component' | 'modal_submit';
+  /** component / modal_submit: the button's or the modal's custom_id. */
+  customId?: string;
+  /** modal_submit: the text inputs' values by custom_id. */
+  fields?: Record<string, string>;
+  /** component (and a modal opened from one): the message the button is on, as Discord sends it. */
+  message?: any;
+  /** The member's role ids. */
+  roles?: string[];
   /** The application command name (default "niger"). */
   command?: string;
   /** Subcommand path: "troops" or "digest subscribe" (group + subcommand). Omit for a command without subcommands. */
@@ -205,6 +213,10 @@ export interface InteractionResult {
   ephemeral: boolean;
   /** Autocomplete choices. */
   choices?: { name: string; value: string | number }[];
+  /** A modal opened (response type 9): its data. */
+  modal?: any;
+  /** The message the component was on was updated (response type 7); `message` is the update. */
+  updated?: boolean;
 }
 
 export interface FakeDiscord {
@@ -328,6 +340,7 @@ export function messageViolations(body: any, options: { requireContent?: boolean
       problems.push('allowed_mentions.parse is invalid');
     }
   }
+  problems.push(...componentViolations(body.components));
   if (options.requireContent && !(typeof content === 'string' && content.length > 0) && !(Array.isArray(embeds) && embeds.length > 0)) {
     problems.push('Cannot send an empty message (content or embeds required)');
   }
@@ -371,6 +384,57 @@ export function uploadViolations(body: any, files: ReceivedFile[]): string[] {
       if (!fields.has(`files[${String(a?.id)}]`)) problems.push(`attachments[].id ${JSON.stringify(a?.id)} names no uploaded file`);
     }
   }
+  return problems;
+}
+
+/** Message components as Discord checks them: up to 5 action rows of up to 5 buttons; label ≤ 80, custom_id 1–100. */
+export function componentViolations(components: unknown): string[] {
+  if (components === undefined || components === null) return [];
+  if (!Array.isArray(components) || components.length > 5) return ['components: up to 5 action rows'];
+  const problems: string[] = [];
+  components.forEach((row: any, i: number) => {
+    if (row?.type !== 1 || !Array.isArray(row.components) || row.components.length < 1 || row.components.length > 5) {
+      problems.push(`components[${i}]: an action row of 1 to 5 components`);
+      return;
+    }
+    row.components.forEach((c: any, j: number) => {
+      const at = `components[${i}].components[${j}]`;
+      if (c?.type !== 2) problems.push(`${at}: only buttons in a message row here`);
+      if (typeof c.label !== 'string' || c.label.length < 1 || c.label.length > 80) problems.push(`${at}.label: 1 to 80 characters`);
+      if (c.style === 5) {
+        if (typeof c.url !== 'string') problems.push(`${at}.url required for a link button`);
+      } else if (typeof c.custom_id !== 'string' || c.custom_id.length < 1 || c.custom_id.length > 100) problems.push(`${at}.custom_id: 1 to 100 characters`);
+      if (![1, 2, 3, 4, 5].includes(c.style)) problems.push(`${at}.style: 1 to 5`);
+    });
+  });
+  return problems;
+}
+
+/** A modal (interaction response type 9) as Discord checks it: title ≤ 45, custom_id ≤ 100, 1–5 rows of one text input. */
+export function modalViolations(data: any): string[] {
+  const problems: string[] = [];
+  if (typeof data?.title !== 'string' || data.title.length < 1 || data.title.length > 45) problems.push('title: 1 to 45 characters');
+  if (typeof data?.custom_id !== 'string' || data.custom_id.length < 1 || data.custom_id.length > 100) problems.push('custom_id: 1 to 100 characters');
+  const rows = data?.components;
+  if (!Array.isArray(rows) || rows.length < 1 || rows.length > 5) return [...problems, 'components: 1 to 5 rows'];
+  const ids = new Set<string>();
+  rows.forEach((row: any, i: number) => {
+    const input = row?.components?.[0];
+    if (row?.type !== 1 || row.components.length !== 1 || input?.type !== 4) {
+      problems.push(`components[${i}]: an action row holding one text input`);
+      return;
+    }
+    const at = `components[${i}].components[0]`;
+    if (typeof input.custom_id !== 'string' || input.custom_id.length < 1 || input.custom_id.length > 100)
+      problems.push(`${at}.custom_id: 1 to 100 characters`);
+    if (ids.has(input.custom_id)) problems.push(`${at}.custom_id: duplicate`);
+    ids.add(input.custom_id);
+    if (typeof input.label !== 'string' || input.label.length < 1 || input.label.length > 45) problems.push(`${at}.label: 1 to 45 characters`);
+    if (input.style !== 1 && input.style !== 2) problems.push(`${at}.style: 1 or 2`);
+    if (input.placeholder !== undefined && (typeof input.placeholder !== 'string' || input.placeholder.length > 100))
+      problems.push(`${at}.placeholder: up to 100`);
+    if (input.max_length !== undefined && (input.max_length < 1 || input.max_length > 4000)) problems.push(`${at}.max_length: 1 to 4000`);
+  });
   return problems;
 }
 
@@ -496,6 +560,10 @@ interface InteractionState {
   followups: any[];
   channelId: string;
   guildId?: string;
+  /** A component or modal submit from a message: the message (channel message id) it came from. */
+  messageId?: string;
+  /** The interaction's type: 2 command, 3 component, 4 autocomplete, 5 modal submit. */
+  type: number;
 }
 
 interface Failure {
@@ -528,6 +596,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const interactions = new Map<string, InteractionState>();
   const byToken = new Map<string, InteractionState>();
   const messages = new Map<string, any[]>();
+  const dmChannels = new Map<string, string>();
   const nonces = new Map<string, { at: number; message: any }>();
   const buckets = new Map<string, { reset: number; used: number }>();
   // Arrival times (performance.now) of the bot-authorised requests inside the global window.
@@ -761,6 +830,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     if (m === 'GET' && p === '/gateway') return finish(res, r, 200, { url: gatewayUrl });
     if (m === 'GET' && p === '/users/@me') return botAuth() ? finish(res, r, 200, botUser) : undefined;
+    if (m === 'POST' && p === '/users/@me/channels') {
+      // Opening a DM: the same channel for the same user, as Discord gives it.
+      if (!botAuth()) return;
+      const recipient = String(r.body?.recipient_id ?? '');
+      if (!/^\d{17,20}$/.test(recipient)) return finish(res, r, 400, invalidForm(['recipient_id: a user id']));
+      let id = dmChannels.get(recipient);
+      if (!id) dmChannels.set(recipient, (id = snowflake()));
+      return finish(res, r, 200, { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'user', discriminator: '0' }] });
+    }
     if (m === 'GET' && p === '/applications/@me') {
       return botAuth() ? finish(res, r, 200, { id: applicationId, name: botUser.username, description: '', bot_public: true, flags: 0 }) : undefined;
     }
@@ -773,7 +851,24 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (performance.now() - it.at > interactionTimeoutMs) return finish(res, r, 404, { code: 10062, message: 'Unknown interaction' });
       const type = r.body?.type;
       const data = r.body?.data ?? {};
-      if (type === 4 || type === 7) {
+      if (type === 7) {
+        // UPDATE_MESSAGE: only for a component, or a modal submitted from one; edits the message it came from.
+        if ((it.type !== 3 && it.type !== 5) || !it.messageId) return finish(res, r, 400, invalidForm(['type 7 is only for a message component']));
+        const problems = messageViolations(data);
+        if (problems.length) return finish(res, r, 400, invalidForm(problems));
+        const target = messages.get(it.channelId)?.find((msg) => msg.id === it.messageId);
+        if (target) {
+          if (data.content !== undefined) target.content = data.content ?? '';
+          if (data.embeds !== undefined) target.embeds = data.embeds ?? [];
+          if (data.components !== undefined) target.components = data.components ?? [];
+          target.edited_timestamp = new Date().toISOString();
+        }
+      } else if (type === 9) {
+        // MODAL: not in answer to a modal submit, as on Discord.
+        if (it.type === 5) return finish(res, r, 400, invalidForm(['a modal submit cannot open a modal']));
+        const problems = modalViolations(data);
+        if (problems.length) return finish(res, r, 400, invalidForm(problems));
+      } else if (type === 4) {
         const problems = messageViolations(data, { requireContent: true });
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
         it.original = message(it.channelId, data, { webhook_id: applicationId, application_id: applicationId });
@@ -786,7 +881,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           choices.length > 25 ||
           choices.some((c: any) => typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100 || String(c.value).length > 100);
         if (bad) return finish(res, r, 400, invalidForm(['invalid autocomplete choices']));
-      } else if (type !== 9 && type !== 10 && type !== 12) {
+      } else if (type !== 10 && type !== 12) {
         return finish(res, r, 400, invalidForm([`unknown interaction response type ${String(type)}`]));
       }
       it.callbackType = type;
@@ -1147,10 +1242,30 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const permissions = spec.permissions !== undefined ? String(spec.permissions) : MEMBER_PERMISSIONS;
     const commandName = spec.command ?? 'niger';
     const dataOptions = spec.rawOptions ?? commandOptions(spec.path, spec.options, spec.focused);
+    const type = spec.kind === 'autocomplete' ? 4 : spec.kind === 'component' ? 3 : spec.kind === 'modal_submit' ? 5 : 2;
+    const data =
+      spec.kind === 'component'
+        ? { custom_id: spec.customId ?? '', component_type: 2 }
+        : spec.kind === 'modal_submit'
+          ? {
+              custom_id: spec.customId ?? '',
+              components: Object.entries(spec.fields ?? {}).map(([customId, value]) => ({
+                type: 1,
+                components: [{ type: 4, id: 1, custom_id: customId, value }],
+              })),
+            }
+          : {
+              id: '1190000000000000400',
+              name: commandName,
+              type: 1,
+              ...(guildId ? { guild_id: guildId } : {}),
+              options: dataOptions,
+            };
     return {
       id,
       token,
-      type: spec.kind === 'autocomplete' ? 4 : 2,
+      type,
+      ...(spec.message ? { message: spec.message } : {}),
       version: 1,
       application_id: applicationId,
       channel_id: channelId,
@@ -1160,7 +1275,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         : {
             guild_id: guildId,
             guild: { id: guildId, locale: 'en-US', features: [] },
-            member: { user, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions, flags: 0 },
+            member: { user, roles: spec.roles ?? [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions, flags: 0 },
             context: 0,
           }),
       app_permissions: '2248473465835073',
@@ -1169,13 +1284,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       entitlements: [],
       authorizing_integration_owners: spec.dm ? { '1': user.id } : { '0': guildId },
       attachment_size_limit: 10_485_760,
-      data: {
-        id: '1190000000000000400',
-        name: commandName,
-        type: 1,
-        ...(guildId ? { guild_id: guildId } : {}),
-        options: dataOptions,
-      },
+      data,
     };
   }
 
@@ -1184,7 +1293,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const at = performance.now();
     const since = requests.length;
     const session = sessionFor(payload.guild_id);
-    const state: InteractionState = { id: payload.id, token: payload.token, at, followups: [], channelId: payload.channel_id, guildId: payload.guild_id };
+    const state: InteractionState = {
+      id: payload.id,
+      token: payload.token,
+      at,
+      followups: [],
+      channelId: payload.channel_id,
+      guildId: payload.guild_id,
+      type: payload.type,
+      ...(payload.message?.id ? { messageId: payload.message.id } : {}),
+    };
     interactions.set(state.id, state);
     byToken.set(state.token, state);
     const seq = sessionDispatch(session, 'INTERACTION_CREATE', payload);
@@ -1209,6 +1327,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (type === 4) {
       return { ...base, requests: [callback], message: callback.body.data, ephemeral: Boolean((callback.body.data?.flags ?? 0) & 64) };
     }
+    if (type === 9) return { ...base, requests: [callback], ephemeral: true, modal: callback.body.data };
+    if (type === 7) return { ...base, requests: [callback], message: callback.body.data, ephemeral: false, updated: true };
     // Deferred: the answer is an edit of @original or a follow-up.
     const answer = await waitFor(
       (r) => mine(r) && r.status < 300 && (r.route === 'PATCH /webhooks/:app/:token/messages/@original' || r.route === 'POST /webhooks/:app/:token'),

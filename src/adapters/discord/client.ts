@@ -10,7 +10,10 @@ import {
   Status,
   type APIEmbed,
   type AutocompleteInteraction,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type InteractionUpdateOptions,
+  type ModalSubmitInteraction,
   type ClientOptions,
   type Interaction,
   type InteractionEditReplyOptions,
@@ -21,14 +24,14 @@ import { AdapterStartError, type Adapter } from '../../core/adapter.ts';
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { languageOf, t } from '../../core/i18n.ts';
-import { renderedOnce, type Reply } from '../../core/reply.ts';
+import { decodeForm, renderedOnce, type Reply } from '../../core/reply.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
 import { buildCommands, diffCommands, isUnchanged, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
-import { canManageChannel, readInvocation } from './interaction.ts';
+import { canManageChannel, isEditor, readInvocation } from './interaction.ts';
 import { DiscordPoster } from './poster.ts';
-import { NO_MENTIONS, renderReply, type DiscordMessage } from './render.ts';
+import { DISCORD_FORMS, NO_MENTIONS, renderModal, renderReply, type DiscordMessage } from './render.ts';
 import { describeDiscordError, discordRestOptions, scrubUrl, type DiscordRestSettings } from './rest.ts';
 
 export interface DiscordAdapterOptions extends DiscordRestSettings {
@@ -109,6 +112,71 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return autocomplete(interaction);
     if (interaction.isChatInputCommand()) return command(interaction);
+    if (interaction.isButton()) return pressed(interaction);
+    if (interaction.isModalSubmit()) return submitted(interaction);
+  }
+
+  /** A reply that is a form opens as a modal (the first response, type 9); one that cannot be a modal is refused. */
+  async function showForm(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply): Promise<void> {
+    const modal = reply.form && renderModal(reply.form);
+    if (modal) {
+      await interaction.showModal(modal);
+      return;
+    }
+    dlog.warn({ command: reply.form?.command }, 'a form does not fit a Discord modal');
+    await interaction.reply(replyOptions(render(errorReply(reply.command, t(reply.lang ?? 'en', 'form.unknownAction'), undefined, reply.lang))));
+  }
+
+  /**
+   * A new proposal's review post, with its buttons: into the editors' channel (DISCORD_EDITOR_CHANNEL_ID), else the
+   * proposer's DM (POST /users/@me/channels, then the message), through discord.js's REST client.
+   */
+  function notifyEditors(reply: Reply, userId: string): void {
+    if (reply.notify?.audience !== 'editors') return;
+    const review = reply.notify.reply;
+    void (async () => {
+      const channelId = config.editorChannelId ?? ((await client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string }).id;
+      const { flags: _flags, ...message } = render(review);
+      await client.rest.post(Routes.channelMessages(channelId), { body: message });
+    })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'could not post a proposal for review'));
+  }
+
+  // A button of ours (a review post's Approve, Reject…): the core runs its action as the presser, with the
+  // preconditions and validation of typing it. Errors go to the presser alone; an outcome replaces the post (type 7).
+  async function pressed(interaction: ButtonInteraction): Promise<void> {
+    const { reply, replaces } = await bot.press(interaction.customId, callerFor(interaction, config.editorRoleId));
+    if (reply.form) return showForm(interaction, reply);
+    if (reply.kind !== 'error' && replaces) {
+      await interaction.update(updateOptions(render(reply)));
+      return;
+    }
+    await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
+  }
+
+  // A modal of ours was submitted: the core validates the fields with the command's own schema. Mistakes, by field,
+  // go to the submitter alone and nothing is stored (a Discord modal cannot stay open with errors).
+  async function submitted(interaction: ModalSubmitInteraction): Promise<void> {
+    const form = decodeForm(interaction.customId);
+    const values: Record<string, string> = {};
+    for (const [name, field] of interaction.fields.fields) if ('value' in field && typeof field.value === 'string') values[name] = field.value;
+    const who = callerFor(interaction, config.editorRoleId);
+    const { reply, fieldErrors } = form
+      ? await bot.submitForm(form, values, who)
+      : {
+          reply: errorReply('form', t(languageOf(interaction.locale), 'form.unknownAction'), undefined, languageOf(interaction.locale)),
+          fieldErrors: undefined,
+        };
+    if (fieldErrors && Object.keys(fieldErrors).length) {
+      // The core's reply names each field at fault, as the submitter saw it labelled.
+      await interaction.reply(replyOptions(render(reply)));
+      return;
+    }
+    if (reply.kind !== 'error' && form?.replaces && interaction.isFromMessage()) {
+      await interaction.update(updateOptions(render(reply)));
+      return;
+    }
+    await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
+    if (reply.kind !== 'error') notifyEditors(reply, interaction.user.id);
   }
 
   async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -134,7 +202,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     const inv = readInvocation(interaction.options.data);
     const answer: Promise<Reply> =
       interaction.commandName === ROOT_COMMAND
-        ? bot.run(inv.path, inv.options, callerFor(interaction))
+        ? bot.run(inv.path, inv.options, callerFor(interaction, config.editorRoleId))
         : Promise.resolve(
             errorReply(
               interaction.commandName,
@@ -144,6 +212,8 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
             ),
           );
     const early = await settleWithin(answer, deferAfterMs);
+    if (early?.form) return showForm(interaction, early);
+    if (early) notifyEditors(early, interaction.user.id);
     if (early) {
       // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
       await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
@@ -156,6 +226,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       // Too slow for one response: acknowledge now ("thinking…"), answer by editing it.
       await interaction.deferReply();
       const reply = await answer;
+      notifyEditors(reply, interaction.user.id);
       const message = render(reply);
       if (reply.visibility === 'ephemeral') {
         // A deferred response is public; a private answer replaces it as an ephemeral follow-up.
@@ -245,14 +316,20 @@ function shardOptions(shards: DiscordConfig['shards']): Pick<ClientOptions, 'sha
   return { shards: Array.from({ length: shards }, (_, id) => id), shardCount: shards };
 }
 
-/** Who is asking, from where; channel permission is read from the member's bitfield when asked. */
-function callerFor(interaction: ChatInputCommandInteraction): Caller {
+/**
+ * Who is asking, from where; channel permission and editorship are read from the member's bitfield and roles when
+ * asked. Forms (modals) for commands and buttons; a modal's own submission cannot open another.
+ */
+function callerFor(interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction, editorRoleId: string | undefined): Caller {
+  const roles = interaction.inCachedGuild() ? [...interaction.member.roles.cache.keys()] : memberRoles(interaction.member);
   return {
     platform: 'discord',
     userId: interaction.user.id,
-    channelId: interaction.channelId,
+    channelId: interaction.channelId ?? '',
     workspaceId: interaction.guildId ?? undefined,
+    ...(interaction.isModalSubmit() ? {} : { forms: DISCORD_FORMS }),
     canManageChannel: async () => interaction.inGuild() && canManageChannel(interaction.memberPermissions?.bitfield),
+    isEditor: async () => interaction.inGuild() && isEditor(interaction.memberPermissions?.bitfield, roles, editorRoleId),
     // The user's client language ("fr", "de", "en-US"); the server's is what digests default to.
     locale: () => interaction.locale,
     ...(interaction.guildLocale ? { channelLocale: interaction.guildLocale } : {}),
@@ -267,16 +344,28 @@ function encodable(message: DiscordMessage): JSONEncodable<APIEmbed>[] {
   return message.embeds.map((embed) => ({ toJSON: () => embed }));
 }
 
+/** The roles of a member as the interaction gives them (an uncached guild: the API object's role ids). */
+function memberRoles(member: unknown): string[] {
+  const roles = (member as { roles?: unknown } | null)?.roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+}
+
+/** The message a button or modal came from, replaced by its outcome (type 7); its buttons go unless it has new ones. */
+function updateOptions(message: DiscordMessage): InteractionUpdateOptions {
+  return { embeds: encodable(message), components: message.components ?? [], allowedMentions: NO_MENTIONS };
+}
+
 function replyOptions(message: DiscordMessage): InteractionReplyOptions {
   return {
     embeds: encodable(message),
+    ...(message.components ? { components: message.components } : {}),
     allowedMentions: NO_MENTIONS,
     ...(message.flags ? { flags: MessageFlags.Ephemeral } : {}),
   };
 }
 
 function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
-  return { embeds: encodable(message), allowedMentions: NO_MENTIONS };
+  return { embeds: encodable(message), ...(message.components ? { components: message.components } : {}), allowedMentions: NO_MENTIONS };
 }
 
 /** Discord could not be started (token refused, API unreachable, no READY): the message says what to check. */

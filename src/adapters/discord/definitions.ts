@@ -147,8 +147,9 @@ export function buildCommands(registry: CommandRegistry): CommandJSON[] {
 }
 
 function subcommand(def: CommandDefinition, path: string): OptionJSON {
-  const specs = optionSpecs(def.options);
-  // Discord demands required options first; the order among each kind is kept.
+  // A command with a form takes its options in the form when none is given (`/niger propose troops` alone opens
+  // it), so Discord must not demand them; the core still refuses a partial set by name.
+  const specs = def.form ? optionSpecs(def.options).map((o) => ({ ...o, required: false })) : optionSpecs(def.options);
   // Discord demands required options first; the order among each kind is kept. Every command also takes
   // the language option the core declares once (LANG_OPTION), last.
   const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required), langSpec()];

@@ -1,8 +1,19 @@
-import { MessageFlags, type APIEmbed, type APIEmbedField } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  TextInputStyle,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type APIEmbedField,
+  type APIModalInteractionResponseCallbackData,
+} from 'discord.js';
 import { longDate } from '../../knowledge/dates.ts';
 import { citationsShown, moreSources, shownTitle } from '../../core/citations-shown.ts';
 import { FALLBACK_LANG, t } from '../../core/i18n.ts';
-import type { Citation, Reply } from '../../core/reply.ts';
+import type { FormCapabilities } from '../../core/command.ts';
+import { encodeAction, encodeForm, type Citation, type Reply, type ReplyAction, type ReplyForm } from '../../core/reply.ts';
 
 /** Discord's message limits (characters), as documented for bots. */
 export const DISCORD_LIMITS = {
@@ -26,6 +37,8 @@ export const NO_MENTIONS = Object.freeze({ parse: [] as [] });
 /** A Reply as a Discord message body (API shape: snake_case, ready for REST or discord.js). */
 export interface DiscordMessage {
   embeds: APIEmbed[];
+  /** The reply's buttons (its actions), in action rows. */
+  components?: APIActionRowComponent<APIButtonComponent>[];
   /** 64 (ephemeral) for help and errors; only meaningful for interaction responses. */
   flags?: number;
   allowed_mentions: { parse: [] };
@@ -167,7 +180,64 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
 
   const message: DiscordMessage = { embeds, allowed_mentions: { parse: [] } };
   if (reply.visibility === 'ephemeral') message.flags = MessageFlags.Ephemeral;
+  const components = actionRows(reply.actions ?? []);
+  if (components.length) message.components = components;
   return { message, omittedItems, omittedCitations: sources.omitted };
+}
+
+/** Discord's component limits: 5 rows of 5 buttons, labels of 80 characters, custom ids of 100. */
+const BUTTONS_PER_ROW = 5;
+const MAX_ROWS = 5;
+const MAX_CUSTOM_ID = 100;
+
+const BUTTON_STYLES = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger } as const;
+
+/**
+ * A reply's actions as buttons; each carries its action (encodeAction) as its custom_id, which the core decodes when
+ * it is pressed. An action too long for a custom_id is left out rather than cut (a cut one would decode to nothing).
+ */
+function actionRows(actions: ReplyAction[]): APIActionRowComponent<APIButtonComponent>[] {
+  const buttons: APIButtonComponent[] = actions.flatMap((a) => {
+    const id = encodeAction(a);
+    if (id.length > MAX_CUSTOM_ID) return [];
+    return [{ type: ComponentType.Button, custom_id: id, label: fitText(a.label, 80), style: a.style ? BUTTON_STYLES[a.style] : ButtonStyle.Secondary }];
+  });
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let i = 0; i < buttons.length && rows.length < MAX_ROWS; i += BUTTONS_PER_ROW) {
+    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + BUTTONS_PER_ROW) });
+  }
+  return rows;
+}
+
+/** Discord's modals: 5 inputs, a title and labels of 45 characters, placeholders of 100, values up to 4,000. */
+export const DISCORD_FORMS: FormCapabilities = { maxFields: 5, maxLabel: 45, maxPlaceholder: 100, maxTitle: 45 };
+
+/**
+ * A form as a Discord modal (interaction response type 9): one text input per field, the field's name as its
+ * custom_id; the form's state (encodeForm) as the modal's custom_id. Undefined when the form cannot be one (more than
+ * five fields, or a state longer than a custom_id).
+ */
+export function renderModal(form: ReplyForm): APIModalInteractionResponseCallbackData | undefined {
+  const id = encodeForm(form);
+  if (id.length > MAX_CUSTOM_ID || form.fields.length === 0 || form.fields.length > DISCORD_FORMS.maxFields) return undefined;
+  return {
+    custom_id: id,
+    title: fitText(form.title, DISCORD_FORMS.maxTitle),
+    components: form.fields.map((f) => ({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.TextInput,
+          custom_id: f.name,
+          label: fitText(f.label, DISCORD_FORMS.maxLabel),
+          style: f.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: f.required,
+          max_length: Math.min(f.maxLength, 4000),
+          ...(f.placeholder ? { placeholder: fitText(f.placeholder, DISCORD_FORMS.maxPlaceholder) } : {}),
+        },
+      ],
+    })),
+  };
 }
 
 function footerText(reply: Reply): string {

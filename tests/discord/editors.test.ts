@@ -1,0 +1,173 @@
+import { PermissionFlagsBits } from 'discord.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Bot } from '../../src/core/bot.ts';
+import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
+import { StoreProposalService } from '../../src/storage/proposal-service.ts';
+import { StoreRevisionService } from '../../src/storage/revision-service.ts';
+import { importSeed, readSeed } from '../../src/storage/seed.ts';
+import { testBot } from '../helpers/bot.ts';
+import { sqliteBackend, type TestDb } from '../storage/backends.ts';
+import { startHarness, type Harness } from './harness.ts';
+
+// Editors from chat on Discord, through the real discord.js against the fake Discord: `/niger propose troops` with no
+// options answers with a modal (type 9), its submission (interaction type 5) stores the proposal and posts it to the
+// editors' channel with Approve / Reject buttons; a second editor's press (type 3) approves it through the same service
+// and the post is updated in place (type 7). Nothing of ours is mocked.
+
+const NOW = Date.parse('2026-11-29T09:00:00Z');
+const SEED = readSeed(DEFAULT_DATA_DIR);
+const EDITORS = '1190000000000000777';
+const EDITOR_ROLE = '1190000000000000888';
+const MANAGE_SERVER = String(PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ViewChannel);
+const MEMBER = String(PermissionFlagsBits.SendMessages | PermissionFlagsBits.ViewChannel);
+const ANN = { userId: '1190000000000000301', permissions: MANAGE_SERVER }; // Manage Server
+const BEN = { userId: '1190000000000000302', permissions: MEMBER, roles: [EDITOR_ROLE] }; // the editor role
+const READER = { userId: '1190000000000000303', permissions: MEMBER };
+
+let db: TestDb;
+let bot: Bot;
+let h: Harness;
+
+async function statusOf(id: string): Promise<string | undefined> {
+  return (await db.raw(`SELECT status FROM knowledge_proposals WHERE id = '${id}'`))[0]?.status as string | undefined;
+}
+
+beforeAll(async () => {
+  db = await sqliteBackend.open();
+  await importSeed(db.store, SEED, { now: NOW - 86_400_000 });
+  bot = await testBot({ services: { revisions: new StoreRevisionService(db.store), proposals: new StoreProposalService(db.store, () => NOW) } });
+});
+afterAll(async () => {
+  await db?.cleanup();
+});
+beforeEach(async () => {
+  h = await startHarness(bot, { config: { editorRoleId: EDITOR_ROLE, editorChannelId: EDITORS } });
+});
+afterEach(async () => {
+  await h?.close();
+});
+
+/** `/niger propose troops` with no options: the modal Discord is asked to show. */
+async function openForm(who: object, path = 'propose troops') {
+  const result = await h.fake.dispatchInteraction({ path, options: {}, ...who }).result();
+  expect(result.callback.status).toBe(204);
+  expect(result.modal).toBeDefined();
+  return result.modal;
+}
+
+function submitForm(who: object, modal: any, fields: Record<string, string>, message?: any) {
+  return h.fake
+    .dispatchInteraction({ kind: 'modal_submit', customId: modal.custom_id, fields, ...(message ? { message, channelId: EDITORS } : {}), ...who })
+    .result();
+}
+
+function press(who: object, message: any, label: string) {
+  const button = message.components.flatMap((row: any) => row.components).find((b: any) => b.label === label);
+  if (!button) throw new Error(`no ${label} button`);
+  return h.fake.dispatchInteraction({ kind: 'component', customId: button.custom_id, message, channelId: EDITORS, ...who }).result();
+}
+
+const ITALY = { country: 'Italy', count: '0', date: '2026-11-20', source: 'https://example.org/italy', citation: 'ANSA | Ritiro | 2026-11-21' };
+
+describe('Discord: propose in a modal, review with buttons', () => {
+  it('modal (type 9) → submit (type 5) → post in the editors channel → Approve by a second editor (type 3) → approved, post updated (type 7)', async () => {
+    const modal = await openForm(ANN);
+    expect(modal.title).toBe('Propose a troop figure');
+    // Five inputs at most: the source's publisher, title and day share one ("citation"), the rest are one each.
+    const inputs = modal.components.map((row: any) => row.components[0]);
+    expect(inputs.map((i: any) => i.custom_id)).toEqual(['country', 'count', 'date', 'source', 'citation']);
+    expect(inputs.every((i: any) => i.label.length <= 45 && i.required)).toBe(true);
+
+    const submitted = await submitForm(ANN, modal, ITALY);
+    expect(submitted.ephemeral).toBe(true);
+    const id = /P-[A-Z2-9]{6}/.exec(JSON.stringify(submitted.message.embeds))?.[0];
+    expect(id).toBeDefined();
+    expect(await statusOf(id!)).toBe('pending');
+
+    const post = await h.fake.waitFor((r) => r.route === 'POST /channels/:id/messages' && r.status === 200).then(() => h.fake.channelMessages(EDITORS)[0]);
+    expect(post.embeds[0].title).toBe(`Proposal ${id}: new deployments italy-2026-11-20`);
+    expect(JSON.stringify(post.embeds)).toContain('ANSA');
+    expect(post.components[0].components.map((b: any) => [b.label, b.style])).toEqual([
+      ['Approve', 1],
+      ['Reject', 4],
+    ]);
+    const original = structuredClone(post);
+
+    // The author approving their own: an ephemeral refusal, the post unchanged.
+    const own = await press(ANN, original, 'Approve');
+    expect(own.callback.body.type).toBe(4);
+    expect(own.ephemeral).toBe(true);
+    expect(JSON.stringify(own.message.embeds)).toMatch(/is yours: another editor must approve it/);
+    expect(await statusOf(id!)).toBe('pending');
+
+    // The editor role approves: the post is updated in place with the outcome, its buttons gone.
+    const approved = await press(BEN, original, 'Approve');
+    expect(approved.updated).toBe(true);
+    const updated = h.fake.channelMessages(EDITORS)[0];
+    expect(updated.embeds[0].title).toBe(`Approved ${id}`);
+    expect(updated.components).toEqual([]);
+    expect(await statusOf(id!)).toBe('approved');
+
+    // An old copy pressed again: a clear ephemeral message, nothing changes.
+    const again = await press(ANN, original, 'Approve');
+    expect(again.ephemeral).toBe(true);
+    expect(JSON.stringify(again.message.embeds)).toMatch(/already approved/);
+  });
+
+  it('a non-editor pressing Approve or Reject is refused privately; Reject by an editor asks for a reason and updates the post', async () => {
+    const modal = await openForm(BEN);
+    await submitForm(BEN, modal, { ...ITALY, country: 'Belgium' });
+    await h.fake.waitFor((r) => r.route === 'POST /channels/:id/messages' && r.status === 200);
+    const post = structuredClone(h.fake.channelMessages(EDITORS)[0]);
+    const id = /P-[A-Z2-9]{6}/.exec(post.embeds[0].title)![0];
+    for (const label of ['Approve', 'Reject']) {
+      const refused = await press(READER, post, label);
+      expect(refused.ephemeral).toBe(true);
+      expect(JSON.stringify(refused.message.embeds)).toMatch(/Only editors may (approve|reject) proposals/);
+    }
+    expect(await statusOf(id)).toBe('pending');
+
+    const reject = await press(ANN, post, 'Reject');
+    expect(reject.modal.components.map((row: any) => row.components[0].custom_id)).toEqual(['reason']);
+    expect(reject.modal.components[0].components[0].style).toBe(2);
+    const done = await submitForm(ANN, reject.modal, { reason: '@everyone <@&1> **no** figure' }, post);
+    expect(done.updated).toBe(true);
+    expect(await statusOf(id)).toBe('rejected');
+    const updated = h.fake.channelMessages(EDITORS)[0];
+    expect(updated.embeds[0].title).toBe(`Rejected ${id}`);
+    // What the editor typed is shown escaped: no mention markup, no bold.
+    expect(updated.embeds[0].description).toContain('\\*\\*no\\*\\*');
+    expect(done.callback.body.data.allowed_mentions).toEqual({ parse: [] });
+    expect(updated.components).toEqual([]);
+  });
+
+  it('invalid fields are named in an ephemeral message and nothing is stored; the DM is used without an editors channel', async () => {
+    const modal = await openForm(ANN);
+    const bad = await submitForm(ANN, modal, { ...ITALY, count: 'many' });
+    expect(bad.ephemeral).toBe(true);
+    expect(JSON.stringify(bad.message.embeds)).toMatch(/Number of troops: /);
+    const parts = await submitForm(ANN, modal, { ...ITALY, citation: 'ANSA only' });
+    // Discord markdown: the label's pipes arrive escaped.
+    expect(parts.message.embeds[0].description).toBe('Publisher \\| title \\| published: Give 3 parts separated by “\\|”.');
+    const url = await submitForm(ANN, modal, { ...ITALY, source: 'javascript:alert(1)' });
+    expect(JSON.stringify(url.message.embeds)).toMatch(/not an http\(s\) URL/);
+    expect(h.fake.channelMessages(EDITORS)).toEqual([]);
+    expect((await db.raw("SELECT COUNT(*) AS n FROM knowledge_proposals WHERE proposed_id = 'italy-2026-11-20' AND status = 'pending'"))[0]!.n).toBe(0);
+
+    await h.close();
+    h = await startHarness(bot, { config: { editorRoleId: EDITOR_ROLE } });
+    const again = await openForm(ANN);
+    await submitForm(ANN, again, { ...ITALY, country: 'Austria' });
+    const dm = await h.fake.waitFor((r) => r.route === 'POST /users/@me/channels');
+    expect(dm.body.recipient_id).toBe(ANN.userId);
+    await h.fake.waitFor((r) => r.route === 'POST /channels/:id/messages' && r.status === 200);
+  });
+
+  it('with options the text syntax runs as before; a reader is refused review by the declared precondition', async () => {
+    const typed = await h.fake.dispatchInteraction({ path: 'review', options: {}, ...READER }).result();
+    expect(typed.ephemeral).toBe(true);
+    expect(JSON.stringify(typed.message.embeds)).toContain('Only editors may review proposals.');
+    const byRole = await h.fake.dispatchInteraction({ path: 'review', options: {}, ...BEN }).result();
+    expect(JSON.stringify(byRole.message.embeds)).toMatch(/proposals? waiting|No proposal is waiting/);
+  });
+});
