@@ -37,6 +37,12 @@ describe('Slack app manifest', () => {
     expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: false });
   });
 
+  it('turns interactivity on, at the same endpoint: the modals and the review buttons need it', () => {
+    const settings = manifest.settings as unknown as { interactivity: { is_enabled: boolean; request_url: string } };
+    expect(settings.interactivity.is_enabled).toBe(true);
+    expect(settings.interactivity.request_url).toMatch(/\/slack\/events$/);
+  });
+
   it('OAuth mode: the install asks for exactly the manifest’s bot scopes, and Slack redirects to Bolt’s redirect path', () => {
     expect([...SLACK_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
     expect(manifest.oauth_config.redirect_urls).toEqual(['https://YOUR-HOST/slack/oauth_redirect']);
