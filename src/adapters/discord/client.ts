@@ -225,7 +225,9 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     } else {
       // Too slow for one response: acknowledge now ("thinking…"), answer by editing it.
       await interaction.deferReply();
-      const reply = await answer;
+      const answered = await answer;
+      // A modal must be the first response: too late for one once deferred.
+      const reply = answered.form ? errorReply(answered.command, t(answered.lang ?? 'en', 'form.tooSlow'), undefined, answered.lang) : answered;
       notifyEditors(reply, interaction.user.id);
       const message = render(reply);
       if (reply.visibility === 'ephemeral') {
