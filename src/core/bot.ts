@@ -538,7 +538,7 @@ export class Bot {
     // The reply names each field as its form labels it: a platform whose form cannot show errors at the fields
     // (Discord) shows this.
     const labelOf = (name: string) => {
-      const key = `form.field.${def.form?.combine?.find((c) => c.name === name)?.label.replace(/^form\.field\./, '') ?? name}`;
+      const key = def.form?.combine?.find((c) => c.name === name)?.label ?? `form.field.${name}`;
       return catalogs().has(FALLBACK_LANG, key) ? t(lang, key) : name;
     };
     const failed = () => ({

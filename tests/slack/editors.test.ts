@@ -236,3 +236,22 @@ describe('Slack: propose in a modal, review with buttons', () => {
     expect(visibleText(byEditor.message)).toMatch(/proposals? waiting/);
   });
 });
+
+describe('Slack Socket Mode: the same forms and buttons over the WebSocket', () => {
+  it('a modal opens from a slash_commands envelope; an invalid submission is answered with errors in the ack', async () => {
+    const socket = await startHarness(bot, { mode: 'socket', config: { editorUserIds: [ANN], editorChannelId: EDITORS } });
+    try {
+      await socket.fake.sendEnvelope('slash_commands', slashCommandFields(socket.fake, { text: 'propose troops', user_id: ANN }));
+      const opened = await socket.fake.waitFor(() => socket.fake.views[0], 3000, 'a modal');
+      const bad = await socket.fake.sendEnvelope('interactive', viewSubmission(socket.fake, opened, ANN, { ...ITALY, country: 'Malta', count: 'lots' }));
+      expect(bad.payload).toMatchObject({ response_action: 'errors', errors: { count: expect.stringMatching(/count/) } });
+      const before = await pendingIds();
+      const good = await socket.fake.sendEnvelope('interactive', viewSubmission(socket.fake, opened, ANN, { ...ITALY, country: 'Malta' }));
+      expect(good.payload ?? {}).toEqual({});
+      await socket.fake.waitFor(() => socket.fake.messagesIn(EDITORS)[0]);
+      expect((await pendingIds()).length).toBe(before.length + 1);
+    } finally {
+      await socket.close();
+    }
+  });
+});
