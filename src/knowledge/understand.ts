@@ -1303,7 +1303,7 @@ export class QuestionReader {
       // knowledge base has nowhere, next to the verb of speech, is a speaker it does not know.
       const verb = mentions.find((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
       const speakerWords = verb ? tokens.slice(Math.max(0, verb.start - 3), verb.end + 3).filter((w) => free.includes(w)) : [];
-      const unknown = speakerWords.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
+      const unknown = speakerWords.filter((w) => this.isUnknownWord(w));
       if (unknown.length > 0) return decline('noInformation', { words: unknown.join(' ') });
       // "Who demanded the withdrawal?": no speaker named; the verb of speech is what happened, and an event
       // that uses it ("Junta demands withdrawal of French soldiers") answers.
@@ -1440,7 +1440,7 @@ export class QuestionReader {
     }
 
     // "How old is Tiani?": a word the knowledge base has nowhere asks more than who.
-    const unknownWords = free.filter((w) => this.index.eventWeight(stem(w)) === 0 && !this.index.knows(stem(w)));
+    const unknownWords = free.filter((w) => this.isUnknownWord(w));
     const onlyNames = main.every((m) => m.meanings.every((x) => x.type !== 'concept'));
     const named = form === 'who' || form === 'what' || onlyNames;
     if (people.length > 0 && named && !has('timeline')) {
@@ -1777,6 +1777,11 @@ export class QuestionReader {
     return figures.reduce<Deployment | undefined>((best, d) => (!best || d.count > best.count ? d : best), undefined);
   }
 
+  /** A word the knowledge base has nowhere: no event uses it and no entry is named by it. */
+  private isUnknownWord(word: string): boolean {
+    return this.index.eventWeight(stem(word)) === 0 && !this.index.knows(stem(word));
+  }
+
   private overlaps(e: KbEvent, period: DateQuery): boolean {
     return e.date.start <= period.end && (e.endDate ?? e.date).end >= period.start;
   }
@@ -1925,9 +1930,8 @@ export class QuestionReader {
     );
     const holds = this.coveringEvents(mentions, free, otherCountries).filter((e) => !announces(e));
     const day = (e: KbEvent) => e.endDate ?? e.date;
-    const within = (e: KbEvent) => day(e).end >= period.start && e.date.start <= period.end;
     // (Events come newest first.)
-    if ([...ends, ...holds].some(within)) return null;
+    if ([...ends, ...holds].some((e) => this.overlaps(e, period))) return null;
     const ended = ends.find((e) => day(e).end < period.start);
     const heldBefore = holds.find((e) => day(e).end < period.start);
     if (ended && day(ended).end < period.start && (!heldBefore || day(ended).end >= day(heldBefore).end)) return { event: ended, lead: 'No.' };
