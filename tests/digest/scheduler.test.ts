@@ -214,10 +214,13 @@ for (const { backend, skip } of matrix) {
     it('lease takeover: a claim whose sender hung is taken over after the lease and delivered once', async () => {
       await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z');
       const posterA = new RecordingPoster('slack');
-      posterA.plan('C1', 'hang');
+      // A hangs until the end of the test, which then lets it finish: a tick left running would wake at its post
+      // timeout (30 s) inside a later test, on a closed store.
+      const hung = deferred<{ messageId: string }>();
+      posterA.plan('C1', () => hung.promise);
       const a = makeScheduler(store, [posterA], { leaseMs: 120_000, instanceId: 'instance-A' });
       const b = makeScheduler(await db.reopen(), [poster], { leaseMs: 120_000, instanceId: 'instance-B' });
-      void a.tick(at('2026-11-30T07:00:00Z'));
+      const aTick = a.tick(at('2026-11-30T07:00:00Z'));
       await until(() => posterA.attempts.length === 1);
       await b.tick(at('2026-11-30T07:01:59Z')); // lease still held
       expect(poster.posts).toHaveLength(0);
@@ -229,6 +232,10 @@ for (const { backend, skip } of matrix) {
       const h = await service.history(C1, 5);
       expect(h.map((e) => e.status)).toEqual(['sent', 'retried']);
       expect(h[1]!.reason).toMatch(/instance-A.*stopped before recording the result.*instance-B took it over/);
+      hung.resolve({ messageId: 'late-from-A' });
+      await aTick;
+      // A's late answer changes nothing: B holds the claim and sent it.
+      expect(await claimOf('2026-11-30')).toMatchObject({ status: 'sent', owner: 'instance-B', messageId: poster.posts[0]!.messageId });
     });
 
     it('crash after the platform accepted the post but before the row said sent: one duplicate, same nonce (the documented window)', async () => {
