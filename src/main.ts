@@ -2,8 +2,9 @@ import { createBot } from './app.ts';
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
 import { DataError, DEFAULT_DATA_DIR } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
-import { shellAdapter, shellUserArg } from './adapters/shell/shell.ts';
+import { shellAdapter, shellUserArg, terminalLocale } from './adapters/shell/shell.ts';
 import { AdapterStartError, type Adapter } from './core/adapter.ts';
+import { languageOf } from './core/i18n.ts';
 import type { Bot } from './core/bot.ts';
 import type { ChannelPoster } from './core/delivery.ts';
 import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
@@ -144,8 +145,8 @@ async function main(): Promise<void> {
   }
   if (!platforms) {
     // `npm start -- --as NAME`: who the shell's user is in proposals (default the OS user).
-    const asUser = shellUserArg(process.argv.slice(2));
-    if (asUser.error) stopOnOperatorError(new ConfigError(`Cannot start: ${asUser.error}.`), ConfigError);
+    const asUser = shellUserArg(process.argv.slice(2), languageOf(terminalLocale()));
+    if (asUser.error) stopOnOperatorError(new ConfigError(asUser.error), ConfigError);
     adapters.push(shellAdapter(bot, asUser.name ? { user: asUser.name } : {}));
   }
   // Each adapter, once started, is stopped on shutdown (in reverse), gives its ChannelPoster to the digests

@@ -65,7 +65,7 @@ function version(): string {
 async function main(): Promise<void> {
   const uiLang = languageOf(terminalLocale());
   // `--as NAME`: who the user is in proposals (see shellUserArg), read before the other flags.
-  const asUser = shellUserArg(process.argv.slice(2));
+  const asUser = shellUserArg(process.argv.slice(2), uiLang);
   if (asUser.error) {
     process.stderr.write(`${asUser.error}\n`);
     process.exitCode = 2;

@@ -28,7 +28,7 @@ export function osUserName(): string {
  * `--as NAME` (or `--as=NAME`) among the arguments: who the shell's user is in proposals, so two editors can share
  * one terminal (one proposes, the other approves). Undefined when not given; a name with spaces or markup is refused.
  */
-export function shellUserArg(args: readonly string[]): { name?: string; rest: string[]; error?: string } {
+export function shellUserArg(args: readonly string[], lang = 'en'): { name?: string; rest: string[]; error?: string } {
   const rest: string[] = [];
   let name: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -38,7 +38,7 @@ export function shellUserArg(args: readonly string[]): { name?: string; rest: st
     else rest.push(a);
   }
   if (name !== undefined && !/^[\p{L}\p{N}._-]{1,64}$/u.test(name)) {
-    return { rest, error: '--as takes a name of up to 64 letters, digits, dots, dashes or underscores' };
+    return { rest, error: t(lang, 'cli.error.asName') };
   }
   return { ...(name !== undefined ? { name } : {}), rest };
 }
