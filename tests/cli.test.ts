@@ -125,10 +125,10 @@ describe('npm run ask --as', () => {
   it('refuses a name with spaces or markup in the terminal’s language, and answers nothing', async () => {
     const en = await cli('--as', '<!channel> x', 'troops');
     expect(en.code).toBe(2);
-    expect(en.stderr).toMatch(/`--as` takes a name of up to 64 letters/);
+    expect(en.stderr).toMatch(/--as takes a name of up to 64 letters/);
     expect(en.stdout).toBe('');
     const fr = await cliIn({ LANG: 'fr_FR.UTF-8' }, '--as=a b', 'troops');
     expect(fr.code).toBe(2);
-    expect(fr.stderr).toMatch(/`--as` attend un nom de 64 caractères au plus/);
+    expect(fr.stderr).toMatch(/--as attend un nom de 64 caractères au plus/);
   });
 });
