@@ -1827,6 +1827,9 @@ export class QuestionReader {
     const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
     const namedTags = new Set(units.flatMap((u) => u.tags ?? []));
+    // What was said or recommended is not yet what was done: "is Tiani an army general?" is his swearing-in as one
+    // more than the conference that recommended it — unless the question asks what was said.
+    const asksSpeech = mentions.some((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
     const hits = this.index.search(terms, ['event'], (kind, id) => {
       const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
       if (!e) return 1;
@@ -1836,6 +1839,7 @@ export class QuestionReader {
       if (e.tags.some((t) => this.otherCountryTags.has(t) && !foreignTags.has(t))) boost *= 0.4;
       // One that names the US is about the US: an event also tagged with France is less likely the one.
       if (namedTags.size > 0 && e.tags.some((t) => this.troopCountryTags.has(t) && !namedTags.has(t))) boost *= 0.6;
+      if (!asksSpeech && this.titleReportsSpeech(e)) boost *= 0.7;
       return boost;
     });
     // The best-scored few are enough: an event outside them covers too little of the question to win.
@@ -1948,6 +1952,14 @@ export class QuestionReader {
   }
 
   private speechWords?: Set<string>;
+
+  /** Like reportsSpeech, word for word: stemmed, "States" in "Alliance of Sahel States" would be "stated". */
+  private titleReportsSpeech(e: KbEvent): boolean {
+    this.exactSpeechWords ??= new Set(this.lexicon.languages.en.forms.said.filter((w) => tokenize(w).length === 1));
+    return tokenize(e.title).some((w) => this.exactSpeechWords!.has(w));
+  }
+
+  private exactSpeechWords?: Set<string>;
 
   /**
    * A named moment (data/anchors.yaml: "the coup", "the French withdrawal") when the words say nothing but

@@ -1018,3 +1018,15 @@ describe('whether a country withdrew, with no event saying so', () => {
     }
   });
 });
+
+describe('what was recommended is not yet done', () => {
+  it('a yes/no about a state is answered by the act, not the recommendation', async () => {
+    for (const q of ['has tiani been made army general?', 'Tiani a-t-il été promu général d’armée ?', 'Wurde Tiani zum Armeegeneral befördert?']) {
+      expect((await ask(q)).lead, q).toMatch(/^(Yes\. )?26 March 2025/);
+    }
+  });
+
+  it('unless the question asks what was recommended', async () => {
+    expect((await ask('when did the national conference recommend a five-year transition?')).lead).toMatch(/^15 February 2025/);
+  });
+});
