@@ -22,7 +22,7 @@ import type { RequestMetrics } from './metrics.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { type CommandRegistry, closest } from './registry.ts';
 import { decodeAction, reply, type FormField, type Reply, type ReplyForm } from './reply.ts';
-import { cleanInput, quote } from './sanitize.ts';
+import { cleanInput, exceedsInput, MAX_INPUT_CHARS, quote } from './sanitize.ts';
 import type { Services } from './services.ts';
 
 export interface BotOptions {
@@ -514,6 +514,11 @@ export class Bot {
     const fieldOf = new Map<string, string>();
     const fieldErrors: Record<string, string> = {};
     for (const [name, raw] of Object.entries(values)) {
+      // Cut silently, a long source title would be stored as half a title: the field says so instead.
+      if (typeof raw === 'string' && exceedsInput(raw)) {
+        fieldErrors[name] = t(lang, 'form.field.tooLong', { max: MAX_INPUT_CHARS });
+        continue;
+      }
       const value = typeof raw === 'string' ? cleanInput(raw) : '';
       if (!value) continue;
       const combo = def.form.combine?.find((c) => c.name === name);
