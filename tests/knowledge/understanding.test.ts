@@ -1030,3 +1030,17 @@ describe('what was recommended is not yet done', () => {
     expect((await ask('when did the national conference recommend a five-year transition?')).lead).toMatch(/^15 February 2025/);
   });
 });
+
+describe('why a task could not be done', () => {
+  it('is the sourced reason, in the words of the task and its doing in any language', async () => {
+    for (const q of [
+      'why could the french army no longer do its job in niger',
+      'warum konnten die französischen soldaten ihre aufgabe nicht mehr erfüllen',
+      'pourquoi les soldats français ne pouvaient-ils plus accomplir leur tâche ?',
+    ]) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/joint operations/);
+    }
+  });
+});
