@@ -1,6 +1,6 @@
 import type { ParsedResult } from 'chrono-node';
 import { CHRONO } from './chrono.ts';
-import { DateParseError, findDate, formatDay, relativeOffset, shift, type DateQuery } from './dates.ts';
+import { DateParseError, findDate, formatDay, numericDaysAsIso, relativeOffset, shift, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
   LANGUAGES,
@@ -774,8 +774,8 @@ export class QuestionReader {
 
   private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: DateParseError } | null {
     // (English has date words of its own too: holidays.)
-    const english = lang === 'en' ? this.holidaysAsDays(raw) : this.toEnglishDates(raw, lang);
     try {
+      const english = lang === 'en' ? this.holidaysAsDays(raw) : this.toEnglishDates(numericDaysAsIso(raw), lang);
       const found = findDate(english, now, this.kb.anchorSpans);
       if (found || lang === 'en') return found;
       // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren"),
