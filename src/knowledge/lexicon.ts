@@ -75,6 +75,8 @@ const conceptSchema = z.strictObject({
   sources: z.boolean().optional(),
   help: z.boolean().optional(),
   'office-question': z.boolean().optional(),
+  /** Asks what someone is or did ("role", "part"): answered by the person's own record. */
+  'role-question': z.boolean().optional(),
   /** The office a concept names ("who rules" → the head of state). */
   office: z.string().optional(),
   /** The states an event of this concept ends: a withdrawal ends a membership, a closure ends "open". */

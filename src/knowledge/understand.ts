@@ -1159,7 +1159,7 @@ export class QuestionReader {
     const organisations = unique(asked.all('organisation').map((m) => m.organisation));
     const places = unique(asked.all('place').map((m) => m.place));
     const concepts = asked.concepts();
-    const has = (flag: 'troops' | 'places' | 'timeline' | 'sources' | 'help' | 'office-question') => concepts.some((c) => c[flag]);
+    const has = (flag: 'troops' | 'places' | 'timeline' | 'sources' | 'help' | 'office-question' | 'role-question') => concepts.some((c) => c[flag]);
     // Offices named in so many words ("prime minister") come before one implied by a verb ("who rules").
     const namedOffices = unique(asked.all('office').map((m) => m.office));
     const implied = unique(concepts.flatMap((c) => (c.office ? [this.kb.officesById.get(c.office)!] : [])));
@@ -1233,6 +1233,8 @@ export class QuestionReader {
       return result({ parts: chosen.map((o) => ({ kind: 'office', office: o.id, date: dateText })), anchorEvent, subject });
     }
     if (has('office-question') && people.length > 0) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id }] });
+    // "What was Abdramane's role in the coup?": who he is, in the record that says what he did.
+    if (has('role-question') && people.length > 0 && !yesNo) return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
 
     // "How many US troops were at Agadez?": a count at a base (not the capital, which stands for the country)
     // is what the sources say was there, not the national figure.
@@ -1590,7 +1592,9 @@ export class QuestionReader {
     const asked = unique(
       mentions.flatMap((m) =>
         m.meanings.flatMap((x) =>
-          x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : [],
+          x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept['role-question'] && !x.concept.timeline
+            ? [x.concept]
+            : [],
         ),
       ),
     );
@@ -2431,7 +2435,7 @@ function subjectKind(m: Meaning): string | undefined {
 
 /** Whether a concept says what happened, not what is counted, held, where, or over which span. */
 function saysWhatHappened(c: Concept): boolean {
-  return !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline;
+  return !c.troops && !c.office && !c['office-question'] && !c['role-question'] && !c.places && !c.timeline;
 }
 
 /** Whether a subject names who (a country, person, body, office) or what (troops, an office's work). */

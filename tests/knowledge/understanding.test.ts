@@ -1044,3 +1044,17 @@ describe('why a task could not be done', () => {
     }
   });
 });
+
+describe('what someone is or did', () => {
+  it('"what was X\'s role", "what do we know about X" are answered by their record, in any language', async () => {
+    for (const q of ['what part did abdramane play on 26 july 2023?', 'Quel rôle a joué Abdramane ?', 'was wissen wir über Abdramane?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/announced the CNSP/);
+    }
+  });
+
+  it('someone it does not know is still declined', async () => {
+    expect((await ask('what role did colonel jean dupont play in the coup?')).answered).toBe(false);
+  });
+});
