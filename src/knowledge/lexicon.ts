@@ -42,6 +42,15 @@ const languageSchema = z.strictObject({
   already: words.default([]),
   /** Words that put what is asked at a place ("at Agadez", "à Ouallam", "am Stützpunkt"), articles included. */
   locatives: words.default([]),
+  /**
+   * Words that ask whether a claim is true ("is that right?", "c'est vrai ?", "stimmt es, dass"): the claim is the
+   * question, a yes or no; who made it ("a reader says …") is not what is asked.
+   */
+  verify: words.default([]),
+  /** Verbs that attribute a claim ("says", "on lit que", "behauptet"), with the word that opens it ("that", "que"). */
+  claims: words.default([]),
+  /** The opening that turns a claim into a yes/no question in the language ("is", "est-ce que", "ist"). */
+  claimOpening: z.string().default(''),
   comparison: words,
   alternative: words,
   conjunctions: words,

@@ -1,5 +1,6 @@
 import type { ParsedResult } from 'chrono-node';
 import { CHRONO } from './chrono.ts';
+import { isDictionaryWord } from './dictionary.ts';
 import { DateParseError, findDate, formatDay, numericDaysAsIso, relativeOffset, shift, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
@@ -210,6 +211,7 @@ export class QuestionReader {
   private readonly stemmed = {} as Record<Language, () => PhraseIndex<{ last: string; meaning: Meaning }>>;
   /** Per language, where a second question starts: a conjunction before a question word ("… and when"); global, for matchAll. */
   private readonly clauseStart = {} as Record<Language, RegExp>;
+  private readonly claimPatterns = {} as Record<Language, { verifyEnd: RegExp; verifyStart: RegExp; attribution: RegExp; opening: string } | null>;
   /** Per language, the date words and their English, as patterns (see toEnglishDates). */
   private readonly dateWordPatterns = {} as Record<Language, [RegExp, string][]>;
   /** Month names and date words in every language: read by the date parser, not searched for. */
@@ -285,6 +287,17 @@ export class QuestionReader {
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
       const opener = `(?=(?:${starts.map(escapePattern).join('|')})\\b)`;
+      // (Words between the words of a phrase: anything but letters and figures, as normalised text has them.)
+      const phrase = (ws: string[]) => ws.map((w) => tokenize(w).map(escapePattern).join('[^\\p{L}\\p{N}]+')).join('|');
+      this.claimPatterns[lang] =
+        l.verify.length > 0
+          ? {
+              verifyEnd: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${phrase(l.verify)})[^\\p{L}\\p{N}]*$`, 'iu'),
+              verifyStart: new RegExp(`^[^\\p{L}\\p{N}]*(?:${phrase(l.verify)})(?![\\p{L}\\p{N}])`, 'iu'),
+              attribution: new RegExp(`^.{0,80}?(?<![\\p{L}\\p{N}])(?:${phrase(l.claims)})(?![\\p{L}\\p{N}])`, 'iu'),
+              opening: l.claimOpening,
+            }
+          : null;
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escapePattern).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'giu');
       // (German typed without umlauts writes "ue" for "ü": "Fruehjahr" is "Frühjahr", which the lexicon has as "fruhjahr".)
       const umlauts = (w: string) => (lang === 'de' ? w.replace(/([aou])/g, '$1e?') : w);
@@ -845,6 +858,8 @@ export class QuestionReader {
   private pass?: { reads: Map<string, ReturnType<QuestionReader['readUncached']>>; dates: Map<string, ReturnType<QuestionReader['dateUncached']>> };
 
   private understandQuestion(question: string, now: Date): Understanding {
+    const claim = this.claimQuestion(question);
+    if (claim !== null) return this.understandQuestion(claim, now);
     const clauses = this.clauses(question);
     if (clauses.length < 2) return this.understandClause(question, now);
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes
@@ -892,6 +907,34 @@ export class QuestionReader {
     };
   }
 
+  /**
+   * A claim put to the bot to check ("a reader says GIs are still in Agadez: true?", "stimmt es, dass Zeine noch
+   * regiert?") as the yes/no question it asks: the words asking whether it is true and who made it go, the claim
+   * stays. Null when the question checks no claim. Whether the words ask is read at the ends only: "right after the
+   * coup" checks nothing.
+   */
+  private claimQuestion(question: string): string | null {
+    const lang = this.detectLanguage(question, tokenize(question));
+    const p = this.claimPatterns[lang];
+    if (!p) return null;
+    const text = question
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .trim();
+    const end = p.verifyEnd.exec(text);
+    const start = end ? null : p.verifyStart.exec(text);
+    if (!end && !start) return null;
+    let rest = (end ? text.slice(0, end.index) : text.slice(start![0].length)).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (tokenize(rest).length < 2) return null;
+    // Already a question ("was the ambassador expelled, right?"): it stays as asked.
+    const read = this.read(rest).mentions;
+    const asking = new Set<QuestionForm>(['when', 'who', 'where', 'why', 'howMany']);
+    if (read.some((m) => m.meanings.some((x) => (x.type === 'form' && asking.has(x.form)) || (x.type === 'yesno' && m.start === 0)))) return rest;
+    const attributed = p.attribution.exec(rest);
+    if (attributed && tokenize(rest.slice(attributed[0].length)).length >= 2) rest = rest.slice(attributed[0].length);
+    return `${p.opening} ${rest.replace(/^[^\p{L}\p{N}]+/u, '')}`;
+  }
+
   /** The questions in a line: split before a conjunction that opens a new question ("and when", "und wie viele"). */
   private clauses(question: string): string[] {
     const pattern = this.clauseStart[this.detectLanguage(question, tokenize(question))];
@@ -937,7 +980,10 @@ export class QuestionReader {
       const plain = t.replace(/([aou])e/g, '$1');
       return this.known.has(plain) || this.compound(plain) ? plain : t;
     };
-    const corrected = raw.map(umlaut).map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
+    const plain = raw.map(umlaut);
+    const corrected = plain.map((t, i) =>
+      budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang, plain[i - 1], plain[i + 1]) : t,
+    );
     const tokens = this.joinParticle(corrected, lang);
     return { lang, tokens, ...this.mentions(text, tokens, lang) };
   }
@@ -1667,10 +1713,30 @@ export class QuestionReader {
   }
 
   /** A word the bot does not know, put right when it is one typo from one it knows ("soldeirs", "minster"). */
-  private corrected(token: string, lang: Language): string {
+  private corrected(token: string, lang: Language, before?: string, after?: string): string {
     if (token.length < TYPO_MIN || /\d/.test(token) || this.known.has(token) || this.stopwords[lang].has(token)) return token;
-    return this.typo(token, lang) ?? token;
+    const fixed = this.typo(token, lang);
+    if (!fixed) return token;
+    // A real word of the language is no typo ("juste" is not "junte", "comptait" not "coûtait"), unless what it is
+    // near is one of the question's small words ("wen", a word too, is typed for "when"), the same word in another
+    // form ("personnels"), or a word that makes a phrase we know with its neighbour ("prime minster").
+    if (this.functionWords[lang].has(fixed) || stem(fixed, lang) === stem(token, lang) || !isDictionaryWord(token, lang)) return fixed;
+    const phrase = (words: (string | undefined)[]) =>
+      words.every(Boolean) && [this.words[lang], this.names].some((index) => (index.matchAt(words as string[], 0)?.end ?? 0) === 2);
+    return phrase([before, fixed]) || phrase([fixed, after]) ? fixed : token;
   }
+
+  private get functionWords(): Record<Language, Set<string>> {
+    this.functionWordSets ??= Object.fromEntries(
+      LANGUAGES.map((lang) => {
+        const l = this.lexicon.languages[lang];
+        return [lang, new Set([...this.stopwords[lang], ...Object.values(l.forms).flat(), ...l.yesNoStart].flatMap(tokenize))];
+      }),
+    ) as Record<Language, Set<string>>;
+    return this.functionWordSets;
+  }
+
+  private functionWordSets?: Record<Language, Set<string>>;
 
   /**
    * A date option given as an event ("when the ambassador left", "avant le coup d'État"): the relation word,

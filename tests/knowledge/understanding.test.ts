@@ -1058,3 +1058,35 @@ describe('what someone is or did', () => {
     expect((await ask('what role did colonel jean dupont play in the coup?')).answered).toBe(false);
   });
 });
+
+describe('a claim put to the bot to check', () => {
+  it('is the yes/no question it asks; who made the claim is not asked about', async () => {
+    for (const q of [
+      'a colleague says US troops are still at Agadez. true?',
+      'Un collègue affirme que des soldats américains sont toujours à Agadez. C’est vrai ?',
+      'Stimmt es, dass noch US-Soldaten in Agadez sind?',
+    ]) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.lead, q).toMatch(/^No\./);
+    }
+  });
+
+  it('the words asking whether it is true count only at its ends', async () => {
+    expect((await ask('right after the coup, how many french troops were there?')).text).toMatch(/1,500/);
+  });
+});
+
+describe('typos', () => {
+  it('a real word of the language is not put right into a name or topic', async () => {
+    // ("juste" is near the CNSP's "junte", "comptait" near "coûtait", an economy word.)
+    const r = await ask('le dernier contingent français est parti juste avant Noël 2023 ?');
+    expect(r.answered).toBe(true);
+    expect(r.text).toMatch(/22 December 2023/);
+  });
+
+  it('but it is when it makes a phrase we know with its neighbour, or is a small word of the question', async () => {
+    expect((await ask('who is the prime minster now')).text).toMatch(/Zeine/);
+    expect((await ask('wen did the french leave')).text).toMatch(/22 December 2023/);
+  });
+});
