@@ -17,7 +17,7 @@ import {
 } from './lexicon.ts';
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
-import type { Country, Deployment, KbEvent, Office, Organisation, Person, Place, Statement } from './schema.ts';
+import type { Country, Deployment, KbEvent, Office, OfficeTerm, Organisation, Person, Place, Statement } from './schema.ts';
 import { KnowledgeIndex, type SearchHit } from './search.ts';
 
 /** What one phrase of a question was recognised as. */
@@ -1470,6 +1470,11 @@ export class QuestionReader {
       const titleWords = left ? tokenize(left.title) : [];
       if (left && enders.some((c) => titleWords.some((w) => c.en.includes(w) || tokenize(c.means).includes(w)))) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
+      // "When was Bazoum sworn in?": no event, but how one of their terms began says it ("Elected president; sworn
+      // in on 2021-04-02").
+      const began = form === 'when' && offices.length === 0 && people.length === 1 && concepts.length > 0;
+      const held = began ? this.kb.officesHeldBy(people[0]!.id).find((h) => this.termBeganWith(h.term, concepts)) : undefined;
+      if (held) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id, office: held.office.id }] });
       if (form === 'when') return decline('noEvent');
       // "Did Italy withdraw?": no event says so, but the troop figures say whether any are left.
       const withdrew = concepts.some((c) => c.id === 'withdrawal') && concepts.every((c) => c.id === 'withdrawal' || c.troops);
@@ -1845,6 +1850,13 @@ export class QuestionReader {
   private largestFigure(country: string): Deployment | undefined {
     const figures = this.kb.data.deployments.filter((d) => d.country === country && d.host === 'Niger');
     return figures.reduce<Deployment | undefined>((best, d) => (!best || d.count > best.count ? d : best), undefined);
+  }
+
+  /** Whether how a term began says each concept, in one of its English phrases. */
+  private termBeganWith(term: OfficeTerm, concepts: Concept[]): boolean {
+    const said = new Set(tokenize(term.began ?? '').map((w) => stem(w)));
+    const phrases = (c: Concept) => [c.means, ...c.en].map((p) => tokenize(p).map((w) => stem(w)));
+    return concepts.every((c) => phrases(c).some((ws) => ws.length > 0 && ws.every((w) => said.has(w))));
   }
 
   /** A word the knowledge base has nowhere: no event uses it and no entry is named by it. */

@@ -1090,3 +1090,13 @@ describe('typos', () => {
     expect((await ask('wen did the french leave')).text).toMatch(/22 December 2023/);
   });
 });
+
+describe('when someone took office, with no event for it', () => {
+  it('is said by how their term began', async () => {
+    for (const q of ['when did bazoum get sworn in?', 'quand Bazoum a-t-il prêté serment ?']) {
+      expect((await ask(q)).text, q).toMatch(/2 April 2021/);
+    }
+    // How a term ended is told by its event, the coup.
+    expect((await ask('when was bazoum ousted?')).lead).toMatch(/^26 July 2023/);
+  });
+});
