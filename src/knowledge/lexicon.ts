@@ -51,6 +51,9 @@ const languageSchema = z.strictObject({
   claims: words.default([]),
   /** The opening that turns a claim into a yes/no question in the language ("is", "est-ce que", "ist"). */
   claimOpening: z.string().default(''),
+  /** Asking for the time from one event to another ("how long between"); `betweenAnd` parts the two ("and", "to"). */
+  between: words.default([]),
+  betweenAnd: words.default([]),
   comparison: words,
   alternative: words,
   conjunctions: words,

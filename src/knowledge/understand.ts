@@ -99,7 +99,7 @@ export interface Understanding {
   /** The question asks yes or no ("is Tiani still in charge?"): the answer leads with it. */
   yesNo: boolean;
   /** "Did X happen before Y?" / "which came first": the two events, in the order asked. */
-  compare?: { first: KbEvent; second: KbEvent; asked: 'before' | 'after' | 'first' };
+  compare?: { first: KbEvent; second: KbEvent; asked: 'before' | 'after' | 'first' | 'between' };
   /** A yes/no question about troops that asks whether they left, not whether they are there. */
   asksAbsence?: boolean;
   /** The person a yes/no question asks about ("is Tiani still in charge?"). */
@@ -2271,9 +2271,15 @@ export class QuestionReader {
     // (A pair says "or": "which came first" only opens the question.)
     const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0 && m.words.some((w) => alternatives.has(w)));
     const or = comparisons.find((m) => m.start > 0 && m.end - m.start === 1 && alternatives.has(tokens[m.start]!));
-    const at = pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
+    // "How long between the coup and the last French flight?": the two sides part at its "and".
+    const l = this.lexicon.languages[lang];
+    const between = comparisons.find((m) => l.between.some((p) => tokenize(p).join(' ') === m.words.join(' ')));
+    const and = between ? new Set(l.betweenAnd.flatMap(tokenize)) : undefined;
+    const split = between && and ? tokens.findIndex((t, i) => i >= between.end && and.has(t)) : -1;
+    const betweenAt = between && split > between.end ? { start: split, end: split + 1 } : undefined;
+    const at = betweenAt ?? pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
     if (!at) return undefined;
-    const from = 0;
+    const from = betweenAt ? between!.end : 0;
     let left = mentions.filter((m) => m.start >= from && m.end <= at.start && !isComparison(m));
     let right = mentions.filter((m) => m.start >= at.end && !isComparison(m));
     // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
@@ -2294,7 +2300,7 @@ export class QuestionReader {
     const b = found(right, freeBetween(tokens, free, at.end, tokens.length));
     if (!a || !b || a.event.id === b.event.id) return undefined;
     const r = relation?.meanings.find((x) => x.type === 'relation');
-    const asked = r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';
+    const asked = betweenAt ? 'between' : r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';
     return { first: a.event, second: b.event, asked };
   }
 

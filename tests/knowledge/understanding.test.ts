@@ -1100,3 +1100,18 @@ describe('when someone took office, with no event for it', () => {
     expect((await ask('when was bazoum ousted?')).lead).toMatch(/^26 July 2023/);
   });
 });
+
+describe('how long from one event to another', () => {
+  it('gives both dates and the days between, in any language', async () => {
+    for (const q of [
+      'how much time between the coup and the last french troops leaving?',
+      'combien de temps entre le putsch et le départ des derniers soldats français ?',
+      'wie viel Zeit zwischen dem Putsch und dem Abzug der letzten französischen Soldaten?',
+    ]) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/26 July 2023/);
+      expect(r.text, q).toMatch(/22 December 2023/);
+      expect(r.text, q).toMatch(/149 days/);
+    }
+  });
+});
