@@ -220,7 +220,7 @@ function anchorPatterns(anchors: AnchorSpan[]): AnchorPattern[] {
         anchor,
         name,
         re: new RegExp(
-          `(?:\\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(day|week|month|year)s?\\s+)?\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`,
+          `(?:\\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(day|week|month|year)s?\\s+)?\\b(before|after|during|since|until|at the time of|on the day of|the day of|at)\\s+${escapeRegExp(name)}\\b`,
         ),
       })),
     );

@@ -876,6 +876,13 @@ export class QuestionReader {
       const next = this.date(clauses[i + 1]!, lang, now);
       if (!own && next && !('error' in next) && !next.query.now) clauses[i] = `${clauses[i]} ${next.matched}`;
     }
+    // "Gab es am Tag des Putsches deutsche Soldaten, und wenn ja, wie viele?": a later clause with no date of its own
+    // keeps the one before's.
+    for (let i = 1; i < clauses.length; i++) {
+      const own = this.date(clauses[i]!, lang, now);
+      const before = this.date(clauses[i - 1]!, lang, now);
+      if (!own && before && !('error' in before) && !before.query.now) clauses[i] = `${clauses[i]} ${before.matched}`;
+    }
     const first = this.understandClause(clauses[0]!, now);
     const named = this.read(clauses[0]!).mentions;
     const readings = [first];

@@ -1115,3 +1115,23 @@ describe('how long from one event to another', () => {
     }
   });
 });
+
+describe('the day of an event', () => {
+  it('"on the day of the coup", "am Tag des Putsches", "le jour du coup d’État" date a question by the event', async () => {
+    for (const q of [
+      'how many italian troops on the day of the coup?',
+      'Wie viele italienische Soldaten am Tag des Putsches?',
+      'combien de soldats italiens le jour du coup d’État ?',
+    ]) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/26 July 2023/);
+      expect(r.text, q).toMatch(/300/);
+    }
+  });
+
+  it('a later clause with no date of its own keeps the one before’s', async () => {
+    const r = await ask('were there italian soldiers in niger on the day of the coup, and if so how many?');
+    expect(r.text).toMatch(/300/);
+    expect(r.text).not.toMatch(/\bnow\b/);
+  });
+});
