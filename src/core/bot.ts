@@ -54,7 +54,7 @@ export interface ParsedCommand {
 
 /** The core: turns text or structured options into a Reply. Knows no platform. */
 export class Bot {
-  readonly kb: KnowledgeBase;
+  private knowledge: KnowledgeBase;
   readonly registry: CommandRegistry;
   readonly log: Logger;
   readonly now: () => Date;
@@ -65,7 +65,7 @@ export class Bot {
   private readonly commandOf = new WeakMap<Reply, string>();
 
   constructor(options: BotOptions) {
-    this.kb = options.kb;
+    this.knowledge = options.kb;
     this.registry = options.registry;
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
@@ -73,6 +73,20 @@ export class Bot {
     const size = options.answerCacheSize ?? DEFAULT_ANSWER_CACHE_SIZE;
     this.answers = size > 0 ? new AnswerCache(size) : null;
     this.metrics = options.metrics;
+  }
+
+  /** The knowledge base answers come from now (see replaceKnowledge). */
+  get kb(): KnowledgeBase {
+    return this.knowledge;
+  }
+
+  /**
+   * Answers from `kb` from now on (an approved revision, loaded live): the cached answers came from the old one,
+   * so they all go. A request already running finishes on the knowledge base it started with.
+   */
+  replaceKnowledge(kb: KnowledgeBase): void {
+    this.knowledge = kb;
+    this.answers?.clear();
   }
 
   /** Answers a line of text: a command in the shared syntax, or a plain question for `ask`. */

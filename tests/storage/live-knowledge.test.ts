@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Bot } from '../../src/core/bot.ts';
+import type { Caller } from '../../src/core/command.ts';
+import type { KnowledgeData } from '../../src/knowledge/load.ts';
+import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
+import { LiveKnowledge } from '../../src/live-knowledge.ts';
+import { StoreProposalService } from '../../src/storage/proposal-service.ts';
+import { StoreRevisionService } from '../../src/storage/revision-service.ts';
+import { contentHash, importSeed, readSeed, REVISIONED_KINDS } from '../../src/storage/seed.ts';
+import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
+import { captureLogger, TEST_CALLER, TEST_NOW, testBot } from '../helpers/bot.ts';
+import { backendMatrix, type TestDb } from './backends.ts';
+
+const matrix = await backendMatrix();
+const NOW = TEST_NOW.getTime();
+const SEED = readSeed(DEFAULT_DATA_DIR);
+const editor = (userId: string): Caller => ({ ...TEST_CALLER, userId, isEditor: async () => true });
+const ALICE = editor('alice');
+const BOB = editor('bob');
+const READER: Caller = { ...TEST_CALLER, userId: 'reader' };
+const ITALY = 'propose troops country:Italy count:0 date:2026-11-20 source:https://example.org/italy publisher:ANSA title:Withdrawal published:2026-11-21';
+
+const seedEntries = (data: KnowledgeData) => REVISIONED_KINDS.reduce((n, kind) => n + data[kind].length, 0);
+
+/** One instance: a Bot whose approvals reload its live knowledge base, over its own store connection. */
+interface Instance {
+  bot: Bot;
+  live: LiveKnowledge;
+  lines: () => string[];
+}
+
+async function instance(store: SqlDigestStore, options: { pollMs?: number; listen?: boolean } = {}): Promise<Instance> {
+  const { log, lines } = captureLogger('info');
+  let live: LiveKnowledge | undefined;
+  const services = {
+    revisions: new StoreRevisionService(store),
+    proposals: new StoreProposalService(
+      store,
+      () => NOW,
+      async () => live?.refresh(),
+    ),
+  };
+  const bot = await testBot({ log, services });
+  const watched = options.listen === false ? { ...storeParts(store), watchKnowledge: async () => null } : store;
+  live = new LiveKnowledge({ store: watched, target: bot, words: bot.kb.data, seedEntries: seedEntries(bot.kb.data), log, pollMs: options.pollMs ?? 60_000 });
+  await live.start();
+  Object.assign(services, { knowledgeAt: (day: string) => live!.knowledgeAt(day) });
+  return { bot, live, lines };
+}
+
+function storeParts(store: SqlDigestStore) {
+  return {
+    currentRevisions: store.currentRevisions.bind(store),
+    revisionsKnownAt: store.revisionsKnownAt.bind(store),
+    knowledgeState: store.knowledgeState.bind(store),
+  };
+}
+
+async function proposeAndApprove(by: Instance, text = ITALY): Promise<string> {
+  const proposed = await by.bot.handleText(text, ALICE);
+  const id = proposed.title.slice('Proposal '.length);
+  expect(id).toMatch(/^P-/);
+  const approved = await by.bot.handleText(`approve ${id}`, BOB);
+  expect(approved.kind).toBe('admin');
+  return id;
+}
+
+async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<number> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return performance.now() - started;
+}
+
+const italyAnswer = async (i: Instance) => (await i.bot.handleText('troops Italy', READER)).body;
+
+for (const { backend, skip } of matrix) {
+  describe.skipIf(skip)(`live knowledge on ${backend.name}`, () => {
+    let db: TestDb;
+    const running: Instance[] = [];
+    beforeEach(async () => {
+      db = await backend.open();
+      await importSeed(db.store, SEED, { now: NOW - 86_400_000 });
+    });
+    afterEach(async () => {
+      for (const i of running.splice(0)) await i.live.stop();
+      await db?.cleanup();
+    });
+
+    it('starts from the files when the store holds what data/ holds, and from the store once it holds more', async () => {
+      const a = await instance(db.store);
+      running.push(a);
+      expect(a.live.rebuilds).toBe(0);
+      await proposeAndApprove(a);
+      expect(a.live.rebuilds).toBe(1);
+      // A later start of the same store builds from the store: the approval is there from the first answer.
+      const b = await instance(await db.reopen());
+      running.push(b);
+      expect(b.live.rebuilds).toBe(1);
+      expect(await italyAnswer(b)).toMatch(/no Italian troops in Niger/);
+    });
+
+    it('an approval is answered at once on the instance that approved it, the cached answer gone', async () => {
+      const a = await instance(db.store);
+      running.push(a);
+      const before = await italyAnswer(a);
+      expect(before).toMatch(/250 Italian troops/);
+      expect(a.bot.knownAnswer('troops Italy')).toBeDefined();
+      await proposeAndApprove(a);
+      expect(a.bot.knownAnswer('troops Italy')).toBeUndefined();
+      const after = await a.bot.handleText('troops Italy', READER);
+      expect(after.body).toMatch(/There are no Italian troops in Niger: the newest sourced figure is none, as of 20 November 2026/);
+      expect(after.citations.map((c) => c.publisher)).toContain('ANSA');
+      expect(a.bot.kb.approvedAt.get('deployments/italy-2026-11-20')).toBe(NOW);
+    });
+
+    it('a burst of changes is one or two rebuilds, never two at once', async () => {
+      const a = await instance(db.store);
+      running.push(a);
+      const before = a.live.rebuilds;
+      await proposeAndApprove(a);
+      const rebuildsAfterOne = a.live.rebuilds - before;
+      await Promise.all(Array.from({ length: 10 }, () => a.live.refresh()));
+      expect(rebuildsAfterOne).toBe(1);
+      expect(a.live.rebuilds - before).toBe(1); // nothing changed since: checked, not rebuilt
+    });
+
+    it('a revision that fails validation keeps the knowledge base answering as it was, with a warning naming it', async () => {
+      const a = await instance(db.store);
+      running.push(a);
+      const kb = a.bot.kb;
+      const head = (await db.store.revisionsOf('deployments', 'france-2023-07')).at(-1)!;
+      const broken = { ...head.entry, count: 'many' };
+      await db.store.appendRevisions([
+        {
+          revision: { ...head, entry: broken, contentHash: contentHash(broken), recordedAt: NOW, author: 'test:mallory', approver: 'test:eve' },
+          after: head.revision,
+        },
+      ]);
+      await a.live.refresh();
+      expect(a.bot.kb).toBe(kb);
+      const warning = a.lines().find((l) => l.includes('a revision in the store is not valid'));
+      expect(warning).toContain('store deployments, entry \\"france-2023-07\\", field \\"count\\": must be a number (got \\"many\\")');
+      expect(await italyAnswer(a)).toMatch(/250 Italian troops/);
+    });
+
+    it.skipIf(backend.name !== 'postgres')('two instances on one database: an approval on one is answered by the other (NOTIFY)', async () => {
+      const a = await instance(db.store);
+      const b = await instance(await db.reopen());
+      running.push(a, b);
+      expect(await italyAnswer(b)).toMatch(/250 Italian troops/);
+      await proposeAndApprove(a);
+      const ms = await eventually(async () => /no Italian troops/.test(await italyAnswer(b)), 3000);
+      expect(ms).toBeLessThan(3000);
+    });
+
+    it.skipIf(backend.name !== 'postgres')('two instances: without notifications the poll brings the approval', async () => {
+      const a = await instance(db.store);
+      const b = await instance(await db.reopen(), { listen: false, pollMs: 200 });
+      running.push(a, b);
+      expect(await italyAnswer(b)).toMatch(/250 Italian troops/);
+      await proposeAndApprove(a);
+      await eventually(async () => /no Italian troops/.test(await italyAnswer(b)), 5000);
+    });
+  });
+}
