@@ -146,6 +146,44 @@ for (const { backend, skip } of matrix) {
       expect(await italyAnswer(a)).toMatch(/250 Italian troops/);
     });
 
+    it('known:DAY answers as the bot knew it at the end of that day: before the approval the old figure, after it the new', async () => {
+      const a = await instance(db.store);
+      running.push(a);
+      await proposeAndApprove(a);
+      // The seed was recorded on 2026-11-28, the approval on 2026-11-29 (today).
+      const then = await a.bot.handleText('troops Italy known:2026-11-28', READER);
+      expect(then.body).toMatch(/250 Italian troops/);
+      expect(then.notes.at(-1)).toBe('As the bot knew it at the end of 2026-11-28 (UTC).');
+      const today = await a.bot.handleText('known:2026-11-29 troops Italy', READER);
+      expect(today.body).toMatch(/no Italian troops in Niger/);
+      // Structured options (Discord) take it as an option too, and other languages say so in theirs.
+      const structured = await a.bot.run('troops', { country: 'Italy', known: '2026-11-28', lang: 'fr' }, READER);
+      expect(structured.body).toMatch(/250/);
+      expect(structured.notes.at(-1)).toBe('Tel que le bot le savait à la fin du 2026-11-28 (UTC).');
+      // A past day's knowledge base is built once and kept; the current one is untouched.
+      expect(await a.live.knowledgeAt('2026-11-28')).toBe(await a.live.knowledgeAt('2026-11-28'));
+      expect(await italyAnswer(a)).toMatch(/no Italian troops/);
+    });
+
+    it('known: refuses a day in the future, a day that does not exist, other text, and a day before anything was recorded', async () => {
+      const a = await instance(db.store);
+      running.push(a);
+      const kb = a.bot.kb;
+      for (const [text, body] of [
+        ['troops Italy known:2026-11-30', '`known:` takes a day that has begun, written YYYY-MM-DD (today is 2026-11-29); “2026-11-30” is not one.'],
+        ['troops Italy known:2026-02-30', '`known:` takes a day that has begun, written YYYY-MM-DD (today is 2026-11-29); “2026-02-30” is not one.'],
+        ['troops Italy known:yesterday', '`known:` takes a day that has begun, written YYYY-MM-DD (today is 2026-11-29); “yesterday” is not one.'],
+        ['troops Italy known:', '`known:` takes a day that has begun, written YYYY-MM-DD (today is 2026-11-29); “” is not one.'],
+        ['troops Italy known:2024-01-01', 'On 2024-01-01 the knowledge base held nothing yet: ask about a later day.'],
+      ] as const) {
+        const r = await a.bot.handleText(text, READER);
+        expect(r.kind, text).toBe('error');
+        expect(r.body, text).toBe(body);
+      }
+      expect((await a.bot.run('troops', { country: 'Italy', known: '<@everyone>' }, READER)).body).toMatch(/“<@everyone>” is not one/);
+      expect(a.bot.kb).toBe(kb);
+    });
+
     it.skipIf(backend.name !== 'postgres')('two instances on one database: an approval on one is answered by the other (NOTIFY)', async () => {
       const a = await instance(db.store);
       const b = await instance(await db.reopen());
@@ -166,3 +204,14 @@ for (const { backend, skip } of matrix) {
     });
   });
 }
+
+describe('known: without a store', () => {
+  it('says the history lives in the database, and help shows the option', async () => {
+    const bot = await testBot();
+    const r = await bot.handleText('troops Italy known:2026-11-28', READER);
+    expect(r.kind).toBe('error');
+    expect(r.body).toBe('`known:` answers from the history of revisions, which is kept in the database; this bot runs without one.');
+    const help = await bot.handleText('help', READER);
+    expect(help.notes).toContain('`known:YYYY-MM-DD` on any command answers as the bot knew it at the end of that day (what did we say then?).');
+  });
+});
