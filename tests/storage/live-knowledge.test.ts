@@ -3,6 +3,7 @@ import type { Bot } from '../../src/core/bot.ts';
 import type { Caller } from '../../src/core/command.ts';
 import type { KnowledgeData } from '../../src/knowledge/load.ts';
 import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
+import { buildDigest } from '../../src/digest/content.ts';
 import { LiveKnowledge } from '../../src/live-knowledge.ts';
 import { StoreProposalService } from '../../src/storage/proposal-service.ts';
 import { StoreRevisionService } from '../../src/storage/revision-service.ts';
@@ -29,14 +30,14 @@ interface Instance {
   lines: () => string[];
 }
 
-async function instance(store: SqlDigestStore, options: { pollMs?: number; listen?: boolean } = {}): Promise<Instance> {
+async function instance(store: SqlDigestStore, options: { pollMs?: number; listen?: boolean; approveAt?: number } = {}): Promise<Instance> {
   const { log, lines } = captureLogger('info');
   let live: LiveKnowledge | undefined;
   const services = {
     revisions: new StoreRevisionService(store),
     proposals: new StoreProposalService(
       store,
-      () => NOW,
+      () => options.approveAt ?? NOW,
       async () => live?.refresh(),
     ),
   };
@@ -182,6 +183,28 @@ for (const { backend, skip } of matrix) {
       }
       expect((await a.bot.run('troops', { country: 'Italy', known: '<@everyone>' }, READER)).body).toMatch(/“<@everyone>” is not one/);
       expect(a.bot.kb).toBe(kb);
+    });
+
+    it('the next digest lists an approved figure as new, by its approval time, and the one after does not', async () => {
+      const approveAt = Date.parse('2026-12-02T10:30:00Z');
+      const a = await instance(db.store, { approveAt });
+      running.push(a);
+      // The previous digest covered the seed: its newest `added` day.
+      const before = buildDigest(a.bot.kb, { localDate: '2026-12-02', since: '2026-11-29' });
+      expect(before.newEvents).toBe(0);
+      expect(before.watermark).toBe('2026-11-29');
+      await proposeAndApprove(a);
+      const next = buildDigest(a.bot.kb, { localDate: '2026-12-03', since: before.watermark });
+      expect(next.newEvents).toBe(1);
+      expect(next.reply.items).toEqual(['New figure, approved 2 December 2026: Italian troops — none, as of 20 November 2026']);
+      expect(next.reply.body).toBe('The newest key figures, 1 troop figure approved and no event added since the previous digest.');
+      expect(next.reply.citations.map((c) => c.publisher)).toContain('ANSA');
+      expect(next.watermark).toBe('2026-12-02T10:30:00.000Z');
+      const fr = buildDigest(a.bot.kb, { localDate: '2026-12-03', since: before.watermark, lang: 'fr' });
+      expect(fr.reply.items[0]).toMatch(/^Nouveau chiffre, approuvé le 2 décembre 2026 : Italie — aucun soldat, au 20 novembre 2026$/);
+      const after = buildDigest(a.bot.kb, { localDate: '2026-12-04', since: next.watermark });
+      expect(after.newEvents).toBe(0);
+      expect(after.reply.notes[0]).toBe('Nothing new since the previous digest: no event was added after 2 December 2026.');
     });
 
     it.skipIf(backend.name !== 'postgres')('two instances on one database: an approval on one is answered by the other (NOTIFY)', async () => {
