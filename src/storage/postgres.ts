@@ -133,7 +133,12 @@ export class PostgresDriver implements SqlDriver {
     let closed = false;
     let retry: NodeJS.Timeout | undefined;
     const open = async (): Promise<void> => {
-      const c = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 10_000 });
+      // Named, so an operator (or a test) can tell the listening connection in pg_stat_activity.
+      const c = new pg.Client({
+        connectionString: this.connectionString,
+        connectionTimeoutMillis: 10_000,
+        application_name: `niger-watch listen ${this.options.schema ?? channel}`,
+      });
       c.on('notification', (m) => {
         if (m.channel === channel) onNotify();
       });

@@ -217,6 +217,20 @@ for (const { backend, skip } of matrix) {
       expect(ms).toBeLessThan(3000);
     });
 
+    it.skipIf(backend.name !== 'postgres')('the listening connection, cut by the server, is reopened and notifications arrive again', async () => {
+      const a = await instance(db.store);
+      const b = await instance(await db.reopen());
+      running.push(a, b);
+      // This test's two listeners (the schema names them), cut by the server as a restart or a proxy would.
+      const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = 'niger-watch listen ${db.schema}' AND query ILIKE 'LISTEN%'`;
+      const before = (await db.raw(listeners)).map((r) => Number(r.pid));
+      expect(before).toHaveLength(2);
+      await db.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (${before.join(', ')})`);
+      await eventually(async () => (await db.raw(listeners)).filter((r) => !before.includes(Number(r.pid))).length === 2, 5000);
+      await proposeAndApprove(a);
+      await eventually(async () => /no Italian troops/.test(await italyAnswer(b)), 3000);
+    });
+
     it.skipIf(backend.name !== 'postgres')('two instances: without notifications the poll brings the approval', async () => {
       const a = await instance(db.store);
       const b = await instance(await db.reopen(), { listen: false, pollMs: 200 });
