@@ -117,15 +117,58 @@ for (const { backend, skip } of matrix) {
       expect(a.bot.kb.approvedAt.get('deployments/italy-2026-11-20')).toBe(NOW);
     });
 
-    it('a burst of changes is one or two rebuilds, never two at once', async () => {
+    it('a burst of changes during a rebuild is one more rebuild, never two at once, and the last has them all', async () => {
       const a = await instance(db.store);
       running.push(a);
+      // The rebuild's read waits at a gate the test opens, so the burst lands while a rebuild is under way.
+      let open: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      let reading = 0;
+      let overlapped = false;
+      const currentRevisions = db.store.currentRevisions.bind(db.store);
+      db.store.currentRevisions = async (kind?: string) => {
+        if (++reading > 1) overlapped = true;
+        try {
+          await gate;
+          return await currentRevisions(kind);
+        } finally {
+          reading--;
+        }
+      };
+      const days = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'];
+      const ids: string[] = [];
+      for (const day of days) {
+        const p = await db.store.propose(
+          {
+            kind: 'deployments',
+            entryId: null,
+            entry: { id: `italy-${day}`, country: 'Italy', host: 'Niger', count: 10, approximate: false, asOf: day, sources: [`ansa-${day}`], added: day },
+            source: { url: 'https://example.org/italy', publisher: 'ANSA', title: 'Figures', published: day },
+            author: 'test:alice',
+          },
+          NOW,
+        );
+        ids.push(p.id);
+      }
       const before = a.live.rebuilds;
-      await proposeAndApprove(a);
-      const rebuildsAfterOne = a.live.rebuilds - before;
+      // Approvals by another instance (straight into the store), each followed by its notification's refresh.
+      await db.store.approveProposal(ids[0]!, 'test:bob', NOW);
+      const refreshes = [a.live.refresh()];
+      await eventually(async () => reading === 1);
+      for (const id of ids.slice(1)) {
+        await db.store.approveProposal(id, 'test:bob', NOW);
+        refreshes.push(a.live.refresh(), a.live.refresh());
+      }
+      open();
+      await Promise.all(refreshes);
+      expect(a.live.rebuilds - before).toBe(2);
+      expect(overlapped).toBe(false);
+      for (const day of days) expect(a.bot.kb.data.deployments.some((d) => d.id === `italy-${day}`)).toBe(true);
+      // Ten refreshes of an unchanged store: checked, not rebuilt.
       await Promise.all(Array.from({ length: 10 }, () => a.live.refresh()));
-      expect(rebuildsAfterOne).toBe(1);
-      expect(a.live.rebuilds - before).toBe(1); // nothing changed since: checked, not rebuilt
+      expect(a.live.rebuilds - before).toBe(2);
     });
 
     it('a revision that fails validation keeps the knowledge base answering as it was, with a warning naming it', async () => {
