@@ -132,6 +132,8 @@ export class PostgresDriver implements SqlDriver {
     let client: pg.Client | undefined;
     let closed = false;
     let retry: NodeJS.Timeout | undefined;
+    // Doubles while the database stays away (each failure is logged by onError), back to 1 s once it answers.
+    let pause = 1000;
     const open = async (): Promise<void> => {
       // Named, so an operator (or a test) can tell the listening connection in pg_stat_activity.
       const c = new pg.Client({
@@ -158,11 +160,18 @@ export class PostgresDriver implements SqlDriver {
       retry = setTimeout(() => {
         retry = undefined;
         if (closed) return;
-        open().then(onNotify, (err: Error) => {
-          this.options.onError?.(err);
-          if (client) reconnect(client);
-        });
-      }, 1000);
+        open().then(
+          () => {
+            pause = 1000;
+            onNotify();
+          },
+          (err: Error) => {
+            pause = Math.min(pause * 2, 30_000);
+            this.options.onError?.(err);
+            if (client) reconnect(client);
+          },
+        );
+      }, pause);
       retry.unref();
     };
     await open().catch((err: unknown) => {
