@@ -413,13 +413,37 @@ export class QuestionReader {
 
   private readonly commonWords: Partial<Record<Language, Set<string>>> = {};
 
+  /**
+   * The words of the lexicon only one language has ("Vereidigung", "Frist"): a question with no small words of its
+   * language ("Tiani Vereidigung Datum") is in the language of these.
+   */
+  private get ownWords(): Record<Language, Set<string>> {
+    this.ownWordSets ??= (() => {
+      const wordsOf = (lang: Language) => {
+        const l = this.lexicon.languages[lang];
+        const phrases = [...Object.values(l.forms).flat(), ...Object.keys(l.dateWords), ...this.lexicon.concepts.flatMap((c) => c[lang])];
+        return new Set(phrases.flatMap(tokenize).filter((w) => w.length >= 4));
+      };
+      const all = Object.fromEntries(LANGUAGES.map((lang) => [lang, wordsOf(lang)])) as Record<Language, Set<string>>;
+      return Object.fromEntries(
+        LANGUAGES.map((lang) => [
+          lang,
+          new Set([...all[lang]].filter((w) => LANGUAGES.every((o) => o === lang || (!all[o].has(w) && !this.stopwords[o].has(w))))),
+        ]),
+      ) as Record<Language, Set<string>>;
+    })();
+    return this.ownWordSets;
+  }
+
+  private ownWordSets?: Record<Language, Set<string>>;
+
   /** Which of the languages the question is written in: the one whose common words it uses most. */
   detectLanguage(raw: string, tokens: string[]): Language {
     let best: Language = 'en';
     let bestScore = 0;
     for (const lang of LANGUAGES) {
       let score = 0;
-      for (const t of tokens) if (this.stopwords[lang].has(t) && !this.commonStopwords.has(t)) score++;
+      for (const t of tokens) if ((this.stopwords[lang].has(t) && !this.commonStopwords.has(t)) || this.ownWords[lang].has(t)) score++;
       if (lang === 'fr' && /[éèêàçù]/i.test(raw)) score += 1;
       if (lang === 'de' && /[äöüß]/i.test(raw)) score += 1;
       if (score > bestScore) {

@@ -1135,3 +1135,12 @@ describe('the day of an event', () => {
     expect(r.text).not.toMatch(/\bnow\b/);
   });
 });
+
+describe('the language of a question with no small words', () => {
+  it('is the one whose words of the lexicon it uses', async () => {
+    const r = await ask('Bazoum Vereidigung Datum');
+    expect(r.text).toMatch(/2 April 2021/);
+    const de = await bot.run('ask', { question: 'Bazoum Vereidigung Datum' }, TEST_CALLER);
+    expect(de.lang).toBe('de');
+  });
+});
