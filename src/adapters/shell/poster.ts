@@ -1,14 +1,15 @@
 import type { ChannelPoster } from '../../core/delivery.ts';
 import { renderText } from '../../core/render-text.ts';
+import type { Reply } from '../../core/reply.ts';
 
-/** In shell mode (no platform token) a digest is printed to the terminal. */
-export function createShellPoster(output: NodeJS.WritableStream = process.stdout): ChannelPoster {
+/** In shell mode (no platform token) a digest is printed to the terminal, rendered as the shell renders its answers. */
+export function createShellPoster(output: NodeJS.WritableStream = process.stdout, render: (r: Reply) => string = renderText): ChannelPoster {
   let n = 0;
   return {
     platform: 'shell',
     async post(channelId, reply) {
       n++;
-      output.write(`\n[digest for #${channelId}]\n${renderText(reply)}\n\n`);
+      output.write(`\n[digest for #${channelId}]\n${render(reply)}\n\n`);
       return { messageId: `shell-${Date.now()}-${n}` };
     },
   };
