@@ -89,6 +89,12 @@ describe('wrapping', () => {
     expect(wrapLine(url, 40)).toEqual(['see', `https://example.org/${'a'.repeat(60)}`]);
   });
 
+  it('ends on any width, and never splits a character outside the BMP in two', () => {
+    expect(wrapLine('😀😀😀 ok', 3)).toEqual(['😀', '😀', '😀', 'ok']);
+    expect(wrapLine('😀😀', 1)).toEqual(['😀', '😀']);
+    expect(wrapLine('  [1] Reuters, 5 September 2023', 3)).toEqual(['  [1] Reuters,', '5', 'Sep', 'tem', 'ber', '202', '3']);
+  });
+
   it('counts accented letters as one column', () => {
     expect(wrapLine('Déclaration du général Abdourahamane Tiani à la télévision', 30)).toEqual([
       'Déclaration du général',

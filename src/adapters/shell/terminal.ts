@@ -51,59 +51,56 @@ const LIST_MARKER = /^ *(?:[•*-] |\[\d+\] |\d+\. )?/;
 const URL_START = /^<?https?:\/\//;
 
 /**
- * Terminal columns of plain text, counted in code points: answers are English, French and German, where every
- * character NFC leaves is one column wide. (Text with East Asian wide characters would wrap a little late.)
- */
-function columns(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/**
  * Wraps one line of plain text to `width` columns at spaces, never inside a word unless the word alone is wider
  * than a line (URLs excepted); continuation lines keep the line's indent and list marker width. Colour is added
- * after wrapping (see renderTerminal), so no escape sequence is ever counted or cut.
+ * after wrapping (see renderTerminal), so no escape sequence is ever counted or cut. Columns are counted in UTF-16
+ * code units: one a character in English, French and German once NFC has composed the accents; a character outside
+ * the Basic Multilingual Plane (an emoji) counts two, so its line breaks a column early, never late.
  */
 export function wrapLine(line: string, width: number): string[] {
-  if (line.length <= width || columns(line) <= width) return [line];
+  if (line.length <= width) return [line];
   const lead = LIST_MARKER.exec(line)![0];
   // A marker as wide as most of a very narrow line would leave no room for words: continue at the margin.
   const hang = width - lead.length >= 10 ? ' '.repeat(lead.length) : '';
   const out: string[] = [];
-  let current = lead;
-  let used = lead.length;
-  let empty = true; // nothing but the indent on the current line yet
-  for (const word of line.slice(lead.length).split(' ')) {
-    if (word === '' && empty) continue; // a run of spaces where a line breaks
-    let w = columns(word);
-    if (!empty && used + 1 + w <= width) {
-      current += ` ${word}`;
-      used += 1 + w;
-      continue;
+  let indent = lead;
+  let rest = skipSpaces(line, lead.length);
+  while (rest.length > width - indent.length) {
+    const room = width - indent.length;
+    // The last space at which what comes before still fits (a space right at the edge fits).
+    const cut = rest.lastIndexOf(' ', room);
+    if (cut > 0) {
+      out.push(indent + rest.slice(0, cut).trimEnd());
+      rest = skipSpaces(rest, cut);
+    } else {
+      // The first word alone is wider than the line: cut at the edge, unless it is a URL.
+      const space = rest.indexOf(' ');
+      const wordEnd = space < 0 ? rest.length : space;
+      if (URL_START.test(rest) || room < 1) {
+        out.push(indent + rest.slice(0, wordEnd));
+        rest = skipSpaces(rest, wordEnd);
+      } else {
+        // Never between the two halves of a surrogate pair (a pair alone is wider than a one-column line: kept whole).
+        const at = !isLowSurrogate(rest.charCodeAt(room)) ? room : room > 1 ? room - 1 : room + 1;
+        out.push(indent + rest.slice(0, at));
+        rest = rest.slice(at);
+      }
     }
-    if (!empty) {
-      out.push(current);
-      current = hang;
-      used = hang.length;
-    }
-    let rest = word;
-    // Only a word wider than a whole line is cut, at the line's end.
-    while (used + w > width && w > width - hang.length && !URL_START.test(word)) {
-      const chars = Array.from(rest);
-      const room = Math.max(1, width - used);
-      out.push(current + chars.slice(0, room).join(''));
-      rest = chars.slice(room).join('');
-      w -= room;
-      current = hang;
-      used = hang.length;
-    }
-    current += rest;
-    used += w;
-    empty = false;
+    indent = hang;
+    if (rest === '') return out;
   }
-  out.push(current);
+  out.push(indent + rest);
   return out;
+}
+
+function skipSpaces(text: string, from: number): string {
+  let i = from;
+  while (text.charCodeAt(i) === 32) i++;
+  return text.slice(i);
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /** Every line of `text` wrapped (see wrapLine). */
