@@ -201,6 +201,22 @@ describe('the shell on a terminal', () => {
   });
 });
 
+describe('digests on a terminal', () => {
+  it('a digest printed while the user types is followed by the prompt and what they had typed', async () => {
+    const s = await terminalSession();
+    s.type('troops Ger');
+    await s.waitFor('troops Ger');
+    const from = s.printed().length;
+    const digest = await (await testBot()).handleText('ruler June 2023', TEST_CALLER);
+    await s.shell.poster!().post('local', digest);
+    const after = await s.waitFor('niger> troops Ger', from);
+    expect(stripVTControlCharacters(after)).toContain('[digest for #local]');
+    const out = await s.ask('many');
+    expect(out).toContain('German troops');
+    await s.quit();
+  });
+});
+
 describe('tab completion', () => {
   it('offers command names, subcommands, option names and values from the definitions', async () => {
     const complete = shellCompleter(await testBot());

@@ -96,7 +96,11 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   const env = options.env ?? process.env;
   // Width and colour are read per answer: a terminal resized between answers gets the next one at its new width.
   const render = (r: Reply) => renderTerminal(r, { width: terminalWidth(output), colour: colourEnabled(output, env) });
-  const poster = createShellPoster(output, render);
+  // Lines read and not yet answered: while there are some, the prompt is not shown, and a digest must not show it.
+  let unanswered = 0;
+  const poster = createShellPoster(output, render, () => {
+    if (rl && isTerminal(output) && unanswered === 0 && !exited) rl.prompt(true);
+  });
   return {
     platform: 'shell',
     ended,
@@ -148,16 +152,21 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
         }
       }
       lines.on('line', (line) => {
+        unanswered++;
         queue = queue.then(async () => {
-          if (exited) return;
-          const text = line.trim();
-          if (text === 'exit' || text === 'quit') {
-            exited = true;
-            lines.close();
-            return;
+          try {
+            if (exited) return;
+            const text = line.trim();
+            if (text === 'exit' || text === 'quit') {
+              exited = true;
+              lines.close();
+              return;
+            }
+            if (text) output.write(`${render(await bot.handleText(text, caller))}\n\n`);
+            lines.prompt();
+          } finally {
+            unanswered--;
           }
-          if (text) output.write(`${render(await bot.handleText(text, caller))}\n\n`);
-          lines.prompt();
         });
       });
       // At the end of the input the lines already read are still answered, in order.
