@@ -1,7 +1,7 @@
 // The shell on a terminal: wrapping, colour, tab completion, history across sessions, Ctrl-C and Ctrl-D. The real
 // REPL (node:readline in terminal mode) is driven through streams that say they are a TTY, keys typed as a terminal
 // sends them (Tab, Ctrl-C, Ctrl-D, Enter).
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -28,8 +28,9 @@ function ttyOutput(columns: number | undefined): PassThrough & { isTTY: true; co
 }
 
 /** One shell session on a fake terminal: keys are written to it, everything it prints is read back. */
-async function terminalSession(options: { columns?: number; env?: NodeJS.ProcessEnv; history?: string | null } = {}) {
-  const input = new PassThrough();
+async function terminalSession(options: { columns?: number; env?: NodeJS.ProcessEnv; history?: string | null; keyboard?: boolean } = {}) {
+  // A keyboard: a TTY on input too (completion, Ctrl-C and history are for someone typing, not for a file).
+  const input = options.keyboard === false ? new PassThrough() : Object.assign(new PassThrough(), { isTTY: true as const });
   const output = ttyOutput(options.columns ?? 80);
   let printed = '';
   let onPrint = () => {};
@@ -268,6 +269,17 @@ describe('history', () => {
     const out = await second.ask('');
     expect(out).toContain('1,500');
     await second.quit();
+  });
+
+  it('is not filled by a file fed to the terminal (`npm start < questions.txt`)', async () => {
+    const file = join(dir, 'fed', 'history');
+    const s = await terminalSession({ history: file, keyboard: false, columns: 40 });
+    const out = await s.ask('troops France 2023-09');
+    expect(out).toContain('1,500');
+    expect(out).toContain(BOLD); // still a terminal to print on: wrapped and coloured
+    s.type('exit\r');
+    await s.shell.ended;
+    expect(existsSync(file)).toBe(false);
   });
 
   it('keeps the newest 500 lines', () => {

@@ -106,14 +106,17 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
     ended,
     async start() {
       const interactive = isTerminal(output);
+      // Someone typing at a keyboard, not a file fed to a terminal (`npm start < questions.txt`): only they get Tab
+      // completion, Ctrl-C handling and a history, which a file's lines would fill.
+      const typing = interactive && Boolean((input as { isTTY?: boolean }).isTTY);
       const lang = languageOf(locale);
-      const historyFile = interactive ? (options.history === undefined ? historyPath(env) : options.history) : null;
+      const historyFile = typing ? (options.history === undefined ? historyPath(env) : options.history) : null;
       const lines = createInterface({
         input,
         output,
         prompt: options.prompt ?? 'niger> ',
         terminal: interactive,
-        ...(interactive
+        ...(typing
           ? {
               completer: shellCompleter(bot),
               history: historyFile ? loadHistory(historyFile) : [],
@@ -125,7 +128,7 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
       rl = lines;
       output.write(`${wrapText(t(lang, 'shell.welcome'), terminalWidth(output))}\n`);
       lines.prompt();
-      if (interactive) {
+      if (typing) {
         // Ctrl-C clears what is typed (readline would otherwise close, ending the bot); on an empty line it says how
         // to quit. Ctrl-D on an empty line still ends the input, and the bot with it, through 'close' below.
         lines.on('SIGINT', () => {
@@ -172,7 +175,7 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
       // At the end of the input the lines already read are still answered, in order.
       lines.on('close', () => {
         // Ctrl-D leaves the cursor after the prompt: the terminal's own prompt starts on a line of its own.
-        if (interactive) output.write('\n');
+        if (typing) output.write('\n');
         void queue.then(() => end());
       });
     },
