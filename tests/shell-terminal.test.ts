@@ -209,7 +209,7 @@ describe('digests on a terminal', () => {
     await s.waitFor('troops Ger');
     const from = s.printed().length;
     const digest = await (await testBot()).handleText('ruler June 2023', TEST_CALLER);
-    await s.shell.poster!().post('local', digest);
+    await s.shell.poster!().post('local', digest, 'nonce-1');
     const after = await s.waitFor('niger> troops Ger', from);
     expect(stripVTControlCharacters(after)).toContain('[digest for #local]');
     const out = await s.ask('many');
