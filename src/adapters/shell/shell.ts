@@ -147,8 +147,8 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
               saveHistory(historyFile, history);
             } catch (err) {
               // A history that cannot be written is no reason to stop answering: said once, then the shell goes on.
-              if (!warned)
-                output.write(`\n${t(lang, 'shell.history.unwritable', { path: historyFile, reason: (err as { code?: string }).code ?? 'error' })}\n`);
+              const reason = (err as { code?: string }).code ?? 'error';
+              if (!warned) output.write(`\n${wrapText(t(lang, 'shell.history.unwritable', { path: historyFile, reason }), terminalWidth(output))}\n`);
               warned = true;
             }
           });
