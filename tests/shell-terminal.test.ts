@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shellCompleter } from '../src/adapters/shell/complete.ts';
-import { HISTORY_LINES, historyPath, loadHistory, saveHistory } from '../src/adapters/shell/history.ts';
+import { appendHistory, HISTORY_LINES, historyPath, loadHistory } from '../src/adapters/shell/history.ts';
 import { shellAdapter } from '../src/adapters/shell/shell.ts';
 import { colourEnabled, renderTerminal, terminalWidth, wrapLine, wrapText } from '../src/adapters/shell/terminal.ts';
 import { t } from '../src/core/i18n.ts';
@@ -282,16 +282,30 @@ describe('history', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('keeps the newest 500 lines', () => {
+  it('keeps the newest 500 lines, a repeated line moved to the end', () => {
     const file = join(dir, 'long', 'history');
-    const typed = Array.from({ length: 600 }, (_, i) => `troops ${i}`);
-    saveHistory(file, [...typed].reverse());
+    for (let i = 0; i < 600; i++) appendHistory(file, `troops ${i}`);
+    appendHistory(file, 'troops 300');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(HISTORY_LINES);
     expect(lines[0]).toBe('troops 100');
-    expect(loadHistory(file)[0]).toBe('troops 599');
-    writeFileSync(file, `${typed.join('\n')}\n`);
+    expect(lines.at(-1)).toBe('troops 300');
+    expect(lines.filter((l) => l === 'troops 300')).toHaveLength(1);
+    expect(loadHistory(file)[0]).toBe('troops 300');
+    writeFileSync(file, `${Array.from({ length: 600 }, (_, i) => `ruler ${i}`).join('\n')}\n`);
     expect(loadHistory(file)).toHaveLength(HISTORY_LINES);
+  });
+
+  it('two shells open at once both keep their lines', async () => {
+    const file = join(dir, 'two', 'history');
+    const a = await terminalSession({ history: file });
+    const b = await terminalSession({ history: file });
+    await a.ask('troops France 2023-09');
+    await b.ask('ruler June 2023');
+    await a.ask('who Tiani');
+    await a.quit();
+    await b.quit();
+    expect(readFileSync(file, 'utf8')).toBe('troops France 2023-09\nruler June 2023\nwho Tiani\n');
   });
 
   it('a history that cannot be written is said once and the shell goes on answering', async () => {

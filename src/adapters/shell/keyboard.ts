@@ -2,7 +2,7 @@ import type { Interface, ReadLineOptions } from 'node:readline';
 import type { Bot } from '../../core/bot.ts';
 import { t } from '../../core/i18n.ts';
 import { shellCompleter } from './complete.ts';
-import { HISTORY_LINES, loadHistory, saveHistory } from './history.ts';
+import { appendHistory, HISTORY_LINES, loadHistory } from './history.ts';
 import { terminalWidth, wrapText } from './terminal.ts';
 
 /**
@@ -25,8 +25,8 @@ export function keyboardOptions(bot: Bot, historyFile: string | null): Partial<R
 
 /**
  * Ctrl-C clears what is typed (readline would otherwise close, ending the bot); on an empty line it says how to quit.
- * Ctrl-D on an empty line still ends the input, and the bot with it, through the shell's 'close'. Every line readline
- * keeps goes to `historyFile`; one that cannot be written is said once, and the shell goes on answering.
+ * Ctrl-D on an empty line still ends the input, and the bot with it, through the shell's 'close'. Every line typed
+ * goes to `historyFile` (see appendHistory); one that cannot be written is said once, and the shell goes on answering.
  */
 export function attachKeyboard(lines: Interface, output: NodeJS.WritableStream, lang: string, historyFile: string | null): void {
   const say = (text: string) => output.write(`\n${wrapText(text, terminalWidth(output))}\n`);
@@ -41,9 +41,10 @@ export function attachKeyboard(lines: Interface, output: NodeJS.WritableStream, 
   });
   if (!historyFile) return;
   let warned = false;
+  // readline has just put the line typed first (or found it there already).
   lines.on('history', (history: string[]) => {
     try {
-      saveHistory(historyFile, history);
+      appendHistory(historyFile, history[0] ?? '');
     } catch (err) {
       if (!warned) say(t(lang, 'shell.history.unwritable', { path: historyFile, reason: (err as { code?: string }).code ?? 'error' }));
       warned = true;
