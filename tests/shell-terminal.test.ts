@@ -13,7 +13,9 @@ import { shellAdapter } from '../src/adapters/shell/shell.ts';
 import { colourEnabled, renderTerminal, terminalWidth, wrapLine, wrapText } from '../src/adapters/shell/terminal.ts';
 import { t } from '../src/core/i18n.ts';
 import { renderText } from '../src/core/render-text.ts';
+import type { Bot } from '../src/core/bot.ts';
 import { TEST_CALLER, testBot } from './helpers/bot.ts';
+import { botWithTestCommands } from './helpers/test-commands.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'niger-watch-shell-tty-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,7 +30,7 @@ function ttyOutput(columns: number | undefined): PassThrough & { isTTY: true; co
 }
 
 /** One shell session on a fake terminal: keys are written to it, everything it prints is read back. */
-async function terminalSession(options: { columns?: number; env?: NodeJS.ProcessEnv; history?: string | null; keyboard?: boolean } = {}) {
+async function terminalSession(options: { columns?: number; env?: NodeJS.ProcessEnv; history?: string | null; keyboard?: boolean; bot?: Bot } = {}) {
   // A keyboard: a TTY on input too (completion, Ctrl-C and history are for someone typing, not for a file).
   const input = options.keyboard === false ? new PassThrough() : Object.assign(new PassThrough(), { isTTY: true as const });
   const output = ttyOutput(options.columns ?? 80);
@@ -38,7 +40,7 @@ async function terminalSession(options: { columns?: number; env?: NodeJS.Process
     printed += String(d);
     onPrint();
   });
-  const shell = shellAdapter(await testBot(), {
+  const shell = shellAdapter(options.bot ?? (await testBot()), {
     input,
     output,
     lang: 'en',
@@ -214,6 +216,26 @@ describe('digests on a terminal', () => {
     expect(stripVTControlCharacters(after)).toContain('[digest for #local]');
     const out = await s.ask('many');
     expect(out).toContain('German troops');
+    await s.quit();
+  });
+});
+
+describe('Ctrl-C while an answer is pending', () => {
+  it('says how to quit, and the prompt comes once, after the answer', async () => {
+    const s = await terminalSession({ bot: await botWithTestCommands() });
+    const from = s.printed().length;
+    s.type('slow ms:300\r');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    s.type('\u0003');
+    await s.waitFor('Done after 300 ms.', from);
+    await s.waitFor('niger> ', from);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const out = stripVTControlCharacters(s.printed().slice(from));
+    const hint = out.indexOf(t('en', 'shell.ctrlC'));
+    expect(hint).toBeGreaterThan(0);
+    // One prompt since the line was typed, after the answer: none came with the hint.
+    expect(out.split('niger> ')).toHaveLength(2);
+    expect(out.indexOf('niger> ')).toBeGreaterThan(out.indexOf('Done after 300 ms.'));
     await s.quit();
   });
 });

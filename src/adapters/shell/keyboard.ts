@@ -28,7 +28,14 @@ export function keyboardOptions(bot: Bot, historyFile: string | null): Partial<R
  * Ctrl-D on an empty line still ends the input, and the bot with it, through the shell's 'close'. Every line typed
  * goes to `historyFile` (see appendHistory); one that cannot be written is said once, and the shell goes on answering.
  */
-export function attachKeyboard(lines: Interface, output: NodeJS.WritableStream, lang: string, historyFile: string | null): void {
+export function attachKeyboard(
+  lines: Interface,
+  output: NodeJS.WritableStream,
+  lang: string,
+  historyFile: string | null,
+  /** No answer is pending: the prompt may be shown (else it comes after the answer). */
+  idle: () => boolean = () => true,
+): void {
   const say = (text: string) => output.write(`\n${wrapText(text, terminalWidth(output))}\n`);
   lines.on('SIGINT', () => {
     if (lines.line) {
@@ -37,7 +44,7 @@ export function attachKeyboard(lines: Interface, output: NodeJS.WritableStream, 
       return;
     }
     say(t(lang, 'shell.ctrlC'));
-    lines.prompt();
+    if (idle()) lines.prompt();
   });
   if (!historyFile) return;
   let warned = false;

@@ -120,7 +120,7 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
       rl = lines;
       output.write(`${wrapText(t(lang, 'shell.welcome'), terminalWidth(output))}\n`);
       lines.prompt();
-      if (typing) attachKeyboard(lines, output, lang, historyFile);
+      if (typing) attachKeyboard(lines, output, lang, historyFile, () => unanswered === 0);
       lines.on('line', (line) => {
         unanswered++;
         queue = queue.then(async () => {
