@@ -1449,12 +1449,15 @@ export class QuestionReader {
     }
 
     // "Is Niger still a member of ECOWAS?", "was Bazoum released?": the newest events decide.
-    if (yesNo && form !== 'when' && (!period || period.now)) {
+    // (So do those asked in the present with "still": "are the sanctions from summer 2023 still in force?" asks about
+    // today; the period says which sanctions.)
+    const stillNow = found.forms.has('still') && this.presentOpening(tokens, lang);
+    if (yesNo && form !== 'when' && (!period || period.now || stillNow)) {
       const state = this.stateAnswer(mentions, free, otherCountries, found.forms.has('still') || this.presentOpening(tokens, lang));
       if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
     }
     // "Was the French embassy still open in March 2024?": the same, as of a past period.
-    if (yesNo && form !== 'when' && period && !period.now) {
+    if (yesNo && form !== 'when' && period && !period.now && !stillNow) {
       const state =
         this.stateAt(mentions, free, otherCountries, period, found.forms.has('still')) ?? this.stateAnswer(mentions, free, otherCountries, false, period.end);
       if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });

@@ -1154,3 +1154,11 @@ describe('when, about a place with no event for it', () => {
     }
   });
 });
+
+describe('"still" asked in the present, with a date that says which', () => {
+  it('asks about today: the date names the state, not the time asked', async () => {
+    expect((await ask('are the sanctions ecowas imposed in july 2023 still in place?')).lead).toMatch(/^No\. 24 February 2024/);
+    // In the past tense the date is the time asked.
+    expect((await ask('were the ecowas sanctions still in place in september 2023?')).lead).toMatch(/^Yes\./);
+  });
+});
