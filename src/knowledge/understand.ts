@@ -1849,10 +1849,20 @@ export class QuestionReader {
       this.titlePlaces(this.kb.eventsById.get(id)!).some((p) => !askedPlaces.some((q) => this.within(p, q) || this.within(q, p))) ? 1 : 0;
     // An event that reports a state goes on ("HRW: Bazoum still detained") comes after the one that began it.
     const continues = (id: string) => (this.reportsContinuation(this.kb.eventsById.get(id)!) ? 1 : 0);
+    // A state named is the state, not its end: "when were the ECOWAS sanctions?" is when they were imposed, not
+    // "ECOWAS lifts main sanctions" — unless the question asks about the end.
+    const asked = new Set(mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' ? [x.concept.id] : []))));
+    const enderWords = new Set(
+      this.lexicon.concepts
+        .filter((c) => !asked.has(c.id) && c.ends?.some((e) => asked.has(e)))
+        .flatMap((c) => [...tokenize(c.means), ...c.en.filter((w) => tokenize(w).length === 1)]),
+    );
+    const ends = (id: string) => (enderWords.size > 0 && tokenize(this.kb.eventsById.get(id)!.title).some((w) => enderWords.has(w)) ? 1 : 0);
     scored.sort(
       (a, b) =>
         b.coverage.share - a.coverage.share ||
         narrower(a.hit.id) - narrower(b.hit.id) ||
+        ends(a.hit.id) - ends(b.hit.id) ||
         continues(a.hit.id) - continues(b.hit.id) ||
         b.hit.score - a.hit.score,
     );

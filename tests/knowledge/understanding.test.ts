@@ -1162,3 +1162,10 @@ describe('"still" asked in the present, with a date that says which', () => {
     expect((await ask('were the ecowas sanctions still in place in september 2023?')).lead).toMatch(/^Yes\./);
   });
 });
+
+describe('a state named is the state, not its end', () => {
+  it('"when were the ECOWAS sanctions?" is their imposition; asked about the lifting, it is that', async () => {
+    expect((await ask('quand ont eu lieu les sanctions de la CEDEAO ?')).lead).toMatch(/^30 July 2023/);
+    expect((await ask('wann wurden die ECOWAS-Sanktionen aufgehoben?')).lead).toMatch(/^24 February 2024/);
+  });
+});
