@@ -44,6 +44,11 @@ export interface Caller {
   locale?: () => string | undefined | Promise<string | undefined>;
   /** The language of the channel or server (Discord `guild_locale`): what digests default to. */
   channelLocale?: string;
+  /**
+   * The conversation the request belongs to (a Slack thread), as a key the adapter makes unique across its
+   * platform: a follow-up there ("and in 2024?") is read against the last answer in it (see conversations.ts).
+   */
+  conversation?: string;
 }
 
 export interface CommandContext {

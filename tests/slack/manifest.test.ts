@@ -26,7 +26,14 @@ describe('Slack app manifest', () => {
       'mpim:history',
       'users:read',
     ]);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'app_uninstalled', 'message.im', 'tokens_revoked']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_mention',
+      'app_uninstalled',
+      'message.channels',
+      'message.groups',
+      'message.im',
+      'tokens_revoked',
+    ]);
     expect(manifest.features.bot_user.display_name).toBe('Niger Watch');
   });
 

@@ -163,11 +163,13 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   });
   // `client` is Bolt's for this request: it carries the token of the workspace the request came from. Forms only
   // where Slack gave a trigger_id to open a modal with (slash commands, button presses).
-  const caller = (userId: string, channelId: string, teamId: string | undefined, client: webApi.WebClient, forms = false): Caller => ({
+  const caller = (userId: string, channelId: string, teamId: string | undefined, client: webApi.WebClient, forms = false, threadTs?: string): Caller => ({
     platform: 'slack',
     userId,
     channelId,
     ...(teamId ? { workspaceId: teamId } : {}),
+    // A thread is a conversation: its follow-ups are read against the last answer in it (the core keeps it).
+    ...(threadTs ? { conversation: threadKey(teamId, channelId, threadTs) } : {}),
     ...(forms ? { forms: SLACK_FORMS } : {}),
     canManageChannel: () => admins.canManage(userId, teamId, client),
     isEditor: () => admins.isEditor(userId, teamId, client),
@@ -250,27 +252,37 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     }
   };
 
-  // "@Niger Watch how many French troops are left?" — answered in the thread if asked in one, else in the channel.
+  // "@Niger Watch how many French troops are left?" — answered in a thread under the question (or in the thread it
+  // was asked in), where follow-ups are read in its context.
   app.event('app_mention', async ({ event, body, context, client }) => {
     if (!event.user || !(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
-    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
-    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: event.thread_ts, dm: false });
+    const threadTs = event.thread_ts ?? event.ts;
+    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client, false, threadTs));
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: false });
     notifyEditors(client, reply, event.user);
   });
 
-  // Direct messages to the bot. Bolt already drops the bot's own messages (ignoreSelf).
+  // Direct messages to the bot, answered in a thread under each; and, in channels, a follow-up in a thread the bot
+  // answered in ("and in 2024?") without mentioning it. Bolt already drops the bot's own messages (ignoreSelf).
   app.event('message', async ({ event, body, context, client }) => {
-    if (event.channel_type !== 'im' || ('subtype' in event && event.subtype !== undefined)) return;
+    if ('subtype' in event && event.subtype !== undefined) return;
     if (!('user' in event) || !event.user || !('text' in event) || typeof event.text !== 'string') return;
     if ('bot_id' in event && event.bot_id) return;
+    const dm = event.channel_type === 'im';
+    const threadTs = 'thread_ts' in event && typeof event.thread_ts === 'string' ? event.thread_ts : undefined;
+    // A mention arrives as app_mention too, and is answered there.
+    const mentioned = context.botUserId !== undefined && event.text.includes(`<@${context.botUserId}>`);
+    if (!dm && (!threadTs || mentioned || (event.channel_type !== 'channel' && event.channel_type !== 'group'))) return;
     if (!(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
-    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
-    const threadTs = 'thread_ts' in event && typeof event.thread_ts === 'string' ? event.thread_ts : undefined;
-    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: true });
+    const where = threadTs ?? event.ts;
+    const who = caller(event.user, event.channel, teamId, client, false, where);
+    const reply = dm ? await bot.handleText(text, who) : await bot.followUpIn(text, who);
+    if (!reply) return;
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: where, dm });
     notifyEditors(client, reply, event.user);
   });
 
@@ -490,6 +502,11 @@ export function slackAdapter(bot: Bot, config: SlackConfig, log: Logger, options
     poster: () => slack!.poster,
     ready: () => slack?.connected() ?? false,
   };
+}
+
+/** A Slack thread as a conversation key: unique across workspaces and channels. */
+function threadKey(teamId: string | undefined, channelId: string, threadTs: string): string {
+  return `slack:${teamId ?? ''}:${channelId}:${threadTs}`;
 }
 
 function singleWorkspace(clients: SlackClients): ClientsFor {
