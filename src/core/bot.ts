@@ -442,7 +442,7 @@ export class Bot {
     request.command ??= path;
     if (!def.cacheable) request.cacheable = false;
     await this.checkPreconditions(def, caller);
-    if (def.form && caller.forms && !how.noForm && Object.keys(options).length === 0) {
+    if (def.form && !def.form.pressOnly && caller.forms && !how.noForm && Object.keys(options).length === 0) {
       return { ...reply({ command: path, kind: 'admin', title: '', visibility: 'ephemeral' }), form: this.formOf(path, def, {}, caller.forms, langs.lang) };
     }
     const parsed = def.options.safeParse(options);

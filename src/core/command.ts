@@ -114,6 +114,11 @@ export interface FormSpec {
   multiline?: string[];
   /** Applied, in order, only when a platform has fewer inputs than the form has options. */
   combine?: FormCombination[];
+  /**
+   * Opened only from a button (a `form` action, such as the App Home's Change): the command typed with no options
+   * runs as it always did (`digest subscribe` subscribes with the defaults).
+   */
+  pressOnly?: boolean;
 }
 
 export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {

@@ -2,7 +2,8 @@
  * A local fake of the Slack platform for tests and benches, driven by the real @slack/bolt:
  *
  * - a Web API at `${apiUrl}<method>` (auth.test, chat.postMessage, chat.postEphemeral, users.info,
- *   conversations.history, apps.connections.open, oauth.v2.access; anything else answers `unknown_method`),
+ *   conversations.history, views.open, views.publish, apps.connections.open, oauth.v2.access; anything else answers
+ *   `unknown_method`),
  *   which checks the token and Slack's Block Kit limits the way Slack does (`invalid_blocks`,
  *   `msg_blocks_too_long`, `msg_too_long`);
  * - several workspaces (`addWorkspace`), each with a bot token of its own: the OAuth install's code exchange
@@ -200,6 +201,8 @@ export interface OpenedView {
 export interface FakeSlack {
   /** Modals opened (views.open that succeeded), in order. */
   readonly views: OpenedView[];
+  /** Home tabs published (views.publish that succeeded), in order: the user and the view. */
+  readonly homes: { user: string; view: Record<string, any> }[];
   /** Web API base, with the trailing slash (`clientOptions.slackApiUrl`, `SLACK_API_URL`). */
   readonly apiUrl: string;
   /** `http://127.0.0.1:PORT` */
@@ -276,6 +279,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let viewCounter = 0;
   const usedTriggers = new Set<string>();
   const views: OpenedView[] = [];
+  const homes: { user: string; view: Record<string, any> }[] = [];
   const defaultWorkspace: Omit<FakeWorkspace, 'botToken'> = { teamId, teamName: 'Fake Workspace', botUserId, botId };
   const workspaces = new Map<string, FakeWorkspace>();
   const byToken = new Map<string, FakeWorkspace>();
@@ -515,6 +519,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         views.push({ trigger, view: opened });
         return reply(200, { ok: true, view: opened });
       }
+      case 'views.publish': {
+        // A Home tab for one user: the view is checked as Slack checks one (type home, 100 blocks, each block valid).
+        const user = typeof args.user_id === 'string' ? args.user_id : '';
+        if (!/^[UW][A-Z0-9]+$/.test(user)) return reply(200, { ok: false, error: 'invalid_arguments' });
+        let view: Record<string, any> | undefined;
+        try {
+          view = typeof args.view === 'string' ? (JSON.parse(args.view) as Record<string, any>) : (args.view as Record<string, any> | undefined);
+        } catch {
+          return reply(200, { ok: false, error: 'invalid_arguments' });
+        }
+        const problems = checkHomeView(view);
+        if (problems.length) return reply(200, { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } });
+        viewCounter += 1;
+        const published = { id: `V${String(viewCounter).padStart(8, '0')}`, team_id: as.teamId, app_id: appId, ...view, hash: 'h' };
+        homes.push({ user, view: published });
+        return reply(200, { ok: true, view: published });
+      }
       case 'conversations.history': {
         // Newest first, like Slack; metadata only with include_all_metadata. The cursor is an offset here.
         if (typeof args.channel !== 'string' || !args.channel) return reply(200, { ok: false, error: 'channel_not_found' });
@@ -672,6 +693,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     calls,
     responses,
     acks,
+    homes,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel) => [...(channels.get(channel) ?? [])],
     setLatency(method, ms) {
@@ -792,6 +814,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       channels.clear();
       postTimes.clear();
       views.length = 0;
+      homes.length = 0;
       usedTriggers.clear();
     },
     async close() {
@@ -890,6 +913,23 @@ export function checkMessage(message: Record<string, unknown>): { error: string;
   if (details.length) return { error: 'invalid_blocks', details };
   if (JSON.stringify(blocks).length > FAKE_SLACK_LIMITS.blocksJson) return { error: 'msg_blocks_too_long', details: ['blocks too long'] };
   return undefined;
+}
+
+/** What Slack refuses in a Home tab (views.publish): not a home view, more than 100 blocks, a block a message could not hold. */
+export function checkHomeView(view: Record<string, any> | undefined): string[] {
+  if (view?.type !== 'home') return ['view.type must be home'];
+  if (!Array.isArray(view.blocks) || view.blocks.length < 1 || view.blocks.length > 100) return ['blocks: 1 to 100'];
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  view.blocks.forEach((b: any, i: number) => {
+    if (typeof b.block_id === 'string') {
+      if (ids.has(b.block_id)) problems.push(`blocks/${i}: duplicate block_id`);
+      ids.add(b.block_id);
+    }
+    const problem = checkMessage({ blocks: [b] });
+    if (problem) problems.push(...problem.details.map((d) => `blocks/${i}: ${d}`));
+  });
+  return problems;
 }
 
 /**

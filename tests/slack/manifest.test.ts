@@ -27,6 +27,7 @@ describe('Slack app manifest', () => {
       'users:read',
     ]);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_home_opened',
       'app_mention',
       'app_uninstalled',
       'message.channels',
@@ -41,7 +42,7 @@ describe('Slack app manifest', () => {
     expect(manifest.features.slash_commands[0]!.url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
-    expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
   });
 
   it('turns interactivity on, at the same endpoint: the modals and the review buttons need it', () => {

@@ -14,6 +14,7 @@ import { settleWithin } from '../../core/settle-within.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { registerHome } from './home.ts';
 import { incomingText } from './escape.ts';
 import { DatabaseInstallationStore, day, describeKey, NotInstalledError, SLACK_BOT_SCOPES } from './installations.ts';
 import { AdminCheck } from './permissions.ts';
@@ -338,6 +339,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       return false;
     }
   };
+  // The App Home (app_home_opened, its buttons): see home.ts.
+  const home = registerHome(app, { bot, log: slackLog, caller, openForm });
   const formFailed = (reply: Reply): Reply => errorReply(reply.command, t(reply.lang ?? 'en', 'form.unknownAction'), undefined, reply.lang);
 
   /** Answers the person who pressed or submitted, alone, through the interaction's response_url. */
@@ -408,7 +411,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       return;
     }
     await ack();
-    if (reply.kind !== 'error' && form?.replaces && where.c && where.t) await replaceMessage(client, where.c, where.t, reply);
+    if (where.h) await home.done(client, body.user.id, body.team?.id ?? undefined, reply);
+    else if (reply.kind !== 'error' && form?.replaces && where.c && where.t) await replaceMessage(client, where.c, where.t, reply);
     else await tellPresser(where.r, reply);
     if (reply.kind !== 'error') notifyEditors(client, reply, body.user.id);
   });
@@ -549,6 +553,8 @@ interface FormWhere {
   r?: string;
   c?: string;
   t?: string;
+  /** Opened from the App Home: the outcome goes to the user's DM and the Home is published again. */
+  h?: 1;
 }
 
 /** Slack shows a block's error under its input; it takes plain text, and each one short. */
