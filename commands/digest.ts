@@ -45,6 +45,7 @@ const subscribe = defineCommand({
   }),
   examples: [EXAMPLE, 'digest subscribe', 'digest subscribe 18:30 Europe/Paris', 'digest subscribe lang:fr'],
   preconditions: [{ name: 'manageChannel', refusal: 'digest.permission.change' }],
+  form: { title: 'digest.form.title', pressOnly: true },
   async handler(input, ctx) {
     const digest = service(ctx);
     const { subscription: s, created } = await digest.subscribe(
