@@ -48,6 +48,8 @@ const subscribe = defineCommand({
   form: { title: 'digest.form.title', pressOnly: true },
   async handler(input, ctx) {
     const digest = service(ctx);
+    // A digest the bot could not post would fail every day: refused now, with what to do, and nothing stored.
+    if (ctx.caller.canPostHere && !(await ctx.caller.canPostHere())) throw new UserError({ key: 'digest.notInChannel' }, { key: 'digest.notInChannel.hint' });
     const { subscription: s, created } = await digest.subscribe(
       channelOf(ctx),
       { time: input.time ?? digest.defaults.time, timeZone: input.timezone ?? digest.defaults.timeZone, lang: ctx.channelLang },

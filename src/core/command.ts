@@ -45,6 +45,12 @@ export interface Caller {
   /** The language of the channel or server (Discord `guild_locale`): what digests default to. */
   channelLocale?: string;
   /**
+   * Can the bot post in this channel on its own (digests)? Absent: it can. Slack answers from conversations.info
+   * (a private channel the bot was not invited to cannot be posted in); a lookup that fails says yes, so an
+   * outage never blocks a subscription.
+   */
+  canPostHere?: () => Promise<boolean>;
+  /**
    * The conversation the request belongs to (a Slack thread), as a key the adapter makes unique across its
    * platform: a follow-up there ("and in 2024?") is read against the last answer in it (see conversations.ts).
    */

@@ -2,7 +2,7 @@
  * A local fake of the Slack platform for tests and benches, driven by the real @slack/bolt:
  *
  * - a Web API at `${apiUrl}<method>` (auth.test, chat.postMessage, chat.postEphemeral, users.info,
- *   conversations.history, views.open, views.publish, apps.connections.open, oauth.v2.access; anything else answers
+ *   conversations.history, conversations.info, views.open, views.publish, apps.connections.open, oauth.v2.access; anything else answers
  *   `unknown_method`),
  *   which checks the token and Slack's Block Kit limits the way Slack does (`invalid_blocks`,
  *   `msg_blocks_too_long`, `msg_too_long`);
@@ -46,7 +46,19 @@ function mintToken(teamId: string): string {
 }
 
 /** The bot scopes oauth.v2.access grants (the manifest's). */
-export const INSTALL_SCOPES = ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'mpim:history', 'users:read'];
+export const INSTALL_SCOPES = [
+  'app_mentions:read',
+  'channels:history',
+  'channels:read',
+  'chat:write',
+  'chat:write.public',
+  'commands',
+  'groups:history',
+  'groups:read',
+  'im:history',
+  'mpim:history',
+  'users:read',
+];
 
 /** The limits Slack enforces on a message (see tests/fakes/slack.ts `checkMessage`). */
 export const FAKE_SLACK_LIMITS = {
@@ -177,6 +189,12 @@ export type FakeFailure =
   /** The call is carried out, and never answered (the connection stays open until the fake closes). */
   | { hangAfterPosting: true };
 
+export interface FakeChannel {
+  id: string;
+  is_private?: boolean;
+  is_member?: boolean;
+}
+
 /** A message the fake holds in a channel (what conversations.history returns). */
 export interface FakeMessage {
   type: 'message';
@@ -231,6 +249,12 @@ export interface FakeSlack {
   /** The next `times` calls of `method` fail as described (failures queue in order). */
   failNext(method: string, failure: FakeFailure, times?: number): void;
   setUser(user: FakeUser): void;
+  /**
+   * A channel as conversations.info shows it. A private one the bot is not a member of is invisible to it
+   * (conversations.info: channel_not_found) and chat.postMessage there answers not_in_channel; a public one takes
+   * posts without membership (chat:write.public). Channels never set are public, with the bot a member.
+   */
+  setChannel(channel: FakeChannel): void;
   /** A workspace with a bot token of its own (minted unless given), for OAuth installs. */
   addWorkspace(workspace: Partial<FakeWorkspace> & { teamId: string }): FakeWorkspace;
   /**
@@ -266,6 +290,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const failures = new Map<string, FakeFailure[]>();
   const latency = new Map<string, number>();
   const channels = new Map<string, FakeMessage[]>();
+  const channelInfo = new Map<string, FakeChannel>();
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const responseWaiters = new Map<string, (post: ResponseUrlPost) => void>();
@@ -462,6 +487,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         }
         const problem = enforceLimits ? checkMessage(args) : undefined;
         if (problem) return reply(200, { ok: false, error: problem.error, errors: problem.details });
+        const info = channelInfo.get(args.channel);
+        if (info?.is_private && !info.is_member) return reply(200, { ok: false, error: 'not_in_channel' });
         const retryAfter = method === 'chat.postMessage' ? overPostLimit(args.channel, as.teamId, call.at) : null;
         if (retryAfter !== null) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
         tsCounter += 1;
@@ -518,6 +545,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const opened = { id: `V${String(viewCounter).padStart(8, '0')}`, team_id: as.teamId, app_id: appId, ...view, state: { values: {} }, hash: 'h' };
         views.push({ trigger, view: opened });
         return reply(200, { ok: true, view: opened });
+      }
+      case 'conversations.info': {
+        const id = typeof args.channel === 'string' ? args.channel : '';
+        const info = channelInfo.get(id) ?? { id, is_private: false, is_member: true };
+        if (!id || (info.is_private && !info.is_member)) return reply(200, { ok: false, error: 'channel_not_found' });
+        return reply(200, {
+          ok: true,
+          channel: {
+            id,
+            name: id.toLowerCase(),
+            is_channel: !info.is_private,
+            is_group: false,
+            is_im: false,
+            is_private: info.is_private ?? false,
+            is_member: info.is_member ?? true,
+          },
+        });
       }
       case 'views.publish': {
         // A Home tab for one user: the view is checked as Slack checks one (type home, 100 blocks, each block valid).
@@ -696,6 +740,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     homes,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel) => [...(channels.get(channel) ?? [])],
+    setChannel(channel) {
+      channelInfo.set(channel.id, channel);
+    },
     setLatency(method, ms) {
       if (ms > 0) latency.set(method, ms);
       else latency.delete(method);

@@ -4,10 +4,10 @@ import { StoreDigestService } from '../../src/digest/service.ts';
 import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
 import { StoreProposalService } from '../../src/storage/proposal-service.ts';
 import { importSeed, readSeed } from '../../src/storage/seed.ts';
-import { eventCallback, sendEvent, sendInteraction, slackTs, viewSubmission } from '../fakes/slack.ts';
+import { eventCallback, sendEvent, sendInteraction, slackTs, viewSubmission, visibleText } from '../fakes/slack.ts';
 import { testBot } from '../helpers/bot.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
-import { SIGNING_SECRET, startHarness, type Harness } from './harness.ts';
+import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
 
 // The App Home through the real Bolt against the fake Slack: app_home_opened → views.publish with the key figures,
 // the workspace's digests (admins) with Pause / Change, and the review count (editors); the buttons run the digest
@@ -71,6 +71,35 @@ function homePress(user: string, view: Record<string, any>, button: { action_id:
     actions: [{ type: 'button', action_id: button.action_id, block_id: button.block_id, value: button.value, action_ts: slackTs() }],
   };
 }
+
+describe('digest subscribe checks that the bot can post in the channel', () => {
+  const subscribeIn = async (channel: string) => (await slashOverHttp(h, 'digest subscribe time:06:15', { channel_id: channel, user_id: ADMIN })).message;
+
+  it('refuses a private channel the bot is not in, saying what to do, and stores nothing', async () => {
+    h.fake.setChannel({ id: 'G0PRIVATE1', is_private: true, is_member: false });
+    const message = await subscribeIn('G0PRIVATE1');
+    expect(message.response_type).toBe('ephemeral');
+    expect(visibleText(message)).toContain('I’m not a member of it');
+    expect(visibleText(message)).toContain('/invite @Niger Watch');
+    expect(await bot.services.digest!.subscription({ platform: 'slack', channelId: 'G0PRIVATE1' })).toBeNull();
+  });
+
+  it('subscribes a public channel the bot never joined (chat:write.public) and a private one it was invited to', async () => {
+    h.fake.setChannel({ id: 'C0PUBLIC01', is_private: false, is_member: false });
+    h.fake.setChannel({ id: 'G0INVITED1', is_private: true, is_member: true });
+    for (const channel of ['C0PUBLIC01', 'G0INVITED1']) {
+      expect(visibleText(await subscribeIn(channel))).toContain('06:15');
+      expect((await bot.services.digest!.subscription({ platform: 'slack', channelId: channel }))?.active).toBe(true);
+      await bot.services.digest!.unsubscribe({ platform: 'slack', channelId: channel }, ADMIN, new Date(NOW));
+    }
+  });
+
+  it('a digest posted where Slack answers not_in_channel reports it and stays on (the poster)', async () => {
+    h.fake.setChannel({ id: 'G0REMOVED1', is_private: true, is_member: false });
+    const reply = await bot.handleText('ruler', { platform: 'test', userId: 'x', channelId: '', canManageChannel: async () => false });
+    await expect(h.slack.poster.post('G0REMOVED1', reply, 'n-removed')).rejects.toMatchObject({ failure: 'not_in_channel' });
+  });
+});
 
 describe('Slack App Home', () => {
   it('publishes the key figures now, this workspace’s digests with Pause / Change, and the review count for an editor', async () => {

@@ -19,9 +19,12 @@ describe('Slack app manifest', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       'app_mentions:read',
       'channels:history',
+      'channels:read',
       'chat:write',
+      'chat:write.public',
       'commands',
       'groups:history',
+      'groups:read',
       'im:history',
       'mpim:history',
       'users:read',

@@ -15,6 +15,7 @@ import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerHome } from './home.ts';
+import { canPostIn } from './membership.ts';
 import { incomingText } from './escape.ts';
 import { DatabaseInstallationStore, day, describeKey, NotInstalledError, SLACK_BOT_SCOPES } from './installations.ts';
 import { AdminCheck } from './permissions.ts';
@@ -174,6 +175,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     ...(forms ? { forms: SLACK_FORMS } : {}),
     canManageChannel: () => admins.canManage(userId, teamId, client),
     isEditor: () => admins.isEditor(userId, teamId, client),
+    canPostHere: () => canPostIn(client, channelId, slackLog),
     // Slack sends no language with commands or events: the user's, from users.info (cached with the role).
     locale: () => admins.locale(userId, teamId, client),
   });
