@@ -9,7 +9,7 @@ import type { Services } from './services.ts';
  * What an option's value means. The text syntax uses it to pick values out of free text
  * ("troops France 2023-09"), and adapters use it for autocomplete.
  */
-export type OptionKind = 'date' | 'country' | 'person' | 'place' | 'topic' | 'text' | 'time' | 'timezone';
+export type OptionKind = 'date' | 'country' | 'person' | 'place' | 'topic' | 'text' | 'time' | 'timezone' | 'command';
 
 export const AUTOCOMPLETE_KINDS: readonly OptionKind[] = ['country', 'person', 'place', 'topic', 'timezone'];
 
