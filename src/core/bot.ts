@@ -98,6 +98,11 @@ export class Bot {
     return (await this.followUp(text, caller, turn, false)) ?? alone;
   }
 
+  /** Is there a last answer in this conversation to follow up on? A cheap check, before anything else is done. */
+  hasConversation(key: string): boolean {
+    return this.conversations.get(key, this.now().getTime()) !== undefined;
+  }
+
   /**
    * Only a follow-up's answer: the text is answered when, in a conversation with a last answer, it brings nothing
    * but a date or a country for it; else undefined and nothing is answered (a message in a thread the bot was not

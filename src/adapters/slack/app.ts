@@ -278,10 +278,12 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     // A mention arrives as app_mention too, and is answered there.
     const mentioned = context.botUserId !== undefined && event.text.includes(`<@${context.botUserId}>`);
     if (!dm && (!threadTs || mentioned || (event.channel_type !== 'channel' && event.channel_type !== 'group'))) return;
-    if (!(await firstDelivery(body.event_id))) return;
-    const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
     const where = threadTs ?? event.ts;
+    // Every message of every channel the bot is in arrives here: those outside a thread it answered in cost nothing.
+    if (!dm && !bot.hasConversation(threadKey(teamId, event.channel, where))) return;
+    if (!(await firstDelivery(body.event_id))) return;
+    const text = incomingText(event.text, context.botUserId);
     const who = caller(event.user, event.channel, teamId, client, false, where);
     const reply = dm ? await bot.handleText(text, who) : await bot.followUpIn(text, who);
     if (!reply) return;
