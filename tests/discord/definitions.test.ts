@@ -5,6 +5,7 @@ import {
   COMMAND_LIMITS,
   DefinitionError,
   diffCommands,
+  countryChoices,
   isChannelAdmin,
   isUnchanged,
   pathPrefix,
@@ -124,6 +125,12 @@ describe('Discord command definitions (registry → application command JSON)', 
     expect(opt('places', 'country').choices).toHaveLength(bot.kb.countries().length);
     expect(opt('help', 'command').choices!.map((c) => c.value)).toContain('troops');
     expect(commandViolations(root)).toEqual([]);
+    // With the knowledge base's names, each country is named in French and German as well.
+    const [named] = buildCommands(bot.registry, { countries: countryChoices(bot.kb) });
+    const countries = named!.options.find((x) => x.name === 'troops')!.options!.find((x) => x.name === 'country')!.choices!;
+    expect(countries.find((c) => c.value === 'France')).toEqual({ name: 'France', name_localizations: { de: 'Frankreich' }, value: 'France' });
+    expect(countries.find((c) => c.value === 'United States')).toMatchObject({ name_localizations: { fr: 'États-Unis', de: 'Vereinigte Staaten' } });
+    expect(commandViolations(named)).toEqual([]);
     // More than Discord holds: autocomplete stays.
     const many = Array.from({ length: 26 }, (_, i) => `Country ${i}`);
     const [wide] = buildCommands(bot.registry, { countries: many });

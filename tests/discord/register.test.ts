@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCommands, type CommandJSON } from '../../src/adapters/discord/definitions.ts';
+import { buildCommands, countryChoices, type CommandJSON } from '../../src/adapters/discord/definitions.ts';
 import { describeRegistration, registerCommands } from '../../src/adapters/discord/register.ts';
 import { discordRestOptions } from '../../src/adapters/discord/rest.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.ts';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   fake = await startFakeDiscord({ token: TEST_TOKEN, applicationId: APPLICATION_ID });
   rest = new REST(discordRestOptions({ apiUrl: fake.apiUrl })).setToken(TEST_TOKEN);
   const bot = await testBot();
-  commands = buildCommands(bot.registry, { countries: bot.kb.countries() });
+  commands = buildCommands(bot.registry, { countries: countryChoices(bot.kb) });
 });
 
 afterAll(async () => {

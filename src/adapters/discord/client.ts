@@ -28,7 +28,7 @@ import { decodeForm, renderedOnce, type Reply } from '../../core/reply.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
-import { buildCommands, diffCommands, isUnchanged, pathPrefix, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
+import { buildCommands, countryChoices, diffCommands, isUnchanged, pathPrefix, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
 import { canManageChannel, isEditor, readInvocation } from './interaction.ts';
 import { DiscordPoster } from './poster.ts';
 import { DISCORD_FORMS, NO_MENTIONS, renderModal, renderReply, type DiscordMessage } from './render.ts';
@@ -275,7 +275,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     void (async () => {
       const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
       const existing = (await client.rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RemoteCommand[];
-      const diff = diffCommands(existing, buildCommands(bot.registry, { countries: bot.kb.countries() }));
+      const diff = diffCommands(existing, buildCommands(bot.registry, { countries: countryChoices(bot.kb) }));
       if (!isUnchanged(diff)) dlog.warn({ diff }, 'Discord commands differ from the definitions: run `npm run discord:register`');
     })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'Could not check the Discord command registration'));
   }

@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType, ApplicationCommandType, Locale, Permissio
 import { AUTOCOMPLETE_KINDS, isGroup, LANG_OPTION, optionSpecs, type CommandDefinition, type CommandModule, type OptionSpec } from '../../core/command.ts';
 import { catalogs, commandDescription, FALLBACK_LANG, optionDescription, t } from '../../core/i18n.ts';
 import type { CommandRegistry } from '../../core/registry.ts';
+import type { KnowledgeBase } from '../../knowledge/kb.ts';
 
 /** The one application command users type; every bot command is a subcommand of it. */
 export const ROOT_COMMAND = 'niger';
@@ -41,10 +42,25 @@ export function isChannelAdmin(def: CommandDefinition): boolean {
   return (def.preconditions ?? []).some((p) => (typeof p === 'string' ? p : p.name) === 'manageChannel');
 }
 
+/** A choice's value and, per catalog language, the name Discord shows for it. */
+export interface ChoiceSource {
+  value: string;
+  names?: Record<string, string>;
+}
+
 /** What the definitions need to know besides the registry: the values an option of a few fixed values takes. */
 export interface BuildOptions {
   /** The countries with troop figures (the knowledge base's): a `country` option offers them as choices. */
-  countries?: readonly string[];
+  countries?: readonly (string | ChoiceSource)[];
+}
+
+/** The knowledge base's countries with figures, each named in every language the data names it in (its first name there). */
+export function countryChoices(kb: KnowledgeBase): ChoiceSource[] {
+  return kb.countries().map((value) => {
+    const country = kb.data.countries.find((c) => c.name === value);
+    const names = Object.fromEntries(Object.entries(country?.names ?? {}).flatMap(([lang, list]) => (list?.[0] ? [[lang, list[0]]] : [])));
+    return { value, names };
+  });
 }
 
 /** Discord's limits for application commands. */
@@ -104,6 +120,7 @@ const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 export interface ChoiceJSON {
   name: string;
+  name_localizations?: Record<string, string>;
   value: string | number;
 }
 
@@ -238,7 +255,7 @@ function adminCommand(mod: CommandModule, options: OptionJSON[]): CommandJSON {
 /** What options with a few fixed values choose from: the commands (`help`'s), the countries. */
 interface OptionContext {
   commands: readonly string[];
-  countries?: readonly string[];
+  countries?: readonly (string | ChoiceSource)[];
 }
 
 function subcommand(def: CommandDefinition, path: string, ctx: OptionContext): OptionJSON {
@@ -267,11 +284,14 @@ function subcommand(def: CommandDefinition, path: string, ctx: OptionContext): O
  * An option of a kind with few values gets them as choices where they fit (Discord: 25): a command's name, a
  * country with figures. Without the list (or with too many) it keeps its autocomplete.
  */
-function withChoices(spec: OptionSpec, ctx: OptionContext): OptionSpec {
+function withChoices(spec: OptionSpec, ctx: OptionContext): OptionSpec & { choiceNames?: Map<string, Record<string, string>> } {
   if (spec.choices) return spec;
-  const values = spec.kind === 'command' ? ctx.commands : spec.kind === 'country' ? ctx.countries : undefined;
-  if (!values?.length || values.length > COMMAND_LIMITS.choices || values.some((v) => v.length > COMMAND_LIMITS.choiceValue)) return spec;
-  return { ...spec, choices: [...values] };
+  const sources = (spec.kind === 'command' ? ctx.commands : spec.kind === 'country' ? ctx.countries : undefined)?.map((c) =>
+    typeof c === 'string' ? { value: c } : c,
+  );
+  if (!sources?.length || sources.length > COMMAND_LIMITS.choices || sources.some((c) => c.value.length > COMMAND_LIMITS.choiceValue)) return spec;
+  const choiceNames = new Map(sources.flatMap((c) => (c.names ? [[c.value, c.names] as const] : [])));
+  return { ...spec, choices: sources.map((c) => c.value), ...(choiceNames.size ? { choiceNames } : {}) };
 }
 
 function langSpec(): OptionSpec {
@@ -284,7 +304,7 @@ function endonym(lang: string): string {
   return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
 }
 
-function option(spec: OptionSpec, path: string): OptionJSON {
+function option(spec: OptionSpec & { choiceNames?: Map<string, Record<string, string>> }, path: string): OptionJSON {
   const type = TYPES[spec.type];
   const isLang = spec.name === LANG_OPTION;
   const description = describe(spec.description, spec.name);
@@ -311,7 +331,9 @@ function option(spec: OptionSpec, path: string): OptionJSON {
       if (String(c).length > COMMAND_LIMITS.choiceValue) {
         throw new DefinitionError(`${path} ${spec.name}: the choice "${String(c).slice(0, 30)}…" is longer than ${COMMAND_LIMITS.choiceValue} characters.`);
       }
-      return { name: isLang ? endonym(String(c)) : String(c), value };
+      const name = isLang ? endonym(String(c)) : String(c);
+      const names = choiceLocalizations(name, spec.choiceNames?.get(String(c)));
+      return { name, ...(names ? { name_localizations: names } : {}), value };
     });
   } else if (spec.kind && AUTOCOMPLETE_KINDS.includes(spec.kind) && type === ApplicationCommandOptionType.String) {
     // Autocomplete and choices are mutually exclusive on Discord.
@@ -326,6 +348,17 @@ function option(spec: OptionSpec, path: string): OptionJSON {
     if (spec.maxLength !== undefined) out.max_length = Math.max(1, Math.min(spec.maxLength, COMMAND_LIMITS.stringLength));
   }
   return out;
+}
+
+/** A choice's name in each Discord locale whose language names it otherwise (France → "Frankreich" for de). */
+function choiceLocalizations(english: string, byLang: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!byLang) return undefined;
+  const out: Record<string, string> = {};
+  for (const { locale, lang } of localesWithCatalogs()) {
+    const value = byLang[lang];
+    if (value && value !== english && value.length <= COMMAND_LIMITS.choiceName) out[locale] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function checkName(name: string, where: string): string {
@@ -373,7 +406,7 @@ interface RemoteOption {
   name: string;
   description: string;
   required?: boolean;
-  choices?: { name: string; value: string | number }[];
+  choices?: { name: string; name_localizations?: Record<string, string> | null; value: string | number }[];
   autocomplete?: boolean;
   min_value?: number;
   max_value?: number;
@@ -412,7 +445,7 @@ function normalizeOption(o: RemoteOption | OptionJSON): unknown {
     description_localizations: localizationsOf(o.description_localizations),
     required: o.required ?? false,
     autocomplete: o.autocomplete ?? false,
-    choices: (o.choices ?? []).map((ch) => ({ name: ch.name, value: ch.value })),
+    choices: (o.choices ?? []).map((ch) => ({ name: ch.name, name_localizations: localizationsOf(ch.name_localizations), value: ch.value })),
     min_value: o.min_value ?? null,
     max_value: o.max_value ?? null,
     min_length: o.min_length ?? null,
