@@ -4,7 +4,8 @@ import { StoreDigestService } from '../../src/digest/service.ts';
 import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
 import { StoreProposalService } from '../../src/storage/proposal-service.ts';
 import { importSeed, readSeed } from '../../src/storage/seed.ts';
-import { eventCallback, sendEvent, sendInteraction, slackTs, viewSubmission, visibleText } from '../fakes/slack.ts';
+import { renderHome } from '../../src/adapters/slack/home.ts';
+import { checkHomeView, eventCallback, sendEvent, sendInteraction, slackTs, viewSubmission, visibleText } from '../fakes/slack.ts';
 import { testBot } from '../helpers/bot.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
@@ -102,6 +103,24 @@ describe('digest subscribe checks that the bot can post in the channel', () => {
 });
 
 describe('Slack App Home', () => {
+  it('shows stored text (a digest’s reason) literally: no mention, no formatting, and skips a channel id that is not one', () => {
+    const view = renderHome({
+      lang: 'en',
+      title: 'Niger Watch',
+      figures: [],
+      digestsNote: 'x',
+      digests: [
+        { channel: { platform: 'slack', channelId: 'C0SAFE0001' }, active: false, line: 'Off: <!here> & *bold* <@U1>', actions: [] },
+        { channel: { platform: 'slack', channelId: '<!channel>' }, active: true, line: 'on', actions: [] },
+      ],
+    });
+    const raw = JSON.stringify(view.blocks);
+    expect(raw).toContain('<#C0SAFE0001>');
+    expect(raw).not.toMatch(/<!here>|<@U1>|<!channel>|\*bold\*/);
+    expect(raw).toContain('&lt;!here&gt; &amp;');
+    expect(checkHomeView(view as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
   it('publishes the key figures now, this workspace’s digests with Pause / Change, and the review count for an editor', async () => {
     const { user, view } = await openHome(ADMIN);
     expect(user).toBe(ADMIN);

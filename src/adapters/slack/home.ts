@@ -60,8 +60,8 @@ export function renderHome(home: Home): types.HomeView {
   for (const d of home.digests ?? []) {
     if (!SLACK_ID.test(d.channel.channelId)) continue;
     // mrkdwn only for the channel's name (Slack shows <#C…> as the channel); the line itself is escaped and literal.
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `<#${d.channel.channelId}>\n${mrkdwnLiteral(escapeSlack(d.line))}` } });
-    blocks.push(buttons(d.actions, `${CHANNEL_BLOCK}${d.channel.channelId}`));
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `<#${d.channel.channelId}>\n${mrkdwnLiteral(d.line)}` } });
+    if (d.actions.length) blocks.push(buttons(d.actions, `${CHANNEL_BLOCK}${d.channel.channelId}`));
   }
   if (home.review) {
     blocks.push({ type: 'divider' }, { type: 'header', text: plain(t(home.lang, 'home.review.title'), 150) });
