@@ -56,6 +56,8 @@ describe('follow-ups in a conversation (core)', () => {
     const c = inThread('chat');
     await bot.handleText('troops France 2023-09', c);
     expect(await bot.followUpIn('thanks, great', c)).toBeUndefined();
+    // Long text is never a follow-up, even made of small words and a year.
+    expect(await bot.followUpIn(`${'and then what about the '.repeat(10)}2024?`, c)).toBeUndefined();
     expect(await bot.followUpIn('what did Macron say in 2024?', c)).toBeUndefined();
     expect(await bot.followUpIn('and in 2024?', inThread('never-answered'))).toBeUndefined();
     const alone = await bot.handleText('and in 2024?', { ...c, conversation: undefined });

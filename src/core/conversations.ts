@@ -64,6 +64,12 @@ export class ConversationMemory {
   }
 }
 
+/**
+ * A follow-up is short ("and in 2024?", "what about the Germans in July?"): longer text is a question of its own,
+ * and is never scanned for a country phrase by phrase (every message of a thread may come through here).
+ */
+export const MAX_FOLLOW_UP_CHARS = 120;
+
 /** The kinds a follow-up may change: "and in 2024?", "what about Germany?". */
 const MERGED_KINDS = ['date', 'country'] as const;
 
@@ -81,6 +87,7 @@ export function mergeFollowUp(
   now: Date,
   strict: boolean,
 ): Record<string, string> | undefined {
+  if (text.length > MAX_FOLLOW_UP_CHARS) return undefined;
   const specs = optionSpecs(def.options);
   let rest = text
     .replace(/[?!.,;:¿¡]+/g, ' ')
