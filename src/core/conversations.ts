@@ -100,7 +100,7 @@ export function mergeFollowUp(
     if (of.length !== 1 || !rest) continue;
     const found = extractKind(kind, rest, kb, now);
     if (!found) continue;
-    merged[of[0]!.name] = found.value;
+    merged[of[0]!.name] = kind === 'date' ? withoutLocative(found.value, kb) : found.value;
     rest = found.rest;
     changed = true;
   }
@@ -108,6 +108,13 @@ export function mergeFollowUp(
   const allowed = smallWords(kb);
   const earlier = strict ? new Set<string>() : new Set(words(turn.text));
   return words(rest).every((w) => allowed.has(w) || earlier.has(w)) ? merged : undefined;
+}
+
+/** "in 2024" → "2024", "en septembre 2023" → "septembre 2023": the date as the merged command shows it. */
+function withoutLocative(value: string, kb: KnowledgeBase): string {
+  const [first = '', ...rest] = value.split(' ');
+  const locatives = new Set(LANGUAGES.flatMap((l) => kb.questions.lexicon.languages[l].locatives.filter((w) => !w.includes(' '))));
+  return rest.length && locatives.has(first.toLowerCase()) ? rest.join(' ') : value;
 }
 
 function words(text: string): string[] {

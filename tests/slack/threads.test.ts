@@ -51,7 +51,7 @@ describe('Slack threads: answers under the question, follow-ups in context', () 
     expect(expected.kind).toBe('answer');
     expect(seen).toContain(expected.title);
     expect(seen).not.toContain('Timeline');
-    expect(seen).toMatch(/Read as a follow-up in this conversation: troops country:France date:(in )?2024/);
+    expect(seen).toContain('Read as a follow-up in this conversation: troops country:France date:2024');
   });
 
   it('reads "what about Germany?" in the thread, unmentioned, as the same question for Germany', async () => {
