@@ -152,7 +152,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       : { receiver }),
     logger,
     clientOptions,
-    // The adapter keeps no conversation state; skipping Bolt's store saves work on every request.
+    // The adapter keeps no conversation state (a thread's context is the core's, see Caller.conversation);
+    // skipping Bolt's store saves work on every request.
     convoStore: false,
     // auth.test runs in start(), where a bad token becomes one clear error instead of a stray rejection.
     deferInitialization: true,
