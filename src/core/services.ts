@@ -1,3 +1,4 @@
+import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { DigestService } from './digest-port.ts';
 import type { ProposalService } from './proposals-port.ts';
 import type { RevisionService } from './revisions-port.ts';
@@ -13,4 +14,9 @@ export interface Services {
   revisions?: RevisionService;
   /** Proposals of knowledge changes and editors' decisions; absent when no store could be opened. */
   proposals?: ProposalService;
+  /**
+   * The knowledge base as it was known at the end of a day (UTC, "YYYY-MM-DD", not in the future): what `known:`
+   * answers from. Null when nothing was recorded by then; absent without a store.
+   */
+  knowledgeAt?: (day: string) => Promise<KnowledgeBase | null>;
 }
