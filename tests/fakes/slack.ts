@@ -2,7 +2,8 @@
  * A local fake of the Slack platform for tests and benches, driven by the real @slack/bolt:
  *
  * - a Web API at `${apiUrl}<method>` (auth.test, chat.postMessage, chat.postEphemeral, users.info,
- *   conversations.history, apps.connections.open, oauth.v2.access; anything else answers `unknown_method`),
+ *   conversations.history, conversations.info, views.open, views.publish, apps.connections.open, oauth.v2.access; anything else answers
+ *   `unknown_method`),
  *   which checks the token and Slack's Block Kit limits the way Slack does (`invalid_blocks`,
  *   `msg_blocks_too_long`, `msg_too_long`);
  * - several workspaces (`addWorkspace`), each with a bot token of its own: the OAuth install's code exchange
@@ -45,7 +46,19 @@ function mintToken(teamId: string): string {
 }
 
 /** The bot scopes oauth.v2.access grants (the manifest's). */
-export const INSTALL_SCOPES = ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'mpim:history', 'users:read'];
+export const INSTALL_SCOPES = [
+  'app_mentions:read',
+  'channels:history',
+  'channels:read',
+  'chat:write',
+  'chat:write.public',
+  'commands',
+  'groups:history',
+  'groups:read',
+  'im:history',
+  'mpim:history',
+  'users:read',
+];
 
 /** The limits Slack enforces on a message (see tests/fakes/slack.ts `checkMessage`). */
 export const FAKE_SLACK_LIMITS = {
@@ -176,6 +189,12 @@ export type FakeFailure =
   /** The call is carried out, and never answered (the connection stays open until the fake closes). */
   | { hangAfterPosting: true };
 
+export interface FakeChannel {
+  id: string;
+  is_private?: boolean;
+  is_member?: boolean;
+}
+
 /** A message the fake holds in a channel (what conversations.history returns). */
 export interface FakeMessage {
   type: 'message';
@@ -200,6 +219,8 @@ export interface OpenedView {
 export interface FakeSlack {
   /** Modals opened (views.open that succeeded), in order. */
   readonly views: OpenedView[];
+  /** Home tabs published (views.publish that succeeded), in order: the user and the view. */
+  readonly homes: { user: string; view: Record<string, any> }[];
   /** Web API base, with the trailing slash (`clientOptions.slackApiUrl`, `SLACK_API_URL`). */
   readonly apiUrl: string;
   /** `http://127.0.0.1:PORT` */
@@ -228,6 +249,12 @@ export interface FakeSlack {
   /** The next `times` calls of `method` fail as described (failures queue in order). */
   failNext(method: string, failure: FakeFailure, times?: number): void;
   setUser(user: FakeUser): void;
+  /**
+   * A channel as conversations.info shows it. A private one the bot is not a member of is invisible to it
+   * (conversations.info: channel_not_found) and chat.postMessage there answers not_in_channel; a public one takes
+   * posts without membership (chat:write.public). Channels never set are public, with the bot a member.
+   */
+  setChannel(channel: FakeChannel): void;
   /** A workspace with a bot token of its own (minted unless given), for OAuth installs. */
   addWorkspace(workspace: Partial<FakeWorkspace> & { teamId: string }): FakeWorkspace;
   /**
@@ -263,6 +290,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const failures = new Map<string, FakeFailure[]>();
   const latency = new Map<string, number>();
   const channels = new Map<string, FakeMessage[]>();
+  const channelInfo = new Map<string, FakeChannel>();
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const responseWaiters = new Map<string, (post: ResponseUrlPost) => void>();
@@ -276,6 +304,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let viewCounter = 0;
   const usedTriggers = new Set<string>();
   const views: OpenedView[] = [];
+  const homes: { user: string; view: Record<string, any> }[] = [];
   const defaultWorkspace: Omit<FakeWorkspace, 'botToken'> = { teamId, teamName: 'Fake Workspace', botUserId, botId };
   const workspaces = new Map<string, FakeWorkspace>();
   const byToken = new Map<string, FakeWorkspace>();
@@ -458,6 +487,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         }
         const problem = enforceLimits ? checkMessage(args) : undefined;
         if (problem) return reply(200, { ok: false, error: problem.error, errors: problem.details });
+        const info = channelInfo.get(args.channel);
+        if (info?.is_private && !info.is_member) return reply(200, { ok: false, error: 'not_in_channel' });
         const retryAfter = method === 'chat.postMessage' ? overPostLimit(args.channel, as.teamId, call.at) : null;
         if (retryAfter !== null) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
         tsCounter += 1;
@@ -514,6 +545,40 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const opened = { id: `V${String(viewCounter).padStart(8, '0')}`, team_id: as.teamId, app_id: appId, ...view, state: { values: {} }, hash: 'h' };
         views.push({ trigger, view: opened });
         return reply(200, { ok: true, view: opened });
+      }
+      case 'conversations.info': {
+        const id = typeof args.channel === 'string' ? args.channel : '';
+        const info = channelInfo.get(id) ?? { id, is_private: false, is_member: true };
+        if (!id || (info.is_private && !info.is_member)) return reply(200, { ok: false, error: 'channel_not_found' });
+        return reply(200, {
+          ok: true,
+          channel: {
+            id,
+            name: id.toLowerCase(),
+            is_channel: !info.is_private,
+            is_group: false,
+            is_im: false,
+            is_private: info.is_private ?? false,
+            is_member: info.is_member ?? true,
+          },
+        });
+      }
+      case 'views.publish': {
+        // A Home tab for one user: the view is checked as Slack checks one (type home, 100 blocks, each block valid).
+        const user = typeof args.user_id === 'string' ? args.user_id : '';
+        if (!/^[UW][A-Z0-9]+$/.test(user)) return reply(200, { ok: false, error: 'invalid_arguments' });
+        let view: Record<string, any> | undefined;
+        try {
+          view = typeof args.view === 'string' ? (JSON.parse(args.view) as Record<string, any>) : (args.view as Record<string, any> | undefined);
+        } catch {
+          return reply(200, { ok: false, error: 'invalid_arguments' });
+        }
+        const problems = checkHomeView(view);
+        if (problems.length) return reply(200, { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } });
+        viewCounter += 1;
+        const published = { id: `V${String(viewCounter).padStart(8, '0')}`, team_id: as.teamId, app_id: appId, ...view, hash: 'h' };
+        homes.push({ user, view: published });
+        return reply(200, { ok: true, view: published });
       }
       case 'conversations.history': {
         // Newest first, like Slack; metadata only with include_all_metadata. The cursor is an offset here.
@@ -672,8 +737,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     calls,
     responses,
     acks,
+    homes,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel) => [...(channels.get(channel) ?? [])],
+    setChannel(channel) {
+      channelInfo.set(channel.id, channel);
+    },
     setLatency(method, ms) {
       if (ms > 0) latency.set(method, ms);
       else latency.delete(method);
@@ -792,6 +861,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       channels.clear();
       postTimes.clear();
       views.length = 0;
+      homes.length = 0;
       usedTriggers.clear();
     },
     async close() {
@@ -890,6 +960,23 @@ export function checkMessage(message: Record<string, unknown>): { error: string;
   if (details.length) return { error: 'invalid_blocks', details };
   if (JSON.stringify(blocks).length > FAKE_SLACK_LIMITS.blocksJson) return { error: 'msg_blocks_too_long', details: ['blocks too long'] };
   return undefined;
+}
+
+/** What Slack refuses in a Home tab (views.publish): not a home view, more than 100 blocks, a block a message could not hold. */
+export function checkHomeView(view: Record<string, any> | undefined): string[] {
+  if (view?.type !== 'home') return ['view.type must be home'];
+  if (!Array.isArray(view.blocks) || view.blocks.length < 1 || view.blocks.length > 100) return ['blocks: 1 to 100'];
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  view.blocks.forEach((b: any, i: number) => {
+    if (typeof b.block_id === 'string') {
+      if (ids.has(b.block_id)) problems.push(`blocks/${i}: duplicate block_id`);
+      ids.add(b.block_id);
+    }
+    const problem = checkMessage({ blocks: [b] });
+    if (problem) problems.push(...problem.details.map((d) => `blocks/${i}: ${d}`));
+  });
+  return problems;
 }
 
 /**

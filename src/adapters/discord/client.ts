@@ -28,7 +28,7 @@ import { decodeForm, renderedOnce, type Reply } from '../../core/reply.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
-import { buildCommands, diffCommands, isUnchanged, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
+import { buildCommands, countryChoices, diffCommands, isUnchanged, pathPrefix, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
 import { canManageChannel, isEditor, readInvocation } from './interaction.ts';
 import { DiscordPoster } from './poster.ts';
 import { DISCORD_FORMS, NO_MENTIONS, renderModal, renderReply, type DiscordMessage } from './render.ts';
@@ -180,8 +180,9 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   }
 
   async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    if (interaction.commandName !== ROOT_COMMAND) return interaction.respond([]);
-    const inv = readInvocation(interaction.options.data);
+    const prefix = pathPrefix(interaction.commandName);
+    if (prefix === undefined) return interaction.respond([]);
+    const inv = readInvocation(interaction.options.data, prefix);
     const focused = inv.focused ?? { name: interaction.options.getFocused(true).name, value: String(interaction.options.getFocused()) };
     let offered: string[] = [];
     try {
@@ -199,9 +200,11 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
 
   async function command(interaction: ChatInputCommandInteraction): Promise<void> {
     const started = performance.now();
-    const inv = readInvocation(interaction.options.data);
+    // /niger-digest subscribe is the core's `digest subscribe`: the top-level command names the path's start.
+    const prefix = pathPrefix(interaction.commandName);
+    const inv = readInvocation(interaction.options.data, prefix);
     const answer: Promise<Reply> =
-      interaction.commandName === ROOT_COMMAND
+      prefix !== undefined
         ? bot.run(inv.path, inv.options, callerFor(interaction, config.editorRoleId))
         : Promise.resolve(
             errorReply(
@@ -272,7 +275,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     void (async () => {
       const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
       const existing = (await client.rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RemoteCommand[];
-      const diff = diffCommands(existing, buildCommands(bot.registry));
+      const diff = diffCommands(existing, buildCommands(bot.registry, { countries: countryChoices(bot.kb) }));
       if (!isUnchanged(diff)) dlog.warn({ diff }, 'Discord commands differ from the definitions: run `npm run discord:register`');
     })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'Could not check the Discord command registration'));
   }
