@@ -9,6 +9,7 @@ import {
   adjective,
   asOfFor,
   capitalize,
+  chartAttachment,
   dateLabel,
   dateOption,
   describeFigure,
@@ -34,7 +35,7 @@ export default defineCommand({
   }),
   examples: ['troops', 'troops France 2023-09', 'troops country:Germany date:2024-07', 'troops United States history'],
   cacheable: true,
-  handler(input, ctx) {
+  async handler(input, ctx) {
     const { kb, lang } = ctx;
     const country = requireCountry(input.country, ctx);
     const adj = adjective(kb, country, lang);
@@ -54,6 +55,7 @@ export default defineCommand({
         citations: kb.citations(sourcesOf(history)),
         facts: history.map(troopFact),
         asOf: latest.asOf.text,
+        attachments: await chartAttachment(ctx, `troops-${country}-history`, (charts) => charts.troops(kb, { countries: [country] })),
       });
     }
 
@@ -110,6 +112,13 @@ export default defineCommand({
     const items = shown.length > 1 ? shown.map((d) => figureLine(d, sourceName, kb, lang)) : [];
     if (!at.now && result.superseded) notes.push(ctx.t('troops.superseded', { figure: figure(newest), date: dated(newest) }));
     if (!at.now && last.count > 0 && last === newest && carriedForward(last, at)) notes.push(ctx.t('troops.latestKnown', { date: dated(last), when }));
+    // A period over which the figure changed (`troops France 2023`): its figures drawn over that period.
+    const attachments =
+      !at.now && at.start !== at.end && shown.length > 1
+        ? await chartAttachment(ctx, `troops-${country}-${at.start}-${at.end}`, (charts) =>
+            charts.troops(kb, { countries: [country], from: at.start, to: at.end }),
+          )
+        : undefined;
     return reply({
       command: 'troops',
       lang,
@@ -122,6 +131,7 @@ export default defineCommand({
       citations: kb.citations(sourcesOf(shown)),
       facts: shown.map(troopFact),
       asOf: at.now || carriedForward(last, at) ? last.asOf.text : asOfFor(at),
+      attachments,
     });
   },
 });

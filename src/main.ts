@@ -1,4 +1,5 @@
 import { createBot } from './app.ts';
+import { chartService } from './charts/service.ts';
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
 import { DataError, DEFAULT_DATA_DIR } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
@@ -63,7 +64,11 @@ async function main(): Promise<void> {
   try {
     bot = await createBot({
       log,
-      services: digest ? { digest: digest.service, revisions: new StoreRevisionService(digest.store), proposals: new StoreProposalService(digest.store) } : {},
+      services: {
+        // Charts load their libraries on the first one drawn: a bot never asked for one never pays for them.
+        charts: chartService(),
+        ...(digest ? { digest: digest.service, revisions: new StoreRevisionService(digest.store), proposals: new StoreProposalService(digest.store) } : {}),
+      },
       ...(serveHealth ? { metrics: { request: (event) => metrics?.requests.request(event) } } : {}),
     });
   } catch (err) {

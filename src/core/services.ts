@@ -1,3 +1,4 @@
+import type { ChartService } from './charts-port.ts';
 import type { DigestService } from './digest-port.ts';
 import type { ProposalService } from './proposals-port.ts';
 import type { RevisionService } from './revisions-port.ts';
@@ -13,4 +14,6 @@ export interface Services {
   revisions?: RevisionService;
   /** Proposals of knowledge changes and editors' decisions; absent when no store could be opened. */
   proposals?: ProposalService;
+  /** Charts attached to answers (troop histories, the bases map); absent: answers are text alone. */
+  charts?: ChartService;
 }
