@@ -1,8 +1,11 @@
-import { userInfo } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
+import type { Reply } from '../../core/reply.ts';
 import { languageOf, t } from '../../core/i18n.ts';
 import { renderText } from '../../core/render-text.ts';
 import { createShellPoster } from './poster.ts';
@@ -69,6 +72,21 @@ export interface ShellOptions {
   lang?: string;
   /** Who the user is (`--as NAME`); default the OS user. */
   user?: string;
+  /** Where charts attached to answers are written (the path is printed under the answer); default the OS temp folder's `niger-watch-charts`. */
+  chartDir?: string;
+}
+
+/** A terminal shows no image: each chart of the answer is written to `dir` and its path printed (none: nothing). */
+async function saveCharts(reply: Reply, dir: string): Promise<string> {
+  let lines = '';
+  for (const a of reply.attachments ?? []) {
+    await mkdir(dir, { recursive: true });
+    // The name is the command's own slug (commands/_shared.ts fileSlug): no path in it.
+    const path = join(dir, a.name);
+    await writeFile(path, a.bytes);
+    lines += `\n${t(reply.lang ?? 'en', 'chart.saved', { path })}`;
+  }
+  return lines;
 }
 
 /**
@@ -87,6 +105,7 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   let end!: () => void;
   const ended = new Promise<void>((resolve) => (end = resolve));
   const poster = createShellPoster(output);
+  const chartDir = options.chartDir ?? join(tmpdir(), 'niger-watch-charts');
   return {
     platform: 'shell',
     ended,
@@ -105,7 +124,11 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
             lines.close();
             return;
           }
-          if (text) output.write(`${renderText(await bot.handleText(text, caller))}\n\n`);
+          if (text) {
+            const reply = await bot.handleText(text, caller);
+            const charts = await saveCharts(reply, chartDir).catch(() => '');
+            output.write(`${renderText(reply)}${charts}\n\n`);
+          }
           lines.prompt();
         });
       });
