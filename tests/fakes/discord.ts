@@ -16,7 +16,7 @@
  * acknowledgement); webhooks (GET/PATCH/DELETE @original or a message id, POST follow-ups); channel messages
  * (nonce + enforce_nonce: a repeat within `nonceWindowMs` returns the first message; JSON, or multipart/form-data with
  * `payload_json` and `files[n]` as discord.js uploads attachments — the files' bytes are kept in `files` and the
- * message lists them in `attachments`); application commands
+ * message lists them in `attachments`; the same for interaction replies, follow-ups and edits); application commands
  * GET/PUT/POST/DELETE, global and per guild, validated like Discord. Every message body is checked against
  * Discord's limits; a violation is answered 400 code 50035 (Invalid Form Body), like Discord.
  *
@@ -869,9 +869,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         const problems = modalViolations(data);
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
       } else if (type === 4) {
-        const problems = messageViolations(data, { requireContent: true });
+        // A reply may carry files (multipart, as a channel message does): checked and listed the same way.
+        const files = r.files ?? [];
+        const problems = upload?.problem
+          ? [upload.problem]
+          : [...messageViolations(data, { requireContent: files.length === 0 }), ...uploadViolations(data, files)];
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
-        it.original = message(it.channelId, data, { webhook_id: applicationId, application_id: applicationId });
+        it.original = message(it.channelId, data, {
+          webhook_id: applicationId,
+          application_id: applicationId,
+          ...(files.length ? { attachments: files.map((f) => attachment(it.channelId, f)) } : {}),
+        });
       } else if (type === 5 || type === 6) {
         it.original = message(it.channelId, { flags: (data.flags ?? 0) | 128 /* loading */ }, { webhook_id: applicationId, application_id: applicationId });
       } else if (type === 8) {
@@ -910,9 +918,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (it.callbackType === undefined) return finish(res, r, 404, { code: 10015, message: 'Unknown Webhook' });
       if (messageId === undefined) {
         if (m !== 'POST') return finish(res, r, 405, { message: '405: Method Not Allowed', code: 0 });
-        const problems = messageViolations(r.body ?? {}, { requireContent: true });
+        const files = r.files ?? [];
+        const problems = upload?.problem
+          ? [upload.problem]
+          : [...messageViolations(r.body ?? {}, { requireContent: files.length === 0 }), ...uploadViolations(r.body ?? {}, files)];
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
-        const msg = message(it.channelId, r.body, { webhook_id: applicationId, application_id: applicationId });
+        const msg = message(it.channelId, r.body, {
+          webhook_id: applicationId,
+          application_id: applicationId,
+          ...(files.length ? { attachments: files.map((f) => attachment(it.channelId, f)) } : {}),
+        });
         it.followups.push(msg);
         return finish(res, r, 200, msg);
       }
@@ -925,9 +940,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         return finish(res, r, 204);
       }
       if (m === 'PATCH') {
-        const problems = messageViolations(r.body ?? {});
+        const files = r.files ?? [];
+        const problems = upload?.problem ? [upload.problem] : [...messageViolations(r.body ?? {}), ...uploadViolations(r.body ?? {}, files)];
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
         const b = r.body ?? {};
+        if (files.length) target.attachments = files.map((f) => attachment(it.channelId, f));
         if (b.content !== undefined) target.content = b.content ?? '';
         if (b.embeds !== undefined) target.embeds = b.embeds ?? [];
         if (b.components !== undefined) target.components = b.components ?? [];
