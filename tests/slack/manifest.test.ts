@@ -21,6 +21,7 @@ describe('Slack app manifest', () => {
       'channels:history',
       'chat:write',
       'commands',
+      'files:write',
       'groups:history',
       'im:history',
       'mpim:history',

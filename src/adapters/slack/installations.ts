@@ -11,6 +11,7 @@ export const SLACK_BOT_SCOPES: readonly string[] = [
   'channels:history',
   'chat:write',
   'commands',
+  'files:write',
   'groups:history',
   'im:history',
   'mpim:history',
