@@ -67,6 +67,18 @@ describe('Discord answers with a chart', () => {
     expect(result.message.attachments).toEqual([expect.objectContaining({ filename: 'foreign-bases-niger.png', content_type: 'image/png' })]);
   });
 
+  it('where the bot may not attach files (app_permissions without Attach Files) the answer goes as text, without the image', async () => {
+    const { path, options } = interactionFor(bot, 'troops France history');
+    const noAttach = BigInt('2248473465835073') & ~(1n << 15n);
+    const result = await h.fake.dispatchInteraction({ path, options, appPermissions: noAttach }).result();
+    // Had it sent the file, the fake would have answered 403 Missing Permissions (50013), as Discord does.
+    expect(result.callback.status).toBe(204);
+    expect(result.callback.files ?? []).toHaveLength(0);
+    expect(result.message.attachments).toBeUndefined();
+    expect(result.message.embeds[0].image).toBeUndefined();
+    expect(visibleText(result.message)).toContain('about 1,500');
+  });
+
   it('an answer without a chart is still one JSON body, as before', async () => {
     const { path, options } = interactionFor(bot, 'troops France 2023-09');
     const result = await h.fake.dispatchInteraction({ path, options }).result();

@@ -180,6 +180,8 @@ export interface InteractionSpec {
   username?: string;
   /** The member's permission bitfield in the channel (default: Send Messages etc., no Manage Channels). */
   permissions?: string | bigint;
+  /** The bot's own permissions in the channel (`app_permissions`; default: all a bot usually has, Attach Files included). */
+  appPermissions?: string | bigint;
   /** A DM with the bot: `user` instead of `member`, channel type 1, context 1. */
   dm?: boolean;
   locale?: string;
@@ -564,7 +566,12 @@ interface InteractionState {
   messageId?: string;
   /** The interaction's type: 2 command, 3 component, 4 autocomplete, 5 modal submit. */
   type: number;
+  /** The bot's permissions in the channel, as sent in `app_permissions`. */
+  appPermissions: bigint;
 }
+
+/** Attach Files: without it in `app_permissions`, Discord refuses a response or follow-up that uploads files. */
+const ATTACH_FILES = 1n << 15n;
 
 interface Failure {
   remaining: number;
@@ -851,6 +858,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (performance.now() - it.at > interactionTimeoutMs) return finish(res, r, 404, { code: 10062, message: 'Unknown interaction' });
       const type = r.body?.type;
       const data = r.body?.data ?? {};
+      if ((r.files ?? []).length > 0 && !(it.appPermissions & ATTACH_FILES)) return finish(res, r, 403, { code: 50013, message: 'Missing Permissions' });
       if (type === 7) {
         // UPDATE_MESSAGE: only for a component, or a modal submitted from one; edits the message it came from.
         if ((it.type !== 3 && it.type !== 5) || !it.messageId) return finish(res, r, 400, invalidForm(['type 7 is only for a message component']));
@@ -1295,7 +1303,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             member: { user, roles: spec.roles ?? [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions, flags: 0 },
             context: 0,
           }),
-      app_permissions: '2248473465835073',
+      app_permissions: String(spec.appPermissions ?? '2248473465835073'),
       locale: spec.locale ?? 'en-US',
       ...(spec.dm ? {} : { guild_locale: spec.guildLocale ?? 'en-US' }),
       entitlements: [],
@@ -1319,6 +1327,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       guildId: payload.guild_id,
       type: payload.type,
       ...(payload.message?.id ? { messageId: payload.message.id } : {}),
+      appPermissions: BigInt(payload.app_permissions),
     };
     interactions.set(state.id, state);
     byToken.set(state.token, state);

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   Client,
   Events,
+  PermissionFlagsBits,
   GatewayIntentBits,
   InteractionResponseType,
   MessageFlags,
@@ -214,8 +215,11 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     const early = await settleWithin(answer, deferAfterMs);
     if (early?.form) return showForm(interaction, early);
     if (early) notifyEditors(early, interaction.user.id);
-    const charted = (reply: Reply) => withAttachments(render(reply), reply);
-    if (early?.attachments?.length) {
+    // Where the bot may not attach files (`app_permissions` without Attach Files), the answer goes as text alone:
+    // Discord would refuse the whole message otherwise.
+    const mayAttach = interaction.appPermissions?.has(PermissionFlagsBits.AttachFiles) ?? true;
+    const charted = (reply: Reply) => (mayAttach ? withAttachments(render(reply), reply) : { message: render(reply), files: [] });
+    if (mayAttach && early?.attachments?.length) {
       // With its chart: multipart, the message in payload_json and the PNG in files[0], as Discord takes uploads.
       const { message, files } = charted(early);
       await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
