@@ -924,6 +924,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (app !== applicationId || !it) return finish(res, r, 404, { code: 10015, message: 'Unknown Webhook' });
       if (performance.now() - it.at > 15 * 60_000) return finish(res, r, 401, { code: 50027, message: 'Invalid Webhook Token' });
       if (it.callbackType === undefined) return finish(res, r, 404, { code: 10015, message: 'Unknown Webhook' });
+      if ((r.files ?? []).length > 0 && !(it.appPermissions & ATTACH_FILES)) return finish(res, r, 403, { code: 50013, message: 'Missing Permissions' });
       if (messageId === undefined) {
         if (m !== 'POST') return finish(res, r, 405, { message: '405: Method Not Allowed', code: 0 });
         const files = r.files ?? [];
