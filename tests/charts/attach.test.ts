@@ -4,8 +4,10 @@
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chartService } from '../../src/charts/service.ts';
+import { AnswerCache } from '../../src/core/answer-cache.ts';
 import type { Bot } from '../../src/core/bot.ts';
 import { renderText } from '../../src/core/render-text.ts';
+import { reply } from '../../src/core/reply.ts';
 import { captureLogger, TEST_CALLER, testBot } from '../helpers/bot.ts';
 import { startHarness, type Harness } from '../discord/harness.ts';
 import { visibleText } from '../fakes/discord.ts';
@@ -83,6 +85,24 @@ describe('answers with a chart', () => {
     expect(r.attachments).toBeUndefined();
     expect(renderText(r)).toBe(renderText(await textOnly.handleText('troops France history', TEST_CALLER)));
     expect(captured.lines().join('\n')).toMatch(/chart not drawn/);
+  });
+});
+
+describe('the answer cache and charts', () => {
+  it('counts a chart’s bytes: answers with charts are dropped, oldest first, past its byte bound; text answers are not', () => {
+    const now = new Date('2026-11-29T09:00:00Z');
+    const cache = new AnswerCache(2000, 300 * 1024);
+    const charted = (i: number) =>
+      reply({ command: 'troops', title: `t${i}`, attachments: [{ name: 'c.png', mime: 'image/png', bytes: new Uint8Array(60 * 1024), alt: 'a' }] });
+    for (let i = 0; i < 10; i++) cache.set(`chart ${i}`, now, charted(i));
+    const kept = Array.from({ length: 10 }, (_, i) => cache.get(`chart ${i}`, now) !== undefined);
+    // 65 kB each against 300 kB: the four newest stay.
+    expect(kept).toEqual([false, false, false, false, false, false, true, true, true, true]);
+    const text = new AnswerCache(2000, 300 * 1024);
+    // 50 text answers at 5 kB each fit in the same bound: all stay.
+    for (let i = 0; i < 50; i++) text.set(`ruler ${i}`, now, reply({ command: 'ruler', title: `r${i}` }));
+    expect(text.get('ruler 0', now)?.title).toBe('r0');
+    expect(text.get('ruler 49', now)?.title).toBe('r49');
   });
 });
 
