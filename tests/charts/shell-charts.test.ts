@@ -1,7 +1,7 @@
 // Charts in the terminal: the shell writes an answer's chart to its folder and prints the path; the one-shot CLI
 // writes it where `--chart` says (a real process, compiled as `npm run ask` runs it).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -49,6 +49,22 @@ describe('shell', () => {
     expect(printed.match(/Chart: /g)).toHaveLength(1);
     expect(printed.indexOf('Chart: ')).toBeGreaterThan(printed.indexOf('Sources:'));
     expect(png(path).width).toBeGreaterThan(600);
+  });
+
+  it('a chart folder it cannot write: the answer is printed whole, with a line saying the chart was not saved', async () => {
+    const bot = await testBot({ services: { charts: chartService() } });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (d) => (printed += String(d)));
+    // A file where the folder should be: mkdir fails (EEXIST/ENOTDIR), as on a read-only or odd temp folder.
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, 'not a folder');
+    const done = runShell(bot, { input, output, chartDir: join(blocked, 'charts') });
+    input.end('troops show:history\n');
+    await done;
+    expect(printed).toContain('about 1,500');
+    expect(printed).toMatch(/The chart could not be saved as .*troops-france-history\.png \(E[A-Z]+\); the answer above says what it shows\./);
   });
 });
 

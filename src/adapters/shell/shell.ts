@@ -80,11 +80,16 @@ export interface ShellOptions {
 async function saveCharts(reply: Reply, dir: string): Promise<string> {
   let lines = '';
   for (const a of reply.attachments ?? []) {
-    await mkdir(dir, { recursive: true });
     // The name is the command's own slug (commands/_shared.ts fileSlug): no path in it.
     const path = join(dir, a.name);
-    await writeFile(path, a.bytes);
-    lines += `\n${t(reply.lang ?? 'en', 'chart.saved', { path })}`;
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path, a.bytes);
+      lines += `\n${t(reply.lang ?? 'en', 'chart.saved', { path })}`;
+    } catch (err) {
+      // The answer above says all the chart shows: the chart is only missed, and said so.
+      lines += `\n${t(reply.lang ?? 'en', 'chart.notSaved', { path, reason: (err as { code?: string }).code ?? 'error' })}`;
+    }
   }
   return lines;
 }
@@ -126,7 +131,7 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
           }
           if (text) {
             const reply = await bot.handleText(text, caller);
-            const charts = await saveCharts(reply, chartDir).catch(() => '');
+            const charts = await saveCharts(reply, chartDir);
             output.write(`${renderText(reply)}${charts}\n\n`);
           }
           lines.prompt();
