@@ -8,7 +8,7 @@ import { chartService } from '../../src/charts/service.ts';
 import type { Bot } from '../../src/core/bot.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
 import { eventCallback, INSTALL_SCOPES, sendEvent, slackTs, type FakeMessage } from '../fakes/slack.ts';
-import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
+import { SIGNING_SECRET, slashOverHttp, slowedBot, startHarness, type Harness } from './harness.ts';
 
 let bot: Bot;
 let h: Harness;
@@ -80,6 +80,21 @@ describe('Slack answers with a chart', () => {
     expect(shared.files![0]!.name).toBe('foreign-bases-niger.png');
     expect(shared.thread_ts).toBeUndefined();
     expect(PNG.sync.read(h.fake.uploads.find((u) => u.fileId === shared.files![0]!.id)!.bytes!).width).toBeGreaterThan(600);
+  });
+
+  it('an answer too slow for the ack goes to the response_url, and its chart to the channel after it', async () => {
+    const slow = await startHarness(slowedBot(bot, 200), { app: { inlineReplyMs: 50 } });
+    try {
+      const answer = await slashOverHttp(slow, 'troops France history', { channel_id: 'C0LATE' });
+      expect(answer.via).toBe('response_url');
+      const shared = await slow.fake.waitFor(() => withFiles(slow.fake.messagesIn('C0LATE'))[0], 8000, 'the chart after the late answer');
+      const responded = slow.fake.responses.find((r) => r.id === answer.responseUrlId)!;
+      const completed = slow.fake.callsTo('files.completeUploadExternal').at(-1)!;
+      expect(completed.at).toBeGreaterThanOrEqual(responded.at);
+      expect(shared.files![0]!.name).toBe('troops-france-history.png');
+    } finally {
+      await slow.close();
+    }
   });
 
   it('an answer without a chart uploads nothing', async () => {
