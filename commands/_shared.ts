@@ -8,7 +8,7 @@ import type { ChartImage, ChartService } from '../src/core/charts-port.ts';
 import type { CommandContext } from '../src/core/command.ts';
 import type { ReplyAttachment } from '../src/core/reply.ts';
 import { UserError } from '../src/core/errors.ts';
-import { t } from '../src/core/i18n.ts';
+import { FALLBACK_LANG, t } from '../src/core/i18n.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { ageInWords } from '../src/core/words.ts';
 import { DateParseError, formatDay, formatPeriod, longDate, parseDateOption, type AnchorSpan, type DateQuery } from '../src/knowledge/dates.ts';
@@ -314,12 +314,17 @@ export async function chartAttachment(
   ctx: CommandContext,
   name: string,
   draw: (charts: ChartService) => Promise<ChartImage | null>,
+  words?: () => { alt: string; caption: string },
 ): Promise<ReplyAttachment[] | undefined> {
   const charts = ctx.services.charts;
   if (!charts) return undefined;
   try {
     const chart = await draw(charts);
-    return chart ? [{ name: `${fileSlug(name)}.png`, mime: 'image/png', bytes: chart.png, alt: chart.alt, caption: chart.caption }] : undefined;
+    if (!chart) return undefined;
+    // The chart describes itself in English (src/charts knows no catalogs); in another language the alt text and
+    // caption are the command's own, from what the answer says, so a screen reader reads the answer's language.
+    const { alt, caption } = ctx.lang !== FALLBACK_LANG && words ? words() : chart;
+    return [{ name: `${fileSlug(name)}.png`, mime: 'image/png', bytes: chart.png, alt, caption }];
   } catch (err) {
     ctx.log.warn({ err, chart: name }, 'chart not drawn; the answer goes out as text');
     return undefined;

@@ -96,7 +96,25 @@ export default defineCommand({
       facts: places.map((p) => ({ type: 'place' as const, place: p.id, name: p.name })),
       asOf: kb.newestSourceDate(places.flatMap((p) => p.sources)),
       // Every place on one map: for the whole list only (a country's list would show the others' bases too).
-      attachments: country ? undefined : await chartAttachment(ctx, 'foreign-bases-niger', (charts) => charts.bases(kb)),
+      attachments: country
+        ? undefined
+        : await chartAttachment(
+            ctx,
+            'foreign-bases-niger',
+            (charts) => charts.bases(kb),
+            () => {
+              const placed = places.filter((p) => p.coordinates);
+              const title = ctx.t('places.title');
+              const sources = [...new Set(kb.citations(placed.flatMap((p) => p.sources)).map((c) => c.publisher))].join('; ');
+              return {
+                alt: ctx.t('chart.bases.alt', {
+                  count: placed.length,
+                  places: placed.map((p) => `${kb.localized('places', p, lang).name} (${coords(p, lang)})`).join('; '),
+                }),
+                caption: ctx.t('chart.bases.caption', { title, sources }),
+              };
+            },
+          ),
     });
   },
 });

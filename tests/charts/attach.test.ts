@@ -69,6 +69,23 @@ describe('answers with a chart', () => {
     expect(r.attachments?.[0]?.name).toBe('troops-france-2023-01-01-2023-12-31.png');
   });
 
+  it('in French or German the alt text and caption are in the answer’s language, every figure drawn with its date', async () => {
+    const fr = await withCharts.handleText('troops France history lang:fr', TEST_CALLER);
+    // French groups digits with a narrow no-break space: compared as plain spaces.
+    const alt = fr.attachments![0]!.alt.replace(/[\u00a0\u202f]/g, ' ');
+    expect(alt).toMatch(/^Graphique en courbe : Militaires français au Niger/);
+    expect(alt).toContain('juillet – septembre 2023 : environ 1 500');
+    expect(alt).toContain('22 décembre 2023 : aucun');
+    expect(alt.length).toBeLessThanOrEqual(1000);
+    expect(fr.attachments![0]!.caption).toMatch(/^Militaires français au Niger .*\. Sources : .*AFP\/dpa/);
+    const de = await withCharts.handleText('places lang:de', TEST_CALLER);
+    expect(de.attachments![0]!.alt).toMatch(/^Karte Nigers und seiner Nachbarn mit 4 ausländischen Militärstandorten: /);
+    expect(de.attachments![0]!.caption).toContain('Natural Earth (gemeinfrei)');
+    // The same picture whatever the language.
+    const en = await withCharts.handleText('troops France history', TEST_CALLER);
+    expect(Buffer.from(fr.attachments![0]!.bytes).equals(Buffer.from(en.attachments![0]!.bytes))).toBe(true);
+  });
+
   it('a chart that fails to draw leaves the answer whole, without a chart, and is logged', async () => {
     const captured = captureLogger('warn');
     const broken = await testBot({
