@@ -1,4 +1,5 @@
 import type { ChartService } from './charts-port.ts';
+import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { DigestService } from './digest-port.ts';
 import type { ProposalService } from './proposals-port.ts';
 import type { RevisionService } from './revisions-port.ts';
@@ -16,4 +17,9 @@ export interface Services {
   proposals?: ProposalService;
   /** Charts attached to answers (troop histories, the bases map); absent: answers are text alone. */
   charts?: ChartService;
+  /**
+   * The knowledge base as it was known at the end of a day (UTC, "YYYY-MM-DD", not in the future): what `known:`
+   * answers from. Null when nothing was recorded by then; absent without a store.
+   */
+  knowledgeAt?: (day: string) => Promise<KnowledgeBase | null>;
 }

@@ -5,10 +5,12 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
-import type { Reply } from '../../core/reply.ts';
 import { languageOf, t } from '../../core/i18n.ts';
-import { renderText } from '../../core/render-text.ts';
+import type { Reply } from '../../core/reply.ts';
+import { shellCompleter } from './complete.ts';
+import { HISTORY_LINES, historyPath, loadHistory, saveHistory } from './history.ts';
 import { createShellPoster } from './poster.ts';
+import { colourEnabled, isTerminal, renderTerminal, terminalWidth, wrapText } from './terminal.ts';
 
 /**
  * The language of the terminal, as POSIX programs read it: LC_ALL, then LC_MESSAGES, then LANG
@@ -72,6 +74,10 @@ export interface ShellOptions {
   lang?: string;
   /** Who the user is (`--as NAME`); default the OS user. */
   user?: string;
+  /** The history file on a terminal (see historyPath); null: none. Default from the environment. */
+  history?: string | null;
+  /** The environment read for NO_COLOR and FORCE_COLOR; default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Where charts attached to answers are written (the path is printed under the answer); default the OS temp folder's `niger-watch-charts`. */
   chartDir?: string;
 }
@@ -109,36 +115,91 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   let exited = false;
   let end!: () => void;
   const ended = new Promise<void>((resolve) => (end = resolve));
-  const poster = createShellPoster(output);
+  const env = options.env ?? process.env;
   const chartDir = options.chartDir ?? join(tmpdir(), 'niger-watch-charts');
+  // Width and colour are read per answer: a terminal resized between answers gets the next one at its new width.
+  const render = (r: Reply) => renderTerminal(r, { width: terminalWidth(output), colour: colourEnabled(output, env) });
+  // Lines read and not yet answered: while there are some, the prompt is not shown, and a digest must not show it.
+  let unanswered = 0;
+  const poster = createShellPoster(output, render, () => {
+    if (rl && isTerminal(output) && unanswered === 0 && !exited) rl.prompt(true);
+  });
   return {
     platform: 'shell',
     ended,
     async start() {
-      const interactive = 'isTTY' in output && Boolean((output as NodeJS.WriteStream).isTTY);
-      const lines = createInterface({ input, output, prompt: options.prompt ?? 'niger> ', terminal: interactive });
+      const interactive = isTerminal(output);
+      const lang = languageOf(locale);
+      const historyFile = interactive ? (options.history === undefined ? historyPath(env) : options.history) : null;
+      const lines = createInterface({
+        input,
+        output,
+        prompt: options.prompt ?? 'niger> ',
+        terminal: interactive,
+        ...(interactive
+          ? {
+              completer: shellCompleter(bot),
+              history: historyFile ? loadHistory(historyFile) : [],
+              historySize: HISTORY_LINES,
+              removeHistoryDuplicates: true,
+            }
+          : {}),
+      });
       rl = lines;
-      output.write(`${t(languageOf(locale), 'shell.welcome')}\n`);
+      output.write(`${wrapText(t(lang, 'shell.welcome'), terminalWidth(output))}\n`);
       lines.prompt();
-      lines.on('line', (line) => {
-        queue = queue.then(async () => {
-          if (exited) return;
-          const text = line.trim();
-          if (text === 'exit' || text === 'quit') {
-            exited = true;
-            lines.close();
+      if (interactive) {
+        // Ctrl-C clears what is typed (readline would otherwise close, ending the bot); on an empty line it says how
+        // to quit. Ctrl-D on an empty line still ends the input, and the bot with it, through 'close' below.
+        lines.on('SIGINT', () => {
+          if (lines.line) {
+            lines.write(null, { ctrl: true, name: 'e' });
+            lines.write(null, { ctrl: true, name: 'u' });
             return;
           }
-          if (text) {
-            const reply = await bot.handleText(text, caller);
-            const charts = await saveCharts(reply, chartDir);
-            output.write(`${renderText(reply)}${charts}\n\n`);
-          }
+          output.write(`\n${wrapText(t(lang, 'shell.ctrlC'), terminalWidth(output))}\n`);
           lines.prompt();
+        });
+        let warned = false;
+        if (historyFile) {
+          lines.on('history', (history: string[]) => {
+            try {
+              saveHistory(historyFile, history);
+            } catch (err) {
+              // A history that cannot be written is no reason to stop answering: said once, then the shell goes on.
+              if (!warned)
+                output.write(`\n${t(lang, 'shell.history.unwritable', { path: historyFile, reason: (err as { code?: string }).code ?? 'error' })}\n`);
+              warned = true;
+            }
+          });
+        }
+      }
+      lines.on('line', (line) => {
+        unanswered++;
+        queue = queue.then(async () => {
+          try {
+            if (exited) return;
+            const text = line.trim();
+            if (text === 'exit' || text === 'quit') {
+              exited = true;
+              lines.close();
+              return;
+            }
+            if (text) {
+              const reply = await bot.handleText(text, caller);
+              const charts = await saveCharts(reply, chartDir);
+              output.write(`${render(reply)}${charts}\n\n`);
+            }
+            lines.prompt();
+          } finally {
+            unanswered--;
+          }
         });
       });
       // At the end of the input the lines already read are still answered, in order.
       lines.on('close', () => {
+        // Ctrl-D leaves the cursor after the prompt: the terminal's own prompt starts on a line of its own.
+        if (interactive) output.write('\n');
         void queue.then(() => end());
       });
     },
