@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { t } from '../src/core/i18n.ts';
-import { MAIN_JS } from './helpers/entry.ts';
+import { ASK_JS, MAIN_JS } from './helpers/entry.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'niger-watch-pty-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,10 +32,10 @@ interface Terminal {
   exit: Promise<{ code: number | null; stderr: string }>;
 }
 
-function terminal(env: NodeJS.ProcessEnv): Terminal {
+function terminal(env: NodeJS.ProcessEnv, entry = MAIN_JS, args = ''): Terminal {
   const child: ChildProcessWithoutNullStreams = spawn(
     'script',
-    ['--quiet', '--flush', '--return', '--command', `stty cols 40 rows 30; exec '${process.execPath}' '${MAIN_JS}'`, '/dev/null'],
+    ['--quiet', '--flush', '--return', '--command', `stty cols 40 rows 30; exec '${process.execPath}' '${entry}' ${args}`, '/dev/null'],
     {
       env: {
         PATH: process.env.PATH ?? '',
@@ -71,7 +71,8 @@ function terminal(env: NodeJS.ProcessEnv): Terminal {
         onData();
       }),
     raw: () => raw,
-    exit: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr }))),
+    // 'close', not 'exit': everything the terminal printed has been read by then.
+    exit: new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr }))),
   };
 }
 
@@ -120,5 +121,15 @@ describe.skipIf(!hasScript())('npm start in a pseudo-terminal', () => {
     expect(stripVTControlCharacters(term.raw())).toContain('1,500');
     expect(term.raw()).not.toContain('\u001b[1m');
     expect(term.raw()).not.toContain('\u001b[2m');
+  });
+
+  it('npm run ask at a terminal wraps and colours its one answer too', async () => {
+    const term = terminal({}, ASK_JS, "'troops France 2023-09'");
+    const { code } = await term.exit;
+    expect(code).toBe(0);
+    const screen = stripVTControlCharacters(term.raw()).replace(/\r/g, '');
+    expect(screen).toContain('1,500');
+    for (const line of screen.split('\n')) if (!/^ *https?:\/\//.test(line)) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(term.raw()).toContain('\u001b[1m');
   });
 });

@@ -1,19 +1,21 @@
 // The shell on a terminal: wrapping, colour, tab completion, history across sessions, Ctrl-C and Ctrl-D. The real
 // REPL (node:readline in terminal mode) is driven through streams that say they are a TTY, keys typed as a terminal
 // sends them (Tab, Ctrl-C, Ctrl-D, Enter).
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shellCompleter } from '../src/adapters/shell/complete.ts';
-import { HISTORY_LINES, historyPath, loadHistory, saveHistory } from '../src/adapters/shell/history.ts';
+import { appendHistory, HISTORY_LINES, historyPath, loadHistory } from '../src/adapters/shell/history.ts';
 import { shellAdapter } from '../src/adapters/shell/shell.ts';
 import { colourEnabled, renderTerminal, terminalWidth, wrapLine, wrapText } from '../src/adapters/shell/terminal.ts';
 import { t } from '../src/core/i18n.ts';
 import { renderText } from '../src/core/render-text.ts';
+import type { Bot } from '../src/core/bot.ts';
 import { TEST_CALLER, testBot } from './helpers/bot.ts';
+import { botWithTestCommands } from './helpers/test-commands.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'niger-watch-shell-tty-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,8 +30,9 @@ function ttyOutput(columns: number | undefined): PassThrough & { isTTY: true; co
 }
 
 /** One shell session on a fake terminal: keys are written to it, everything it prints is read back. */
-async function terminalSession(options: { columns?: number; env?: NodeJS.ProcessEnv; history?: string | null } = {}) {
-  const input = new PassThrough();
+async function terminalSession(options: { columns?: number; env?: NodeJS.ProcessEnv; history?: string | null; keyboard?: boolean; bot?: Bot } = {}) {
+  // A keyboard: a TTY on input too (completion, Ctrl-C and history are for someone typing, not for a file).
+  const input = options.keyboard === false ? new PassThrough() : Object.assign(new PassThrough(), { isTTY: true as const });
   const output = ttyOutput(options.columns ?? 80);
   let printed = '';
   let onPrint = () => {};
@@ -37,7 +40,7 @@ async function terminalSession(options: { columns?: number; env?: NodeJS.Process
     printed += String(d);
     onPrint();
   });
-  const shell = shellAdapter(await testBot(), {
+  const shell = shellAdapter(options.bot ?? (await testBot()), {
     input,
     output,
     lang: 'en',
@@ -208,11 +211,31 @@ describe('digests on a terminal', () => {
     await s.waitFor('troops Ger');
     const from = s.printed().length;
     const digest = await (await testBot()).handleText('ruler June 2023', TEST_CALLER);
-    await s.shell.poster!().post('local', digest);
+    await s.shell.poster!().post('local', digest, 'nonce-1');
     const after = await s.waitFor('niger> troops Ger', from);
     expect(stripVTControlCharacters(after)).toContain('[digest for #local]');
     const out = await s.ask('many');
     expect(out).toContain('German troops');
+    await s.quit();
+  });
+});
+
+describe('Ctrl-C while an answer is pending', () => {
+  it('says how to quit, and the prompt comes once, after the answer', async () => {
+    const s = await terminalSession({ bot: await botWithTestCommands() });
+    const from = s.printed().length;
+    s.type('slow ms:300\r');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    s.type('\u0003');
+    await s.waitFor('Done after 300 ms.', from);
+    await s.waitFor('niger> ', from);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const out = stripVTControlCharacters(s.printed().slice(from));
+    const hint = out.indexOf(t('en', 'shell.ctrlC'));
+    expect(hint).toBeGreaterThan(0);
+    // One prompt since the line was typed, after the answer: none came with the hint.
+    expect(out.split('niger> ')).toHaveLength(2);
+    expect(out.indexOf('niger> ')).toBeGreaterThan(out.indexOf('Done after 300 ms.'));
     await s.quit();
   });
 });
@@ -270,16 +293,41 @@ describe('history', () => {
     await second.quit();
   });
 
-  it('keeps the newest 500 lines', () => {
+  it('is not filled by a file fed to the terminal (`npm start < questions.txt`)', async () => {
+    const file = join(dir, 'fed', 'history');
+    const s = await terminalSession({ history: file, keyboard: false, columns: 40 });
+    const out = await s.ask('troops France 2023-09');
+    expect(out).toContain('1,500');
+    expect(out).toContain(BOLD); // still a terminal to print on: wrapped and coloured
+    s.type('exit\r');
+    await s.shell.ended;
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps the newest 500 lines, a repeated line moved to the end', () => {
     const file = join(dir, 'long', 'history');
-    const typed = Array.from({ length: 600 }, (_, i) => `troops ${i}`);
-    saveHistory(file, [...typed].reverse());
+    for (let i = 0; i < 600; i++) appendHistory(file, `troops ${i}`);
+    appendHistory(file, 'troops 300');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(HISTORY_LINES);
     expect(lines[0]).toBe('troops 100');
-    expect(loadHistory(file)[0]).toBe('troops 599');
-    writeFileSync(file, `${typed.join('\n')}\n`);
+    expect(lines.at(-1)).toBe('troops 300');
+    expect(lines.filter((l) => l === 'troops 300')).toHaveLength(1);
+    expect(loadHistory(file)[0]).toBe('troops 300');
+    writeFileSync(file, `${Array.from({ length: 600 }, (_, i) => `ruler ${i}`).join('\n')}\n`);
     expect(loadHistory(file)).toHaveLength(HISTORY_LINES);
+  });
+
+  it('two shells open at once both keep their lines', async () => {
+    const file = join(dir, 'two', 'history');
+    const a = await terminalSession({ history: file });
+    const b = await terminalSession({ history: file });
+    await a.ask('troops France 2023-09');
+    await b.ask('ruler June 2023');
+    await a.ask('who Tiani');
+    await a.quit();
+    await b.quit();
+    expect(readFileSync(file, 'utf8')).toBe('troops France 2023-09\nruler June 2023\nwho Tiani\n');
   });
 
   it('a history that cannot be written is said once and the shell goes on answering', async () => {

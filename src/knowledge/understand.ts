@@ -1506,6 +1506,10 @@ export class QuestionReader {
       const began = form === 'when' && offices.length === 0 && people.length === 1 && concepts.length > 0;
       const held = began ? this.kb.officesHeldBy(people[0]!.id).find((h) => this.termBeganWith(h.term, concepts)) : undefined;
       if (held) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id, office: held.office.id }] });
+      // "Since when was Air Base 201 in use?": no event, but a place named alone has its dated record ("in use from
+      // November 2019").
+      if (form === 'when' && places.length === 1 && people.length === 0 && organisations.length === 0 && /\b\d{4}\b/.test(places[0]!.summary))
+        return result({ parts: [{ kind: 'places', place: places[0]!.name }] });
       if (form === 'when') return decline('noEvent');
       // "Did Italy withdraw?": no event says so, but the troop figures say whether any are left.
       const withdrew = concepts.some((c) => c.id === 'withdrawal') && concepts.every((c) => c.id === 'withdrawal' || c.troops);

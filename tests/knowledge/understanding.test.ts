@@ -1144,3 +1144,13 @@ describe('the language of a question with no small words', () => {
     expect(de.lang).toBe('de');
   });
 });
+
+describe('when, about a place with no event for it', () => {
+  it('is answered by the place’s dated record', async () => {
+    for (const q of ['depuis quand la base aérienne 201 était-elle en service ?', 'Seit wann gab es den Stützpunkt 201?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/November 2019/);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 // One-shot CLI: `npm run --silent ask -- [--json] [--lang fr] [--chart out.png] [--as NAME] "<question or command>"`. Exit 1
-// on a user error (an unknown flag, a chart path that cannot be written, included). The language is --lang's, else the terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
+// on a user error (an unknown flag, a chart path that cannot be written, included). The language is --lang's, else the
+// terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
 import { constants, readFileSync } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -7,11 +8,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createBot } from '../../app.ts';
 import { chartService } from '../../charts/service.ts';
 import { catalogs, languageOf, t } from '../../core/i18n.ts';
-import { renderText, replyToJson } from '../../core/render-text.ts';
+import { replyToJson } from '../../core/render-text.ts';
 import { quote } from '../../core/sanitize.ts';
 import { createLogger } from '../../logger.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { shellCaller, shellUserArg, terminalLocale } from './shell.ts';
+import { colourEnabled, renderTerminal, terminalWidth } from './terminal.ts';
 
 const FLAGS = {
   help: { type: 'boolean', short: 'h' },
@@ -124,11 +126,13 @@ async function main(): Promise<void> {
     // Not an error: the answer is whole without a chart (one date, "now"); said so, on stderr, for scripts.
     process.stderr.write(`${t(lang, 'cli.chart.none', { path: quote(chartPath, 200) })}\n`);
   }
+  // At a terminal wrapped and coloured as the shell prints it; piped, exactly renderText (see terminal.ts).
+  const text = () => renderTerminal(r, { width: terminalWidth(process.stdout), colour: colourEnabled(process.stdout) });
   if (request.json) {
     const json = { ...replyToJson(r), ...(written && chart ? { chart: { path: written, alt: chart.alt, caption: chart.caption ?? null } } : {}) };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    process.stdout.write(`${renderText(r)}\n${written ? `\n${t(lang, 'chart.saved', { path: quote(written, 200) })}\n` : ''}`);
+    process.stdout.write(`${text()}\n${written ? `\n${t(lang, 'chart.saved', { path: quote(written, 200) })}\n` : ''}`);
   }
   process.exitCode = r.kind === 'error' || (chartPath !== undefined && chart && !written) ? 1 : 0;
 }

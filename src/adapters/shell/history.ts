@@ -32,19 +32,25 @@ export function loadHistory(path: string): string[] {
 }
 
 /**
- * Writes readline's history (newest first) oldest first, at most HISTORY_LINES, readable by the user alone: typed
- * questions are nobody else's business. Through a file renamed into place, so a crash mid-write never leaves half a
- * history. A line typed with a leading space is not kept, as in bash (HISTCONTROL=ignorespace). Throws on failure.
+ * Adds the line just typed to the file, oldest first, at most HISTORY_LINES, readable by the user alone: typed
+ * questions are nobody else's business. The file is read again first, so two shells open at once both keep their
+ * lines (the last to write would otherwise win); a line typed before moves to the end, as readline's own
+ * removeHistoryDuplicates does. Written to a file renamed into place, so a crash mid-write never leaves half a history.
+ * A line typed with a leading space is not kept, as in bash (HISTCONTROL=ignorespace). Throws on failure.
  */
-export function saveHistory(path: string, newestFirst: readonly string[]): void {
-  const lines = newestFirst.filter((line) => !line.startsWith(' ') && line.trim() !== '').slice(0, HISTORY_LINES);
+export function appendHistory(path: string, line: string): void {
+  if (line.startsWith(' ') || line.trim() === '') return;
+  const lines = loadHistory(path)
+    .reverse()
+    .filter((kept) => kept !== line);
+  lines.push(line);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(
     temp,
     lines
-      .reverse()
-      .map((line) => `${line}\n`)
+      .slice(-HISTORY_LINES)
+      .map((kept) => `${kept}\n`)
       .join(''),
     { mode: 0o600 },
   );

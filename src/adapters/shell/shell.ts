@@ -7,8 +7,8 @@ import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { languageOf, t } from '../../core/i18n.ts';
 import type { Reply } from '../../core/reply.ts';
-import { shellCompleter } from './complete.ts';
-import { HISTORY_LINES, historyPath, loadHistory, saveHistory } from './history.ts';
+import { historyPath } from './history.ts';
+import { attachKeyboard, keyboardOptions, typingAt } from './keyboard.ts';
 import { createShellPoster } from './poster.ts';
 import { colourEnabled, isTerminal, renderTerminal, terminalWidth, wrapText } from './terminal.ts';
 
@@ -119,7 +119,8 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   const chartDir = options.chartDir ?? join(tmpdir(), 'niger-watch-charts');
   // Width and colour are read per answer: a terminal resized between answers gets the next one at its new width.
   const render = (r: Reply) => renderTerminal(r, { width: terminalWidth(output), colour: colourEnabled(output, env) });
-  // Lines read and not yet answered: while there are some, the prompt is not shown, and a digest must not show it.
+  // Lines read and not yet answered (the prompt comes back after each answer): while there are some, a digest
+  // printed in between must not show the prompt early. After `exit` none is shown again.
   let unanswered = 0;
   const poster = createShellPoster(output, render, () => {
     if (rl && isTerminal(output) && unanswered === 0 && !exited) rl.prompt(true);
@@ -129,77 +130,43 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
     ended,
     async start() {
       const interactive = isTerminal(output);
+      const typing = typingAt(input, output);
       const lang = languageOf(locale);
-      const historyFile = interactive ? (options.history === undefined ? historyPath(env) : options.history) : null;
+      const historyFile = typing ? (options.history === undefined ? historyPath(env) : options.history) : null;
       const lines = createInterface({
         input,
         output,
         prompt: options.prompt ?? 'niger> ',
         terminal: interactive,
-        ...(interactive
-          ? {
-              completer: shellCompleter(bot),
-              history: historyFile ? loadHistory(historyFile) : [],
-              historySize: HISTORY_LINES,
-              removeHistoryDuplicates: true,
-            }
-          : {}),
+        ...(typing ? keyboardOptions(bot, historyFile) : {}),
       });
       rl = lines;
       output.write(`${wrapText(t(lang, 'shell.welcome'), terminalWidth(output))}\n`);
       lines.prompt();
-      if (interactive) {
-        // Ctrl-C clears what is typed (readline would otherwise close, ending the bot); on an empty line it says how
-        // to quit. Ctrl-D on an empty line still ends the input, and the bot with it, through 'close' below.
-        lines.on('SIGINT', () => {
-          if (lines.line) {
-            lines.write(null, { ctrl: true, name: 'e' });
-            lines.write(null, { ctrl: true, name: 'u' });
-            return;
-          }
-          output.write(`\n${wrapText(t(lang, 'shell.ctrlC'), terminalWidth(output))}\n`);
-          lines.prompt();
-        });
-        let warned = false;
-        if (historyFile) {
-          lines.on('history', (history: string[]) => {
-            try {
-              saveHistory(historyFile, history);
-            } catch (err) {
-              // A history that cannot be written is no reason to stop answering: said once, then the shell goes on.
-              if (!warned)
-                output.write(`\n${t(lang, 'shell.history.unwritable', { path: historyFile, reason: (err as { code?: string }).code ?? 'error' })}\n`);
-              warned = true;
-            }
-          });
-        }
-      }
+      if (typing) attachKeyboard(lines, output, lang, historyFile, () => unanswered === 0);
       lines.on('line', (line) => {
         unanswered++;
         queue = queue.then(async () => {
-          try {
-            if (exited) return;
-            const text = line.trim();
-            if (text === 'exit' || text === 'quit') {
-              exited = true;
-              lines.close();
-              return;
-            }
-            if (text) {
-              const reply = await bot.handleText(text, caller);
-              const charts = await saveCharts(reply, chartDir);
-              output.write(`${render(reply)}${charts}\n\n`);
-            }
-            lines.prompt();
-          } finally {
-            unanswered--;
+          if (exited) return;
+          const text = line.trim();
+          if (text === 'exit' || text === 'quit') {
+            exited = true;
+            lines.close();
+            return;
           }
+          if (text) {
+            const reply = await bot.handleText(text, caller);
+            const charts = await saveCharts(reply, chartDir);
+            output.write(`${render(reply)}${charts}\n\n`);
+          }
+          unanswered--;
+          lines.prompt();
         });
       });
       // At the end of the input the lines already read are still answered, in order.
       lines.on('close', () => {
         // Ctrl-D leaves the cursor after the prompt: the terminal's own prompt starts on a line of its own.
-        if (interactive) output.write('\n');
+        if (typing) output.write('\n');
         void queue.then(() => end());
       });
     },

@@ -1,7 +1,8 @@
 import { styleText } from 'node:util';
-import { citationsShown, moreSources, shownTitle } from '../../core/citations-shown.ts';
+import { citationsShown, moreSources } from '../../core/citations-shown.ts';
 import { FALLBACK_LANG, t } from '../../core/i18n.ts';
 import type { Reply } from '../../core/reply.ts';
+import { sourceLine } from '../../core/render-text.ts';
 import { longDate } from '../../knowledge/dates.ts';
 
 /** A terminal that does not say how wide it is: 80 columns, what terminals open with. */
@@ -117,11 +118,6 @@ type Tone = 'bold' | 'dim' | undefined;
 interface Section {
   lines: string[];
   tone: Tone;
-}
-
-function sourceLine(c: Reply['citations'][number], lang: string): string {
-  const title = shownTitle(c);
-  return `${c.publisher}, ${title === null ? '' : `"${title}", `}${longDate(c.published, lang)}${c.url ? ` — ${c.url}` : ''}`;
 }
 
 /**
