@@ -1,3 +1,4 @@
+import type { ChartService } from './charts-port.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { DigestService } from './digest-port.ts';
 import type { ProposalService } from './proposals-port.ts';
@@ -14,6 +15,8 @@ export interface Services {
   revisions?: RevisionService;
   /** Proposals of knowledge changes and editors' decisions; absent when no store could be opened. */
   proposals?: ProposalService;
+  /** Charts attached to answers (troop histories, the bases map); absent: answers are text alone. */
+  charts?: ChartService;
   /**
    * The knowledge base as it was known at the end of a day (UTC, "YYYY-MM-DD", not in the future): what `known:`
    * answers from. Null when nothing was recorded by then; absent without a store.

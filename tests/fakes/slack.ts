@@ -11,6 +11,10 @@
  *   workspace's token for the code), and every call answered as the workspace its token belongs to (auth.test,
  *   users.info, posted messages), with the workspace recorded on the call (`ApiCall.teamId`); `revokeToken`;
  * - a `response_url` sink (`fake.responseUrl(id)`), where `respond()` posts;
+ * - file uploads as Slack takes them: files.getUploadURLExternal (filename, length, `alt_txt`) hands out an upload URL
+ *   on this fake, which keeps the bytes POSTed to it (raw, or a multipart part), and files.completeUploadExternal
+ *   (`files` [{id, title}], channel_id, thread_ts, initial_comment) shares them in the channel as a message with
+ *   `files`; every upload is in `uploads`; a token without `files:write` (`scopes`) gets `missing_scope`;
  * - a Socket Mode WebSocket (`apps.connections.open` hands out its URL; the fake says hello, pings,
  *   sends envelopes with `sendEnvelope` and records the acks).
  *
@@ -53,6 +57,7 @@ export const INSTALL_SCOPES = [
   'chat:write',
   'chat:write.public',
   'commands',
+  'files:write',
   'groups:history',
   'groups:read',
   'im:history',
@@ -111,6 +116,23 @@ export interface FakeSlackOptions {
    * window with HTTP 429, `Retry-After` (whole seconds) and `{ok:false,error:'ratelimited'}`. Default: none.
    */
   postLimits?: { perChannel?: RateWindow; perWorkspace?: RateWindow };
+  /** The bot's scopes (default INSTALL_SCOPES): the files.* methods answer `missing_scope` without `files:write`. */
+  scopes?: string[];
+}
+
+/** A file upload, from files.getUploadURLExternal to files.completeUploadExternal. */
+export interface FakeUpload {
+  fileId: string;
+  filename: string;
+  /** The length declared to files.getUploadURLExternal. */
+  length: number;
+  /** Its `alt_txt` (Slack's name for the alt text); undefined when none was sent. */
+  altTxt?: string;
+  /** The bytes POSTed to the upload URL; undefined until then. */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  completed?: { title?: string; channel?: string; threadTs?: string; initialComment?: string };
+  teamId: string;
 }
 
 /** At most `limit` calls in any `windowMs`. */
@@ -208,6 +230,10 @@ export interface FakeMessage {
   metadata?: unknown;
   /** Set by chat.update. */
   edited?: { user: string; ts: string };
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: { id: string; name: string; title: string; mimetype: string; size: number; alt_txt?: string }[];
+  /** The thread the message is in. */
+  thread_ts?: string;
 }
 
 /** A modal opened with views.open: the trigger it used and the view as Slack holds it (with its id). */
@@ -238,6 +264,8 @@ export interface FakeSlack {
   readonly responses: ResponseUrlPost[];
   /** Socket Mode acks, in arrival order. */
   readonly acks: SocketAck[];
+  /** File uploads, in the order their URLs were asked for. */
+  readonly uploads: FakeUpload[];
   /** Web API calls of one method. */
   callsTo(method: string): ApiCall[];
   /** The messages posted into a channel (chat.postMessage that succeeded at the fake), oldest first. */
@@ -312,6 +340,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const revoked = new Set<string>();
   // Arrival times of the posts Slack accepted, per rate-limit key (sliding windows).
   const postTimes = new Map<string, number[]>();
+  const scopes = new Set(options.scopes ?? INSTALL_SCOPES);
+  const uploads: FakeUpload[] = [];
+  let fileCounter = 0;
 
   /** The seconds to wait when a post now would go over one of `postLimits`, else null (and the post is counted). */
   function overPostLimit(channel: string, teamId: string, now: number): number | null {
@@ -337,7 +368,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      if (req.method === 'POST' && (req.url ?? '').startsWith('/upload/')) {
+        void receiveUpload(req, res, bytes).catch((err: unknown) => send(res, 500, `fake error: ${String(err)}`));
+        return;
+      }
+      const rawBody = bytes.toString('utf8');
       try {
         route(req, res, rawBody);
       } catch (err) {
@@ -373,6 +409,27 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       send(res, 404, 'not found');
       record(req, 'other', path, rawBody, 404);
     }
+    recorded();
+  }
+
+  /** The upload URL's end: the bytes as sent (raw), or the file part of a multipart form, kept with the upload. */
+  async function receiveUpload(req: IncomingMessage, res: ServerResponse, bytes: Buffer): Promise<void> {
+    const id = decodeURIComponent((req.url ?? '').slice('/upload/'.length).split('?')[0]!);
+    const upload = uploads.find((u) => u.fileId === id);
+    let status = 404;
+    if (upload) {
+      const type = String(req.headers['content-type'] ?? '');
+      let data = bytes;
+      if (/^multipart\/form-data\b/i.test(type)) {
+        const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+        const file = [...form.values()].find((v) => typeof v !== 'string') as Blob | undefined;
+        data = file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+      }
+      upload.bytes = data;
+      status = 200;
+    }
+    send(res, status, status === 200 ? `OK - ${bytes.length}` : 'not found');
+    record(req, 'other', req.url ?? '', '', status);
     recorded();
   }
 
@@ -617,6 +674,71 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           },
         });
       }
+      case 'files.getUploadURLExternal': {
+        if (!scopes.has('files:write')) return reply(200, { ok: false, error: 'missing_scope', needed: 'files:write', provided: [...scopes].join(',') });
+        const length = Number(args.length);
+        if (typeof args.filename !== 'string' || !args.filename || args.length === undefined) return reply(200, { ok: false, error: 'invalid_arguments' });
+        if (!Number.isInteger(length) || length <= 0) return reply(200, { ok: false, error: 'missing_argument' });
+        if (typeof args.alt_txt === 'string' && args.alt_txt.length > 1000) return reply(200, { ok: false, error: 'alt_txt_too_large' });
+        fileCounter += 1;
+        const fileId = `F0FAKE${String(fileCounter).padStart(5, '0')}`;
+        uploads.push({
+          fileId,
+          filename: args.filename,
+          length,
+          ...(typeof args.alt_txt === 'string' ? { altTxt: args.alt_txt } : {}),
+          teamId: as.teamId,
+        });
+        return reply(200, { ok: true, upload_url: `${baseUrl}/upload/${fileId}`, file_id: fileId });
+      }
+      case 'files.completeUploadExternal': {
+        if (!scopes.has('files:write')) return reply(200, { ok: false, error: 'missing_scope', needed: 'files:write', provided: [...scopes].join(',') });
+        let listed: unknown;
+        try {
+          listed = typeof args.files === 'string' ? JSON.parse(args.files) : args.files;
+        } catch {
+          return reply(200, { ok: false, error: 'invalid_arguments' });
+        }
+        if (!Array.isArray(listed) || listed.length === 0 || listed.length > 10) return reply(200, { ok: false, error: 'invalid_arguments' });
+        if (args.thread_ts !== undefined && typeof args.channel_id !== 'string') return reply(200, { ok: false, error: 'invalid_arguments' });
+        const done: FakeUpload[] = [];
+        for (const f of listed as { id?: unknown; title?: unknown }[]) {
+          const u = uploads.find((x) => x.fileId === f?.id && x.teamId === as.teamId);
+          // Never uploaded, or not the length declared: Slack cannot finish it.
+          if (!u?.bytes || u.bytes.length !== u.length || u.completed) return reply(200, { ok: false, error: 'file_not_found' });
+          done.push(u);
+          u.completed = { ...(typeof f.title === 'string' ? { title: f.title } : {}) };
+        }
+        const channel = typeof args.channel_id === 'string' ? args.channel_id : undefined;
+        const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+        const initialComment = typeof args.initial_comment === 'string' ? args.initial_comment : undefined;
+        const shown = done.map((u) => ({
+          id: u.fileId,
+          name: u.filename,
+          title: u.completed!.title ?? u.filename,
+          mimetype: u.filename.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+          size: u.bytes!.length,
+          ...(u.altTxt !== undefined ? { alt_txt: u.altTxt } : {}),
+        }));
+        for (const u of done) Object.assign(u.completed!, { channel, threadTs, initialComment });
+        if (channel) {
+          tsCounter += 1;
+          const ts = `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
+          const held = channels.get(channel) ?? [];
+          held.push({
+            type: 'message',
+            user: as.botUserId,
+            bot_id: as.botId,
+            team: as.teamId,
+            ts,
+            text: initialComment ?? '',
+            files: shown,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          });
+          channels.set(channel, held);
+        }
+        return reply(200, { ok: true, files: shown.map(({ id, title }) => ({ id, title })) });
+      }
       default:
         return reply(200, { ok: false, error: 'unknown_method' });
     }
@@ -738,6 +860,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responses,
     acks,
     homes,
+    uploads,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel) => [...(channels.get(channel) ?? [])],
     setChannel(channel) {
@@ -854,6 +977,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     reset() {
       requests.length = 0;
       calls.length = 0;
+      uploads.length = 0;
       responses.length = 0;
       acks.length = 0;
       failures.clear();

@@ -23,6 +23,7 @@ describe('Slack app manifest', () => {
       'chat:write',
       'chat:write.public',
       'commands',
+      'files:write',
       'groups:history',
       'groups:read',
       'im:history',

@@ -14,6 +14,7 @@ import { settleWithin } from '../../core/settle-within.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { shareAttachments } from './files.ts';
 import { registerHome } from './home.ts';
 import { canPostIn } from './membership.ts';
 import { incomingText } from './escape.ts';
@@ -198,11 +199,21 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     // Only when the user's language is known without asking Slack (the answer depends on it).
     const lang = inlineReplyMs > 0 ? admins.knownLocale(command.user_id, command.team_id) : { known: false };
     const known = lang.known ? bot.knownAnswer(text, lang.locale) : undefined;
+    // A slash command's answer goes back through Slack (the ack or the response_url), which carries no files: a
+    // public answer's chart follows it into the channel as a file of its own (files:write; the bot must be in it).
+    const shareAfter = async (reply: Reply | undefined) => {
+      if (reply?.attachments?.length && reply.visibility === 'public' && reply.kind !== 'error') {
+        await shareAttachments(client, reply, { channel: command.channel_id }, slackLog);
+      }
+    };
     if (known) {
       await ack(commandResponse(known));
+      await shareAfter(known);
       return;
     }
+    let answered: Reply | undefined;
     const answer = bot.handleText(text, caller(command.user_id, command.channel_id, command.team_id, client, true)).then(async (reply) => {
+      answered = reply;
       if (reply.form) {
         // The trigger_id is good for 3 s: the modal opens before the (empty) ack, within the same deadline.
         const opened = await openForm(client, command.trigger_id, reply.form, { r: command.response_url });
@@ -220,12 +231,16 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     }
     if (inline) {
       await ack(inline);
+      await shareAfter(answered);
       return;
     }
     await ack();
     try {
       const late = await answer;
-      if (late) await respond(late);
+      if (late) {
+        await respond(late);
+        await shareAfter(answered);
+      }
     } catch (err) {
       slackLog.warn({ err, channelId: command.channel_id }, 'could not answer a slash command');
     }
@@ -250,6 +265,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         });
       } else {
         await client.chat.postMessage({ channel: where.channel, ...thread, ...message, ...SAFE_MESSAGE_OPTIONS });
+        // The chart after the answer, in the same place (the thread, when asked in one).
+        await shareAttachments(client, reply, { channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) }, slackLog);
       }
     } catch (err) {
       slackLog.warn({ err, command: reply.command, channelId: where.channel }, 'could not answer a message');

@@ -13,6 +13,7 @@ export const SLACK_BOT_SCOPES: readonly string[] = [
   'chat:write',
   'chat:write.public',
   'commands',
+  'files:write',
   'groups:history',
   'groups:read',
   'im:history',
