@@ -46,7 +46,7 @@ export interface Mention {
 
 /** One thing the question asks; a question may ask several ("French and US troops"). */
 export type Part =
-  | { kind: 'troops'; country: string; date?: string }
+  | { kind: 'troops'; country: string; date?: string; history?: boolean }
   | { kind: 'office'; office: string; date?: string }
   | { kind: 'offices-of'; person: string; office?: string }
   | { kind: 'who'; person: string }
@@ -1343,8 +1343,11 @@ export class QuestionReader {
       // "What was the peak French troop level?": each country's largest figure, on its own date.
       const peak = !date && tokens.some((t) => this.peak[lang].has(t));
       const dateOf = (country: string) => (peak ? this.largestFigure(country)?.asOf.text : undefined) ?? dateText;
+      // "How did French troop numbers change over time?": every figure, not one.
+      const joined = ` ${tokens.join(' ')} `;
+      const history = !date && !peak && !yesNo && this.lexicon.languages[lang].overTime.some((p) => joined.includes(` ${tokenize(p).join(' ')} `));
       return result({
-        parts: list.map((country) => ({ kind: 'troops', country, date: dateOf(country) })),
+        parts: list.map((country) => ({ kind: 'troops', country, date: dateOf(country), ...(history ? { history: true } : {}) })),
         anchorEvent,
         ...(absence ? { asksAbsence: true } : {}),
       });

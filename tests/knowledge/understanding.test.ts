@@ -1169,3 +1169,17 @@ describe('a state named is the state, not its end', () => {
     expect((await ask('wann wurden die ECOWAS-Sanktionen aufgehoben?')).lead).toMatch(/^24 February 2024/);
   });
 });
+
+describe('how troop figures changed', () => {
+  it('"over time", "évolution", "Entwicklung" ask for every figure, oldest first', async () => {
+    for (const q of [
+      'how have us troop numbers in niger changed over time?',
+      'évolution des effectifs américains au Niger',
+      'Entwicklung der amerikanischen Truppen im Niger',
+    ]) {
+      const r = await bot.run('ask', { question: q, lang: 'en' }, TEST_CALLER);
+      expect(r.title, q).toMatch(/every reported figure/);
+      expect(r.items.length, q).toBeGreaterThan(2);
+    }
+  });
+});
