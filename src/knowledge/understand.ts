@@ -2341,8 +2341,10 @@ export class QuestionReader {
     const said = (lo: number, hi: number) =>
       mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
     const hasVerb = (side: Mention[], lo: number, hi: number) => content(side).length > 0 || said(lo, hi);
-    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1)];
-    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1)];
+    // (So does its place: "qui a quitté la base 101 en premier : les Français ou les Américains ?")
+    const placesOf = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => x.type === 'place'));
+    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1), ...(placesOf(left).length ? [] : placesOf(right))];
+    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1), ...(placesOf(right).length ? [] : placesOf(left))];
     const found = (side: Mention[], words: string[]) => {
       const event = this.bestEvent(side, words, []);
       return event ? this.endOfNamedSpan(event, side) : null;

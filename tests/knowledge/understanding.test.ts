@@ -1183,3 +1183,11 @@ describe('how troop figures changed', () => {
     }
   });
 });
+
+describe('which came first, with the place said once', () => {
+  it('the side that names no place takes the other side’s', async () => {
+    const r = await ask('who pulled out of air base 101 first, the americans or the germans?');
+    expect(r.text).toMatch(/7 July 2024/);
+    expect(r.text).toMatch(/30 August 2024/);
+  });
+});
