@@ -1077,6 +1077,11 @@ export class QuestionReader {
       return month(e.date.start) !== month(namedPeriod.start) && month((e.endDate ?? e.date).end) !== month(namedPeriod.start);
     };
     const result = (u: Omit<Understanding, 'lang' | 'yesNo' | 'free'>): Understanding => {
+      // A who-question is answered by events only if they name who: "who shot at the airport?" is not told by the
+      // gunfire's date.
+      const nobody =
+        form === 'who' && !yesNo && u.parts.length > 0 && u.parts.every((p) => p.kind === 'event' && this.kb.eventsById.get(p.event)!.actors.length === 0);
+      if (nobody) u = { parts: [], decline: { reason: 'default' } };
       const leadNo = yesNo && form !== 'when' && !u.lead && !u.compare && !u.decline && u.parts.length > 0 && u.parts.every(outside);
       return { lang, yesNo, free, ...u, ...(leadNo ? { lead: 'No.' as const } : {}) };
     };
@@ -1555,7 +1560,9 @@ export class QuestionReader {
     if (organisations.length > 0 && named && !has('timeline')) {
       return result({ parts: organisations.map((o) => ({ kind: 'organisation', organisation: o.id })) });
     }
-    if (places.length > 0 && named) return result({ parts: [{ kind: 'places', place: places[0]!.name }] });
+    // ("Who attacked Niamey airport?" asks who did something there, which a description of the place does not say.)
+    const asksDoer = form === 'who' && (concepts.length > 0 || free.length > 0);
+    if (places.length > 0 && named && !asksDoer) return result({ parts: [{ kind: 'places', place: places[0]!.name }] });
     // "Who is the president of Burkina Faso?": about another country, and nobody the knowledge base knows.
     if ((form === 'who' || form === 'what') && otherCountries.length > 0 && !has('timeline')) return decline('otherCountry', { country: otherCountries[0]! });
 

@@ -1191,3 +1191,12 @@ describe('which came first, with the place said once', () => {
     expect(r.text).toMatch(/30 August 2024/);
   });
 });
+
+describe('who did something', () => {
+  it('is not answered by a description of the place, nor by an event that names nobody', async () => {
+    for (const q of ['who opened fire at niamey airport?', 'Qui a attaqué l’aéroport de Niamey ?']) {
+      expect((await ask(q)).answered, q).toBe(false);
+    }
+    expect((await ask('who announced the CNSP on television?')).text).toMatch(/Abdramane|26 July 2023/);
+  });
+});
