@@ -25,6 +25,8 @@ export interface ChannelPoster {
 /** The workspace (Slack team, Discord guild) a channel belongs to, as its subscription recorded it. */
 export interface DeliveryTarget {
   workspaceId: string | null;
+  /** The message to reply under (a correction under the digest it corrects): Slack thread_ts, Discord message reference. */
+  threadOf?: string;
 }
 
 export interface PostResult {

@@ -162,6 +162,26 @@ export class Delivery {
     }
     if (late) report.late++;
     else report.sent++;
+    await this.recordCarried(claim, sub, messageId, content.entries, now);
+  }
+
+  /** What the digest carried, for corrections later; a failure costs only those corrections, never the delivery. */
+  private async recordCarried(claim: ClaimRow, sub: SubscriptionRow, messageId: string, entries: string[], now: number): Promise<void> {
+    if (!this.store.recordPost) return;
+    try {
+      await this.store.recordPost({
+        platform: claim.platform,
+        channelId: claim.channelId,
+        messageId,
+        workspaceId: sub.workspaceId,
+        kind: 'digest',
+        lang: sub.lang,
+        postedAt: now,
+        entryKeys: entries,
+      });
+    } catch (err) {
+      this.log.warn({ detail: errorText(err), channel: claim.channelId, instance: this.instanceId }, 'could not record the entries a digest carried');
+    }
   }
 
   /**
