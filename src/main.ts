@@ -77,7 +77,11 @@ async function main(): Promise<void> {
       ? {
           digest: digest.service,
           revisions: new StoreRevisionService(digest.store),
-          proposals: new StoreProposalService(digest.store, Date.now, async () => live?.refresh()),
+          // After an approval: the knowledge reloads before the reply, then the corrections it calls for go out.
+          proposals: new StoreProposalService(digest.store, Date.now, async () => {
+            await live?.refresh();
+            void digest?.corrections.run();
+          }),
         }
       : {}),
   };

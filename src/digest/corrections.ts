@@ -12,6 +12,7 @@ import { t } from '../core/i18n.ts';
 import { reply, type Reply } from '../core/reply.ts';
 import { formatDay } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
+import { deploymentSchema, type Deployment } from '../knowledge/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { ApprovedChange, CorrectionClaim, CorrectionStore } from '../storage/corrections.ts';
 import { describeTroops } from './content.ts';
@@ -57,9 +58,18 @@ export function supersededEntries(kb: KnowledgeBase, change: ApprovedChange): st
     .map((d) => `deployments/${d.id}`);
 }
 
+function parsedFigure(entry: Record<string, unknown>): Deployment | undefined {
+  const parsed = deploymentSchema.safeParse(entry);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** What the correction says, in `lang`, every part from the catalogs (the renderers escape it). */
 export function correctionReply(kb: KnowledgeBase, change: ApprovedChange, lang: string): Reply {
-  const figure = change.kind === 'deployments' ? kb.troopHistory(String(change.entry.country ?? '')).find((d) => d.id === change.proposedId) : undefined;
+  // From the knowledge base when it has reloaded, else from the approved entry itself (the same fields, validated).
+  const figure =
+    change.kind === 'deployments'
+      ? (kb.troopHistory(String(change.entry.country ?? '')).find((d) => d.id === change.proposedId) ?? parsedFigure(change.entry))
+      : undefined;
   const what = figure ? t(lang, 'correction.troops', describeTroops(kb, figure, lang)) : t(lang, 'correction.entry', { id: change.proposedId });
   const published = /^\d{4}-\d{2}-\d{2}$/.test(change.source.published) ? formatDay(change.source.published, lang) : change.source.published;
   return reply({
