@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       ? {
           digest: digest.service,
           revisions: new StoreRevisionService(digest.store),
+          posts: { recordPost: async (post) => digest?.store.recordPost?.(post) },
           // After an approval: the knowledge reloads before the reply, then the corrections it calls for go out.
           proposals: new StoreProposalService(digest.store, Date.now, async () => {
             await live?.refresh();

@@ -200,7 +200,7 @@ export class Corrections {
     try {
       const { messageId } = await poster.post(claim.channelId, correctionReply(kb, change, claim.lang), correctionNonce(claim), {
         workspaceId: claim.workspaceId,
-        threadOf: claim.messageId,
+        threadOf: claim.threadOf ?? claim.messageId,
       });
       await store.finishCorrection(claim, instanceId, { status: 'sent', replyId: messageId, reason: null }, this.now());
       report.sent++;

@@ -9,19 +9,11 @@ interface Statement {
   params: unknown[];
 }
 
-/** A message the bot posted (a digest, an answer in a channel) and the entries ("kind/entry id") it carried. */
-export interface CarriedPost {
-  platform: string;
-  channelId: string;
-  messageId: string;
-  workspaceId: string | null;
-  kind: 'digest' | 'answer';
-  lang: string;
-  postedAt: number;
-  entryKeys: string[];
-}
+import type { CarriedPost } from '../core/delivery.ts';
 
-export type PostRef = Omit<CarriedPost, 'entryKeys' | 'kind'>;
+export type { CarriedPost };
+
+export type PostRef = Omit<CarriedPost, 'entryKeys' | 'kind' | 'threadOf'> & { threadOf: string | null };
 
 /** One correction: the post it goes under and the approval it reports. */
 export interface CorrectionKey {
@@ -34,6 +26,8 @@ export interface CorrectionKey {
 export type CorrectionStatus = 'pending' | 'claimed' | 'sent' | 'failed';
 
 export interface CorrectionClaim extends CorrectionKey {
+  /** Where the reply goes: the post's thread, else (null) under the post. */
+  threadOf: string | null;
   workspaceId: string | null;
   lang: string;
   status: CorrectionStatus;
@@ -87,7 +81,7 @@ type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown
 type Batch = (statements: Statement[]) => Promise<Record<string, unknown>[][]>;
 
 const CLAIM_COLUMNS =
-  'platform, channel_id, message_id, proposal_id, workspace_id, lang, status, owner, lease_until, attempts, post_started_at, reply_id, reason';
+  'platform, channel_id, message_id, proposal_id, thread_of, workspace_id, lang, status, owner, lease_until, attempts, post_started_at, reply_id, reason';
 const KEY_MATCH = 'platform = ? AND channel_id = ? AND message_id = ? AND proposal_id = ?';
 const keyParams = (k: CorrectionKey) => [k.platform, k.channelId, k.messageId, k.proposalId];
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -98,6 +92,7 @@ function toClaim(r: Record<string, unknown>): CorrectionClaim {
     channelId: String(r.channel_id),
     messageId: String(r.message_id),
     proposalId: String(r.proposal_id),
+    threadOf: strOrNull(r.thread_of),
     workspaceId: strOrNull(r.workspace_id),
     lang: String(r.lang),
     status: String(r.status) as CorrectionStatus,
@@ -126,9 +121,9 @@ export class SqlCorrectionStore implements CorrectionStore {
     if (keys.length === 0) return;
     await this.batch(
       keys.map((key) => ({
-        sql: `INSERT INTO post_entries (platform, channel_id, message_id, entry_key, workspace_id, post_kind, lang, posted_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        params: [p.platform, p.channelId, p.messageId, key, p.workspaceId, p.kind, p.lang, p.postedAt],
+        sql: `INSERT INTO post_entries (platform, channel_id, message_id, entry_key, thread_of, workspace_id, post_kind, lang, posted_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        params: [p.platform, p.channelId, p.messageId, key, p.threadOf ?? null, p.workspaceId, p.kind, p.lang, p.postedAt],
       })),
     );
   }
@@ -153,7 +148,7 @@ export class SqlCorrectionStore implements CorrectionStore {
   async postsCarrying(entryKeys: string[], from: number, until: number): Promise<PostRef[]> {
     if (entryKeys.length === 0) return [];
     const rows = await this.query(
-      `SELECT platform, channel_id, message_id, MIN(workspace_id) AS workspace_id, MIN(lang) AS lang, MIN(posted_at) AS posted_at
+      `SELECT platform, channel_id, message_id, MIN(thread_of) AS thread_of, MIN(workspace_id) AS workspace_id, MIN(lang) AS lang, MIN(posted_at) AS posted_at
        FROM post_entries WHERE entry_key IN (${marks(entryKeys.length)}) AND posted_at >= ? AND posted_at <= ?
        GROUP BY platform, channel_id, message_id ORDER BY platform, channel_id, message_id`,
       [...entryKeys, from, until],
@@ -162,6 +157,7 @@ export class SqlCorrectionStore implements CorrectionStore {
       platform: String(r.platform),
       channelId: String(r.channel_id),
       messageId: String(r.message_id),
+      threadOf: strOrNull(r.thread_of),
       workspaceId: strOrNull(r.workspace_id),
       lang: String(r.lang),
       postedAt: Number(r.posted_at),
@@ -172,9 +168,9 @@ export class SqlCorrectionStore implements CorrectionStore {
     if (items.length === 0) return 0;
     const results = await this.batch(
       items.map(({ post, proposalId }) => ({
-        sql: `INSERT INTO correction_claims (platform, channel_id, message_id, proposal_id, workspace_id, lang, status, lease_until, created_at, updated_at)
-              VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT DO NOTHING RETURNING proposal_id`,
-        params: [post.platform, post.channelId, post.messageId, proposalId, post.workspaceId, post.lang, now, now, now],
+        sql: `INSERT INTO correction_claims (platform, channel_id, message_id, proposal_id, thread_of, workspace_id, lang, status, lease_until, created_at, updated_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT DO NOTHING RETURNING proposal_id`,
+        params: [post.platform, post.channelId, post.messageId, proposalId, post.threadOf, post.workspaceId, post.lang, now, now, now],
       })),
     );
     return results.reduce((n, rows) => n + rows.length, 0);

@@ -178,7 +178,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: 'the entries each post carried, and the correction replies under them',
     // post_entries: one row per (post, entry it carried); `entry_key` is "kind/entry id" (ids are unique within a
-    // kind only). A correction finds the posts of the last 30 days by entry and date, hence the index.
+    // kind only); `thread_of` is the thread a post is in (a Slack answer under its question), where its correction
+    // goes; NULL: under the post itself. A correction finds the posts of the last 30 days by entry and date, hence the index.
     // correction_claims: one row per (post, approved proposal) — the insert that wins is the only one, so two
     // instances seeing the same approval make one reply. A claim whose post started is never posted again.
     sql: () => [
@@ -187,6 +188,7 @@ export const MIGRATIONS: readonly Migration[] = [
         channel_id TEXT NOT NULL,
         message_id TEXT NOT NULL,
         entry_key TEXT NOT NULL,
+        thread_of TEXT,
         workspace_id TEXT,
         post_kind TEXT NOT NULL CHECK (post_kind IN ('digest', 'answer')),
         lang TEXT NOT NULL,
@@ -199,6 +201,7 @@ export const MIGRATIONS: readonly Migration[] = [
         channel_id TEXT NOT NULL,
         message_id TEXT NOT NULL,
         proposal_id TEXT NOT NULL,
+        thread_of TEXT,
         workspace_id TEXT,
         lang TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('pending', 'claimed', 'sent', 'failed')),

@@ -14,9 +14,9 @@ import { knowledgeOf } from '../../src/live-knowledge.ts';
 import { importSeed, readSeed } from '../../src/storage/seed.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
 import { startHarness as startDiscord, TEST_TOKEN, type Harness as DiscordHarness } from '../discord/harness.ts';
-import { visibleText } from '../fakes/slack.ts';
+import { eventCallback, sendEvent, slackTs, visibleText } from '../fakes/slack.ts';
 import { testBot } from '../helpers/bot.ts';
-import { slashOverHttp, startHarness as startSlack, type Harness as SlackHarness } from '../slack/harness.ts';
+import { SIGNING_SECRET, slashOverHttp, startHarness as startSlack, type Harness as SlackHarness } from '../slack/harness.ts';
 import { backendMatrix, sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { makeScheduler, silentLog } from './helpers.ts';
 
@@ -75,7 +75,7 @@ describe('corrections through Slack (Bolt + fake Slack)', () => {
   beforeEach(async () => {
     db = await sqliteBackend.open();
     await importSeed(db.store, SEED, { now: Date.parse('2026-11-29T12:00:00Z') });
-    bot = await testBot({ services: { digest: new StoreDigestService(db.store, () => bot.kb) } });
+    bot = await testBot({ services: { digest: new StoreDigestService(db.store, () => bot.kb), posts: { recordPost: (p) => db.store.recordPost(p) } } });
     h = await startSlack(bot, { adminUserIds: ['U0ADMIN001'], logLevel: 'warn' });
   });
   afterEach(async () => {
@@ -129,6 +129,61 @@ describe('corrections through Slack (Bolt + fake Slack)', () => {
     expect(logged!.reason).toContain(`correction of proposal ${proposal} under message ${digest.ts}`);
     const history = await slashOverHttp(h, 'digest history', { user_id: 'U0ADMIN001', channel_id: CHANNEL });
     expect(visibleText(history.message as { blocks?: unknown })).toMatch(/1 December 2026: correction posted in the thread/);
+  });
+
+  it('an answer to a mention, in the thread under the question, gets its correction in that thread; an answer about a past date gets none', async () => {
+    const ask = async (text: string) => {
+      const ts = slackTs();
+      const before = posts().length;
+      const event = { type: 'app_mention', user: 'U0ANN', text: `<@${h.fake.botUserId}> ${text}`, ts, channel: CHANNEL, team: h.fake.teamId };
+      expect((await sendEvent(h.appUrl, SIGNING_SECRET, eventCallback(h.fake, event))).status).toBe(200);
+      await h.fake.waitFor(() => posts()[before], 5000, `the answer to "${text}"`);
+      // The entries are recorded right after the post (a past date's answer records none): give them a moment.
+      for (let n = 0; n < 50 && !text.includes('2023'); n++) {
+        if ((await db.raw(`SELECT 1 FROM post_entries WHERE message_id = '${posts()[before]!.ts}'`)).length > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return { question: ts, answer: posts()[before]! };
+    };
+    const now = await ask('troops Italy');
+    expect(now.answer.thread_ts).toBe(now.question);
+    expect(visibleText(now.answer as { blocks?: unknown })).toMatch(/250/);
+    const past = await ask('troops Italy 2023-08');
+    expect(await db.raw(`SELECT entry_key, post_kind, thread_of FROM post_entries WHERE message_id = '${now.answer.ts}'`)).toEqual([
+      { entry_key: 'deployments/italy-2023-08-06', post_kind: 'answer', thread_of: now.question },
+    ]);
+    expect(await db.raw(`SELECT 1 FROM post_entries WHERE message_id = '${past.answer.ts}'`)).toEqual([]);
+
+    // The answers were posted now (real time); the approval comes an hour later.
+    const approvedAt = Date.now() + 3_600_000;
+    const p = await db.store.propose(
+      {
+        kind: 'deployments',
+        entryId: null,
+        entry: {
+          id: 'italy-2026-12',
+          country: 'Italy',
+          host: 'Niger',
+          count: 0,
+          approximate: false,
+          asOf: '2026-11-20',
+          sources: ['air-cosmos-2022-01'],
+          added: '2026-12-01',
+        },
+        source: SOURCE,
+        author: 'slack:U0EDITOR1',
+      },
+      approvedAt - 1000,
+    );
+    await db.store.approveProposal(p.id, 'slack:U0EDITOR2', approvedAt);
+    const { runner, reload } = corrections(db.store, 'a', [h.slack.poster], bot, approvedAt + 1000);
+    await reload();
+    expect(await runner.run()).toMatchObject({ enqueued: 1, sent: 1 });
+    expect(posts()).toHaveLength(3);
+    const correction = posts()[2]!;
+    // In the question's thread (Slack threads one level deep), not a thread of its own under the answer.
+    expect(correction.thread_ts).toBe(now.question);
+    expect(visibleText(correction as { blocks?: unknown })).toContain('Correction: Italy troops in Niger — none, as of 20 November 2026');
   });
 
   it('an instance that stopped after starting the post: the correction is not posted again, and the log says so', async () => {
@@ -220,7 +275,15 @@ describe.skipIf(pg.skip)('corrections through Discord, two instances on one Post
   });
 
   it('two instances taking the same due claim at once: exactly one wins, and only the winner may start the post', async () => {
-    const post = { platform: 'discord', channelId: CHANNEL, messageId: '1190000000000009001', workspaceId: null, lang: 'en', postedAt: APPROVED_AT - 1000 };
+    const post = {
+      platform: 'discord',
+      channelId: CHANNEL,
+      messageId: '1190000000000009001',
+      threadOf: null,
+      workspaceId: null,
+      lang: 'en',
+      postedAt: APPROVED_AT - 1000,
+    };
     expect(await db.store.corrections.enqueueCorrections([{ post, proposalId: 'P-RACE01' }], APPROVED_AT)).toBe(1);
     expect(await other.corrections.enqueueCorrections([{ post, proposalId: 'P-RACE01' }], APPROVED_AT)).toBe(0);
     const key = { ...post, proposalId: 'P-RACE01' };
