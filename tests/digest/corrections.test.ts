@@ -6,8 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordPoster } from '../../src/adapters/discord/poster.ts';
 import { discordRestOptions } from '../../src/adapters/discord/rest.ts';
 import type { Bot } from '../../src/core/bot.ts';
-import type { ChannelPoster } from '../../src/core/delivery.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import type { ChannelPoster, DeliveryTarget } from '../../src/core/delivery.ts';
 import { Corrections } from '../../src/digest/corrections.ts';
+import { openDigestRuntime } from '../../src/digest/runtime.ts';
 import { StoreDigestService } from '../../src/digest/service.ts';
 import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
 import { knowledgeOf } from '../../src/live-knowledge.ts';
@@ -299,6 +301,65 @@ describe.skipIf(pg.skip)('corrections through Discord, two instances on one Post
       expect(await db.store.corrections.startCorrection(key, loser, at + 9000, at)).toBe(false);
       // Handed back known-unposted (a 429), so the next round races again.
       expect(await other.corrections.finishCorrection(key, winner, { status: 'pending', reason: 'rate limited', retryAt: at + 6000 }, at)).toBe(true);
+    }
+  });
+});
+
+describe('the digest runtime runs corrections', () => {
+  it('started with its posters, its first tick posts the correction an approval calls for, once', async () => {
+    const db = await sqliteBackend.open();
+    const bot = await testBot();
+    const runtime = await openDigestRuntime({ databaseUrl: db.url, catchupMinutes: 60, log: silentLog(), kb: () => bot.kb });
+    try {
+      await importSeed(runtime.store, SEED, { now: Date.parse('2026-11-29T12:00:00Z') });
+      const store = runtime.store as SqlDigestStore;
+      await store.recordPost({
+        platform: 'slack',
+        channelId: 'C0RUNTIME1',
+        messageId: '1764572400.000100',
+        workspaceId: 'T0TEAM',
+        kind: 'digest',
+        lang: 'de',
+        postedAt: Date.now() - 3_600_000,
+        entryKeys: ['deployments/italy-2023-08-06'],
+      });
+      const p = await store.propose(
+        {
+          kind: 'deployments',
+          entryId: null,
+          entry: {
+            id: 'italy-2026-11',
+            country: 'Italy',
+            host: 'Niger',
+            count: 0,
+            approximate: false,
+            asOf: '2026-11-20',
+            sources: ['air-cosmos-2022-01'],
+            added: '2026-12-01',
+          },
+          source: SOURCE,
+          author: 'slack:U0EDITOR1',
+        },
+        Date.now() - 60_000,
+      );
+      await store.approveProposal(p.id, 'slack:U0EDITOR2', Date.now() - 1000);
+      const posted: { channelId: string; reply: Reply; target?: DeliveryTarget }[] = [];
+      const poster: ChannelPoster = {
+        platform: 'slack',
+        async post(channelId, reply, _nonce, target) {
+          posted.push({ channelId, reply, ...(target ? { target } : {}) });
+          return { messageId: `1764572500.00010${posted.length}` };
+        },
+      };
+      runtime.start([poster]);
+      for (let n = 0; n < 100 && posted.length === 0; n++) await new Promise((r) => setTimeout(r, 50));
+      await runtime.corrections.run();
+      expect(posted).toHaveLength(1);
+      expect(posted[0]).toMatchObject({ channelId: 'C0RUNTIME1', target: { workspaceId: 'T0TEAM', threadOf: '1764572400.000100' } });
+      expect(posted[0]!.reply.body).toContain('Korrektur: Truppen in Niger, Italien — keine');
+    } finally {
+      await runtime.stop();
+      await db.cleanup();
     }
   });
 });
