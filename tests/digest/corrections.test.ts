@@ -15,7 +15,7 @@ import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
 import { knowledgeOf } from '../../src/live-knowledge.ts';
 import { importSeed, readSeed } from '../../src/storage/seed.ts';
 import type { SqlDigestStore } from '../../src/storage/sql-store.ts';
-import { startHarness as startDiscord, TEST_TOKEN, type Harness as DiscordHarness } from '../discord/harness.ts';
+import { interactionFor, startHarness as startDiscord, TEST_TOKEN, type Harness as DiscordHarness } from '../discord/harness.ts';
 import { eventCallback, sendEvent, slackTs, visibleText } from '../fakes/slack.ts';
 import { testBot } from '../helpers/bot.ts';
 import { SIGNING_SECRET, slashOverHttp, startHarness as startSlack, type Harness as SlackHarness } from '../slack/harness.ts';
@@ -223,7 +223,7 @@ describe.skipIf(pg.skip)('corrections through Discord, two instances on one Post
     db = await pg.backend.open();
     other = await db.reopen();
     await importSeed(db.store, SEED, { now: Date.parse('2026-11-29T12:00:00Z') });
-    bot = await testBot();
+    bot = await testBot({ services: { posts: { recordPost: (p) => db.store.recordPost(p) } } });
     h = await startDiscord(bot);
   });
   afterEach(async () => {
@@ -274,6 +274,47 @@ describe.skipIf(pg.skip)('corrections through Discord, two instances on one Post
     const log = await db.raw(`SELECT status, message_id, instance FROM digest_log WHERE channel_id = '${CHANNEL}' ORDER BY id`);
     expect(log.map((r) => r.status)).toEqual(['sent', 'corrected']);
     expect(log[1]!.message_id).toBe(correction.id);
+  });
+
+  it('a /niger troops answer in a channel records its message (with_response), and its correction replies to it', async () => {
+    const { path, options } = interactionFor(bot, 'troops Italy');
+    const result = await h.fake.dispatchInteraction({ path, options, channelId: CHANNEL }).result();
+    expect(result.deferred).toBe(false);
+    let rows: Record<string, unknown>[] = [];
+    for (let n = 0; n < 50 && rows.length === 0; n++) {
+      rows = await db.raw(`SELECT message_id, entry_key, workspace_id FROM post_entries WHERE channel_id = '${CHANNEL}'`);
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ entry_key: 'deployments/italy-2023-08-06', workspace_id: '1190000000000000100' });
+    const answerId = String(rows[0]!.message_id);
+
+    const approvedAt = Date.now() + 3_600_000;
+    const p = await db.store.propose(
+      {
+        kind: 'deployments',
+        entryId: null,
+        entry: {
+          id: 'italy-2026-12',
+          country: 'Italy',
+          host: 'Niger',
+          count: 0,
+          approximate: false,
+          asOf: '2026-11-20',
+          sources: ['air-cosmos-2022-01'],
+          added: '2026-12-01',
+        },
+        source: SOURCE,
+        author: 'slack:U0EDITOR1',
+      },
+      approvedAt - 1000,
+    );
+    await db.store.approveProposal(p.id, 'slack:U0EDITOR2', approvedAt);
+    const { runner } = corrections(db.store, 'a', [h.adapter.poster], bot, approvedAt + 1000);
+    expect(await runner.run()).toMatchObject({ enqueued: 1, sent: 1 });
+    const [correction] = h.fake.channelMessages(CHANNEL);
+    expect(correction.message_reference).toMatchObject({ message_id: answerId, channel_id: CHANNEL });
+    expect(correction.embeds[0].description).toContain('Correction: Italy troops in Niger — none, as of 20 November 2026');
   });
 
   it('two instances taking the same due claim at once: exactly one wins, and only the winner may start the post', async () => {
