@@ -155,6 +155,19 @@ export class Corrections {
     }
   }
 
+  /**
+   * A post that hangs must not hold the runs (they never overlap) nor outlive the lease, after which another
+   * instance would give the claim up as failed: it fails as 'no answer', which is never posted again.
+   */
+  private withinLease<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const ms = Math.floor(this.leaseMs / 2);
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeliveryError('transient', `no answer from the platform within ${describeDuration(ms)}`)), ms);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
   /** False when nothing changed (another instance holds it): the caller stops rather than spin. */
   private async deliver(
     due: CorrectionClaim,
@@ -198,10 +211,12 @@ export class Corrections {
       return true;
     }
     try {
-      const { messageId } = await poster.post(claim.channelId, correctionReply(kb, change, claim.lang), correctionNonce(claim), {
-        workspaceId: claim.workspaceId,
-        threadOf: claim.threadOf ?? claim.messageId,
-      });
+      const { messageId } = await this.withinLease(
+        poster.post(claim.channelId, correctionReply(kb, change, claim.lang), correctionNonce(claim), {
+          workspaceId: claim.workspaceId,
+          threadOf: claim.threadOf ?? claim.messageId,
+        }),
+      );
       await store.finishCorrection(claim, instanceId, { status: 'sent', replyId: messageId, reason: null }, this.now());
       report.sent++;
     } catch (err) {

@@ -404,3 +404,51 @@ describe('the digest runtime runs corrections', () => {
     }
   });
 });
+
+describe('a correction whose post hangs', () => {
+  it('fails within half its lease as "no answer", is not posted again, and does not hold later runs', async () => {
+    const db = await sqliteBackend.open();
+    try {
+      const bot = await testBot();
+      await importSeed(db.store, SEED, { now: Date.parse('2026-11-29T12:00:00Z') });
+      for (const channelId of ['C0HANG0001', 'C0HANG0002']) {
+        await db.store.recordPost({
+          platform: 'slack',
+          channelId,
+          messageId: '1764486000.000100',
+          workspaceId: null,
+          kind: 'digest',
+          lang: 'en',
+          postedAt: APPROVED_AT - 86_400_000,
+          entryKeys: ['deployments/italy-2023-08-06'],
+        });
+      }
+      await approveItalyZero(db.store);
+      const attempts: string[] = [];
+      const hanging: ChannelPoster = {
+        platform: 'slack',
+        post: (channelId) => {
+          attempts.push(channelId);
+          return channelId === 'C0HANG0001' ? new Promise(() => undefined) : Promise.resolve({ messageId: '1764486100.000100' });
+        },
+      };
+      const runner = new Corrections({
+        store: db.store.corrections,
+        log: silentLog(),
+        instanceId: 'a',
+        posters: () => new Map([['slack', hanging]]),
+        kb: () => bot.kb,
+        now: () => APPROVED_AT + 60_000,
+        leaseMs: 400,
+      });
+      expect(await runner.run()).toMatchObject({ enqueued: 2, sent: 1, failed: 1 });
+      expect(await runner.run()).toMatchObject({ enqueued: 0, sent: 0, failed: 0 });
+      expect(attempts.sort()).toEqual(['C0HANG0001', 'C0HANG0002']);
+      const [logged] = await db.store.history({ platform: 'slack', channelId: 'C0HANG0001' }, 1);
+      expect(logged).toMatchObject({ status: 'failed' });
+      expect(logged!.reason).toMatch(/no answer from the platform within .*; the platform may have posted it, so it is not posted again/);
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
