@@ -1517,6 +1517,9 @@ export class QuestionReader {
       const began = form === 'when' && offices.length === 0 && people.length === 1 && concepts.length > 0;
       const held = began ? this.kb.officesHeldBy(people[0]!.id).find((h) => this.termBeganWith(h.term, concepts)) : undefined;
       if (held) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id, office: held.office.id }] });
+      // "When was Tiani born?": no event, but the person's own record says it.
+      if (form === 'when' && people.length === 1 && concepts.length > 0 && this.recordCovers(people[0]!, main, free))
+        return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
       // "Since when was Air Base 201 in use?": no event, but a place named alone has its dated record ("in use from
       // November 2019").
       if (form === 'when' && places.length === 1 && people.length + organisations.length + namedCountries.length === 0 && /\b\d{4}\b/.test(places[0]!.summary))

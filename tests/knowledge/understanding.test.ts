@@ -1200,3 +1200,14 @@ describe('who did something', () => {
     expect((await ask('who announced the CNSP on television?')).text).toMatch(/Abdramane|26 July 2023/);
   });
 });
+
+describe('when, about a person with no event for it', () => {
+  it('is answered by their record when it says so, and declined when it does not', async () => {
+    for (const q of ['what year was tiani born?', 'Quelle est l’année de naissance de Tiani ?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/1960|1961|1964/);
+    }
+    expect((await ask('when did tiani visit paris?')).answered).toBe(false);
+  });
+});
