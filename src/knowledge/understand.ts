@@ -2351,10 +2351,15 @@ export class QuestionReader {
     const said = (lo: number, hi: number) =>
       mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
     const hasVerb = (side: Mention[], lo: number, hi: number) => content(side).length > 0 || said(lo, hi);
-    // (So does its place: "qui a quitté la base 101 en premier : les Français ou les Américains ?")
-    const placesOf = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => x.type === 'place'));
-    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1), ...(placesOf(left).length ? [] : placesOf(right))];
-    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1), ...(placesOf(right).length ? [] : placesOf(left))];
+    // (So do its place and its country, when it names none: "qui a quitté la base 101 en premier : les Français ou
+    // les Américains ?", "did the US leave Agadez before Niamey?")
+    const ofType = (ms: Mention[], type: 'place' | 'country') => ms.filter((m) => m.meanings.some((x) => x.type === type));
+    const borrowed = (own: Mention[], other: Mention[]) => [
+      ...content(other).slice(-1),
+      ...(['place', 'country'] as const).flatMap((type) => (ofType(own, type).length ? [] : ofType(other, type))),
+    ];
+    if (!hasVerb(left, from, at.start)) left = [...left, ...borrowed(left, right)];
+    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...borrowed(right, left)];
     const found = (side: Mention[], words: string[]) => {
       const event = this.bestEvent(side, words, []);
       return event ? this.endOfNamedSpan(event, side) : null;

@@ -1211,3 +1211,16 @@ describe('when, about a person with no event for it', () => {
     expect((await ask('when did tiani visit paris?')).answered).toBe(false);
   });
 });
+
+describe('a side of a comparison with no verb', () => {
+  it('takes the other side’s country and place with its verb', async () => {
+    expect((await ask('did the americans leave agadez before niamey?')).lead).toMatch(/^No\. US forces complete withdrawal from Air Base 101/);
+  });
+});
+
+describe('a return that nothing records', () => {
+  it('is No, from the newest record of the end it would undo', async () => {
+    for (const q of ['has niger rejoined ecowas?', 'Ist der Niger der ECOWAS wieder beigetreten?'])
+      expect((await ask(q)).lead, q).toMatch(/^No\. 29 January 2025/);
+  });
+});
