@@ -1224,3 +1224,12 @@ describe('a return that nothing records', () => {
       expect((await ask(q)).lead, q).toMatch(/^No\. 29 January 2025/);
   });
 });
+
+describe('who leads a body no term names', () => {
+  it('is declined, not answered with Niger’s head of state', async () => {
+    const r = await ask('who leads the AES?');
+    expect(r.answered).toBe(false);
+    expect(r.text).not.toMatch(/Tiani rules/);
+    expect((await ask('who ran the CSRD?')).text).toMatch(/Salou Djibo/);
+  });
+});
