@@ -21,7 +21,9 @@ import { quote as clip } from './sanitize.ts';
 import type { RequestMetrics } from './metrics.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { type CommandRegistry, closest } from './registry.ts';
-import { decodeAction, reply, type FormField, type Reply, type ReplyForm } from './reply.ts';
+import { answerActions, rerunText, sharedReply, sourcesReply } from './answer-actions.ts';
+import { renderText } from './render-text.ts';
+import { decodeAction, reply, type FormField, type Reply, type ReplyForm, type Rerun } from './reply.ts';
 import { cleanInput, quote } from './sanitize.ts';
 import type { Services } from './services.ts';
 
@@ -399,7 +401,25 @@ export class Bot {
     };
     const answer = await def.handler(parsed.data, ctx);
     // A reply written in another language (a digest preview, in the digest's) keeps it.
-    return answer.lang ? answer : { ...answer, lang };
+    const shown = answer.lang ? answer : { ...answer, lang };
+    // The innermost command that answered is what a button runs again (`ask` routes to troops: troops reruns).
+    if (shown.rerun || shown.kind !== 'answer') return shown;
+    return this.withActions(shown, path, def, options, parsed.data);
+  }
+
+  /** An answer with what produced it (Rerun) and the buttons that run it again (see answer-actions.ts). */
+  private withActions(answer: Reply, path: string, def: CommandDefinition, options: Record<string, unknown>, input: unknown): Reply {
+    const given: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options)) if (typeof v === 'string' && v !== '') given[k] = v;
+    const rerun: Rerun = { command: path, options: { ...given, [LANG_OPTION]: answer.lang ?? FALLBACK_LANG } };
+    let days: string[] = [];
+    try {
+      days = def.asOfChoices?.(input as never, this.kb) ?? [];
+    } catch (err) {
+      this.log.warn({ err, path }, 'could not list the days an answer changes on; the picker offers none');
+    }
+    const actions = answerActions(answer, def, rerun, days, answer.lang ?? FALLBACK_LANG);
+    return { ...answer, rerun, ...(actions.length ? { actions: [...(answer.actions ?? []), ...actions] } : {}) };
   }
 
   /** The command's preconditions, in order; the first that fails refuses the request before anything runs. */
@@ -472,14 +492,26 @@ export class Bot {
 
   /**
    * A button was pressed (its action as the adapter carried it, see encodeAction): the command runs as the presser
-   * with the same preconditions as typed, or its form opens. `replaces`: the answer replaces the message.
+   * with the same preconditions as typed, or its form opens. `picked`: the day chosen in a picker (As of…), which
+   * becomes the picker's option. `replaces`: the answer replaces the message; `toChannel`: it is posted in the
+   * channel for everyone (Share in channel).
    */
-  async press(encoded: string, caller: Caller): Promise<{ reply: Reply; replaces: boolean }> {
+  async press(encoded: string, caller: Caller, picked?: string): Promise<{ reply: Reply; replaces: boolean; toChannel?: boolean }> {
     const action = decodeAction(encoded);
     const lang = await this.callerLang(caller);
     if (!action) return { reply: errorReply('action', t(lang, 'form.unknownAction'), undefined, lang), replaces: false };
     const replaces = action.replaces ?? false;
-    if (!action.form) return { reply: await this.run(action.command, action.options, caller, { noForm: true }), replaces };
+    if (action.pick) {
+      // A picker sends a day (Slack: YYYY-MM-DD; a Discord select: one of its values); anything else runs nothing.
+      const day = typeof picked === 'string' ? picked.trim() : '';
+      if (!/^\d{4}-\d{2}(-\d{2})?$/.test(day)) return { reply: errorReply(action.command, t(lang, 'actions.badDate'), undefined, lang), replaces: false };
+      action.options = { ...action.options, [action.pick]: day };
+    }
+    if (!action.form) {
+      const answer = await this.run(action.command, action.options, caller, { noForm: true });
+      if (!action.kind || answer.kind !== 'answer') return { reply: answer, replaces };
+      return this.answerPressed(action.kind, action.command, action.options, answer, caller, lang);
+    }
     const answer = await this.guard(
       action.command,
       caller,
@@ -495,6 +527,48 @@ export class Bot {
       },
     );
     return { reply: answer, replaces };
+  }
+
+  /** Sources, Share in channel, Helpful / Not helpful on an answer the press has just run again. */
+  private async answerPressed(
+    kind: 'sources' | 'share' | 'helpful' | 'notHelpful' | 'run',
+    command: string,
+    options: Record<string, string>,
+    answer: Reply,
+    caller: Caller,
+    lang: string,
+  ): Promise<{ reply: Reply; replaces: boolean; toChannel?: boolean }> {
+    if (kind === 'sources') return { reply: sourcesReply(answer, answer.lang ?? lang), replaces: false };
+    if (kind === 'share') return { reply: sharedReply(answer), replaces: false, toChannel: true };
+    if (kind === 'run') return { reply: answer, replaces: false };
+    const feedback = this.services.feedback;
+    if (!feedback) return { reply: errorReply(command, t(lang, 'feedback.unavailable'), undefined, lang), replaces: false };
+    const rerun: Rerun = answer.rerun ?? { command, options };
+    const noted = await this.guard(
+      command,
+      caller,
+      () => lang,
+      async () => {
+        const fresh = await feedback.record({
+          platform: caller.platform,
+          userId: caller.userId,
+          question: rerunText(rerun),
+          command: rerun.command,
+          answer: renderText(answer),
+          helpful: kind === 'helpful',
+          at: this.now(),
+        });
+        return reply({
+          command,
+          lang,
+          kind: 'admin',
+          title: t(lang, 'feedback.title'),
+          body: t(lang, fresh ? 'feedback.thanks' : 'feedback.already'),
+          visibility: 'ephemeral',
+        });
+      },
+    );
+    return { reply: noted, replaces: false };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { DigestService } from './digest-port.ts';
+import type { FeedbackService } from './feedback-port.ts';
 import type { ProposalService } from './proposals-port.ts';
 import type { RevisionService } from './revisions-port.ts';
 
@@ -13,4 +14,6 @@ export interface Services {
   revisions?: RevisionService;
   /** Proposals of knowledge changes and editors' decisions; absent when no store could be opened. */
   proposals?: ProposalService;
+  /** Helpful / Not helpful on answers; absent when no store could be opened. */
+  feedback?: FeedbackService;
 }
