@@ -11,6 +11,7 @@ import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
 import type { HealthRoutes, ReadinessCheck } from './ops/health.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { StorageError } from './storage/open.ts';
+import { StoreFeedbackService } from './storage/feedback-service.ts';
 import { StoreProposalService } from './storage/proposal-service.ts';
 import { StoreRevisionService } from './storage/revision-service.ts';
 import { importSeed } from './storage/seed.ts';
@@ -63,7 +64,14 @@ async function main(): Promise<void> {
   try {
     bot = await createBot({
       log,
-      services: digest ? { digest: digest.service, revisions: new StoreRevisionService(digest.store), proposals: new StoreProposalService(digest.store) } : {},
+      services: digest
+        ? {
+            digest: digest.service,
+            revisions: new StoreRevisionService(digest.store),
+            proposals: new StoreProposalService(digest.store),
+            feedback: new StoreFeedbackService(digest.store),
+          }
+        : {},
       ...(serveHealth ? { metrics: { request: (event) => metrics?.requests.request(event) } } : {}),
     });
   } catch (err) {

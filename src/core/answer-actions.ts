@@ -2,7 +2,7 @@ import { longDate } from '../knowledge/dates.ts';
 import { shownTitle } from './citations-shown.ts';
 import { optionSpecs, type CommandDefinition } from './command.ts';
 import { t } from './i18n.ts';
-import { reply, type Reply, type ReplyAction, type Rerun } from './reply.ts';
+import { encodeAction, reply, type Reply, type ReplyAction, type Rerun } from './reply.ts';
 
 /**
  * The buttons under an answer (issue 14), declared here once for every platform: each re-runs the command that
@@ -67,6 +67,24 @@ export function answerActions(answer: Reply, def: CommandDefinition, rerun: Reru
   actions.push({ label: t(lang, 'actions.helpful'), command, options, kind: 'helpful' });
   actions.push({ label: t(lang, 'actions.notHelpful'), command, options, kind: 'notHelpful' });
   return actions;
+}
+
+/** The longest action a button carries on every platform (a Discord custom_id). */
+const MAX_ENCODED = 100;
+
+/**
+ * An answer `ask` routed to another command, with its Helpful / Not helpful on the question as it was asked (what the
+ * eval can use as a case), where the button can carry it; else they stay on the command it routed to.
+ */
+export function feedbackOnQuestion(answer: Reply, question: string): Reply {
+  if (!answer.actions?.length) return answer;
+  const options = { question, lang: answer.rerun?.options.lang ?? answer.lang ?? 'en' };
+  const actions = answer.actions.map((a) => {
+    if (a.kind !== 'helpful' && a.kind !== 'notHelpful') return a;
+    const asked = { ...a, command: 'ask', options };
+    return encodeAction(asked).length <= MAX_ENCODED ? asked : a;
+  });
+  return { ...answer, actions };
 }
 
 /** Every source of an answer, as a list only the presser sees (the answer itself shows the first few). */

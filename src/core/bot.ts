@@ -21,7 +21,7 @@ import { quote as clip } from './sanitize.ts';
 import type { RequestMetrics } from './metrics.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { type CommandRegistry, closest } from './registry.ts';
-import { answerActions, rerunText, sharedReply, sourcesReply } from './answer-actions.ts';
+import { answerActions, feedbackOnQuestion, rerunText, sharedReply, sourcesReply } from './answer-actions.ts';
 import { renderText } from './render-text.ts';
 import { decodeAction, reply, type FormField, type Reply, type ReplyForm, type Rerun } from './reply.ts';
 import { cleanInput, quote } from './sanitize.ts';
@@ -402,7 +402,9 @@ export class Bot {
     const answer = await def.handler(parsed.data, ctx);
     // A reply written in another language (a digest preview, in the digest's) keeps it.
     const shown = answer.lang ? answer : { ...answer, lang };
-    // The innermost command that answered is what a button runs again (`ask` routes to troops: troops reruns).
+    // The innermost command that answered is what a button runs again (`ask` routes to troops: troops reruns);
+    // feedback is on the question as asked, where a button can carry it.
+    if (shown.rerun && typeof options.question === 'string' && path === 'ask') return feedbackOnQuestion(shown, options.question);
     if (shown.rerun || shown.kind !== 'answer') return shown;
     return this.withActions(shown, path, def, options, parsed.data);
   }
@@ -543,7 +545,8 @@ export class Bot {
     if (kind === 'run') return { reply: answer, replaces: false };
     const feedback = this.services.feedback;
     if (!feedback) return { reply: errorReply(command, t(lang, 'feedback.unavailable'), undefined, lang), replaces: false };
-    const rerun: Rerun = answer.rerun ?? { command, options };
+    // What the button asked (the question as typed, where it carries one); the command that answered it.
+    const asked: Rerun = { command, options };
     const noted = await this.guard(
       command,
       caller,
@@ -552,8 +555,9 @@ export class Bot {
         const fresh = await feedback.record({
           platform: caller.platform,
           userId: caller.userId,
-          question: rerunText(rerun),
-          command: rerun.command,
+          question: rerunText(asked),
+          command: answer.rerun?.command ?? command,
+          lang: answer.lang ?? lang,
           answer: renderText(answer),
           helpful: kind === 'helpful',
           at: this.now(),

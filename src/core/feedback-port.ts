@@ -10,6 +10,8 @@ export interface FeedbackEntry {
   question: string;
   /** The command that answered. */
   command: string;
+  /** The language of the answer (a catalog language). */
+  lang: string;
   /** The answer as plain text, as the person saw it. */
   answer: string;
   helpful: boolean;

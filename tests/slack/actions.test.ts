@@ -13,7 +13,9 @@ import {
   visibleText,
   type FakeMessage,
 } from '../fakes/slack.ts';
+import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { testBot } from '../helpers/bot.ts';
+import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
 
 // Buttons under answers on Slack (issue 14), through the real Bolt against the fake Slack: the answer carries an
@@ -23,13 +25,16 @@ import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './har
 
 let bot: Bot;
 let h: Harness;
+let db: TestDb;
 
 beforeAll(async () => {
-  bot = await testBot();
+  db = await sqliteBackend.open();
+  bot = await testBot({ services: { feedback: new StoreFeedbackService(db.store) } });
   h = await startHarness(bot);
 });
 afterAll(async () => {
   await h?.close();
+  await db?.cleanup();
 });
 
 type AnyBlock = { type: string; elements?: any[]; fields?: { type: string; text: string }[]; text?: { text: string } };
@@ -145,5 +150,34 @@ describe('Slack: answers people can act on', () => {
     const told = await h.fake.waitForResponse(new URL(payload.response_url as string).pathname.replace('/respond/', ''));
     expect(visibleText(told.body)).toContain('Pick a day');
     expect(h.fake.messagesIn('C0FORGED')[0]!.edited).toBeUndefined();
+  });
+
+  it('Not helpful (feedback_buttons) is stored once and acknowledged to the presser alone; a second press changes nothing', async () => {
+    const posted = await mention('C0FEEDBACK', 'troops France 2023-09-05');
+    const feedback = feedbackOf(posted);
+    const press = async () => {
+      const payload = elementAction(
+        h.fake,
+        { channel: 'C0FEEDBACK', message: posted, userId: 'U0CAROL' },
+        {
+          type: 'feedback_buttons',
+          action_id: feedback.action_id,
+          value: feedback.negative_button.value,
+        },
+      );
+      expect((await sendInteraction(h.appUrl, SIGNING_SECRET, payload)).status).toBe(200);
+      return h.fake.waitForResponse(new URL(payload.response_url as string).pathname.replace('/respond/', ''));
+    };
+    const first = await press();
+    expect(first.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(visibleText(first.body)).toContain('Thanks — noted.');
+    const again = await press();
+    expect(visibleText(again.body)).toContain('already noted');
+    const rows = await db.raw('SELECT platform, user_id, question, helpful, answer FROM answer_feedback');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ platform: 'slack', user_id: 'U0CAROL', question: 'troops country:France date:2023-09-05', helpful: 0 });
+    expect(String(rows[0]!.answer)).toContain('About 1,500');
+    // The answer itself is untouched.
+    expect(h.fake.messagesIn('C0FEEDBACK')[0]!.edited).toBeUndefined();
   });
 });
