@@ -1118,7 +1118,8 @@ export function visibleText(message: { blocks?: unknown; text?: unknown }): stri
   const texts: string[] = [];
   for (const b of blocks) {
     if (b.text?.text !== undefined) texts.push(String(b.text.text));
-    for (const f of b.fields ?? []) texts.push(String(f.text ?? ''));
+    // A mrkdwn field shows `*label*` in bold, without the asterisks.
+    for (const f of b.fields ?? []) texts.push(f.type === 'mrkdwn' ? String(f.text ?? '').replace(/\*([^*\n]+)\*/g, '$1') : String(f.text ?? ''));
     for (const e of b.elements ?? []) if (typeof e.text === 'string') texts.push(e.text);
   }
   return texts.map(displayText).join('\n');

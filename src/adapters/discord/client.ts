@@ -11,6 +11,7 @@ import {
   type APIEmbed,
   type AutocompleteInteraction,
   type ButtonInteraction,
+  type StringSelectMenuInteraction,
   type ChatInputCommandInteraction,
   type InteractionUpdateOptions,
   type ModalSubmitInteraction,
@@ -24,7 +25,7 @@ import { AdapterStartError, type Adapter } from '../../core/adapter.ts';
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { languageOf, t } from '../../core/i18n.ts';
-import { decodeForm, renderedOnce, type Reply } from '../../core/reply.ts';
+import { decodeAction, decodeForm, renderedOnce, type Reply } from '../../core/reply.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
@@ -112,12 +113,12 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return autocomplete(interaction);
     if (interaction.isChatInputCommand()) return command(interaction);
-    if (interaction.isButton()) return pressed(interaction);
+    if (interaction.isButton() || interaction.isStringSelectMenu()) return pressed(interaction);
     if (interaction.isModalSubmit()) return submitted(interaction);
   }
 
   /** A reply that is a form opens as a modal (the first response, type 9); one that cannot be a modal is refused. */
-  async function showForm(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply): Promise<void> {
+  async function showForm(interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction, reply: Reply): Promise<void> {
     const modal = reply.form && renderModal(reply.form);
     if (modal) {
       await interaction.showModal(modal);
@@ -141,16 +142,35 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'could not post a proposal for review'));
   }
 
-  // A button of ours (a review post's Approve, Reject…): the core runs its action as the presser, with the
-  // preconditions and validation of typing it. Errors go to the presser alone; an outcome replaces the post (type 7).
-  async function pressed(interaction: ButtonInteraction): Promise<void> {
-    const { reply, replaces } = await bot.press(interaction.customId, callerFor(interaction, config.editorRoleId));
-    if (reply.form) return showForm(interaction, reply);
-    if (reply.kind !== 'error' && replaces) {
-      await interaction.update(updateOptions(render(reply)));
+  // A button or select of ours (a review post's Approve or Reject, an answer's As of…, History, Sources, Share,
+  // feedback): the core runs its action as the presser, with the preconditions and validation of typing it. Errors
+  // go to the presser alone; an outcome replaces the message (type 7); Share posts the answer for everyone. Discord
+  // wants a response within 3 s: an answer not ready in time is acknowledged first (deferUpdate, or a private
+  // "thinking…") and sent by editing that response.
+  async function pressed(interaction: ButtonInteraction | StringSelectMenuInteraction): Promise<void> {
+    const picked = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
+    const pressing = bot.press(interaction.customId, callerFor(interaction, config.editorRoleId), picked);
+    const early = await settleWithin(pressing, deferAfterMs);
+    if (early) {
+      const { reply, replaces, toChannel } = early;
+      if (reply.form) return showForm(interaction, reply);
+      if (reply.kind !== 'error' && replaces) await interaction.update(updateOptions(render(reply)));
+      else if (reply.kind !== 'error' && toChannel) await interaction.reply(replyOptions(render(reply)));
+      else await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
       return;
     }
-    await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
+    // Too slow for one response. Only an answer that replaces the message is known in advance to do so (As of…,
+    // History): the rest get a private acknowledgement, and a form can no longer open.
+    const replacing = decodeAction(interaction.customId)?.replaces === true;
+    if (replacing) await interaction.deferUpdate();
+    else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const { reply, replaces } = await pressing;
+    const shown = reply.form ? errorReply(reply.command, t(reply.lang ?? 'en', 'form.tooSlow'), undefined, reply.lang) : reply;
+    if (replacing && !(shown.kind !== 'error' && replaces)) {
+      await interaction.followUp(replyOptions(render({ ...shown, visibility: 'ephemeral' })));
+      return;
+    }
+    await interaction.editReply(editOptions(render(shown)));
   }
 
   // A modal of ours was submitted: the core validates the fields with the command's own schema. Mistakes, by field,
@@ -322,7 +342,10 @@ function shardOptions(shards: DiscordConfig['shards']): Pick<ClientOptions, 'sha
  * Who is asking, from where; channel permission and editorship are read from the member's bitfield and roles when
  * asked. Forms (modals) for commands and buttons; a modal's own submission cannot open another.
  */
-function callerFor(interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction, editorRoleId: string | undefined): Caller {
+function callerFor(
+  interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction,
+  editorRoleId: string | undefined,
+): Caller {
   const roles = interaction.inCachedGuild() ? [...interaction.member.roles.cache.keys()] : memberRoles(interaction.member);
   return {
     platform: 'discord',
