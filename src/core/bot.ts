@@ -412,7 +412,11 @@ export class Bot {
   /** An answer with what produced it (Rerun) and the buttons that run it again (see answer-actions.ts). */
   private withActions(answer: Reply, path: string, def: CommandDefinition, options: Record<string, unknown>, input: unknown): Reply {
     const given: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options)) if (typeof v === 'string' && v !== '') given[k] = v;
+    // Discord sends numbers and booleans typed; every schema also reads them as text (the text syntax's).
+    for (const [k, v] of Object.entries(options)) {
+      if (typeof v === 'string' && v !== '') given[k] = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') given[k] = String(v);
+    }
     const rerun: Rerun = { command: path, options: { ...given, [LANG_OPTION]: answer.lang ?? FALLBACK_LANG } };
     let days: string[] = [];
     try {

@@ -3,6 +3,7 @@ import type { Bot } from '../../src/core/bot.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { messageViolations, snowflake, visibleText } from '../fakes/discord.ts';
 import { testBot } from '../helpers/bot.ts';
+import { botWithTestCommands } from '../helpers/test-commands.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { interactionFor, startHarness, type Harness } from './harness.ts';
 
@@ -128,5 +129,44 @@ describe('Discord: answers people can act on', () => {
     expect(forged.updated).toBeUndefined();
     expect(forged.ephemeral).toBe(true);
     expect(visibleText(forged.message)).toContain('Pick a day');
+  });
+});
+
+describe('Discord: Share in channel, and presses slower than the deadline', () => {
+  let slowBot: Bot;
+  let s: Harness;
+  beforeAll(async () => {
+    slowBot = await botWithTestCommands();
+    s = await startHarness(slowBot);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const answer = async (options: Record<string, any>) => {
+    const result = await s.fake.dispatchInteraction({ path: 'slow', options }).result();
+    return { result, message: asPosted(result.message) };
+  };
+
+  it('an answer only its asker sees offers Share in channel, which posts it for everyone', async () => {
+    const { result, message } = await answer({ ms: 10, private: true });
+    expect(result.ephemeral).toBe(true);
+    const share = componentsOf(message).find((c: any) => c.label === 'Share in channel');
+    expect(share).toBeDefined();
+    const shared = await s.fake.dispatchInteraction({ kind: 'component', customId: share.custom_id, message }).result();
+    expect(shared.callback.body.type).toBe(4);
+    expect(shared.ephemeral).toBe(false);
+    expect(visibleText(shared.message)).toContain('Done after 10 ms.');
+    // Shared: no Share button on the public copy.
+    expect(componentsOf(shared.message).map((c: any) => c.label)).not.toContain('Share in channel');
+  });
+
+  it('a Share too slow for one response is acknowledged publicly (type 5) and edited in', async () => {
+    const { message } = await answer({ ms: 1700, private: true });
+    const share = componentsOf(message).find((c: any) => c.label === 'Share in channel');
+    const shared = await s.fake.dispatchInteraction({ kind: 'component', customId: share.custom_id, message }).result(8000);
+    expect(shared.deferred).toBe(true);
+    expect(shared.callback.body.data?.flags ?? 0).toBe(0);
+    expect(visibleText(shared.message)).toContain('Done after 1700 ms.');
   });
 });

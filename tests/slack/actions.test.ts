@@ -15,6 +15,7 @@ import {
 } from '../fakes/slack.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { testBot } from '../helpers/bot.ts';
+import { botWithTestCommands } from '../helpers/test-commands.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
 
@@ -179,5 +180,33 @@ describe('Slack: answers people can act on', () => {
     expect(String(rows[0]!.answer)).toContain('About 1,500');
     // The answer itself is untouched.
     expect(h.fake.messagesIn('C0FEEDBACK')[0]!.edited).toBeUndefined();
+  });
+});
+
+describe('Slack: Share in channel', () => {
+  let s: Harness;
+  beforeAll(async () => {
+    s = await startHarness(await botWithTestCommands());
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('an answer only its asker sees offers Share in channel, which posts it in the channel through the response_url', async () => {
+    const answer = await slashOverHttp(s, 'slow ms:10 private:true');
+    expect(answer.message.response_type).toBe('ephemeral');
+    const share = buttonsOf(answer.message).find((b) => b.text?.text === 'Share in channel');
+    expect(share).toBeDefined();
+    const payload = blockActions(
+      s.fake,
+      { channel: 'C0SHARE', message: { ...(answer.message as object), ts: slackTs() } as FakeMessage, userId: 'U0ANN' },
+      share!,
+    );
+    expect((await sendInteraction(s.appUrl, SIGNING_SECRET, payload)).status).toBe(200);
+    const posted = await s.fake.waitForResponse(new URL(payload.response_url as string).pathname.replace('/respond/', ''));
+    expect(posted.error).toBeUndefined();
+    expect(posted.body).toMatchObject({ response_type: 'in_channel', replace_original: false });
+    expect(visibleText(posted.body)).toContain('Done after 10 ms.');
+    expect(buttonsOf(posted.body).map((b) => b.text?.text)).not.toContain('Share in channel');
   });
 });

@@ -159,14 +159,20 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       else await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
       return;
     }
-    // Too slow for one response. Only an answer that replaces the message is known in advance to do so (As of…,
-    // History): the rest get a private acknowledgement, and a form can no longer open.
-    const replacing = decodeAction(interaction.customId)?.replaces === true;
+    // Too slow for one response: acknowledged as the action says it will answer (it says whether it replaces the
+    // message or is shared), then edited in. A form can no longer open.
+    const action = decodeAction(interaction.customId);
+    const replacing = action?.replaces === true;
+    const sharing = action?.kind === 'share';
     if (replacing) await interaction.deferUpdate();
+    else if (sharing) await interaction.deferReply();
     else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const { reply, replaces } = await pressing;
+    const { reply, replaces, toChannel } = await pressing;
     const shown = reply.form ? errorReply(reply.command, t(reply.lang ?? 'en', 'form.tooSlow'), undefined, reply.lang) : reply;
-    if (replacing && !(shown.kind !== 'error' && replaces)) {
+    const failed = shown.kind === 'error' || (replacing && !replaces) || (sharing && !toChannel);
+    if (failed && (replacing || sharing)) {
+      // The acknowledgement promised a public outcome: a refusal goes to the presser alone instead.
+      if (sharing) await interaction.deleteReply();
       await interaction.followUp(replyOptions(render({ ...shown, visibility: 'ephemeral' })));
       return;
     }
