@@ -36,10 +36,13 @@ export function pickerChoices(days: readonly string[]): string[] {
 /**
  * The actions of an answer: As of… (a date picker, for commands with a date option), History (for commands with a
  * history form), Sources (when it cites any), the main source as a link, Share in channel (for an answer only the
- * asker sees), Helpful / Not helpful. Errors, declines, help and admin replies get none.
+ * asker sees), Helpful / Not helpful. Errors, declines, help, admin replies and answers read from stored state get
+ * none.
  */
 export function answerActions(answer: Reply, def: CommandDefinition, rerun: Rerun, days: readonly string[], lang: string): ReplyAction[] {
-  if (answer.kind !== 'answer' || !answer.answered) return [];
+  // Only answers from what the bot knows (cacheable: the options, the knowledge base and the day decide them) are run
+  // again by a button; a digest preview or a revision list reads stored state and is not one to act on.
+  if (answer.kind !== 'answer' || !answer.answered || !def.cacheable) return [];
   const { command, options } = rerun;
   const actions: ReplyAction[] = [];
   const dateOption = dateOptionOf(def);

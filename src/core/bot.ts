@@ -425,7 +425,8 @@ export class Bot {
       this.log.warn({ err, path }, 'could not list the days an answer changes on; the picker offers none');
     }
     const actions = answerActions(answer, def, rerun, days, answer.lang ?? FALLBACK_LANG);
-    return { ...answer, rerun, ...(actions.length ? { actions: [...(answer.actions ?? []), ...actions] } : {}) };
+    if (actions.length === 0) return answer;
+    return { ...answer, rerun, actions: [...(answer.actions ?? []), ...actions] };
   }
 
   /** The command's preconditions, in order; the first that fails refuses the request before anything runs. */

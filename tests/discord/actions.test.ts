@@ -136,7 +136,7 @@ describe('Discord: Share in channel, and presses slower than the deadline', () =
   let slowBot: Bot;
   let s: Harness;
   beforeAll(async () => {
-    slowBot = await botWithTestCommands();
+    slowBot = await botWithTestCommands({ answerCacheSize: 0 });
     s = await startHarness(slowBot);
   });
   afterAll(async () => {
@@ -144,12 +144,12 @@ describe('Discord: Share in channel, and presses slower than the deadline', () =
   });
 
   const answer = async (options: Record<string, any>) => {
-    const result = await s.fake.dispatchInteraction({ path: 'slow', options }).result();
+    const result = await s.fake.dispatchInteraction({ path: 'private', options }).result();
     return { result, message: asPosted(result.message) };
   };
 
   it('an answer only its asker sees offers Share in channel, which posts it for everyone', async () => {
-    const { result, message } = await answer({ ms: 10, private: true });
+    const { result, message } = await answer({ ms: 10 });
     expect(result.ephemeral).toBe(true);
     const share = componentsOf(message).find((c: any) => c.label === 'Share in channel');
     expect(share).toBeDefined();
@@ -162,7 +162,7 @@ describe('Discord: Share in channel, and presses slower than the deadline', () =
   });
 
   it('a Share too slow for one response is acknowledged publicly (type 5) and edited in', async () => {
-    const { message } = await answer({ ms: 1700, private: true });
+    const { message } = await answer({ ms: 1700 });
     const share = componentsOf(message).find((c: any) => c.label === 'Share in channel');
     const shared = await s.fake.dispatchInteraction({ kind: 'component', customId: share.custom_id, message }).result(8000);
     expect(shared.deferred).toBe(true);

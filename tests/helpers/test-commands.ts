@@ -64,13 +64,30 @@ export const brokenCommand = defineCommand({
   },
 });
 
+/**
+ * An answer only its asker sees, after a delay, from what the bot knows (cacheable): what Share in channel is for.
+ * Run it on a bot without the answer cache to keep every press slow.
+ */
+export const privateAnswerCommand = defineCommand({
+  name: 'private',
+  description: 'A slow answer only its asker sees (tests only)',
+  options: z.object({ ms: z.coerce.number().int().min(0).max(10_000).default(10).describe('Delay in ms') }),
+  examples: [],
+  cacheable: true,
+  async handler(input) {
+    await sleep(input.ms);
+    return reply({ command: 'private', title: 'Private answer', body: `Done after ${input.ms} ms.`, visibility: 'ephemeral' });
+  },
+});
+
 /** The real bot (real data and commands) plus the test-only commands. */
-export async function botWithTestCommands(): Promise<Bot> {
+export async function botWithTestCommands(options: { answerCacheSize?: number } = {}): Promise<Bot> {
   const base = await testBot();
   return new Bot({
     kb: base.kb,
-    registry: new CommandRegistry([...base.registry.list(), slowCommand, callerCommand, brokenCommand]),
+    registry: new CommandRegistry([...base.registry.list(), slowCommand, callerCommand, brokenCommand, privateAnswerCommand]),
     log: captureLogger('silent').log,
     now: base.now,
+    ...options,
   });
 }

@@ -186,14 +186,14 @@ describe('Slack: answers people can act on', () => {
 describe('Slack: Share in channel', () => {
   let s: Harness;
   beforeAll(async () => {
-    s = await startHarness(await botWithTestCommands());
+    s = await startHarness(await botWithTestCommands({ answerCacheSize: 0 }));
   });
   afterAll(async () => {
     await s?.close();
   });
 
   it('an answer only its asker sees offers Share in channel, which posts it in the channel through the response_url', async () => {
-    const answer = await slashOverHttp(s, 'slow ms:10 private:true');
+    const answer = await slashOverHttp(s, 'private ms:10');
     expect(answer.message.response_type).toBe('ephemeral');
     const share = buttonsOf(answer.message).find((b) => b.text?.text === 'Share in channel');
     expect(share).toBeDefined();
