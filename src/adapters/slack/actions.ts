@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { types } from '@slack/bolt';
 import { encodeAction, type ReplyAction } from '../../core/reply.ts';
 import { escapeSlack, isLinkableUrl } from './escape.ts';
@@ -57,14 +58,17 @@ export function actionBlocks(actions: readonly ReplyAction[]): Block[] {
     }
   });
   const blocks: Block[] = [];
-  if (elements.length) blocks.push({ type: 'actions', block_id: 'nw-actions', elements: elements.slice(0, 25) });
+  // Slack keeps an element's state (a day picked) across a chat.update when its block_id stays the same: a new one for
+  // every set of actions, so the replaced answer's picker shows its own day.
+  const version = createHash('sha1').update(JSON.stringify(actions)).digest('base64url').slice(0, 10);
+  if (elements.length) blocks.push({ type: 'actions', block_id: `nw-actions-${version}`, elements: elements.slice(0, 25) });
   if (helpful && notHelpful) {
     const positive = encodeAction(helpful);
     const negative = encodeAction(notHelpful);
     if (positive.length <= MAX_VALUE && negative.length <= MAX_VALUE) {
       blocks.push({
         type: 'context_actions',
-        block_id: 'nw-feedback',
+        block_id: `nw-feedback-${version}`,
         elements: [
           {
             type: 'feedback_buttons',
