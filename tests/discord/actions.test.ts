@@ -156,7 +156,7 @@ describe('Discord: Share in channel, and presses slower than the deadline', () =
     const shared = await s.fake.dispatchInteraction({ kind: 'component', customId: share.custom_id, message }).result();
     expect(shared.callback.body.type).toBe(4);
     expect(shared.ephemeral).toBe(false);
-    expect(visibleText(shared.message)).toContain('Done after 10 ms.');
+    expect(visibleText(shared.message)).toContain('Done after 10 ms');
     // Shared: no Share button on the public copy.
     expect(componentsOf(shared.message).map((c: any) => c.label)).not.toContain('Share in channel');
   });
@@ -167,6 +167,15 @@ describe('Discord: Share in channel, and presses slower than the deadline', () =
     const shared = await s.fake.dispatchInteraction({ kind: 'component', customId: share.custom_id, message }).result(8000);
     expect(shared.deferred).toBe(true);
     expect(shared.callback.body.data?.flags ?? 0).toBe(0);
-    expect(visibleText(shared.message)).toContain('Done after 1700 ms.');
+    expect(visibleText(shared.message)).toContain('Done after 1700 ms');
+  });
+
+  it('a choice too slow for one response is deferred as an update (type 6) and the message edited in place', async () => {
+    const { message } = await answer({ ms: 1700 });
+    const select = componentsOf(message).find((c: any) => c.type === 3);
+    const chosen = await s.fake.dispatchInteraction({ kind: 'component', customId: select.custom_id, values: ['2023-09-05'], message }).result(8000);
+    expect(chosen.callback.body.type).toBe(6);
+    expect(chosen.requests.map((r) => r.route)).toContain('PATCH /webhooks/:app/:token/messages/@original');
+    expect(visibleText(chosen.message)).toContain('as of 5 September 2023');
   });
 });

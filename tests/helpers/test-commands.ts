@@ -71,12 +71,17 @@ export const brokenCommand = defineCommand({
 export const privateAnswerCommand = defineCommand({
   name: 'private',
   description: 'A slow answer only its asker sees (tests only)',
-  options: z.object({ ms: z.coerce.number().int().min(0).max(10_000).default(10).describe('Delay in ms') }),
+  options: z.object({
+    ms: z.coerce.number().int().min(0).max(10_000).default(10).describe('Delay in ms'),
+    date: z.string().max(20).optional().describe('Any day').meta({ kind: 'date' }),
+  }),
   examples: [],
   cacheable: true,
+  asOfChoices: () => ['2023-09-05', '2023-12-22'],
   async handler(input) {
     await sleep(input.ms);
-    return reply({ command: 'private', title: 'Private answer', body: `Done after ${input.ms} ms.`, visibility: 'ephemeral' });
+    const asOf = input.date ?? '2023-12-22';
+    return reply({ command: 'private', title: 'Private answer', body: `Done after ${input.ms} ms, as of ${asOf}.`, visibility: 'ephemeral', asOf });
   },
 });
 

@@ -206,7 +206,7 @@ describe('Slack: Share in channel', () => {
     const posted = await s.fake.waitForResponse(new URL(payload.response_url as string).pathname.replace('/respond/', ''));
     expect(posted.error).toBeUndefined();
     expect(posted.body).toMatchObject({ response_type: 'in_channel', replace_original: false });
-    expect(visibleText(posted.body)).toContain('Done after 10 ms.');
+    expect(visibleText(posted.body)).toContain('Done after 10 ms');
     expect(buttonsOf(posted.body).map((b) => b.text?.text)).not.toContain('Share in channel');
   });
 });
