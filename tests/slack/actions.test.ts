@@ -14,7 +14,8 @@ import {
   type FakeMessage,
 } from '../fakes/slack.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
-import { testBot } from '../helpers/bot.ts';
+import { renderMessage } from '../../src/adapters/slack/render.ts';
+import { TEST_CALLER, testBot } from '../helpers/bot.ts';
 import { botWithTestCommands } from '../helpers/test-commands.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
@@ -208,5 +209,18 @@ describe('Slack: Share in channel', () => {
     expect(posted.body).toMatchObject({ response_type: 'in_channel', replace_original: false });
     expect(visibleText(posted.body)).toContain('Done after 10 ms');
     expect(buttonsOf(posted.body).map((b) => b.text?.text)).not.toContain('Share in channel');
+  });
+});
+
+describe('Slack: an answer with its actions stays one message Slack accepts', () => {
+  it('a long answer is laid out in what the actions leave of the limits', async () => {
+    const long = await bot.handleText('timeline order:oldest limit:20', TEST_CALLER);
+    expect(long.actions?.length).toBeGreaterThan(0);
+    const items = Array.from({ length: 400 }, (_, i) => `${long.items[i % long.items.length]} ${'x'.repeat(i % 50)}`);
+    const message = renderMessage({ ...long, items });
+    expect(checkMessage(message as unknown as Record<string, unknown>)).toBeUndefined();
+    expect(message.blocks.at(-1)?.type).toBe('context_actions');
+    expect(message.blocks.at(-2)?.type).toBe('actions');
+    expect(visibleText(message)).toMatch(/more not shown/);
   });
 });
