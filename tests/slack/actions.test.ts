@@ -98,6 +98,8 @@ describe('Slack: answers people can act on', () => {
     const replaced = await h.fake.waitForResponse(new URL(payload.response_url as string).pathname.replace('/respond/', ''));
     expect(replaced.error).toBeUndefined();
     expect(replaced.body.replace_original).toBe(true);
+    // Replaced in place, seen by whoever saw the original.
+    expect(replaced.body.response_type).toBeUndefined();
     const shown = visibleText(replaced.body);
     expect(shown).toContain('About 1,500 French troops were in Niger on 5 September 2023');
     // The new answer's picker starts at the day picked, so the next pick starts there.

@@ -337,7 +337,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   const respondWith = async (
     responseUrl: string | undefined,
     reply: Reply,
-    how: { response_type: 'ephemeral' | 'in_channel'; replace_original: boolean },
+    how: { response_type?: 'ephemeral' | 'in_channel'; replace_original: boolean },
   ): Promise<void> => {
     if (!responseUrl || !/^https?:\/\//.test(responseUrl)) return;
     try {
@@ -374,7 +374,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     // A slash command's answer posted in the channel is not the bot's own message to chat.update: when Slack refuses,
     // the response_url replaces it.
     if (!body.container?.is_ephemeral && ts && channel && (await replaceMessage(client, channel, ts, reply, true))) return;
-    await respondWith(body.response_url, reply, { response_type: 'ephemeral', replace_original: true });
+    // No response_type: the message replaced keeps who sees it (the channel, or the asker alone).
+    await respondWith(body.response_url, reply, { replace_original: true });
   };
 
   // One of our elements was used (a review post's Approve or Reject, an answer's As of…, History, Sources, Share,
