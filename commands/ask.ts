@@ -165,15 +165,29 @@ function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']
   let answer: 'yes' | 'no' | null = null;
   if (!same && c.asked !== 'first') answer = (c.asked === 'before' ? firstIsEarlier : !firstIsEarlier) ? 'yes' : 'no';
   const title = (e: KbEvent) => kb.localized('events', e, lang).title;
+  // "How long between …": both dates, and the days from one to the other when both are days.
+  const days =
+    earlier.date.precision === 'day' && later.date.precision === 'day'
+      ? Math.round((Date.parse(later.date.start) - Date.parse((earlier.endDate ?? earlier.date).end)) / 86_400_000)
+      : null;
   const body = same
     ? t(lang, 'ask.compare.same', { date: eventDate(earlier, lang), first: title(c.first), second: title(c.second) })
-    : t(lang, 'ask.compare', {
-        answer: answer ?? 'none',
-        earlier: title(earlier),
-        earlierDate: eventDate(earlier, lang),
-        later: lowerFirst(title(later), lang, (w) => kb.questions.isCommonWord(w, lang)),
-        laterDate: eventDate(later, lang),
-      });
+    : c.asked === 'between'
+      ? t(lang, 'ask.compare.between', {
+          earlier: title(earlier),
+          earlierDate: eventDate(earlier, lang),
+          later: lowerFirst(title(later), lang, (w) => kb.questions.isCommonWord(w, lang)),
+          laterDate: eventDate(later, lang),
+          known: days === null ? 'no' : 'yes',
+          days: days ?? 0,
+        })
+      : t(lang, 'ask.compare', {
+          answer: answer ?? 'none',
+          earlier: title(earlier),
+          earlierDate: eventDate(earlier, lang),
+          later: lowerFirst(title(later), lang, (w) => kb.questions.isCommonWord(w, lang)),
+          laterDate: eventDate(later, lang),
+        });
   return reply({
     command: 'when',
     lang,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, isGroup, LANG_OPTION, optionSpecs, type CommandContext, type CommandDefinition } from '../src/core/command.ts';
+import { defineCommand, isGroup, KNOWN_OPTION, LANG_OPTION, optionSpecs, type CommandContext, type CommandDefinition } from '../src/core/command.ts';
 import { catalogs, commandDescription, optionDescription } from '../src/core/i18n.ts';
 import { reply } from '../src/core/reply.ts';
 import { closest } from '../src/core/registry.ts';
@@ -38,6 +38,7 @@ export default defineCommand({
     const registry = ctx.registry;
     const describe = (path: string, english: string) => commandDescription(ctx.lang, path, english);
     const langNote = ctx.t('help.lang', { option: LANG_OPTION, choices: catalogs().languages().join('|') });
+    const knownNote = ctx.t('help.known', { option: KNOWN_OPTION });
     if (input.command) {
       const name = input.command.trim().toLowerCase();
       const mod = registry.get(name.split(' ')[0]!);
@@ -67,7 +68,7 @@ export default defineCommand({
           ...describeOptions(def, path, ctx).map((o) => `    ${o}`),
           ...def.examples.map((e) => `    ${ctx.t('help.example', { example: e })}`),
         ]),
-        notes: [langNote],
+        notes: [langNote, knownNote],
         visibility: 'ephemeral',
       });
     }
@@ -82,7 +83,7 @@ export default defineCommand({
         const line = `${m.name} — ${describe(m.name, m.description)}`;
         return example ? ctx.t('help.entry.example', { line, example }) : line;
       }),
-      notes: [ctx.t('help.more'), langNote],
+      notes: [ctx.t('help.more'), langNote, knownNote],
       visibility: 'ephemeral',
     });
   },

@@ -14,7 +14,15 @@ import { StorageError } from './storage/open.ts';
 import { StoreFeedbackService } from './storage/feedback-service.ts';
 import { StoreProposalService } from './storage/proposal-service.ts';
 import { StoreRevisionService } from './storage/revision-service.ts';
-import { importSeed } from './storage/seed.ts';
+import { importSeed, REVISIONED_KINDS } from './storage/seed.ts';
+import { LiveKnowledge } from './live-knowledge.ts';
+import type { Services } from './core/services.ts';
+import type { KnowledgeData } from './knowledge/load.ts';
+
+/** How many entries with revisions data/ holds (see LiveKnowledgeOptions.seedEntries). */
+function seedEntries(data: KnowledgeData): number {
+  return REVISIONED_KINDS.reduce((n, kind) => n + data[kind].length, 0);
+}
 
 /** The health and metrics port could not be opened: the message names METRICS_PORT. */
 class HealthStartError extends Error {}
@@ -61,27 +69,34 @@ async function main(): Promise<void> {
     if (!(err instanceof StorageError)) throw err;
     process.stderr.write(`Digests are off: ${err.message}\n`);
   }
+  let live: LiveKnowledge | undefined;
+  const services: Services = digest
+    ? {
+        digest: digest.service,
+        revisions: new StoreRevisionService(digest.store),
+        proposals: new StoreProposalService(digest.store, Date.now, async () => live?.refresh()),
+        feedback: new StoreFeedbackService(digest.store),
+      }
+    : {};
   try {
     bot = await createBot({
       log,
-      services: digest
-        ? {
-            digest: digest.service,
-            revisions: new StoreRevisionService(digest.store),
-            proposals: new StoreProposalService(digest.store),
-            feedback: new StoreFeedbackService(digest.store),
-          }
-        : {},
+      services,
       ...(serveHealth ? { metrics: { request: (event) => metrics?.requests.request(event) } } : {}),
     });
   } catch (err) {
     stopOnOperatorError(err, DataError);
   }
-  // The seed goes into the store once the loader has checked it (across files too). The bot still answers from
-  // data/ itself, so a shell whose store cannot take it answers the same; a platform bot stops, as for digests.
+  // The seed goes into the store once the loader has checked it (across files too); then answers come from the
+  // store's current revisions, reloaded live. A shell whose store cannot take the seed answers from data/ alone; a
+  // platform bot stops, as for digests.
   if (digest) {
     try {
       await importSeed(digest.store, DEFAULT_DATA_DIR, { log });
+      const started = new LiveKnowledge({ store: digest.store, target: bot, words: bot.kb.data, seedEntries: seedEntries(bot.kb.data), log });
+      await started.start();
+      live = started;
+      services.knowledgeAt = (day) => started.knowledgeAt(day);
     } catch (err) {
       if (platforms) stopOnOperatorError(err, StorageError, DataError);
       if (!(err instanceof StorageError)) throw err;
@@ -98,6 +113,10 @@ async function main(): Promise<void> {
     for (const stop of [...stops].reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
     process.exit(0);
   };
+  if (live) {
+    const running = live;
+    stops.push(() => running.stop());
+  }
   // SIGHUP: the terminal the bot runs in was closed (the shell's, or a foreground `npm start`).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void shutdown({ signal }));
   const checks: ReadinessCheck[] = [

@@ -12,9 +12,12 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   return cliIn({}, ...args);
 }
 
-/** The same in a terminal whose locale is `env`'s (LANG and friends), the rest of the environment kept. */
+/**
+ * The same in a terminal whose locale is `env`'s (LANG and friends), the rest of the environment kept but for
+ * FORCE_COLOR, which a test run may set for its own output and which would colour the answers read here.
+ */
 async function cliIn(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, ...rest } = process.env;
+  const { LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, FORCE_COLOR: _force, ...rest } = process.env;
   try {
     const { stdout, stderr } = await run(process.execPath, [ASK_JS, ...args], { env: { ...rest, ...env } });
     return { code: 0, stdout, stderr };

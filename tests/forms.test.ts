@@ -62,6 +62,24 @@ describe('forms derived from the command definition', () => {
     expect(noStore.reply.body).toMatch(/without a database/);
   });
 
+  it('a field longer than any command reads is refused at that field, not cut and accepted', async () => {
+    const bot = await testBot();
+    const long = await bot.submitForm(
+      { command: 'propose correct', fixed: {} },
+      { id: 'france-2023-07', count: '5', source: `https://a.example/${'x'.repeat(10_000)}`, citation: 'AFP | T | 2026-11-21' },
+      TEST_CALLER,
+    );
+    expect(Object.keys(long.fieldErrors ?? {})).toEqual(['source']);
+    expect(long.fieldErrors?.source).toMatch(/at most 2,000 characters/);
+    // Whitespace a paste brings along does not count.
+    const padded = await bot.submitForm(
+      { command: 'propose correct', fixed: {} },
+      { id: 'france-2023-07', count: `5${' '.repeat(3000)}`, source: 'https://a.example', citation: 'AFP | T | 2026-11-21' },
+      TEST_CALLER,
+    );
+    expect(padded.fieldErrors).toBeUndefined();
+  });
+
   it('a group named alone offers its forms as buttons; a form submission cannot override what the button fixed', async () => {
     const bot = await testBot();
     const r = await bot.handleText('propose', withForms(WIDE));

@@ -5,8 +5,8 @@ import type { Reply } from './reply.ts';
 export const DEFAULT_ANSWER_CACHE_SIZE = 2000;
 
 /**
- * Answers of cacheable commands, reused for the rest of the day. The knowledge base is loaded once and
- * never changes while the bot runs, so such an answer depends only on the command, its options and the
+ * Answers of cacheable commands, reused for the rest of the day. Between two changes of the knowledge base
+ * (each empties the cache: Bot.replaceKnowledge), such an answer depends only on the command, its options and the
  * day the question is asked ("now", "last year", staleness notes). Desks ask the same few things all day
  * (`/niger troops`, `/niger ruler`); this makes those a lookup.
  *
@@ -32,6 +32,11 @@ export class AnswerCache {
     const frozen = freezeReply(reply);
     this.entries.set(this.dayKey(now) + key, frozen);
     return frozen;
+  }
+
+  /** Forgets every answer: the knowledge they came from has changed. */
+  clear(): void {
+    this.entries.clear();
   }
 
   /** Days change on a minute boundary in every time zone in use, so one computation serves a minute. */

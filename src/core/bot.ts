@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { AnswerCache, DEFAULT_ANSWER_CACHE_SIZE } from './answer-cache.ts';
 import {
   isGroup,
+  KNOWN_OPTION,
   LANG_OPTION,
   optionSpecs,
   type Caller,
@@ -24,7 +25,7 @@ import { type CommandRegistry, closest } from './registry.ts';
 import { answerActions, feedbackOnQuestion, rerunText, sharedReply, sourcesReply } from './answer-actions.ts';
 import { renderText } from './render-text.ts';
 import { decodeAction, reply, type FormField, type Reply, type ReplyForm, type Rerun } from './reply.ts';
-import { cleanInput, quote } from './sanitize.ts';
+import { cleanInput, exceedsInput, MAX_INPUT_CHARS, quote } from './sanitize.ts';
 import type { Services } from './services.ts';
 
 export interface BotOptions {
@@ -49,6 +50,9 @@ const KEY_VALUE = /^([a-z][a-z_]*):(.*)$/i;
 /** `lang:fr` anywhere in a line of text: the language option every command takes (LANG_OPTION). */
 const LANG_TOKEN = new RegExp(`(^|\\s)${LANG_OPTION}:(\\S*)(?=\\s|$)`, 'i');
 
+/** `known:2026-11-30` anywhere in a line of text (KNOWN_OPTION). */
+const KNOWN_TOKEN = new RegExp(`(^|\\s)${KNOWN_OPTION}:(\\S*)(?=\\s|$)`, 'i');
+
 export interface ParsedCommand {
   path: string;
   options: Record<string, string>;
@@ -56,7 +60,7 @@ export interface ParsedCommand {
 
 /** The core: turns text or structured options into a Reply. Knows no platform. */
 export class Bot {
-  readonly kb: KnowledgeBase;
+  private knowledge: KnowledgeBase;
   readonly registry: CommandRegistry;
   readonly log: Logger;
   readonly now: () => Date;
@@ -67,7 +71,7 @@ export class Bot {
   private readonly commandOf = new WeakMap<Reply, string>();
 
   constructor(options: BotOptions) {
-    this.kb = options.kb;
+    this.knowledge = options.kb;
     this.registry = options.registry;
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
@@ -75,6 +79,20 @@ export class Bot {
     const size = options.answerCacheSize ?? DEFAULT_ANSWER_CACHE_SIZE;
     this.answers = size > 0 ? new AnswerCache(size) : null;
     this.metrics = options.metrics;
+  }
+
+  /** The knowledge base answers come from now (see replaceKnowledge). */
+  get kb(): KnowledgeBase {
+    return this.knowledge;
+  }
+
+  /**
+   * Answers from `kb` from now on (an approved revision, loaded live): the cached answers came from the old one,
+   * so they all go. A request already running finishes on the knowledge base it started with.
+   */
+  replaceKnowledge(kb: KnowledgeBase): void {
+    this.knowledge = kb;
+    this.answers?.clear();
   }
 
   /** Answers a line of text: a command in the shared syntax, or a plain question for `ask`. */
@@ -95,16 +113,20 @@ export class Bot {
       () =>
         this.keep(key, now, async (request) => {
           state = request;
-          const { rest, explicit } = this.takeLang(text);
+          const { rest: withoutLang, explicit } = this.takeLang(text);
           if (explicit) lang = explicit;
           const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit };
+          const { rest, value: known } = takeToken(KNOWN_TOKEN, withoutLang);
+          const day = known === undefined ? undefined : await this.knownAt(known, now, request);
           try {
             const parsed = this.parseText(rest, now);
-            return await this.execute(parsed.path, parsed.options, caller, now, request, langs);
+            return knownNote(await this.execute(parsed.path, parsed.options, caller, now, request, langs), day);
           } catch (err) {
             // "timeline of the withdrawal" is a question that starts with a command's name: when the command
             // cannot read it but every word of it is understood as a question, answer the question.
-            if (err instanceof UserError && this.readsAsQuestion(rest, now)) return this.execute('ask', { question: rest }, caller, now, request, langs);
+            if (err instanceof UserError && this.readsAsQuestion(rest, now)) {
+              return knownNote(await this.execute('ask', { question: rest }, caller, now, request, langs), day);
+            }
             throw err;
           }
         }),
@@ -133,6 +155,25 @@ export class Bot {
     if (!m) return { rest: text };
     const explicit = this.explicitLang(m[2] ?? '');
     return { rest: `${text.slice(0, m.index)}${m[1]}${text.slice(m.index + m[0].length)}`.trim(), explicit };
+  }
+
+  /**
+   * Sets the request to answer from the knowledge base as known at the end of `value` (a past or present UTC day,
+   * YYYY-MM-DD) and returns that day; anything else is refused, and nothing runs.
+   */
+  private async knownAt(value: unknown, now: Date, request: RequestState): Promise<string> {
+    const day = typeof value === 'string' ? value.trim() : '';
+    const today = now.toISOString().slice(0, 10);
+    const parsed = Date.parse(`${day}T00:00:00Z`);
+    // The round trip refuses days that do not exist (2026-02-30), which Date would roll over.
+    const real = /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === day;
+    if (!real || day > today) throw new UserError({ key: 'error.known.invalid', params: { value: quote(String(value), 20), today } });
+    const at = this.services.knowledgeAt;
+    if (!at) throw new UserError({ key: 'error.known.noStore' });
+    const kb = await at(day);
+    if (!kb) throw new UserError({ key: 'error.known.nothing', params: { day } });
+    request.kb = kb;
+    return day;
   }
 
   private explicitLang(value: unknown): string {
@@ -176,12 +217,14 @@ export class Bot {
       caller,
       () => lang,
       () =>
-        this.keep(key, now, (request) => {
+        this.keep(key, now, async (request) => {
           state = request;
-          const { [LANG_OPTION]: asked, ...rest } = options;
+          const { [LANG_OPTION]: asked, [KNOWN_OPTION]: known, ...rest } = options;
           const explicit = asked === undefined || asked === '' ? undefined : this.explicitLang(asked);
           if (explicit) lang = explicit;
-          return this.execute(path, rest, caller, now, request, { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit }, how);
+          const day = known === undefined || known === '' ? undefined : await this.knownAt(known, now, request);
+          const langs = { lang, channelLang: explicit ?? this.channelLang(caller, lang), explicit };
+          return knownNote(await this.execute(path, rest, caller, now, request, langs, how), day);
         }),
     );
     return this.counted(caller, started, this.answers && key !== undefined ? 'miss' : 'off', state?.command, answer);
@@ -387,7 +430,7 @@ export class Bot {
     if (!parsed.success) throw new UserError(describeIssues(path, def, parsed.error.issues, langs.lang), this.usageMessage(path, def));
     const { lang } = langs;
     const ctx: CommandContext = {
-      kb: this.kb,
+      kb: request.kb ?? this.kb,
       now: () => now,
       caller,
       lang,
@@ -406,11 +449,11 @@ export class Bot {
     // feedback is on the question as asked, where a button can carry it.
     if (shown.rerun && typeof options.question === 'string' && path === 'ask') return feedbackOnQuestion(shown, options.question);
     if (shown.rerun || shown.kind !== 'answer') return shown;
-    return this.withActions(shown, path, def, options, parsed.data);
+    return this.withActions(shown, path, def, options, parsed.data, ctx.kb);
   }
 
   /** An answer with what produced it (Rerun) and the buttons that run it again (see answer-actions.ts). */
-  private withActions(answer: Reply, path: string, def: CommandDefinition, options: Record<string, unknown>, input: unknown): Reply {
+  private withActions(answer: Reply, path: string, def: CommandDefinition, options: Record<string, unknown>, input: unknown, kb: KnowledgeBase): Reply {
     const given: Record<string, string> = {};
     // Discord sends numbers and booleans typed; every schema also reads them as text (the text syntax's).
     for (const [k, v] of Object.entries(options)) {
@@ -420,7 +463,7 @@ export class Bot {
     const rerun: Rerun = { command: path, options: { ...given, [LANG_OPTION]: answer.lang ?? FALLBACK_LANG } };
     let days: string[] = [];
     try {
-      days = def.asOfChoices?.(input as never, this.kb) ?? [];
+      days = def.asOfChoices?.(input as never, kb) ?? [];
     } catch (err) {
       this.log.warn({ err, path }, 'could not list the days an answer changes on; the picker offers none');
     }
@@ -597,6 +640,11 @@ export class Bot {
     const fieldOf = new Map<string, string>();
     const fieldErrors: Record<string, string> = {};
     for (const [name, raw] of Object.entries(values)) {
+      // Cut silently, a long source title would be stored as half a title: the field says so instead.
+      if (typeof raw === 'string' && exceedsInput(raw)) {
+        fieldErrors[name] = t(lang, 'form.field.tooLong', { max: MAX_INPUT_CHARS });
+        continue;
+      }
       const value = typeof raw === 'string' ? cleanInput(raw) : '';
       if (!value) continue;
       const combo = def.form.combine?.find((c) => c.name === name);
@@ -694,8 +742,30 @@ export interface RunOptions {
 /** What one request learns while it runs: whether its answer may be kept. */
 interface RequestState {
   cacheable: boolean;
+  /** The knowledge base of a `known:` day, instead of the current one. */
+  kb?: KnowledgeBase;
   /** The first command run, a path the registry resolved. */
   command?: string;
+}
+
+/** Takes `name:value` (the token's pattern) out of a line of text. */
+function takeToken(token: RegExp, text: string): { rest: string; value?: string } {
+  const m = token.exec(text);
+  if (!m) return { rest: text };
+  return { rest: `${text.slice(0, m.index)}${m[1]}${text.slice(m.index + m[0].length)}`.trim(), value: m[2] ?? '' };
+}
+
+/** An answer given from a `known:` day says so. */
+function knownNote(answer: Reply, day: string | undefined): Reply {
+  if (day === undefined || answer.kind === 'error') return answer;
+  // Its buttons ask the knowledge base of the same day again (`known:` is the request's, not the command's option).
+  const known = (options: Record<string, string>) => ({ ...options, [KNOWN_OPTION]: day });
+  return {
+    ...answer,
+    notes: [...answer.notes, t(answer.lang ?? FALLBACK_LANG, 'known.note', { day })],
+    ...(answer.rerun ? { rerun: { ...answer.rerun, options: known(answer.rerun.options) } } : {}),
+    ...(answer.actions && answer.rerun ? { actions: answer.actions.map((a) => (a.url ? a : { ...a, options: known(a.options) })) } : {}),
+  };
 }
 
 function unquote(s: string): string {

@@ -162,6 +162,12 @@ export function isGroup(def: CommandModule): def is CommandGroup {
  */
 export const LANG_OPTION = 'lang';
 
+/**
+ * The other option every command takes: `known:2026-11-30` answers as the bot knew it at the end of that day (UTC),
+ * from the revisions recorded by then ("what did we say then?"). Declared once, like LANG_OPTION.
+ */
+export const KNOWN_OPTION = 'known';
+
 /** One option as every transport sees it, derived from the zod schema. */
 export interface OptionSpec {
   name: string;

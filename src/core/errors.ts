@@ -1,4 +1,4 @@
-import { type DateParseError, formatPeriod } from '../knowledge/dates.ts';
+import { type DateParseError, formatPeriod, longDate } from '../knowledge/dates.ts';
 import { t, type MessageParams } from './i18n.ts';
 import { quote } from './sanitize.ts';
 
@@ -59,5 +59,11 @@ export class PermissionError extends UserError {
 export function describeDateError(err: DateParseError, lang: string): string {
   return err.problem === 'future' && err.period
     ? t(lang, 'error.date.future', { period: formatPeriod(err.period.start, err.period.end, lang) })
-    : t(lang, err.problem === 'invalid' ? 'error.date.invalid' : 'error.date.unreadable', { text: quote(err.input, 40) });
+    : err.problem === 'ambiguous' && err.readings
+      ? t(lang, 'error.date.ambiguous', {
+          text: quote(err.input, 40),
+          first: longDate(err.readings[0], lang),
+          second: longDate(err.readings[1], lang),
+        })
+      : t(lang, err.problem === 'invalid' ? 'error.date.invalid' : 'error.date.unreadable', { text: quote(err.input, 40) });
 }

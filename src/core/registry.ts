@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { distance } from 'fastest-levenshtein';
-import { isGroup, LANG_OPTION, optionSpecs, type CommandDefinition, type CommandGroup, type CommandModule } from './command.ts';
+import { isGroup, KNOWN_OPTION, LANG_OPTION, optionSpecs, type CommandDefinition, type CommandGroup, type CommandModule } from './command.ts';
 
 export const DEFAULT_COMMANDS_DIR = fileURLToPath(new URL('../../commands', import.meta.url));
 
@@ -14,8 +14,10 @@ export class CommandRegistry {
     for (const m of modules) {
       if (this.byName.has(m.name)) throw new Error(`Two commands are named "${m.name}"`);
       for (const def of isGroup(m) ? m.subcommands : [m]) {
-        if (optionSpecs(def.options).some((o) => o.name === LANG_OPTION)) {
-          throw new Error(`Command "${m.name}" declares "${LANG_OPTION}", which every command already takes (see LANG_OPTION)`);
+        for (const core of [LANG_OPTION, KNOWN_OPTION]) {
+          if (optionSpecs(def.options).some((o) => o.name === core)) {
+            throw new Error(`Command "${m.name}" declares "${core}", which every command already takes (see command.ts)`);
+          }
         }
       }
       this.byName.set(m.name, m);

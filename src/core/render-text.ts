@@ -9,7 +9,7 @@ export function formatCitation(c: Citation): string {
 }
 
 /** A source as an answer shows it: `Publisher, "Title", 5 September 2023 — url`, a placeholder title left out. */
-function sourceLine(c: Citation, lang: string): string {
+export function sourceLine(c: Citation, lang: string): string {
   const title = shownTitle(c);
   return `${c.publisher}, ${title === null ? '' : `"${title}", `}${longDate(c.published, lang)}${c.url ? ` — ${c.url}` : ''}`;
 }

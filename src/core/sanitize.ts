@@ -18,6 +18,11 @@ export function cleanInput(text: string): string {
     .slice(0, MAX_INPUT_CHARS);
 }
 
+/** Whether text is longer than any command reads (whitespace folded): a form refuses it rather than cut it. */
+export function exceedsInput(text: string): boolean {
+  return text.length > MAX_INPUT_CHARS && text.replace(/\s+/g, ' ').trim().length > MAX_INPUT_CHARS;
+}
+
 /** User text quoted back in a message: short, on one line. */
 export function quote(text: string, max = 60): string {
   const clean = cleanInput(text);

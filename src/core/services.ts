@@ -1,3 +1,4 @@
+import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { DigestService } from './digest-port.ts';
 import type { FeedbackService } from './feedback-port.ts';
 import type { ProposalService } from './proposals-port.ts';
@@ -16,4 +17,9 @@ export interface Services {
   proposals?: ProposalService;
   /** Helpful / Not helpful on answers; absent when no store could be opened. */
   feedback?: FeedbackService;
+  /**
+   * The knowledge base as it was known at the end of a day (UTC, "YYYY-MM-DD", not in the future): what `known:`
+   * answers from. Null when nothing was recorded by then; absent without a store.
+   */
+  knowledgeAt?: (day: string) => Promise<KnowledgeBase | null>;
 }

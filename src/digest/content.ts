@@ -13,7 +13,10 @@ export const MAX_DIGEST_EVENTS = 15;
 export interface DigestInput {
   /** The channel-local date the digest is for (its title and the date staleness is measured on). */
   localDate: string;
-  /** The watermark of the channel's previous digest (newest `added` it covered); null: first digest. */
+  /**
+   * The watermark of the channel's previous digest (the newest `added` day it covered, or the newest approval
+   * instant, ISO); null: first digest.
+   */
   since: string | null;
   /** The catalog language the digest is written in (default English). */
   lang?: string;
@@ -23,7 +26,7 @@ export interface DigestContent {
   reply: Reply;
   /** The watermark to store once this digest is delivered. */
   watermark: string | null;
-  /** How many events are new since the previous digest (first digest: how many are shown). */
+  /** How many events and approved figures are new since the previous digest (first digest: how many are shown). */
   newEvents: number;
 }
 
@@ -112,17 +115,42 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   }
 
   const first = input.since === null;
-  const fresh = first ? kb.timeline({ order: 'newest', limit: FIRST_DIGEST_EVENTS }) : [...kb.eventsAddedSince(input.since!)].reverse();
-  const shown = fresh.slice(0, MAX_DIGEST_EVENTS);
-  for (const e of shown) sources.push(...e.sources);
+  // What is new: events added (or approved) since the previous digest, and troop figures approved since, newest
+  // first, figures before events; the seed's figures are in the fields above.
+  const news = first ? { events: [], deployments: [] } : kb.newSince(input.since!);
+  const fresh = first ? kb.timeline({ order: 'newest', limit: FIRST_DIGEST_EVENTS }) : [...news.events].reverse();
+  const figures = [...news.deployments].reverse();
+  const listed = [...figures.map((d) => ({ figure: d })), ...fresh.map((e) => ({ event: e }))];
+  const shown = listed.slice(0, MAX_DIGEST_EVENTS);
+  for (const item of shown) {
+    if ('event' in item) sources.push(...item.event.sources);
+    else sources.push(...item.figure.sources);
+  }
+  const describeNewFigure = (d: Deployment) => {
+    const found = kb.findCountry(d.country);
+    return t(lang, 'digest.troops.approved', {
+      adjective: found ? kb.localized('countries', found, lang).adjective : d.country,
+      country: (found ? regionName(found.iso, lang) : undefined) ?? d.country,
+      figure: describeFigure(d, lang, sourceName),
+      asOf: describeSpan(d.asOf, d.until, lang),
+      approved: formatDay(kb.knownSince('deployments', d).slice(0, 10), lang),
+    });
+  };
 
   let body: string;
   const notes: string[] = [];
   if (first) {
     body = t(lang, 'digest.body.first', { count: shown.length });
-  } else if (fresh.length === 0) {
+  } else if (listed.length === 0) {
     body = t(lang, 'digest.body.figures');
-    notes.push(t(lang, 'digest.nothingNew', { since: formatDay(input.since!, lang) }));
+    notes.push(t(lang, 'digest.nothingNew', { since: formatDay(input.since!.slice(0, 10), lang) }));
+  } else if (figures.length > 0) {
+    body = t(lang, 'digest.body.approved', {
+      figures: figures.length,
+      events: fresh.length,
+      cut: String(listed.length > shown.length),
+      shown: shown.length,
+    });
   } else if (fresh.length > shown.length) {
     body = t(lang, 'digest.body.newCut', { count: fresh.length, shown: shown.length });
   } else {
@@ -131,7 +159,8 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   const stale = kb.staleness(sources, input.localDate);
   if (stale) notes.push(t(lang, 'digest.stale', { date: longDate(stale.newest, lang), age: ageInWords(stale.ageDays, lang) }));
 
-  const watermark = kb.data.events.reduce<string | null>((max, e) => (max === null || e.added.start > max ? e.added.start : max), null);
+  // A day (the newest `added`) or, once something was approved from chat, an instant: both compare as strings.
+  const watermark = kb.newestKnown();
   return {
     reply: reply({
       command: 'digest',
@@ -139,12 +168,12 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
       title: t(lang, 'digest.title', { date: formatDay(input.localDate, lang) }),
       body,
       fields,
-      items: shown.map((e) => describeEvent(kb, e, lang)),
+      items: shown.map((item) => ('event' in item ? describeEvent(kb, item.event, lang) : describeNewFigure(item.figure))),
       notes,
       citations: kb.citations(sources),
       asOf: kb.newestFactDate(),
     }),
     watermark: watermark ?? input.since,
-    newEvents: fresh.length,
+    newEvents: listed.length,
   };
 }

@@ -55,8 +55,10 @@ export class DateParseError extends Error {
   constructor(
     readonly input: string,
     readonly reason: string,
-    readonly problem: 'unreadable' | 'invalid' | 'future' = 'unreadable',
+    readonly problem: 'unreadable' | 'invalid' | 'future' | 'ambiguous' = 'unreadable',
     readonly period?: { start: string; end: string },
+    /** For an ambiguous date: its two readings, ISO days ("05/09/2023": 2023-05-09 and 2023-09-05). */
+    readonly readings?: [string, string],
   ) {
     super(reason);
     this.name = 'DateParseError';
@@ -218,13 +220,40 @@ function anchorPatterns(anchors: AnchorSpan[]): AnchorPattern[] {
         anchor,
         name,
         re: new RegExp(
-          `(?:\\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(day|week|month|year)s?\\s+)?\\b(before|after|during|since|until|at the time of|at)\\s+${escapeRegExp(name)}\\b`,
+          `(?:\\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(day|week|month|year)s?\\s+)?\\b(before|after|during|since|until|at the time of|on the day of|the day of|at)\\s+${escapeRegExp(name)}\\b`,
         ),
       })),
     );
     compiledAnchors.set(anchors, out);
   }
   return out;
+}
+
+const NUMERIC_DAY = /\b(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})\b/;
+
+/**
+ * A day written in figures: "26/07/2023", "13.12.23". Dots are always day first (German); a slash is read by which
+ * part cannot be a month, and when either can ("05/09/2023": 5 September in Paris, 9 May in New York) it is not
+ * guessed unless the question's language says (`dayFirst`: French and German write the day first).
+ */
+export function readNumericDay(text: string, dayFirst: boolean): { day: string; matched: string } | null {
+  const m = NUMERIC_DAY.exec(text);
+  if (!m) return null;
+  const [a, b] = [Number(m[1]), Number(m[3])];
+  const y = m[4]!.length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
+  const asDay = (d: number, mo: number) => (mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) ? isoDay(y, mo, d) : null);
+  const dm = asDay(a, b);
+  const md = asDay(b, a);
+  const day = m[2] === '.' || dayFirst ? dm : dm && md && dm !== md ? null : (dm ?? md);
+  if (day) return { day, matched: m[0] };
+  if (dm && md) throw new DateParseError(m[0], `"${m[0]}" could be either day`, 'ambiguous', undefined, [md, dm]);
+  throw new DateParseError(m[0], `"${m[0]}" is not a real date`, 'invalid');
+}
+
+/** Text with its figure-written days as ISO days, read day first (French and German questions). */
+export function numericDaysAsIso(text: string): string {
+  const found = NUMERIC_DAY.test(text) ? readNumericDay(text, true) : null;
+  return found ? text.replace(found.matched, found.day) : text;
 }
 
 /**
@@ -286,6 +315,8 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
     return { query: period(anchor.start, anchor.end, precision, `${anchor.label} (${formatPeriod(anchor.start, anchor.end)})`, phrase), matched };
   }
 
+  const numeric = readNumericDay(lower, false);
+  if (numeric) return { query: period(numeric.day, numeric.day, 'day'), matched: numeric.matched };
   const iso = /\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b/.exec(lower);
   if (iso) {
     const [y, m, d] = [Number(iso[1]), Number(iso[2]), iso[3] ? Number(iso[3]) : undefined];
@@ -296,7 +327,6 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
       ? { query: monthSpan(y, m, m, 'month'), matched: iso[0] }
       : { query: period(isoDay(y, m, d), isoDay(y, m, d), 'day'), matched: iso[0] };
   }
-  const badNumeric = /\b(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b/.exec(lower);
 
   const season = /\b(spring|summer|autumn|fall)\s+(?:of\s+)?(\d{4})\b/.exec(lower);
   if (season) {
@@ -344,7 +374,6 @@ function findDateOnly(text: string, now: Date, anchors: AnchorSpan[]): { query: 
     // "Two years ago": chrono is certain of the year alone; the words name today's date in it.
     return { query: period(start, start, 'day'), matched: r.text };
   }
-  if (badNumeric) throw new DateParseError(badNumeric[0], `"${badNumeric[0]}" is not a date I can read`);
 
   const year = /\b(?:in |of |during |since )?((?:19|20)\d{2})\b/.exec(lower);
   if (year) return { query: monthSpan(Number(year[1]), 1, 12, 'year'), matched: year[0] };

@@ -109,7 +109,17 @@ export class KnowledgeBase {
   /** Reads free-text questions against this knowledge base (see understand.ts). */
   readonly questions: QuestionReader;
 
-  constructor(readonly data: KnowledgeData) {
+  /**
+   * When entries approved from chat were recorded (UTC ms), by "kind/id": what the digests list as new, by
+   * approval time. Entries not in it (the reviewed seed) are new from their `added` day.
+   */
+  readonly approvedAt: ReadonlyMap<string, number>;
+
+  constructor(
+    readonly data: KnowledgeData,
+    options: { approvedAt?: ReadonlyMap<string, number> } = {},
+  ) {
+    this.approvedAt = options.approvedAt ?? new Map();
     this.sourcesById = new Map(data.sources.map((s) => [s.id, s]));
     this.peopleById = new Map(data.people.map((p) => [p.id, p]));
     this.placesById = new Map(data.places.map((p) => [p.id, p]));
@@ -532,6 +542,41 @@ export class KnowledgeBase {
 
   eventsAddedSince(added: string): KbEvent[] {
     return this.eventsByDate.filter((e) => e.added.start > added);
+  }
+
+  /**
+   * Since when the knowledge base has an entry, as a watermark compares it: its approval instant (ISO, UTC) when it
+   * was approved from chat, else its `added` day. An ISO day sorts before every instant of that day, so a digest
+   * whose watermark is a day still lists what was approved later that day.
+   */
+  knownSince(kind: 'events' | 'deployments', entry: { id: string; added: { start: string } }): string {
+    const at = this.approvedAt.get(`${kind}/${entry.id}`);
+    return at === undefined ? entry.added.start : new Date(at).toISOString();
+  }
+
+  /** Events and troop figures the knowledge base has had since `since` (a watermark: a day or an instant), oldest first. */
+  newSince(since: string): { events: KbEvent[]; deployments: Deployment[] } {
+    return {
+      events: this.eventsByDate.filter((e) => this.knownSince('events', e) > since),
+      deployments: this.data.deployments
+        .filter((d) => this.approvedAt.has(`deployments/${d.id}`) && this.knownSince('deployments', d) > since)
+        .sort((a, b) => a.asOf.start.localeCompare(b.asOf.start)),
+    };
+  }
+
+  /** The newest `knownSince` of any event or approved figure: the watermark of a digest built now; null when empty. */
+  newestKnown(): string | null {
+    let max: string | null = null;
+    for (const e of this.data.events) {
+      const k = this.knownSince('events', e);
+      if (max === null || k > max) max = k;
+    }
+    for (const d of this.data.deployments) {
+      if (!this.approvedAt.has(`deployments/${d.id}`)) continue;
+      const k = this.knownSince('deployments', d);
+      if (max === null || k > max) max = k;
+    }
+    return max;
   }
 
   // ---- people and places ----

@@ -42,6 +42,18 @@ const languageSchema = z.strictObject({
   already: words.default([]),
   /** Words that put what is asked at a place ("at Agadez", "à Ouallam", "am Stützpunkt"), articles included. */
   locatives: words.default([]),
+  /**
+   * Words that ask whether a claim is true ("is that right?", "c'est vrai ?", "stimmt es, dass"): the claim is the
+   * question, a yes or no; who made it ("a reader says …") is not what is asked.
+   */
+  verify: words.default([]),
+  /** Verbs that attribute a claim ("says", "on lit que", "behauptet"), with the word that opens it ("that", "que"). */
+  claims: words.default([]),
+  /** The opening that turns a claim into a yes/no question in the language ("is", "est-ce que", "ist"). */
+  claimOpening: z.string().default(''),
+  /** Asking for the time from one event to another ("how long between"); `betweenAnd` parts the two ("and", "to"). */
+  between: words.default([]),
+  betweenAnd: words.default([]),
   comparison: words,
   alternative: words,
   conjunctions: words,
@@ -75,6 +87,8 @@ const conceptSchema = z.strictObject({
   sources: z.boolean().optional(),
   help: z.boolean().optional(),
   'office-question': z.boolean().optional(),
+  /** Asks what someone is or did ("role", "part"): answered by the person's own record. */
+  'role-question': z.boolean().optional(),
   /** The office a concept names ("who rules" → the head of state). */
   office: z.string().optional(),
   /** The states an event of this concept ends: a withdrawal ends a membership, a closure ends "open". */

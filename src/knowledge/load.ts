@@ -441,13 +441,56 @@ export function loadKnowledgeData(dir: string = DEFAULT_DATA_DIR, options: LoadO
   }
   data.lexicon = readLexicon(dir, problems);
   data.translations = readTranslations(dir, problems);
+  const translationFile = (lang: string) => relative(process.cwd(), join(dir, TRANSLATIONS_DIR, `${lang}.yaml`)) || `${lang}.yaml`;
+  return checkAcross(data, raw.offices, fileOf, translationFile, problems, options);
+}
+
+/** The checks that need the whole knowledge base (references, terms, translations); a DataError with every problem. */
+function checkAcross(
+  data: KnowledgeData,
+  rawOffices: unknown,
+  fileOf: (name: CollectionName) => string,
+  translationFile: (lang: string) => string,
+  problems: DataProblem[],
+  options: LoadOptions,
+): KnowledgeData {
   crossCheck(data, fileOf, problems);
   // Translations are checked against English entries that have no problem of their own.
-  const troubled = entriesWithEnglishProblems(problems, fileOf, raw.offices);
+  const troubled = entriesWithEnglishProblems(problems, fileOf, rawOffices);
   const entries = translatableEntries(data);
-  const translationFile = (lang: string) => relative(process.cwd(), join(dir, TRANSLATIONS_DIR, `${lang}.yaml`)) || `${lang}.yaml`;
   checkTranslationTargets(data.translations, entries, translationFile, problems, troubled);
   if (options.translationFacts ?? true) checkTranslationFacts(data.translations, entries, translationFile, problems, troubled);
   if (problems.length > 0) throw new DataError(problems);
   return data;
+}
+
+/** One entry as the store keeps it: its collection, and its fields as data/ writes them (before zod's parsing). */
+export interface StoredEntry {
+  kind: CollectionName;
+  entry: unknown;
+}
+
+/** What stays in files whatever the store holds: the words questions are read with, and the translations. */
+export type KnowledgeWords = Pick<KnowledgeData, 'countries' | 'lexicon' | 'translations'>;
+
+/**
+ * The knowledge data of entries read from the store (each collection's entries in the order given), with the words
+ * of `words` (already validated: they come from data/). Validated as loadKnowledgeData validates data/ — the same
+ * zod schemas and checks across entries — so a broken revision is a DataError naming it ("store deployments",
+ * entry, field), never a half-built knowledge base. Kinds that are words (countries) are taken from `words`.
+ */
+export function knowledgeFromEntries(entries: Iterable<StoredEntry>, words: KnowledgeWords, options: LoadOptions = {}): KnowledgeData {
+  const problems: DataProblem[] = [];
+  const fileOf = (name: CollectionName) => `store ${name}`;
+  const raw: Partial<Record<CollectionName, unknown[]>> = {};
+  for (const { kind, entry } of entries) (raw[kind] ??= []).push(entry);
+  const data = {} as KnowledgeData;
+  for (const name of Object.keys(collections) as CollectionName[]) {
+    if (name === 'countries') continue;
+    (data as unknown as Record<string, unknown[]>)[name] = validateCollection(name, raw[name] ?? [], fileOf(name), problems);
+  }
+  data.countries = words.countries;
+  data.lexicon = words.lexicon;
+  data.translations = words.translations;
+  return checkAcross(data, raw.offices, fileOf, (lang) => `data/${TRANSLATIONS_DIR}/${lang}.yaml`, problems, options);
 }

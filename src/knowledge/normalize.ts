@@ -7,7 +7,8 @@ export function normalizeName(s: string): string {
   return normalized.get(s, normalizeUncached);
 }
 
-function normalizeUncached(s: string): string {
+/** normalizeName without the memo: for text seen once (a word list), which would only crowd the memo out. */
+export function normalizeUncached(s: string): string {
   return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

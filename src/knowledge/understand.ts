@@ -1,6 +1,7 @@
 import type { ParsedResult } from 'chrono-node';
 import { CHRONO } from './chrono.ts';
-import { DateParseError, findDate, formatDay, relativeOffset, shift, type DateQuery } from './dates.ts';
+import { isDictionaryWord } from './dictionary.ts';
+import { DateParseError, findDate, formatDay, numericDaysAsIso, relativeOffset, shift, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
   LANGUAGES,
@@ -16,7 +17,7 @@ import {
 } from './lexicon.ts';
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
-import type { Country, Deployment, KbEvent, Office, Organisation, Person, Place, Statement } from './schema.ts';
+import type { Country, Deployment, KbEvent, Office, OfficeTerm, Organisation, Person, Place, Statement } from './schema.ts';
 import { KnowledgeIndex, type SearchHit } from './search.ts';
 
 /** What one phrase of a question was recognised as. */
@@ -98,7 +99,7 @@ export interface Understanding {
   /** The question asks yes or no ("is Tiani still in charge?"): the answer leads with it. */
   yesNo: boolean;
   /** "Did X happen before Y?" / "which came first": the two events, in the order asked. */
-  compare?: { first: KbEvent; second: KbEvent; asked: 'before' | 'after' | 'first' };
+  compare?: { first: KbEvent; second: KbEvent; asked: 'before' | 'after' | 'first' | 'between' };
   /** A yes/no question about troops that asks whether they left, not whether they are there. */
   asksAbsence?: boolean;
   /** The person a yes/no question asks about ("is Tiani still in charge?"). */
@@ -210,6 +211,7 @@ export class QuestionReader {
   private readonly stemmed = {} as Record<Language, () => PhraseIndex<{ last: string; meaning: Meaning }>>;
   /** Per language, where a second question starts: a conjunction before a question word ("… and when"); global, for matchAll. */
   private readonly clauseStart = {} as Record<Language, RegExp>;
+  private readonly claimPatterns = {} as Record<Language, { verifyEnd: RegExp; verifyStart: RegExp; attribution: RegExp; opening: string } | null>;
   /** Per language, the date words and their English, as patterns (see toEnglishDates). */
   private readonly dateWordPatterns = {} as Record<Language, [RegExp, string][]>;
   /** Month names and date words in every language: read by the date parser, not searched for. */
@@ -285,6 +287,17 @@ export class QuestionReader {
       const starts = (['when', 'who', 'where', 'howMany', 'why'] as const).flatMap((form) => l.forms[form]);
       // "… and when …", and a question mark, comma or semicolon before a question word ("…, how many now?").
       const opener = `(?=(?:${starts.map(escapePattern).join('|')})\\b)`;
+      // (Words between the words of a phrase: anything but letters and figures, as normalised text has them.)
+      const phrase = (ws: string[]) => ws.map((w) => tokenize(w).map(escapePattern).join('[^\\p{L}\\p{N}]+')).join('|');
+      this.claimPatterns[lang] =
+        l.verify.length > 0
+          ? {
+              verifyEnd: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${phrase(l.verify)})[^\\p{L}\\p{N}]*$`, 'iu'),
+              verifyStart: new RegExp(`^[^\\p{L}\\p{N}]*(?:${phrase(l.verify)})(?![\\p{L}\\p{N}])`, 'iu'),
+              attribution: new RegExp(`^.{0,80}?(?<![\\p{L}\\p{N}])(?:${phrase(l.claims)})(?![\\p{L}\\p{N}])`, 'iu'),
+              opening: l.claimOpening,
+            }
+          : null;
       this.clauseStart[lang] = new RegExp(`[,;]?\\s+(?:${l.conjunctions.map(escapePattern).join('|')})\\s+${opener}|[?,;]\\s*${opener}`, 'giu');
       // (German typed without umlauts writes "ue" for "ü": "Fruehjahr" is "Frühjahr", which the lexicon has as "fruhjahr".)
       const umlauts = (w: string) => (lang === 'de' ? w.replace(/([aou])/g, '$1e?') : w);
@@ -400,13 +413,37 @@ export class QuestionReader {
 
   private readonly commonWords: Partial<Record<Language, Set<string>>> = {};
 
+  /**
+   * The words of the lexicon only one language has ("Vereidigung", "Frist"): a question with no small words of its
+   * language ("Tiani Vereidigung Datum") is in the language of these.
+   */
+  private get ownWords(): Record<Language, Set<string>> {
+    this.ownWordSets ??= (() => {
+      const wordsOf = (lang: Language) => {
+        const l = this.lexicon.languages[lang];
+        const phrases = [...Object.values(l.forms).flat(), ...Object.keys(l.dateWords), ...this.lexicon.concepts.flatMap((c) => c[lang])];
+        return new Set(phrases.flatMap(tokenize).filter((w) => w.length >= 4));
+      };
+      const all = Object.fromEntries(LANGUAGES.map((lang) => [lang, wordsOf(lang)])) as Record<Language, Set<string>>;
+      return Object.fromEntries(
+        LANGUAGES.map((lang) => [
+          lang,
+          new Set([...all[lang]].filter((w) => LANGUAGES.every((o) => o === lang || (!all[o].has(w) && !this.stopwords[o].has(w))))),
+        ]),
+      ) as Record<Language, Set<string>>;
+    })();
+    return this.ownWordSets;
+  }
+
+  private ownWordSets?: Record<Language, Set<string>>;
+
   /** Which of the languages the question is written in: the one whose common words it uses most. */
   detectLanguage(raw: string, tokens: string[]): Language {
     let best: Language = 'en';
     let bestScore = 0;
     for (const lang of LANGUAGES) {
       let score = 0;
-      for (const t of tokens) if (this.stopwords[lang].has(t) && !this.commonStopwords.has(t)) score++;
+      for (const t of tokens) if ((this.stopwords[lang].has(t) && !this.commonStopwords.has(t)) || this.ownWords[lang].has(t)) score++;
       if (lang === 'fr' && /[éèêàçù]/i.test(raw)) score += 1;
       if (lang === 'de' && /[äöüß]/i.test(raw)) score += 1;
       if (score > bestScore) {
@@ -774,8 +811,8 @@ export class QuestionReader {
 
   private dateUncached(raw: string, lang: Language, now: Date): { query: DateQuery; matched: string } | { error: DateParseError } | null {
     // (English has date words of its own too: holidays.)
-    const english = lang === 'en' ? this.holidaysAsDays(raw) : this.toEnglishDates(raw, lang);
     try {
+      const english = lang === 'en' ? this.holidaysAsDays(raw) : this.toEnglishDates(numericDaysAsIso(raw), lang);
       const found = findDate(english, now, this.kb.anchorSpans);
       if (found || lang === 'en') return found;
       // What the English reading missed, chrono-node's own French or German parser may know ("vor zwei Jahren"),
@@ -845,6 +882,8 @@ export class QuestionReader {
   private pass?: { reads: Map<string, ReturnType<QuestionReader['readUncached']>>; dates: Map<string, ReturnType<QuestionReader['dateUncached']>> };
 
   private understandQuestion(question: string, now: Date): Understanding {
+    const claim = this.claimQuestion(question);
+    if (claim !== null) return this.understandQuestion(claim, now);
     const clauses = this.clauses(question);
     if (clauses.length < 2) return this.understandClause(question, now);
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes
@@ -860,6 +899,13 @@ export class QuestionReader {
       const own = this.date(clauses[i]!, lang, now);
       const next = this.date(clauses[i + 1]!, lang, now);
       if (!own && next && !('error' in next) && !next.query.now) clauses[i] = `${clauses[i]} ${next.matched}`;
+    }
+    // "Gab es am Tag des Putsches deutsche Soldaten, und wenn ja, wie viele?": a later clause with no date of its own
+    // keeps the one before's.
+    for (let i = 1; i < clauses.length; i++) {
+      const own = this.date(clauses[i]!, lang, now);
+      const before = this.date(clauses[i - 1]!, lang, now);
+      if (!own && before && !('error' in before) && !before.query.now) clauses[i] = `${clauses[i]} ${before.matched}`;
     }
     const first = this.understandClause(clauses[0]!, now);
     const named = this.read(clauses[0]!).mentions;
@@ -890,6 +936,34 @@ export class QuestionReader {
       parts: parts.filter((p, i) => parts.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i),
       ...(answered.length > 1 ? { compare: undefined } : {}),
     };
+  }
+
+  /**
+   * A claim put to the bot to check ("a reader says GIs are still in Agadez: true?", "stimmt es, dass Zeine noch
+   * regiert?") as the yes/no question it asks: the words asking whether it is true and who made it go, the claim
+   * stays. Null when the question checks no claim. Whether the words ask is read at the ends only: "right after the
+   * coup" checks nothing.
+   */
+  private claimQuestion(question: string): string | null {
+    const lang = this.detectLanguage(question, tokenize(question));
+    const p = this.claimPatterns[lang];
+    if (!p) return null;
+    const text = question
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .trim();
+    const end = p.verifyEnd.exec(text);
+    const start = end ? null : p.verifyStart.exec(text);
+    if (!end && !start) return null;
+    let rest = (end ? text.slice(0, end.index) : text.slice(start![0].length)).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (tokenize(rest).length < 2) return null;
+    // Already a question ("was the ambassador expelled, right?"): it stays as asked.
+    const read = this.read(rest).mentions;
+    const asking = new Set<QuestionForm>(['when', 'who', 'where', 'why', 'howMany']);
+    if (read.some((m) => m.meanings.some((x) => (x.type === 'form' && asking.has(x.form)) || (x.type === 'yesno' && m.start === 0)))) return rest;
+    const attributed = p.attribution.exec(rest);
+    if (attributed && tokenize(rest.slice(attributed[0].length)).length >= 2) rest = rest.slice(attributed[0].length);
+    return `${p.opening} ${rest.replace(/^[^\p{L}\p{N}]+/u, '')}`;
   }
 
   /** The questions in a line: split before a conjunction that opens a new question ("and when", "und wie viele"). */
@@ -937,7 +1011,10 @@ export class QuestionReader {
       const plain = t.replace(/([aou])e/g, '$1');
       return this.known.has(plain) || this.compound(plain) ? plain : t;
     };
-    const corrected = raw.map(umlaut).map((t) => (budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang) : t));
+    const plain = raw.map(umlaut);
+    const corrected = plain.map((t, i) =>
+      budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang, plain[i - 1], plain[i + 1]) : t,
+    );
     const tokens = this.joinParticle(corrected, lang);
     return { lang, tokens, ...this.mentions(text, tokens, lang) };
   }
@@ -1159,7 +1236,7 @@ export class QuestionReader {
     const organisations = unique(asked.all('organisation').map((m) => m.organisation));
     const places = unique(asked.all('place').map((m) => m.place));
     const concepts = asked.concepts();
-    const has = (flag: 'troops' | 'places' | 'timeline' | 'sources' | 'help' | 'office-question') => concepts.some((c) => c[flag]);
+    const has = (flag: 'troops' | 'places' | 'timeline' | 'sources' | 'help' | 'office-question' | 'role-question') => concepts.some((c) => c[flag]);
     // Offices named in so many words ("prime minister") come before one implied by a verb ("who rules").
     const namedOffices = unique(asked.all('office').map((m) => m.office));
     const implied = unique(concepts.flatMap((c) => (c.office ? [this.kb.officesById.get(c.office)!] : [])));
@@ -1233,6 +1310,8 @@ export class QuestionReader {
       return result({ parts: chosen.map((o) => ({ kind: 'office', office: o.id, date: dateText })), anchorEvent, subject });
     }
     if (has('office-question') && people.length > 0) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id }] });
+    // "What was Abdramane's role in the coup?": who he is, in the record that says what he did.
+    if (has('role-question') && people.length > 0 && !yesNo) return result({ parts: people.map((p) => ({ kind: 'who', person: p.id })) });
 
     // "How many US troops were at Agadez?": a count at a base (not the capital, which stands for the country)
     // is what the sources say was there, not the national figure.
@@ -1370,12 +1449,15 @@ export class QuestionReader {
     }
 
     // "Is Niger still a member of ECOWAS?", "was Bazoum released?": the newest events decide.
-    if (yesNo && form !== 'when' && (!period || period.now)) {
+    // (So do those asked in the present with "still": "are the sanctions from summer 2023 still in force?" asks about
+    // today; the period says which sanctions.)
+    const stillNow = found.forms.has('still') && this.presentOpening(tokens, lang);
+    if (yesNo && form !== 'when' && (!period || period.now || stillNow)) {
       const state = this.stateAnswer(mentions, free, otherCountries, found.forms.has('still') || this.presentOpening(tokens, lang));
       if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
     }
     // "Was the French embassy still open in March 2024?": the same, as of a past period.
-    if (yesNo && form !== 'when' && period && !period.now) {
+    if (yesNo && form !== 'when' && period && !period.now && !stillNow) {
       const state =
         this.stateAt(mentions, free, otherCountries, period, found.forms.has('still')) ?? this.stateAnswer(mentions, free, otherCountries, false, period.end);
       if (state) return result({ parts: [{ kind: 'event', event: state.event.id, related: [] }], lead: state.lead });
@@ -1422,6 +1504,15 @@ export class QuestionReader {
       const titleWords = left ? tokenize(left.title) : [];
       if (left && enders.some((c) => titleWords.some((w) => c.en.includes(w) || tokenize(c.means).includes(w)))) return result({ parts, lead: 'No.' });
       if (parts.length > 0) return result({ parts });
+      // "When was Bazoum sworn in?": no event, but how one of their terms began says it ("Elected president; sworn
+      // in on 2021-04-02").
+      const began = form === 'when' && offices.length === 0 && people.length === 1 && concepts.length > 0;
+      const held = began ? this.kb.officesHeldBy(people[0]!.id).find((h) => this.termBeganWith(h.term, concepts)) : undefined;
+      if (held) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id, office: held.office.id }] });
+      // "Since when was Air Base 201 in use?": no event, but a place named alone has its dated record ("in use from
+      // November 2019").
+      if (form === 'when' && places.length === 1 && people.length === 0 && organisations.length === 0 && /\b\d{4}\b/.test(places[0]!.summary))
+        return result({ parts: [{ kind: 'places', place: places[0]!.name }] });
       if (form === 'when') return decline('noEvent');
       // "Did Italy withdraw?": no event says so, but the troop figures say whether any are left.
       const withdrew = concepts.some((c) => c.id === 'withdrawal') && concepts.every((c) => c.id === 'withdrawal' || c.troops);
@@ -1590,7 +1681,9 @@ export class QuestionReader {
     const asked = unique(
       mentions.flatMap((m) =>
         m.meanings.flatMap((x) =>
-          x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept.timeline ? [x.concept] : [],
+          x.type === 'concept' && !x.concept.troops && !x.concept.office && !x.concept['office-question'] && !x.concept['role-question'] && !x.concept.timeline
+            ? [x.concept]
+            : [],
         ),
       ),
     );
@@ -1663,10 +1756,30 @@ export class QuestionReader {
   }
 
   /** A word the bot does not know, put right when it is one typo from one it knows ("soldeirs", "minster"). */
-  private corrected(token: string, lang: Language): string {
+  private corrected(token: string, lang: Language, before?: string, after?: string): string {
     if (token.length < TYPO_MIN || /\d/.test(token) || this.known.has(token) || this.stopwords[lang].has(token)) return token;
-    return this.typo(token, lang) ?? token;
+    const fixed = this.typo(token, lang);
+    if (!fixed) return token;
+    // A real word of the language is no typo ("juste" is not "junte", "comptait" not "coûtait"), unless what it is
+    // near is one of the question's small words ("wen", a word too, is typed for "when"), the same word in another
+    // form ("personnels"), or a word that makes a phrase we know with its neighbour ("prime minster").
+    if (this.functionWords[lang].has(fixed) || stem(fixed, lang) === stem(token, lang) || !isDictionaryWord(token, lang)) return fixed;
+    const phrase = (words: (string | undefined)[]) =>
+      words.every(Boolean) && [this.words[lang], this.names].some((index) => (index.matchAt(words as string[], 0)?.end ?? 0) === 2);
+    return phrase([before, fixed]) || phrase([fixed, after]) ? fixed : token;
   }
+
+  private get functionWords(): Record<Language, Set<string>> {
+    this.functionWordSets ??= Object.fromEntries(
+      LANGUAGES.map((lang) => {
+        const l = this.lexicon.languages[lang];
+        return [lang, new Set([...this.stopwords[lang], ...Object.values(l.forms).flat(), ...l.yesNoStart].flatMap(tokenize))];
+      }),
+    ) as Record<Language, Set<string>>;
+    return this.functionWordSets;
+  }
+
+  private functionWordSets?: Record<Language, Set<string>>;
 
   /**
    * A date option given as an event ("when the ambassador left", "avant le coup d'État"): the relation word,
@@ -1736,10 +1849,20 @@ export class QuestionReader {
       this.titlePlaces(this.kb.eventsById.get(id)!).some((p) => !askedPlaces.some((q) => this.within(p, q) || this.within(q, p))) ? 1 : 0;
     // An event that reports a state goes on ("HRW: Bazoum still detained") comes after the one that began it.
     const continues = (id: string) => (this.reportsContinuation(this.kb.eventsById.get(id)!) ? 1 : 0);
+    // A state named is the state, not its end: "when were the ECOWAS sanctions?" is when they were imposed, not
+    // "ECOWAS lifts main sanctions" — unless the question asks about the end.
+    const asked = new Set(mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'concept' ? [x.concept.id] : []))));
+    const enderWords = new Set(
+      this.lexicon.concepts
+        .filter((c) => !asked.has(c.id) && c.ends?.some((e) => asked.has(e)))
+        .flatMap((c) => [...tokenize(c.means), ...c.en.filter((w) => tokenize(w).length === 1)]),
+    );
+    const ends = (id: string) => (enderWords.size > 0 && tokenize(this.kb.eventsById.get(id)!.title).some((w) => enderWords.has(w)) ? 1 : 0);
     scored.sort(
       (a, b) =>
         b.coverage.share - a.coverage.share ||
         narrower(a.hit.id) - narrower(b.hit.id) ||
+        ends(a.hit.id) - ends(b.hit.id) ||
         continues(a.hit.id) - continues(b.hit.id) ||
         b.hit.score - a.hit.score,
     );
@@ -1775,6 +1898,13 @@ export class QuestionReader {
   private largestFigure(country: string): Deployment | undefined {
     const figures = this.kb.data.deployments.filter((d) => d.country === country && d.host === 'Niger');
     return figures.reduce<Deployment | undefined>((best, d) => (!best || d.count > best.count ? d : best), undefined);
+  }
+
+  /** Whether how a term began says each concept, in one of its English phrases. */
+  private termBeganWith(term: OfficeTerm, concepts: Concept[]): boolean {
+    const said = new Set(tokenize(term.began ?? '').map((w) => stem(w)));
+    const phrases = (c: Concept) => [c.means, ...c.en].map((p) => tokenize(p).map((w) => stem(w)));
+    return concepts.every((c) => phrases(c).some((ws) => ws.length > 0 && ws.every((w) => said.has(w))));
   }
 
   /** A word the knowledge base has nowhere: no event uses it and no entry is named by it. */
@@ -1827,6 +1957,9 @@ export class QuestionReader {
     const entityIds = new Set(units.flatMap((u) => u.entities ?? []));
     const foreignTags = new Set(otherCountries.map((c) => normalizeName(c).replace(/ /g, '-')));
     const namedTags = new Set(units.flatMap((u) => u.tags ?? []));
+    // What was said or recommended is not yet what was done: "is Tiani an army general?" is his swearing-in as one
+    // more than the conference that recommended it — unless the question asks what was said.
+    const asksSpeech = mentions.some((m) => m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
     const hits = this.index.search(terms, ['event'], (kind, id) => {
       const e = kind === 'event' ? this.kb.eventsById.get(id) : undefined;
       if (!e) return 1;
@@ -1836,6 +1969,7 @@ export class QuestionReader {
       if (e.tags.some((t) => this.otherCountryTags.has(t) && !foreignTags.has(t))) boost *= 0.4;
       // One that names the US is about the US: an event also tagged with France is less likely the one.
       if (namedTags.size > 0 && e.tags.some((t) => this.troopCountryTags.has(t) && !namedTags.has(t))) boost *= 0.6;
+      if (!asksSpeech && this.titleReportsSpeech(e)) boost *= 0.7;
       return boost;
     });
     // The best-scored few are enough: an event outside them covers too little of the question to win.
@@ -1948,6 +2082,14 @@ export class QuestionReader {
   }
 
   private speechWords?: Set<string>;
+
+  /** Like reportsSpeech, word for word: stemmed, "States" in "Alliance of Sahel States" would be "stated". */
+  private titleReportsSpeech(e: KbEvent): boolean {
+    this.exactSpeechWords ??= new Set(this.lexicon.languages.en.forms.said.filter((w) => tokenize(w).length === 1));
+    return tokenize(e.title).some((w) => this.exactSpeechWords!.has(w));
+  }
+
+  private exactSpeechWords?: Set<string>;
 
   /**
    * A named moment (data/anchors.yaml: "the coup", "the French withdrawal") when the words say nothing but
@@ -2177,9 +2319,15 @@ export class QuestionReader {
     // (A pair says "or": "which came first" only opens the question.)
     const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0 && m.words.some((w) => alternatives.has(w)));
     const or = comparisons.find((m) => m.start > 0 && m.end - m.start === 1 && alternatives.has(tokens[m.start]!));
-    const at = pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
+    // "How long between the coup and the last French flight?": the two sides part at its "and".
+    const l = this.lexicon.languages[lang];
+    const between = comparisons.find((m) => l.between.some((p) => tokenize(p).join(' ') === m.words.join(' ')));
+    const and = between ? new Set(l.betweenAnd.flatMap(tokenize)) : undefined;
+    const split = between && and ? tokens.findIndex((t, i) => i >= between.end && and.has(t)) : -1;
+    const betweenAt = between && split > between.end ? { start: split, end: split + 1 } : undefined;
+    const at = betweenAt ?? pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
     if (!at) return undefined;
-    const from = 0;
+    const from = betweenAt ? between!.end : 0;
     let left = mentions.filter((m) => m.start >= from && m.end <= at.start && !isComparison(m));
     let right = mentions.filter((m) => m.start >= at.end && !isComparison(m));
     // "Did the Americans leave before or after the French?": the side with no verb shares the other's.
@@ -2200,7 +2348,7 @@ export class QuestionReader {
     const b = found(right, freeBetween(tokens, free, at.end, tokens.length));
     if (!a || !b || a.event.id === b.event.id) return undefined;
     const r = relation?.meanings.find((x) => x.type === 'relation');
-    const asked = r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';
+    const asked = betweenAt ? 'between' : r?.type === 'relation' ? (r.relation === 'before' ? 'before' : 'after') : 'first';
     return { first: a.event, second: b.event, asked };
   }
 
@@ -2419,7 +2567,7 @@ function subjectKind(m: Meaning): string | undefined {
 
 /** Whether a concept says what happened, not what is counted, held, where, or over which span. */
 function saysWhatHappened(c: Concept): boolean {
-  return !c.troops && !c.office && !c['office-question'] && !c.places && !c.timeline;
+  return !c.troops && !c.office && !c['office-question'] && !c['role-question'] && !c.places && !c.timeline;
 }
 
 /** Whether a subject names who (a country, person, body, office) or what (troops, an office's work). */

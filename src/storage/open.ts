@@ -92,6 +92,7 @@ function counted(driver: SqlDriver, onError: ((err: unknown) => void) | undefine
     query: (sql, params) => told(driver.query(sql, params)),
     batch: (statements) => told(driver.batch(statements)),
     migrate: (fn) => told(driver.migrate(fn)),
+    ...(driver.listen ? { listen: driver.listen.bind(driver) } : {}),
     close: () => driver.close(),
   };
 }

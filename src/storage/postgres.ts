@@ -47,7 +47,7 @@ export class PostgresDriver implements SqlDriver {
   private readonly converted = new Map<string, string>();
 
   constructor(
-    connectionString: string,
+    private readonly connectionString: string,
     private readonly options: PostgresOptions = {},
   ) {
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
@@ -120,6 +120,73 @@ export class PostgresDriver implements SqlDriver {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * LISTENs on `channel` with a client of its own (a pooled connection would be handed to others and lose it). A
+   * dropped connection is reopened after a pause, and `onNotify` is called once it is back, since notifications
+   * sent meanwhile are lost. The function returned closes it for good.
+   */
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error('notification channels here are lower-case identifiers');
+    let client: pg.Client | undefined;
+    let closed = false;
+    let retry: NodeJS.Timeout | undefined;
+    // Doubles while the database stays away (each failure is logged by onError), back to 1 s once it answers.
+    let pause = 1000;
+    const open = async (): Promise<void> => {
+      // Named, so an operator (or a test) can tell the listening connection in pg_stat_activity.
+      const c = new pg.Client({
+        connectionString: this.connectionString,
+        connectionTimeoutMillis: 10_000,
+        application_name: `niger-watch listen ${this.options.schema ?? channel}`,
+      });
+      c.on('notification', (m) => {
+        if (m.channel === channel) onNotify();
+      });
+      c.on('error', (err) => {
+        this.options.onError?.(err);
+        reconnect(c);
+      });
+      c.on('end', () => reconnect(c));
+      client = c;
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    };
+    const reconnect = (c: pg.Client) => {
+      if (closed || client !== c || retry) return;
+      client = undefined;
+      c.end().catch(() => undefined);
+      retry = setTimeout(() => {
+        retry = undefined;
+        if (closed) return;
+        open().then(
+          () => {
+            pause = 1000;
+            onNotify();
+          },
+          (err: Error) => {
+            pause = Math.min(pause * 2, 30_000);
+            this.options.onError?.(err);
+            if (client) reconnect(client);
+          },
+        );
+      }, pause);
+      retry.unref();
+    };
+    await open().catch((err: unknown) => {
+      const c = client;
+      client = undefined;
+      void c?.end().catch(() => undefined);
+      throw err;
+    });
+    return async () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
+    };
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,8 @@ export class StoreProposalService implements ProposalService {
   constructor(
     private readonly store: ProposalStore & RevisionStore,
     private readonly now: () => number = Date.now,
+    /** Called after each approval, before the reply: the live knowledge base reloads, so the next answer has it. */
+    private readonly onApproved?: () => Promise<void>,
   ) {}
 
   propose(p: NewProposal): Promise<ProposalInfo> {
@@ -36,8 +38,10 @@ export class StoreProposalService implements ProposalService {
     return head?.entry ?? null;
   }
 
-  approve(id: string, editor: string): Promise<ProposalInfo> {
-    return refusing(async () => info(await this.store.approveProposal(id, editor, this.now())));
+  async approve(id: string, editor: string): Promise<ProposalInfo> {
+    const approved = await refusing(async () => info(await this.store.approveProposal(id, editor, this.now())));
+    await this.onApproved?.();
+    return approved;
   }
 
   reject(id: string, editor: string, reason: string): Promise<ProposalInfo> {

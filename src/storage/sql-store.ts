@@ -22,7 +22,7 @@ import type {
   SubscriptionRow,
   FeedbackRow,
 } from './types.ts';
-import { SEED_AUTHOR } from './types.ts';
+import { KNOWLEDGE_CHANNEL, SEED_AUTHOR } from './types.ts';
 import { contentHash } from './seed.ts';
 
 /**
@@ -43,6 +43,8 @@ export interface SqlDriver {
   batch(statements: Statement[]): Promise<Record<string, unknown>[][]>;
   /** Runs `fn` in one transaction that holds the migration lock. */
   migrate(fn: (tx: MigrationTx) => Promise<void>): Promise<void>;
+  /** LISTEN on a notification channel with a connection of its own (PostgreSQL); see RevisionStore.watchKnowledge. */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -644,6 +646,40 @@ export class SqlDigestStore implements DigestStore {
     return rows.map(toRevision);
   }
 
+  async revisionsKnownAt(at: number): Promise<RevisionRow[]> {
+    // Transaction time only moves forward within an entry, so its newest revision recorded by `at` is the one that
+    // was current then. The primary key (kind, entry_id, revision) serves the NOT EXISTS.
+    const rows = await this.db.query(
+      `SELECT ${REVISION_COLUMNS} FROM knowledge_revisions r WHERE recorded_at <= CAST(? AS BIGINT)
+         AND NOT EXISTS (SELECT 1 FROM knowledge_revisions n WHERE n.kind = r.kind AND n.entry_id = r.entry_id
+           AND n.revision > r.revision AND n.recorded_at <= CAST(? AS BIGINT))
+       ORDER BY kind, position IS NULL, position, entry_id`,
+      [at, at],
+    );
+    return rows.map(toRevision);
+  }
+
+  async knowledgeState(): Promise<{ version: string; current: number; edited: number }> {
+    const rows = await this.db.query(
+      `SELECT COUNT(*) AS n, MAX(recorded_at) AS newest,
+         SUM(CASE WHEN superseded_by IS NULL THEN 1 ELSE 0 END) AS current,
+         SUM(CASE WHEN superseded_by IS NULL AND author <> ? THEN 1 ELSE 0 END) AS edited
+       FROM knowledge_revisions`,
+      [SEED_AUTHOR],
+    );
+    const r = rows[0] ?? {};
+    return { version: `${num(r.n ?? 0)}:${num(r.newest ?? 0)}`, current: num(r.current ?? 0), edited: num(r.edited ?? 0) };
+  }
+
+  async watchKnowledge(onChange: () => void): Promise<(() => Promise<void>) | null> {
+    return this.db.listen ? this.db.listen(KNOWLEDGE_CHANNEL, onChange) : null;
+  }
+
+  /** On PostgreSQL, told to every listening instance when the transaction it is part of commits (and only then). */
+  private notifyKnowledge(what: string): Statement[] {
+    return this.dialect === 'postgres' ? [{ sql: 'SELECT pg_notify(?, ?)', params: [KNOWLEDGE_CHANNEL, what] }] : [];
+  }
+
   async countCurrentRevisions(): Promise<number> {
     const rows = await this.db.query('SELECT COUNT(*) AS n FROM knowledge_revisions WHERE superseded_by IS NULL');
     return num(rows[0]?.n ?? 0);
@@ -719,6 +755,7 @@ export class SqlDigestStore implements DigestStore {
           null,
         ]),
       })),
+      ...this.notifyKnowledge(`import:${items.length}`),
     ];
     try {
       await this.db.batch(statements);
@@ -876,6 +913,7 @@ export class SqlDigestStore implements DigestStore {
           ...guardParams,
         ],
       },
+      ...this.notifyKnowledge(`${p.kind}/${p.proposedId}`),
     ];
     let results: Record<string, unknown>[][];
     try {

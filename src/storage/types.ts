@@ -178,7 +178,26 @@ export interface RevisionStore {
    * `after` is no longer current), nothing is written and a RevisionConflict is thrown.
    */
   appendRevisions(items: { revision: NewRevision; after: number }[]): Promise<void>;
+  /**
+   * The revision of each entry the knowledge base held at `at` (UTC ms): the newest recorded by then. Entries
+   * recorded later are absent. In data/ order, as currentRevisions.
+   */
+  revisionsKnownAt(at: number): Promise<RevisionRow[]>;
+  /**
+   * A cheap summary of the revisions: `version` changes with every revision written (count and newest recorded
+   * time), `edited` counts current revisions not authored by data/ (0: the store holds what data/ holds, or less).
+   */
+  knowledgeState(): Promise<{ version: string; current: number; edited: number }>;
+  /**
+   * Calls `onChange` when any instance on the same database may have written revisions (PostgreSQL LISTEN on
+   * KNOWLEDGE_CHANNEL; also after a reconnection, when a notification may have been missed). Null where the
+   * database has no notifications (SQLite: one instance writes). The function returned stops listening.
+   */
+  watchKnowledge(onChange: () => void): Promise<(() => Promise<void>) | null>;
 }
+
+/** The PostgreSQL notification channel every write of revisions notifies, in its transaction. */
+export const KNOWLEDGE_CHANNEL = 'knowledge_changed';
 
 /** Also the Slack installations (OAuth), whose removal turns their workspace's digests off in the same transaction. */
 /** Proposals of knowledge changes (migration 7). */

@@ -32,7 +32,9 @@ adapterContract('shell', async (bot) => {
       };
       onPrint();
     });
-  const shell = shellAdapter(bot, { input, output });
+  // A pipe read by a program, whatever the test run's own environment says: FORCE_COLOR, set for coloured test
+  // output, would colour the shell's replies too (as it should for a person piping them to `less -R`).
+  const shell = shellAdapter(bot, { input, output, env: {} });
   await shell.start();
   await promptAfter(0);
   return {

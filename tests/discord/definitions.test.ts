@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildCommands, COMMAND_LIMITS, DefinitionError, diffCommands, isUnchanged, ROOT_COMMAND } from '../../src/adapters/discord/definitions.ts';
 import { canManageChannel, readInvocation } from '../../src/adapters/discord/interaction.ts';
-import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, LANG_OPTION, optionSpecs, type CommandModule } from '../../src/core/command.ts';
+import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, KNOWN_OPTION, LANG_OPTION, optionSpecs, type CommandModule } from '../../src/core/command.ts';
 import { reply } from '../../src/core/reply.ts';
 import { CommandRegistry } from '../../src/core/registry.ts';
 import { ADMINISTRATOR, commandOptions, commandViolations, MANAGE_CHANNELS, MEMBER_PERMISSIONS } from '../fakes/discord.ts';
@@ -35,9 +35,11 @@ describe('Discord command definitions (registry → application command JSON)', 
         expect(json.description.length).toBeLessThanOrEqual(100);
         const specs = optionSpecs(def.options);
         const opts = json.options ?? [];
-        // The command's own options, and the language option every command takes, last.
-        expect(opts.map((o) => o.name).sort()).toEqual([...specs.map((s) => s.name), LANG_OPTION].sort());
-        expect(opts.at(-1)!.name).toBe(LANG_OPTION);
+        // The command's own options, and the options every command takes (language, then `known:`), last.
+        expect(opts.map((o) => o.name).sort()).toEqual([...specs.map((s) => s.name), LANG_OPTION, KNOWN_OPTION].sort());
+        expect(opts.slice(-2).map((o) => o.name)).toEqual([LANG_OPTION, KNOWN_OPTION]);
+        expect(opts.at(-1)).toMatchObject({ type: 3, max_length: 10 });
+        expect(opts.at(-1)!.required).toBeUndefined();
         // Required options first.
         const firstOptional = opts.findIndex((o) => !o.required);
         if (firstOptional >= 0) expect(opts.slice(firstOptional).every((o) => !o.required)).toBe(true);
@@ -110,7 +112,7 @@ describe('Discord command definitions (registry → application command JSON)', 
     expect(g).toMatchObject({ type: 2, name: 'alerts' });
     const set = g.options!.find((o) => o.name === 'set')!;
     expect(set.type).toBe(1);
-    expect(set.options!.map((o) => o.name)).toEqual(['at', 'level', 'timezone', 'ratio', 'loud', LANG_OPTION]);
+    expect(set.options!.map((o) => o.name)).toEqual(['at', 'level', 'timezone', 'ratio', 'loud', LANG_OPTION, KNOWN_OPTION]);
     const by = (n: string) => set.options!.find((o) => o.name === n)!;
     expect(by('at')).toMatchObject({ required: true, type: 3 });
     expect(by('at').autocomplete).toBeUndefined(); // time is not an autocomplete kind
@@ -121,8 +123,8 @@ describe('Discord command definitions (registry → application command JSON)', 
     expect(by('ratio')).toMatchObject({ type: 10, min_value: 0, max_value: 1 });
     expect(by('loud')).toMatchObject({ type: 5 });
     const clear = g.options!.find((o) => o.name === 'clear')!;
-    // A subcommand without options of its own still takes the language.
-    expect(clear.options!.map((o) => o.name)).toEqual([LANG_OPTION]);
+    // A subcommand without options of its own still takes the language and `known:`.
+    expect(clear.options!.map((o) => o.name)).toEqual([LANG_OPTION, KNOWN_OPTION]);
     expect(commandViolations(root)).toEqual([]);
   });
 

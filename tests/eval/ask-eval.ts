@@ -31,8 +31,8 @@ export type Verdict = { outcome: 'right' } | { outcome: 'declined' | 'wrong'; wh
 
 /** The files of each split. A second round of questions was split between the two (see dev2.yaml). */
 const FILES: Record<Split, string[]> = {
-  dev: ['dev.yaml', 'dev2.yaml', 'dev3.yaml', 'dev4.yaml'],
-  heldout: ['heldout.yaml', 'heldout2.yaml', 'heldout3.yaml', 'heldout4.yaml'],
+  dev: ['dev.yaml', 'dev2.yaml', 'dev3.yaml', 'dev4.yaml', 'dev5.yaml'],
+  heldout: ['heldout.yaml', 'heldout2.yaml', 'heldout3.yaml', 'heldout4.yaml', 'heldout5.yaml'],
 };
 
 export function loadAskCases(split: Split): AskCase[] {

@@ -72,6 +72,7 @@ describe('message catalogs (locales/*.json)', () => {
   // language where English uses the adjective ("French troops").
   const DIFFERENT_PLACEHOLDERS: Record<string, { en: string[]; other: string[] }> = {
     'digest.troops.name': { en: ['adjective'], other: ['country'] },
+    'digest.troops.approved': { en: ['adjective', 'approved', 'asOf', 'figure'], other: ['approved', 'asOf', 'country', 'figure'] },
   };
 
   it.each(others)('%s uses the same placeholders as English in every message', (lang) => {

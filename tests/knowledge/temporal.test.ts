@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateParseError, findDate, parseDateOption } from '../../src/knowledge/dates.ts';
-import { testBot, TEST_NOW } from '../helpers/bot.ts';
+import { TEST_CALLER, testBot, TEST_NOW } from '../helpers/bot.ts';
 
 const kb = (await testBot()).kb;
 const at = (text: string) => parseDateOption(text, TEST_NOW, kb.anchorSpans);
@@ -92,6 +92,37 @@ describe('dates users type', () => {
 
   it.each(['2023-02-30', '2023-13', 'next year', 'tomorrow', 'banana'])('rejects %s with a reason', (text) => {
     expect(() => at(text)).toThrow(DateParseError);
+  });
+
+  it.each([
+    ['26/07/2023', '2023-07-26'],
+    ['7/26/2023', '2023-07-26'],
+    ['13.12.23', '2023-12-13'],
+    ['5.9.2023', '2023-09-05'],
+    ['09/09/2023', '2023-09-09'],
+  ])('a day in figures, %s, is read by which part can be a month (dots: day first)', (text, day) => {
+    expect(at(text).start).toBe(day);
+  });
+
+  it('a day in figures either part of which could be the month is not guessed, but both readings are named', () => {
+    const err = (() => {
+      try {
+        at('05/09/2023');
+      } catch (e) {
+        return e as DateParseError;
+      }
+    })();
+    expect(err?.problem).toBe('ambiguous');
+    expect(err?.readings).toEqual(['2023-05-09', '2023-09-05']);
+    expect(() => at('31/02/2023')).toThrow(/not a real date/);
+  });
+
+  it('French and German questions write the day first', async () => {
+    const bot = await testBot();
+    for (const q of ['combien de soldats français au 05/09/2023 ?', 'wie viele französische Soldaten am 05/09/2023?']) {
+      const r = await bot.run('ask', { question: q, lang: 'en' }, TEST_CALLER);
+      expect(r.asOf, q).toBe('2023-09-05');
+    }
   });
 
   it('finds a date inside a question, or none', () => {

@@ -1018,3 +1018,154 @@ describe('whether a country withdrew, with no event saying so', () => {
     }
   });
 });
+
+describe('what was recommended is not yet done', () => {
+  it('a yes/no about a state is answered by the act, not the recommendation', async () => {
+    for (const q of ['has tiani been made army general?', 'Tiani a-t-il été promu général d’armée ?', 'Wurde Tiani zum Armeegeneral befördert?']) {
+      expect((await ask(q)).lead, q).toMatch(/^(Yes\. )?26 March 2025/);
+    }
+  });
+
+  it('unless the question asks what was recommended', async () => {
+    expect((await ask('when did the national conference recommend a five-year transition?')).lead).toMatch(/^15 February 2025/);
+  });
+});
+
+describe('why a task could not be done', () => {
+  it('is the sourced reason, in the words of the task and its doing in any language', async () => {
+    for (const q of [
+      'why could the french army no longer do its job in niger',
+      'warum konnten die französischen soldaten ihre aufgabe nicht mehr erfüllen',
+      'pourquoi les soldats français ne pouvaient-ils plus accomplir leur tâche ?',
+    ]) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/joint operations/);
+    }
+  });
+});
+
+describe('what someone is or did', () => {
+  it('"what was X\'s role", "what do we know about X" are answered by their record, in any language', async () => {
+    for (const q of ['what part did abdramane play on 26 july 2023?', 'Quel rôle a joué Abdramane ?', 'was wissen wir über Abdramane?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/announced the CNSP/);
+    }
+  });
+
+  it('someone it does not know is still declined', async () => {
+    expect((await ask('what role did colonel jean dupont play in the coup?')).answered).toBe(false);
+  });
+});
+
+describe('a claim put to the bot to check', () => {
+  it('is the yes/no question it asks; who made the claim is not asked about', async () => {
+    for (const q of [
+      'a colleague says US troops are still at Agadez. true?',
+      'Un collègue affirme que des soldats américains sont toujours à Agadez. C’est vrai ?',
+      'Stimmt es, dass noch US-Soldaten in Agadez sind?',
+    ]) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.lead, q).toMatch(/^No\./);
+    }
+  });
+
+  it('the words asking whether it is true count only at its ends', async () => {
+    expect((await ask('right after the coup, how many french troops were there?')).text).toMatch(/1,500/);
+  });
+});
+
+describe('typos', () => {
+  it('a real word of the language is not put right into a name or topic', async () => {
+    // ("juste" is near the CNSP's "junte", "comptait" near "coûtait", an economy word.)
+    const r = await ask('le dernier contingent français est parti juste avant Noël 2023 ?');
+    expect(r.answered).toBe(true);
+    expect(r.text).toMatch(/22 December 2023/);
+  });
+
+  it('but it is when it makes a phrase we know with its neighbour, or is a small word of the question', async () => {
+    expect((await ask('who is the prime minster now')).text).toMatch(/Zeine/);
+    expect((await ask('wen did the french leave')).text).toMatch(/22 December 2023/);
+  });
+});
+
+describe('when someone took office, with no event for it', () => {
+  it('is said by how their term began', async () => {
+    for (const q of ['when did bazoum get sworn in?', 'quand Bazoum a-t-il prêté serment ?']) {
+      expect((await ask(q)).text, q).toMatch(/2 April 2021/);
+    }
+    // How a term ended is told by its event, the coup.
+    expect((await ask('when was bazoum ousted?')).lead).toMatch(/^26 July 2023/);
+  });
+});
+
+describe('how long from one event to another', () => {
+  it('gives both dates and the days between, in any language', async () => {
+    for (const q of [
+      'how much time between the coup and the last french troops leaving?',
+      'combien de temps entre le putsch et le départ des derniers soldats français ?',
+      'wie viel Zeit zwischen dem Putsch und dem Abzug der letzten französischen Soldaten?',
+    ]) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/26 July 2023/);
+      expect(r.text, q).toMatch(/22 December 2023/);
+      expect(r.text, q).toMatch(/149 days/);
+    }
+  });
+});
+
+describe('the day of an event', () => {
+  it('"on the day of the coup", "am Tag des Putsches", "le jour du coup d’État" date a question by the event', async () => {
+    for (const q of [
+      'how many italian troops on the day of the coup?',
+      'Wie viele italienische Soldaten am Tag des Putsches?',
+      'combien de soldats italiens le jour du coup d’État ?',
+    ]) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/26 July 2023/);
+      expect(r.text, q).toMatch(/300/);
+    }
+  });
+
+  it('a later clause with no date of its own keeps the one before’s', async () => {
+    const r = await ask('were there italian soldiers in niger on the day of the coup, and if so how many?');
+    expect(r.text).toMatch(/300/);
+    expect(r.text).not.toMatch(/\bnow\b/);
+  });
+});
+
+describe('the language of a question with no small words', () => {
+  it('is the one whose words of the lexicon it uses', async () => {
+    const r = await ask('Bazoum Vereidigung Datum');
+    expect(r.text).toMatch(/2 April 2021/);
+    const de = await bot.run('ask', { question: 'Bazoum Vereidigung Datum' }, TEST_CALLER);
+    expect(de.lang).toBe('de');
+  });
+});
+
+describe('when, about a place with no event for it', () => {
+  it('is answered by the place’s dated record', async () => {
+    for (const q of ['depuis quand la base aérienne 201 était-elle en service ?', 'Seit wann gab es den Stützpunkt 201?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/November 2019/);
+    }
+  });
+});
+
+describe('"still" asked in the present, with a date that says which', () => {
+  it('asks about today: the date names the state, not the time asked', async () => {
+    expect((await ask('are the sanctions ecowas imposed in july 2023 still in place?')).lead).toMatch(/^No\. 24 February 2024/);
+    // In the past tense the date is the time asked.
+    expect((await ask('were the ecowas sanctions still in place in september 2023?')).lead).toMatch(/^Yes\./);
+  });
+});
+
+describe('a state named is the state, not its end', () => {
+  it('"when were the ECOWAS sanctions?" is their imposition; asked about the lifting, it is that', async () => {
+    expect((await ask('quand ont eu lieu les sanctions de la CEDEAO ?')).lead).toMatch(/^30 July 2023/);
+    expect((await ask('wann wurden die ECOWAS-Sanktionen aufgehoben?')).lead).toMatch(/^24 February 2024/);
+  });
+});

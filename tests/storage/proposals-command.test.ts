@@ -52,7 +52,7 @@ for (const { backend, skip } of matrix) {
       expect(self.body).toMatch(/is yours: another editor must approve it/);
       const approved = await bot.handleText(`approve ${id}`, BOB);
       expect(approved.body).toBe('Recorded as revision 2 of deployments france-2023-07: by test:alice, approved by test:bob.');
-      expect(approved.notes).toEqual(['Answers still come from the reviewed data/ files until the store is loaded live.']);
+      expect(approved.notes).toEqual(['Answers use it from now on, on every instance within seconds.']);
       const revs = await bot.handleText('revisions france-2023-07', READER);
       expect(revs.items[1]).toMatch(/^deployments #2 \(current\) · recorded .* · by test:alice · approved by test:bob · sources: .*afp-2026-11-21$/);
       expect((await bot.handleText(`approve ${id}`, BOB)).body).toMatch(/already approved by test:bob/);

@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, Locale } from 'discord.js';
-import { AUTOCOMPLETE_KINDS, isGroup, LANG_OPTION, optionSpecs, type CommandDefinition, type OptionSpec } from '../../core/command.ts';
+import { AUTOCOMPLETE_KINDS, isGroup, KNOWN_OPTION, LANG_OPTION, optionSpecs, type CommandDefinition, type OptionSpec } from '../../core/command.ts';
 import { catalogs, commandDescription, FALLBACK_LANG, optionDescription, t } from '../../core/i18n.ts';
 import type { CommandRegistry } from '../../core/registry.ts';
 
@@ -151,8 +151,8 @@ function subcommand(def: CommandDefinition, path: string): OptionJSON {
   // it), so Discord must not demand them; the core still refuses a partial set by name.
   const specs = def.form ? optionSpecs(def.options).map((o) => ({ ...o, required: false })) : optionSpecs(def.options);
   // Discord demands required options first; the order among each kind is kept. Every command also takes
-  // the language option the core declares once (LANG_OPTION), last.
-  const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required), langSpec()];
+  // the options the core declares once (LANG_OPTION, KNOWN_OPTION), last.
+  const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required), langSpec(), knownSpec()];
   checkCount(ordered.length, path);
   const options = ordered.map((s) => option(s, path));
   const description = describe(def.description, def.name);
@@ -172,6 +172,13 @@ function langSpec(): OptionSpec {
   return { name: LANG_OPTION, description: t(FALLBACK_LANG, 'discord.lang.description'), type: 'string', required: false, choices: catalogs().languages() };
 }
 
+function knownSpec(): OptionSpec {
+  return { name: KNOWN_OPTION, description: t(FALLBACK_LANG, 'discord.known.description'), type: 'string', required: false, maxLength: 10 };
+}
+
+/** The catalog key of the description of an option the core declares, which no command's catalog entry describes. */
+const CORE_OPTION_DESCRIPTIONS: Record<string, string> = { [LANG_OPTION]: 'discord.lang.description', [KNOWN_OPTION]: 'discord.known.description' };
+
 /** A language by its own name ("English", "français", "Deutsch"): how a language menu lists it. */
 function endonym(lang: string): string {
   const name = new Intl.DisplayNames(lang, { type: 'language', fallback: 'code' }).of(lang) ?? lang;
@@ -180,13 +187,9 @@ function endonym(lang: string): string {
 
 function option(spec: OptionSpec, path: string): OptionJSON {
   const type = TYPES[spec.type];
-  const isLang = spec.name === LANG_OPTION;
+  const core = CORE_OPTION_DESCRIPTIONS[spec.name];
   const description = describe(spec.description, spec.name);
-  const localizations = localized(
-    (lang) => (isLang ? t(lang, 'discord.lang.description') : optionDescription(lang, path, spec.name, spec.description)),
-    description,
-    spec.name,
-  );
+  const localizations = localized((lang) => (core ? t(lang, core) : optionDescription(lang, path, spec.name, spec.description)), description, spec.name);
   const names = localizedName(`optionName.${spec.name}`, spec.name, `${path} ${spec.name}`);
   const out: OptionJSON = {
     type,
@@ -205,7 +208,7 @@ function option(spec: OptionSpec, path: string): OptionJSON {
       if (String(c).length > COMMAND_LIMITS.choiceValue) {
         throw new DefinitionError(`${path} ${spec.name}: the choice "${String(c).slice(0, 30)}…" is longer than ${COMMAND_LIMITS.choiceValue} characters.`);
       }
-      return { name: isLang ? endonym(String(c)) : String(c), value };
+      return { name: spec.name === LANG_OPTION ? endonym(String(c)) : String(c), value };
     });
   } else if (spec.kind && AUTOCOMPLETE_KINDS.includes(spec.kind) && type === ApplicationCommandOptionType.String) {
     // Autocomplete and choices are mutually exclusive on Discord.

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createBot } from '../../app.ts';
 import { catalogs, languageOf, t } from '../../core/i18n.ts';
-import { renderText, replyToJson } from '../../core/render-text.ts';
+import { replyToJson } from '../../core/render-text.ts';
 import { createLogger } from '../../logger.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { shellCaller, shellUserArg, terminalLocale } from './shell.ts';
+import { colourEnabled, renderTerminal, terminalWidth } from './terminal.ts';
 
 const FLAGS = {
   help: { type: 'boolean', short: 'h' },
@@ -86,7 +87,9 @@ async function main(): Promise<void> {
   }
   const bot = await createBot({ log: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }) });
   const r = await bot.handleText(request.text, shellCaller(request.lang ?? terminalLocale(), asUser.name));
-  process.stdout.write(request.json ? `${JSON.stringify(replyToJson(r), null, 2)}\n` : `${renderText(r)}\n`);
+  // At a terminal wrapped and coloured as the shell prints it; piped, exactly renderText (see terminal.ts).
+  const text = () => renderTerminal(r, { width: terminalWidth(process.stdout), colour: colourEnabled(process.stdout) });
+  process.stdout.write(request.json ? `${JSON.stringify(replyToJson(r), null, 2)}\n` : `${text()}\n`);
   process.exitCode = r.kind === 'error' ? 1 : 0;
 }
 

@@ -4,8 +4,11 @@ import type { Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { languageOf, t } from '../../core/i18n.ts';
-import { renderText } from '../../core/render-text.ts';
+import type { Reply } from '../../core/reply.ts';
+import { historyPath } from './history.ts';
+import { attachKeyboard, keyboardOptions, typingAt } from './keyboard.ts';
 import { createShellPoster } from './poster.ts';
+import { colourEnabled, isTerminal, renderTerminal, terminalWidth, wrapText } from './terminal.ts';
 
 /**
  * The language of the terminal, as POSIX programs read it: LC_ALL, then LC_MESSAGES, then LANG
@@ -69,6 +72,10 @@ export interface ShellOptions {
   lang?: string;
   /** Who the user is (`--as NAME`); default the OS user. */
   user?: string;
+  /** The history file on a terminal (see historyPath); null: none. Default from the environment. */
+  history?: string | null;
+  /** The environment read for NO_COLOR and FORCE_COLOR; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -86,17 +93,36 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   let exited = false;
   let end!: () => void;
   const ended = new Promise<void>((resolve) => (end = resolve));
-  const poster = createShellPoster(output);
+  const env = options.env ?? process.env;
+  // Width and colour are read per answer: a terminal resized between answers gets the next one at its new width.
+  const render = (r: Reply) => renderTerminal(r, { width: terminalWidth(output), colour: colourEnabled(output, env) });
+  // Lines read and not yet answered (the prompt comes back after each answer): while there are some, a digest
+  // printed in between must not show the prompt early. After `exit` none is shown again.
+  let unanswered = 0;
+  const poster = createShellPoster(output, render, () => {
+    if (rl && isTerminal(output) && unanswered === 0 && !exited) rl.prompt(true);
+  });
   return {
     platform: 'shell',
     ended,
     async start() {
-      const interactive = 'isTTY' in output && Boolean((output as NodeJS.WriteStream).isTTY);
-      const lines = createInterface({ input, output, prompt: options.prompt ?? 'niger> ', terminal: interactive });
+      const interactive = isTerminal(output);
+      const typing = typingAt(input, output);
+      const lang = languageOf(locale);
+      const historyFile = typing ? (options.history === undefined ? historyPath(env) : options.history) : null;
+      const lines = createInterface({
+        input,
+        output,
+        prompt: options.prompt ?? 'niger> ',
+        terminal: interactive,
+        ...(typing ? keyboardOptions(bot, historyFile) : {}),
+      });
       rl = lines;
-      output.write(`${t(languageOf(locale), 'shell.welcome')}\n`);
+      output.write(`${wrapText(t(lang, 'shell.welcome'), terminalWidth(output))}\n`);
       lines.prompt();
+      if (typing) attachKeyboard(lines, output, lang, historyFile, () => unanswered === 0);
       lines.on('line', (line) => {
+        unanswered++;
         queue = queue.then(async () => {
           if (exited) return;
           const text = line.trim();
@@ -105,12 +131,15 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
             lines.close();
             return;
           }
-          if (text) output.write(`${renderText(await bot.handleText(text, caller))}\n\n`);
+          if (text) output.write(`${render(await bot.handleText(text, caller))}\n\n`);
+          unanswered--;
           lines.prompt();
         });
       });
       // At the end of the input the lines already read are still answered, in order.
       lines.on('close', () => {
+        // Ctrl-D leaves the cursor after the prompt: the terminal's own prompt starts on a line of its own.
+        if (typing) output.write('\n');
         void queue.then(() => end());
       });
     },
