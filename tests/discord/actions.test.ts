@@ -3,7 +3,7 @@ import type { Bot } from '../../src/core/bot.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { messageViolations, snowflake, visibleText } from '../fakes/discord.ts';
 import { testBot } from '../helpers/bot.ts';
-import { botWithTestCommands } from '../helpers/test-commands.ts';
+import { botWithPrivateAnswers } from '../helpers/test-commands.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { interactionFor, startHarness, type Harness } from './harness.ts';
 
@@ -136,7 +136,7 @@ describe('Discord: Share in channel, and presses slower than the deadline', () =
   let slowBot: Bot;
   let s: Harness;
   beforeAll(async () => {
-    slowBot = await botWithTestCommands({ answerCacheSize: 0 });
+    slowBot = await botWithPrivateAnswers();
     s = await startHarness(slowBot);
   });
   afterAll(async () => {

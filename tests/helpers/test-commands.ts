@@ -86,13 +86,27 @@ export const privateAnswerCommand = defineCommand({
 });
 
 /** The real bot (real data and commands) plus the test-only commands. */
-export async function botWithTestCommands(options: { answerCacheSize?: number } = {}): Promise<Bot> {
+export async function botWithTestCommands(): Promise<Bot> {
   const base = await testBot();
   return new Bot({
     kb: base.kb,
-    registry: new CommandRegistry([...base.registry.list(), slowCommand, callerCommand, brokenCommand, privateAnswerCommand]),
+    registry: new CommandRegistry([...base.registry.list(), slowCommand, callerCommand, brokenCommand]),
     log: captureLogger('silent').log,
     now: base.now,
-    ...options,
+  });
+}
+
+/**
+ * The real bot plus `private` (Share in channel's tests), without the answer cache so every press takes its time.
+ * Apart from botWithTestCommands: /niger's definitions have room for only so many test commands.
+ */
+export async function botWithPrivateAnswers(): Promise<Bot> {
+  const base = await testBot();
+  return new Bot({
+    kb: base.kb,
+    registry: new CommandRegistry([...base.registry.list(), privateAnswerCommand]),
+    log: captureLogger('silent').log,
+    now: base.now,
+    answerCacheSize: 0,
   });
 }

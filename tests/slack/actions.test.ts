@@ -16,7 +16,7 @@ import {
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { renderMessage } from '../../src/adapters/slack/render.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
-import { botWithTestCommands } from '../helpers/test-commands.ts';
+import { botWithPrivateAnswers } from '../helpers/test-commands.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { SIGNING_SECRET, slashOverHttp, startHarness, type Harness } from './harness.ts';
 
@@ -189,7 +189,7 @@ describe('Slack: answers people can act on', () => {
 describe('Slack: Share in channel', () => {
   let s: Harness;
   beforeAll(async () => {
-    s = await startHarness(await botWithTestCommands({ answerCacheSize: 0 }));
+    s = await startHarness(await botWithPrivateAnswers());
   });
   afterAll(async () => {
     await s?.close();
