@@ -136,3 +136,19 @@ describe('answer actions', () => {
     expect(pickerChoices(['2020-01-01', '2020-01-15'])).toEqual(['2020-01-15']);
   });
 });
+
+describe('answer actions with known:', () => {
+  it('an answer asked of the knowledge base as known on a day keeps that day in its rerun and buttons', async () => {
+    const base = await testBot();
+    // The knowledge base as known then: here today's, through the same port the store provides.
+    const bot = await testBot({ services: { knowledgeAt: async () => base.kb } });
+    const r = await bot.handleText('troops France known:2026-11-01', TEST_CALLER);
+    expect(r.rerun?.options.known).toBe('2026-11-01');
+    const asOf = byLabel(r, 'As of…');
+    expect(asOf.options.known).toBe('2026-11-01');
+    expect(byLabel(r, 'Main source').options.known).toBeUndefined();
+    const pressed = await bot.press(encodeAction(asOf), TEST_CALLER, '2023-09-05');
+    expect(pressed.reply.body).toContain('About 1,500');
+    expect(pressed.reply.notes.join(' ')).toContain('2026-11-01');
+  });
+});
