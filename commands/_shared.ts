@@ -4,9 +4,11 @@
 // command picks a message and fills it with facts (numbers, dates, names, the knowledge base's text in
 // the answer's language); nothing the user reads is English text in code.
 import { z } from 'zod';
+import type { ChartImage, ChartService } from '../src/core/charts-port.ts';
 import type { CommandContext } from '../src/core/command.ts';
+import type { ReplyAttachment } from '../src/core/reply.ts';
 import { UserError } from '../src/core/errors.ts';
-import { t } from '../src/core/i18n.ts';
+import { FALLBACK_LANG, t } from '../src/core/i18n.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { ageInWords } from '../src/core/words.ts';
 import { DateParseError, formatDay, formatPeriod, longDate, parseDateOption, type AnchorSpan, type DateQuery } from '../src/knowledge/dates.ts';
@@ -302,4 +304,41 @@ export function stalenessNote(kb: KnowledgeBase, sourceIds: Iterable<string>, to
 export function quoted(kb: KnowledgeBase, s: Statement, lang: string): string {
   const translation = kb.quoteTranslation(s, lang);
   return t(lang, 'quote', { quote: s.quote, hasTranslation: translation ? 'yes' : 'no', translation: translation ?? '' });
+}
+
+/**
+ * A chart as the reply's attachment (`name`.png), when the bot has charts and there is something to draw. A chart
+ * that fails to draw is logged and left out: the reply's text already says everything the chart would show.
+ */
+export async function chartAttachment(
+  ctx: CommandContext,
+  name: string,
+  draw: (charts: ChartService) => Promise<ChartImage | null>,
+  words?: () => { alt: string; caption: string },
+): Promise<ReplyAttachment[] | undefined> {
+  const charts = ctx.services.charts;
+  if (!charts) return undefined;
+  try {
+    const chart = await draw(charts);
+    if (!chart) return undefined;
+    // The chart describes itself in English (src/charts knows no catalogs); in another language the alt text and
+    // caption are the command's own, from what the answer says, so a screen reader reads the answer's language.
+    const { alt, caption } = ctx.lang !== FALLBACK_LANG && words ? words() : chart;
+    return [{ name: `${fileSlug(name)}.png`, mime: 'image/png', bytes: chart.png, alt, caption }];
+  } catch (err) {
+    ctx.log.warn({ err, chart: name }, 'chart not drawn; the answer goes out as text');
+    return undefined;
+  }
+}
+
+/** Letters, digits and dashes only: a file name no platform or file system reads as a path or markup. */
+export function fileSlug(text: string): string {
+  return (
+    text
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'chart'
+  );
 }

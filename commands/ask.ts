@@ -75,7 +75,7 @@ async function answerPart(part: Part, ctx: CommandContext, lang: string): Promis
   const { kb } = ctx;
   switch (part.kind) {
     case 'troops':
-      return ctx.run('troops', { country: part.country, date: part.date }, lang);
+      return ctx.run('troops', { country: part.country, date: part.date, ...(part.history ? { show: 'history' } : {}) }, lang);
     case 'office':
       // The head of state keeps its own command, with the wording desks know.
       return part.office === 'niger-head-of-state'

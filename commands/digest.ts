@@ -45,8 +45,11 @@ const subscribe = defineCommand({
   }),
   examples: [EXAMPLE, 'digest subscribe', 'digest subscribe 18:30 Europe/Paris', 'digest subscribe lang:fr'],
   preconditions: [{ name: 'manageChannel', refusal: 'digest.permission.change' }],
+  form: { title: 'digest.form.title', pressOnly: true },
   async handler(input, ctx) {
     const digest = service(ctx);
+    // A digest the bot could not post would fail every day: refused now, with what to do, and nothing stored.
+    if (ctx.caller.canPostHere && !(await ctx.caller.canPostHere())) throw new UserError({ key: 'digest.notInChannel' }, { key: 'digest.notInChannel.hint' });
     const { subscription: s, created } = await digest.subscribe(
       channelOf(ctx),
       { time: input.time ?? digest.defaults.time, timeZone: input.timezone ?? digest.defaults.timeZone, lang: ctx.channelLang },

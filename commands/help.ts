@@ -30,7 +30,7 @@ export default defineCommand({
   name: 'help',
   description: 'What the bot can answer, and how to ask',
   options: z.object({
-    command: z.string().max(60).optional().describe('A command to explain, e.g. troops').meta({ kind: 'text' }),
+    command: z.string().max(60).optional().describe('A command to explain, e.g. troops').meta({ kind: 'command' }),
   }),
   examples: ['help', 'help troops'],
   cacheable: true,

@@ -4,7 +4,7 @@ import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import type { Place } from '../src/knowledge/schema.ts';
 import { t } from '../src/core/i18n.ts';
-import { adjective, countryName, describeSpan, requireCountry } from './_shared.ts';
+import { adjective, chartAttachment, countryName, describeSpan, requireCountry } from './_shared.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 
 function forcesAt(kb: KnowledgeBase, place: Place, lang: string): string[] {
@@ -37,7 +37,7 @@ export default defineCommand({
   }),
   examples: ['places', 'places Ouallam', 'places place:Agadez', 'places country:Germany'],
   cacheable: true,
-  handler(input, ctx) {
+  async handler(input, ctx) {
     const { kb, lang } = ctx;
     if (input.place) {
       const p = kb.resolvePlace(input.place);
@@ -95,6 +95,26 @@ export default defineCommand({
       citations: kb.citations(places.flatMap((p) => p.sources)),
       facts: places.map((p) => ({ type: 'place' as const, place: p.id, name: p.name })),
       asOf: kb.newestSourceDate(places.flatMap((p) => p.sources)),
+      // Every place on one map: for the whole list only (a country's list would show the others' bases too).
+      attachments: country
+        ? undefined
+        : await chartAttachment(
+            ctx,
+            'foreign-bases-niger',
+            (charts) => charts.bases(kb),
+            () => {
+              const placed = places.filter((p) => p.coordinates);
+              const title = ctx.t('places.title');
+              const sources = [...new Set(kb.citations(placed.flatMap((p) => p.sources)).map((c) => c.publisher))].join('; ');
+              return {
+                alt: ctx.t('chart.bases.alt', {
+                  count: placed.length,
+                  places: placed.map((p) => `${kb.localized('places', p, lang).name} (${coords(p, lang)})`).join('; '),
+                }),
+                caption: ctx.t('chart.bases.caption', { title, sources }),
+              };
+            },
+          ),
     });
   },
 });

@@ -9,6 +9,7 @@ import {
   adjective,
   asOfFor,
   capitalize,
+  chartAttachment,
   dateLabel,
   dateOption,
   describeFigure,
@@ -36,7 +37,7 @@ export default defineCommand({
   cacheable: true,
   // As of… on a platform without a date picker: the last day each of this country's figures holds for.
   asOfChoices: (input, kb) => kb.troopHistory(kb.resolveCountry(input.country?.trim() || 'France') ?? 'France').map((d) => (d.until ?? d.asOf).end),
-  handler(input, ctx) {
+  async handler(input, ctx) {
     const { kb, lang } = ctx;
     const country = requireCountry(input.country, ctx);
     const adj = adjective(kb, country, lang);
@@ -56,6 +57,12 @@ export default defineCommand({
         citations: kb.citations(sourcesOf(history)),
         facts: history.map(troopFact),
         asOf: latest.asOf.text,
+        attachments: await chartAttachment(
+          ctx,
+          `troops-${country}-history`,
+          (charts) => charts.troops(kb, { countries: [country] }),
+          () => troopChartWords(ctx, capitalize(ctx.t('troops.title.history', { adjective: adj })), history, sourceName, kb),
+        ),
       });
     }
 
@@ -112,6 +119,16 @@ export default defineCommand({
     const items = shown.length > 1 ? shown.map((d) => figureLine(d, sourceName, kb, lang)) : [];
     if (!at.now && result.superseded) notes.push(ctx.t('troops.superseded', { figure: figure(newest), date: dated(newest) }));
     if (!at.now && last.count > 0 && last === newest && carriedForward(last, at)) notes.push(ctx.t('troops.latestKnown', { date: dated(last), when }));
+    // A period over which the figure changed (`troops France 2023`): its figures drawn over that period.
+    const attachments =
+      !at.now && at.start !== at.end && shown.length > 1
+        ? await chartAttachment(
+            ctx,
+            `troops-${country}-${at.start}-${at.end}`,
+            (charts) => charts.troops(kb, { countries: [country], from: at.start, to: at.end }),
+            () => troopChartWords(ctx, capitalize(ctx.t('troops.title', { adjective: adj, when })), shown, sourceName, kb),
+          )
+        : undefined;
     return reply({
       command: 'troops',
       lang,
@@ -124,6 +141,7 @@ export default defineCommand({
       citations: kb.citations(sourcesOf(shown)),
       facts: shown.map(troopFact),
       asOf: at.now || carriedForward(last, at) ? last.asOf.text : asOfFor(at),
+      attachments,
     });
   },
 });
@@ -151,6 +169,22 @@ function figureLine(d: Deployment, sourceName: (id: string) => string, kb: Knowl
     hasNote: note ? 'yes' : 'no',
     note: note ?? '',
   });
+}
+
+/** The troop chart's alt text and caption in the answer's language: the figures it draws, as the answer lists them. */
+function troopChartWords(
+  ctx: { t: (key: string, params?: Record<string, string | number>) => string; lang: string },
+  title: string,
+  drawn: Deployment[],
+  sourceName: (id: string) => string,
+  kb: KnowledgeBase,
+): { alt: string; caption: string } {
+  // Each figure with its date, without the notes the answer's list adds: alt text stays within Slack's 1,000 characters.
+  const figures = drawn
+    .map((d) => ctx.t('chart.figure', { date: describeSpan(d.asOf, d.until, ctx.lang), figure: describeFigure(d, sourceName, ctx.lang) }))
+    .join(ctx.t('chart.figure.separator'));
+  const sources = [...new Set(kb.citations(sourcesOf(drawn)).map((c) => c.publisher))].join('; ');
+  return { alt: ctx.t('chart.troops.alt', { title, figures }), caption: ctx.t('chart.caption', { title, sources }) };
 }
 
 /** The figure holds for a date before the period asked and was carried forward to it. */

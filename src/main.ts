@@ -1,4 +1,5 @@
 import { createBot } from './app.ts';
+import { chartService } from './charts/service.ts';
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
 import { DataError, DEFAULT_DATA_DIR } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
@@ -70,14 +71,18 @@ async function main(): Promise<void> {
     process.stderr.write(`Digests are off: ${err.message}\n`);
   }
   let live: LiveKnowledge | undefined;
-  const services: Services = digest
-    ? {
-        digest: digest.service,
-        revisions: new StoreRevisionService(digest.store),
-        proposals: new StoreProposalService(digest.store, Date.now, async () => live?.refresh()),
-        feedback: new StoreFeedbackService(digest.store),
-      }
-    : {};
+  const services: Services = {
+    // Charts load their libraries on the first one drawn: a bot never asked for one never pays for them.
+    charts: chartService(),
+    ...(digest
+      ? {
+          digest: digest.service,
+          revisions: new StoreRevisionService(digest.store),
+          proposals: new StoreProposalService(digest.store, Date.now, async () => live?.refresh()),
+          feedback: new StoreFeedbackService(digest.store),
+        }
+      : {}),
+  };
   try {
     bot = await createBot({
       log,

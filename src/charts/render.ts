@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +34,45 @@ const NO_LOADING: vega.Loader = {
   load: () => Promise.reject(new Error('charts render inline data only: nothing is loaded')),
   sanitize: () => Promise.reject(new Error('charts render inline data only: nothing is loaded')),
 };
+
+type Compile = typeof import('vega-lite')['compile'];
+
+/**
+ * vega-lite, loaded on the first chart, with its one global change confined to its own compile calls. Loading it
+ * assigns `Set.prototype.toJSON` (so its spec hashing tells sets apart): left in place, every `JSON.stringify` in the
+ * process writes a Set as the string "Set(1,2)" instead of `{}`, discord.js and Bolt included. The property is put
+ * back as it was before the import, and vega-lite's own is set only while compile runs (synchronously: no other
+ * code runs in between).
+ */
+let vegaLite: Promise<Compile> | undefined;
+
+function loadVegaLite(): Promise<Compile> {
+  vegaLite ??= (async () => {
+    const before = Object.getOwnPropertyDescriptor(Set.prototype, 'toJSON');
+    let theirs: PropertyDescriptor | undefined;
+    try {
+      const { compile } = await import('vega-lite');
+      theirs = Object.getOwnPropertyDescriptor(Set.prototype, 'toJSON');
+      return ((spec, options) => {
+        const outside = Object.getOwnPropertyDescriptor(Set.prototype, 'toJSON');
+        setOwn(Set.prototype, 'toJSON', theirs);
+        try {
+          return compile(spec, options);
+        } finally {
+          setOwn(Set.prototype, 'toJSON', outside);
+        }
+      }) as Compile;
+    } finally {
+      setOwn(Set.prototype, 'toJSON', before);
+    }
+  })();
+  return vegaLite;
+}
+
+function setOwn(target: object, key: string, descriptor: PropertyDescriptor | undefined): void {
+  if (descriptor) Object.defineProperty(target, key, descriptor);
+  else delete (target as Record<string, unknown>)[key];
+}
 
 export interface RenderedChart {
   png: Buffer;
@@ -71,8 +110,9 @@ export class ChartRenderer {
   private async renderNow(datasets: Record<string, readonly object[]>): Promise<RenderedChart> {
     // One view per chart type, its data replaced at each render: building the view's dataflow anew took three
     // quarters of Vega's time (about 15 ms of 20).
-    const view = (this.view ??= this.createView());
+    // Cleared before a new view is made: its failed loads are reported while it is being made.
     this.errors.length = 0;
+    const view = (this.view ??= await this.createView());
     // Vega keeps the objects it is given and marks them with its own ids: copies leave the caller's rows alone.
     for (const [name, values] of Object.entries(datasets))
       view.data(
@@ -93,8 +133,8 @@ export class ChartRenderer {
     return { png: image.asPng(), svg, width: image.width, height: image.height };
   }
 
-  private createView(): vega.View {
-    this.runtime ??= this.parse();
+  private async createView(): Promise<vega.View> {
+    this.runtime ??= await this.parse();
     // Vega logs a refused load as a warning, a bad expression as an error, and draws on without the data: collected
     // here, either fails the render instead of giving a chart with a line missing.
     const collect = (...args: unknown[]) => {
@@ -107,7 +147,8 @@ export class ChartRenderer {
     return view;
   }
 
-  private parse(): vega.Runtime {
+  private async parse(): Promise<vega.Runtime> {
+    const compile = await loadVegaLite();
     // A warning is a spec Vega-Lite reads differently from what it says (a dropped format, merged scales): fail
     // where the chart is made rather than draw something else.
     const warnings: string[] = [];

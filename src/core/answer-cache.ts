@@ -5,6 +5,15 @@ import type { Reply } from './reply.ts';
 export const DEFAULT_ANSWER_CACHE_SIZE = 2000;
 
 /**
+ * The bytes the kept answers may hold, charts included. A chart is 30–70 kB of PNG, so 2,000 answers over distinct
+ * periods (`troops France 2023-07`, `…2023-08`, …) would otherwise hold some 140 MB; this keeps the cache near the
+ * 10 MB of text answers plus a few hundred charts, the oldest unused answers going first.
+ */
+export const DEFAULT_ANSWER_CACHE_BYTES = 48 * 1024 * 1024;
+/** What a text reply is counted as: its strings are not measured (a few kilobytes, see above). */
+const TEXT_REPLY_BYTES = 5 * 1024;
+
+/**
  * Answers of cacheable commands, reused for the rest of the day. Between two changes of the knowledge base
  * (each empties the cache: Bot.replaceKnowledge), such an answer depends only on the command, its options and the
  * day the question is asked ("now", "last year", staleness notes). Desks ask the same few things all day
@@ -19,8 +28,12 @@ export class AnswerCache {
   private lastMinute = NaN;
   private lastDay = '';
 
-  constructor(max = DEFAULT_ANSWER_CACHE_SIZE) {
-    this.entries = new LRUCache({ max });
+  constructor(max = DEFAULT_ANSWER_CACHE_SIZE, maxBytes = DEFAULT_ANSWER_CACHE_BYTES) {
+    this.entries = new LRUCache({
+      max,
+      maxSize: maxBytes,
+      sizeCalculation: (reply) => TEXT_REPLY_BYTES + (reply.attachments ?? []).reduce((n, a) => n + a.bytes.byteLength, 0),
+    });
   }
 
   get(key: string, now: Date): Reply | undefined {

@@ -16,6 +16,7 @@ import {
   type FormCapabilities,
   type OptionSpec,
 } from './command.ts';
+import { ConversationMemory, mergeFollowUp, type ConversationMemoryOptions, type ConversationTurn } from './conversations.ts';
 import { describeDateError, PermissionError, UserError } from './errors.ts';
 import { catalogs, FALLBACK_LANG, optionDescription, t, type MessageParams } from './i18n.ts';
 import { quote as clip } from './sanitize.ts';
@@ -38,6 +39,8 @@ export interface BotOptions {
   answerCacheSize?: number;
   /** Told about every request answered (platform, command, outcome, cache, latency); see metrics.ts. */
   metrics?: RequestMetrics;
+  /** How many conversations (Slack threads) are remembered for follow-ups, and for how long. */
+  conversations?: ConversationMemoryOptions;
 }
 
 /** A question rather than a command: "who ruled Niger in June 2023?", "how many French troops are left". */
@@ -69,6 +72,9 @@ export class Bot {
   private readonly metrics: RequestMetrics | undefined;
   /** The command each cached answer came from, so that a cache hit is counted under it too. */
   private readonly commandOf = new WeakMap<Reply, string>();
+  /** The command each cached answer ran as, so a conversation remembers it on a cache hit too. */
+  private readonly turnOf = new WeakMap<Reply, Omit<ConversationTurn, 'text'>>();
+  private readonly conversations: ConversationMemory;
 
   constructor(options: BotOptions) {
     this.knowledge = options.kb;
@@ -79,6 +85,7 @@ export class Bot {
     const size = options.answerCacheSize ?? DEFAULT_ANSWER_CACHE_SIZE;
     this.answers = size > 0 ? new AnswerCache(size) : null;
     this.metrics = options.metrics;
+    this.conversations = new ConversationMemory(options.conversations);
   }
 
   /** The knowledge base answers come from now (see replaceKnowledge). */
@@ -95,15 +102,71 @@ export class Bot {
     this.answers?.clear();
   }
 
-  /** Answers a line of text: a command in the shared syntax, or a plain question for `ask`. */
+  /**
+   * Answers a line of text: a command in the shared syntax, or a plain question for `ask`. In a conversation
+   * (Caller.conversation), a follow-up that only brings a date or a country ("and in 2024?", "what about
+   * Germany?") re-runs the last command answered there with it; so does one that is not understood alone but
+   * reads as such a follow-up with the last question's words.
+   */
   async handleText(text: string, caller: Caller): Promise<Reply> {
+    const turn = caller.conversation ? this.conversations.get(caller.conversation, this.now().getTime()) : undefined;
+    if (!turn) return this.handleAlone(text, caller);
+    const elliptical = await this.followUp(text, caller, turn, true);
+    if (elliptical) return elliptical;
+    const alone = await this.handleAlone(text, caller);
+    if (alone.kind !== 'error' && alone.answered) return alone;
+    return (await this.followUp(text, caller, turn, false)) ?? alone;
+  }
+
+  /** Is there a last answer in this conversation to follow up on? A cheap check, before anything else is done. */
+  hasConversation(key: string): boolean {
+    return this.conversations.get(key, this.now().getTime()) !== undefined;
+  }
+
+  /**
+   * Only a follow-up's answer: the text is answered when, in a conversation with a last answer, it brings nothing
+   * but a date or a country for it; else undefined and nothing is answered (a message in a thread the bot was not
+   * addressed in: "thanks!" gets no reply).
+   */
+  async followUpIn(text: string, caller: Caller): Promise<Reply | undefined> {
+    const turn = caller.conversation ? this.conversations.get(caller.conversation, this.now().getTime()) : undefined;
+    return turn && this.followUp(text, caller, turn, true);
+  }
+
+  /** The follow-up's answer, or undefined when the text is not one (a command of its own, or more than a date and a country). */
+  private async followUp(text: string, caller: Caller, turn: ConversationTurn, strict: boolean): Promise<Reply | undefined> {
+    const clean = cleanInput(text).replace(/^\/?niger\b\s*/i, '');
+    const first = clean.split(' ')[0]?.toLowerCase() ?? '';
+    if (!clean || this.registry.get(first) || LANG_TOKEN.test(clean) || KEY_VALUE.test(first)) return undefined;
+    const def = this.registry.resolve(turn.path);
+    const merged = def && mergeFollowUp(clean, turn, def, this.kb, this.now(), strict);
+    if (!merged) return undefined;
+    const answer = await this.run(turn.path, { ...merged, [LANG_OPTION]: turn.lang }, caller);
+    // run() remembered the new turn when it answered; it keeps the words asked so far, for the next follow-up.
+    const key = caller.conversation!;
+    const next = this.conversations.get(key, this.now().getTime());
+    if (next && next !== turn) this.conversations.set(key, { ...next, text: `${turn.text} ${clean}` }, this.now().getTime());
+    if (answer.kind !== 'answer') return answer;
+    const readAs = [turn.path, ...Object.entries(merged).map(([k, v]) => `${k}:${v}`)].join(' ');
+    return { ...answer, notes: [...answer.notes, t(answer.lang ?? turn.lang, 'conversation.readAs', { command: readAs })] };
+  }
+
+  /** Remembers the command a conversation's answer ran as (nothing outside a conversation, or for no answer). */
+  private remember(caller: Caller, text: string, turn: Omit<ConversationTurn, 'text'> | undefined): void {
+    if (caller.conversation && turn) this.conversations.set(caller.conversation, { ...turn, text }, this.now().getTime());
+  }
+
+  private async handleAlone(text: string, caller: Caller): Promise<Reply> {
     const started = performance.now();
     // One clock reading per request, so parsing and answering agree on the day.
     const now = this.now();
     const callerLang = await this.callerLang(caller);
     const key = textKey(text, callerLang);
     const cached = this.answers?.get(key, now);
-    if (cached) return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
+    if (cached) {
+      this.remember(caller, text, this.turnOf.get(cached));
+      return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
+    }
     let lang = callerLang;
     let state: RequestState | undefined;
     const answer = await this.guard(
@@ -131,6 +194,7 @@ export class Bot {
           }
         }),
     );
+    this.remember(caller, text, state?.turn ?? this.turnOf.get(answer));
     return this.counted(caller, started, this.answers ? 'miss' : 'off', state?.command, answer);
   }
 
@@ -209,7 +273,10 @@ export class Bot {
     const callerLang = await this.callerLang(caller);
     const key = structuredKey(path, options, callerLang);
     const cached = key === undefined ? undefined : this.answers?.get(key, now);
-    if (cached) return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
+    if (cached) {
+      this.remember(caller, runText(path, options), this.turnOf.get(cached));
+      return this.counted(caller, started, 'hit', this.commandOf.get(cached), cached);
+    }
     let lang = callerLang;
     let state: RequestState | undefined;
     const answer = await this.guard(
@@ -227,6 +294,7 @@ export class Bot {
           return knownNote(await this.execute(path, rest, caller, now, request, langs, how), day);
         }),
     );
+    this.remember(caller, runText(path, options), state?.turn ?? this.turnOf.get(answer));
     return this.counted(caller, started, this.answers && key !== undefined ? 'miss' : 'off', state?.command, answer);
   }
 
@@ -255,6 +323,7 @@ export class Bot {
     if (!request.cacheable) return answer;
     const kept = this.answers.set(key, now, answer);
     if (request.command) this.commandOf.set(kept, request.command);
+    if (request.turn) this.turnOf.set(kept, request.turn);
     return kept;
   }
 
@@ -423,7 +492,7 @@ export class Bot {
     request.command ??= path;
     if (!def.cacheable) request.cacheable = false;
     await this.checkPreconditions(def, caller);
-    if (def.form && caller.forms && !how.noForm && Object.keys(options).length === 0) {
+    if (def.form && !def.form.pressOnly && caller.forms && !how.noForm && Object.keys(options).length === 0) {
       return { ...reply({ command: path, kind: 'admin', title: '', visibility: 'ephemeral' }), form: this.formOf(path, def, {}, caller.forms, langs.lang) };
     }
     const parsed = def.options.safeParse(options);
@@ -443,6 +512,11 @@ export class Bot {
       run: (p, o, l) => this.execute(p, o, caller, now, request, l && l !== lang ? { ...langs, lang: l } : langs),
     };
     const answer = await def.handler(parsed.data, ctx);
+    // The first command that answered (not `ask`, which only routes): what a follow-up in a conversation re-runs.
+    if (!request.turn && path !== 'ask' && answer.kind === 'answer' && answer.answered) {
+      const kept = Object.entries(options).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
+      request.turn = { path, options: Object.fromEntries(kept), lang: answer.lang ?? lang };
+    }
     // A reply written in another language (a digest preview, in the digest's) keeps it.
     const shown = answer.lang ? answer : { ...answer, lang };
     // The innermost command that answered is what a button runs again (`ask` routes to troops: troops reruns);
@@ -746,6 +820,13 @@ interface RequestState {
   kb?: KnowledgeBase;
   /** The first command run, a path the registry resolved. */
   command?: string;
+  /** The first command that answered, with its options (see Bot.followUp). */
+  turn?: Omit<ConversationTurn, 'text'>;
+}
+
+/** A structured request's words, for a conversation's follow-ups (see ConversationTurn.text). */
+function runText(path: string, options: Record<string, unknown>): string {
+  return [path, ...Object.values(options).filter((v) => typeof v === 'string')].join(' ');
 }
 
 /** Takes `name:value` (the token's pattern) out of a line of text. */

@@ -9,7 +9,7 @@ import type { Services } from './services.ts';
  * What an option's value means. The text syntax uses it to pick values out of free text
  * ("troops France 2023-09"), and adapters use it for autocomplete.
  */
-export type OptionKind = 'date' | 'country' | 'person' | 'place' | 'topic' | 'text' | 'time' | 'timezone';
+export type OptionKind = 'date' | 'country' | 'person' | 'place' | 'topic' | 'text' | 'time' | 'timezone' | 'command';
 
 export const AUTOCOMPLETE_KINDS: readonly OptionKind[] = ['country', 'person', 'place', 'topic', 'timezone'];
 
@@ -44,6 +44,17 @@ export interface Caller {
   locale?: () => string | undefined | Promise<string | undefined>;
   /** The language of the channel or server (Discord `guild_locale`): what digests default to. */
   channelLocale?: string;
+  /**
+   * Can the bot post in this channel on its own (digests)? Absent: it can. Slack answers from conversations.info
+   * (a private channel the bot was not invited to cannot be posted in); a lookup that fails says yes, so an
+   * outage never blocks a subscription.
+   */
+  canPostHere?: () => Promise<boolean>;
+  /**
+   * The conversation the request belongs to (a Slack thread), as a key the adapter makes unique across its
+   * platform: a follow-up there ("and in 2024?") is read against the last answer in it (see conversations.ts).
+   */
+  conversation?: string;
 }
 
 export interface CommandContext {
@@ -109,6 +120,11 @@ export interface FormSpec {
   multiline?: string[];
   /** Applied, in order, only when a platform has fewer inputs than the form has options. */
   combine?: FormCombination[];
+  /**
+   * Opened only from a button (a `form` action, such as the App Home's Change): the command typed with no options
+   * runs as it always did (`digest subscribe` subscribes with the defaults).
+   */
+  pressOnly?: boolean;
 }
 
 export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {

@@ -39,6 +39,11 @@ export type DeliveryFailure =
   | 'rejected'
   /** The channel is gone or the bot was removed: stop delivering there. */
   | 'channel_gone'
+  /**
+   * The bot is not a member of the channel (Slack's not_in_channel: a private channel it was never invited to or
+   * was removed from). Someone can invite it: the day's digest fails with that reason, the subscription stays on.
+   */
+  | 'not_in_channel'
   /** Network or 5xx: try again later. */
   | 'transient';
 

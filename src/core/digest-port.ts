@@ -69,6 +69,8 @@ export interface DigestService {
   /** Stops the channel's digest; false when there was no active subscription. */
   unsubscribe(channel: DigestChannel, by: string, now: Date): Promise<boolean>;
   subscription(channel: DigestChannel): Promise<DigestSubscriptionInfo | null>;
+  /** The subscriptions of a workspace (Slack team, Discord guild), active or not, active first; at most `limit`. */
+  workspaceSubscriptions(platform: string, workspaceId: string, limit: number): Promise<(DigestSubscriptionInfo & { channel: DigestChannel })[]>;
   /** In the subscription's language; `lang` for a channel without one (what subscribing would give). */
   preview(channel: DigestChannel, now: Date, lang?: string): Promise<DigestPreview>;
   /** The delivery log, newest first. */

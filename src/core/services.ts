@@ -1,3 +1,4 @@
+import type { ChartService } from './charts-port.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { DigestService } from './digest-port.ts';
 import type { FeedbackService } from './feedback-port.ts';
@@ -17,6 +18,8 @@ export interface Services {
   proposals?: ProposalService;
   /** Helpful / Not helpful on answers; absent when no store could be opened. */
   feedback?: FeedbackService;
+  /** Charts attached to answers (troop histories, the bases map); absent: answers are text alone. */
+  charts?: ChartService;
   /**
    * The knowledge base as it was known at the end of a day (UTC, "YYYY-MM-DD", not in the future): what `known:`
    * answers from. Null when nothing was recorded by then; absent without a store.

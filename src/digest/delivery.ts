@@ -250,6 +250,12 @@ export class Delivery {
       await this.finish(claim, 'rejected', null, `the platform rejected the message: ${detail}; not retried`, now, report);
       return;
     }
+    if (failure === 'not_in_channel') {
+      const reason = `the bot is not a member of the channel (${detail}); invite it to the channel, and the next digest will arrive; the subscription stays on`;
+      this.log.warn({ ...channel, detail }, 'the bot is not in the digest channel; the subscription stays on');
+      await this.finish(claim, 'failed', null, reason, now, report);
+      return;
+    }
     if (failure === 'channel_gone') {
       const reason = `the channel is gone or the bot can no longer post there (${detail}); digests to it are turned off`;
       this.log.warn({ ...channel, detail }, 'digest channel gone; subscription disabled');

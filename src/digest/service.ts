@@ -77,6 +77,14 @@ export class StoreDigestService implements DigestService {
     return row ? toInfo(row) : null;
   }
 
+  async workspaceSubscriptions(platform: string, workspaceId: string, limit: number) {
+    const rows = await this.store.listWorkspaceSubscriptions(platform, workspaceId, limit);
+    return rows.map((row) => ({
+      ...toInfo(row),
+      channel: { platform: row.platform, channelId: row.channelId, ...(row.workspaceId ? { workspaceId: row.workspaceId } : {}) },
+    }));
+  }
+
   async preview(channel: DigestChannel, now: Date, lang = 'en'): Promise<DigestPreview> {
     const row = await this.store.getSubscription(channel);
     const active = Boolean(row?.active && row.nextDueAt !== null && row.nextLocalDate !== null);

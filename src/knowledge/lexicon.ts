@@ -38,6 +38,8 @@ const languageSchema = z.strictObject({
   tenure: words.default([]),
   /** The highest figure ("peak", "Höchststand"): a count asked at its peak is the date of the largest figure. */
   peak: words.default([]),
+  /** Asking how troop figures changed ("over time", "évolution", "Entwicklung"): the history of figures. */
+  overTime: words.default([]),
   /** "Already" ("had the French already left when …"): what is asked came before the relation's event. */
   already: words.default([]),
   /** Words that put what is asked at a place ("at Agadez", "à Ouallam", "am Stützpunkt"), articles included. */

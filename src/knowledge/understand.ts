@@ -46,7 +46,7 @@ export interface Mention {
 
 /** One thing the question asks; a question may ask several ("French and US troops"). */
 export type Part =
-  | { kind: 'troops'; country: string; date?: string }
+  | { kind: 'troops'; country: string; date?: string; history?: boolean }
   | { kind: 'office'; office: string; date?: string }
   | { kind: 'offices-of'; person: string; office?: string }
   | { kind: 'who'; person: string }
@@ -1343,8 +1343,11 @@ export class QuestionReader {
       // "What was the peak French troop level?": each country's largest figure, on its own date.
       const peak = !date && tokens.some((t) => this.peak[lang].has(t));
       const dateOf = (country: string) => (peak ? this.largestFigure(country)?.asOf.text : undefined) ?? dateText;
+      // "How did French troop numbers change over time?": every figure, not one.
+      const joined = ` ${tokens.join(' ')} `;
+      const history = !date && !peak && !yesNo && this.lexicon.languages[lang].overTime.some((p) => joined.includes(` ${tokenize(p).join(' ')} `));
       return result({
-        parts: list.map((country) => ({ kind: 'troops', country, date: dateOf(country) })),
+        parts: list.map((country) => ({ kind: 'troops', country, date: dateOf(country), ...(history ? { history: true } : {}) })),
         anchorEvent,
         ...(absence ? { asksAbsence: true } : {}),
       });
@@ -1511,7 +1514,7 @@ export class QuestionReader {
       if (held) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id, office: held.office.id }] });
       // "Since when was Air Base 201 in use?": no event, but a place named alone has its dated record ("in use from
       // November 2019").
-      if (form === 'when' && places.length === 1 && people.length === 0 && organisations.length === 0 && /\b\d{4}\b/.test(places[0]!.summary))
+      if (form === 'when' && places.length === 1 && people.length + organisations.length + namedCountries.length === 0 && /\b\d{4}\b/.test(places[0]!.summary))
         return result({ parts: [{ kind: 'places', place: places[0]!.name }] });
       if (form === 'when') return decline('noEvent');
       // "Did Italy withdraw?": no event says so, but the troop figures say whether any are left.
@@ -2338,8 +2341,10 @@ export class QuestionReader {
     const said = (lo: number, hi: number) =>
       mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
     const hasVerb = (side: Mention[], lo: number, hi: number) => content(side).length > 0 || said(lo, hi);
-    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1)];
-    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1)];
+    // (So does its place: "qui a quitté la base 101 en premier : les Français ou les Américains ?")
+    const placesOf = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => x.type === 'place'));
+    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1), ...(placesOf(left).length ? [] : placesOf(right))];
+    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1), ...(placesOf(right).length ? [] : placesOf(left))];
     const found = (side: Mention[], words: string[]) => {
       const event = this.bestEvent(side, words, []);
       return event ? this.endOfNamedSpan(event, side) : null;

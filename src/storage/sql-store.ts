@@ -299,6 +299,15 @@ export class SqlDigestStore implements DigestStore {
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 
+  async listWorkspaceSubscriptions(platform: string, workspaceId: string, limit: number): Promise<SubscriptionRow[]> {
+    const rows = await this.db.query(
+      `SELECT ${SUB_COLUMNS} FROM digest_subscriptions WHERE platform = ? AND workspace_id = ?
+       ORDER BY active DESC, channel_id LIMIT ?`,
+      [platform, workspaceId, limit],
+    );
+    return rows.map(toSubscription);
+  }
+
   /** Several subscriptions in one query (the scheduler's re-checks right before sending are coalesced). */
   async getSubscriptions(keys: ChannelKey[]): Promise<SubscriptionRow[]> {
     if (keys.length === 0) return [];

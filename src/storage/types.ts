@@ -285,6 +285,8 @@ export interface DigestStore extends InstallationRecords, RevisionStore, Proposa
   getSubscription(key: ChannelKey): Promise<SubscriptionRow | null>;
   /** Several at once (absent ones are simply missing from the result). */
   getSubscriptions(keys: ChannelKey[]): Promise<SubscriptionRow[]>;
+  /** A workspace's subscriptions, active or not (the Slack App Home lists them), active first, at most `limit`. */
+  listWorkspaceSubscriptions(platform: string, workspaceId: string, limit: number): Promise<SubscriptionRow[]>;
   /** Deactivates; true when it was active. */
   deactivateSubscription(key: ChannelKey, reason: string, now: number): Promise<boolean>;
   /** Active subscriptions of these platforms due at or before `now`, oldest due first. */

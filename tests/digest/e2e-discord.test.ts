@@ -43,6 +43,40 @@ describe('digests end to end through Discord (discord.js + fake Discord)', () =>
   };
   const channelPosts = () => h.fake.requests.filter((r) => r.route === 'POST /channels/:id/messages' && r.path === `/channels/${CHANNEL}/messages`);
 
+  it('/niger-digest subscribe and unsubscribe run the digest commands, with the run-time permission check kept', async () => {
+    const admin = (sub: string, options: Record<string, string>, userId: string, manager: boolean) =>
+      h.fake
+        .dispatchInteraction({
+          command: 'niger-digest',
+          path: sub,
+          options,
+          guildId: GUILD_ID,
+          channelId: CHANNEL,
+          userId,
+          ...(manager ? { permissions: MANAGE_CHANNELS } : {}),
+        })
+        .result();
+    // Discord shows /niger-digest to Manage Channels by default, but a server may grant it to anyone: the core refuses.
+    const refused = await admin('subscribe', { time: '09:15' }, MEMBER, false);
+    expect(refused.ephemeral).toBe(true);
+    expect(visibleText(refused.message)).toMatch(/Only people who can manage this channel/);
+    expect(await db.store.getSubscription({ platform: 'discord', channelId: CHANNEL })).toBeNull();
+
+    const ok = await admin('subscribe', { time: '09:15', timezone: 'Europe/Paris' }, MANAGER, true);
+    expect(visibleText(ok.message)).toContain('09:15 Europe/Paris');
+    expect(await db.store.getSubscription({ platform: 'discord', channelId: CHANNEL })).toMatchObject({
+      active: true,
+      time: '09:15',
+      timeZone: 'Europe/Paris',
+    });
+    const stopped = await admin('unsubscribe', {}, MANAGER, true);
+    expect(stopped.ephemeral).toBe(true);
+    expect(await db.store.getSubscription({ platform: 'discord', channelId: CHANNEL })).toMatchObject({ active: false });
+    // Another application's command is still not ours.
+    const other = await h.fake.dispatchInteraction({ command: 'weather', path: 'now', guildId: GUILD_ID, channelId: CHANNEL }).result();
+    expect(visibleText(other.message)).toMatch(/weather/);
+  });
+
   it('subscribe by slash command (Manage Channels); at 08:00 Niamey the digest is posted with its nonce', async () => {
     const refused = await command('digest subscribe', {}, MEMBER, false);
     expect(refused.ephemeral).toBe(true);

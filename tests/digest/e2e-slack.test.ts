@@ -67,6 +67,24 @@ describe('digests end to end through Slack (Bolt + fake Slack)', () => {
     expect(history).toContain(String((call!.response as { ts?: string }).ts));
   });
 
+  it('removed from a private channel: not_in_channel fails the day with what to do, the digest stays on, and arrives once invited back', async () => {
+    h.fake.setChannel({ id: CHANNEL, is_private: true, is_member: true });
+    await slash('digest subscribe', ADMIN);
+    h.fake.setChannel({ id: CHANNEL, is_private: true, is_member: false });
+    const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: bot.kb });
+    await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+    await scheduler.tick(new Date('2026-11-30T07:30:00Z'));
+    expect(posts()).toHaveLength(1);
+    expect(delivered()).toHaveLength(0);
+    expect(await db.store.getSubscription({ platform: 'slack', channelId: CHANNEL })).toMatchObject({ active: true });
+    const history = visibleText((await slash('digest history', MEMBER)).message as { blocks?: unknown });
+    expect(history).toMatch(/30 November 2026: failed/);
+    expect(history).toMatch(/not a member of the channel.*invite it/);
+    h.fake.setChannel({ id: CHANNEL, is_private: true, is_member: true });
+    await scheduler.tick(new Date('2026-12-01T07:00:00Z'));
+    expect(delivered()).toHaveLength(1);
+  });
+
   it('Slack 429 with Retry-After: retried later and recorded as retried; channel_not_found turns the digest off', async () => {
     await slash('digest subscribe', ADMIN);
     const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: bot.kb });

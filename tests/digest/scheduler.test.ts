@@ -337,6 +337,23 @@ for (const { backend, skip } of matrix) {
       expect(lines().join('\n')).toMatch(/digest channel gone; subscription disabled/);
     });
 
+    it('not in the channel: the day fails with what to do, the subscription stays on, and the next day is delivered', async () => {
+      await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z');
+      poster.plan('C1', new DeliveryError('not_in_channel', 'Slack chat.postMessage failed: not_in_channel'));
+      const s = makeScheduler(store, [poster]);
+      await s.tick(at('2026-11-30T07:00:00Z'));
+      await s.tick(at('2026-11-30T07:30:00Z'));
+      expect(poster.attempts).toHaveLength(1);
+      expect((await service.subscription(C1))?.active).toBe(true);
+      const [entry] = await service.history(C1, 5);
+      expect(entry).toMatchObject({ status: 'failed' });
+      expect(entry!.reason).toMatch(/not a member of the channel .*invite it.*the subscription stays on/);
+      // Invited since: the next day's digest arrives.
+      await s.tick(at('2026-12-01T07:00:00Z'));
+      expect(poster.posts).toHaveLength(1);
+      expect((await service.subscription(C1))?.active).toBe(true);
+    });
+
     it('temporary failures back off and give up after the last attempt, with reasons', async () => {
       await subscribe('08:00', 'Africa/Niamey', '2026-11-30T06:00:00Z');
       poster.plan('C1', new DeliveryError('transient', 'HTTP 502'), new Error('socket hang up'), new DeliveryError('transient', 'HTTP 503'));

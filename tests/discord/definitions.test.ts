@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildCommands, COMMAND_LIMITS, DefinitionError, diffCommands, isUnchanged, ROOT_COMMAND } from '../../src/adapters/discord/definitions.ts';
+import {
+  buildCommands,
+  COMMAND_LIMITS,
+  DefinitionError,
+  diffCommands,
+  countryChoices,
+  isChannelAdmin,
+  isUnchanged,
+  pathPrefix,
+  ROOT_COMMAND,
+} from '../../src/adapters/discord/definitions.ts';
 import { canManageChannel, readInvocation } from '../../src/adapters/discord/interaction.ts';
 import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, KNOWN_OPTION, LANG_OPTION, optionSpecs, type CommandModule } from '../../src/core/command.ts';
 import { reply } from '../../src/core/reply.ts';
@@ -17,19 +27,23 @@ function registry(...modules: CommandModule[]): CommandRegistry {
 }
 
 describe('Discord command definitions (registry → application command JSON)', () => {
-  it('one /niger whose subcommands and options follow the real command definitions', async () => {
+  it('one /niger whose subcommands and options follow the real command definitions, and /niger-digest for the admin ones', async () => {
     const bot = await testBot();
     const commands = buildCommands(bot.registry);
-    expect(commands).toHaveLength(1);
-    const [root] = commands;
-    expect(root!.name).toBe(ROOT_COMMAND);
+    expect(commands.map((c) => c.name)).toEqual([ROOT_COMMAND, 'niger-digest']);
+    const [root, admin] = commands;
     expect(root!.type).toBe(1);
     expect(root!.options.map((o) => o.name)).toEqual(bot.registry.list().map((m) => m.name));
+    const commandNames = bot.registry.list().map((m) => m.name);
 
     for (const mod of bot.registry.list()) {
       const sub = root!.options.find((o) => o.name === mod.name)!;
-      const defs = isGroup(mod) ? mod.subcommands.map((d) => ({ def: d, json: sub.options!.find((o) => o.name === d.name)! })) : [{ def: mod, json: sub }];
+      const defs = isGroup(mod)
+        ? mod.subcommands.map((d) => ({ def: d, json: (isChannelAdmin(d) ? admin! : sub).options!.find((o) => o.name === d.name)! }))
+        : [{ def: mod, json: sub }];
       expect(sub.type).toBe(isGroup(mod) ? 2 : 1);
+      // Only the admin subcommands left /niger: the others stay in their group.
+      if (isGroup(mod)) expect(sub.options!.map((o) => o.name)).toEqual(mod.subcommands.filter((d) => !isChannelAdmin(d)).map((d) => d.name));
       for (const { def, json } of defs) {
         expect(json.type).toBe(1);
         expect(json.description.length).toBeLessThanOrEqual(100);
@@ -50,8 +64,10 @@ describe('Discord command definitions (registry → application command JSON)', 
           expect(Boolean(o.required)).toBe(spec.required && !def.form);
           expect(o.name.length).toBeLessThanOrEqual(32);
           expect(o.description.length).toBeLessThanOrEqual(100);
-          expect(o.choices?.map((c) => c.value)).toEqual(spec.choices);
-          const shouldComplete = !spec.choices && spec.kind !== undefined && AUTOCOMPLETE_KINDS.includes(spec.kind);
+          // A command's name (help's option) is one of the commands: choices. Countries too, when the list is given.
+          const choices = spec.choices ?? (spec.kind === 'command' ? commandNames : undefined);
+          expect(o.choices?.map((c) => c.value)).toEqual(choices);
+          const shouldComplete = !choices && spec.kind !== undefined && AUTOCOMPLETE_KINDS.includes(spec.kind);
           expect(Boolean(o.autocomplete)).toBe(shouldComplete);
           if (spec.type === 'integer') {
             expect(o.min_value).toBe(spec.min);
@@ -63,6 +79,66 @@ describe('Discord command definitions (registry → application command JSON)', 
     }
     // Discord's own checks (as the fake applies them) find nothing to refuse.
     expect(commandViolations(root)).toEqual([]);
+    expect(commandViolations(admin)).toEqual([]);
+  });
+
+  it('puts the manageChannel commands in /niger-<group>: Manage Channels by default, servers only; the rest installable by users, in DMs', async () => {
+    const bot = await testBot();
+    const [root, admin] = buildCommands(bot.registry);
+    expect(root).toMatchObject({ contexts: [0, 1, 2], integration_types: [0, 1] });
+    expect(root!.default_member_permissions).toBeUndefined();
+    expect(admin).toMatchObject({ name: 'niger-digest', default_member_permissions: '16', contexts: [0], integration_types: [0] });
+    expect(admin!.default_member_permissions).toBe(MANAGE_CHANNELS);
+    // Derived from the preconditions: exactly the subcommands the core refuses without Manage Channels.
+    const digest = bot.registry.get('digest');
+    const admins = digest && isGroup(digest) ? digest.subcommands.filter(isChannelAdmin).map((d) => d.name) : [];
+    expect(admins).toEqual(['subscribe', 'unsubscribe']);
+    expect(admin!.options.map((o) => [o.name, o.type])).toEqual([
+      ['subscribe', 1],
+      ['unsubscribe', 1],
+    ]);
+    expect(admin!.options[0]!.options!.map((o) => o.name)).toEqual(['time', 'timezone', LANG_OPTION, KNOWN_OPTION]);
+    expect(admin!.description).toMatch(/Manage Channels/);
+    expect(admin!.description_localizations).toMatchObject({ fr: expect.any(String), de: expect.any(String) });
+
+    // A command outside a group with the precondition gets /niger-<name>, its options directly on it.
+    const pause = defineCommand({
+      name: 'pause',
+      description: 'Pause',
+      options: z.object({ days: z.number().int().optional().describe('Days') }),
+      examples: [],
+      preconditions: ['manageChannel'],
+      handler: noop,
+    });
+    const built = buildCommands(registry(pause, defineCommand({ name: 'ask', description: 'Ask', options: z.object({}), examples: [], handler: noop })));
+    expect(built.map((c) => c.name)).toEqual(['niger', 'niger-pause']);
+    expect(built[0]!.options.map((o) => o.name)).toEqual(['ask']);
+    expect(built[1]!.options.map((o) => o.name)).toEqual(['days', LANG_OPTION, KNOWN_OPTION]);
+    expect(built.flatMap((c) => commandViolations(c))).toEqual([]);
+  });
+
+  it('offers the countries with figures and the commands as choices where they fit in 25', async () => {
+    const bot = await testBot();
+    const [root] = buildCommands(bot.registry, { countries: bot.kb.countries() });
+    const opt = (s: string, o: string) => root!.options.find((x) => x.name === s)!.options!.find((x) => x.name === o)!;
+    expect(opt('troops', 'country').choices!.map((c) => c.value)).toEqual(bot.kb.countries());
+    expect(opt('troops', 'country').choices!.map((c) => c.value)).toContain('France');
+    expect(opt('troops', 'country').autocomplete).toBeUndefined();
+    expect(opt('places', 'country').choices).toHaveLength(bot.kb.countries().length);
+    expect(opt('help', 'command').choices!.map((c) => c.value)).toContain('troops');
+    expect(commandViolations(root)).toEqual([]);
+    // With the knowledge base's names, each country is named in French and German as well.
+    const [named] = buildCommands(bot.registry, { countries: countryChoices(bot.kb) });
+    const countries = named!.options.find((x) => x.name === 'troops')!.options!.find((x) => x.name === 'country')!.choices!;
+    expect(countries.find((c) => c.value === 'France')).toEqual({ name: 'France', name_localizations: { de: 'Frankreich' }, value: 'France' });
+    expect(countries.find((c) => c.value === 'United States')).toMatchObject({ name_localizations: { fr: 'États-Unis', de: 'Vereinigte Staaten' } });
+    expect(commandViolations(named)).toEqual([]);
+    // More than Discord holds: autocomplete stays.
+    const many = Array.from({ length: 26 }, (_, i) => `Country ${i}`);
+    const [wide] = buildCommands(bot.registry, { countries: many });
+    const country = wide!.options.find((x) => x.name === 'troops')!.options!.find((x) => x.name === 'country')!;
+    expect(country).toMatchObject({ autocomplete: true });
+    expect(country.choices).toBeUndefined();
   });
 
   it('maps the facts users rely on: autocomplete for country and person, choices, integer ranges, required name', async () => {
@@ -160,7 +236,7 @@ describe('Discord command definitions (registry → application command JSON)', 
 
   it('compares with what Discord returns, ignoring the fields Discord adds', async () => {
     const wanted = buildCommands((await testBot()).registry);
-    expect(diffCommands([], wanted)).toEqual({ added: ['niger'], removed: [], changed: [] });
+    expect(diffCommands([], wanted)).toEqual({ added: ['niger', 'niger-digest'], removed: [], changed: [] });
     // What Discord's GET returns: our JSON plus ids, version, defaults.
     const remote = JSON.parse(JSON.stringify(wanted)).map((c: Record<string, unknown>) => ({
       id: '1190000000000000999',
@@ -174,6 +250,11 @@ describe('Discord command definitions (registry → application command JSON)', 
       ...c,
     }));
     expect(isUnchanged(diffCommands(remote, wanted))).toBe(true);
+    // Registered before contexts and integration types were set: Discord's defaults differ, so it is rewritten.
+    const older = JSON.parse(JSON.stringify(remote));
+    older[0].contexts = null;
+    older[0].integration_types = [0];
+    expect(diffCommands(older, wanted).changed).toEqual(['niger']);
     const edited = JSON.parse(JSON.stringify(remote));
     edited[0].options[1].description = 'changed';
     expect(diffCommands(edited, wanted)).toEqual({ added: [], removed: [], changed: ['niger'] });
@@ -197,6 +278,15 @@ describe('reading interactions', () => {
       focused: { name: 'actor', value: 'tia' },
     });
     expect(readInvocation(commandOptions('digest status'))).toEqual({ path: 'digest status', options: {} });
+  });
+
+  it('reads /niger-digest subscribe as the core’s `digest subscribe`, and knows which commands are ours', () => {
+    expect(pathPrefix('niger')).toBe('');
+    expect(pathPrefix('niger-digest')).toBe('digest');
+    expect(pathPrefix('other')).toBeUndefined();
+    expect(pathPrefix('niger-')).toBeUndefined();
+    expect(readInvocation(commandOptions('subscribe', { time: '08:00' }), 'digest')).toEqual({ path: 'digest subscribe', options: { time: '08:00' } });
+    expect(readInvocation(commandOptions('', { days: 3 }), 'pause')).toEqual({ path: 'pause', options: { days: 3 } });
   });
 
   it('Manage Channels or Administrator in the member bitfield may change channel settings; nothing else, and not in DMs', () => {

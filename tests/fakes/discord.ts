@@ -16,7 +16,7 @@
  * acknowledgement); webhooks (GET/PATCH/DELETE @original or a message id, POST follow-ups); channel messages
  * (nonce + enforce_nonce: a repeat within `nonceWindowMs` returns the first message; JSON, or multipart/form-data with
  * `payload_json` and `files[n]` as discord.js uploads attachments — the files' bytes are kept in `files` and the
- * message lists them in `attachments`); application commands
+ * message lists them in `attachments`; the same for interaction replies, follow-ups and edits); application commands
  * GET/PUT/POST/DELETE, global and per guild, validated like Discord. Every message body is checked against
  * Discord's limits; a violation is answered 400 code 50035 (Invalid Form Body), like Discord.
  *
@@ -182,6 +182,8 @@ export interface InteractionSpec {
   username?: string;
   /** The member's permission bitfield in the channel (default: Send Messages etc., no Manage Channels). */
   permissions?: string | bigint;
+  /** The bot's own permissions in the channel (`app_permissions`; default: all a bot usually has, Attach Files included). */
+  appPermissions?: string | bigint;
   /** A DM with the bot: `user` instead of `member`, channel type 1, context 1. */
   dm?: boolean;
   locale?: string;
@@ -579,7 +581,12 @@ interface InteractionState {
   messageId?: string;
   /** The interaction's type: 2 command, 3 component, 4 autocomplete, 5 modal submit. */
   type: number;
+  /** The bot's permissions in the channel, as sent in `app_permissions`. */
+  appPermissions: bigint;
 }
+
+/** Attach Files: without it in `app_permissions`, Discord refuses a response or follow-up that uploads files. */
+const ATTACH_FILES = 1n << 15n;
 
 interface Failure {
   remaining: number;
@@ -866,6 +873,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (performance.now() - it.at > interactionTimeoutMs) return finish(res, r, 404, { code: 10062, message: 'Unknown interaction' });
       const type = r.body?.type;
       const data = r.body?.data ?? {};
+      if ((r.files ?? []).length > 0 && !(it.appPermissions & ATTACH_FILES)) return finish(res, r, 403, { code: 50013, message: 'Missing Permissions' });
       if (type === 7) {
         // UPDATE_MESSAGE: only for a component, or a modal submitted from one; edits the message it came from.
         if ((it.type !== 3 && it.type !== 5) || !it.messageId) return finish(res, r, 400, invalidForm(['type 7 is only for a message component']));
@@ -884,9 +892,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         const problems = modalViolations(data);
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
       } else if (type === 4) {
-        const problems = messageViolations(data, { requireContent: true });
+        // A reply may carry files (multipart, as a channel message does): checked and listed the same way.
+        const files = r.files ?? [];
+        const problems = upload?.problem
+          ? [upload.problem]
+          : [...messageViolations(data, { requireContent: files.length === 0 }), ...uploadViolations(data, files)];
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
-        it.original = message(it.channelId, data, { webhook_id: applicationId, application_id: applicationId });
+        it.original = message(it.channelId, data, {
+          webhook_id: applicationId,
+          application_id: applicationId,
+          ...(files.length ? { attachments: files.map((f) => attachment(it.channelId, f)) } : {}),
+        });
       } else if (type === 5 || type === 6) {
         it.original = message(it.channelId, { flags: (data.flags ?? 0) | 128 /* loading */ }, { webhook_id: applicationId, application_id: applicationId });
       } else if (type === 8) {
@@ -923,11 +939,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (app !== applicationId || !it) return finish(res, r, 404, { code: 10015, message: 'Unknown Webhook' });
       if (performance.now() - it.at > 15 * 60_000) return finish(res, r, 401, { code: 50027, message: 'Invalid Webhook Token' });
       if (it.callbackType === undefined) return finish(res, r, 404, { code: 10015, message: 'Unknown Webhook' });
+      if ((r.files ?? []).length > 0 && !(it.appPermissions & ATTACH_FILES)) return finish(res, r, 403, { code: 50013, message: 'Missing Permissions' });
       if (messageId === undefined) {
         if (m !== 'POST') return finish(res, r, 405, { message: '405: Method Not Allowed', code: 0 });
-        const problems = messageViolations(r.body ?? {}, { requireContent: true });
+        const files = r.files ?? [];
+        const problems = upload?.problem
+          ? [upload.problem]
+          : [...messageViolations(r.body ?? {}, { requireContent: files.length === 0 }), ...uploadViolations(r.body ?? {}, files)];
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
-        const msg = message(it.channelId, r.body, { webhook_id: applicationId, application_id: applicationId });
+        const msg = message(it.channelId, r.body, {
+          webhook_id: applicationId,
+          application_id: applicationId,
+          ...(files.length ? { attachments: files.map((f) => attachment(it.channelId, f)) } : {}),
+        });
         it.followups.push(msg);
         return finish(res, r, 200, msg);
       }
@@ -940,9 +964,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         return finish(res, r, 204);
       }
       if (m === 'PATCH') {
-        const problems = messageViolations(r.body ?? {});
+        const files = r.files ?? [];
+        const problems = upload?.problem ? [upload.problem] : [...messageViolations(r.body ?? {}), ...uploadViolations(r.body ?? {}, files)];
         if (problems.length) return finish(res, r, 400, invalidForm(problems));
         const b = r.body ?? {};
+        if (files.length) target.attachments = files.map((f) => attachment(it.channelId, f));
         if (b.content !== undefined) target.content = b.content ?? '';
         if (b.embeds !== undefined) target.embeds = b.embeds ?? [];
         if (b.components !== undefined) target.components = b.components ?? [];
@@ -1295,7 +1321,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             member: { user, roles: spec.roles ?? [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions, flags: 0 },
             context: 0,
           }),
-      app_permissions: '2248473465835073',
+      app_permissions: String(spec.appPermissions ?? '2248473465835073'),
       locale: spec.locale ?? 'en-US',
       ...(spec.dm ? {} : { guild_locale: spec.guildLocale ?? 'en-US' }),
       entitlements: [],
@@ -1319,6 +1345,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       guildId: payload.guild_id,
       type: payload.type,
       ...(payload.message?.id ? { messageId: payload.message.id } : {}),
+      appPermissions: BigInt(payload.app_permissions),
     };
     interactions.set(state.id, state);
     byToken.set(state.token, state);

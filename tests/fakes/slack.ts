@@ -2,7 +2,8 @@
  * A local fake of the Slack platform for tests and benches, driven by the real @slack/bolt:
  *
  * - a Web API at `${apiUrl}<method>` (auth.test, chat.postMessage, chat.postEphemeral, users.info,
- *   conversations.history, apps.connections.open, oauth.v2.access; anything else answers `unknown_method`),
+ *   conversations.history, conversations.info, views.open, views.publish, apps.connections.open, oauth.v2.access; anything else answers
+ *   `unknown_method`),
  *   which checks the token and Slack's Block Kit limits the way Slack does (`invalid_blocks`,
  *   `msg_blocks_too_long`, `msg_too_long`);
  * - several workspaces (`addWorkspace`), each with a bot token of its own: the OAuth install's code exchange
@@ -10,6 +11,10 @@
  *   workspace's token for the code), and every call answered as the workspace its token belongs to (auth.test,
  *   users.info, posted messages), with the workspace recorded on the call (`ApiCall.teamId`); `revokeToken`;
  * - a `response_url` sink (`fake.responseUrl(id)`), where `respond()` posts;
+ * - file uploads as Slack takes them: files.getUploadURLExternal (filename, length, `alt_txt`) hands out an upload URL
+ *   on this fake, which keeps the bytes POSTed to it (raw, or a multipart part), and files.completeUploadExternal
+ *   (`files` [{id, title}], channel_id, thread_ts, initial_comment) shares them in the channel as a message with
+ *   `files`; every upload is in `uploads`; a token without `files:write` (`scopes`) gets `missing_scope`;
  * - a Socket Mode WebSocket (`apps.connections.open` hands out its URL; the fake says hello, pings,
  *   sends envelopes with `sendEnvelope` and records the acks).
  *
@@ -45,7 +50,20 @@ function mintToken(teamId: string): string {
 }
 
 /** The bot scopes oauth.v2.access grants (the manifest's). */
-export const INSTALL_SCOPES = ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'mpim:history', 'users:read'];
+export const INSTALL_SCOPES = [
+  'app_mentions:read',
+  'channels:history',
+  'channels:read',
+  'chat:write',
+  'chat:write.public',
+  'commands',
+  'files:write',
+  'groups:history',
+  'groups:read',
+  'im:history',
+  'mpim:history',
+  'users:read',
+];
 
 /** The limits Slack enforces on a message (see tests/fakes/slack.ts `checkMessage`). */
 export const FAKE_SLACK_LIMITS = {
@@ -98,6 +116,23 @@ export interface FakeSlackOptions {
    * window with HTTP 429, `Retry-After` (whole seconds) and `{ok:false,error:'ratelimited'}`. Default: none.
    */
   postLimits?: { perChannel?: RateWindow; perWorkspace?: RateWindow };
+  /** The bot's scopes (default INSTALL_SCOPES): the files.* methods answer `missing_scope` without `files:write`. */
+  scopes?: string[];
+}
+
+/** A file upload, from files.getUploadURLExternal to files.completeUploadExternal. */
+export interface FakeUpload {
+  fileId: string;
+  filename: string;
+  /** The length declared to files.getUploadURLExternal. */
+  length: number;
+  /** Its `alt_txt` (Slack's name for the alt text); undefined when none was sent. */
+  altTxt?: string;
+  /** The bytes POSTed to the upload URL; undefined until then. */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  completed?: { title?: string; channel?: string; threadTs?: string; initialComment?: string };
+  teamId: string;
 }
 
 /** At most `limit` calls in any `windowMs`. */
@@ -176,6 +211,12 @@ export type FakeFailure =
   /** The call is carried out, and never answered (the connection stays open until the fake closes). */
   | { hangAfterPosting: true };
 
+export interface FakeChannel {
+  id: string;
+  is_private?: boolean;
+  is_member?: boolean;
+}
+
 /** A message the fake holds in a channel (what conversations.history returns). */
 export interface FakeMessage {
   type: 'message';
@@ -189,6 +230,10 @@ export interface FakeMessage {
   metadata?: unknown;
   /** Set by chat.update. */
   edited?: { user: string; ts: string };
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: { id: string; name: string; title: string; mimetype: string; size: number; alt_txt?: string }[];
+  /** The thread the message is in. */
+  thread_ts?: string;
 }
 
 /** A modal opened with views.open: the trigger it used and the view as Slack holds it (with its id). */
@@ -200,6 +245,8 @@ export interface OpenedView {
 export interface FakeSlack {
   /** Modals opened (views.open that succeeded), in order. */
   readonly views: OpenedView[];
+  /** Home tabs published (views.publish that succeeded), in order: the user and the view. */
+  readonly homes: { user: string; view: Record<string, any> }[];
   /** Web API base, with the trailing slash (`clientOptions.slackApiUrl`, `SLACK_API_URL`). */
   readonly apiUrl: string;
   /** `http://127.0.0.1:PORT` */
@@ -217,6 +264,8 @@ export interface FakeSlack {
   readonly responses: ResponseUrlPost[];
   /** Socket Mode acks, in arrival order. */
   readonly acks: SocketAck[];
+  /** File uploads, in the order their URLs were asked for. */
+  readonly uploads: FakeUpload[];
   /** Web API calls of one method. */
   callsTo(method: string): ApiCall[];
   /** The messages posted into a channel (chat.postMessage that succeeded at the fake), oldest first. */
@@ -228,6 +277,12 @@ export interface FakeSlack {
   /** The next `times` calls of `method` fail as described (failures queue in order). */
   failNext(method: string, failure: FakeFailure, times?: number): void;
   setUser(user: FakeUser): void;
+  /**
+   * A channel as conversations.info shows it. A private one the bot is not a member of is invisible to it
+   * (conversations.info: channel_not_found) and chat.postMessage there answers not_in_channel; a public one takes
+   * posts without membership (chat:write.public). Channels never set are public, with the bot a member.
+   */
+  setChannel(channel: FakeChannel): void;
   /** A workspace with a bot token of its own (minted unless given), for OAuth installs. */
   addWorkspace(workspace: Partial<FakeWorkspace> & { teamId: string }): FakeWorkspace;
   /**
@@ -263,6 +318,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const failures = new Map<string, FakeFailure[]>();
   const latency = new Map<string, number>();
   const channels = new Map<string, FakeMessage[]>();
+  const channelInfo = new Map<string, FakeChannel>();
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const responseWaiters = new Map<string, (post: ResponseUrlPost) => void>();
@@ -276,6 +332,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let viewCounter = 0;
   const usedTriggers = new Set<string>();
   const views: OpenedView[] = [];
+  const homes: { user: string; view: Record<string, any> }[] = [];
   const defaultWorkspace: Omit<FakeWorkspace, 'botToken'> = { teamId, teamName: 'Fake Workspace', botUserId, botId };
   const workspaces = new Map<string, FakeWorkspace>();
   const byToken = new Map<string, FakeWorkspace>();
@@ -283,6 +340,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const revoked = new Set<string>();
   // Arrival times of the posts Slack accepted, per rate-limit key (sliding windows).
   const postTimes = new Map<string, number[]>();
+  const scopes = new Set(options.scopes ?? INSTALL_SCOPES);
+  const uploads: FakeUpload[] = [];
+  let fileCounter = 0;
 
   /** The seconds to wait when a post now would go over one of `postLimits`, else null (and the post is counted). */
   function overPostLimit(channel: string, teamId: string, now: number): number | null {
@@ -308,7 +368,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      if (req.method === 'POST' && (req.url ?? '').startsWith('/upload/')) {
+        void receiveUpload(req, res, bytes).catch((err: unknown) => send(res, 500, `fake error: ${String(err)}`));
+        return;
+      }
+      const rawBody = bytes.toString('utf8');
       try {
         route(req, res, rawBody);
       } catch (err) {
@@ -344,6 +409,27 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       send(res, 404, 'not found');
       record(req, 'other', path, rawBody, 404);
     }
+    recorded();
+  }
+
+  /** The upload URL's end: the bytes as sent (raw), or the file part of a multipart form, kept with the upload. */
+  async function receiveUpload(req: IncomingMessage, res: ServerResponse, bytes: Buffer): Promise<void> {
+    const id = decodeURIComponent((req.url ?? '').slice('/upload/'.length).split('?')[0]!);
+    const upload = uploads.find((u) => u.fileId === id);
+    let status = 404;
+    if (upload) {
+      const type = String(req.headers['content-type'] ?? '');
+      let data = bytes;
+      if (/^multipart\/form-data\b/i.test(type)) {
+        const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+        const file = [...form.values()].find((v) => typeof v !== 'string') as Blob | undefined;
+        data = file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+      }
+      upload.bytes = data;
+      status = 200;
+    }
+    send(res, status, status === 200 ? `OK - ${bytes.length}` : 'not found');
+    record(req, 'other', req.url ?? '', '', status);
     recorded();
   }
 
@@ -458,6 +544,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         }
         const problem = enforceLimits ? checkMessage(args) : undefined;
         if (problem) return reply(200, { ok: false, error: problem.error, errors: problem.details });
+        const info = channelInfo.get(args.channel);
+        if (info?.is_private && !info.is_member) return reply(200, { ok: false, error: 'not_in_channel' });
         const retryAfter = method === 'chat.postMessage' ? overPostLimit(args.channel, as.teamId, call.at) : null;
         if (retryAfter !== null) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
         tsCounter += 1;
@@ -515,6 +603,40 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         views.push({ trigger, view: opened });
         return reply(200, { ok: true, view: opened });
       }
+      case 'conversations.info': {
+        const id = typeof args.channel === 'string' ? args.channel : '';
+        const info = channelInfo.get(id) ?? { id, is_private: false, is_member: true };
+        if (!id || (info.is_private && !info.is_member)) return reply(200, { ok: false, error: 'channel_not_found' });
+        return reply(200, {
+          ok: true,
+          channel: {
+            id,
+            name: id.toLowerCase(),
+            is_channel: !info.is_private,
+            is_group: false,
+            is_im: false,
+            is_private: info.is_private ?? false,
+            is_member: info.is_member ?? true,
+          },
+        });
+      }
+      case 'views.publish': {
+        // A Home tab for one user: the view is checked as Slack checks one (type home, 100 blocks, each block valid).
+        const user = typeof args.user_id === 'string' ? args.user_id : '';
+        if (!/^[UW][A-Z0-9]+$/.test(user)) return reply(200, { ok: false, error: 'invalid_arguments' });
+        let view: Record<string, any> | undefined;
+        try {
+          view = typeof args.view === 'string' ? (JSON.parse(args.view) as Record<string, any>) : (args.view as Record<string, any> | undefined);
+        } catch {
+          return reply(200, { ok: false, error: 'invalid_arguments' });
+        }
+        const problems = checkHomeView(view);
+        if (problems.length) return reply(200, { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } });
+        viewCounter += 1;
+        const published = { id: `V${String(viewCounter).padStart(8, '0')}`, team_id: as.teamId, app_id: appId, ...view, hash: 'h' };
+        homes.push({ user, view: published });
+        return reply(200, { ok: true, view: published });
+      }
       case 'conversations.history': {
         // Newest first, like Slack; metadata only with include_all_metadata. The cursor is an offset here.
         if (typeof args.channel !== 'string' || !args.channel) return reply(200, { ok: false, error: 'channel_not_found' });
@@ -551,6 +673,71 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             ...(args.include_locale === true || args.include_locale === 'true' ? { locale: u.locale ?? 'en-US' } : {}),
           },
         });
+      }
+      case 'files.getUploadURLExternal': {
+        if (!scopes.has('files:write')) return reply(200, { ok: false, error: 'missing_scope', needed: 'files:write', provided: [...scopes].join(',') });
+        const length = Number(args.length);
+        if (typeof args.filename !== 'string' || !args.filename || args.length === undefined) return reply(200, { ok: false, error: 'invalid_arguments' });
+        if (!Number.isInteger(length) || length <= 0) return reply(200, { ok: false, error: 'missing_argument' });
+        if (typeof args.alt_txt === 'string' && args.alt_txt.length > 1000) return reply(200, { ok: false, error: 'alt_txt_too_large' });
+        fileCounter += 1;
+        const fileId = `F0FAKE${String(fileCounter).padStart(5, '0')}`;
+        uploads.push({
+          fileId,
+          filename: args.filename,
+          length,
+          ...(typeof args.alt_txt === 'string' ? { altTxt: args.alt_txt } : {}),
+          teamId: as.teamId,
+        });
+        return reply(200, { ok: true, upload_url: `${baseUrl}/upload/${fileId}`, file_id: fileId });
+      }
+      case 'files.completeUploadExternal': {
+        if (!scopes.has('files:write')) return reply(200, { ok: false, error: 'missing_scope', needed: 'files:write', provided: [...scopes].join(',') });
+        let listed: unknown;
+        try {
+          listed = typeof args.files === 'string' ? JSON.parse(args.files) : args.files;
+        } catch {
+          return reply(200, { ok: false, error: 'invalid_arguments' });
+        }
+        if (!Array.isArray(listed) || listed.length === 0 || listed.length > 10) return reply(200, { ok: false, error: 'invalid_arguments' });
+        if (args.thread_ts !== undefined && typeof args.channel_id !== 'string') return reply(200, { ok: false, error: 'invalid_arguments' });
+        const done: FakeUpload[] = [];
+        for (const f of listed as { id?: unknown; title?: unknown }[]) {
+          const u = uploads.find((x) => x.fileId === f?.id && x.teamId === as.teamId);
+          // Never uploaded, or not the length declared: Slack cannot finish it.
+          if (!u?.bytes || u.bytes.length !== u.length || u.completed) return reply(200, { ok: false, error: 'file_not_found' });
+          done.push(u);
+          u.completed = { ...(typeof f.title === 'string' ? { title: f.title } : {}) };
+        }
+        const channel = typeof args.channel_id === 'string' ? args.channel_id : undefined;
+        const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+        const initialComment = typeof args.initial_comment === 'string' ? args.initial_comment : undefined;
+        const shown = done.map((u) => ({
+          id: u.fileId,
+          name: u.filename,
+          title: u.completed!.title ?? u.filename,
+          mimetype: u.filename.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+          size: u.bytes!.length,
+          ...(u.altTxt !== undefined ? { alt_txt: u.altTxt } : {}),
+        }));
+        for (const u of done) Object.assign(u.completed!, { channel, threadTs, initialComment });
+        if (channel) {
+          tsCounter += 1;
+          const ts = `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
+          const held = channels.get(channel) ?? [];
+          held.push({
+            type: 'message',
+            user: as.botUserId,
+            bot_id: as.botId,
+            team: as.teamId,
+            ts,
+            text: initialComment ?? '',
+            files: shown,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          });
+          channels.set(channel, held);
+        }
+        return reply(200, { ok: true, files: shown.map(({ id, title }) => ({ id, title })) });
       }
       default:
         return reply(200, { ok: false, error: 'unknown_method' });
@@ -672,8 +859,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     calls,
     responses,
     acks,
+    homes,
+    uploads,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel) => [...(channels.get(channel) ?? [])],
+    setChannel(channel) {
+      channelInfo.set(channel.id, channel);
+    },
     setLatency(method, ms) {
       if (ms > 0) latency.set(method, ms);
       else latency.delete(method);
@@ -785,6 +977,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     reset() {
       requests.length = 0;
       calls.length = 0;
+      uploads.length = 0;
       responses.length = 0;
       acks.length = 0;
       failures.clear();
@@ -792,6 +985,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       channels.clear();
       postTimes.clear();
       views.length = 0;
+      homes.length = 0;
       usedTriggers.clear();
     },
     async close() {
@@ -934,6 +1128,23 @@ export function checkMessage(message: Record<string, unknown>): { error: string;
   if (details.length) return { error: 'invalid_blocks', details };
   if (JSON.stringify(blocks).length > FAKE_SLACK_LIMITS.blocksJson) return { error: 'msg_blocks_too_long', details: ['blocks too long'] };
   return undefined;
+}
+
+/** What Slack refuses in a Home tab (views.publish): not a home view, more than 100 blocks, a block a message could not hold. */
+export function checkHomeView(view: Record<string, any> | undefined): string[] {
+  if (view?.type !== 'home') return ['view.type must be home'];
+  if (!Array.isArray(view.blocks) || view.blocks.length < 1 || view.blocks.length > 100) return ['blocks: 1 to 100'];
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  view.blocks.forEach((b: any, i: number) => {
+    if (typeof b.block_id === 'string') {
+      if (ids.has(b.block_id)) problems.push(`blocks/${i}: duplicate block_id`);
+      ids.add(b.block_id);
+    }
+    const problem = checkMessage({ blocks: [b] });
+    if (problem) problems.push(...problem.details.map((d) => `blocks/${i}: ${d}`));
+  });
+  return problems;
 }
 
 /**

@@ -1169,3 +1169,25 @@ describe('a state named is the state, not its end', () => {
     expect((await ask('wann wurden die ECOWAS-Sanktionen aufgehoben?')).lead).toMatch(/^24 February 2024/);
   });
 });
+
+describe('how troop figures changed', () => {
+  it('"over time", "évolution", "Entwicklung" ask for every figure, oldest first', async () => {
+    for (const q of [
+      'how have us troop numbers in niger changed over time?',
+      'évolution des effectifs américains au Niger',
+      'Entwicklung der amerikanischen Truppen im Niger',
+    ]) {
+      const r = await bot.run('ask', { question: q, lang: 'en' }, TEST_CALLER);
+      expect(r.title, q).toMatch(/every reported figure/);
+      expect(r.items.length, q).toBeGreaterThan(2);
+    }
+  });
+});
+
+describe('which came first, with the place said once', () => {
+  it('the side that names no place takes the other side’s', async () => {
+    const r = await ask('who pulled out of air base 101 first, the americans or the germans?');
+    expect(r.text).toMatch(/7 July 2024/);
+    expect(r.text).toMatch(/30 August 2024/);
+  });
+});

@@ -159,14 +159,14 @@ describe('mentions and direct messages (Events API)', () => {
   const postsTo = (channel: string, method = 'chat.postMessage'): ApiCall[] =>
     h.fake.callsTo(method).filter((c) => c.args.channel === channel && c.status === 200 && (c.response as { ok?: boolean }).ok);
 
-  it('answers "@Niger Watch how many French troops are left?" in the channel, mention stripped', async () => {
+  it('answers "@Niger Watch how many French troops are left?" in a thread under it, mention stripped', async () => {
     const before = postsTo('C0NEWS').length;
-    const { res } = await mention(`<@${h.fake.botUserId}> how many French troops are left?`);
+    const { res, ts } = await mention(`<@${h.fake.botUserId}> how many French troops are left?`);
     expect(res.status).toBe(200);
     const call = await h.fake.waitFor(() => postsTo('C0NEWS')[before], 5000, 'the mention answer');
     expect(call.token).toBe(BOT_TOKEN);
     expect(call.args).toMatchObject({ parse: 'none', link_names: 'false', unfurl_links: 'false', unfurl_media: 'false' });
-    expect(call.args.thread_ts).toBeUndefined();
+    expect(call.args.thread_ts).toBe(ts);
     const expected = await bot.handleText('how many French troops are left?', TEST_CALLER);
     const seen = visibleText(call.args);
     expect(seen).toContain(expected.title);

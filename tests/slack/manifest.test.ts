@@ -19,14 +19,26 @@ describe('Slack app manifest', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       'app_mentions:read',
       'channels:history',
+      'channels:read',
       'chat:write',
+      'chat:write.public',
       'commands',
+      'files:write',
       'groups:history',
+      'groups:read',
       'im:history',
       'mpim:history',
       'users:read',
     ]);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'app_uninstalled', 'message.im', 'tokens_revoked']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_home_opened',
+      'app_mention',
+      'app_uninstalled',
+      'message.channels',
+      'message.groups',
+      'message.im',
+      'tokens_revoked',
+    ]);
     expect(manifest.features.bot_user.display_name).toBe('Niger Watch');
   });
 
@@ -34,7 +46,7 @@ describe('Slack app manifest', () => {
     expect(manifest.features.slash_commands[0]!.url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
-    expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
   });
 
   it('turns interactivity on, at the same endpoint: the modals and the review buttons need it', () => {

@@ -55,7 +55,7 @@ describe('SlackPoster (digests: ChannelPoster over chat.postMessage)', () => {
 
   it.each([
     ['channel_not_found', 'channel_gone'],
-    ['not_in_channel', 'channel_gone'],
+    ['not_in_channel', 'not_in_channel'],
     ['is_archived', 'channel_gone'],
     ['account_inactive', 'channel_gone'],
     ['invalid_blocks', 'rejected'],

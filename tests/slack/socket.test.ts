@@ -57,6 +57,27 @@ describe('Socket Mode (app-level token, real Bolt)', () => {
     expect(visibleText(call.args)).toContain('Mohamed Bazoum');
   });
 
+  it('answers a mention in a thread under it, and the thread’s follow-up, over the WebSocket', async () => {
+    const ts = slackTs();
+    const event = { type: 'app_mention', user: 'U0ANN', text: `<@${h.fake.botUserId}> troops France 2023-09`, ts, channel: 'C0SOCKT' };
+    await h.fake.sendEnvelope('events_api', eventCallback(h.fake, event));
+    const posts = () => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SOCKT');
+    const first = await h.fake.waitFor(() => posts()[0], 5000, 'the answer');
+    expect(first.args.thread_ts).toBe(ts);
+    const follow = { type: 'message', channel_type: 'channel', channel: 'C0SOCKT', user: 'U0ANN', text: 'and in 2024?', ts: slackTs(), thread_ts: ts };
+    await h.fake.sendEnvelope('events_api', eventCallback(h.fake, follow));
+    const second = await h.fake.waitFor(() => posts()[1], 5000, 'the follow-up');
+    expect(second.args.thread_ts).toBe(ts);
+    expect(visibleText(second.args)).toMatch(/French troops in Niger — (in )?2024/);
+  });
+
+  it('publishes the App Home on app_home_opened over the WebSocket', async () => {
+    const event = { type: 'app_home_opened', user: 'U0SOCKHOME', channel: 'D0SOCKHOME', tab: 'home', event_ts: slackTs() };
+    await h.fake.sendEnvelope('events_api', eventCallback(h.fake, event));
+    const home = await h.fake.waitFor(() => h.fake.homes.find((p) => p.user === 'U0SOCKHOME'), 8000, 'views.publish');
+    expect(JSON.stringify(home.view.blocks)).toContain('Tiani');
+  });
+
   it('escapes hostile text the same way as over HTTP', async () => {
     const { message } = await slashOverSocket(h, 'who &lt;!channel&gt; &lt;@U123&gt; &amp;');
     for (const raw of rawTexts(message)) expect(raw).not.toMatch(/<[!@#]/);

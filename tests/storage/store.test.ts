@@ -57,6 +57,22 @@ for (const { backend, skip } of matrix) {
       await db?.cleanup();
     });
 
+    it('lists a workspace’s subscriptions, active first, and no other workspace’s or platform’s', async () => {
+      await store.putSubscription(sub('C2'), T0);
+      await store.putSubscription(sub('C1'), T0);
+      await store.putSubscription(sub('C3'), T0);
+      await store.putSubscription(sub('C9', { workspaceId: 'T2' }), T0);
+      await store.putSubscription(sub('C8', { platform: 'discord' }), T0);
+      await store.deactivateSubscription({ platform: 'slack', channelId: 'C1' }, 'unsubscribed', T0);
+      const listed = await store.listWorkspaceSubscriptions('slack', 'T1', 10);
+      expect(listed.map((r) => [r.channelId, r.active])).toEqual([
+        ['C2', true],
+        ['C3', true],
+        ['C1', false],
+      ]);
+      expect((await store.listWorkspaceSubscriptions('slack', 'T1', 2)).map((r) => r.channelId)).toEqual(['C2', 'C3']);
+    });
+
     it('applies the numbered migrations at open and records them in schema_migrations', async () => {
       expect(await store.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
       expect(await store.migrations()).toContain(LATEST_VERSION);

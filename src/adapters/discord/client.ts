@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   Client,
   Events,
+  PermissionFlagsBits,
   GatewayIntentBits,
   InteractionResponseType,
   MessageFlags,
@@ -29,10 +30,10 @@ import { decodeAction, decodeForm, renderedOnce, type Reply } from '../../core/r
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
-import { buildCommands, diffCommands, isUnchanged, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
+import { buildCommands, countryChoices, diffCommands, isUnchanged, pathPrefix, ROOT_COMMAND, type RemoteCommand } from './definitions.ts';
 import { canManageChannel, isEditor, readInvocation } from './interaction.ts';
 import { DiscordPoster } from './poster.ts';
-import { DISCORD_FORMS, NO_MENTIONS, renderModal, renderReply, type DiscordMessage } from './render.ts';
+import { DISCORD_FORMS, NO_MENTIONS, renderModal, renderReply, withAttachments, type DiscordFile, type DiscordMessage } from './render.ts';
 import { describeDiscordError, discordRestOptions, scrubUrl, type DiscordRestSettings } from './rest.ts';
 
 export interface DiscordAdapterOptions extends DiscordRestSettings {
@@ -206,8 +207,9 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   }
 
   async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    if (interaction.commandName !== ROOT_COMMAND) return interaction.respond([]);
-    const inv = readInvocation(interaction.options.data);
+    const prefix = pathPrefix(interaction.commandName);
+    if (prefix === undefined) return interaction.respond([]);
+    const inv = readInvocation(interaction.options.data, prefix);
     const focused = inv.focused ?? { name: interaction.options.getFocused(true).name, value: String(interaction.options.getFocused()) };
     let offered: string[] = [];
     try {
@@ -225,9 +227,11 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
 
   async function command(interaction: ChatInputCommandInteraction): Promise<void> {
     const started = performance.now();
-    const inv = readInvocation(interaction.options.data);
+    // /niger-digest subscribe is the core's `digest subscribe`: the top-level command names the path's start.
+    const prefix = pathPrefix(interaction.commandName);
+    const inv = readInvocation(interaction.options.data, prefix);
     const answer: Promise<Reply> =
-      interaction.commandName === ROOT_COMMAND
+      prefix !== undefined
         ? bot.run(inv.path, inv.options, callerFor(interaction, config.editorRoleId))
         : Promise.resolve(
             errorReply(
@@ -240,7 +244,19 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     const early = await settleWithin(answer, deferAfterMs);
     if (early?.form) return showForm(interaction, early);
     if (early) notifyEditors(early, interaction.user.id);
-    if (early) {
+    // Where the bot may not attach files (`app_permissions` without Attach Files), the answer goes as text alone:
+    // Discord would refuse the whole message otherwise.
+    const mayAttach = interaction.appPermissions?.has(PermissionFlagsBits.AttachFiles) ?? true;
+    const charted = (reply: Reply) => (mayAttach ? withAttachments(render(reply), reply) : { message: render(reply), files: [] });
+    if (mayAttach && early?.attachments?.length) {
+      // With its chart: multipart, the message in payload_json and the PNG in files[0], as Discord takes uploads.
+      const { message, files } = charted(early);
+      await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+        body: { type: InteractionResponseType.ChannelMessageWithSource, data: message },
+        files: files.map(({ name, data, contentType }) => ({ name, data, contentType })),
+        auth: false,
+      });
+    } else if (early) {
       // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
       await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
         body: responseBody(early),
@@ -255,13 +271,13 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       // A modal must be the first response: too late for one once deferred.
       const reply = answered.form ? errorReply(answered.command, t(answered.lang ?? 'en', 'form.tooSlow'), undefined, answered.lang) : answered;
       notifyEditors(reply, interaction.user.id);
-      const message = render(reply);
+      const { message, files } = charted(reply);
       if (reply.visibility === 'ephemeral') {
         // A deferred response is public; a private answer replaces it as an ephemeral follow-up.
         await interaction.deleteReply();
-        await interaction.followUp(replyOptions(message));
+        await interaction.followUp({ ...replyOptions(message), ...discordFiles(files) });
       } else {
-        await interaction.editReply(editOptions(message));
+        await interaction.editReply({ ...editOptions(message), ...discordFiles(files) });
       }
     }
     dlog.debug({ path: inv.path, interactionId: interaction.id, ms: Math.round(performance.now() - started), deferred: !early }, 'answered');
@@ -298,7 +314,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     void (async () => {
       const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
       const existing = (await client.rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RemoteCommand[];
-      const diff = diffCommands(existing, buildCommands(bot.registry));
+      const diff = diffCommands(existing, buildCommands(bot.registry, { countries: countryChoices(bot.kb) }));
       if (!isUnchanged(diff)) dlog.warn({ diff }, 'Discord commands differ from the definitions: run `npm run discord:register`');
     })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'Could not check the Discord command registration'));
   }
@@ -393,6 +409,11 @@ function replyOptions(message: DiscordMessage): InteractionReplyOptions {
     allowedMentions: NO_MENTIONS,
     ...(message.flags ? { flags: MessageFlags.Ephemeral } : {}),
   };
+}
+
+/** Files as discord.js's message options take them; it names each in `attachments` with its description (alt text). */
+function discordFiles(files: DiscordFile[]): { files?: { attachment: Buffer; name: string; description: string }[] } {
+  return files.length ? { files: files.map((f) => ({ attachment: f.data, name: f.name, description: f.description })) } : {};
 }
 
 function editOptions(message: DiscordMessage): InteractionEditReplyOptions {

@@ -1,11 +1,76 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, Locale } from 'discord.js';
-import { AUTOCOMPLETE_KINDS, isGroup, KNOWN_OPTION, LANG_OPTION, optionSpecs, type CommandDefinition, type OptionSpec } from '../../core/command.ts';
+import { ApplicationCommandOptionType, ApplicationCommandType, Locale, PermissionFlagsBits } from 'discord.js';
+import {
+  AUTOCOMPLETE_KINDS,
+  isGroup,
+  KNOWN_OPTION,
+  LANG_OPTION,
+  optionSpecs,
+  type CommandDefinition,
+  type CommandModule,
+  type OptionSpec,
+} from '../../core/command.ts';
 import { catalogs, commandDescription, FALLBACK_LANG, optionDescription, t } from '../../core/i18n.ts';
 import type { CommandRegistry } from '../../core/registry.ts';
+import type { KnowledgeBase } from '../../knowledge/kb.ts';
 
 /** The one application command users type; every bot command is a subcommand of it. */
 export const ROOT_COMMAND = 'niger';
 export const ROOT_DESCRIPTION = t(FALLBACK_LANG, 'discord.root.description');
+
+/**
+ * Where each command can be used (Discord's `contexts`): 0 a server, 1 the bot's DM, 2 other DMs and group DMs;
+ * and how it can be installed (`integration_types`): 0 to a server, 1 to a user.
+ */
+export const CONTEXT = { guild: 0, botDm: 1, privateChannel: 2 } as const;
+export const INTEGRATION = { guild: 0, user: 1 } as const;
+
+/**
+ * The channel-admin commands (those with the manageChannel precondition) live in top-level commands of their own,
+ * `/niger-<group>` (`/niger-digest subscribe`), or `/niger-<command>` for one outside a group: server admins can
+ * then gate them in Discord's own Integrations settings. Only in servers, shown to members with Manage Channels by
+ * default; the core still checks the permission when one runs.
+ */
+export const ADMIN_PERMISSIONS = PermissionFlagsBits.ManageChannels.toString();
+
+export function adminCommandName(moduleName: string): string {
+  return `${ROOT_COMMAND}-${moduleName}`;
+}
+
+/**
+ * The core path an interaction's command name starts with: '' for /niger, `digest` for /niger-digest; undefined for
+ * a command that is not ours.
+ */
+export function pathPrefix(commandName: string): string | undefined {
+  if (commandName === ROOT_COMMAND) return '';
+  const rest = commandName.startsWith(`${ROOT_COMMAND}-`) ? commandName.slice(ROOT_COMMAND.length + 1) : '';
+  return rest || undefined;
+}
+
+/** A command a channel admin runs: it has the manageChannel precondition. */
+export function isChannelAdmin(def: CommandDefinition): boolean {
+  return (def.preconditions ?? []).some((p) => (typeof p === 'string' ? p : p.name) === 'manageChannel');
+}
+
+/** A choice's value and, per catalog language, the name Discord shows for it. */
+export interface ChoiceSource {
+  value: string;
+  names?: Record<string, string>;
+}
+
+/** What the definitions need to know besides the registry: the values an option of a few fixed values takes. */
+export interface BuildOptions {
+  /** The countries with troop figures (the knowledge base's): a `country` option offers them as choices. */
+  countries?: readonly (string | ChoiceSource)[];
+}
+
+/** The knowledge base's countries with figures, each named in every language the data names it in (its first name there). */
+export function countryChoices(kb: KnowledgeBase): ChoiceSource[] {
+  return kb.countries().map((value) => {
+    const country = kb.data.countries.find((c) => c.name === value);
+    const names = Object.fromEntries(Object.entries(country?.names ?? {}).flatMap(([lang, list]) => (list?.[0] ? [[lang, list[0]]] : [])));
+    return { value, names };
+  });
+}
 
 /** Discord's limits for application commands. */
 export const COMMAND_LIMITS = {
@@ -64,6 +129,7 @@ const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 export interface ChoiceJSON {
   name: string;
+  name_localizations?: Record<string, string>;
   value: string | number;
 }
 
@@ -90,6 +156,12 @@ export interface CommandJSON {
   description: string;
   description_localizations?: Record<string, string>;
   options: OptionJSON[];
+  /** A permission bitfield as text ("16": Manage Channels); absent: everyone. */
+  default_member_permissions?: string;
+  /** See CONTEXT; absent: Discord's default, everywhere. */
+  contexts?: number[];
+  /** See INTEGRATION; absent: Discord's default, servers only. */
+  integration_types?: number[];
 }
 
 /** A command definition that Discord would refuse (a developer mistake, reported before anything is sent). */
@@ -110,26 +182,32 @@ const TYPES: Record<OptionSpec['type'], ApplicationCommandOptionType> = {
 /**
  * The application commands for the registry: one `/niger` whose subcommands (type 1) are the bot's commands
  * and whose subcommand groups (type 2) are its command groups, with typed options generated from the same
- * zod schemas the core validates with. Pure; throws DefinitionError for what Discord would reject.
+ * zod schemas the core validates with; users may install it too, and use it in DMs. The channel-admin commands
+ * go to `/niger-<group>` instead (see ADMIN_PERMISSIONS). Pure; throws DefinitionError for what Discord would reject.
  */
-export function buildCommands(registry: CommandRegistry): CommandJSON[] {
-  const options = registry.list().map((mod): OptionJSON => {
+export function buildCommands(registry: CommandRegistry, build: BuildOptions = {}): CommandJSON[] {
+  const ctx: OptionContext = { commands: registry.list().map((m) => m.name), countries: build.countries };
+  const options: OptionJSON[] = [];
+  const admin: CommandJSON[] = [];
+  for (const mod of registry.list()) {
     if (isGroup(mod)) {
-      checkCount(mod.subcommands.length, `/${ROOT_COMMAND} ${mod.name}`);
-      const description = describe(mod.description, mod.name);
-      const localizations = localized((lang) => commandDescription(lang, mod.name, mod.description), description, mod.name);
-      const names = localizedName(`commandName.${mod.name}`, mod.name, mod.name);
-      return {
-        type: ApplicationCommandOptionType.SubcommandGroup,
-        name: checkName(mod.name, mod.name),
-        ...(names ? { name_localizations: names } : {}),
-        description,
-        ...(localizations ? { description_localizations: localizations } : {}),
-        options: mod.subcommands.map((sub) => subcommand(sub, `${mod.name} ${sub.name}`)),
-      };
+      const everyone = mod.subcommands.filter((s) => !isChannelAdmin(s));
+      const admins = mod.subcommands.filter(isChannelAdmin);
+      if (everyone.length) options.push(group(mod, everyone, ctx));
+      if (admins.length) {
+        admin.push(
+          adminCommand(
+            mod,
+            admins.map((sub) => subcommand(sub, `${mod.name} ${sub.name}`, ctx)),
+          ),
+        );
+      }
+    } else if (isChannelAdmin(mod)) {
+      admin.push(adminCommand(mod, subcommand(mod, mod.name, ctx).options ?? []));
+    } else {
+      options.push(subcommand(mod, mod.name, ctx));
     }
-    return subcommand(mod, mod.name);
-  });
+  }
   checkCount(options.length, `/${ROOT_COMMAND}`);
   const rootLocalized = localized((lang) => t(lang, 'discord.root.description'), ROOT_DESCRIPTION, ROOT_COMMAND);
   const command: CommandJSON = {
@@ -138,15 +216,58 @@ export function buildCommands(registry: CommandRegistry): CommandJSON[] {
     description: ROOT_DESCRIPTION,
     ...(rootLocalized ? { description_localizations: rootLocalized } : {}),
     options,
+    contexts: [CONTEXT.guild, CONTEXT.botDm, CONTEXT.privateChannel],
+    integration_types: [INTEGRATION.guild, INTEGRATION.user],
   };
-  const size = commandSize(command);
-  if (size > COMMAND_LIMITS.total) {
-    throw new DefinitionError(`/${ROOT_COMMAND} has ${size} characters of names and descriptions; Discord allows ${COMMAND_LIMITS.total}.`);
+  for (const c of [command, ...admin]) {
+    const size = commandSize(c);
+    if (size > COMMAND_LIMITS.total) {
+      throw new DefinitionError(`/${c.name} has ${size} characters of names and descriptions; Discord allows ${COMMAND_LIMITS.total}.`);
+    }
   }
-  return [command];
+  return [command, ...admin];
 }
 
-function subcommand(def: CommandDefinition, path: string): OptionJSON {
+function group(mod: CommandModule & { subcommands: CommandDefinition[] }, subs: CommandDefinition[], ctx: OptionContext): OptionJSON {
+  checkCount(subs.length, `/${ROOT_COMMAND} ${mod.name}`);
+  const description = describe(mod.description, mod.name);
+  const localizations = localized((lang) => commandDescription(lang, mod.name, mod.description), description, mod.name);
+  const names = localizedName(`commandName.${mod.name}`, mod.name, mod.name);
+  return {
+    type: ApplicationCommandOptionType.SubcommandGroup,
+    name: checkName(mod.name, mod.name),
+    ...(names ? { name_localizations: names } : {}),
+    description,
+    ...(localizations ? { description_localizations: localizations } : {}),
+    options: subs.map((sub) => subcommand(sub, `${mod.name} ${sub.name}`, ctx)),
+  };
+}
+
+/** `/niger-<name>`: a group's admin subcommands, or a command's own options; servers only, Manage Channels. */
+function adminCommand(mod: CommandModule, options: OptionJSON[]): CommandJSON {
+  const name = checkName(adminCommandName(mod.name), adminCommandName(mod.name));
+  checkCount(options.length, `/${name}`);
+  const description = describe(t(FALLBACK_LANG, 'discord.admin.description', { root: ROOT_COMMAND, name: mod.name }), name);
+  const localizations = localized((lang) => t(lang, 'discord.admin.description', { root: ROOT_COMMAND, name: mod.name }), description, name);
+  return {
+    type: ApplicationCommandType.ChatInput,
+    name,
+    description,
+    ...(localizations ? { description_localizations: localizations } : {}),
+    options,
+    default_member_permissions: ADMIN_PERMISSIONS,
+    contexts: [CONTEXT.guild],
+    integration_types: [INTEGRATION.guild],
+  };
+}
+
+/** What options with a few fixed values choose from: the commands (`help`'s), the countries. */
+interface OptionContext {
+  commands: readonly string[];
+  countries?: readonly (string | ChoiceSource)[];
+}
+
+function subcommand(def: CommandDefinition, path: string, ctx: OptionContext): OptionJSON {
   // A command with a form takes its options in the form when none is given (`/niger propose troops` alone opens
   // it), so Discord must not demand them; the core still refuses a partial set by name.
   const specs = def.form ? optionSpecs(def.options).map((o) => ({ ...o, required: false })) : optionSpecs(def.options);
@@ -154,7 +275,7 @@ function subcommand(def: CommandDefinition, path: string): OptionJSON {
   // the options the core declares once (LANG_OPTION, KNOWN_OPTION), last.
   const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required), langSpec(), knownSpec()];
   checkCount(ordered.length, path);
-  const options = ordered.map((s) => option(s, path));
+  const options = ordered.map((s) => option(withChoices(s, ctx), path));
   const description = describe(def.description, def.name);
   const localizations = localized((lang) => commandDescription(lang, path, def.description), description, def.name);
   const names = localizedName(`commandName.${path.replace(/ /g, '.')}`, def.name, path);
@@ -166,6 +287,20 @@ function subcommand(def: CommandDefinition, path: string): OptionJSON {
     ...(localizations ? { description_localizations: localizations } : {}),
     ...(options.length ? { options } : {}),
   };
+}
+
+/**
+ * An option of a kind with few values gets them as choices where they fit (Discord: 25): a command's name, a
+ * country with figures. Without the list (or with too many) it keeps its autocomplete.
+ */
+function withChoices(spec: OptionSpec, ctx: OptionContext): OptionSpec & { choiceNames?: Map<string, Record<string, string>> } {
+  if (spec.choices) return spec;
+  const sources = (spec.kind === 'command' ? ctx.commands : spec.kind === 'country' ? ctx.countries : undefined)?.map((c) =>
+    typeof c === 'string' ? { value: c } : c,
+  );
+  if (!sources?.length || sources.length > COMMAND_LIMITS.choices || sources.some((c) => c.value.length > COMMAND_LIMITS.choiceValue)) return spec;
+  const choiceNames = new Map(sources.flatMap((c) => (c.names ? [[c.value, c.names] as const] : [])));
+  return { ...spec, choices: sources.map((c) => c.value), ...(choiceNames.size ? { choiceNames } : {}) };
 }
 
 function langSpec(): OptionSpec {
@@ -185,7 +320,7 @@ function endonym(lang: string): string {
   return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
 }
 
-function option(spec: OptionSpec, path: string): OptionJSON {
+function option(spec: OptionSpec & { choiceNames?: Map<string, Record<string, string>> }, path: string): OptionJSON {
   const type = TYPES[spec.type];
   const core = CORE_OPTION_DESCRIPTIONS[spec.name];
   const description = describe(spec.description, spec.name);
@@ -208,7 +343,9 @@ function option(spec: OptionSpec, path: string): OptionJSON {
       if (String(c).length > COMMAND_LIMITS.choiceValue) {
         throw new DefinitionError(`${path} ${spec.name}: the choice "${String(c).slice(0, 30)}…" is longer than ${COMMAND_LIMITS.choiceValue} characters.`);
       }
-      return { name: spec.name === LANG_OPTION ? endonym(String(c)) : String(c), value };
+      const name = spec.name === LANG_OPTION ? endonym(String(c)) : String(c);
+      const names = choiceLocalizations(name, spec.choiceNames?.get(String(c)));
+      return { name, ...(names ? { name_localizations: names } : {}), value };
     });
   } else if (spec.kind && AUTOCOMPLETE_KINDS.includes(spec.kind) && type === ApplicationCommandOptionType.String) {
     // Autocomplete and choices are mutually exclusive on Discord.
@@ -223,6 +360,17 @@ function option(spec: OptionSpec, path: string): OptionJSON {
     if (spec.maxLength !== undefined) out.max_length = Math.max(1, Math.min(spec.maxLength, COMMAND_LIMITS.stringLength));
   }
   return out;
+}
+
+/** A choice's name in each Discord locale whose language names it otherwise (France → "Frankreich" for de). */
+function choiceLocalizations(english: string, byLang: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!byLang) return undefined;
+  const out: Record<string, string> = {};
+  for (const { locale, lang } of localesWithCatalogs()) {
+    const value = byLang[lang];
+    if (value && value !== english && value.length <= COMMAND_LIMITS.choiceName) out[locale] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function checkName(name: string, where: string): string {
@@ -259,6 +407,8 @@ export interface RemoteCommand {
   type?: number;
   options?: RemoteOption[];
   default_member_permissions?: string | null;
+  contexts?: number[] | null;
+  integration_types?: number[] | null;
   nsfw?: boolean;
   [key: string]: unknown;
 }
@@ -268,7 +418,7 @@ interface RemoteOption {
   name: string;
   description: string;
   required?: boolean;
-  choices?: { name: string; value: string | number }[];
+  choices?: { name: string; name_localizations?: Record<string, string> | null; value: string | number }[];
   autocomplete?: boolean;
   min_value?: number;
   max_value?: number;
@@ -291,6 +441,9 @@ export function normalizeCommand(c: RemoteCommand | CommandJSON) {
     description_localizations: localizationsOf(c.description_localizations),
     default_member_permissions: ('default_member_permissions' in c ? c.default_member_permissions : null) ?? null,
     nsfw: ('nsfw' in c ? c.nsfw : false) ?? false,
+    // Discord's defaults when a command sets none: every context (null), installed to servers only.
+    contexts: sortedOrNull(c.contexts),
+    integration_types: sortedOrNull(c.integration_types) ?? [INTEGRATION.guild],
     options: (c.options ?? []).map(normalizeOption),
   };
 }
@@ -304,7 +457,7 @@ function normalizeOption(o: RemoteOption | OptionJSON): unknown {
     description_localizations: localizationsOf(o.description_localizations),
     required: o.required ?? false,
     autocomplete: o.autocomplete ?? false,
-    choices: (o.choices ?? []).map((ch) => ({ name: ch.name, value: ch.value })),
+    choices: (o.choices ?? []).map((ch) => ({ name: ch.name, name_localizations: localizationsOf(ch.name_localizations), value: ch.value })),
     min_value: o.min_value ?? null,
     max_value: o.max_value ?? null,
     min_length: o.min_length ?? null,
@@ -321,6 +474,10 @@ function localizationsOf(value: unknown): Record<string, string> | null {
   if (!value || typeof value !== 'object') return null;
   const entries = Object.entries(value as Record<string, string>).sort(([a], [b]) => a.localeCompare(b));
   return entries.length ? Object.fromEntries(entries) : null;
+}
+
+function sortedOrNull(values: readonly number[] | null | undefined): number[] | null {
+  return values ? [...values].sort((a, b) => a - b) : null;
 }
 
 export interface CommandDiff {

@@ -22,16 +22,18 @@ export interface Invocation {
  * Reads `/niger <sub> [options]` or `/niger <group> <sub> [options]` from an interaction's options into the
  * core's path and options. Generic over groups: nothing here knows a command by name.
  */
-export function readInvocation(data: readonly ReceivedOption[]): Invocation {
+export function readInvocation(data: readonly ReceivedOption[], prefix = ''): Invocation {
+  const within = (path: string) => (prefix && path ? `${prefix} ${path}` : prefix || path);
   const first = data[0];
-  if (!first) return { path: 'help', options: {} };
-  if (first.type === ApplicationCommandOptionType.SubcommandGroup) {
+  // `prefix`: the path the top-level command itself names (`digest` for /niger-digest, see definitions.ts).
+  if (first?.type === ApplicationCommandOptionType.SubcommandGroup) {
     const sub = first.options?.[0];
-    return leaves(sub ? `${first.name} ${sub.name}` : first.name, sub?.options ?? []);
+    return leaves(within(sub ? `${first.name} ${sub.name}` : first.name), sub?.options ?? []);
   }
-  if (first.type === ApplicationCommandOptionType.Subcommand) return leaves(first.name, first.options ?? []);
-  // Options directly on the root command (not how /niger is defined; kept for robustness).
-  return leaves('', data);
+  if (first?.type === ApplicationCommandOptionType.Subcommand) return leaves(within(first.name), first.options ?? []);
+  if (!prefix && !first) return { path: 'help', options: {} };
+  // Options directly on the top-level command: /niger-<command> for an admin command outside a group.
+  return leaves(prefix, data);
 }
 
 function leaves(path: string, opts: readonly ReceivedOption[]): Invocation {

@@ -3,8 +3,10 @@
 import { DiscordAPIError, REST } from 'discord.js';
 import { ConfigError, loadConfig } from '../../config.ts';
 import { CommandRegistry } from '../../core/registry.ts';
+import { KnowledgeBase } from '../../knowledge/kb.ts';
+import { BOT_LOAD_OPTIONS, DEFAULT_DATA_DIR } from '../../knowledge/load.ts';
 import { maskSecrets } from '../../logger.ts';
-import { buildCommands, DefinitionError } from './definitions.ts';
+import { buildCommands, countryChoices, DefinitionError } from './definitions.ts';
 import { describeRegistration, registerCommands } from './register.ts';
 import { discordRestOptions, scrubUrl } from './rest.ts';
 
@@ -13,7 +15,9 @@ async function main(argv: string[]): Promise<number> {
   const dryRun = argv.includes('--dry-run');
   let commands: ReturnType<typeof buildCommands>;
   try {
-    commands = buildCommands(await CommandRegistry.discover());
+    // The countries with figures become the `country` options' choices, as the bot itself builds them.
+    const kb = KnowledgeBase.load(DEFAULT_DATA_DIR, BOT_LOAD_OPTIONS);
+    commands = buildCommands(await CommandRegistry.discover(), { countries: countryChoices(kb) });
   } catch (err) {
     if (err instanceof DefinitionError) {
       process.stderr.write(`Cannot register: ${err.message}\n`);

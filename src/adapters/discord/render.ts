@@ -44,6 +44,8 @@ export interface DiscordMessage {
   /** 64 (ephemeral) for help and errors; only meaningful for interaction responses. */
   flags?: number;
   allowed_mentions: { parse: [] };
+  /** The files sent with the message, by their `files[id]` part (see withAttachments). */
+  attachments?: { id: number; filename: string; description: string }[];
 }
 
 export interface RenderedReply {
@@ -185,6 +187,40 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
   const components = actionRows(reply.actions ?? [], lang);
   if (components.length) message.components = components;
   return { message, omittedItems, omittedCitations: sources.omitted };
+}
+
+/** An attachment's `description` (its alt text): at most 1,024 characters. */
+const MAX_ATTACHMENT_DESCRIPTION = 1024;
+
+/** A file as discord.js's REST client uploads it (`files[n]`). */
+export interface DiscordFile {
+  name: string;
+  data: Buffer;
+  contentType: string;
+  /** The alt text, sent as the attachment's `description`. */
+  description: string;
+}
+
+/**
+ * A rendered message with the reply's chart: the file to upload, named in `attachments` with its alt text, and shown
+ * in the first embed (`attachment://name`, Discord's way of pointing an embed at a file of the same message). A reply
+ * without files is returned as it is. Kept apart from renderReply: a message that names a file must be sent with it.
+ */
+export function withAttachments(message: DiscordMessage, reply: Reply): { message: DiscordMessage; files: DiscordFile[] } {
+  const attached = (reply.attachments ?? []).filter((a) => a.mime === 'image/png').slice(0, 10);
+  if (attached.length === 0) return { message, files: [] };
+  const files = attached.map((a) => ({
+    name: a.name,
+    data: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength),
+    contentType: a.mime,
+    description: fitText(a.alt, MAX_ATTACHMENT_DESCRIPTION),
+  }));
+  const [first, ...rest] = message.embeds;
+  const embeds = first ? [{ ...first, image: { url: `attachment://${files[0]!.name}` } }, ...rest] : rest;
+  return {
+    message: { ...message, embeds, attachments: files.map((f, id) => ({ id, filename: f.name, description: f.description })) },
+    files,
+  };
 }
 
 /** Discord's component limits: 5 rows of 5 buttons, labels of 80 characters, custom ids of 100; a select fills a row. */

@@ -1,11 +1,15 @@
-// One-shot CLI: `npm run --silent ask -- [--json] [--lang fr] [--as NAME] "<question or command>"`. Exit 1 on a user error
-// (an unknown flag included). The language is --lang's, else the terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// One-shot CLI: `npm run --silent ask -- [--json] [--lang fr] [--chart out.png] [--as NAME] "<question or command>"`. Exit 1
+// on a user error (an unknown flag, a chart path that cannot be written, included). The language is --lang's, else the
+// terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
+import { constants, readFileSync } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createBot } from '../../app.ts';
+import { chartService } from '../../charts/service.ts';
 import { catalogs, languageOf, t } from '../../core/i18n.ts';
 import { replyToJson } from '../../core/render-text.ts';
+import { quote } from '../../core/sanitize.ts';
 import { createLogger } from '../../logger.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { shellCaller, shellUserArg, terminalLocale } from './shell.ts';
@@ -16,14 +20,18 @@ const FLAGS = {
   version: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
   lang: { type: 'string' },
+  chart: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** What the command line asks for, or the user error to print (in the terminal's language) and exit 1 with. */
-type CliRequest = { kind: 'help' | 'version' } | { kind: 'ask'; text: string; json: boolean; lang: string | undefined } | { kind: 'error'; message: string };
+type CliRequest =
+  | { kind: 'help' | 'version' }
+  | { kind: 'ask'; text: string; json: boolean; lang: string | undefined; chart: string | undefined }
+  | { kind: 'error'; message: string };
 
 /** Reads the flags with node:util's parseArgs, strict: an unknown flag is a user error, never part of the question. */
 function readCommandLine(args: string[], uiLang: string): CliRequest {
-  let parsed: { values: { help?: boolean; version?: boolean; json?: boolean; lang?: string }; positionals: string[] };
+  let parsed: { values: { help?: boolean; version?: boolean; json?: boolean; lang?: string; chart?: string }; positionals: string[] };
   try {
     parsed = parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
   } catch (err) {
@@ -35,7 +43,8 @@ function readCommandLine(args: string[], uiLang: string): CliRequest {
   if (values.lang !== undefined && !catalogs().resolve(values.lang)) {
     return { kind: 'error', message: t(uiLang, 'cli.error.lang', { value: values.lang.slice(0, 20), choices: catalogs().languages().join(', ') }) };
   }
-  return { kind: 'ask', text: positionals.join(' '), json: values.json ?? false, lang: values.lang };
+  if (values.chart === '') return { kind: 'error', message: t(uiLang, 'cli.error.needsPath', { flag: '--chart' }) };
+  return { kind: 'ask', text: positionals.join(' '), json: values.json ?? false, lang: values.lang, chart: values.chart };
 }
 
 /** The flag at fault, as the user typed it: parseArgs names it only inside an English sentence. */
@@ -53,7 +62,10 @@ function flagError(err: Error & { code?: string }, args: string[], uiLang: strin
   if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     // A switch given a value (`--json=yes`), or `--lang` given none.
     const valued = flags.find((a) => a.includes('=') && known.get(nameOf(a))?.type === 'boolean');
-    return valued ? t(uiLang, 'cli.error.noValue', { flag: nameOf(valued) }) : t(uiLang, 'cli.error.needsValue', { flag: '--lang' });
+    if (valued) return t(uiLang, 'cli.error.noValue', { flag: nameOf(valued) });
+    // The valued flag given none: the last one, as parseArgs reads them.
+    const bare = flags.filter((a) => a === '--chart' || a === '--lang').at(-1);
+    return bare === '--chart' ? t(uiLang, 'cli.error.needsPath', { flag: '--chart' }) : t(uiLang, 'cli.error.needsValue', { flag: '--lang' });
   }
   return err.message;
 }
@@ -85,12 +97,71 @@ async function main(): Promise<void> {
       process.stdout.write(`${version()}\n`);
       return;
   }
-  const bot = await createBot({ log: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }) });
+  const chartPath = request.chart;
+  // A path that cannot be written is refused before the question is asked: nothing is drawn or written.
+  const problem = chartPath === undefined ? undefined : await unwritable(chartPath);
+  if (chartPath !== undefined && problem) {
+    process.stderr.write(`${t(uiLang, 'cli.error.chartPath', { path: quote(chartPath, 200), reason: problem })}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  // Charts are drawn only when asked for: the libraries are not loaded otherwise.
+  const bot = await createBot({
+    log: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
+    ...(chartPath !== undefined ? { services: { charts: chartService() } } : {}),
+  });
   const r = await bot.handleText(request.text, shellCaller(request.lang ?? terminalLocale(), asUser.name));
+  const lang = r.lang ?? uiLang;
+  const chart = r.attachments?.find((a) => a.mime === 'image/png');
+  let written: string | undefined;
+  if (chartPath !== undefined && chart) {
+    try {
+      await writeFile(chartPath, chart.bytes);
+      written = chartPath;
+    } catch (err) {
+      process.stderr.write(`${t(uiLang, 'cli.error.chartPath', { path: quote(chartPath, 200), reason: reasonOf(err) })}\n`);
+      process.exitCode = 1;
+    }
+  } else if (chartPath !== undefined && r.kind !== 'error') {
+    // Not an error: the answer is whole without a chart (one date, "now"); said so, on stderr, for scripts.
+    process.stderr.write(`${t(lang, 'cli.chart.none', { path: quote(chartPath, 200) })}\n`);
+  }
   // At a terminal wrapped and coloured as the shell prints it; piped, exactly renderText (see terminal.ts).
   const text = () => renderTerminal(r, { width: terminalWidth(process.stdout), colour: colourEnabled(process.stdout) });
-  process.stdout.write(request.json ? `${JSON.stringify(replyToJson(r), null, 2)}\n` : `${text()}\n`);
-  process.exitCode = r.kind === 'error' ? 1 : 0;
+  if (request.json) {
+    const json = { ...replyToJson(r), ...(written && chart ? { chart: { path: written, alt: chart.alt, caption: chart.caption ?? null } } : {}) };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${text()}\n${written ? `\n${t(lang, 'chart.saved', { path: quote(written, 200) })}\n` : ''}`);
+  }
+  process.exitCode = r.kind === 'error' || (chartPath !== undefined && chart && !written) ? 1 : 0;
+}
+
+/** Why a PNG could not be written at `path` (a catalog reason, or the system's code), or undefined when it can. */
+async function unwritable(path: string): Promise<string | undefined> {
+  try {
+    if ((await stat(path)).isDirectory()) return 'folder';
+    await access(path, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') return reasonOf(err);
+  }
+  try {
+    const folder = dirname(resolve(path));
+    if (!(await stat(folder)).isDirectory()) return 'missing';
+    await access(folder, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return reasonOf(err);
+  }
+}
+
+function reasonOf(err: unknown): string {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'denied';
+  if (code === 'EISDIR') return 'folder';
+  return code || 'unknown error';
 }
 
 await main();

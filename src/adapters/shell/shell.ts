@@ -1,4 +1,6 @@
-import { userInfo } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
@@ -76,6 +78,26 @@ export interface ShellOptions {
   history?: string | null;
   /** The environment read for NO_COLOR and FORCE_COLOR; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Where charts attached to answers are written (the path is printed under the answer); default the OS temp folder's `niger-watch-charts`. */
+  chartDir?: string;
+}
+
+/** A terminal shows no image: each chart of the answer is written to `dir` and its path printed (none: nothing). */
+async function saveCharts(reply: Reply, dir: string): Promise<string> {
+  let lines = '';
+  for (const a of reply.attachments ?? []) {
+    // The name is the command's own slug (commands/_shared.ts fileSlug): no path in it.
+    const path = join(dir, a.name);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path, a.bytes);
+      lines += `\n${t(reply.lang ?? 'en', 'chart.saved', { path })}`;
+    } catch (err) {
+      // The answer above says all the chart shows: the chart is only missed, and said so.
+      lines += `\n${t(reply.lang ?? 'en', 'chart.notSaved', { path, reason: (err as { code?: string }).code ?? 'error' })}`;
+    }
+  }
+  return lines;
 }
 
 /**
@@ -94,6 +116,7 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   let end!: () => void;
   const ended = new Promise<void>((resolve) => (end = resolve));
   const env = options.env ?? process.env;
+  const chartDir = options.chartDir ?? join(tmpdir(), 'niger-watch-charts');
   // Width and colour are read per answer: a terminal resized between answers gets the next one at its new width.
   const render = (r: Reply) => renderTerminal(r, { width: terminalWidth(output), colour: colourEnabled(output, env) });
   // Lines read and not yet answered (the prompt comes back after each answer): while there are some, a digest
@@ -131,7 +154,11 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
             lines.close();
             return;
           }
-          if (text) output.write(`${render(await bot.handleText(text, caller))}\n\n`);
+          if (text) {
+            const reply = await bot.handleText(text, caller);
+            const charts = await saveCharts(reply, chartDir);
+            output.write(`${render(reply)}${charts}\n\n`);
+          }
           unanswered--;
           lines.prompt();
         });

@@ -14,6 +14,9 @@ import { settleWithin } from '../../core/settle-within.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { shareAttachments } from './files.ts';
+import { registerHome } from './home.ts';
+import { canPostIn } from './membership.ts';
 import { incomingText } from './escape.ts';
 import { DatabaseInstallationStore, day, describeKey, NotInstalledError, SLACK_BOT_SCOPES } from './installations.ts';
 import { AdminCheck } from './permissions.ts';
@@ -151,7 +154,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       : { receiver }),
     logger,
     clientOptions,
-    // The adapter keeps no conversation state; skipping Bolt's store saves work on every request.
+    // The adapter keeps no conversation state (a thread's context is the core's, see Caller.conversation);
+    // skipping Bolt's store saves work on every request.
     convoStore: false,
     // auth.test runs in start(), where a bad token becomes one clear error instead of a stray rejection.
     deferInitialization: true,
@@ -164,14 +168,17 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   });
   // `client` is Bolt's for this request: it carries the token of the workspace the request came from. Forms only
   // where Slack gave a trigger_id to open a modal with (slash commands, button presses).
-  const caller = (userId: string, channelId: string, teamId: string | undefined, client: webApi.WebClient, forms = false): Caller => ({
+  const caller = (userId: string, channelId: string, teamId: string | undefined, client: webApi.WebClient, forms = false, threadTs?: string): Caller => ({
     platform: 'slack',
     userId,
     channelId,
     ...(teamId ? { workspaceId: teamId } : {}),
+    // A thread is a conversation: its follow-ups are read against the last answer in it (the core keeps it).
+    ...(threadTs ? { conversation: threadKey(teamId, channelId, threadTs) } : {}),
     ...(forms ? { forms: SLACK_FORMS } : {}),
     canManageChannel: () => admins.canManage(userId, teamId, client),
     isEditor: () => admins.isEditor(userId, teamId, client),
+    canPostHere: () => canPostIn(client, channelId, slackLog),
     // Slack sends no language with commands or events: the user's, from users.info (cached with the role).
     locale: () => admins.locale(userId, teamId, client),
   });
@@ -193,11 +200,21 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     // Only when the user's language is known without asking Slack (the answer depends on it).
     const lang = inlineReplyMs > 0 ? admins.knownLocale(command.user_id, command.team_id) : { known: false };
     const known = lang.known ? bot.knownAnswer(text, lang.locale) : undefined;
+    // A slash command's answer goes back through Slack (the ack or the response_url), which carries no files: a
+    // public answer's chart follows it into the channel as a file of its own (files:write; the bot must be in it).
+    const shareAfter = async (reply: Reply | undefined) => {
+      if (reply?.attachments?.length && reply.visibility === 'public' && reply.kind !== 'error') {
+        await shareAttachments(client, reply, { channel: command.channel_id }, slackLog);
+      }
+    };
     if (known) {
       await ack(commandResponse(known));
+      await shareAfter(known);
       return;
     }
+    let answered: Reply | undefined;
     const answer = bot.handleText(text, caller(command.user_id, command.channel_id, command.team_id, client, true)).then(async (reply) => {
+      answered = reply;
       if (reply.form) {
         // The trigger_id is good for 3 s: the modal opens before the (empty) ack, within the same deadline.
         const opened = await openForm(client, command.trigger_id, reply.form, { r: command.response_url });
@@ -215,12 +232,16 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     }
     if (inline) {
       await ack(inline);
+      await shareAfter(answered);
       return;
     }
     await ack();
     try {
       const late = await answer;
-      if (late) await respond(late);
+      if (late) {
+        await respond(late);
+        await shareAfter(answered);
+      }
     } catch (err) {
       slackLog.warn({ err, channelId: command.channel_id }, 'could not answer a slash command');
     }
@@ -245,33 +266,47 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         });
       } else {
         await client.chat.postMessage({ channel: where.channel, ...thread, ...message, ...SAFE_MESSAGE_OPTIONS });
+        // The chart after the answer, in the same place (the thread, when asked in one).
+        await shareAttachments(client, reply, { channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) }, slackLog);
       }
     } catch (err) {
       slackLog.warn({ err, command: reply.command, channelId: where.channel }, 'could not answer a message');
     }
   };
 
-  // "@Niger Watch how many French troops are left?" — answered in the thread if asked in one, else in the channel.
+  // "@Niger Watch how many French troops are left?" — answered in a thread under the question (or in the thread it
+  // was asked in), where follow-ups are read in its context.
   app.event('app_mention', async ({ event, body, context, client }) => {
     if (!event.user || !(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
     const teamId = body.team_id ?? context.teamId;
-    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
-    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: event.thread_ts, dm: false });
+    const threadTs = event.thread_ts ?? event.ts;
+    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client, false, threadTs));
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: false });
     notifyEditors(client, reply, event.user);
   });
 
-  // Direct messages to the bot. Bolt already drops the bot's own messages (ignoreSelf).
+  // Direct messages to the bot, answered in a thread under each; and, in channels, a follow-up in a thread the bot
+  // answered in ("and in 2024?") without mentioning it. Bolt already drops the bot's own messages (ignoreSelf).
   app.event('message', async ({ event, body, context, client }) => {
-    if (event.channel_type !== 'im' || ('subtype' in event && event.subtype !== undefined)) return;
+    if ('subtype' in event && event.subtype !== undefined) return;
     if (!('user' in event) || !event.user || !('text' in event) || typeof event.text !== 'string') return;
     if ('bot_id' in event && event.bot_id) return;
+    const dm = event.channel_type === 'im';
+    const threadTs = 'thread_ts' in event && typeof event.thread_ts === 'string' ? event.thread_ts : undefined;
+    // A mention arrives as app_mention too, and is answered there.
+    const mentioned = context.botUserId !== undefined && event.text.includes(`<@${context.botUserId}>`);
+    if (!dm && (!threadTs || mentioned || (event.channel_type !== 'channel' && event.channel_type !== 'group'))) return;
+    const teamId = body.team_id ?? context.teamId;
+    const where = threadTs ?? event.ts;
+    // Every message of every channel the bot is in arrives here: those outside a thread it answered in cost nothing.
+    if (!dm && !bot.hasConversation(threadKey(teamId, event.channel, where))) return;
     if (!(await firstDelivery(body.event_id))) return;
     const text = incomingText(event.text, context.botUserId);
-    const teamId = body.team_id ?? context.teamId;
-    const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client));
-    const threadTs = 'thread_ts' in event && typeof event.thread_ts === 'string' ? event.thread_ts : undefined;
-    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: true });
+    const who = caller(event.user, event.channel, teamId, client, false, where);
+    const reply = dm ? await bot.handleText(text, who) : await bot.followUpIn(text, who);
+    if (!reply) return;
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: where, dm });
     notifyEditors(client, reply, event.user);
   });
 
@@ -327,6 +362,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       return false;
     }
   };
+  // The App Home (app_home_opened, its buttons): see home.ts.
+  const home = registerHome(app, { bot, log: slackLog, caller, openForm });
   const formFailed = (reply: Reply): Reply => errorReply(reply.command, t(reply.lang ?? 'en', 'form.unknownAction'), undefined, reply.lang);
 
   /** Answers the person who pressed or submitted, alone, through the interaction's response_url. */
@@ -441,7 +478,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       return;
     }
     await ack();
-    if (reply.kind !== 'error' && form?.replaces && where.c && where.t) await replaceMessage(client, where.c, where.t, reply);
+    if (where.h) await home.done(client, body.user.id, body.team?.id ?? undefined, reply);
+    else if (reply.kind !== 'error' && form?.replaces && where.c && where.t) await replaceMessage(client, where.c, where.t, reply);
     else await tellPresser(where.r, reply);
     if (reply.kind !== 'error') notifyEditors(client, reply, body.user.id);
   });
@@ -537,6 +575,11 @@ export function slackAdapter(bot: Bot, config: SlackConfig, log: Logger, options
   };
 }
 
+/** A Slack thread as a conversation key: unique across workspaces and channels. */
+function threadKey(teamId: string | undefined, channelId: string, threadTs: string): string {
+  return `slack:${teamId ?? ''}:${channelId}:${threadTs}`;
+}
+
 function singleWorkspace(clients: SlackClients): ClientsFor {
   return () => clients;
 }
@@ -577,6 +620,8 @@ interface FormWhere {
   r?: string;
   c?: string;
   t?: string;
+  /** Opened from the App Home: the outcome goes to the user's DM and the Home is published again. */
+  h?: 1;
 }
 
 /** Slack shows a block's error under its input; it takes plain text, and each one short. */

@@ -9,9 +9,13 @@ import type { Logger } from '../../logger.ts';
 export const SLACK_BOT_SCOPES: readonly string[] = [
   'app_mentions:read',
   'channels:history',
+  'channels:read',
   'chat:write',
+  'chat:write.public',
   'commands',
+  'files:write',
   'groups:history',
+  'groups:read',
   'im:history',
   'mpim:history',
   'users:read',

@@ -19,7 +19,6 @@ export const DELIVERY_EVENT_TYPE = 'niger_watch_delivery';
 /** Slack `error` codes (ok:false) by what the caller should do about them. */
 const GONE = new Set([
   'channel_not_found',
-  'not_in_channel',
   'is_archived',
   'channel_is_archived',
   'restricted_action',
@@ -77,6 +76,8 @@ export function classifySlackError(err: unknown, method = 'chat.postMessage'): D
     case 'slack_webapi_platform_error': {
       const code = e.data?.error ?? '';
       if (code === 'ratelimited' || code === 'rate_limited' || code === 'message_limit_exceeded') return fail('rate_limited');
+      // With chat:write.public the bot posts in public channels it has not joined: this is a private one it is not in.
+      if (code === 'not_in_channel') return fail('not_in_channel');
       if (GONE.has(code)) return fail('channel_gone');
       if (REJECTED.has(code)) return fail('rejected');
       if (TRANSIENT.has(code)) return fail('transient');
