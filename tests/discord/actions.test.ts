@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
+import { chartService } from '../../src/charts/service.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { messageViolations, snowflake, visibleText } from '../fakes/discord.ts';
 import { testBot } from '../helpers/bot.ts';
@@ -18,7 +19,7 @@ let db: TestDb;
 
 beforeAll(async () => {
   db = await sqliteBackend.open();
-  bot = await testBot({ services: { feedback: new StoreFeedbackService(db.store) } });
+  bot = await testBot({ services: { feedback: new StoreFeedbackService(db.store), charts: chartService() } });
   h = await startHarness(bot);
 });
 afterAll(async () => {
@@ -105,6 +106,9 @@ describe('Discord: answers people can act on', () => {
     const shown = await h.fake.dispatchInteraction({ kind: 'component', customId: history.custom_id, message }).result();
     expect(shown.updated).toBe(true);
     expect(visibleText(shown.message)).toContain('French troops in Niger — every report');
+    // With its chart, uploaded with the update as an attachment the embed shows.
+    expect(shown.callback.files?.length ?? 0).toBe(1);
+    expect(shown.message.embeds[0].image?.url).toMatch(/^attachment:\/\//);
     const sources = componentsOf(message).find((c: any) => c.label === 'Sources');
     const told = await h.fake.dispatchInteraction({ kind: 'component', customId: sources.custom_id, message }).result();
     expect(told.callback.body.type).toBe(4);

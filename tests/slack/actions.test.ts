@@ -13,6 +13,7 @@ import {
   visibleText,
   type FakeMessage,
 } from '../fakes/slack.ts';
+import { chartService } from '../../src/charts/service.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { renderMessage } from '../../src/adapters/slack/render.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
@@ -31,7 +32,7 @@ let db: TestDb;
 
 beforeAll(async () => {
   db = await sqliteBackend.open();
-  bot = await testBot({ services: { feedback: new StoreFeedbackService(db.store) } });
+  bot = await testBot({ services: { feedback: new StoreFeedbackService(db.store), charts: chartService() } });
   h = await startHarness(bot);
 });
 afterAll(async () => {
@@ -133,6 +134,16 @@ describe('Slack: answers people can act on', () => {
     expect(told.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(visibleText(told.body)).toContain('All');
     expect(visibleText(told.body)).toContain('AFP');
+
+    // History replaces the answer in place, and its chart follows into the channel as a file.
+    const history = buttonsOf(posted).find((b) => b.text?.text === 'History')!;
+    const before = h.fake.uploads.length;
+    expect(
+      (await sendInteraction(h.appUrl, SIGNING_SECRET, blockActions(h.fake, { channel: 'C0SOURCES', message: posted, userId: 'U0BEN' }, history))).status,
+    ).toBe(200);
+    const updated = await h.fake.waitFor(() => h.fake.messagesIn('C0SOURCES').find((m) => m.ts === posted.ts && m.edited), 5000, 'the update');
+    expect(visibleText(updated)).toContain('every report');
+    await h.fake.waitFor(() => h.fake.uploads[before], 5000, 'the chart upload');
 
     const link = buttonsOf(posted).find((b) => b.text?.text === 'Main source')!;
     const press = blockActions(h.fake, { channel: 'C0SOURCES', message: posted, userId: 'U0BEN' }, link);

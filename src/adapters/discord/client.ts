@@ -155,8 +155,11 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     if (early) {
       const { reply, replaces, toChannel } = early;
       if (reply.form) return showForm(interaction, reply);
-      if (reply.kind !== 'error' && replaces) await interaction.update(updateOptions(render(reply)));
-      else if (reply.kind !== 'error' && toChannel) await interaction.reply(replyOptions(render(reply)));
+      // A History answer brings its chart; where the bot may not attach files, the text alone (as for commands).
+      const mayAttach = interaction.appPermissions?.has(PermissionFlagsBits.AttachFiles) ?? true;
+      const { message, files } = mayAttach ? withAttachments(render(reply), reply) : { message: render(reply), files: [] };
+      if (reply.kind !== 'error' && replaces) await interaction.update({ ...updateOptions(message), ...discordFiles(files) });
+      else if (reply.kind !== 'error' && toChannel) await interaction.reply({ ...replyOptions(message), ...discordFiles(files) });
       else await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
       return;
     }

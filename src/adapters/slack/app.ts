@@ -431,6 +431,8 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       await respondWith(body.response_url, reply, { response_type: 'in_channel', replace_original: false });
     } else if (reply.kind !== 'error' && replaces) {
       await replaceAnswer(client, body, reply);
+      // A message carries no files: a public answer's chart (History) follows it into the channel, as after a command.
+      if (reply.attachments?.length && reply.visibility === 'public' && channel) await shareAttachments(client, reply, { channel }, slackLog);
     } else {
       await tellPresser(body.response_url, reply);
     }
