@@ -174,6 +174,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX knowledge_proposals_pending ON knowledge_proposals (kind, proposed_id) WHERE status = 'pending'`,
     ],
   },
+  {
+    version: 8,
+    name: 'feedback on answers',
+    // One row per person and question (Helpful / Not helpful under an answer, issue 14): the key makes a second
+    // press by the same person change nothing. `question` is what was asked as the text syntax asks it again.
+    sql: () => [
+      `CREATE TABLE answer_feedback (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        command TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        helpful INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, user_id, question)
+      )`,
+      `CREATE INDEX answer_feedback_unhelpful ON answer_feedback (created_at) WHERE helpful = 0`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
