@@ -26,6 +26,31 @@ class MemoryFeedback implements FeedbackService {
 }
 
 describe('answer actions', () => {
+  it('a long timeline comes a page at a time: Next and Previous turn its page in place', async () => {
+    const bot = await testBot();
+    const first = await bot.handleText('timeline order:oldest limit:20', TEST_CALLER);
+    expect(first.pages).toEqual({ page: 1, count: 3 });
+    expect(first.body).toMatch(/^Page 1 of 3: 20 of 59 events/);
+    expect(first.actions?.some((a) => a.label === '◀ Previous')).toBe(false);
+    const next = byLabel(first, 'Next ▶');
+    expect(next.replaces).toBe(true);
+    expect(encodeAction(next).length).toBeLessThanOrEqual(100);
+    const second = await bot.press(encodeAction(next), TEST_CALLER);
+    expect(second.replaces).toBe(true);
+    expect(second.reply.body).toMatch(/^Page 2 of 3/);
+    // The second page starts where the first ended.
+    expect(second.reply.items[0]).not.toBe(first.items[0]);
+    expect(first.items).not.toContain(second.reply.items[0]);
+    const last = await bot.press(encodeAction(byLabel(second.reply, 'Next ▶')), TEST_CALLER);
+    expect(last.reply.pages).toEqual({ page: 3, count: 3 });
+    expect(last.reply.actions?.some((a) => a.label === 'Next ▶')).toBe(false);
+    const back = await bot.press(encodeAction(byLabel(last.reply, '◀ Previous')), TEST_CALLER);
+    expect(back.reply.items).toEqual(second.reply.items);
+    // A page past the end is the last one; a short timeline has no pages.
+    expect((await bot.handleText('timeline limit:20 page:99', TEST_CALLER)).pages).toEqual({ page: 3, count: 3 });
+    expect((await bot.handleText('timeline limit:50 2023-09', TEST_CALLER)).pages).toBeUndefined();
+  });
+
   it('an answer records what produced it and offers As of…, History, Sources, the main source and feedback', async () => {
     const bot = await testBot();
     const r = await bot.handleText('troops France', TEST_CALLER);

@@ -63,6 +63,12 @@ export function answerActions(answer: Reply, def: CommandDefinition, rerun: Reru
     if (dateOption) delete rest[dateOption];
     actions.push({ label: t(lang, 'actions.history'), command, options: { ...rest, [historyOption]: 'history' }, replaces: true });
   }
+  // A list a page at a time: Previous / Next turn its `page` option, in place.
+  if (answer.pages && optionSpecs(def.options).some((o) => o.name === 'page')) {
+    const { page, count } = answer.pages;
+    if (page > 1) actions.push({ label: t(lang, 'actions.previous'), command, options: { ...options, page: String(page - 1) }, replaces: true });
+    if (page < count) actions.push({ label: t(lang, 'actions.next'), command, options: { ...options, page: String(page + 1) }, replaces: true });
+  }
   if (answer.citations.length > 0) actions.push({ label: t(lang, 'actions.sources'), command, options, kind: 'sources' });
   const main = answer.citations.find((c) => c.url)?.url;
   if (main) actions.push({ label: t(lang, 'actions.mainSource'), command, options, url: main });

@@ -134,6 +134,8 @@ export interface Reply {
   lang?: string;
   /** Buttons under the reply (see ReplyAction). */
   actions?: ReplyAction[];
+  /** A list shown a page at a time (a long timeline): which page this is of how many (its `page` option turns them). */
+  pages?: { page: number; count: number };
   /** For an answer: the command and options that produced it (see Rerun); the core sets it. */
   rerun?: Rerun;
   /** Instead of a message: a form to open for the caller (on platforms with forms, see Caller.forms). */
