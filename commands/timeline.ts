@@ -31,6 +31,7 @@ export default defineCommand({
     actor: z.string().max(100).optional().describe('A person, e.g. Tiani or Macron').meta({ kind: 'person' }),
     order: z.enum(['newest', 'oldest']).default('newest').describe('newest first (default) or oldest first'),
     limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many events (1–50, default 10)'),
+    page: z.coerce.number().int().min(1).max(1000).default(1).describe('Which page of `limit` events (default 1)'),
   }),
   examples: ['timeline', 'timeline 2023-09', 'timeline topic:withdrawal order:oldest', 'timeline actor:Tiani limit:5'],
   cacheable: true,
@@ -55,7 +56,9 @@ export default defineCommand({
     if (input.actor && !kb.resolvePerson(input.actor)) throw unknownPerson(ctx, input.actor);
     const filter = { from: from?.start, to: to?.end, topic, actor: input.actor };
     const all = kb.timeline({ ...filter, order: input.order });
-    const events = all.slice(0, input.limit);
+    const pageCount = Math.max(1, Math.ceil(all.length / input.limit));
+    const page = Math.min(input.page, pageCount);
+    const events = all.slice((page - 1) * input.limit, page * input.limit);
     const scope = [
       from || to
         ? from && to && from.label === to.label
@@ -80,8 +83,8 @@ export default defineCommand({
       });
     }
     const body =
-      all.length > events.length
-        ? ctx.t('timeline.some', { shown: events.length, count: all.length, order: input.order })
+      pageCount > 1
+        ? ctx.t('timeline.page', { page, pages: pageCount, shown: events.length, count: all.length, order: input.order })
         : ctx.t('timeline.all', { count: events.length, order: input.order });
     return reply({
       command: 'timeline',
@@ -92,6 +95,7 @@ export default defineCommand({
       facts: events.map(eventFact),
       citations: kb.citations(events.flatMap((e) => e.sources)),
       asOf: to && !to.now ? to.end : kb.newestFactDate(),
+      ...(pageCount > 1 ? { pages: { page, count: pageCount } } : {}),
     });
   },
 });

@@ -35,6 +35,8 @@ export default defineCommand({
   }),
   examples: ['troops', 'troops France 2023-09', 'troops country:Germany date:2024-07', 'troops United States history'],
   cacheable: true,
+  // As of… on a platform without a date picker: the last day each of this country's figures holds for.
+  asOfChoices: (input, kb) => kb.troopHistory(kb.resolveCountry(input.country?.trim() || 'France') ?? 'France').map((d) => (d.until ?? d.asOf).end),
   async handler(input, ctx) {
     const { kb, lang } = ctx;
     const country = requireCountry(input.country, ctx);

@@ -12,6 +12,7 @@ import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
 import type { HealthRoutes, ReadinessCheck } from './ops/health.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { StorageError } from './storage/open.ts';
+import { StoreFeedbackService } from './storage/feedback-service.ts';
 import { StoreProposalService } from './storage/proposal-service.ts';
 import { StoreRevisionService } from './storage/revision-service.ts';
 import { importSeed, REVISIONED_KINDS } from './storage/seed.ts';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
             await live?.refresh();
             void digest?.corrections.run();
           }),
+          feedback: new StoreFeedbackService(digest.store),
         }
       : {}),
   };

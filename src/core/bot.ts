@@ -23,7 +23,9 @@ import { quote as clip } from './sanitize.ts';
 import type { RequestMetrics } from './metrics.ts';
 import { completeKind, extractKind } from './option-kinds.ts';
 import { type CommandRegistry, closest } from './registry.ts';
-import { decodeAction, reply, type FormField, type Reply, type ReplyForm } from './reply.ts';
+import { answerActions, feedbackOnQuestion, rerunText, sharedReply, sourcesReply } from './answer-actions.ts';
+import { renderText } from './render-text.ts';
+import { decodeAction, reply, type FormField, type Reply, type ReplyForm, type Rerun } from './reply.ts';
 import { cleanInput, exceedsInput, MAX_INPUT_CHARS, quote } from './sanitize.ts';
 import type { Services } from './services.ts';
 
@@ -516,7 +518,32 @@ export class Bot {
       request.turn = { path, options: Object.fromEntries(kept), lang: answer.lang ?? lang };
     }
     // A reply written in another language (a digest preview, in the digest's) keeps it.
-    return answer.lang ? answer : { ...answer, lang };
+    const shown = answer.lang ? answer : { ...answer, lang };
+    // The innermost command that answered is what a button runs again (`ask` routes to troops: troops reruns);
+    // feedback is on the question as asked, where a button can carry it.
+    if (shown.rerun && typeof options.question === 'string' && path === 'ask') return feedbackOnQuestion(shown, options.question);
+    if (shown.rerun || shown.kind !== 'answer') return shown;
+    return this.withActions(shown, path, def, options, parsed.data, ctx.kb);
+  }
+
+  /** An answer with what produced it (Rerun) and the buttons that run it again (see answer-actions.ts). */
+  private withActions(answer: Reply, path: string, def: CommandDefinition, options: Record<string, unknown>, input: unknown, kb: KnowledgeBase): Reply {
+    const given: Record<string, string> = {};
+    // Discord sends numbers and booleans typed; every schema also reads them as text (the text syntax's).
+    for (const [k, v] of Object.entries(options)) {
+      if (typeof v === 'string' && v !== '') given[k] = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') given[k] = String(v);
+    }
+    const rerun: Rerun = { command: path, options: { ...given, [LANG_OPTION]: answer.lang ?? FALLBACK_LANG } };
+    let days: string[] = [];
+    try {
+      days = def.asOfChoices?.(input as never, kb) ?? [];
+    } catch (err) {
+      this.log.warn({ err, path }, 'could not list the days an answer changes on; the picker offers none');
+    }
+    const actions = answerActions(answer, def, rerun, days, answer.lang ?? FALLBACK_LANG);
+    if (actions.length === 0) return answer;
+    return { ...answer, rerun, actions: [...(answer.actions ?? []), ...actions] };
   }
 
   /** The command's preconditions, in order; the first that fails refuses the request before anything runs. */
@@ -589,14 +616,26 @@ export class Bot {
 
   /**
    * A button was pressed (its action as the adapter carried it, see encodeAction): the command runs as the presser
-   * with the same preconditions as typed, or its form opens. `replaces`: the answer replaces the message.
+   * with the same preconditions as typed, or its form opens. `picked`: the day chosen in a picker (As of…), which
+   * becomes the picker's option. `replaces`: the answer replaces the message; `toChannel`: it is posted in the
+   * channel for everyone (Share in channel).
    */
-  async press(encoded: string, caller: Caller): Promise<{ reply: Reply; replaces: boolean }> {
+  async press(encoded: string, caller: Caller, picked?: string): Promise<{ reply: Reply; replaces: boolean; toChannel?: boolean }> {
     const action = decodeAction(encoded);
     const lang = await this.callerLang(caller);
     if (!action) return { reply: errorReply('action', t(lang, 'form.unknownAction'), undefined, lang), replaces: false };
     const replaces = action.replaces ?? false;
-    if (!action.form) return { reply: await this.run(action.command, action.options, caller, { noForm: true }), replaces };
+    if (action.pick) {
+      // A picker sends a day (Slack: YYYY-MM-DD; a Discord select: one of its values); anything else runs nothing.
+      const day = typeof picked === 'string' ? picked.trim() : '';
+      if (!/^\d{4}-\d{2}(-\d{2})?$/.test(day)) return { reply: errorReply(action.command, t(lang, 'actions.badDate'), undefined, lang), replaces: false };
+      action.options = { ...action.options, [action.pick]: day };
+    }
+    if (!action.form) {
+      const answer = await this.run(action.command, action.options, caller, { noForm: true });
+      if (!action.kind || answer.kind !== 'answer') return { reply: answer, replaces };
+      return this.answerPressed(action.kind, action.command, action.options, answer, caller, lang);
+    }
     const answer = await this.guard(
       action.command,
       caller,
@@ -612,6 +651,50 @@ export class Bot {
       },
     );
     return { reply: answer, replaces };
+  }
+
+  /** Sources, Share in channel, Helpful / Not helpful on an answer the press has just run again. */
+  private async answerPressed(
+    kind: 'sources' | 'share' | 'helpful' | 'notHelpful' | 'run',
+    command: string,
+    options: Record<string, string>,
+    answer: Reply,
+    caller: Caller,
+    lang: string,
+  ): Promise<{ reply: Reply; replaces: boolean; toChannel?: boolean }> {
+    if (kind === 'sources') return { reply: sourcesReply(answer, answer.lang ?? lang), replaces: false };
+    if (kind === 'share') return { reply: sharedReply(answer), replaces: false, toChannel: true };
+    if (kind === 'run') return { reply: answer, replaces: false };
+    const feedback = this.services.feedback;
+    if (!feedback) return { reply: errorReply(command, t(lang, 'feedback.unavailable'), undefined, lang), replaces: false };
+    // What the button asked (the question as typed, where it carries one); the command that answered it.
+    const asked: Rerun = { command, options };
+    const noted = await this.guard(
+      command,
+      caller,
+      () => lang,
+      async () => {
+        const fresh = await feedback.record({
+          platform: caller.platform,
+          userId: caller.userId,
+          question: rerunText(asked),
+          command: answer.rerun?.command ?? command,
+          lang: answer.lang ?? lang,
+          answer: renderText(answer),
+          helpful: kind === 'helpful',
+          at: this.now(),
+        });
+        return reply({
+          command,
+          lang,
+          kind: 'admin',
+          title: t(lang, 'feedback.title'),
+          body: t(lang, fresh ? 'feedback.thanks' : 'feedback.already'),
+          visibility: 'ephemeral',
+        });
+      },
+    );
+    return { reply: noted, replaces: false };
   }
 
   /**
@@ -756,7 +839,14 @@ function takeToken(token: RegExp, text: string): { rest: string; value?: string 
 /** An answer given from a `known:` day says so. */
 function knownNote(answer: Reply, day: string | undefined): Reply {
   if (day === undefined || answer.kind === 'error') return answer;
-  return { ...answer, notes: [...answer.notes, t(answer.lang ?? FALLBACK_LANG, 'known.note', { day })] };
+  // Its buttons ask the knowledge base of the same day again (`known:` is the request's, not the command's option).
+  const known = (options: Record<string, string>) => ({ ...options, [KNOWN_OPTION]: day });
+  return {
+    ...answer,
+    notes: [...answer.notes, t(answer.lang ?? FALLBACK_LANG, 'known.note', { day })],
+    ...(answer.rerun ? { rerun: { ...answer.rerun, options: known(answer.rerun.options) } } : {}),
+    ...(answer.actions && answer.rerun ? { actions: answer.actions.map((a) => (a.url ? a : { ...a, options: known(a.options) })) } : {}),
+  };
 }
 
 function unquote(s: string): string {

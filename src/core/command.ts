@@ -143,6 +143,11 @@ export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {
   /** The command has a form (its options as fields), opened when it is asked for with no options (see Caller.forms). */
   form?: FormSpec;
   handler: (input: z.output<S>, ctx: CommandContext) => Reply | Promise<Reply>;
+  /**
+   * The days the answer changes on (ISO), for the options given: what an As of… choice offers where a platform has
+   * no date picker (a Discord select). Absent: the picker alone.
+   */
+  asOfChoices?: (input: z.output<S>, kb: KnowledgeBase) => string[];
 }
 
 export interface CommandGroup {

@@ -53,6 +53,27 @@ export interface ReplyAction {
   form?: boolean;
   /** A successful answer replaces the message the button was on (its outcome); an error goes to the presser alone. */
   replaces?: boolean;
+  /**
+   * What pressing it does with the command's answer (absent: `run`, show it). `sources`: its citations, all of
+   * them, to the presser; `share`: the answer posted in the channel; `helpful` / `notHelpful`: feedback on it.
+   */
+  kind?: AnswerActionKind;
+  /**
+   * A date to pick instead of a button (As of…): the picked day becomes option `option` before the command runs.
+   * `initial` is the day shown first; `choices` the days a platform without a date picker offers (newest last).
+   */
+  picker?: { option: string; initial: string | null; choices: string[] };
+  /** A link to open instead of a command to run (the answer's main source). */
+  url?: string;
+}
+
+export type AnswerActionKind = 'run' | 'sources' | 'share' | 'helpful' | 'notHelpful';
+const ACTION_KINDS: readonly AnswerActionKind[] = ['run', 'sources', 'share', 'helpful', 'notHelpful'];
+
+/** What produced an answer: the command and its options, which a button runs again (As of…, History, Sources). */
+export interface Rerun {
+  command: string;
+  options: Record<string, string>;
 }
 
 /** One input of a form: a command option, or several joined (see FormCombination in command.ts). */
@@ -118,6 +139,10 @@ export interface Reply {
   lang?: string;
   /** Buttons under the reply (see ReplyAction). */
   actions?: ReplyAction[];
+  /** A list shown a page at a time (a long timeline): which page this is of how many (its `page` option turns them). */
+  pages?: { page: number; count: number };
+  /** For an answer: the command and options that produced it (see Rerun); the core sets it. */
+  rerun?: Rerun;
   /** Instead of a message: a form to open for the caller (on platforms with forms, see Caller.forms). */
   form?: ReplyForm;
   /** A message for others, posted by the adapter besides the reply: a new proposal for the editors to review. */
@@ -130,18 +155,33 @@ export interface Reply {
  * An action as adapters carry it in a button (Discord custom_id: at most 100 characters; Slack value), and back.
  * Decoding is strict: anything else is no action.
  */
-export function encodeAction(a: Pick<ReplyAction, 'command' | 'options' | 'form' | 'replaces'>): string {
-  return `a${JSON.stringify([a.command, a.options, a.form ? 1 : 0, a.replaces ? 1 : 0])}`;
+export type EncodedAction = Pick<ReplyAction, 'command' | 'options' | 'form' | 'replaces' | 'kind'> & { pick?: string };
+
+/** `pick`: the option a picked date goes to (a picker's action). Older encodings (four elements) still decode. */
+export function encodeAction(a: Pick<ReplyAction, 'command' | 'options' | 'form' | 'replaces' | 'kind' | 'picker'>): string {
+  const base: unknown[] = [a.command, a.options, a.form ? 1 : 0, a.replaces ? 1 : 0];
+  if ((a.kind && a.kind !== 'run') || a.picker) base.push(a.kind ?? 'run');
+  if (a.picker) base.push(a.picker.option);
+  return `a${JSON.stringify(base)}`;
 }
 
-export function decodeAction(text: unknown): Pick<ReplyAction, 'command' | 'options' | 'form' | 'replaces'> | undefined {
+export function decodeAction(text: unknown): EncodedAction | undefined {
   if (typeof text !== 'string' || !text.startsWith('a[') || text.length > 2000) return undefined;
   try {
-    const [command, options, form, replaces] = JSON.parse(text.slice(1)) as unknown[];
+    const [command, options, form, replaces, kind, pick] = JSON.parse(text.slice(1)) as unknown[];
     if (typeof command !== 'string' || !options || typeof options !== 'object' || Array.isArray(options)) return undefined;
+    if (kind !== undefined && !ACTION_KINDS.includes(kind as AnswerActionKind)) return undefined;
+    if (pick !== undefined && typeof pick !== 'string') return undefined;
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(options)) if (typeof v === 'string') clean[k] = v;
-    return { command, options: clean, form: form === 1, replaces: replaces === 1 };
+    return {
+      command,
+      options: clean,
+      form: form === 1,
+      replaces: replaces === 1,
+      ...(kind && kind !== 'run' ? { kind: kind as AnswerActionKind } : {}),
+      ...(pick ? { pick } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@ import type { ChartService } from './charts-port.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { PostRecorder } from './delivery.ts';
 import type { DigestService } from './digest-port.ts';
+import type { FeedbackService } from './feedback-port.ts';
 import type { ProposalService } from './proposals-port.ts';
 import type { RevisionService } from './revisions-port.ts';
 
@@ -16,6 +17,8 @@ export interface Services {
   revisions?: RevisionService;
   /** Proposals of knowledge changes and editors' decisions; absent when no store could be opened. */
   proposals?: ProposalService;
+  /** Helpful / Not helpful on answers; absent when no store could be opened. */
+  feedback?: FeedbackService;
   /** Charts attached to answers (troop histories, the bases map); absent: answers are text alone. */
   charts?: ChartService;
   /**

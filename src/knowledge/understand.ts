@@ -1290,6 +1290,9 @@ export class QuestionReader {
     if (namedOffices.length === 0 && offices.length > 0 && organisations.length > 0 && !asksDate) {
       const term = this.termNaming(organisations[0]!);
       if (term) return result({ parts: [{ kind: 'office', office: term.office.id, date: term.date }] });
+      // "Who leads the AES?": a verb's office is Niger's head of state; a body no term names has a leader of its own,
+      // whom the knowledge base does not know.
+      if (form === 'who' && !yesNo && people.length === 0) return decline('noAnswerAbout', { name: organisations[0]!.name });
     }
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     // "Did the junta expel the French ambassador?" asks about an event, not who held the office.
@@ -1517,6 +1520,9 @@ export class QuestionReader {
       const began = form === 'when' && offices.length === 0 && people.length === 1 && concepts.length > 0;
       const held = began ? this.kb.officesHeldBy(people[0]!.id).find((h) => this.termBeganWith(h.term, concepts)) : undefined;
       if (held) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id, office: held.office.id }] });
+      // "When was Tiani born?": no event, but the person's own record says it.
+      if (form === 'when' && people.length === 1 && concepts.length > 0 && this.recordCovers(people[0]!, main, free))
+        return result({ parts: [{ kind: 'who', person: people[0]!.id }] });
       // "Since when was Air Base 201 in use?": no event, but a place named alone has its dated record ("in use from
       // November 2019").
       if (form === 'when' && places.length === 1 && people.length + organisations.length + namedCountries.length === 0 && /\b\d{4}\b/.test(places[0]!.summary))
@@ -2348,10 +2354,15 @@ export class QuestionReader {
     const said = (lo: number, hi: number) =>
       mentions.some((m) => m.start >= lo && m.end <= hi && m.meanings.some((x) => x.type === 'form' && x.form === 'said'));
     const hasVerb = (side: Mention[], lo: number, hi: number) => content(side).length > 0 || said(lo, hi);
-    // (So does its place: "qui a quitté la base 101 en premier : les Français ou les Américains ?")
-    const placesOf = (ms: Mention[]) => ms.filter((m) => m.meanings.some((x) => x.type === 'place'));
-    if (!hasVerb(left, from, at.start)) left = [...left, ...content(right).slice(-1), ...(placesOf(left).length ? [] : placesOf(right))];
-    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...content(left).slice(-1), ...(placesOf(right).length ? [] : placesOf(left))];
+    // (So do its place and its country, when it names none: "qui a quitté la base 101 en premier : les Français ou
+    // les Américains ?", "did the US leave Agadez before Niamey?")
+    const ofType = (ms: Mention[], type: 'place' | 'country') => ms.filter((m) => m.meanings.some((x) => x.type === type));
+    const borrowed = (own: Mention[], other: Mention[]) => [
+      ...content(other).slice(-1),
+      ...(['place', 'country'] as const).flatMap((type) => (ofType(own, type).length ? [] : ofType(other, type))),
+    ];
+    if (!hasVerb(left, from, at.start)) left = [...left, ...borrowed(left, right)];
+    else if (!hasVerb(right, at.end, tokens.length)) right = [...right, ...borrowed(right, left)];
     const found = (side: Mention[], words: string[]) => {
       const event = this.bestEvent(side, words, []);
       return event ? this.endOfNamedSpan(event, side) : null;

@@ -1,5 +1,5 @@
 /**
- * What corrections need from the store (migration 8): the entries each post carried, and one claim row per
+ * What corrections need from the store (migration 9): the entries each post carried, and one claim row per
  * (post, approved proposal) so the threaded correction under that post goes out once across instances.
  */
 

@@ -176,6 +176,26 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
+    name: 'feedback on answers',
+    // One row per person and question (Helpful / Not helpful under an answer, issue 14): the key makes a second
+    // press by the same person change nothing. `question` is what was asked as the text syntax asks it again.
+    sql: () => [
+      `CREATE TABLE answer_feedback (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        command TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        helpful INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, user_id, question)
+      )`,
+      `CREATE INDEX answer_feedback_unhelpful ON answer_feedback (created_at) WHERE helpful = 0`,
+    ],
+  },
+  {
+    version: 9,
     name: 'the entries each post carried, and the correction replies under them',
     // post_entries: one row per (post, entry it carried); `entry_key` is "kind/entry id" (ids are unique within a
     // kind only); `thread_of` is the thread a post is in (a Slack answer under its question), where its correction

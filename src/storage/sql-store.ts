@@ -20,6 +20,7 @@ import type {
   RevisionRow,
   SubscriptionInput,
   SubscriptionRow,
+  FeedbackRow,
 } from './types.ts';
 import { KNOWLEDGE_CHANNEL, SEED_AUTHOR } from './types.ts';
 import { contentHash } from './seed.ts';
@@ -260,7 +261,7 @@ export class SqlDigestStore implements DigestStore {
     this.description = db.description;
   }
 
-  /** Posts' entries and correction claims (migration 8). */
+  /** Posts' entries and correction claims (migration 9). */
   readonly corrections = new SqlCorrectionStore(
     (sql, params) => this.db.query(sql, params),
     (statements) => this.db.batch(statements),
@@ -618,6 +619,32 @@ export class SqlDigestStore implements DigestStore {
       [key.platform, key.channelId, limit],
     );
     return rows.map(toLog);
+  }
+
+  async recordFeedback(f: FeedbackRow): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO answer_feedback (platform, user_id, question, command, lang, answer, helpful, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, user_id, question) DO NOTHING RETURNING platform`,
+      [f.platform, f.userId, f.question, f.command, f.lang, f.answer, f.helpful ? 1 : 0, f.createdAt],
+    );
+    return rows.length > 0;
+  }
+
+  async unhelpfulFeedback(limit: number): Promise<FeedbackRow[]> {
+    const rows = await this.db.query(
+      `SELECT platform, user_id, question, command, lang, answer, helpful, created_at FROM answer_feedback WHERE helpful = 0 ORDER BY created_at DESC, question LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      platform: String(r.platform),
+      userId: String(r.user_id),
+      question: String(r.question),
+      command: String(r.command),
+      lang: String(r.lang),
+      answer: String(r.answer),
+      helpful: num(r.helpful) === 1,
+      createdAt: num(r.created_at),
+    }));
   }
 
   async revisionsOf(kind: string, entryId: string): Promise<RevisionRow[]> {

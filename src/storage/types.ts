@@ -255,7 +255,28 @@ export interface ProposalStore {
   withdrawProposal(id: string, author: string, now?: number): Promise<ProposalRow>;
 }
 
-export interface DigestStore extends InstallationRecords, RevisionStore, ProposalStore {
+/** One person's verdict on one answer (migration 8). */
+export interface FeedbackRow {
+  platform: string;
+  userId: string;
+  question: string;
+  command: string;
+  /** The language of the answer (a catalog language). */
+  lang: string;
+  answer: string;
+  helpful: boolean;
+  createdAt: number;
+}
+
+/** Feedback on answers; one row per person and question. */
+export interface FeedbackStore {
+  /** True when this call stored it; false (nothing changed) when the person gave feedback on the question already. */
+  recordFeedback(row: FeedbackRow): Promise<boolean>;
+  /** The "not helpful" rows, newest first. */
+  unhelpfulFeedback(limit: number): Promise<FeedbackRow[]>;
+}
+
+export interface DigestStore extends InstallationRecords, RevisionStore, ProposalStore, FeedbackStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** A description safe to log (never the password). */
   readonly description: string;
@@ -307,7 +328,7 @@ export interface DigestStore extends InstallationRecords, RevisionStore, Proposa
   /** Outcomes, watermarks and log lines of several deliveries in one transaction; per record, whether its claim was still ours. */
   recordResults(records: ResultRecord[], now: number): Promise<boolean[]>;
 
-  /** Records which entries a posted digest carried (corrections find it by them); optional for stores without migration 8. */
+  /** Records which entries a posted digest carried (corrections find it by them); optional for stores without migration 9. */
   recordPost?(post: CarriedPost): Promise<void>;
 
   appendLog(entry: LogEntry): Promise<void>;

@@ -9,10 +9,11 @@ import type { KnowledgeBase } from '../../src/knowledge/kb.ts';
 import { DEFAULT_DATA_DIR, type KnowledgeData } from '../../src/knowledge/load.ts';
 import { knowledgeOf, LiveKnowledge } from '../../src/live-knowledge.ts';
 import { StoreProposalService } from '../../src/storage/proposal-service.ts';
-import { importSeed, readSeed, REVISIONED_KINDS, seedEntry, type SeedEntry } from '../../src/storage/seed.ts';
+import { importSeed, readSeed, REVISIONED_KINDS, type SeedEntry } from '../../src/storage/seed.ts';
 import { captureLogger } from '../helpers/bot.ts';
 import { postgresBackend, postgresProblem, sqliteBackend, type Backend } from '../storage/backends.ts';
 import { fmt, percentiles, row } from './stats.ts';
+import { syntheticFigures } from './synthetic.ts';
 
 const NOW = Date.parse('2026-12-02T07:00:00Z');
 const SYNTHETIC = 100_000;
@@ -100,28 +101,7 @@ async function approvalToOtherInstance(): Promise<void> {
 
 function synthetic(n: number): SeedEntry[] {
   const seed = readSeed(DEFAULT_DATA_DIR);
-  const out = [...seed];
-  for (let i = 0; i < n; i++) {
-    const e = seedEntry(
-      'deployments',
-      {
-        id: `bench-${i}`,
-        country: 'France',
-        host: 'Niger',
-        count: i % 2000,
-        approximate: true,
-        asOf: `20${10 + (i % 13)}-${String(1 + (i % 12)).padStart(2, '0')}`,
-        places: ['ouallam'],
-        note: `Synthetic figure ${i} for the benchmark, about as long as a real note in data/deployments.yaml.`,
-        sources: ['afp-dpa-2023-09-05', 'tagesspiegel-2023-09-05'],
-        added: '2026-11-30',
-      },
-      seed.length + i,
-    );
-    if (Array.isArray(e)) throw new Error(e.join('; '));
-    out.push(e);
-  }
-  return out;
+  return [...seed, ...syntheticFigures(n, { first: seed.length, added: '2026-11-30', years: 13 })];
 }
 
 async function large(backend: Backend): Promise<void> {

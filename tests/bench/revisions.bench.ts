@@ -6,33 +6,13 @@ import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
 import { importSeed, readSeed, seedEntry, type SeedEntry } from '../../src/storage/seed.ts';
 import { postgresBackend, postgresProblem, sqliteBackend, type Backend } from '../storage/backends.ts';
 import { fmt, percentiles, row } from './stats.ts';
+import { syntheticFigures } from './synthetic.ts';
 
 const SYNTHETIC = 100_000;
 const NOW = Date.parse('2026-12-02T07:00:00Z');
 
 function synthetic(n: number): SeedEntry[] {
-  const out: SeedEntry[] = [];
-  for (let i = 0; i < n; i++) {
-    const e = seedEntry(
-      'deployments',
-      {
-        id: `bench-${i}`,
-        country: 'France',
-        host: 'Niger',
-        count: i % 2000,
-        approximate: true,
-        asOf: `20${10 + (i % 15)}-${String(1 + (i % 12)).padStart(2, '0')}`,
-        places: ['ouallam'],
-        note: `Synthetic figure ${i} for the benchmark, about as long as a real note in data/deployments.yaml.`,
-        sources: ['afp-dpa-2023-09-05', 'tagesspiegel-2023-09-05'],
-        added: '2026-11-29',
-      },
-      i,
-    );
-    if (Array.isArray(e)) throw new Error(e.join('; '));
-    out.push(e);
-  }
-  return out;
+  return syntheticFigures(n, { first: 0, added: '2026-11-29', years: 15 });
 }
 
 async function time<T>(work: () => Promise<T>): Promise<[number, T]> {

@@ -105,7 +105,8 @@ describe('Discord rendering (Reply → embeds within limits)', () => {
 
   it('sources are linked where there is a safe http(s) URL', () => {
     const line = citationLine({ sourceId: 'a', title: 'Report (part 1)', publisher: 'AFP', published: '2023-09-05', url: 'https://example.com/a_(b)' });
-    expect(line).toBe('[AFP — Report (part 1)](https://example.com/a_%28b%29) · 5 September 2023');
+    // A day is a Discord timestamp (noon UTC), shown in the reader's locale and time zone.
+    expect(line).toBe(`[AFP — Report (part 1)](https://example.com/a_%28b%29) · <t:${Date.UTC(2023, 8, 5, 12) / 1000}:D>`);
     expect(citationLine({ sourceId: 'b', title: 'T', publisher: 'P', published: '2023', url: 'javascript:alert(1)' })).not.toContain('](');
     expect(safeUrl('https://ok.example/x y')).toBeNull();
     expect(safeUrl('http://ok.example/x')).toBe('http://ok.example/x');
@@ -235,7 +236,7 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
     expect(renderReply(sourcedAnswer(five.slice(0, 3))).omittedCitations).toBe(0);
   });
 
-  it('writes the as-of date and source dates in the long style of the answer text', () => {
+  it('writes the as-of date in the long style of the answer text, source days as timestamps and months or years in words', () => {
     const footer = (asOf: string) => renderReply(sourcedAnswer([], asOf)).message.embeds.at(-1)!.footer!.text;
     expect(footer('2023-12-22')).toBe('As of 22 December 2023 · Niger Watch');
     expect(footer('2023-09')).toBe('As of September 2023 · Niger Watch');
@@ -243,7 +244,7 @@ describe('Discord sources: escaping, placeholder titles, three at most, long dat
     const value = sourcesOf(
       sourcedAnswer([cite('Xinhua', 'Last troops leave', '2023-12-23', null), cite('RFI', 'Bases', '2023-10', null), cite('AFP', 'Year', '2024', null)]),
     );
-    expect(value).toBe('Xinhua — Last troops leave · 23 December 2023\nRFI — Bases · October 2023\nAFP — Year · 2024');
+    expect(value).toBe(`Xinhua — Last troops leave · <t:${Date.UTC(2023, 11, 23, 12) / 1000}:D>\nRFI — Bases · October 2023\nAFP — Year · 2024`);
   });
 
   it('a real answer with five sources: three shown, no placeholder, no stray backslash, one date style', async () => {

@@ -3,7 +3,11 @@
 // is never tuned on: its failures are not printed unless asked (`-- --show-heldout`).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { ConfigError, loadEnvFile } from '../../src/config.ts';
+import type { FeedbackService } from '../../src/core/feedback-port.ts';
+import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
+import { openStore, StorageError } from '../../src/storage/open.ts';
 import { createBot } from '../../src/app.ts';
 import type { Bot } from '../../src/core/bot.ts';
 import { renderText } from '../../src/core/render-text.ts';
@@ -146,7 +150,40 @@ function groupBy(verdicts: { c: AskCase; v: Verdict }[], key: (c: AskCase) => st
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/**
+ * `npm run eval -- --feedback`: the answers people marked "Not helpful" (issue 14), as candidate cases in the fixtures'
+ * YAML shape, each with what the bot said as a comment; a desk fills in `contains` and moves the case to a split.
+ */
+export async function feedbackCandidates(service: FeedbackService, limit = 200): Promise<string> {
+  const rows = await service.notHelpful(limit);
+  if (rows.length === 0) return '# No "not helpful" feedback yet.\n';
+  const lines = [`# ${rows.length} answer(s) marked "not helpful", newest first: candidate test cases.`];
+  for (const r of rows) {
+    const said = r.answer.split('\n').filter(Boolean).slice(0, 4).join(' | ').slice(0, 300);
+    lines.push(
+      '',
+      `# ${r.at.toISOString()} ${r.platform} ${r.userId} (${r.command}): ${said}`,
+      stringify([{ q: r.question, lang: r.lang, category: 'feedback', contains: [] }]).trimEnd(),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes('--feedback')) {
+  try {
+    loadEnvFile();
+    const store = await openStore(process.env.DATABASE_URL);
+    try {
+      process.stdout.write(await feedbackCandidates(new StoreFeedbackService(store)));
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    if (!(err instanceof StorageError || err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+  }
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const showHeldout = process.argv.includes('--show-heldout');
   const quiet = process.argv.includes('--quiet');
   const bot = await createBot({ now: () => TEST_NOW, log: createLogger({ level: 'silent' }), answerCacheSize: 0 });

@@ -156,8 +156,10 @@ export type OptionValue = string | number | boolean | { type: number; value: str
 export interface InteractionSpec {
   /** 'command' (type 2, default), 'autocomplete' (type 4), a button press ('component', type 3) or 'modal_submit' (type 5). */
   kind?: 'command' | 'autocomplete' | 'component' | 'modal_submit';
-  /** component / modal_submit: the button's or the modal's custom_id. */
+  /** component / modal_submit: the button's, select's or modal's custom_id. */
   customId?: string;
+  /** component: the options chosen in a string select (component_type 3); absent: a button (component_type 2). */
+  values?: string[];
   /** modal_submit: the text inputs' values by custom_id. */
   fields?: Record<string, string>;
   /** component (and a modal opened from one): the message the button is on, as Discord sends it. */
@@ -401,7 +403,20 @@ export function componentViolations(components: unknown): string[] {
     }
     row.components.forEach((c: any, j: number) => {
       const at = `components[${i}].components[${j}]`;
-      if (c?.type !== 2) problems.push(`${at}: only buttons in a message row here`);
+      if (c?.type === 3) {
+        // A string select fills its row: custom_id 1–100, 1–25 options of label and value ≤ 100, placeholder ≤ 150.
+        if (row.components.length !== 1) problems.push(`${at}: a select must be alone in its row`);
+        if (typeof c.custom_id !== 'string' || c.custom_id.length < 1 || c.custom_id.length > 100) problems.push(`${at}.custom_id: 1 to 100 characters`);
+        if (c.placeholder !== undefined && (typeof c.placeholder !== 'string' || c.placeholder.length > 150)) problems.push(`${at}.placeholder: up to 150`);
+        if (!Array.isArray(c.options) || c.options.length < 1 || c.options.length > 25) problems.push(`${at}.options: 1 to 25`);
+        else
+          c.options.forEach((o: any, k: number) => {
+            if (typeof o?.label !== 'string' || o.label.length < 1 || o.label.length > 100) problems.push(`${at}.options[${k}].label: 1 to 100`);
+            if (typeof o?.value !== 'string' || o.value.length < 1 || o.value.length > 100) problems.push(`${at}.options[${k}].value: 1 to 100`);
+          });
+        return;
+      }
+      if (c?.type !== 2) problems.push(`${at}: only buttons and string selects in a message row here`);
       if (typeof c.label !== 'string' || c.label.length < 1 || c.label.length > 80) problems.push(`${at}.label: 1 to 80 characters`);
       if (c.style === 5) {
         if (typeof c.url !== 'string') problems.push(`${at}.url required for a link button`);
@@ -1275,7 +1290,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const type = spec.kind === 'autocomplete' ? 4 : spec.kind === 'component' ? 3 : spec.kind === 'modal_submit' ? 5 : 2;
     const data =
       spec.kind === 'component'
-        ? { custom_id: spec.customId ?? '', component_type: 2 }
+        ? spec.values
+          ? { custom_id: spec.customId ?? '', component_type: 3, values: spec.values }
+          : { custom_id: spec.customId ?? '', component_type: 2 }
         : spec.kind === 'modal_submit'
           ? {
               custom_id: spec.customId ?? '',

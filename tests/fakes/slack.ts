@@ -1068,13 +1068,57 @@ export function checkMessage(message: Record<string, unknown>): { error: string;
           details.push(`actions needs 1 to 25 elements [json-pointer:${at}/elements]`);
         else
           elements.forEach((raw, j) => {
-            const e = raw as { type?: string; text?: TextObject; action_id?: unknown; value?: unknown; style?: unknown };
-            if (e.type !== 'button') details.push(`unsupported element ${String(e.type)} [json-pointer:${at}/elements/${j}]`);
-            textObject(e.text, 75, `${at}/elements/${j}/text`, ['plain_text']);
-            if (typeof e.action_id !== 'string' || e.action_id.length > 255) details.push(`invalid action_id [json-pointer:${at}/elements/${j}]`);
-            if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000))
-              details.push(`invalid value [json-pointer:${at}/elements/${j}]`);
-            if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') details.push(`invalid style [json-pointer:${at}/elements/${j}]`);
+            const e = raw as {
+              type?: string;
+              text?: TextObject;
+              action_id?: unknown;
+              value?: unknown;
+              style?: unknown;
+              url?: unknown;
+              initial_date?: unknown;
+              placeholder?: TextObject;
+            };
+            const where = `${at}/elements/${j}`;
+            if (typeof e.action_id !== 'string' || e.action_id.length > 255) details.push(`invalid action_id [json-pointer:${where}]`);
+            if (e.type === 'datepicker') {
+              // Slack: initial_date YYYY-MM-DD, a plain_text placeholder of up to 150 characters.
+              if (e.initial_date !== undefined && (typeof e.initial_date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(e.initial_date)))
+                details.push(`invalid initial_date [json-pointer:${where}/initial_date]`);
+              if (e.placeholder !== undefined) textObject(e.placeholder, 150, `${where}/placeholder`, ['plain_text']);
+              return;
+            }
+            if (e.type !== 'button') details.push(`unsupported element ${String(e.type)} [json-pointer:${where}]`);
+            textObject(e.text, 75, `${where}/text`, ['plain_text']);
+            if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000)) details.push(`invalid value [json-pointer:${where}]`);
+            if (e.url !== undefined && (typeof e.url !== 'string' || e.url.length > 3000 || !/^https?:\/\//.test(e.url)))
+              details.push(`invalid url [json-pointer:${where}/url]`);
+            if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') details.push(`invalid style [json-pointer:${where}]`);
+          });
+        break;
+      }
+      case 'context_actions': {
+        // Slack: 1 to 5 feedback_buttons or icon_button elements; each feedback button a plain_text of up to 75
+        // characters and a value of up to 2,000.
+        const elements = (b as { elements?: unknown[] }).elements;
+        if (!Array.isArray(elements) || elements.length === 0 || elements.length > 5)
+          details.push(`context_actions needs 1 to 5 elements [json-pointer:${at}/elements]`);
+        else
+          elements.forEach((raw, j) => {
+            const e = raw as {
+              type?: string;
+              positive_button?: { text?: TextObject; value?: unknown };
+              negative_button?: { text?: TextObject; value?: unknown };
+            };
+            const where = `${at}/elements/${j}`;
+            if (e.type !== 'feedback_buttons') {
+              details.push(`unsupported element ${String(e.type)} [json-pointer:${where}]`);
+              return;
+            }
+            for (const side of ['positive_button', 'negative_button'] as const) {
+              const button = e[side];
+              textObject(button?.text, 75, `${where}/${side}/text`, ['plain_text']);
+              if (typeof button?.value !== 'string' || button.value.length > 2000) details.push(`invalid value [json-pointer:${where}/${side}/value]`);
+            }
           });
         break;
       }
@@ -1286,7 +1330,8 @@ export function visibleText(message: { blocks?: unknown; text?: unknown }): stri
   const texts: string[] = [];
   for (const b of blocks) {
     if (b.text?.text !== undefined) texts.push(String(b.text.text));
-    for (const f of b.fields ?? []) texts.push(String(f.text ?? ''));
+    // A mrkdwn field shows `*label*` in bold, without the asterisks.
+    for (const f of b.fields ?? []) texts.push(f.type === 'mrkdwn' ? String(f.text ?? '').replace(/\*([^*\n]+)\*/g, '$1') : String(f.text ?? ''));
     for (const e of b.elements ?? []) if (typeof e.text === 'string') texts.push(e.text);
   }
   return texts.map(displayText).join('\n');
@@ -1367,6 +1412,26 @@ export function blockActions(
     message: where.message,
     response_url: fake.responseUrl(),
     actions: [{ type: 'button', action_id: button.action_id, block_id: button.block_id ?? 'actions', value: button.value, action_ts: slackTs() }],
+  };
+}
+
+/**
+ * A user choosing a day in a message's date picker (`selected_date`), or pressing one of its feedback buttons (the
+ * button's `value`): Slack's block_actions payloads for those elements. `ephemeral`: the message was one only the
+ * user sees (a slash command's answer), which Slack can replace only through the response_url.
+ */
+export function elementAction(
+  fake: Pick<FakeSlack, 'teamId' | 'appId' | 'responseUrl'>,
+  where: { channel: string; message: FakeMessage | Record<string, unknown>; userId: string; ephemeral?: boolean },
+  action: { type: 'datepicker'; action_id: string; selected_date: string } | { type: 'feedback_buttons'; action_id: string; value: string },
+): Record<string, unknown> {
+  const message = where.message as FakeMessage;
+  const base = blockActions(fake, { channel: where.channel, message, userId: where.userId }, { action_id: action.action_id });
+  return {
+    ...base,
+    container: { type: 'message', message_ts: message.ts, channel_id: where.channel, is_ephemeral: where.ephemeral ?? false },
+    ...(where.ephemeral ? { message: undefined } : {}),
+    actions: [{ ...action, block_id: 'nw-actions', action_ts: slackTs() }],
   };
 }
 

@@ -64,6 +64,27 @@ export const brokenCommand = defineCommand({
   },
 });
 
+/**
+ * An answer only its asker sees, after a delay, from what the bot knows (cacheable): what Share in channel is for.
+ * Run it on a bot without the answer cache to keep every press slow.
+ */
+export const privateAnswerCommand = defineCommand({
+  name: 'private',
+  description: 'A slow answer only its asker sees (tests only)',
+  options: z.object({
+    ms: z.coerce.number().int().min(0).max(10_000).default(10).describe('Delay in ms'),
+    date: z.string().max(20).optional().describe('Any day').meta({ kind: 'date' }),
+  }),
+  examples: [],
+  cacheable: true,
+  asOfChoices: () => ['2023-09-05', '2023-12-22'],
+  async handler(input) {
+    await sleep(input.ms);
+    const asOf = input.date ?? '2023-12-22';
+    return reply({ command: 'private', title: 'Private answer', body: `Done after ${input.ms} ms, as of ${asOf}.`, visibility: 'ephemeral', asOf });
+  },
+});
+
 /** The real bot (real data and commands) plus the test-only commands. */
 export async function botWithTestCommands(): Promise<Bot> {
   const base = await testBot();
@@ -72,5 +93,20 @@ export async function botWithTestCommands(): Promise<Bot> {
     registry: new CommandRegistry([...base.registry.list(), slowCommand, callerCommand, brokenCommand]),
     log: captureLogger('silent').log,
     now: base.now,
+  });
+}
+
+/**
+ * The real bot plus `private` (Share in channel's tests), without the answer cache so every press takes its time.
+ * Apart from botWithTestCommands: /niger's definitions have room for only so many test commands.
+ */
+export async function botWithPrivateAnswers(): Promise<Bot> {
+  const base = await testBot();
+  return new Bot({
+    kb: base.kb,
+    registry: new CommandRegistry([...base.registry.list(), privateAnswerCommand]),
+    log: captureLogger('silent').log,
+    now: base.now,
+    answerCacheSize: 0,
   });
 }

@@ -1200,3 +1200,36 @@ describe('who did something', () => {
     expect((await ask('who announced the CNSP on television?')).text).toMatch(/Abdramane|26 July 2023/);
   });
 });
+
+describe('when, about a person with no event for it', () => {
+  it('is answered by their record when it says so, and declined when it does not', async () => {
+    for (const q of ['what year was tiani born?', 'Quelle est l’année de naissance de Tiani ?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/1960|1961|1964/);
+    }
+    expect((await ask('when did tiani visit paris?')).answered).toBe(false);
+  });
+});
+
+describe('a side of a comparison with no verb', () => {
+  it('takes the other side’s country and place with its verb', async () => {
+    expect((await ask('did the americans leave agadez before niamey?')).lead).toMatch(/^No\. US forces complete withdrawal from Air Base 101/);
+  });
+});
+
+describe('a return that nothing records', () => {
+  it('is No, from the newest record of the end it would undo', async () => {
+    for (const q of ['has niger rejoined ecowas?', 'Ist der Niger der ECOWAS wieder beigetreten?'])
+      expect((await ask(q)).lead, q).toMatch(/^No\. 29 January 2025/);
+  });
+});
+
+describe('who leads a body no term names', () => {
+  it('is declined, not answered with Niger’s head of state', async () => {
+    const r = await ask('who leads the AES?');
+    expect(r.answered).toBe(false);
+    expect(r.text).not.toMatch(/Tiani rules/);
+    expect((await ask('who ran the CSRD?')).text).toMatch(/Salou Djibo/);
+  });
+});

@@ -73,6 +73,9 @@ describe('escaping', () => {
   });
 });
 
+/** Slack's date token, as the renderer writes it: `<!date^UNIX^{date_long}|fallback>`. */
+const DATE_TOKEN = /^<!date\^\d+\^\{date_long\}\|[^<>|]*>$/;
+
 describe('Block Kit rendering', () => {
   let bot: Bot;
   beforeAll(async () => {
@@ -105,7 +108,7 @@ describe('Block Kit rendering', () => {
     expect(checkMessage({ blocks, text: renderReply(r).text })).toBeUndefined();
   });
 
-  it('sends all reply text as escaped plain_text; only the sources line is mrkdwn, with links as the only markup', () => {
+  it('sends reply text as escaped plain_text; fields and the sources line are mrkdwn shown literally, with our own bold labels, links and date as the only markup', () => {
     const r = reply({
       command: 'who',
       title: 'Who is <!channel> & *b*?',
@@ -120,13 +123,15 @@ describe('Block Kit rendering', () => {
     for (const o of objects) {
       const markup = o.text.match(/<[^>]*>/g) ?? [];
       if (o.type === 'plain_text') expect(markup).toEqual([]);
-      else expect(markup.every((m) => m.startsWith('<https://example.org/?a=1&amp;b=2|'))).toBe(true);
-      expect(o.text).not.toMatch(/<[!@#]/);
+      else expect(markup.every((m) => m.startsWith('<https://example.org/?a=1&amp;b=2|') || DATE_TOKEN.test(m))).toBe(true);
+      expect(o.text).not.toMatch(/<[@#]|<!(?!date\^)/);
     }
-    for (const raw of rawTexts(renderReply(r))) expect(raw).not.toMatch(/<[!@#]/);
+    for (const raw of rawTexts(renderReply(r))) expect(raw).not.toMatch(/<[@#]|<!(?!date\^)/);
+    const fields = objects.filter((o) => o.type === 'mrkdwn' && o.text.startsWith('*'));
+    expect(fields.map((o) => o.text.slice(0, 6))).toEqual(['*Name ']);
     const mrkdwn = objects
       .filter((o) => o.type === 'mrkdwn')
-      .map((o) => o.text.replace(/<[^|>]*\|/g, ''))
+      .map((o) => o.text.replace(/<[^|>]*\|/g, '').replace(/^\*([^*]+)\*/, '$1'))
       .join('');
     expect(mrkdwn).not.toMatch(/[*_~`]/);
     // The user sees exactly what was typed in the plain-text parts.
@@ -210,12 +215,18 @@ describe('Block Kit rendering', () => {
 });
 
 describe('Slack sources: placeholder titles, three at most, long dates', () => {
-  /** The context line(s) as sent (mrkdwn). */
+  /** The context line(s) as sent (mrkdwn), a date token as its fallback (what the tests compare). */
   const contextOf = (r: Reply) =>
     blocksOf(r)
       .filter((b) => b.type === 'context')
-      .map((b) => ((b.elements as Json[])[0] as { text: string }).text)
+      .map((b) => ((b.elements as Json[])[0] as { text: string }).text.replace(/<!date\^\d+\^\{date_long\}\|([^>]*)>/g, '$1'))
       .join('\n');
+
+  it('a day as-of is a Slack date token (local to the reader) with the long date as its fallback; a month stays text', () => {
+    const raw = (r: Reply) => ((blocksOf(r).find((b) => b.type === 'context')!.elements as Json[])[0] as { text: string }).text;
+    expect(raw(sourcedAnswer([], '2023-09-05'))).toBe(`As of <!date^${Date.UTC(2023, 8, 5, 12) / 1000}^{date_long}|5 September 2023>`);
+    expect(raw(sourcedAnswer([], '2023-09'))).toBe('As of September 2023');
+  });
 
   it('a placeholder title is left out: publisher, date and link only', () => {
     const context = contextOf(

@@ -12,6 +12,7 @@ import {
   type APIEmbed,
   type AutocompleteInteraction,
   type ButtonInteraction,
+  type StringSelectMenuInteraction,
   type ChatInputCommandInteraction,
   type InteractionUpdateOptions,
   type ModalSubmitInteraction,
@@ -25,7 +26,7 @@ import { AdapterStartError, type Adapter } from '../../core/adapter.ts';
 import { errorReply, type Bot } from '../../core/bot.ts';
 import type { Caller } from '../../core/command.ts';
 import { languageOf, t } from '../../core/i18n.ts';
-import { decodeForm, renderedOnce, type Reply } from '../../core/reply.ts';
+import { decodeAction, decodeForm, renderedOnce, type Reply } from '../../core/reply.ts';
 import { settleWithin } from '../../core/settle-within.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { maskSecrets, type Logger } from '../../logger.ts';
@@ -113,12 +114,12 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return autocomplete(interaction);
     if (interaction.isChatInputCommand()) return command(interaction);
-    if (interaction.isButton()) return pressed(interaction);
+    if (interaction.isButton() || interaction.isStringSelectMenu()) return pressed(interaction);
     if (interaction.isModalSubmit()) return submitted(interaction);
   }
 
   /** A reply that is a form opens as a modal (the first response, type 9); one that cannot be a modal is refused. */
-  async function showForm(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply): Promise<void> {
+  async function showForm(interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction, reply: Reply): Promise<void> {
     const modal = reply.form && renderModal(reply.form);
     if (modal) {
       await interaction.showModal(modal);
@@ -142,16 +143,44 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     })().catch((err: unknown) => dlog.warn({ err: describeDiscordError(err) }, 'could not post a proposal for review'));
   }
 
-  // A button of ours (a review post's Approve, Reject…): the core runs its action as the presser, with the
-  // preconditions and validation of typing it. Errors go to the presser alone; an outcome replaces the post (type 7).
-  async function pressed(interaction: ButtonInteraction): Promise<void> {
-    const { reply, replaces } = await bot.press(interaction.customId, callerFor(interaction, config.editorRoleId));
-    if (reply.form) return showForm(interaction, reply);
-    if (reply.kind !== 'error' && replaces) {
-      await interaction.update(updateOptions(render(reply)));
+  // A button or select of ours (a review post's Approve or Reject, an answer's As of…, History, Sources, Share,
+  // feedback): the core runs its action as the presser, with the preconditions and validation of typing it. Errors
+  // go to the presser alone; an outcome replaces the message (type 7); Share posts the answer for everyone. Discord
+  // wants a response within 3 s: an answer not ready in time is acknowledged first (deferUpdate, or a private
+  // "thinking…") and sent by editing that response.
+  async function pressed(interaction: ButtonInteraction | StringSelectMenuInteraction): Promise<void> {
+    const picked = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
+    const pressing = bot.press(interaction.customId, callerFor(interaction, config.editorRoleId), picked);
+    const early = await settleWithin(pressing, deferAfterMs);
+    if (early) {
+      const { reply, replaces, toChannel } = early;
+      if (reply.form) return showForm(interaction, reply);
+      // A History answer brings its chart; where the bot may not attach files, the text alone (as for commands).
+      const mayAttach = interaction.appPermissions?.has(PermissionFlagsBits.AttachFiles) ?? true;
+      const { message, files } = mayAttach ? withAttachments(render(reply), reply) : { message: render(reply), files: [] };
+      if (reply.kind !== 'error' && replaces) await interaction.update({ ...updateOptions(message), ...discordFiles(files) });
+      else if (reply.kind !== 'error' && toChannel) await interaction.reply({ ...replyOptions(message), ...discordFiles(files) });
+      else await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
       return;
     }
-    await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
+    // Too slow for one response: acknowledged as the action says it will answer (it says whether it replaces the
+    // message or is shared), then edited in. A form can no longer open.
+    const action = decodeAction(interaction.customId);
+    const replacing = action?.replaces === true;
+    const sharing = action?.kind === 'share';
+    if (replacing) await interaction.deferUpdate();
+    else if (sharing) await interaction.deferReply();
+    else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const { reply, replaces, toChannel } = await pressing;
+    const shown = reply.form ? errorReply(reply.command, t(reply.lang ?? 'en', 'form.tooSlow'), undefined, reply.lang) : reply;
+    const failed = shown.kind === 'error' || (replacing && !replaces) || (sharing && !toChannel);
+    if (failed && (replacing || sharing)) {
+      // The acknowledgement promised a public outcome: a refusal goes to the presser alone instead.
+      if (sharing) await interaction.deleteReply();
+      await interaction.followUp(replyOptions(render({ ...shown, visibility: 'ephemeral' })));
+      return;
+    }
+    await interaction.editReply(editOptions(render(shown)));
   }
 
   // A modal of ours was submitted: the core validates the fields with the command's own schema. Mistakes, by field,
@@ -363,7 +392,10 @@ function shardOptions(shards: DiscordConfig['shards']): Pick<ClientOptions, 'sha
  * Who is asking, from where; channel permission and editorship are read from the member's bitfield and roles when
  * asked. Forms (modals) for commands and buttons; a modal's own submission cannot open another.
  */
-function callerFor(interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction, editorRoleId: string | undefined): Caller {
+function callerFor(
+  interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction,
+  editorRoleId: string | undefined,
+): Caller {
   const roles = interaction.inCachedGuild() ? [...interaction.member.roles.cache.keys()] : memberRoles(interaction.member);
   return {
     platform: 'discord',

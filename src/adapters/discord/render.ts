@@ -5,6 +5,8 @@ import {
   TextInputStyle,
   type APIActionRowComponent,
   type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIStringSelectComponent,
   type APIEmbed,
   type APIEmbedField,
   type APIModalInteractionResponseCallbackData,
@@ -37,8 +39,8 @@ export const NO_MENTIONS = Object.freeze({ parse: [] as [] });
 /** A Reply as a Discord message body (API shape: snake_case, ready for REST or discord.js). */
 export interface DiscordMessage {
   embeds: APIEmbed[];
-  /** The reply's buttons (its actions), in action rows. */
-  components?: APIActionRowComponent<APIButtonComponent>[];
+  /** The reply's buttons and selects (its actions), in action rows. */
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
   /** 64 (ephemeral) for help and errors; only meaningful for interaction responses. */
   flags?: number;
   allowed_mentions: { parse: [] };
@@ -182,7 +184,7 @@ export function renderReply(reply: Reply, limits: DiscordLimits = DISCORD_LIMITS
 
   const message: DiscordMessage = { embeds, allowed_mentions: { parse: [] } };
   if (reply.visibility === 'ephemeral') message.flags = MessageFlags.Ephemeral;
-  const components = actionRows(reply.actions ?? []);
+  const components = actionRows(reply.actions ?? [], lang);
   if (components.length) message.components = components;
   return { message, omittedItems, omittedCitations: sources.omitted };
 }
@@ -221,24 +223,53 @@ export function withAttachments(message: DiscordMessage, reply: Reply): { messag
   };
 }
 
-/** Discord's component limits: 5 rows of 5 buttons, labels of 80 characters, custom ids of 100. */
+/** Discord's component limits: 5 rows of 5 buttons, labels of 80 characters, custom ids of 100; a select fills a row. */
 const BUTTONS_PER_ROW = 5;
 const MAX_ROWS = 5;
 const MAX_CUSTOM_ID = 100;
+/** A select: up to 25 options, labels and values of 100 characters, a placeholder of 150. */
+const MAX_SELECT_OPTIONS = 25;
 
 const BUTTON_STYLES = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger } as const;
 
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
 /**
- * A reply's actions as buttons; each carries its action (encodeAction) as its custom_id, which the core decodes when
- * it is pressed. An action too long for a custom_id is left out rather than cut (a cut one would decode to nothing).
+ * A reply's actions as components: buttons (type 2) carrying their action (encodeAction) as the custom_id, which the
+ * core decodes when pressed; the main source as a link button; As of… as a string select (type 3) of the months
+ * that have figures, each the last day with one, in a row of its own. An action too long for a custom_id is left out
+ * rather than cut (a cut one would decode to nothing); a picker with no days to offer is left out too.
  */
-function actionRows(actions: ReplyAction[]): APIActionRowComponent<APIButtonComponent>[] {
-  const buttons: APIButtonComponent[] = actions.flatMap((a) => {
+function actionRows(actions: ReplyAction[], lang: string): Row[] {
+  const selects: Row[] = [];
+  const buttons: APIButtonComponent[] = [];
+  for (const a of actions) {
+    if (a.url) {
+      const url = safeUrl(a.url);
+      if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: fitText(a.label, 80), url });
+      continue;
+    }
     const id = encodeAction(a);
-    if (id.length > MAX_CUSTOM_ID) return [];
-    return [{ type: ComponentType.Button, custom_id: id, label: fitText(a.label, 80), style: a.style ? BUTTON_STYLES[a.style] : ButtonStyle.Secondary }];
-  });
-  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+    if (id.length > MAX_CUSTOM_ID) continue;
+    if (a.picker) {
+      const choices = a.picker.choices.slice(-MAX_SELECT_OPTIONS);
+      if (choices.length === 0) continue;
+      const select: APIStringSelectComponent = {
+        type: ComponentType.StringSelect,
+        custom_id: id,
+        placeholder: fitText(t(lang, 'actions.pickMonth'), 150),
+        options: choices.map((day) => ({
+          label: fitText(longDate(day.slice(0, 7), lang), 100),
+          value: day,
+          ...(a.picker?.initial?.slice(0, 7) === day.slice(0, 7) ? { default: true } : {}),
+        })),
+      };
+      selects.push({ type: ComponentType.ActionRow, components: [select] });
+      continue;
+    }
+    buttons.push({ type: ComponentType.Button, custom_id: id, label: fitText(a.label, 80), style: a.style ? BUTTON_STYLES[a.style] : ButtonStyle.Secondary });
+  }
+  const rows: Row[] = selects.slice(0, MAX_ROWS);
   for (let i = 0; i < buttons.length && rows.length < MAX_ROWS; i += BUTTONS_PER_ROW) {
     rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + BUTTONS_PER_ROW) });
   }
@@ -298,7 +329,18 @@ export function citationLine(c: Citation, lang: string = FALLBACK_LANG): string 
   const label = title === null ? c.publisher : `${c.publisher} — ${title.length > MAX_CITATION_TITLE ? `${title.slice(0, MAX_CITATION_TITLE - 1)}…` : title}`;
   const text = linkLabel(label);
   const url = c.url ? safeUrl(c.url) : null;
-  return `${url ? `[${text}](${url})` : text} · ${esc(longDate(c.published, lang), 40)}`;
+  return `${url ? `[${text}](${url})` : text} · ${discordDate(c.published, lang)}`;
+}
+
+/**
+ * A day as Discord shows dates in the reader's own language and time zone (`<t:UNIX:D>`, at noon UTC so every zone
+ * from UTC−11 to UTC+11 shows the same day); a month or a year, which a timestamp cannot say, in words. Only in
+ * descriptions and field values: footers and titles show the markup as it is.
+ */
+export function discordDate(iso: string, lang: string = FALLBACK_LANG): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return esc(longDate(iso, lang), 40);
+  return `<t:${Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12) / 1000}:D>`;
 }
 
 /**

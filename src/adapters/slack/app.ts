@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, webApi, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { App, webApi, type BlockAction, type ButtonAction, type DatepickerAction, type FeedbackButtonsAction } from '@slack/bolt';
 import { AuthorizationError, InstallProvider } from '@slack/oauth';
 import { AdapterStartError, type Adapter } from '../../core/adapter.ts';
 import type { Bot } from '../../core/bot.ts';
@@ -22,7 +22,8 @@ import { DatabaseInstallationStore, day, describeKey, NotInstalledError, SLACK_B
 import { AdminCheck } from './permissions.ts';
 import { SAFE_MESSAGE_OPTIONS, SlackPoster, type ClientsFor, type SlackClients } from './poster.ts';
 import { REPLAY_TTL_MS, SlackReceiver, type ReceiverLimits, type SlackReceiverOptions } from './receiver.ts';
-import { ACTION_ID_PREFIX, FORM_CALLBACK_ID, renderMessage, renderModal, SLACK_FORMS } from './render.ts';
+import { ACTION_ID_PREFIX, FEEDBACK_ID, LINK_ID_PREFIX, PICKER_ID_PREFIX } from './actions.ts';
+import { FORM_CALLBACK_ID, renderMessage, renderModal, SLACK_FORMS } from './render.ts';
 
 /** Web API retries: a few, quickly. Bolt's default is ten retries over about 30 minutes. */
 export const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000, randomize: true };
@@ -384,13 +385,21 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   const formFailed = (reply: Reply): Reply => errorReply(reply.command, t(reply.lang ?? 'en', 'form.unknownAction'), undefined, reply.lang);
 
   /** Answers the person who pressed or submitted, alone, through the interaction's response_url. */
-  const tellPresser = async (responseUrl: string | undefined, reply: Reply): Promise<void> => {
+  const tellPresser = (responseUrl: string | undefined, reply: Reply): Promise<void> =>
+    respondWith(responseUrl, reply, { response_type: 'ephemeral', replace_original: false });
+
+  /** Posts a reply through an interaction's response_url: to the presser alone, into the channel, or in place. */
+  const respondWith = async (
+    responseUrl: string | undefined,
+    reply: Reply,
+    how: { response_type?: 'ephemeral' | 'in_channel'; replace_original: boolean },
+  ): Promise<void> => {
     if (!responseUrl || !/^https?:\/\//.test(responseUrl)) return;
     try {
       const res = await fetch(responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...render(reply), ...SAFE_MESSAGE_OPTIONS }),
+        body: JSON.stringify({ ...how, ...render(reply), ...SAFE_MESSAGE_OPTIONS }),
       });
       if (!res.ok) slackLog.warn({ status: res.status, command: reply.command }, 'the response_url refused an answer');
     } catch (err) {
@@ -399,31 +408,69 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   };
 
   /** The outcome replaces the message whose button was pressed (its buttons go with it). */
-  const replaceMessage = async (client: webApi.WebClient, channel: string, ts: string, reply: Reply): Promise<void> => {
+  const replaceMessage = async (client: webApi.WebClient, channel: string, ts: string, reply: Reply, quiet = false): Promise<boolean> => {
     try {
       // Like every post: Slack reads no mention, link or name in the text fallback.
       await client.chat.update({ channel, ts, ...render(reply), parse: 'none', link_names: false });
+      return true;
     } catch (err) {
-      slackLog.warn({ err, channelId: channel }, 'could not update a message with its outcome');
+      if (!quiet) slackLog.warn({ err, channelId: channel }, 'could not update a message with its outcome');
+      return false;
     }
   };
 
-  // A button of ours was pressed (a review post's Approve, Reject…): acknowledged at once, then the core runs its
-  // action as the presser, with the preconditions and validation of typing it.
-  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_ID_PREFIX}`), async ({ ack, body, action, client }) => {
-    await ack();
+  /**
+   * The answer replaces the message it came from: chat.update for a message in the channel; a message only its asker
+   * sees (a slash command's answer, an ephemeral reply) can be replaced only through the response_url.
+   */
+  const replaceAnswer = async (client: webApi.WebClient, body: BlockAction, reply: Reply): Promise<void> => {
+    const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+    const ts = body.message?.ts ?? body.container?.message_ts;
+    // A slash command's answer posted in the channel is not the bot's own message to chat.update: when Slack refuses,
+    // the response_url replaces it.
+    if (!body.container?.is_ephemeral && ts && channel && (await replaceMessage(client, channel, ts, reply, true))) return;
+    // No response_type: the message replaced keeps who sees it (the channel, or the asker alone).
+    await respondWith(body.response_url, reply, { replace_original: true });
+  };
+
+  // One of our elements was used (a review post's Approve or Reject, an answer's As of…, History, Sources, Share,
+  // feedback): acknowledged at once — Slack wants it within 3 s — then the core runs its action as the presser, with
+  // the preconditions and validation of typing it.
+  const pressed = async (client: webApi.WebClient, body: BlockAction, encoded: string, picked?: string): Promise<void> => {
     const channel = body.channel?.id ?? body.container?.channel_id ?? '';
     const ts = body.message?.ts ?? body.container?.message_ts;
     const who = caller(body.user.id, channel, body.team?.id ?? undefined, client, true);
-    const { reply, replaces } = await bot.press(action.value ?? '', who);
+    const { reply, replaces, toChannel } = await bot.press(encoded, who, picked);
     if (reply.form) {
       const opened = await openForm(client, body.trigger_id, reply.form, { r: body.response_url, ...(reply.form.replaces && ts ? { c: channel, t: ts } : {}) });
       if (!opened) await tellPresser(body.response_url, formFailed(reply));
-    } else if (reply.kind !== 'error' && replaces && ts) {
-      await replaceMessage(client, channel, ts, reply);
+    } else if (reply.kind !== 'error' && toChannel) {
+      // Share in channel: the answer, as everyone sees it, posted in the channel; the asker's copy stays theirs.
+      await respondWith(body.response_url, reply, { response_type: 'in_channel', replace_original: false });
+    } else if (reply.kind !== 'error' && replaces) {
+      await replaceAnswer(client, body, reply);
+      // A message carries no files: a public answer's chart (History) follows it into the channel, as after a command.
+      if (reply.attachments?.length && reply.visibility === 'public' && channel) await shareAttachments(client, reply, { channel }, slackLog);
     } else {
       await tellPresser(body.response_url, reply);
     }
+  };
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_ID_PREFIX}`), async ({ ack, body, action, client }) => {
+    await ack();
+    await pressed(client, body, action.value ?? '');
+  });
+  // As of…: a date picker carries its action in its action_id (it has no value); the day picked is `selected_date`.
+  app.action<BlockAction<DatepickerAction>>(new RegExp(`^${PICKER_ID_PREFIX}`), async ({ ack, body, action, client }) => {
+    await ack();
+    await pressed(client, body, action.action_id.slice(PICKER_ID_PREFIX.length), action.selected_date ?? '');
+  });
+  app.action<BlockAction<FeedbackButtonsAction>>(FEEDBACK_ID, async ({ ack, body, action, client }) => {
+    await ack();
+    await pressed(client, body, action.value ?? '');
+  });
+  // A link button opens its URL in the browser; Slack still tells the app, which has nothing to do but ack.
+  app.action(new RegExp(`^${LINK_ID_PREFIX}`), async ({ ack }) => {
+    await ack();
   });
 
   // A modal of ours was submitted: the core validates its fields with the command's own schema. Mistakes are shown

@@ -4,7 +4,8 @@ import { citationsShown, moreSources, shownTitle } from '../../core/citations-sh
 import { FALLBACK_LANG, t } from '../../core/i18n.ts';
 import { renderText } from '../../core/render-text.ts';
 import type { FormCapabilities } from '../../core/command.ts';
-import { encodeAction, type Citation, type Reply, type ReplyAction, type ReplyForm } from '../../core/reply.ts';
+import type { Citation, Reply, ReplyForm } from '../../core/reply.ts';
+import { actionBlocks, actionBlocksSize } from './actions.ts';
 import { escapeSlack, mrkdwnLiteral, slackLink } from './escape.ts';
 
 type Block = types.KnownBlock;
@@ -33,7 +34,7 @@ export const SLACK_LIMITS = {
   citationTitle: 100,
 } as const;
 
-export type SlackLimits = typeof SLACK_LIMITS;
+export type SlackLimits = { readonly [K in keyof typeof SLACK_LIMITS]: number };
 
 /** A Reply as a Slack message: Block Kit plus the plain-text fallback. */
 export interface SlackMessage {
@@ -127,34 +128,24 @@ export function renderReply(reply: Reply, limits: SlackLimits = SLACK_LIMITS): R
 }
 
 /**
- * Just the message payload (`blocks` and `text`) of {@link renderReply}, with the reply's buttons (its actions) last:
- * a button carries its action (encodeAction) as its value, which the core decodes when it is pressed. The actions
- * block stays inside the margin between our JSON budget and Slack's limit.
+ * Just the message payload (`blocks` and `text`) of {@link renderReply}, with the reply's actions last (see
+ * actions.ts): the answer is laid out within what the action blocks leave of the limits, so one answer with its
+ * buttons is always one message Slack accepts.
  */
 export function renderMessage(reply: Reply, limits: SlackLimits = SLACK_LIMITS): SlackMessage {
-  const { blocks, text } = renderReply(reply, limits);
-  if (!reply.actions?.length) return { blocks, text };
-  return { blocks: [...blocks, actionsBlock(reply.actions)], text };
+  if (!reply.actions?.length) {
+    const { blocks, text } = renderReply(reply, limits);
+    return { blocks, text };
+  }
+  const extra = actionBlocks(reply.actions);
+  const size = actionBlocksSize(extra);
+  const { blocks, text } = renderReply(reply, { ...limits, blocks: limits.blocks - size.blocks, blocksJson: limits.blocksJson - size.json });
+  return { blocks: [...blocks, ...extra], text };
 }
 
-/** The action_id prefix of our buttons (Bolt routes presses by it). */
-export const ACTION_ID_PREFIX = 'nw-action-';
+export { ACTION_ID_PREFIX, FEEDBACK_ID, LINK_ID_PREFIX, PICKER_ID_PREFIX } from './actions.ts';
 /** The callback_id of our modals (Bolt routes submissions by it). */
 export const FORM_CALLBACK_ID = 'nw-form';
-
-function actionsBlock(actions: ReplyAction[]): Block {
-  return {
-    type: 'actions',
-    block_id: 'nw-actions',
-    elements: actions.slice(0, 25).map((a, i) => ({
-      type: 'button' as const,
-      action_id: `${ACTION_ID_PREFIX}${i}`,
-      text: plain(fitEscaped(a.label, 75)),
-      value: encodeAction(a),
-      ...(a.style ? { style: a.style } : {}),
-    })),
-  };
-}
 
 /** Slack's modal limits: a title and submit label of 24 characters, placeholders of 150, inputs of 3,000. */
 export const SLACK_FORMS: FormCapabilities = { maxFields: 100, maxLabel: 2000, maxPlaceholder: 150, maxTitle: 24 };
@@ -184,6 +175,18 @@ export function renderModal(form: ReplyForm, privateMetadata: string): types.Mod
       },
     })),
   };
+}
+
+/**
+ * A day as Slack shows dates in the reader's own locale and time zone (`<!date^UNIX^{date_long}|fallback>`), the
+ * fallback in the answer's style. Noon UTC, so every time zone from UTC−11 to UTC+11 shows the same day.
+ */
+export function slackDate(iso: string, lang: string): string {
+  const fallback = mrkdwnLiteral(longDate(iso, lang)).replace(/\|/g, '/');
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return fallback;
+  const unix = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12) / 1000;
+  return `<!date^${unix}^{date_long}|${fallback}>`;
 }
 
 /** Room kept for the "…N more not shown" note while the body is placed. */
@@ -269,13 +272,28 @@ const HEADER_JSON = JSON.stringify(headerBlock('')).length + 1;
 const CONTEXT_JSON = JSON.stringify(contextBlock('')).length + 1;
 /** A section of fields, measured without any: each field adds FIELD_JSON and its text, plus a comma between two. */
 const FIELDS_SECTION_JSON = JSON.stringify({ type: 'section', fields: [] }).length + 1;
-const FIELD_JSON = JSON.stringify(plain('')).length;
+const FIELD_JSON = JSON.stringify(literalMrkdwn('')).length;
+
+/**
+ * A field as mrkdwn with its label in bold: both parts are shown literally (escaped, formatting characters
+ * neutralised, `verbatim` so Slack links no names or channels), so only our own asterisks format anything.
+ */
+function boldField(name: string, value: string, lang: string, max: number): types.MrkdwnElement {
+  const cut = (text: string, room: number) => (text.length <= room ? text : `${safeCut(text, Math.max(1, room - 1)).trimEnd()}…`);
+  const shownName = name ? cut(mrkdwnLiteral(name), 200) : '';
+  const label = shownName ? `*${shownName}*` : '';
+  if (!value || !label) return literalMrkdwn(cut(label || mrkdwnLiteral(value), max));
+  const frame = t(lang, 'render.field', { name: label, value: '' }).length;
+  return literalMrkdwn(t(lang, 'render.field', { name: label, value: cut(mrkdwnLiteral(value), max - frame) }));
+}
+
+function literalMrkdwn(text: string): types.MrkdwnElement {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
 
 function fieldSections(reply: Reply, limits: SlackLimits): SizedBlock[] {
   const lang = reply.lang ?? FALLBACK_LANG;
-  const fields = reply.fields
-    .filter((f) => f.name || f.value)
-    .map((f) => plain(fitEscaped(f.name && f.value ? t(lang, 'render.field', { name: f.name, value: f.value }) : f.name || f.value, limits.fieldText)));
+  const fields = reply.fields.filter((f) => f.name || f.value).map((f) => boldField(f.name, f.value, lang, limits.fieldText));
   const out: SizedBlock[] = [];
   for (let i = 0; i < fields.length; i += limits.fieldsPerSection) {
     const group = fields.slice(i, i + limits.fieldsPerSection);
@@ -302,10 +320,7 @@ function citationLabel(c: Citation, limits: SlackLimits, lang: string): string {
  */
 function contextBlocks(reply: Reply, limits: SlackLimits): { blocks: Block[]; json: number; omitted: number } {
   const lang = reply.lang ?? FALLBACK_LANG;
-  const head = [
-    reply.asOf ? t(lang, 'render.asOf', { date: mrkdwnLiteral(longDate(reply.asOf, lang)) }) : '',
-    reply.citations.length ? t(lang, 'render.sources.text') : '',
-  ]
+  const head = [reply.asOf ? t(lang, 'render.asOf', { date: slackDate(reply.asOf, lang) }) : '', reply.citations.length ? t(lang, 'render.sources.text') : '']
     .filter(Boolean)
     .join(' · ');
   if (!head) return { blocks: [], json: 0, omitted: 0 };
