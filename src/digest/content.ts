@@ -1,4 +1,4 @@
-import type { TroopChartRequest } from '../core/charts-port.ts';
+import type { DigestChartSpec } from '../core/digest-port.ts';
 import { t } from '../core/i18n.ts';
 import { reply, type Reply, type ReplyField } from '../core/reply.ts';
 import { ageInWords } from '../core/words.ts';
@@ -38,13 +38,7 @@ export interface DigestContent {
  * the previous digest, of those figures' countries: a desk wants the picture when a figure moved, not the same
  * unchanged chart every morning.
  */
-export interface DigestChart {
-  /** The file name: `digest-troops-france-italy.png`. */
-  name: string;
-  request: TroopChartRequest;
-  alt: string;
-  caption: string;
-}
+export type DigestChart = DigestChartSpec;
 
 function describeDate(d: FuzzyDate, lang: string): string {
   return d.precision === 'day' ? formatDay(d.start, lang) : formatPeriod(d.start, d.end, lang);

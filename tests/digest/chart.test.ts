@@ -14,7 +14,8 @@ import { buildDigest } from '../../src/digest/content.ts';
 import { StoreDigestService } from '../../src/digest/service.ts';
 import type { KnowledgeBase } from '../../src/knowledge/kb.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
-import { at, makeScheduler, testKb, withApproved } from './helpers.ts';
+import { TEST_CALLER, testBot } from '../helpers/bot.ts';
+import { at, makeScheduler, RecordingPoster, testKb, withApproved } from './helpers.ts';
 
 const APPROVED = '2026-11-30T12:00:00Z';
 
@@ -90,5 +91,40 @@ describe('the shell prints a changed digest, then where its chart was written', 
     const path = join(dir, 'digest-troops-italy.png');
     expect(out.indexOf(`Chart: ${path}`)).toBeGreaterThan(out.indexOf('New figure, approved'));
     expect(PNG.sync.read(await readFile(path)).width).toBeGreaterThan(300);
+  });
+});
+
+describe('digest preview shows the chart that will follow the digest', () => {
+  let db: TestDb;
+  beforeEach(async () => {
+    db = await sqliteBackend.open();
+  });
+  afterEach(async () => {
+    await db?.cleanup();
+  });
+
+  it('none while nothing changed; after an approval, the same PNG the delivery posts, its words in the digest’s language', async () => {
+    let kb: KnowledgeBase = testKb();
+    const charts = chartService();
+    const bot = await testBot({ services: { digest: new StoreDigestService(db.store, () => kb), charts } });
+    await bot.handleText('digest subscribe time:08:00 lang:fr', TEST_CALLER);
+    const poster = new RecordingPoster('test');
+    const scheduler = makeScheduler(db.store, [poster], { kb: () => kb, charts });
+    await scheduler.tick(at('2026-11-30T07:00:00Z'));
+    expect(poster.posts).toHaveLength(1);
+    expect((await bot.handleText('digest preview', TEST_CALLER)).attachments).toBeUndefined();
+
+    kb = withApproved(testKb(), 'italy-2023-08-06', APPROVED);
+    const preview = await bot.handleText('digest preview', TEST_CALLER);
+    expect(preview.lang).toBe('fr');
+    expect(preview.attachments).toHaveLength(1);
+    const [file] = preview.attachments!;
+    expect(file!.name).toBe('digest-troops-italy.png');
+    expect(file!.alt).toMatch(/^Line chart|^Graphique/);
+    expect(file!.alt).toContain('Effectifs militaires étrangers au Niger : Italie');
+    expect(PNG.sync.read(Buffer.from(file!.bytes)).width).toBeGreaterThan(300);
+    // The delivery's chart is the same picture.
+    const drawn = await charts.troops(kb, { countries: ['Italy'] });
+    expect(Buffer.from(file!.bytes).equals(Buffer.from(drawn!.png))).toBe(true);
   });
 });
