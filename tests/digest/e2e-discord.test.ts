@@ -190,6 +190,39 @@ describe('digests end to end through Discord (discord.js + fake Discord)', () =>
       });
     });
 
+    it('a sender that dies after posting the changed digest: the instance taking over records it and posts its chart, once', async () => {
+      await command('digest subscribe', {}, MANAGER, true);
+      let kb: KnowledgeBase = bot.kb;
+      await makeScheduler(db.store, [h.adapter.poster], { kb: () => kb }).tick(new Date('2026-11-30T07:00:00Z'));
+      kb = withApproved(bot.kb, 'italy-2023-08-06', '2026-11-30T12:00:00Z');
+      const dying: ChannelPoster = {
+        platform: 'discord',
+        post: async (channelId, reply, nonce) => {
+          await h.adapter.poster.post(channelId, reply, nonce);
+          return new Promise(() => undefined);
+        },
+        attach: (...args) => h.adapter.poster.attach!(...args),
+      };
+      const charts = chartService();
+      const a = makeScheduler(db.store, [dying], { kb: () => kb, charts, instanceId: 'instance-A', leaseMs: 120_000 });
+      const b = makeScheduler(db.store, [h.adapter.poster], { kb: () => kb, charts, instanceId: 'instance-B', leaseMs: 120_000 });
+      const before = channelPosts().length;
+      void a.tick(new Date('2026-12-01T07:00:00Z'));
+      await h.fake.waitFor(() => channelPosts().length > before);
+      await b.tick(new Date('2026-12-01T07:02:01Z'));
+      await b.tick(new Date('2026-12-01T07:30:00Z'));
+      const messages = h.fake.channelMessages(CHANNEL);
+      expect(messages).toHaveLength(3);
+      expect(messages.filter((m) => m.attachments.length > 0)).toHaveLength(1);
+      // The chart answers the digest B recorded (A's post, deduplicated by its nonce when B repeated it).
+      expect(channelPosts().at(-1)!.body).toMatchObject({ message_reference: { message_id: messages[1].id } });
+      expect(await db.store.getClaim({ platform: 'discord', channelId: CHANNEL, localDate: '2026-12-01' })).toMatchObject({
+        status: 'sent',
+        owner: 'instance-B',
+        messageId: messages[1].id,
+      });
+    });
+
     it('a chart the bot may not attach (403 Missing Permissions): one digest, still on, recorded as sent, a warning, no retry', async () => {
       const { scheduler, logger, next } = await twoDays();
       // The digest's post goes through; the chart's (the one with a file), right after it, is refused.

@@ -204,6 +204,22 @@ describe('digests end to end through Slack (Bolt + fake Slack)', () => {
       expect(claim).toMatchObject({ status: 'sent', messageId: (delivered()[1]!.response as { ts?: string }).ts });
     });
 
+    it('Slack posts the changed digest, then answers 500: found in the history, recorded once, its chart shared once', async () => {
+      await slash('digest subscribe', ADMIN);
+      let kb: KnowledgeBase = bot.kb;
+      const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: () => kb, charts: chartService() });
+      await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+      kb = withApproved(bot.kb, 'italy-2023-08-06', '2026-11-30T12:00:00Z');
+      h.fake.failNext('chat.postMessage', { statusAfterPosting: 500 });
+      await scheduler.tick(new Date('2026-12-01T07:00:00Z'));
+      await scheduler.tick(new Date('2026-12-01T07:30:00Z'));
+      expect(h.fake.messagesIn(CHANNEL).filter((m) => m.metadata)).toHaveLength(2);
+      expect(posts()).toHaveLength(2);
+      expect(h.fake.uploads).toHaveLength(1);
+      expect(h.fake.uploads[0]!.completed).toMatchObject({ channel: CHANNEL });
+      expect(await db.store.getClaim({ platform: 'slack', channelId: CHANNEL, localDate: '2026-12-01' })).toMatchObject({ status: 'sent', attempts: 1 });
+    });
+
     it('a chart upload that fails: one digest, recorded as sent, a warning, and no retry', async () => {
       h.fake.failNext('files.getUploadURLExternal', { status: 500 });
       const scheduler = await twoDays();
