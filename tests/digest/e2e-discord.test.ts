@@ -201,7 +201,7 @@ describe('digests end to end through Discord (discord.js + fake Discord)', () =>
           await h.adapter.poster.post(channelId, reply, nonce);
           return new Promise(() => undefined);
         },
-        attach: (...args) => h.adapter.poster.attach!(...args),
+        attach: (channelId, messageId, reply) => h.adapter.poster.attach(channelId, messageId, reply),
       };
       const charts = chartService();
       const a = makeScheduler(db.store, [dying], { kb: () => kb, charts, instanceId: 'instance-A', leaseMs: 120_000 });
