@@ -192,6 +192,10 @@ export class Delivery {
     }
     const drawn = await file;
     if (!drawn) return;
+    // The chart is one more message in the channel: it takes its turn in the platform's pace like a digest does.
+    const pacing = this.pacing[claim.platform] ?? undefined;
+    await Promise.race([this.pacer.acquire(slotsFor(pacing, claim.platform, claim.channelId, target.workspaceId)), this.stopped]);
+    if (this.stopping()) return;
     try {
       await this.withTimeout(poster.attach(claim.channelId, messageId, { ...content.reply, attachments: [drawn] }, target));
     } catch (err) {

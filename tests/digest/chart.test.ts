@@ -128,3 +128,49 @@ describe('digest preview shows the chart that will follow the digest', () => {
     expect(Buffer.from(file!.bytes).equals(Buffer.from(drawn!.png))).toBe(true);
   });
 });
+
+describe('the chart takes its turn in the pace', () => {
+  let db: TestDb;
+  beforeEach(async () => {
+    db = await sqliteBackend.open();
+  });
+  afterEach(async () => {
+    await db?.cleanup();
+  });
+
+  it('in one channel the chart comes at least the per-channel gap after its digest; every digest goes out before its chart', async () => {
+    const events: { what: string; channelId: string; at: number }[] = [];
+    const poster = new RecordingPoster('slack');
+    const post = poster.post.bind(poster);
+    poster.post = async (channelId, reply, nonce) => {
+      events.push({ what: 'digest', channelId, at: performance.now() });
+      return post(channelId, reply, nonce);
+    };
+    const withAttach = Object.assign(poster, {
+      attach: async (channelId: string, messageId: string) => {
+        events.push({ what: `chart of ${messageId}`, channelId, at: performance.now() });
+      },
+    });
+    const service = new StoreDigestService(db.store, testKb());
+    for (const channelId of ['C1', 'C2']) {
+      await service.subscribe(
+        { platform: 'slack', channelId, workspaceId: 'T1' },
+        { time: '08:00', timeZone: 'Africa/Niamey' },
+        'me',
+        at('2026-11-30T06:00:00Z'),
+      );
+    }
+    let kb: KnowledgeBase = testKb();
+    const options = { kb: () => kb, charts: chartService(), pacing: { slack: { perChannelMs: 1200, perWorkspaceMs: 50 } } };
+    await makeScheduler(db.store, [withAttach], options).tick(at('2026-11-30T07:00:00Z'));
+    expect(events.map((e) => e.what)).toEqual(['digest', 'digest']);
+    kb = withApproved(testKb(), 'italy-2023-08-06', APPROVED);
+    events.length = 0;
+    await makeScheduler(db.store, [withAttach], options).tick(at('2026-12-01T07:00:00Z'));
+    for (const channelId of ['C1', 'C2']) {
+      const mine = events.filter((e) => e.channelId === channelId);
+      expect(mine.map((e) => e.what)).toEqual(['digest', `chart of ${poster.posts.filter((p) => p.channelId === channelId).at(-1)!.messageId}`]);
+      expect(mine[1]!.at - mine[0]!.at).toBeGreaterThanOrEqual(1150);
+    }
+  });
+});
