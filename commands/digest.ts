@@ -4,6 +4,7 @@ import type { DigestChannel, DigestLogEntry, DigestService } from '../src/core/d
 import { UserError } from '../src/core/errors.ts';
 import { reply } from '../src/core/reply.ts';
 import { formatDay, formatLocal } from '../src/knowledge/dates.ts';
+import { chartAttachment } from './_shared.ts';
 
 const EXAMPLE = 'digest subscribe time:08:00 timezone:Africa/Niamey';
 
@@ -147,7 +148,17 @@ const preview = defineCommand({
   async handler(_input, ctx) {
     // In the subscription's language; without one, in the language subscribing here would give.
     const p = await service(ctx).preview(channelOf(ctx), ctx.now(), ctx.channelLang);
-    return { ...p.reply, command: 'digest preview', visibility: 'ephemeral' };
+    // The chart that will follow the digest comes with its preview, drawn the same way, its words in the digest's language.
+    const chart = p.chart;
+    const attachments = chart
+      ? await chartAttachment(
+          { ...ctx, lang: p.reply.lang ?? ctx.lang },
+          chart.name.replace(/\.png$/, ''),
+          (charts) => charts.troops(ctx.kb, chart.request),
+          () => chart,
+        )
+      : undefined;
+    return { ...p.reply, command: 'digest preview', visibility: 'ephemeral', ...(attachments ? { attachments } : {}) };
   },
 });
 

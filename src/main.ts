@@ -53,12 +53,15 @@ async function main(): Promise<void> {
   // Digests: the store opens before the bot, whose commands reach it through `services`.
   let bot: Bot;
   let digest: DigestRuntime | undefined;
+  // Charts load their libraries on the first one drawn: a bot never asked for one never pays for them.
+  const charts = chartService();
   try {
     digest = await openDigestRuntime({
       databaseUrl: config.databaseUrl,
       catchupMinutes: config.digestCatchupMinutes,
       log,
       kb: () => bot.kb,
+      charts,
       ...(config.tokenEncryptionKey ? { tokenKey: config.tokenEncryptionKey } : {}),
       ...(serveHealth
         ? { onDatabaseError: () => metrics?.databaseError(), scheduler: { metrics: { count: (event, n) => metrics?.digests.count(event, n) } } }
@@ -72,8 +75,7 @@ async function main(): Promise<void> {
   }
   let live: LiveKnowledge | undefined;
   const services: Services = {
-    // Charts load their libraries on the first one drawn: a bot never asked for one never pays for them.
-    charts: chartService(),
+    charts,
     ...(digest
       ? {
           digest: digest.service,

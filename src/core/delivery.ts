@@ -20,6 +20,12 @@ export interface ChannelPoster {
    * DeliveryError when the platform cannot say.
    */
   findDelivery?(channelId: string, nonce: string, sinceMs: number, target?: DeliveryTarget): Promise<PostResult | null>;
+  /**
+   * Shows the reply's files (a digest's chart) right after its message `messageId` was posted and recorded. Called
+   * at most once per delivery and never retried: the message already says everything the files show, so a failure
+   * (thrown, or logged by the adapter) costs the picture only. Platforms that show no files need not implement it.
+   */
+  attach?(channelId: string, messageId: string, reply: Reply, target?: DeliveryTarget): Promise<void>;
 }
 
 /** The workspace (Slack team, Discord guild) a channel belongs to, as its subscription recorded it. */

@@ -1,3 +1,4 @@
+import type { TroopChartRequest } from './charts-port.ts';
 import type { Reply } from './reply.ts';
 
 /**
@@ -53,6 +54,17 @@ export interface DigestPreview {
   localDate: string;
   dueAt: Date;
   subscribed: boolean;
+  /** The troop chart that will follow the digest (its figures changed); absent or null: none. */
+  chart?: DigestChartSpec | null;
+}
+
+/** What a digest's chart draws, and its words in the digest's language. */
+export interface DigestChartSpec {
+  /** The file name: `digest-troops-italy.png`. */
+  name: string;
+  request: TroopChartRequest;
+  alt: string;
+  caption: string;
 }
 
 export interface DigestService {

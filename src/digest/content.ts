@@ -1,3 +1,4 @@
+import type { DigestChartSpec } from '../core/digest-port.ts';
 import { t } from '../core/i18n.ts';
 import { reply, type Reply, type ReplyField } from '../core/reply.ts';
 import { ageInWords } from '../core/words.ts';
@@ -30,7 +31,16 @@ export interface DigestContent {
   newEvents: number;
   /** The entries it carries, as "kind/entry id": a later correction of one is threaded under the posted digest. */
   entries: string[];
+  /** The troop chart that goes with the digest once it is posted; null: none (no troop figure changed). */
+  chart: DigestChart | null;
 }
+
+/**
+ * What to draw under a digest, and its words in the digest's language. Only when troop figures were approved since
+ * the previous digest, of those figures' countries: a desk wants the picture when a figure moved, not the same
+ * unchanged chart every morning.
+ */
+export type DigestChart = DigestChartSpec;
 
 function describeDate(d: FuzzyDate, lang: string): string {
   return d.precision === 'day' ? formatDay(d.start, lang) : formatPeriod(d.start, d.end, lang);
@@ -180,6 +190,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
 
   // A day (the newest `added`) or, once something was approved from chat, an instant: both compare as strings.
   const watermark = kb.newestKnown();
+  const chart = figures.length > 0 ? digestChart(kb, [...new Set(figures.map((d) => d.country))], lang, sourceName) : null;
   return {
     reply: reply({
       command: 'digest',
@@ -195,5 +206,33 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
     watermark: watermark ?? input.since,
     newEvents: listed.length,
     entries: [...new Set(entries)],
+    chart,
+  };
+}
+
+/** The changed countries' whole troop histories: the new figure against the drawdown it continues. */
+function digestChart(kb: KnowledgeBase, countries: string[], lang: string, sourceName: (id: string) => string): DigestChart {
+  const names = new Map(
+    countries.map((c) => {
+      const found = kb.findCountry(c);
+      return [c, (found ? regionName(found.iso, lang) : undefined) ?? c];
+    }),
+  );
+  const title = t(lang, 'digest.chart.title', { countries: joined([...names.values()], lang) });
+  const drawn = countries.flatMap((c) => kb.troopHistory(c));
+  const figures = drawn
+    .map((d) =>
+      t(lang, 'chart.figure', {
+        date: describeSpan(d.asOf, d.until, lang),
+        figure: `${names.get(d.country) ?? d.country}: ${describeFigure(d, lang, sourceName)}`,
+      }),
+    )
+    .join(t(lang, 'chart.figure.separator'));
+  const sources = [...new Set(kb.citations(drawn.flatMap((d) => [...d.sources, ...d.alternatives.flatMap((a) => a.sources)])).map((c) => c.publisher))];
+  return {
+    name: `digest-troops-${countries.map((c) => c.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join('-')}.png`.slice(0, 100),
+    request: { countries },
+    alt: t(lang, 'chart.troops.alt', { title, figures }),
+    caption: t(lang, 'chart.caption', { title, sources: sources.join('; ') }),
   };
 }

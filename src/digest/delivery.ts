@@ -4,14 +4,15 @@
  * message an earlier attempt may have posted, so a repeat never goes out blind), the timeout, and
  * what a failure means — retry with backoff, give up, or turn the subscription off.
  */
+import type { ChartService } from '../core/charts-port.ts';
 import { DeliveryError, type ChannelPoster, type DeliveryTarget } from '../core/delivery.ts';
-import type { Reply } from '../core/reply.ts';
+import type { Reply, ReplyAttachment } from '../core/reply.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelKey, ClaimRow, DigestStore, PostStart, ResultRecord, SubscriptionRow } from '../storage/types.ts';
 import { Batcher } from './batcher.ts';
 import { keyOf } from './claiming.ts';
-import { buildDigest } from './content.ts';
+import { buildDigest, type DigestContent } from './content.ts';
 import type { DuePolicy } from './due.ts';
 import { Pacer, slotsFor, type PacerClock, type PlatformPacing } from './pacer.ts';
 import { describeDuration, errorText, logEntry, type TickReport } from './report.ts';
@@ -40,6 +41,8 @@ export interface DeliveryOptions {
   stopping: () => boolean;
   /** Resolves when shutdown begins, ending any wait for a pace. */
   stopped: Promise<void>;
+  /** Draws the troop chart of a digest whose figures changed; absent: digests go as text alone. */
+  charts?: ChartService;
 }
 
 export class Delivery {
@@ -65,6 +68,9 @@ export class Delivery {
   private readonly reader: Batcher<ChannelKey, SubscriptionRow | null>;
   /** Digests built this tick: the content depends only on (knowledge base, local date, watermark, language). */
   private contentCache = new Map<string, ReturnType<typeof buildDigest>>();
+  /** Their charts, drawn once per content: every channel with the same digest gets the same picture. */
+  private chartCache = new Map<string, Promise<ReplyAttachment | null>>();
+  private readonly charts?: ChartService;
 
   constructor(options: DeliveryOptions) {
     this.store = options.store;
@@ -81,6 +87,7 @@ export class Delivery {
     this.afterClaim = options.afterClaim;
     this.stopping = options.stopping;
     this.stopped = options.stopped;
+    this.charts = options.charts;
     this.writer = options.writer;
     this.starter = new Batcher(400, (items) => this.store.startPosts(items, options.now()));
     this.reader = new Batcher(400, async (keys) => {
@@ -93,6 +100,7 @@ export class Delivery {
   /** A new tick: the knowledge base may have changed since the last one. */
   newTick(): void {
     this.contentCache = new Map();
+    this.chartCache = new Map();
   }
 
   /** `catchUp`: claimed by a tick that started late (true/false), or null when retried or taken over later. */
@@ -163,6 +171,9 @@ export class Delivery {
     if (late) report.late++;
     else report.sent++;
     await this.recordCarried(claim, sub, messageId, content.entries, now);
+    // Only the instance that recorded the digest attaches its chart, after recording it: a delivery retried or taken
+    // over was never recorded, so it never had its chart either, and the chart goes out at most once.
+    if (recorded && content.chart) await this.attachChart(claim, poster, content, contentKey, messageId, { workspaceId: sub.workspaceId });
   }
 
   /** What the digest carried, for corrections later; a failure costs only those corrections, never the delivery. */
@@ -181,6 +192,57 @@ export class Delivery {
       });
     } catch (err) {
       this.log.warn({ detail: errorText(err), channel: claim.channelId, instance: this.instanceId }, 'could not record the entries a digest carried');
+    }
+  }
+
+  /** The digest's chart, right after it; a chart not drawn or not uploaded is logged, never failed or retried. */
+  private async attachChart(
+    claim: ClaimRow,
+    poster: ChannelPoster,
+    content: DigestContent,
+    key: string,
+    messageId: string,
+    target: DeliveryTarget,
+  ): Promise<void> {
+    if (!poster.attach || !this.charts || this.stopping()) return;
+    let file = this.chartCache.get(key);
+    if (!file) {
+      file = this.drawChart(content);
+      if (this.chartCache.size < 1000) this.chartCache.set(key, file);
+    }
+    const drawn = await file;
+    if (!drawn) return;
+    // The chart is one more message in the channel: it takes its turn in the platform's pace like a digest does.
+    const pacing = this.pacing[claim.platform] ?? undefined;
+    await Promise.race([this.pacer.acquire(slotsFor(pacing, claim.platform, claim.channelId, target.workspaceId)), this.stopped]);
+    if (this.stopping()) return;
+    try {
+      await this.withTimeout(poster.attach(claim.channelId, messageId, { ...content.reply, attachments: [drawn] }, target));
+    } catch (err) {
+      this.log.warn(
+        { detail: errorText(err), channel: claim.channelId, platform: claim.platform, localDate: claim.localDate, instance: this.instanceId },
+        'the digest went out without its chart (upload failed); not retried',
+      );
+    }
+  }
+
+  private async drawChart(content: DigestContent): Promise<ReplyAttachment | null> {
+    const chart = content.chart!;
+    try {
+      const image = await this.charts!.troops(this.kb(), chart.request);
+      if (!image) return null;
+      // The chart writes English; the digest's words are in its own language (the same in English).
+      const english = (content.reply.lang ?? 'en') === 'en';
+      return {
+        name: chart.name,
+        mime: 'image/png',
+        bytes: image.png,
+        alt: english ? image.alt : chart.alt,
+        caption: english ? image.caption : chart.caption,
+      };
+    } catch (err) {
+      this.log.warn({ detail: errorText(err), chart: chart.name }, 'digest chart not drawn; the digest goes as text');
+      return null;
     }
   }
 

@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { ChartService } from '../core/charts-port.ts';
 import type { ChannelPoster } from '../core/delivery.ts';
 import type { DigestService } from '../core/digest-port.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
@@ -21,6 +22,8 @@ export interface DigestRuntimeOptions {
   onDatabaseError?: (err: unknown) => void;
   /** TOKEN_ENCRYPTION_KEY: the store seals the Slack installations' tokens with it. */
   tokenKey?: Buffer;
+  /** The bot's charts: a digest whose troop figures changed is followed by their chart. */
+  charts?: ChartService;
 }
 
 export interface DigestRuntime {
@@ -55,6 +58,7 @@ export async function openDigestRuntime(options: DigestRuntimeOptions): Promise<
     kb: options.kb,
     log,
     catchupMinutes: options.catchupMinutes,
+    ...(options.charts ? { charts: options.charts } : {}),
     ...options.scheduler,
   });
   const service = new StoreDigestService(store, options.kb);

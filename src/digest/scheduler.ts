@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ChannelPoster } from '../core/delivery.ts';
+import type { ChartService } from '../core/charts-port.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import type { Logger } from '../logger.ts';
 import type { ClaimRow, DigestStore, ResultRecord } from '../storage/types.ts';
@@ -54,6 +55,8 @@ export interface SchedulerOptions {
   afterClaim?: (claim: ClaimRow) => Promise<void> | void;
   /** Told each count of a TickReport as it moves (a digest sent, a claim taken over), during the tick. */
   metrics?: DigestMetrics;
+  /** Draws the troop chart posted after a digest whose figures changed; absent: digests are text alone. */
+  charts?: ChartService;
 }
 
 /**
@@ -132,6 +135,7 @@ export class DigestScheduler {
       afterClaim: options.afterClaim,
       stopping: () => this.stopping,
       stopped: this.stopped,
+      ...(options.charts ? { charts: options.charts } : {}),
     });
   }
 

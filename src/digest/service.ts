@@ -91,8 +91,8 @@ export class StoreDigestService implements DigestService {
     const next = active
       ? { localDate: row!.nextLocalDate!, dueAt: row!.nextDueAt! }
       : nextOccurrence(row?.time ?? DEFAULT_TIME, row?.timeZone ?? DEFAULT_TIME_ZONE, now.getTime());
-    const { reply } = buildDigest(this.knowledge(), { localDate: next.localDate, since: row?.watermark ?? null, lang: active ? row!.lang : lang });
-    return { reply, localDate: next.localDate, dueAt: new Date(next.dueAt), subscribed: active };
+    const { reply, chart } = buildDigest(this.knowledge(), { localDate: next.localDate, since: row?.watermark ?? null, lang: active ? row!.lang : lang });
+    return { reply, localDate: next.localDate, dueAt: new Date(next.dueAt), subscribed: active, chart };
   }
 
   async history(channel: DigestChannel, limit: number): Promise<DigestLogEntry[]> {

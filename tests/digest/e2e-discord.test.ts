@@ -10,7 +10,11 @@ import { MANAGE_CHANNELS, visibleText } from '../fakes/discord.ts';
 import { testBot } from '../helpers/bot.ts';
 import { GUILD_ID, startHarness, type Harness } from '../discord/harness.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
-import { makeScheduler } from './helpers.ts';
+import { PNG } from 'pngjs';
+import { chartService } from '../../src/charts/service.ts';
+import type { KnowledgeBase } from '../../src/knowledge/kb.ts';
+import { captureLogger } from '../helpers/bot.ts';
+import { makeScheduler, withApproved } from './helpers.ts';
 
 const CHANNEL = '1190000000000777001';
 const MANAGER = '1190000000000888001';
@@ -143,5 +147,95 @@ describe('digests end to end through Discord (discord.js + fake Discord)', () =>
     expect(channelPosts()).toHaveLength(1);
     const status = visibleText((await command('digest status', {}, MEMBER, false)).message);
     expect(status).toMatch(/off: channel gone or bot removed on 2026-11-30/);
+  });
+
+  describe('the chart after a digest whose troop figures changed', () => {
+    const twoDays = async () => {
+      await command('digest subscribe', {}, MANAGER, true);
+      let kb: KnowledgeBase = bot.kb;
+      const logger = captureLogger('warn');
+      const scheduler = makeScheduler(db.store, [h.adapter.poster], { kb: () => kb, charts: chartService(), log: logger.log });
+      await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+      expect(h.fake.channelMessages(CHANNEL)).toHaveLength(1);
+      kb = withApproved(bot.kb, 'italy-2023-08-06', '2026-11-30T12:00:00Z');
+      return { scheduler, logger, next: () => scheduler.tick(new Date('2026-12-01T07:00:00Z')) };
+    };
+
+    it('the digest arrives once, then its chart as a reply to it: a PNG attachment with alt text, in an embed', async () => {
+      const { next } = await twoDays();
+      await next();
+      const messages = h.fake.channelMessages(CHANNEL);
+      expect(messages).toHaveLength(3);
+      const [digest, chart] = [messages[1], messages[2]];
+      expect(visibleText(digest)).toMatch(/New figure, approved 30 November 2026: Italian troops/);
+      expect(digest.attachments).toEqual([]);
+      const upload = channelPosts()[2]!;
+      expect(upload.body).toMatchObject({
+        message_reference: { message_id: digest.id },
+        attachments: [{ id: 0, filename: 'digest-troops-italy.png' }],
+        embeds: [{ image: { url: 'attachment://digest-troops-italy.png' } }],
+        allowed_mentions: { parse: [] },
+        enforce_nonce: true,
+      });
+      expect((upload.body as { attachments: { description: string }[] }).attachments[0]!.description).toMatch(/Italy/);
+      expect(chart.attachments).toHaveLength(1);
+      const png = PNG.sync.read(upload.files![0]!.data);
+      expect(png.width).toBeGreaterThan(300);
+      const colours = new Set<number>();
+      for (let i = 0; i < png.data.length; i += 4 * 97) colours.add(png.data.readUInt32BE(i));
+      expect(colours.size).toBeGreaterThan(2);
+      expect(await db.store.getClaim({ platform: 'discord', channelId: CHANNEL, localDate: '2026-12-01' })).toMatchObject({
+        status: 'sent',
+        messageId: digest.id,
+      });
+    });
+
+    it('a sender that dies after posting the changed digest: the instance taking over records it and posts its chart, once', async () => {
+      await command('digest subscribe', {}, MANAGER, true);
+      let kb: KnowledgeBase = bot.kb;
+      await makeScheduler(db.store, [h.adapter.poster], { kb: () => kb }).tick(new Date('2026-11-30T07:00:00Z'));
+      kb = withApproved(bot.kb, 'italy-2023-08-06', '2026-11-30T12:00:00Z');
+      const dying: ChannelPoster = {
+        platform: 'discord',
+        post: async (channelId, reply, nonce) => {
+          await h.adapter.poster.post(channelId, reply, nonce);
+          return new Promise(() => undefined);
+        },
+        attach: (channelId, messageId, reply) => h.adapter.poster.attach(channelId, messageId, reply),
+      };
+      const charts = chartService();
+      const a = makeScheduler(db.store, [dying], { kb: () => kb, charts, instanceId: 'instance-A', leaseMs: 120_000 });
+      const b = makeScheduler(db.store, [h.adapter.poster], { kb: () => kb, charts, instanceId: 'instance-B', leaseMs: 120_000 });
+      const before = channelPosts().length;
+      void a.tick(new Date('2026-12-01T07:00:00Z'));
+      await h.fake.waitFor(() => channelPosts().length > before);
+      await b.tick(new Date('2026-12-01T07:02:01Z'));
+      await b.tick(new Date('2026-12-01T07:30:00Z'));
+      const messages = h.fake.channelMessages(CHANNEL);
+      expect(messages).toHaveLength(3);
+      expect(messages.filter((m) => m.attachments.length > 0)).toHaveLength(1);
+      // The chart answers the digest B recorded (A's post, deduplicated by its nonce when B repeated it).
+      expect(channelPosts().at(-1)!.body).toMatchObject({ message_reference: { message_id: messages[1].id } });
+      expect(await db.store.getClaim({ platform: 'discord', channelId: CHANNEL, localDate: '2026-12-01' })).toMatchObject({
+        status: 'sent',
+        owner: 'instance-B',
+        messageId: messages[1].id,
+      });
+    });
+
+    it('a chart the bot may not attach (403 Missing Permissions): one digest, still on, recorded as sent, a warning, no retry', async () => {
+      const { scheduler, logger, next } = await twoDays();
+      // The digest's post goes through; the chart's (the one with a file), right after it, is refused.
+      h.fake.failNext(1, { kind: 'missing_permissions' }, (r) => r.route === 'POST /channels/:id/messages' && (r.files?.length ?? 0) > 0);
+      const posted = channelPosts().length;
+      await next();
+      await scheduler.tick(new Date('2026-12-01T07:30:00Z'));
+      await scheduler.tick(new Date('2026-12-01T09:00:00Z'));
+      expect(h.fake.channelMessages(CHANNEL)).toHaveLength(2);
+      expect(channelPosts()).toHaveLength(posted + 2);
+      expect(await db.store.getClaim({ platform: 'discord', channelId: CHANNEL, localDate: '2026-12-01' })).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(await db.store.getSubscription({ platform: 'discord', channelId: CHANNEL })).toMatchObject({ active: true });
+      expect(logger.lines().join('\n')).toMatch(/without its chart/);
+    });
   });
 });

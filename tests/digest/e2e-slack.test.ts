@@ -8,7 +8,11 @@ import { visibleText } from '../fakes/slack.ts';
 import { testBot } from '../helpers/bot.ts';
 import { slashOverHttp, startHarness, type Harness } from '../slack/harness.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
-import { makeScheduler } from './helpers.ts';
+import { PNG } from 'pngjs';
+import { chartService } from '../../src/charts/service.ts';
+import type { KnowledgeBase } from '../../src/knowledge/kb.ts';
+import { captureLogger } from '../helpers/bot.ts';
+import { makeScheduler, withApproved } from './helpers.ts';
 
 const ADMIN = 'U0ADMIN001';
 const MEMBER = 'U0MEMBER01';
@@ -162,6 +166,70 @@ describe('digests end to end through Slack (Bolt + fake Slack)', () => {
       expect(posts()).toHaveLength(1);
       expect(messages()).toHaveLength(1);
       expect(await claim()).toMatchObject({ status: 'sent', messageId: messages()[0]!.ts });
+    });
+  });
+
+  describe('the chart after a digest whose troop figures changed', () => {
+    // Day 1: the first digest (nothing changed, no chart). Then an editor approves the Italian figure of 6 August
+    // 2023, and day 2's digest lists it and is followed by the Italian troop chart.
+    const twoDays = async (log = captureLogger('silent').log) => {
+      await slash('digest subscribe', ADMIN);
+      let kb: KnowledgeBase = bot.kb;
+      const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: () => kb, charts: chartService(), log });
+      await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+      expect(h.fake.uploads).toHaveLength(0);
+      kb = withApproved(bot.kb, 'italy-2023-08-06', '2026-11-30T12:00:00Z');
+      await scheduler.tick(new Date('2026-12-01T07:00:00Z'));
+      return scheduler;
+    };
+
+    it('the digest arrives once, then its chart: a PNG shared in the channel with alt text and sources', async () => {
+      await twoDays();
+      expect(delivered()).toHaveLength(2);
+      expect(visibleText(delivered()[1]!.args as { blocks?: unknown })).toMatch(/New figure, approved 30 November 2026: Italian troops/);
+      expect(h.fake.uploads).toHaveLength(1);
+      const [upload] = h.fake.uploads;
+      expect(upload!.filename).toBe('digest-troops-italy.png');
+      expect(upload!.completed).toMatchObject({ channel: CHANNEL });
+      expect(upload!.altTxt).toMatch(/Italy/);
+      expect(upload!.completed!.initialComment).toMatch(/Sources: /);
+      const png = PNG.sync.read(upload!.bytes!);
+      expect(png.width).toBeGreaterThan(300);
+      expect(png.height).toBeGreaterThan(150);
+      // Not blank: more than one colour in the picture.
+      const colours = new Set<number>();
+      for (let i = 0; i < png.data.length; i += 4 * 97) colours.add(png.data.readUInt32BE(i));
+      expect(colours.size).toBeGreaterThan(2);
+      const claim = await db.store.getClaim({ platform: 'slack', channelId: CHANNEL, localDate: '2026-12-01' });
+      expect(claim).toMatchObject({ status: 'sent', messageId: (delivered()[1]!.response as { ts?: string }).ts });
+    });
+
+    it('Slack posts the changed digest, then answers 500: found in the history, recorded once, its chart shared once', async () => {
+      await slash('digest subscribe', ADMIN);
+      let kb: KnowledgeBase = bot.kb;
+      const scheduler = makeScheduler(db.store, [h.slack.poster], { kb: () => kb, charts: chartService() });
+      await scheduler.tick(new Date('2026-11-30T07:00:00Z'));
+      kb = withApproved(bot.kb, 'italy-2023-08-06', '2026-11-30T12:00:00Z');
+      h.fake.failNext('chat.postMessage', { statusAfterPosting: 500 });
+      await scheduler.tick(new Date('2026-12-01T07:00:00Z'));
+      await scheduler.tick(new Date('2026-12-01T07:30:00Z'));
+      expect(h.fake.messagesIn(CHANNEL).filter((m) => m.metadata)).toHaveLength(2);
+      expect(posts()).toHaveLength(2);
+      expect(h.fake.uploads).toHaveLength(1);
+      expect(h.fake.uploads[0]!.completed).toMatchObject({ channel: CHANNEL });
+      expect(await db.store.getClaim({ platform: 'slack', channelId: CHANNEL, localDate: '2026-12-01' })).toMatchObject({ status: 'sent', attempts: 1 });
+    });
+
+    it('a chart upload that fails: one digest, recorded as sent, a warning, and no retry', async () => {
+      h.fake.failNext('files.getUploadURLExternal', { status: 500 });
+      const scheduler = await twoDays();
+      await scheduler.tick(new Date('2026-12-01T07:30:00Z'));
+      await scheduler.tick(new Date('2026-12-01T09:00:00Z'));
+      expect(delivered()).toHaveLength(2);
+      expect(h.fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+      expect(h.fake.callsTo('files.completeUploadExternal')).toHaveLength(0);
+      expect(await db.store.getClaim({ platform: 'slack', channelId: CHANNEL, localDate: '2026-12-01' })).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(h.logLines().join('\n')).toMatch(/could not upload the chart/);
     });
   });
 });

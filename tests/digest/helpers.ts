@@ -68,3 +68,8 @@ export function makeScheduler(store: DigestStore, posters: ChannelPoster[], opti
 }
 
 export const at = (iso: string) => new Date(iso);
+
+/** The same knowledge base with `deploymentId` approved from chat at `atIso`: the next digest lists it as a new figure. */
+export function withApproved(kb: KnowledgeBase, deploymentId: string, atIso: string): KnowledgeBase {
+  return new KnowledgeBase(kb.data, { approvedAt: new Map([...kb.approvedAt, [`deployments/${deploymentId}`, Date.parse(atIso)]]) });
+}

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderMessage } from '../../src/adapters/slack/render.ts';
+import type { Caller } from '../../src/core/command.ts';
 import { encodeAction } from '../../src/core/reply.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
+import { StoreProposalService } from '../../src/storage/proposal-service.ts';
 import { feedbackCandidates } from '../eval/ask-eval.ts';
 import { TEST_CALLER, testBot } from '../helpers/bot.ts';
 import { backendMatrix, type TestDb } from './backends.ts';
@@ -53,6 +56,77 @@ for (const { backend, skip } of matrix) {
       expect(listed).toContain('- q: who rules Niger?');
       expect(listed).toContain('category: feedback');
       expect(listed).toContain('2026-12-02T07:00:00.000Z test tester');
+    });
+
+    it('`review` lists the newest "Not helpful" presses after the pending proposals, escaped; editors only', async () => {
+      const feedback = new StoreFeedbackService(db.store);
+      const bot = await testBot({ services: { feedback, proposals: new StoreProposalService(db.store, () => NOW.getTime()) }, now: () => NOW });
+      const editor: Caller = { ...TEST_CALLER, userId: 'editor', isEditor: async () => true };
+      // Nothing pressed yet: the review is the proposals alone, as before.
+      const empty = await bot.handleText('review', editor);
+      expect(empty.body).toBe('No proposal is waiting.');
+      expect(empty.items).toEqual([]);
+
+      const proposed = await bot.handleText(
+        'propose troops country:Italy count:0 date:2026-11-20 source:https://example.org/italy publisher:ANSA title:Withdrawal published:2026-11-21',
+        TEST_CALLER,
+      );
+      const answer = await bot.handleText('who rules Niger?', TEST_CALLER);
+      await bot.press(encodeAction(answer.actions!.find((a) => a.kind === 'notHelpful')!), TEST_CALLER);
+      // A hostile question, pressed later: mentions and bidi/control characters in what was asked.
+      await feedback.record({
+        platform: 'slack',
+        userId: 'U0HOSTILE',
+        question: 'who rules <!channel> Niger?\u202E\u0007',
+        command: 'ask',
+        lang: 'en',
+        answer: 'Ruler of Niger — now\n\nAbdourahamane Tiani is in charge\nSecond line not shown',
+        helpful: false,
+        at: new Date(NOW.getTime() + 86_400_000),
+      });
+      // A helpful press is not for review.
+      await feedback.record({
+        platform: 'slack',
+        userId: 'U2',
+        question: 'who rules Niger?',
+        command: 'ask',
+        lang: 'en',
+        answer: 'Tiani',
+        helpful: true,
+        at: NOW,
+      });
+
+      const review = await bot.handleText('review', editor);
+      expect(review.body).toBe('1 proposal waiting, oldest first.\n\nThen the 2 newest answers marked “Not helpful”, newest first.');
+      expect(review.items).toHaveLength(3);
+      expect(review.items[0]).toMatch(new RegExp(`^${proposed.title.slice('Proposal '.length)} · new deployments italy-2026-11-20`));
+      expect(review.items[1]).toBe(
+        'Not helpful · “who rules <!channel> Niger?” → “Abdourahamane Tiani is in charge” · ask · by slack:U0HOSTILE · 3 December 2026',
+      );
+      expect(review.items[2]).toMatch(
+        /^Not helpful · “who rules Niger\?” → “Abdourahamane Tiani rules Niger now: .*…” · ruler · by test:tester · 2 December 2026$/,
+      );
+      // Slack shows the mention as text, never as a ping.
+      expect(JSON.stringify(renderMessage(review))).not.toContain('<!channel>');
+
+      const french = await bot.handleText('review lang:fr', editor);
+      expect(french.items[1]).toMatch(
+        /^Pas utile · « who rules <!channel> Niger\? » → « Abdourahamane Tiani is in charge » · ask · par slack:U0HOSTILE · 3 décembre 2026$/,
+      );
+
+      const refused = await bot.handleText('review', TEST_CALLER);
+      expect(refused.kind).toBe('error');
+      expect(refused.body).toBe('Only editors may review proposals.');
+      expect(JSON.stringify(refused)).not.toContain('U0HOSTILE');
+    });
+
+    it('`review` still lists the proposals when the feedback cannot be read, and says the feedback is missing', async () => {
+      const failing = { record: async () => true, notHelpful: async () => Promise.reject(new Error('database away')) };
+      const bot = await testBot({ services: { feedback: failing, proposals: new StoreProposalService(db.store, () => NOW.getTime()) }, now: () => NOW });
+      const review = await bot.handleText('review', { ...TEST_CALLER, userId: 'editor', isEditor: async () => true });
+      expect(review.kind).toBe('admin');
+      expect(review.body).toBe('No proposal is waiting.');
+      expect(review.notes).toEqual(['The “Not helpful” feedback could not be read just now; the proposals above are complete.']);
     });
   });
 }

@@ -3,7 +3,7 @@ import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, ty
 import { DeliveryError, type ChannelPoster, type DeliveryTarget, type PostResult } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
-import { renderReply } from './render.ts';
+import { escapeText, fitText, renderReply, withAttachments, type DiscordMessage } from './render.ts';
 import { describeDiscordError } from './rest.ts';
 
 /** Discord's limit for a message nonce. */
@@ -75,6 +75,29 @@ export class DiscordPoster implements ChannelPoster {
       const failure = classifyDiscordError(err);
       this.log.warn({ err: describeDiscordError(err), channelId, failure: failure.failure }, 'Discord post failed');
       throw failure;
+    }
+  }
+
+  /**
+   * The digest's chart as a reply to it, right after it: the PNG uploaded (multipart, `files[0]`) with its alt text
+   * and shown in an embed captioned with its sources. A message of its own, so a refused upload (no Attach Files, a
+   * file too large) never touches the digest; its own nonce keeps a repeat from showing it twice.
+   */
+  async attach(channelId: string, messageId: string, reply: Reply): Promise<void> {
+    const caption = reply.attachments?.[0]?.caption;
+    const base: DiscordMessage = { embeds: [caption ? { description: fitText(escapeText(caption), 4096) } : {}], allowed_mentions: { parse: [] } };
+    const { message, files } = withAttachments(base, reply);
+    if (files.length === 0) return;
+    const body = {
+      ...message,
+      message_reference: { message_id: messageId, fail_if_not_exists: false },
+      nonce: discordNonce(`${messageId}:chart`),
+      enforce_nonce: true,
+    };
+    try {
+      await this.rest.post(Routes.channelMessages(channelId), { body, files: files.map(({ name, data, contentType }) => ({ name, data, contentType })) });
+    } catch (err) {
+      throw classifyDiscordError(err);
     }
   }
 }

@@ -10,9 +10,21 @@ export function createShellPoster(
   output: NodeJS.WritableStream = process.stdout,
   render: (r: Reply) => string = renderText,
   printed: () => void = () => {},
+  /** Writes the reply's charts where the shell keeps them and says where (the lines printed under the digest). */
+  saveCharts?: (reply: Reply) => Promise<string>,
 ): ChannelPoster {
   let n = 0;
   return {
+    ...(saveCharts
+      ? {
+          async attach(_channelId: string, _messageId: string, reply: Reply) {
+            const lines = await saveCharts(reply);
+            if (!lines) return;
+            output.write(`${lines.trimStart()}\n\n`);
+            printed();
+          },
+        }
+      : {}),
     platform: 'shell',
     async post(channelId, reply) {
       n++;

@@ -83,7 +83,7 @@ export interface ShellOptions {
 }
 
 /** A terminal shows no image: each chart of the answer is written to `dir` and its path printed (none: nothing). */
-async function saveCharts(reply: Reply, dir: string): Promise<string> {
+export async function saveCharts(reply: Reply, dir: string): Promise<string> {
   let lines = '';
   for (const a of reply.attachments ?? []) {
     // The name is the command's own slug (commands/_shared.ts fileSlug): no path in it.
@@ -122,9 +122,14 @@ export function shellAdapter(bot: Bot, options: ShellOptions = {}): Adapter & { 
   // Lines read and not yet answered (the prompt comes back after each answer): while there are some, a digest
   // printed in between must not show the prompt early. After `exit` none is shown again.
   let unanswered = 0;
-  const poster = createShellPoster(output, render, () => {
-    if (rl && isTerminal(output) && unanswered === 0 && !exited) rl.prompt(true);
-  });
+  const poster = createShellPoster(
+    output,
+    render,
+    () => {
+      if (rl && isTerminal(output) && unanswered === 0 && !exited) rl.prompt(true);
+    },
+    (reply) => saveCharts(reply, chartDir),
+  );
   return {
     platform: 'shell',
     ended,

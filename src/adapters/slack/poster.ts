@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { DeliveryError, type ChannelPoster, type DeliveryFailure, type DeliveryTarget, type PostResult } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
+import { shareAttachments } from './files.ts';
 import { renderMessage } from './render.ts';
 
 /** Options on every message the adapter posts: no link or mention parsing, no previews. */
@@ -186,5 +187,14 @@ export class SlackPoster implements ChannelPoster {
       this.log.warn({ err, channelId, failure: failure.failure }, 'Slack post failed');
       throw failure;
     }
+  }
+
+  /**
+   * The digest's chart, shared in the channel right after it (the same upload flow as answers' charts). The posting
+   * client never retries, so a failed upload is not repeated; shareAttachments logs it and the digest stands.
+   */
+  async attach(channelId: string, _messageId: string, reply: Reply, target?: DeliveryTarget): Promise<void> {
+    const { post } = await this.clientsFor(target);
+    await shareAttachments(post, reply, { channel: channelId }, this.log);
   }
 }
