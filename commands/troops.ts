@@ -140,6 +140,8 @@ export default defineCommand({
       notes,
       citations: kb.citations(sourcesOf(shown)),
       facts: shown.map(troopFact),
+      // Only a current figure is superseded by a newer one: an answer about a past date stays true.
+      ...(at.now ? { entries: shown.map((d) => `deployments/${d.id}`) } : {}),
       asOf: at.now || carriedForward(last, at) ? last.asOf.text : asOfFor(at),
       attachments,
     });

@@ -80,7 +80,12 @@ async function main(): Promise<void> {
       ? {
           digest: digest.service,
           revisions: new StoreRevisionService(digest.store),
-          proposals: new StoreProposalService(digest.store, Date.now, async () => live?.refresh()),
+          posts: { recordPost: async (post) => digest?.store.recordPost?.(post) },
+          // After an approval: the knowledge reloads before the reply, then the corrections it calls for go out.
+          proposals: new StoreProposalService(digest.store, Date.now, async () => {
+            await live?.refresh();
+            void digest?.corrections.run();
+          }),
           feedback: new StoreFeedbackService(digest.store),
         }
       : {}),

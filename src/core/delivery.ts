@@ -31,6 +31,27 @@ export interface ChannelPoster {
 /** The workspace (Slack team, Discord guild) a channel belongs to, as its subscription recorded it. */
 export interface DeliveryTarget {
   workspaceId: string | null;
+  /** The message to reply under (a correction under the digest it corrects): Slack thread_ts, Discord message reference. */
+  threadOf?: string;
+}
+
+/** A message the bot posted (a digest, an answer in a channel) and the entries ("kind/entry id") it carried. */
+export interface CarriedPost {
+  platform: string;
+  channelId: string;
+  messageId: string;
+  /** The thread the post is in (a Slack answer under its question): its correction goes there. */
+  threadOf?: string | null;
+  workspaceId: string | null;
+  kind: 'digest' | 'answer';
+  lang: string;
+  postedAt: number;
+  entryKeys: string[];
+}
+
+/** Where posts record what they carried, so that a later correction of an entry is threaded under them. */
+export interface PostRecorder {
+  recordPost(post: CarriedPost): Promise<void>;
 }
 
 export interface PostResult {

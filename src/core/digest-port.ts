@@ -36,7 +36,7 @@ export interface DigestSubscriptionInfo extends DigestSchedule {
   updatedAt: Date;
 }
 
-export type DigestLogStatus = 'sent' | 'late' | 'skipped' | 'rejected' | 'retried' | 'failed' | 'disabled';
+export type DigestLogStatus = 'sent' | 'late' | 'skipped' | 'rejected' | 'retried' | 'failed' | 'disabled' | 'corrected';
 
 /** One line of a channel's delivery log: what happened to a digest, and why. */
 export interface DigestLogEntry {

@@ -116,6 +116,11 @@ export interface Reply {
   /** Caveats shown with the answer: disagreeing sources, old information. */
   notes: string[];
   citations: Citation[];
+  /**
+   * The knowledge entries ("kind/entry id") the answer states as current: posted in a channel, a later correction
+   * of one is threaded under it.
+   */
+  entries?: string[];
   /** The structured answer (see Fact); empty for help, errors and admin replies. */
   facts: Fact[];
   /** The date (ISO yyyy-mm-dd) the answer holds for, or null when it is not about a date. */

@@ -1,5 +1,6 @@
 import type { ChartService } from './charts-port.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
+import type { PostRecorder } from './delivery.ts';
 import type { DigestService } from './digest-port.ts';
 import type { FeedbackService } from './feedback-port.ts';
 import type { ProposalService } from './proposals-port.ts';
@@ -25,4 +26,6 @@ export interface Services {
    * answers from. Null when nothing was recorded by then; absent without a store.
    */
   knowledgeAt?: (day: string) => Promise<KnowledgeBase | null>;
+  /** Where adapters record the entries an answer posted in a channel carried (corrections); absent without a store. */
+  posts?: PostRecorder;
 }

@@ -29,6 +29,8 @@ export interface DigestContent {
   watermark: string | null;
   /** How many events and approved figures are new since the previous digest (first digest: how many are shown). */
   newEvents: number;
+  /** The entries it carries, as "kind/entry id": a later correction of one is threaded under the posted digest. */
+  entries: string[];
   /** The troop chart that goes with the digest once it is posted; null: none (no troop figure changed). */
   chart: DigestChart | null;
 }
@@ -76,6 +78,16 @@ function describeFigure(d: Deployment, lang: string, sourceName: (id: string) =>
   return t(lang, 'digest.troops.disagree', { figure: main, alternatives: alts.join('; ') });
 }
 
+/** A troop figure in `lang` as the digest words it: whose troops, the figure, the date it holds for. */
+export function describeTroops(kb: KnowledgeBase, d: Deployment, lang: string): { country: string; figure: string; asOf: string } {
+  const found = kb.findCountry(d.country);
+  return {
+    country: (found ? regionName(found.iso, lang) : undefined) ?? d.country,
+    figure: describeFigure(d, lang, (id) => kb.sourcesById.get(id)?.publisher ?? id),
+    asOf: describeSpan(d.asOf, d.until, lang),
+  };
+}
+
 function describeEvent(kb: KnowledgeBase, e: KbEvent, lang: string): string {
   const when = e.endDate ? formatPeriod(e.date.start, e.endDate.end, lang) : describeDate(e.date, lang);
   // Titles, summaries and caveats in the digest's language (data/translations), English where none.
@@ -94,6 +106,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   const sourceName = (id: string) => kb.sourcesById.get(id)?.publisher ?? id;
   const sources: string[] = [];
   const fields: ReplyField[] = [];
+  const entries: string[] = [];
 
   const current = kb.rulerTerms()[kb.rulerTerms().length - 1];
   if (current) {
@@ -122,6 +135,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
       inline: true,
     });
     sources.push(...newest.sources, ...newest.alternatives.flatMap((a) => a.sources));
+    entries.push(`deployments/${newest.id}`);
   }
 
   const first = input.since === null;
@@ -133,8 +147,13 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
   const listed = [...figures.map((d) => ({ figure: d })), ...fresh.map((e) => ({ event: e }))];
   const shown = listed.slice(0, MAX_DIGEST_EVENTS);
   for (const item of shown) {
-    if ('event' in item) sources.push(...item.event.sources);
-    else sources.push(...item.figure.sources);
+    if ('event' in item) {
+      sources.push(...item.event.sources);
+      entries.push(`events/${item.event.id}`);
+    } else {
+      sources.push(...item.figure.sources);
+      entries.push(`deployments/${item.figure.id}`);
+    }
   }
   const describeNewFigure = (d: Deployment) => {
     const found = kb.findCountry(d.country);
@@ -186,6 +205,7 @@ export function buildDigest(kb: KnowledgeBase, input: DigestInput): DigestConten
     }),
     watermark: watermark ?? input.since,
     newEvents: listed.length,
+    entries: [...new Set(entries)],
     chart,
   };
 }

@@ -170,9 +170,29 @@ export class Delivery {
     }
     if (late) report.late++;
     else report.sent++;
+    await this.recordCarried(claim, sub, messageId, content.entries, now);
     // Only the instance that recorded the digest attaches its chart, after recording it: a delivery retried or taken
     // over was never recorded, so it never had its chart either, and the chart goes out at most once.
     if (recorded && content.chart) await this.attachChart(claim, poster, content, contentKey, messageId, { workspaceId: sub.workspaceId });
+  }
+
+  /** What the digest carried, for corrections later; a failure costs only those corrections, never the delivery. */
+  private async recordCarried(claim: ClaimRow, sub: SubscriptionRow, messageId: string, entries: string[], now: number): Promise<void> {
+    if (!this.store.recordPost) return;
+    try {
+      await this.store.recordPost({
+        platform: claim.platform,
+        channelId: claim.channelId,
+        messageId,
+        workspaceId: sub.workspaceId,
+        kind: 'digest',
+        lang: sub.lang,
+        postedAt: now,
+        entryKeys: entries,
+      });
+    } catch (err) {
+      this.log.warn({ detail: errorText(err), channel: claim.channelId, instance: this.instanceId }, 'could not record the entries a digest carried');
+    }
   }
 
   /** The digest's chart, right after it; a chart not drawn or not uploaded is logged, never failed or retried. */

@@ -6,6 +6,7 @@ import type { KnowledgeBase } from '../knowledge/kb.ts';
 import { maskSecrets, type Logger } from '../logger.ts';
 import { openStore } from '../storage/open.ts';
 import type { DigestStore } from '../storage/types.ts';
+import { Corrections } from './corrections.ts';
 import { DigestScheduler, type SchedulerOptions } from './scheduler.ts';
 import { StoreDigestService } from './service.ts';
 
@@ -29,6 +30,8 @@ export interface DigestRuntime {
   readonly store: DigestStore;
   readonly service: DigestService;
   readonly scheduler: DigestScheduler;
+  /** Threaded corrections under past posts; runs with every tick, and at once after an approval here (`run`). */
+  readonly corrections: Corrections;
   /** Gives the scheduler the posters of the running adapters, ticks once now (catch-up), then every 15 s. */
   start(posters: ChannelPoster[]): void;
   /**
@@ -59,11 +62,23 @@ export async function openDigestRuntime(options: DigestRuntimeOptions): Promise<
     ...options.scheduler,
   });
   const service = new StoreDigestService(store, options.kb);
+  const posters = new Map<string, ChannelPoster>();
+  const corrections = new Corrections({
+    store: store.corrections,
+    log,
+    instanceId: scheduler.instanceId,
+    posters: () => posters,
+    kb: options.kb,
+  });
   let task: ScheduledTask | null = null;
+  // Corrections ride on the tick: another instance's approval is threaded within one tick, whoever sees it.
   const tick = () =>
-    scheduler.tick(new Date()).catch((err: unknown) => {
-      log.error({ err }, 'digest tick failed; the next tick retries');
-    });
+    Promise.all([
+      scheduler.tick(new Date()).catch((err: unknown) => {
+        log.error({ err }, 'digest tick failed; the next tick retries');
+      }),
+      corrections.run(),
+    ]);
   const cronLogger = {
     info: (m: string) => log.debug({ source: 'node-cron' }, m),
     warn: (m: string) => log.warn({ source: 'node-cron' }, m),
@@ -74,9 +89,12 @@ export async function openDigestRuntime(options: DigestRuntimeOptions): Promise<
     store,
     service,
     scheduler,
-    start(posters) {
-      scheduler.setPosters(posters);
-      if (task || posters.length === 0) return;
+    corrections,
+    start(running) {
+      scheduler.setPosters(running);
+      posters.clear();
+      for (const p of running) posters.set(p.platform, p);
+      if (task || running.length === 0) return;
       void tick();
       // node-cron only wakes us; what is due is decided by the store (see scheduler.ts). Digests are
       // due on the minute; the ticks in between pick up claims freed by an instance that died.

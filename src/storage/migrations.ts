@@ -194,6 +194,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX answer_feedback_unhelpful ON answer_feedback (created_at) WHERE helpful = 0`,
     ],
   },
+  {
+    version: 9,
+    name: 'the entries each post carried, and the correction replies under them',
+    // post_entries: one row per (post, entry it carried); `entry_key` is "kind/entry id" (ids are unique within a
+    // kind only); `thread_of` is the thread a post is in (a Slack answer under its question), where its correction
+    // goes; NULL: under the post itself. A correction finds the posts of the last 30 days by entry and date, hence the index.
+    // correction_claims: one row per (post, approved proposal) — the insert that wins is the only one, so two
+    // instances seeing the same approval make one reply. A claim whose post started is never posted again.
+    sql: () => [
+      `CREATE TABLE post_entries (
+        platform TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        entry_key TEXT NOT NULL,
+        thread_of TEXT,
+        workspace_id TEXT,
+        post_kind TEXT NOT NULL CHECK (post_kind IN ('digest', 'answer')),
+        lang TEXT NOT NULL,
+        posted_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, channel_id, message_id, entry_key)
+      )`,
+      `CREATE INDEX post_entries_entry ON post_entries (entry_key, posted_at)`,
+      `CREATE TABLE correction_claims (
+        platform TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        proposal_id TEXT NOT NULL,
+        thread_of TEXT,
+        workspace_id TEXT,
+        lang TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'claimed', 'sent', 'failed')),
+        owner TEXT,
+        lease_until BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        post_started_at BIGINT,
+        reply_id TEXT,
+        reason TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, channel_id, message_id, proposal_id)
+      )`,
+      `CREATE INDEX correction_claims_open ON correction_claims (lease_until) WHERE status IN ('pending', 'claimed')`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -24,6 +24,7 @@ import type {
 } from './types.ts';
 import { KNOWLEDGE_CHANNEL, SEED_AUTHOR } from './types.ts';
 import { contentHash } from './seed.ts';
+import { SqlCorrectionStore, type CarriedPost } from './corrections.ts';
 
 /**
  * The little a database driver must offer. SQL is written once with `?` placeholders; the
@@ -258,6 +259,16 @@ export class SqlDigestStore implements DigestStore {
   ) {
     this.dialect = db.dialect;
     this.description = db.description;
+  }
+
+  /** Posts' entries and correction claims (migration 9). */
+  readonly corrections = new SqlCorrectionStore(
+    (sql, params) => this.db.query(sql, params),
+    (statements) => this.db.batch(statements),
+  );
+
+  recordPost(post: CarriedPost): Promise<void> {
+    return this.corrections.recordPost(post);
   }
 
   private sealer(): TokenCipher {

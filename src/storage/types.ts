@@ -1,4 +1,5 @@
 import type { InstallationRecords } from '../core/installations.ts';
+import type { CarriedPost } from './corrections.ts';
 
 /**
  * The storage interface digests use. One interface, two implementations (SQLite by default,
@@ -102,7 +103,7 @@ export interface ClaimOutcome {
   leaseUntil?: number;
 }
 
-export type LogStatus = 'sent' | 'late' | 'skipped' | 'rejected' | 'retried' | 'failed' | 'disabled';
+export type LogStatus = 'sent' | 'late' | 'skipped' | 'rejected' | 'retried' | 'failed' | 'disabled' | 'corrected';
 
 /**
  * What happened to one delivery, written in one transaction with others (group commit): the
@@ -326,6 +327,9 @@ export interface DigestStore extends InstallationRecords, RevisionStore, Proposa
   finishClaim(key: ClaimKey, owner: string, outcome: ClaimOutcome, now: number): Promise<boolean>;
   /** Outcomes, watermarks and log lines of several deliveries in one transaction; per record, whether its claim was still ours. */
   recordResults(records: ResultRecord[], now: number): Promise<boolean[]>;
+
+  /** Records which entries a posted digest carried (corrections find it by them); optional for stores without migration 9. */
+  recordPost?(post: CarriedPost): Promise<void>;
 
   appendLog(entry: LogEntry): Promise<void>;
   /** Newest first. */

@@ -1026,6 +1026,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       }
       const msg = message(channelId, b, {
         ...(b.nonce !== undefined ? { nonce: b.nonce } : {}),
+        // A reply (message_reference): Discord answers with the reference completed by the channel.
+        ...(b.message_reference && typeof b.message_reference === 'object'
+          ? { message_reference: { channel_id: channelId, ...b.message_reference }, type: 19 }
+          : {}),
         ...(files.length ? { attachments: files.map((f) => attachment(channelId, f)) } : {}),
       });
       const list = messages.get(channelId) ?? [];

@@ -560,6 +560,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           text: args.text,
           blocks: args.blocks,
           ...(args.metadata && typeof args.metadata === 'object' ? { metadata: args.metadata } : {}),
+          ...(typeof args.thread_ts === 'string' ? { thread_ts: args.thread_ts } : {}),
         };
         const held = channels.get(args.channel) ?? [];
         held.push(message);

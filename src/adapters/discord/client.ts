@@ -228,6 +228,25 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     await interaction.respond(choices);
   }
 
+  /** A public answer in a guild channel naming entries a later correction may follow. */
+  const carries = (reply: Reply) => Boolean(bot.services.posts && reply.entries?.length && reply.visibility === 'public');
+  // What it carried, for corrections later; a failure costs only those.
+  const recordAnswer = (interaction: ChatInputCommandInteraction, reply: Reply, messageId: string) => {
+    if (!interaction.guildId || !interaction.channelId) return;
+    bot.services.posts
+      ?.recordPost({
+        platform: 'discord',
+        channelId: interaction.channelId,
+        messageId,
+        workspaceId: interaction.guildId,
+        kind: 'answer',
+        lang: reply.lang ?? 'en',
+        postedAt: Date.now(),
+        entryKeys: reply.entries ?? [],
+      })
+      .catch((err: unknown) => dlog.warn({ err, channelId: interaction.channelId }, 'could not record the entries an answer carried'));
+  };
+
   async function command(interaction: ChatInputCommandInteraction): Promise<void> {
     const started = performance.now();
     // /niger-digest subscribe is the core's `digest subscribe`: the top-level command names the path's start.
@@ -260,13 +279,18 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
         auth: false,
       });
     } else if (early) {
-      // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
-      await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+      // discord.js's own REST client (rate limits, retries, errors), given the ready-made body. An answer whose
+      // entries a correction may follow asks for the message back (with_response), to record its id.
+      const record = carries(early);
+      const res = (await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
         body: responseBody(early),
         passThroughBody: true,
         headers: { 'Content-Type': 'application/json' },
         auth: false,
-      });
+        ...(record ? { query: new URLSearchParams({ with_response: 'true' }) } : {}),
+      })) as { resource?: { message?: { id?: string } } } | undefined;
+      const id = res?.resource?.message?.id;
+      if (record && id) recordAnswer(interaction, early, id);
     } else {
       // Too slow for one response: acknowledge now ("thinking…"), answer by editing it.
       await interaction.deferReply();
@@ -280,7 +304,8 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
         await interaction.deleteReply();
         await interaction.followUp({ ...replyOptions(message), ...discordFiles(files) });
       } else {
-        await interaction.editReply({ ...editOptions(message), ...discordFiles(files) });
+        const edited = await interaction.editReply({ ...editOptions(message), ...discordFiles(files) });
+        if (carries(reply)) recordAnswer(interaction, reply, edited.id);
       }
     }
     dlog.debug({ path: inv.path, interactionId: interaction.id, ms: Math.round(performance.now() - started), deferred: !early }, 'answered');

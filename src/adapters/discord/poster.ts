@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST } from 'discord.js';
-import { DeliveryError, type ChannelPoster, type PostResult } from '../../core/delivery.ts';
+import { DeliveryError, type ChannelPoster, type DeliveryTarget, type PostResult } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { escapeText, fitText, renderReply, withAttachments, type DiscordMessage } from './render.ts';
@@ -57,13 +57,15 @@ export class DiscordPoster implements ChannelPoster {
     private readonly log: Logger,
   ) {}
 
-  async post(channelId: string, reply: Reply, nonce: string): Promise<PostResult> {
+  async post(channelId: string, reply: Reply, nonce: string, target?: DeliveryTarget): Promise<PostResult> {
     const { message } = renderReply(reply);
     const body = {
       embeds: message.embeds,
       allowed_mentions: { parse: [] },
       nonce: discordNonce(nonce),
       enforce_nonce: true,
+      // A reply to a message that was deleted is posted in the channel all the same.
+      ...(target?.threadOf ? { message_reference: { message_id: target.threadOf, fail_if_not_exists: false } } : {}),
     };
     try {
       const res = (await this.rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;

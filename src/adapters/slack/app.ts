@@ -250,7 +250,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
   const answerEvent = async (
     client: webApi.WebClient,
     reply: Reply,
-    where: { channel: string; user: string; threadTs?: string; dm: boolean },
+    where: { channel: string; user: string; threadTs?: string; dm: boolean; teamId?: string },
   ): Promise<void> => {
     const message = render(reply);
     const thread = where.threadTs ? { thread_ts: where.threadTs } : {};
@@ -265,13 +265,31 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
           link_names: false,
         });
       } else {
-        await client.chat.postMessage({ channel: where.channel, ...thread, ...message, ...SAFE_MESSAGE_OPTIONS });
+        const posted = await client.chat.postMessage({ channel: where.channel, ...thread, ...message, ...SAFE_MESSAGE_OPTIONS });
+        if (posted.ts && reply.entries?.length && !where.dm) recordAnswer(reply, where, posted.ts);
         // The chart after the answer, in the same place (the thread, when asked in one).
         await shareAttachments(client, reply, { channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) }, slackLog);
       }
     } catch (err) {
       slackLog.warn({ err, command: reply.command, channelId: where.channel }, 'could not answer a message');
     }
+  };
+
+  // What a public answer in a channel carried, for corrections later; a failure costs only those.
+  const recordAnswer = (reply: Reply, where: { channel: string; threadTs?: string; teamId?: string }, ts: string) => {
+    bot.services.posts
+      ?.recordPost({
+        platform: 'slack',
+        channelId: where.channel,
+        messageId: ts,
+        threadOf: where.threadTs ?? null,
+        workspaceId: where.teamId ?? null,
+        kind: 'answer',
+        lang: reply.lang ?? 'en',
+        postedAt: Date.now(),
+        entryKeys: reply.entries ?? [],
+      })
+      .catch((err: unknown) => slackLog.warn({ err, channelId: where.channel }, 'could not record the entries an answer carried'));
   };
 
   // "@Niger Watch how many French troops are left?" — answered in a thread under the question (or in the thread it
@@ -282,7 +300,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     const teamId = body.team_id ?? context.teamId;
     const threadTs = event.thread_ts ?? event.ts;
     const reply = await bot.handleText(text, caller(event.user, event.channel, teamId, client, false, threadTs));
-    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: false });
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs, dm: false, ...(teamId ? { teamId } : {}) });
     notifyEditors(client, reply, event.user);
   });
 
@@ -306,7 +324,7 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
     const who = caller(event.user, event.channel, teamId, client, false, where);
     const reply = dm ? await bot.handleText(text, who) : await bot.followUpIn(text, who);
     if (!reply) return;
-    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: where, dm });
+    await answerEvent(client, reply, { channel: event.channel, user: event.user, threadTs: where, dm, ...(teamId ? { teamId } : {}) });
     notifyEditors(client, reply, event.user);
   });
 

@@ -176,6 +176,7 @@ export class SlackPoster implements ChannelPoster {
         channel: channelId,
         ...message,
         ...SAFE_MESSAGE_OPTIONS,
+        ...(target?.threadOf ? { thread_ts: target.threadOf } : {}),
         metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { nonce } },
       });
       if (!res.ts) throw new DeliveryError('transient', 'Slack chat.postMessage returned no message ts');
