@@ -43,6 +43,47 @@ async function submit(p: NewProposal, before: Record<string, unknown> | null, ct
 
 /** Discord's modals hold five inputs: the source's publisher, title and day share one. */
 const CITATION = { name: 'citation', label: 'form.field.citation', fields: ['publisher', 'title', 'published'], separator: '|' };
+/** An event's form has ten fields: where five is all, its lists share one input and its whole source another. */
+const ABOUT = { name: 'about', label: 'form.field.about', fields: ['tags', 'actors', 'places'], separator: '|' };
+const CITED = { name: 'cited', label: 'form.field.cited', fields: ['source', 'publisher', 'title', 'published'], separator: '|' };
+
+/** Lower-case words joined by dashes, as data/ ids are; cut at a dash so an id stays readable. */
+function slugOf(text: string, max = 60): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (slug.length <= max) return slug;
+  const cut = slug.slice(0, max + 1);
+  return cut.slice(0, cut.lastIndexOf('-') > 0 ? cut.lastIndexOf('-') : max);
+}
+
+/** A comma-separated option as its items, blanks left out. */
+function listOf(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The ids a list option names, each an id or a name the knowledge base knows; the first it does not know is refused
+ * naming the field (an approved entry citing an unknown id would break the live reload's cross checks).
+ */
+function idsOf(items: string[], field: string, resolve: (item: string) => string | null): string[] {
+  const ids = items.map((item) => {
+    const id = resolve(item);
+    if (!id) throw new UserError({ key: 'proposals.unknownRef', params: { field, value: quote(item, 80) } }, undefined, field);
+    return id;
+  });
+  return [...new Set(ids)];
+}
+
+function sourceOf(input: { source: string; publisher: string; title: string; published: string }) {
+  return { url: input.source, publisher: input.publisher, title: input.title, published: input.published.trim() };
+}
 
 const troops = defineCommand({
   name: 'troops',
@@ -97,9 +138,63 @@ const correct = defineCommand({
   },
 });
 
+const event = defineCommand({
+  name: 'event',
+  description: 'Propose a new dated event (an editor other than you approves it)',
+  options: z.object({
+    date: text('The day (or month) it happened, e.g. 2026-11-20'),
+    headline: text('What happened, in a short title'),
+    summary: text('One to three sentences built only from the source'),
+    tags: text('Topics, comma-separated, e.g. italy, withdrawal (default: the topics the headline names)').optional(),
+    actors: text('Who acts in it, comma-separated person or organisation ids or names').optional(),
+    places: text('Where, comma-separated place ids or names').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.event', multiline: ['summary'], combine: [ABOUT, CITED] },
+  examples: [
+    'propose event date:2026-11-20 headline:Italy withdraws its last troops summary:Italy withdrew its last soldiers from Niger. tags:italy, withdrawal places:niamey source:https://example.org/a publisher:ANSA title:Withdrawal published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const date = input.date.trim();
+    const headline = input.headline.trim();
+    const tags = input.tags
+      ? listOf(input.tags)
+          .map((t) => slugOf(t, 40))
+          .filter(Boolean)
+      : [
+          ...new Set(
+            headline
+              .split(/\s+/)
+              .map((w) => kb.resolveTag(w))
+              .filter((t): t is string => t !== null),
+          ),
+        ];
+    if (tags.length === 0) throw new UserError({ key: 'proposals.event.noTags' }, undefined, 'tags');
+    const actors = idsOf(listOf(input.actors), 'actors', (a) => {
+      const id = a.toLowerCase();
+      if (kb.peopleById.has(id) || kb.organisationsById.has(id)) return id;
+      return kb.resolveOrganisation(a)?.id ?? kb.resolvePerson(a)?.id ?? null;
+    });
+    const places = idsOf(listOf(input.places), 'places', (p) => (kb.placesById.has(p.toLowerCase()) ? p.toLowerCase() : (kb.resolvePlace(p)?.id ?? null)));
+    const entry = {
+      id: `${slugOf(headline) || 'event'}-${date}`,
+      date,
+      title: headline,
+      summary: input.summary.trim(),
+      tags,
+      ...(actors.length ? { actors } : {}),
+      ...(places.length ? { places } : {}),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'events', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
 export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
-  subcommands: [troops, correct],
+  subcommands: [troops, correct, event],
 });

@@ -62,6 +62,44 @@ describe('forms derived from the command definition', () => {
     expect(noStore.reply.body).toMatch(/without a database/);
   });
 
+  it('an event form on five inputs: its lists share one, its whole source another; a mistake is shown at the input that holds it', async () => {
+    const bot = await testBot();
+    const wide = await bot.handleText('propose event', withForms(WIDE));
+    expect(wide.form?.fields.map((f) => [f.name, f.required, f.multiline])).toEqual([
+      ['date', true, false],
+      ['headline', true, false],
+      ['summary', true, true],
+      ['tags', false, false],
+      ['actors', false, false],
+      ['places', false, false],
+      ['source', true, false],
+      ['publisher', true, false],
+      ['title', true, false],
+      ['published', true, false],
+    ]);
+    const narrow = await bot.handleText('propose event', withForms(NARROW));
+    expect(narrow.form?.fields.map((f) => [f.name, f.label, f.required])).toEqual([
+      ['date', 'Holds for (day or month)', true],
+      ['headline', 'Headline', true],
+      ['summary', 'Summary (from the source only)', true],
+      ['about', 'Topics | who acts | places', false],
+      ['cited', 'Source URL | publisher | title | published', true],
+    ]);
+    const badPlace = await bot.submitForm(
+      { command: 'propose event', fixed: {} },
+      { date: '2026-11-20', headline: 'H', summary: 'S', about: 'italy | | atlantis', cited: 'https://a.example | ANSA | T | 2026-11-21' },
+      TEST_CALLER,
+    );
+    expect(Object.keys(badPlace.fieldErrors ?? {})).toEqual(['about']);
+    expect(badPlace.fieldErrors?.about).toMatch(/^places: the knowledge base knows nothing called “atlantis”/);
+    const wrongParts = await bot.submitForm(
+      { command: 'propose event', fixed: {} },
+      { date: '2026-11-20', headline: 'H', summary: 'S', cited: 'https://a.example | ANSA' },
+      TEST_CALLER,
+    );
+    expect(Object.keys(wrongParts.fieldErrors ?? {})).toEqual(['cited']);
+  });
+
   it('a field longer than any command reads is refused at that field, not cut and accepted', async () => {
     const bot = await testBot();
     const long = await bot.submitForm(
@@ -86,6 +124,7 @@ describe('forms derived from the command definition', () => {
     expect(r.actions?.map((a) => [a.label, a.command, a.form])).toEqual([
       ['Propose a troop figure', 'propose troops', true],
       ['Correct a troop figure', 'propose correct', true],
+      ['Propose an event', 'propose event', true],
     ]);
     expect((await bot.handleText('propose', TEST_CALLER)).body).toMatch(/propose troops/);
     const reject = await bot.press(encodeAction({ command: 'reject', options: { id: 'P-AAAAAA' }, form: true, replaces: true }), withForms(WIDE));
