@@ -178,7 +178,8 @@ const event = defineCommand({
     });
     const places = idsOf(listOf(input.places), 'places', (p) => (kb.placesById.has(p.toLowerCase()) ? p.toLowerCase() : (kb.resolvePlace(p)?.id ?? null)));
     const entry = {
-      id: `${slugOf(headline) || 'event'}-${date}`,
+      // The date slugged: a malformed one is then refused as the date, not as the id it is part of.
+      id: `${slugOf(headline) || 'event'}-${slugOf(date)}`,
       date,
       title: headline,
       summary: input.summary.trim(),
@@ -192,9 +193,41 @@ const event = defineCommand({
   },
 });
 
+const statement = defineCommand({
+  name: 'statement',
+  description: 'Propose a direct quote of someone, with its date and context (an editor other than you approves it)',
+  options: z.object({
+    person: text('Who said it: a person id or name, e.g. Tiani'),
+    date: text('The day (or month) it was said, e.g. 2026-11-20'),
+    quote: text('The words, exactly as the source quotes them'),
+    context: text('To whom, where and about what it was said, from the source'),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.statement', multiline: ['quote', 'context'], combine: [CITED] },
+  examples: [
+    'propose statement person:Tiani date:2026-11-20 quote:Our soldiers will defend Niger. context:Tiani in a televised address on the withdrawal. source:https://example.org/a publisher:ORTN title:Address published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const [person] = idsOf([input.person.trim()], 'person', (p) => (kb.peopleById.has(p.toLowerCase()) ? p.toLowerCase() : (kb.resolvePerson(p)?.id ?? null)));
+    const date = input.date.trim();
+    const words = input.quote.trim();
+    const entry = {
+      id: `${person}-${slugOf(words, 40) || 'statement'}-${slugOf(date)}`,
+      person: person!,
+      date,
+      quote: words,
+      context: input.context.trim(),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'statements', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
 export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
-  subcommands: [troops, correct, event],
+  subcommands: [troops, correct, event, statement],
 });

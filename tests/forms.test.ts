@@ -98,6 +98,14 @@ describe('forms derived from the command definition', () => {
       TEST_CALLER,
     );
     expect(Object.keys(wrongParts.fieldErrors ?? {})).toEqual(['cited']);
+    const statement = await bot.handleText('propose statement', withForms(NARROW));
+    expect(statement.form?.fields.map((f) => [f.name, f.multiline])).toEqual([
+      ['person', false],
+      ['date', false],
+      ['quote', true],
+      ['context', true],
+      ['cited', false],
+    ]);
   });
 
   it('a field longer than any command reads is refused at that field, not cut and accepted', async () => {
@@ -125,6 +133,7 @@ describe('forms derived from the command definition', () => {
       ['Propose a troop figure', 'propose troops', true],
       ['Correct a troop figure', 'propose correct', true],
       ['Propose an event', 'propose event', true],
+      ['Propose a statement', 'propose statement', true],
     ]);
     expect((await bot.handleText('propose', TEST_CALLER)).body).toMatch(/propose troops/);
     const reject = await bot.press(encodeAction({ command: 'reject', options: { id: 'P-AAAAAA' }, form: true, replaces: true }), withForms(WIDE));

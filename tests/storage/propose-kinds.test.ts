@@ -22,6 +22,8 @@ const READER: Caller = { ...TEST_CALLER, userId: 'reader' };
 const SOURCE = 'source:https://example.org/italy publisher:ANSA title:Ritiro published:2026-11-21';
 const EVENT = `propose event date:2026-11-20 headline:Italy withdraws its last soldiers from Niamey summary:Italy flew its last soldiers out of Niamey. tags:italy, withdrawal places:niamey ${SOURCE}`;
 
+const STATEMENT = `propose statement person:Tiani date:2026-11-20 quote:Our soldiers alone will defend Niger. context:Tiani in a televised address on the last foreign troops leaving. ${SOURCE}`;
+
 const seedEntries = (data: KnowledgeData) => REVISIONED_KINDS.reduce((n, kind) => n + data[kind].length, 0);
 
 async function pendingCount(db: TestDb): Promise<number> {
@@ -124,6 +126,43 @@ for (const { backend, skip } of matrix) {
       const long = await bot.handleText(EVENT.replace('summary:Italy flew', `summary:${'x'.repeat(10_000)} Italy flew`), ALICE);
       expect(long.kind).toBe('error');
       expect(long.body).toMatch(/summary/);
+      expect(await pendingCount(db)).toBe(0);
+    });
+
+    it('a statement: the person by name, the id from who, words and day; approved, said answers it', async () => {
+      const proposed = await bot.handleText(STATEMENT, ALICE);
+      const id = idOf(proposed);
+      expect(proposed.body).toMatch(/\(statements abdourahamane-tiani-our-soldiers-alone-will-defend-niger-2026-11-20\) is pending/);
+      expect(proposed.notify?.reply.fields?.[0]?.value.split('\n')).toEqual([
+        'id: abdourahamane-tiani-our-soldiers-alone-will-defend-niger-2026-11-20',
+        'person: abdourahamane-tiani',
+        'date: 2026-11-20',
+        'quote: Our soldiers alone will defend Niger.',
+        'context: Tiani in a televised address on the last foreign troops leaving.',
+        'sources: ["ansa-2026-11-21"]',
+      ]);
+      expect((await bot.handleText('review', BOB)).items[0]).toContain(
+        ' · new statements abdourahamane-tiani-our-soldiers-alone-will-defend-niger-2026-11-20 · Our soldiers alone will defend Niger. · by test:alice',
+      );
+      expect((await bot.handleText('said Tiani', READER)).body).not.toContain('Our soldiers alone will defend Niger.');
+      expect((await bot.handleText(`approve ${id}`, BOB)).kind).toBe('admin');
+      const said = await bot.handleText('said Tiani', READER);
+      expect(said.body).toContain('Our soldiers alone will defend Niger.');
+      expect(said.citations.map((c) => c.publisher)).toContain('ANSA');
+    });
+
+    it('a statement: an unknown person, a bad day, a missing quote are refused naming the field; nothing is stored', async () => {
+      for (const [text, message, field] of [
+        [STATEMENT.replace('person:Tiani', 'person:Nobody Known'), /^person: the knowledge base knows nothing called “Nobody Known”/, 'person'],
+        [STATEMENT.replace('date:2026-11-20', 'date:2027-01-01'), /date: 2027-01-01 is in the future/, 'date'],
+        [STATEMENT.replace('date:2026-11-20', 'date:20/11/2026'), /date: impossible date "20\/11\/2026"/, 'date'],
+        [STATEMENT.replace('quote:Our soldiers alone will defend Niger. ', ''), /quote/, 'quote'],
+      ] as const) {
+        const r = await bot.handleText(text, ALICE);
+        expect(r.kind, text).toBe('error');
+        expect(r.body, text).toMatch(message);
+        if (field !== 'quote') expect(r.errorField, text).toBe(field);
+      }
       expect(await pendingCount(db)).toBe(0);
     });
 
