@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, defineGroup, type CommandContext } from '../src/core/command.ts';
 import type { NewProposal, ProposalInfo } from '../src/core/proposals-port.ts';
+import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { UserError } from '../src/core/errors.ts';
 import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
@@ -81,6 +82,19 @@ function idsOf(items: string[], field: string, resolve: (item: string) => string
   return [...new Set(ids)];
 }
 
+/** A person or organisation, by id or name. */
+const actorId = (kb: KnowledgeBase) => (a: string) => {
+  const id = a.toLowerCase();
+  if (kb.peopleById.has(id) || kb.organisationsById.has(id)) return id;
+  return kb.resolveOrganisation(a)?.id ?? kb.resolvePerson(a)?.id ?? null;
+};
+const placeId = (kb: KnowledgeBase) => (p: string) => (kb.placesById.has(p.toLowerCase()) ? p.toLowerCase() : (kb.resolvePlace(p)?.id ?? null));
+/** Topics as ids: lower-case words joined by dashes. */
+const tagsOf = (text: string | undefined) =>
+  listOf(text)
+    .map((t) => slugOf(t, 40))
+    .filter(Boolean);
+
 function sourceOf(input: { source: string; publisher: string; title: string; published: string }) {
   return { url: input.source, publisher: input.publisher, title: input.title, published: input.published.trim() };
 }
@@ -159,9 +173,7 @@ const event = defineCommand({
     const date = input.date.trim();
     const headline = input.headline.trim();
     const tags = input.tags
-      ? listOf(input.tags)
-          .map((t) => slugOf(t, 40))
-          .filter(Boolean)
+      ? tagsOf(input.tags)
       : [
           ...new Set(
             headline
@@ -171,12 +183,8 @@ const event = defineCommand({
           ),
         ];
     if (tags.length === 0) throw new UserError({ key: 'proposals.event.noTags' }, undefined, 'tags');
-    const actors = idsOf(listOf(input.actors), 'actors', (a) => {
-      const id = a.toLowerCase();
-      if (kb.peopleById.has(id) || kb.organisationsById.has(id)) return id;
-      return kb.resolveOrganisation(a)?.id ?? kb.resolvePerson(a)?.id ?? null;
-    });
-    const places = idsOf(listOf(input.places), 'places', (p) => (kb.placesById.has(p.toLowerCase()) ? p.toLowerCase() : (kb.resolvePlace(p)?.id ?? null)));
+    const actors = idsOf(listOf(input.actors), 'actors', actorId(kb));
+    const places = idsOf(listOf(input.places), 'places', placeId(kb));
     const entry = {
       // The date slugged: a malformed one is then refused as the date, not as the id it is part of.
       id: `${slugOf(headline) || 'event'}-${slugOf(date)}`,
@@ -193,9 +201,51 @@ const event = defineCommand({
   },
 });
 
+/** Correcting an event: its id and the fields that change; where five inputs is all, date and lists share one. */
+const EVENT_FACTS = { name: 'facts', label: 'form.field.facts', fields: ['date', 'tags', 'actors', 'places'], separator: '|' };
+
+const correctEvent = defineCommand({
+  name: 'correct-event',
+  description: 'Propose a correction of an existing event: give only the fields that change',
+  options: z.object({
+    id: text('The event id, e.g. ouallam-camp-set-up-2022-07'),
+    headline: text('The corrected title').optional(),
+    summary: text('The corrected summary, from the source only').optional(),
+    date: text('The corrected day (or month)').optional(),
+    tags: text('The topics, comma-separated (replaces them)').optional(),
+    actors: text('Who acts in it, comma-separated ids or names (replaces them)').optional(),
+    places: text('Where, comma-separated ids or names (replaces them)').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.correctEvent', multiline: ['summary'], combine: [CITED, EVENT_FACTS] },
+  examples: [
+    'propose correct-event id:ouallam-camp-set-up-2022-07 places:ouallam, niamey source:https://example.org/a publisher:AFP title:Camps published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const service = proposals(ctx);
+    const id = input.id.trim().toLowerCase();
+    const current = await service.currentEntry('events', id);
+    if (!current) throw new UserError({ key: 'proposals.unknownEvent', params: { id: quote(input.id, 80) } }, undefined, 'id');
+    const changes: Record<string, unknown> = {
+      ...(input.date ? { date: input.date.trim() } : {}),
+      ...(input.headline ? { title: input.headline.trim() } : {}),
+      ...(input.summary ? { summary: input.summary.trim() } : {}),
+      ...(input.tags ? { tags: tagsOf(input.tags) } : {}),
+      ...(input.actors ? { actors: idsOf(listOf(input.actors), 'actors', actorId(kb)) } : {}),
+      ...(input.places ? { places: idsOf(listOf(input.places), 'places', placeId(kb)) } : {}),
+    };
+    if (Object.keys(changes).length === 0) throw new UserError({ key: 'proposals.noChange' });
+    const cited = Array.isArray(current.sources) ? (current.sources as string[]) : [];
+    const added = sourceId(input.publisher, input.published);
+    const entry = { ...current, ...changes, sources: cited.includes(added) ? cited : [...cited, added] };
+    return submit({ kind: 'events', entryId: id, entry, source: sourceOf(input), author: who(ctx) }, current, ctx);
+  },
+});
+
 const statement = defineCommand({
   name: 'statement',
-  description: 'Propose a direct quote of someone, with its date and context (an editor other than you approves it)',
+  description: 'Propose a direct quote, with its date and context (an editor other than you approves it)',
   options: z.object({
     person: text('Who said it: a person id or name, e.g. Tiani'),
     date: text('The day (or month) it was said, e.g. 2026-11-20'),
@@ -229,5 +279,5 @@ export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
-  subcommands: [troops, correct, event, statement],
+  subcommands: [troops, correct, event, correctEvent, statement],
 });

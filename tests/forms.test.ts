@@ -98,6 +98,14 @@ describe('forms derived from the command definition', () => {
       TEST_CALLER,
     );
     expect(Object.keys(wrongParts.fieldErrors ?? {})).toEqual(['cited']);
+    const correction = await bot.handleText('propose correct-event', withForms(NARROW));
+    expect(correction.form?.fields.map((f) => [f.name, f.required])).toEqual([
+      ['id', true],
+      ['headline', false],
+      ['summary', false],
+      ['facts', false],
+      ['cited', true],
+    ]);
     const statement = await bot.handleText('propose statement', withForms(NARROW));
     expect(statement.form?.fields.map((f) => [f.name, f.multiline])).toEqual([
       ['person', false],
@@ -133,6 +141,7 @@ describe('forms derived from the command definition', () => {
       ['Propose a troop figure', 'propose troops', true],
       ['Correct a troop figure', 'propose correct', true],
       ['Propose an event', 'propose event', true],
+      ['Correct an event', 'propose correct-event', true],
       ['Propose a statement', 'propose statement', true],
     ]);
     expect((await bot.handleText('propose', TEST_CALLER)).body).toMatch(/propose troops/);

@@ -200,7 +200,13 @@ describe('Slack: propose in a modal, review with buttons', () => {
     const choice = await slashOverHttp(h, 'propose', { user_id: ANN });
     expect(choice.message.response_type).toBe('ephemeral');
     const buttons = buttonsOf(choice.message as { blocks?: unknown });
-    expect(buttons.map((b) => b.text.text)).toEqual(['Propose a troop figure', 'Correct a troop figure', 'Propose an event', 'Propose a statement']);
+    expect(buttons.map((b) => b.text.text)).toEqual([
+      'Propose a troop figure',
+      'Correct a troop figure',
+      'Propose an event',
+      'Correct an event',
+      'Propose a statement',
+    ]);
     // Pressing "Correct" (a button on the ephemeral reply) opens its form.
     const fakeMessage = { type: 'message' as const, ts: '1.000001', blocks: choice.message.blocks };
     await sendInteraction(h.appUrl, SIGNING_SECRET, blockActions(h.fake, { channel: 'C0CHANNEL1', message: fakeMessage, userId: ANN }, buttons[1]!));

@@ -129,6 +129,39 @@ for (const { backend, skip } of matrix) {
       expect(await pendingCount(db)).toBe(0);
     });
 
+    it('an event corrected: only the fields given change, the review shows before → after, the approval is revision 2', async () => {
+      const proposed = await bot.handleText(
+        `propose correct-event id:ouallam-camp-set-up-2022-07 summary:In July 2022 French troops set up a camp at Ouallam for about 400 soldiers. places:Ouallam, Niamey ${SOURCE}`,
+        ALICE,
+      );
+      const id = idOf(proposed);
+      expect(proposed.body).toBe(`Proposal ${id} (events ouallam-camp-set-up-2022-07) is pending: an editor other than you must approve it.`);
+      const post = proposed.notify!.reply;
+      expect(post.title).toBe(`Proposal ${id}: correction of events ouallam-camp-set-up-2022-07`);
+      expect(post.fields![0]!.value.split('\n')).toEqual([
+        'summary: In early July 2022 French troops set up a tent camp at Ouallam for about 300 Foreign Legion soldiers. → In July 2022 French troops set up a camp at Ouallam for about 400 soldiers.',
+        'places: ["ouallam"] → ["ouallam","niamey"]',
+        'sources: ["tf1-2022-08"] → ["tf1-2022-08","ansa-2026-11-21"]',
+      ]);
+      expect((await bot.handleText(`approve ${id}`, BOB)).body).toBe(
+        'Recorded as revision 2 of events ouallam-camp-set-up-2022-07: by test:alice, approved by test:bob.',
+      );
+      expect(bot.kb.eventsById.get('ouallam-camp-set-up-2022-07')?.summary).toBe('In July 2022 French troops set up a camp at Ouallam for about 400 soldiers.');
+      expect(bot.kb.eventsById.get('ouallam-camp-set-up-2022-07')?.title).toBe('French tent camp set up at Ouallam');
+      for (const [text, message, field] of [
+        [`propose correct-event id:atlantis-2022 summary:x ${SOURCE}`, /^No event has the id “atlantis-2022”/, 'id'],
+        [`propose correct-event id:ouallam-camp-set-up-2022-07 ${SOURCE}`, /^Give at least one field to change/, undefined],
+        [`propose correct-event id:ouallam-camp-set-up-2022-07 date:2027-01 ${SOURCE}`, /date: 2027-01-01 is in the future/, 'date'],
+        [`propose correct-event id:ouallam-camp-set-up-2022-07 actors:nobody-at-all ${SOURCE}`, /^actors: the knowledge base knows nothing/, 'actors'],
+      ] as const) {
+        const r = await bot.handleText(text, ALICE);
+        expect(r.kind, text).toBe('error');
+        expect(r.body, text).toMatch(message);
+        expect(r.errorField, text).toBe(field);
+      }
+      expect(await pendingCount(db)).toBe(0);
+    });
+
     it('a statement: the person by name, the id from who, words and day; approved, said answers it', async () => {
       const proposed = await bot.handleText(STATEMENT, ALICE);
       const id = idOf(proposed);
