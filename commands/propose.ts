@@ -164,7 +164,7 @@ const event = defineCommand({
     places: text('Where, comma-separated place ids or names').optional(),
     ...sourceOptions,
   }),
-  form: { title: 'form.propose.event', multiline: ['summary'], combine: [ABOUT, CITED] },
+  form: { title: 'form.propose.event', multiline: ['summary'], combine: [ABOUT, CITED], formOnly: true },
   examples: [
     'propose event date:2026-11-20 headline:Italy withdraws its last troops summary:Italy withdrew its last soldiers from Niger. tags:italy, withdrawal places:niamey source:https://example.org/a publisher:ANSA title:Withdrawal published:2026-11-21',
   ],
@@ -217,7 +217,7 @@ const correctEvent = defineCommand({
     places: text('Where, comma-separated ids or names (replaces them)').optional(),
     ...sourceOptions,
   }),
-  form: { title: 'form.propose.correctEvent', multiline: ['summary'], combine: [CITED, EVENT_FACTS] },
+  form: { title: 'form.propose.correctEvent', multiline: ['summary'], combine: [CITED, EVENT_FACTS], formOnly: true },
   examples: [
     'propose correct-event id:ouallam-camp-set-up-2022-07 places:ouallam, niamey source:https://example.org/a publisher:AFP title:Camps published:2026-11-21',
   ],
@@ -253,7 +253,7 @@ const statement = defineCommand({
     context: text('To whom, where and about what it was said, from the source'),
     ...sourceOptions,
   }),
-  form: { title: 'form.propose.statement', multiline: ['quote', 'context'], combine: [CITED] },
+  form: { title: 'form.propose.statement', multiline: ['quote', 'context'], combine: [CITED], formOnly: true },
   examples: [
     'propose statement person:Tiani date:2026-11-20 quote:Our soldiers will defend Niger. context:Tiani in a televised address on the withdrawal. source:https://example.org/a publisher:ORTN title:Address published:2026-11-21',
   ],
