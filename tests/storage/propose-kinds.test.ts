@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
 import type { Caller } from '../../src/core/command.ts';
-import { DEFAULT_DATA_DIR, type KnowledgeData } from '../../src/knowledge/load.ts';
+import { DEFAULT_DATA_DIR, type KnowledgeData, loadKnowledgeData } from '../../src/knowledge/load.ts';
 import { LiveKnowledge } from '../../src/live-knowledge.ts';
+import { exportKnowledge } from '../../src/storage/export.ts';
 import { StoreProposalService } from '../../src/storage/proposal-service.ts';
 import { StoreRevisionService } from '../../src/storage/revision-service.ts';
 import { importSeed, readSeed, REVISIONED_KINDS } from '../../src/storage/seed.ts';
@@ -197,6 +201,29 @@ for (const { backend, skip } of matrix) {
         if (field !== 'quote') expect(r.errorField, text).toBe(field);
       }
       expect(await pendingCount(db)).toBe(0);
+    });
+
+    it('approved events, an event correction and a statement export to data/ files the loader accepts with its cross checks', async () => {
+      for (const text of [
+        EVENT,
+        STATEMENT,
+        `propose correct-event id:ouallam-camp-set-up-2022-07 actors:Tiani places:ouallam, niamey ${SOURCE.replace('ANSA', 'AFP')}`,
+      ]) {
+        const proposed = await bot.handleText(text, ALICE);
+        expect(proposed.kind, text).toBe('admin');
+        expect((await bot.handleText(`approve ${idOf(proposed)}`, BOB)).kind, text).toBe('admin');
+      }
+      const out = mkdtempSync(join(tmpdir(), 'niger-watch-propose-kinds-'));
+      try {
+        await exportKnowledge(db.store, out);
+        const loaded = loadKnowledgeData(out);
+        expect(loaded.events.find((e) => e.id === 'italy-withdraws-its-last-soldiers-from-niamey-2026-11-20')?.places).toEqual(['niamey']);
+        expect(loaded.events.find((e) => e.id === 'ouallam-camp-set-up-2022-07')?.actors).toEqual(['abdourahamane-tiani']);
+        expect(loaded.statements.some((x) => x.id === 'abdourahamane-tiani-our-soldiers-alone-will-defend-niger-2026-11-20')).toBe(true);
+        expect(loaded.sources.map((x) => x.id)).toEqual(expect.arrayContaining(['ansa-2026-11-21', 'afp-2026-11-21']));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
     });
 
     it('what an editor typed is cleaned and quoted in the review; mentions are left for each adapter to escape', async () => {
