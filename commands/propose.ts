@@ -275,9 +275,45 @@ const statement = defineCommand({
   },
 });
 
+/** A place's country and kind share one input where five is all. */
+const PLACE_WHAT = { name: 'what', label: 'form.field.what', fields: ['country', 'kind'], separator: '|' };
+
+const place = defineCommand({
+  name: 'place',
+  description: 'Propose a new place (a base, a town) events and troop figures can name',
+  options: z.object({
+    name: text('Its name, e.g. Agadez air base'),
+    country: text('The country it is in, e.g. Niger'),
+    kind: text('What it is, e.g. air base, town'),
+    summary: text('One to three sentences built only from the source'),
+    aliases: text('Other names, comma-separated').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.place', multiline: ['summary'], combine: [CITED, PLACE_WHAT], formOnly: true },
+  examples: [
+    'propose place name:Dirkou air base country:Niger kind:air base summary:A military air base at Dirkou. source:https://example.org/a publisher:AFP title:Bases published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const name = input.name.trim();
+    const country = ctx.kb.findCountry(input.country.trim());
+    if (!country) throw new UserError({ key: 'proposals.unknownRef', params: { field: 'country', value: quote(input.country, 80) } }, undefined, 'country');
+    const entry = {
+      id: slugOf(name) || 'place',
+      name,
+      aliases: listOf(input.aliases),
+      country: country.name,
+      kind: input.kind.trim(),
+      summary: input.summary.trim(),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'places', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
 export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
-  subcommands: [troops, correct, event, correctEvent, statement],
+  subcommands: [troops, correct, event, correctEvent, statement, place],
 });

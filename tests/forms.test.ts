@@ -106,6 +106,8 @@ describe('forms derived from the command definition', () => {
       ['facts', false],
       ['cited', true],
     ]);
+    const place = await bot.handleText('propose place', withForms(NARROW));
+    expect(place.form?.fields.map((f) => f.name)).toEqual(['name', 'what', 'summary', 'aliases', 'cited']);
     const statement = await bot.handleText('propose statement', withForms(NARROW));
     expect(statement.form?.fields.map((f) => [f.name, f.multiline])).toEqual([
       ['person', false],
@@ -143,6 +145,7 @@ describe('forms derived from the command definition', () => {
       ['Propose an event', 'propose event', true],
       ['Correct an event', 'propose correct-event', true],
       ['Propose a statement', 'propose statement', true],
+      ['Propose a place', 'propose place', true],
     ]);
     expect((await bot.handleText('propose', TEST_CALLER)).body).toMatch(/propose troops/);
     const reject = await bot.press(encodeAction({ command: 'reject', options: { id: 'P-AAAAAA' }, form: true, replaces: true }), withForms(WIDE));

@@ -203,6 +203,25 @@ for (const { backend, skip } of matrix) {
       expect(await pendingCount(db)).toBe(0);
     });
 
+    it('a place: id from its name, the country checked; once approved, events and places can name it', async () => {
+      const text = `propose place name:Dirkou air base country:Niger kind:air base summary:A military air base at Dirkou in the north. aliases:Dirkou base, BA Dirkou ${SOURCE}`;
+      const proposed = await bot.handleText(text, ALICE);
+      expect(proposed.body).toMatch(/\(places dirkou-air-base\) is pending/);
+      expect(proposed.notify!.reply.fields![0]!.value).toContain('aliases: ["Dirkou base","BA Dirkou"]');
+      const refused = await bot.handleText(text.replace('country:Niger', 'country:Atlantis'), ALICE);
+      expect(refused.body).toMatch(/^country: the knowledge base knows nothing called “Atlantis”/);
+      expect(refused.errorField).toBe('country');
+      const early = await bot.handleText(EVENT.replace('places:niamey', 'places:dirkou-air-base'), ALICE);
+      expect(early.errorField).toBe('places');
+      expect((await bot.handleText(`approve ${idOf(proposed)}`, BOB)).kind).toBe('admin');
+      const answer = await bot.handleText('places Dirkou', READER);
+      expect(answer.title).toContain('Dirkou air base');
+      expect(answer.body).toBe('A military air base at Dirkou in the north.');
+      const later = await bot.handleText(EVENT.replace('places:niamey', 'places:BA Dirkou'), ALICE);
+      expect(later.notify!.reply.fields![0]!.value).toContain('places: ["dirkou-air-base"]');
+      expect(await bot.handleText(text, ALICE)).toMatchObject({ kind: 'error', errorField: 'id' });
+    });
+
     it('approved events, an event correction and a statement export to data/ files the loader accepts with its cross checks', async () => {
       for (const text of [
         EVENT,
