@@ -79,7 +79,7 @@ describe('forms derived from the command definition', () => {
     ]);
     const narrow = await bot.handleText('propose event', withForms(NARROW));
     expect(narrow.form?.fields.map((f) => [f.name, f.label, f.required])).toEqual([
-      ['date', 'Holds for (day or month)', true],
+      ['date', 'Day it happened (YYYY-MM-DD)', true],
       ['headline', 'Headline', true],
       ['summary', 'Summary (from the source only)', true],
       ['about', 'Topics | who acts | places', false],
