@@ -154,7 +154,7 @@ const correct = defineCommand({
 
 const event = defineCommand({
   name: 'event',
-  description: 'Propose a new dated event (an editor other than you approves it)',
+  description: 'Propose a dated event',
   options: z.object({
     date: text('The day (or month) it happened, e.g. 2026-11-20'),
     headline: text('What happened, in a short title'),
@@ -206,7 +206,7 @@ const EVENT_FACTS = { name: 'facts', label: 'form.field.facts', fields: ['date',
 
 const correctEvent = defineCommand({
   name: 'correct-event',
-  description: 'Propose a correction of an existing event: give only the fields that change',
+  description: 'Correct an event: only the fields that change',
   options: z.object({
     id: text('The event id, e.g. ouallam-camp-set-up-2022-07'),
     headline: text('The corrected title').optional(),
@@ -245,7 +245,7 @@ const correctEvent = defineCommand({
 
 const statement = defineCommand({
   name: 'statement',
-  description: 'Propose a direct quote, with its date and context (an editor other than you approves it)',
+  description: 'Propose a direct quote with its date',
   options: z.object({
     person: text('Who said it: a person id or name, e.g. Tiani'),
     date: text('The day (or month) it was said, e.g. 2026-11-20'),
@@ -280,7 +280,7 @@ const PLACE_WHAT = { name: 'what', label: 'form.field.what', fields: ['country',
 
 const place = defineCommand({
   name: 'place',
-  description: 'Propose a new place (a base, a town) events and troop figures can name',
+  description: 'Propose a place (a base, a town)',
   options: z.object({
     name: text('Its name, e.g. Agadez air base'),
     country: text('The country it is in, e.g. Niger'),
@@ -311,9 +311,48 @@ const place = defineCommand({
   },
 });
 
+/** Where five inputs is all, an organisation's name and acronym share one, and its French and German names another. */
+const IDENTITY = { name: 'identity', label: 'form.field.identity', fields: ['name', 'acronym'], separator: '|' };
+const ABROAD = { name: 'abroad', label: 'form.field.abroad', fields: ['french', 'german'], separator: '|' };
+
+const organisation = defineCommand({
+  name: 'organisation',
+  description: 'Propose an organisation, force or mission',
+  options: z.object({
+    name: text('Its name in English, e.g. Economic Community of West African States'),
+    acronym: text('Its acronym, e.g. ECOWAS').optional(),
+    kind: text('What it is, e.g. regional bloc, military mission'),
+    description: text('One to three sentences built only from the source'),
+    french: text('Its names in French, comma-separated (default: the English name)').optional(),
+    german: text('Its names in German, comma-separated (default: the English name)').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.organisation', multiline: ['description'], combine: [CITED, ABROAD, IDENTITY], formOnly: true },
+  examples: [
+    'propose organisation name:Alliance of Sahel States acronym:AES kind:confederation description:A confederation of Mali, Burkina Faso and Niger. french:Alliance des États du Sahel source:https://example.org/a publisher:AFP title:AES published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const name = input.name.trim();
+    const acronym = input.acronym?.trim();
+    // What users type: the acronym and the name in every language; French and German as given, else the English.
+    const namesIn = (given: string | undefined) => [...new Set([...(acronym ? [acronym] : []), ...(given ? listOf(given) : [name])])];
+    const entry = {
+      id: slugOf(acronym || name) || 'organisation',
+      ...(acronym ? { acronym } : {}),
+      name,
+      names: { en: namesIn(undefined), fr: namesIn(input.french), de: namesIn(input.german) },
+      kind: input.kind.trim(),
+      description: input.description.trim(),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'organisations', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
 export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
-  subcommands: [troops, correct, event, correctEvent, statement, place],
+  subcommands: [troops, correct, event, correctEvent, statement, place, organisation],
 });

@@ -108,6 +108,8 @@ describe('forms derived from the command definition', () => {
     ]);
     const place = await bot.handleText('propose place', withForms(NARROW));
     expect(place.form?.fields.map((f) => f.name)).toEqual(['name', 'what', 'summary', 'aliases', 'cited']);
+    const organisation = await bot.handleText('propose organisation', withForms(NARROW));
+    expect(organisation.form?.fields.map((f) => f.name)).toEqual(['identity', 'kind', 'description', 'abroad', 'cited']);
     const statement = await bot.handleText('propose statement', withForms(NARROW));
     expect(statement.form?.fields.map((f) => [f.name, f.multiline])).toEqual([
       ['person', false],
@@ -146,6 +148,7 @@ describe('forms derived from the command definition', () => {
       ['Correct an event', 'propose correct-event', true],
       ['Propose a statement', 'propose statement', true],
       ['Propose a place', 'propose place', true],
+      ['Propose an organisation', 'propose organisation', true],
     ]);
     expect((await bot.handleText('propose', TEST_CALLER)).body).toMatch(/propose troops/);
     const reject = await bot.press(encodeAction({ command: 'reject', options: { id: 'P-AAAAAA' }, form: true, replaces: true }), withForms(WIDE));

@@ -207,6 +207,7 @@ describe('Slack: propose in a modal, review with buttons', () => {
       'Correct an event',
       'Propose a statement',
       'Propose a place',
+      'Propose an organisation',
     ]);
     // Pressing "Correct" (a button on the ephemeral reply) opens its form.
     const fakeMessage = { type: 'message' as const, ts: '1.000001', blocks: choice.message.blocks };

@@ -222,6 +222,24 @@ for (const { backend, skip } of matrix) {
       expect(await bot.handleText(text, ALICE)).toMatchObject({ kind: 'error', errorField: 'id' });
     });
 
+    it('an organisation: id from its acronym, names in every language; once approved, events name it as an actor', async () => {
+      const text = `propose organisation name:Sahel Monitoring Mission acronym:SMM kind:observer mission description:An observer mission in the Sahel. french:Mission de surveillance du Sahel ${SOURCE}`;
+      const proposed = await bot.handleText(text, ALICE);
+      expect(proposed.body).toMatch(/\(organisations smm\) is pending/);
+      expect(proposed.notify!.reply.fields![0]!.value).toContain(
+        'names: {"en":["SMM","Sahel Monitoring Mission"],"fr":["SMM","Mission de surveillance du Sahel"],"de":["SMM","Sahel Monitoring Mission"]}',
+      );
+      const early = await bot.handleText(EVENT.replace('places:niamey', 'actors:SMM'), ALICE);
+      expect(early.errorField).toBe('actors');
+      expect((await bot.handleText(`approve ${idOf(proposed)}`, BOB)).kind).toBe('admin');
+      expect(bot.kb.organisationsById.get('smm')?.kind).toBe('observer mission');
+      const later = await bot.handleText(EVENT.replace('places:niamey', 'actors:Mission de surveillance du Sahel'), ALICE);
+      expect(later.notify!.reply.fields![0]!.value).toContain('actors: ["smm"]');
+      const empty = await bot.handleText(text.replace('kind:observer mission ', ''), ALICE);
+      expect(empty.kind).toBe('error');
+      expect(empty.body).toMatch(/kind/);
+    });
+
     it('approved events, an event correction and a statement export to data/ files the loader accepts with its cross checks', async () => {
       for (const text of [
         EVENT,
