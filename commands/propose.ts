@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, defineGroup, type CommandContext } from '../src/core/command.ts';
 import type { NewProposal, ProposalInfo } from '../src/core/proposals-port.ts';
+import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { UserError } from '../src/core/errors.ts';
 import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
@@ -43,6 +44,60 @@ async function submit(p: NewProposal, before: Record<string, unknown> | null, ct
 
 /** Discord's modals hold five inputs: the source's publisher, title and day share one. */
 const CITATION = { name: 'citation', label: 'form.field.citation', fields: ['publisher', 'title', 'published'], separator: '|' };
+/** An event's form has ten fields: where five is all, its lists share one input and its whole source another. */
+const ABOUT = { name: 'about', label: 'form.field.about', fields: ['tags', 'actors', 'places'], separator: '|' };
+const CITED = { name: 'cited', label: 'form.field.cited', fields: ['source', 'publisher', 'title', 'published'], separator: '|' };
+
+/** Lower-case words joined by dashes, as data/ ids are; cut at a dash so an id stays readable. */
+function slugOf(text: string, max = 60): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (slug.length <= max) return slug;
+  const cut = slug.slice(0, max + 1);
+  return cut.slice(0, cut.lastIndexOf('-') > 0 ? cut.lastIndexOf('-') : max);
+}
+
+/** A comma-separated option as its items, blanks left out. */
+function listOf(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The ids a list option names, each an id or a name the knowledge base knows; the first it does not know is refused
+ * naming the field (an approved entry citing an unknown id would break the live reload's cross checks).
+ */
+function idsOf(items: string[], field: string, resolve: (item: string) => string | null): string[] {
+  const ids = items.map((item) => {
+    const id = resolve(item);
+    if (!id) throw new UserError({ key: 'proposals.unknownRef', params: { field, value: quote(item, 80) } }, undefined, field);
+    return id;
+  });
+  return [...new Set(ids)];
+}
+
+/** A person or organisation, by id or name. */
+const actorId = (kb: KnowledgeBase) => (a: string) => {
+  const id = a.toLowerCase();
+  if (kb.peopleById.has(id) || kb.organisationsById.has(id)) return id;
+  return kb.resolveOrganisation(a)?.id ?? kb.resolvePerson(a)?.id ?? null;
+};
+const placeId = (kb: KnowledgeBase) => (p: string) => (kb.placesById.has(p.toLowerCase()) ? p.toLowerCase() : (kb.resolvePlace(p)?.id ?? null));
+/** Topics as ids: lower-case words joined by dashes. */
+const tagsOf = (text: string | undefined) =>
+  listOf(text)
+    .map((t) => slugOf(t, 40))
+    .filter(Boolean);
+
+function sourceOf(input: { source: string; publisher: string; title: string; published: string }) {
+  return { url: input.source, publisher: input.publisher, title: input.title, published: input.published.trim() };
+}
 
 const troops = defineCommand({
   name: 'troops',
@@ -97,9 +152,207 @@ const correct = defineCommand({
   },
 });
 
+const event = defineCommand({
+  name: 'event',
+  description: 'Propose a dated event',
+  options: z.object({
+    date: text('The day (or month) it happened, e.g. 2026-11-20'),
+    headline: text('What happened, in a short title'),
+    summary: text('One to three sentences built only from the source'),
+    tags: text('Topics, comma-separated, e.g. italy, withdrawal (default: the topics the headline names)').optional(),
+    actors: text('Who acts in it, comma-separated person or organisation ids or names').optional(),
+    places: text('Where, comma-separated place ids or names').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.event', multiline: ['summary'], combine: [ABOUT, CITED], formOnly: true },
+  examples: [
+    'propose event date:2026-11-20 headline:Italy withdraws its last troops summary:Italy withdrew its last soldiers from Niger. tags:italy, withdrawal places:niamey source:https://example.org/a publisher:ANSA title:Withdrawal published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const date = input.date.trim();
+    const headline = input.headline.trim();
+    const tags = input.tags
+      ? tagsOf(input.tags)
+      : [
+          ...new Set(
+            headline
+              .split(/\s+/)
+              .map((w) => kb.resolveTag(w))
+              .filter((t): t is string => t !== null),
+          ),
+        ];
+    if (tags.length === 0) throw new UserError({ key: 'proposals.event.noTags' }, undefined, 'tags');
+    const actors = idsOf(listOf(input.actors), 'actors', actorId(kb));
+    const places = idsOf(listOf(input.places), 'places', placeId(kb));
+    const entry = {
+      // The date slugged: a malformed one is then refused as the date, not as the id it is part of.
+      id: `${slugOf(headline) || 'event'}-${slugOf(date)}`,
+      date,
+      title: headline,
+      summary: input.summary.trim(),
+      tags,
+      ...(actors.length ? { actors } : {}),
+      ...(places.length ? { places } : {}),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'events', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
+/** Correcting an event: its id and the fields that change; where five inputs is all, date and lists share one. */
+const EVENT_FACTS = { name: 'facts', label: 'form.field.facts', fields: ['date', 'tags', 'actors', 'places'], separator: '|' };
+
+const correctEvent = defineCommand({
+  name: 'correct-event',
+  description: 'Correct an event: only the fields that change',
+  options: z.object({
+    id: text('The event id, e.g. ouallam-camp-set-up-2022-07'),
+    headline: text('The corrected title').optional(),
+    summary: text('The corrected summary, from the source only').optional(),
+    date: text('The corrected day (or month)').optional(),
+    tags: text('The topics, comma-separated (replaces them)').optional(),
+    actors: text('Who acts in it, comma-separated ids or names (replaces them)').optional(),
+    places: text('Where, comma-separated ids or names (replaces them)').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.correctEvent', multiline: ['summary'], combine: [CITED, EVENT_FACTS], formOnly: true },
+  examples: [
+    'propose correct-event id:ouallam-camp-set-up-2022-07 places:ouallam, niamey source:https://example.org/a publisher:AFP title:Camps published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const service = proposals(ctx);
+    const id = input.id.trim().toLowerCase();
+    const current = await service.currentEntry('events', id);
+    if (!current) throw new UserError({ key: 'proposals.unknownEvent', params: { id: quote(input.id, 80) } }, undefined, 'id');
+    const changes: Record<string, unknown> = {
+      ...(input.date ? { date: input.date.trim() } : {}),
+      ...(input.headline ? { title: input.headline.trim() } : {}),
+      ...(input.summary ? { summary: input.summary.trim() } : {}),
+      ...(input.tags ? { tags: tagsOf(input.tags) } : {}),
+      ...(input.actors ? { actors: idsOf(listOf(input.actors), 'actors', actorId(kb)) } : {}),
+      ...(input.places ? { places: idsOf(listOf(input.places), 'places', placeId(kb)) } : {}),
+    };
+    if (Object.keys(changes).length === 0) throw new UserError({ key: 'proposals.noChange' });
+    const cited = Array.isArray(current.sources) ? (current.sources as string[]) : [];
+    const added = sourceId(input.publisher, input.published);
+    const entry = { ...current, ...changes, sources: cited.includes(added) ? cited : [...cited, added] };
+    return submit({ kind: 'events', entryId: id, entry, source: sourceOf(input), author: who(ctx) }, current, ctx);
+  },
+});
+
+const statement = defineCommand({
+  name: 'statement',
+  description: 'Propose a direct quote with its date',
+  options: z.object({
+    person: text('Who said it: a person id or name, e.g. Tiani'),
+    date: text('The day (or month) it was said, e.g. 2026-11-20'),
+    quote: text('The words, exactly as the source quotes them'),
+    context: text('To whom, where and about what it was said, from the source'),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.statement', multiline: ['quote', 'context'], combine: [CITED], formOnly: true },
+  examples: [
+    'propose statement person:Tiani date:2026-11-20 quote:Our soldiers will defend Niger. context:Tiani in a televised address on the withdrawal. source:https://example.org/a publisher:ORTN title:Address published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const [person] = idsOf([input.person.trim()], 'person', (p) => (kb.peopleById.has(p.toLowerCase()) ? p.toLowerCase() : (kb.resolvePerson(p)?.id ?? null)));
+    const date = input.date.trim();
+    const words = input.quote.trim();
+    const entry = {
+      id: `${person}-${slugOf(words, 40) || 'statement'}-${slugOf(date)}`,
+      person: person!,
+      date,
+      quote: words,
+      context: input.context.trim(),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'statements', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
+/** A place's country and kind share one input where five is all. */
+const PLACE_WHAT = { name: 'what', label: 'form.field.what', fields: ['country', 'kind'], separator: '|' };
+
+const place = defineCommand({
+  name: 'place',
+  description: 'Propose a place (a base, a town)',
+  options: z.object({
+    name: text('Its name, e.g. Agadez air base'),
+    country: text('The country it is in, e.g. Niger'),
+    kind: text('What it is, e.g. air base, town'),
+    summary: text('One to three sentences built only from the source'),
+    aliases: text('Other names, comma-separated').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.place', multiline: ['summary'], combine: [CITED, PLACE_WHAT], formOnly: true },
+  examples: [
+    'propose place name:Dirkou air base country:Niger kind:air base summary:A military air base at Dirkou. source:https://example.org/a publisher:AFP title:Bases published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const name = input.name.trim();
+    const country = ctx.kb.findCountry(input.country.trim());
+    if (!country) throw new UserError({ key: 'proposals.unknownRef', params: { field: 'country', value: quote(input.country, 80) } }, undefined, 'country');
+    const entry = {
+      id: slugOf(name) || 'place',
+      name,
+      aliases: listOf(input.aliases),
+      country: country.name,
+      kind: input.kind.trim(),
+      summary: input.summary.trim(),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'places', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
+/** Where five inputs is all, an organisation's name and acronym share one, and its French and German names another. */
+const IDENTITY = { name: 'identity', label: 'form.field.identity', fields: ['name', 'acronym'], separator: '|' };
+const ABROAD = { name: 'abroad', label: 'form.field.abroad', fields: ['french', 'german'], separator: '|' };
+
+const organisation = defineCommand({
+  name: 'organisation',
+  description: 'Propose an organisation, force or mission',
+  options: z.object({
+    name: text('Its name in English, e.g. Economic Community of West African States'),
+    acronym: text('Its acronym, e.g. ECOWAS').optional(),
+    kind: text('What it is, e.g. regional bloc, military mission'),
+    description: text('One to three sentences built only from the source'),
+    french: text('Its names in French, comma-separated (default: the English name)').optional(),
+    german: text('Its names in German, comma-separated (default: the English name)').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.organisation', multiline: ['description'], combine: [CITED, ABROAD, IDENTITY], formOnly: true },
+  examples: [
+    'propose organisation name:Alliance of Sahel States acronym:AES kind:confederation description:A confederation of Mali, Burkina Faso and Niger. french:Alliance des États du Sahel source:https://example.org/a publisher:AFP title:AES published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const name = input.name.trim();
+    const acronym = input.acronym?.trim();
+    // What users type: the acronym and the name in every language; French and German as given, else the English.
+    const namesIn = (given: string | undefined) => [...new Set([...(acronym ? [acronym] : []), ...(given ? listOf(given) : [name])])];
+    const entry = {
+      id: slugOf(acronym || name) || 'organisation',
+      ...(acronym ? { acronym } : {}),
+      name,
+      names: { en: namesIn(undefined), fr: namesIn(input.french), de: namesIn(input.german) },
+      kind: input.kind.trim(),
+      description: input.description.trim(),
+      sources: [sourceId(input.publisher, input.published)],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    return submit({ kind: 'organisations', entryId: null, entry, source: sourceOf(input), author: who(ctx) }, null, ctx);
+  },
+});
+
 export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
-  subcommands: [troops, correct],
+  subcommands: [troops, correct, event, correctEvent, statement, place, organisation],
 });

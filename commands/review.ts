@@ -10,6 +10,12 @@ import { proposals } from './_proposals.ts';
 /** The newest "Not helpful" verdicts shown under the proposals: enough to act on, not the eval's whole list. */
 export const REVIEW_FEEDBACK = 10;
 
+/** What a reviewer recognises an entry by in the list: a troop figure by its count (its own message), others by their words. */
+function gist(entry: Record<string, unknown>): string {
+  const words = [entry.title, entry.quote, entry.name].find((v): v is string => typeof v === 'string');
+  return words ? quote(words, 120) : '–';
+}
+
 export default defineCommand({
   name: 'review',
   description: 'Editors: the pending proposals, oldest first, then the newest “Not helpful” feedback',
@@ -28,12 +34,13 @@ export default defineCommand({
       body: feedback && feedback.length > 0 ? `${body}\n\n${ctx.t('review.feedback.body', { count: feedback.length })}` : body,
       items: [
         ...pending.map((p) =>
-          ctx.t('review.item', {
+          ctx.t(p.kind === 'deployments' ? 'review.item' : 'review.item.entry', {
             id: p.id,
             kind: p.kind,
             entry: p.proposedId,
             isNew: p.entryId === null ? 'yes' : 'no',
             count: String(p.entry.count ?? ''),
+            summary: gist(p.entry),
             author: quote(p.author, 80),
             publisher: quote(p.source.publisher, 80),
             title: quote(p.source.title, 120),

@@ -62,6 +62,64 @@ describe('forms derived from the command definition', () => {
     expect(noStore.reply.body).toMatch(/without a database/);
   });
 
+  it('an event form on five inputs: its lists share one, its whole source another; a mistake is shown at the input that holds it', async () => {
+    const bot = await testBot();
+    const wide = await bot.handleText('propose event', withForms(WIDE));
+    expect(wide.form?.fields.map((f) => [f.name, f.required, f.multiline])).toEqual([
+      ['date', true, false],
+      ['headline', true, false],
+      ['summary', true, true],
+      ['tags', false, false],
+      ['actors', false, false],
+      ['places', false, false],
+      ['source', true, false],
+      ['publisher', true, false],
+      ['title', true, false],
+      ['published', true, false],
+    ]);
+    const narrow = await bot.handleText('propose event', withForms(NARROW));
+    expect(narrow.form?.fields.map((f) => [f.name, f.label, f.required])).toEqual([
+      ['date', 'Day it happened (YYYY-MM-DD)', true],
+      ['headline', 'Headline', true],
+      ['summary', 'Summary (from the source only)', true],
+      ['about', 'Topics | who acts | places', false],
+      ['cited', 'Source URL | publisher | title | published', true],
+    ]);
+    const badPlace = await bot.submitForm(
+      { command: 'propose event', fixed: {} },
+      { date: '2026-11-20', headline: 'H', summary: 'S', about: 'italy | | atlantis', cited: 'https://a.example | ANSA | T | 2026-11-21' },
+      TEST_CALLER,
+    );
+    expect(Object.keys(badPlace.fieldErrors ?? {})).toEqual(['about']);
+    expect(badPlace.fieldErrors?.about).toMatch(/^places: the knowledge base knows nothing called “atlantis”/);
+    const wrongParts = await bot.submitForm(
+      { command: 'propose event', fixed: {} },
+      { date: '2026-11-20', headline: 'H', summary: 'S', cited: 'https://a.example | ANSA' },
+      TEST_CALLER,
+    );
+    expect(Object.keys(wrongParts.fieldErrors ?? {})).toEqual(['cited']);
+    const correction = await bot.handleText('propose correct-event', withForms(NARROW));
+    expect(correction.form?.fields.map((f) => [f.name, f.required])).toEqual([
+      ['id', true],
+      ['headline', false],
+      ['summary', false],
+      ['facts', false],
+      ['cited', true],
+    ]);
+    const place = await bot.handleText('propose place', withForms(NARROW));
+    expect(place.form?.fields.map((f) => f.name)).toEqual(['name', 'what', 'summary', 'aliases', 'cited']);
+    const organisation = await bot.handleText('propose organisation', withForms(NARROW));
+    expect(organisation.form?.fields.map((f) => f.name)).toEqual(['identity', 'kind', 'description', 'abroad', 'cited']);
+    const statement = await bot.handleText('propose statement', withForms(NARROW));
+    expect(statement.form?.fields.map((f) => [f.name, f.multiline])).toEqual([
+      ['person', false],
+      ['date', false],
+      ['quote', true],
+      ['context', true],
+      ['cited', false],
+    ]);
+  });
+
   it('a field longer than any command reads is refused at that field, not cut and accepted', async () => {
     const bot = await testBot();
     const long = await bot.submitForm(
@@ -86,6 +144,11 @@ describe('forms derived from the command definition', () => {
     expect(r.actions?.map((a) => [a.label, a.command, a.form])).toEqual([
       ['Propose a troop figure', 'propose troops', true],
       ['Correct a troop figure', 'propose correct', true],
+      ['Propose an event', 'propose event', true],
+      ['Correct an event', 'propose correct-event', true],
+      ['Propose a statement', 'propose statement', true],
+      ['Propose a place', 'propose place', true],
+      ['Propose an organisation', 'propose organisation', true],
     ]);
     expect((await bot.handleText('propose', TEST_CALLER)).body).toMatch(/propose troops/);
     const reject = await bot.press(encodeAction({ command: 'reject', options: { id: 'P-AAAAAA' }, form: true, replaces: true }), withForms(WIDE));

@@ -61,6 +61,16 @@ export interface ParsedCommand {
   options: Record<string, string>;
 }
 
+/**
+ * The catalog key labelling a form field: the command's own (`form.field.propose.event.date`, where one option name
+ * means different things in different forms), else the option's (`form.field.date`); none: the option's name.
+ */
+function fieldLabelKey(path: string, name: string): string | undefined {
+  const own = `form.field.${path.replace(/ /g, '.')}.${name}`;
+  if (catalogs().has(FALLBACK_LANG, own)) return own;
+  return catalogs().has(FALLBACK_LANG, `form.field.${name}`) ? `form.field.${name}` : undefined;
+}
+
 /** The core: turns text or structured options into a Reply. Knows no platform. */
 export class Bot {
   private knowledge: KnowledgeBase;
@@ -576,7 +586,10 @@ export class Bot {
    */
   private formOf(path: string, def: CommandDefinition, fixed: Record<string, string>, caps: FormCapabilities, lang: string, replaces = false): ReplyForm {
     const spec = def.form!;
-    const label = (name: string) => clip(catalogs().has(FALLBACK_LANG, `form.field.${name}`) ? t(lang, `form.field.${name}`) : name, caps.maxLabel);
+    const label = (name: string) => {
+      const key = fieldLabelKey(path, name);
+      return clip(key ? t(lang, key) : name, caps.maxLabel);
+    };
     let fields: FormField[] = optionSpecs(def.options)
       .filter((o) => !(o.name in fixed))
       .map((o) => ({
@@ -743,8 +756,8 @@ export class Bot {
     // The reply names each field as its form labels it: a platform whose form cannot show errors at the fields
     // (Discord) shows this.
     const labelOf = (name: string) => {
-      const key = def.form?.combine?.find((c) => c.name === name)?.label ?? `form.field.${name}`;
-      return catalogs().has(FALLBACK_LANG, key) ? t(lang, key) : name;
+      const key = def.form?.combine?.find((c) => c.name === name)?.label ?? fieldLabelKey(form.command, name);
+      return key && catalogs().has(FALLBACK_LANG, key) ? t(lang, key) : name;
     };
     const failed = () => ({
       reply: errorReply(

@@ -125,6 +125,13 @@ export interface FormSpec {
    * runs as it always did (`digest subscribe` subscribes with the defaults).
    */
   pressOnly?: boolean;
+  /**
+   * On a platform whose commands declare typed options (Discord), the options are given in the form only: the
+   * command is declared without them and, sent alone, opens its form. Long text reads better in a form, and
+   * Discord's 8000 characters for all of /niger's names and descriptions do not hold every kind of proposal.
+   * The text syntax still takes every option.
+   */
+  formOnly?: boolean;
 }
 
 export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {

@@ -1,4 +1,5 @@
 import { PermissionFlagsBits } from 'discord.js';
+import { buildCommands } from '../../src/adapters/discord/definitions.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
 import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
@@ -169,5 +170,45 @@ describe('Discord: propose in a modal, review with buttons', () => {
     expect(JSON.stringify(typed.message.embeds)).toContain('Only editors may review proposals.');
     const byRole = await h.fake.dispatchInteraction({ path: 'review', options: {}, ...BEN }).result();
     expect(JSON.stringify(byRole.message.embeds)).toMatch(/proposals? waiting|No proposal is waiting/);
+  });
+});
+
+describe('Discord: kinds declared for the modal only', () => {
+  it('/niger propose event is declared without typed options; its modal holds five inputs; a wrong place is named, a good one posted', async () => {
+    const [root] = buildCommands(bot.registry);
+    const propose = root!.options!.find((o) => o.name === 'propose')!;
+    const event = propose.options!.find((o) => o.name === 'event')!;
+    expect(event.options).toBeUndefined();
+    expect(propose.options!.find((o) => o.name === 'troops')!.options?.length).toBeGreaterThan(0);
+    const modal = await openForm(ANN, 'propose event');
+    expect(modal.title).toBe('Propose an event');
+    const inputs = modal.components.map((row: any) => row.components[0]);
+    expect(inputs.map((i: any) => [i.custom_id, i.required, i.style])).toEqual([
+      ['date', true, 1],
+      ['headline', true, 1],
+      ['summary', true, 2],
+      ['about', false, 1],
+      ['cited', true, 1],
+    ]);
+    const fields = {
+      date: '2026-11-20',
+      headline: 'Italy leaves Niamey @everyone',
+      summary: 'Italy flew its last soldiers out of Niamey.',
+      about: 'italy, withdrawal | | Atlantis',
+      cited: 'https://example.org/e | ANSA | Ritiro | 2026-11-21',
+    };
+    const bad = await submitForm(ANN, modal, fields);
+    expect(bad.ephemeral).toBe(true);
+    expect(JSON.stringify(bad.message.embeds)).toMatch(/"description":"places: the knowledge base knows nothing called “Atlantis”/);
+    const before = h.fake.channelMessages(EDITORS).length;
+    const good = await submitForm(ANN, modal, { ...fields, about: 'italy, withdrawal | | Niamey' });
+    const id = /P-[A-Z2-9]{6}/.exec(JSON.stringify(good.message.embeds))?.[0];
+    expect(await statusOf(id!)).toBe('pending');
+    await h.fake.waitFor(() => h.fake.channelMessages(EDITORS).length > before);
+    const post = h.fake.channelMessages(EDITORS).at(-1);
+    expect(post.embeds[0].title).toBe(`Proposal ${id}: new events italy-leaves-niamey-everyone-2026-11-20`);
+    // The mention the editor typed is shown, never sent as one.
+    const sent = h.fake.requests.filter((r) => r.route === 'POST /channels/:id/messages').at(-1)!;
+    expect(sent.body.allowed_mentions).toEqual({ parse: [] });
   });
 });

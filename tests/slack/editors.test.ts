@@ -200,7 +200,15 @@ describe('Slack: propose in a modal, review with buttons', () => {
     const choice = await slashOverHttp(h, 'propose', { user_id: ANN });
     expect(choice.message.response_type).toBe('ephemeral');
     const buttons = buttonsOf(choice.message as { blocks?: unknown });
-    expect(buttons.map((b) => b.text.text)).toEqual(['Propose a troop figure', 'Correct a troop figure']);
+    expect(buttons.map((b) => b.text.text)).toEqual([
+      'Propose a troop figure',
+      'Correct a troop figure',
+      'Propose an event',
+      'Correct an event',
+      'Propose a statement',
+      'Propose a place',
+      'Propose an organisation',
+    ]);
     // Pressing "Correct" (a button on the ephemeral reply) opens its form.
     const fakeMessage = { type: 'message' as const, ts: '1.000001', blocks: choice.message.blocks };
     await sendInteraction(h.appUrl, SIGNING_SECRET, blockActions(h.fake, { channel: 'C0CHANNEL1', message: fakeMessage, userId: ANN }, buttons[1]!));
@@ -218,6 +226,63 @@ describe('Slack: propose in a modal, review with buttons', () => {
     const post = await h.fake.waitFor(() => h.fake.messagesIn(EDITORS)[0]);
     expect(visibleText(post)).toMatch(/Proposal P-[A-Z2-9]{6}: correction of deployments france-2023-07/);
     expect(visibleText(post)).toMatch(/count: 1500 → 1400/);
+  });
+
+  it('an event in its modal: the summary a text area, the post escaped, approved by a second editor as an events revision', async () => {
+    const { opened } = await openForm(ANN, 'propose event');
+    expect(opened.view.title.text).toBe('Propose an event');
+    const blocks = opened.view.blocks as any[];
+    expect(blocks.map((b) => [b.block_id, b.optional])).toEqual([
+      ['date', false],
+      ['headline', false],
+      ['summary', false],
+      ['tags', true],
+      ['actors', true],
+      ['places', true],
+      ['source', false],
+      ['publisher', false],
+      ['title', false],
+      ['published', false],
+    ]);
+    expect(blocks.find((b) => b.block_id === 'summary').element.multiline).toBe(true);
+    const bad = await submit(ANN, opened, {
+      date: '2026-11-20',
+      headline: 'Italy leaves',
+      summary: 'S.',
+      tags: 'italy',
+      places: 'atlantis',
+      source: 'https://example.org/e',
+      publisher: 'ANSA',
+      title: 'Ritiro',
+      published: '2026-11-21',
+    });
+    expect(bad).toMatchObject({
+      response_action: 'errors',
+      errors: { places: expect.stringMatching(/^places: the knowledge base knows nothing called “atlantis”/) },
+    });
+    const ack = await submit(ANN, opened, {
+      date: '2026-11-20',
+      headline: '<!channel> @everyone Italy leaves Niamey',
+      summary: 'Italy flew its last soldiers out of Niamey.',
+      tags: 'italy, withdrawal',
+      places: 'Niamey',
+      source: 'https://example.org/e',
+      publisher: 'ANSA',
+      title: 'Ritiro',
+      published: '2026-11-21',
+    });
+    expect(ack).toEqual({});
+    const post = structuredClone(await h.fake.waitFor(() => h.fake.messagesIn(EDITORS)[0]));
+    const shown = visibleText(post);
+    expect(shown).toMatch(/Proposal P-[A-Z2-9]{6}: new events channel-everyone-italy-leaves-niamey-2026-11-20/);
+    expect(shown).toContain('title: <!channel> @everyone Italy leaves Niamey');
+    expect(shown).toContain('places: ["niamey"]');
+    expect(slackMentions(h.fake.callsTo('chat.postMessage').at(-1)!.args)).toEqual([]);
+    await press(BEN, post, 'Approve');
+    await h.fake.waitFor(() => h.fake.messagesIn(EDITORS)[0]?.edited);
+    expect(visibleText(h.fake.messagesIn(EDITORS)[0]!)).toContain(`approved by slack:${BEN}`);
+    const [rev] = await db.raw("SELECT kind, author, approver FROM knowledge_revisions WHERE entry_id = 'channel-everyone-italy-leaves-niamey-2026-11-20'");
+    expect(rev).toEqual({ kind: 'events', author: `slack:${ANN}`, approver: `slack:${BEN}` });
   });
 
   it('the text syntax still works on Slack without a form; a mention cannot open one', async () => {

@@ -273,7 +273,7 @@ function subcommand(def: CommandDefinition, path: string, ctx: OptionContext): O
   const specs = def.form ? optionSpecs(def.options).map((o) => ({ ...o, required: false })) : optionSpecs(def.options);
   // Discord demands required options first; the order among each kind is kept. Every command also takes
   // the options the core declares once (LANG_OPTION, KNOWN_OPTION), last.
-  const ordered = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required), langSpec(), knownSpec()];
+  const ordered = def.form?.formOnly ? [] : [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required), langSpec(), knownSpec()];
   checkCount(ordered.length, path);
   const options = ordered.map((s) => option(withChoices(s, ctx), path));
   const description = describe(def.description, def.name);
