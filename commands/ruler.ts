@@ -14,11 +14,25 @@ export default defineCommand({
   description: 'Who ruled Niger at a date: title, since when and how they came to power',
   options: z.object({
     date: dateOption('When: a date, a month, "now" (default) or e.g. "after the coup"'),
+    show: z.enum(['holder', 'history']).default('holder').describe('"history": every ruler on record'),
   }),
-  examples: ['ruler', 'ruler June 2023', 'ruler date:2023-07-27', 'ruler after the coup'],
+  examples: ['ruler', 'ruler June 2023', 'ruler date:2023-07-27', 'ruler after the coup', 'ruler show:history'],
   cacheable: true,
   handler(input, ctx) {
     const { kb, lang } = ctx;
+    if (input.show === 'history') {
+      const all = kb.rulerTerms().map((t) => localizedTerm(kb, t, lang));
+      return reply({
+        command: 'ruler',
+        lang,
+        title: ctx.t('ruler.history.title'),
+        body: ctx.t('ruler.history', { count: all.length, date: formatDay(all.at(-1)!.start.start, lang), name: kb.rulerName(all.at(-1)!) }),
+        items: all.map((t) => describeTerm(kb, t, lang)),
+        citations: citeTerms(kb, all),
+        facts: kb.rulerTerms().map((t) => officeFact(kb, kb.officesById.get(HEAD_OF_STATE_OFFICE)!, t)),
+        asOf: kb.newestSourceDate(all.flatMap((t) => t.sources)),
+      });
+    }
     const at = resolveDate(input.date, ctx);
     const terms = kb.rulersDuring(at).map((t) => localizedTerm(kb, t, lang));
 

@@ -26,6 +26,19 @@ class MemoryFeedback implements FeedbackService {
 }
 
 describe('answer actions', () => {
+  it('the ruler answer offers History: every term on record, oldest first, replacing the message', async () => {
+    const bot = await testBot();
+    const now = await bot.handleText('ruler', TEST_CALLER);
+    const history = byLabel(now, 'History');
+    expect(history.options).toMatchObject({ show: 'history' });
+    const pressed = await bot.press(encodeAction(history), TEST_CALLER);
+    expect(pressed.replaces).toBe(true);
+    expect(pressed.reply.title).toBe('Rulers of Niger — every term on record');
+    expect(pressed.reply.items[0]).toMatch(/^Salou Djibo/);
+    expect(pressed.reply.items.at(-1)).toMatch(/^Abdourahamane Tiani — President of the Republic/);
+    expect(pressed.reply.actions?.some((a) => a.label === 'History')).toBe(false);
+  });
+
   it('a long timeline comes a page at a time: Next and Previous turn its page in place', async () => {
     const bot = await testBot();
     const first = await bot.handleText('timeline order:oldest limit:20', TEST_CALLER);
