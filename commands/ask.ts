@@ -20,7 +20,7 @@ const CAN_ANSWER = ['troops', 'office', 'when', 'timeline', 'who', 'said', 'plac
 
 export default defineCommand({
   name: 'ask',
-  description: 'Ask a question in plain words (English, French or German); it is answered from the sourced knowledge base',
+  description: 'A question in plain English, French or German, answered from the sourced knowledge base',
   options: z.object({
     question: z.string().min(1).max(2000).describe('Your question, e.g. how many French soldiers are in Niger?').meta({ kind: 'text' }),
   }),

@@ -232,11 +232,12 @@ export function resolveOffice(kb: KnowledgeBase, text: string): Office | null {
 
 export default defineCommand({
   name: 'office',
-  description: 'Who held an office (head of state, prime minister, ambassador…) at a date, or which offices a person held',
+  description: 'Who held an office at a date (head of state, prime minister, ambassador…), or a person’s offices',
   options: z.object({
     office: z.string().max(100).optional().describe('The office, e.g. prime minister, head of state, French ambassador').meta({ kind: 'text' }),
     date: dateOption('When: a date, a month, "now" (default) or e.g. "after the coup"'),
     person: z.string().max(100).optional().describe('Or a person, to list the offices they held').meta({ kind: 'person' }),
+    show: z.enum(['holder', 'history']).default('holder').describe('"history": every holder'),
   }),
   examples: ['office prime minister 2023-08', 'office office:French ambassador date:2023-09', 'office person:Tiani'],
   cacheable: true,
@@ -262,6 +263,23 @@ export default defineCommand({
         },
       );
     }
+    if (input.show === 'history') return officeHistoryReply(kb, office, ctx.lang);
     return officeReply(kb, office, resolveDate(input.date, ctx), today(ctx), ctx.lang);
   },
 });
+
+/** Every term of an office on record, oldest first (`office show:history`, the History button under an office answer). */
+function officeHistoryReply(kb: KnowledgeBase, office: Office, lang: string): Reply {
+  const name = officeName(kb, office, lang);
+  const terms = office.terms.map((term) => ({ term, local: localizedTerm(kb, term, lang) }));
+  return reply({
+    command: 'office',
+    lang,
+    title: t(lang, 'office.history.title', { office: name }),
+    body: t(lang, 'office.history', { count: terms.length, office: lowerFirst(name, lang) }),
+    items: terms.map(({ term, local }) => t(lang, 'office.term', { holder: kb.termHolderName(term), title: local.title, span: describeTermSpan(local, lang) })),
+    citations: kb.citations(office.terms.flatMap((term) => term.sources)),
+    facts: office.terms.map((term) => officeFact(kb, office, term)),
+    asOf: kb.newestSourceDate(office.terms.flatMap((term) => term.sources)),
+  });
+}

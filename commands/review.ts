@@ -18,7 +18,7 @@ function gist(entry: Record<string, unknown>): string {
 
 export default defineCommand({
   name: 'review',
-  description: 'Editors: the pending proposals, oldest first, then the newest “Not helpful” feedback',
+  description: 'Editors: pending proposals, then recent “Not helpful” feedback',
   options: z.object({}),
   preconditions: [{ name: 'editor', refusal: 'proposals.permission.review' }],
   examples: ['review'],

@@ -31,7 +31,7 @@ function describe(r: EntryRevisionInfo, ctx: CommandContext): string {
 
 export default defineCommand({
   name: 'revisions',
-  description: 'Every revision of a knowledge entry: who wrote and approved it, when it was recorded, its sources',
+  description: 'Every revision of an entry: who wrote and approved it, when, and its sources',
   options: z.object({
     id: z.string().min(1).max(200).describe('The entry id, as data/ writes it, e.g. france-2023-07').meta({ kind: 'text' }),
   }),

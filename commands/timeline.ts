@@ -31,7 +31,7 @@ export default defineCommand({
     actor: z.string().max(100).optional().describe('A person, e.g. Tiani or Macron').meta({ kind: 'person' }),
     order: z.enum(['newest', 'oldest']).default('newest').describe('newest first (default) or oldest first'),
     limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many events (1–50, default 10)'),
-    page: z.coerce.number().int().min(1).max(1000).default(1).describe('Which page of `limit` events (default 1)'),
+    page: z.coerce.number().int().min(1).max(1000).default(1).describe('Page (default 1)'),
   }),
   examples: ['timeline', 'timeline 2023-09', 'timeline topic:withdrawal order:oldest', 'timeline actor:Tiani limit:5'],
   cacheable: true,

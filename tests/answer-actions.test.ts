@@ -26,6 +26,15 @@ class MemoryFeedback implements FeedbackService {
 }
 
 describe('answer actions', () => {
+  it('an office answer offers History too: every holder of that office, oldest first', async () => {
+    const bot = await testBot();
+    const now = await bot.handleText('office prime minister', TEST_CALLER);
+    const pressed = await bot.press(encodeAction(byLabel(now, 'History')), TEST_CALLER);
+    expect(pressed.replaces).toBe(true);
+    expect(pressed.reply.title).toBe('Prime minister of Niger — every holder on record');
+    expect(pressed.reply.items.map((i) => i.split(' — ')[0])).toEqual(['Ouhoumoudou Mahamadou', 'Ali Mahaman Lamine Zeine']);
+  });
+
   it('the ruler answer offers History: every term on record, oldest first, replacing the message', async () => {
     const bot = await testBot();
     const now = await bot.handleText('ruler', TEST_CALLER);
