@@ -3,7 +3,7 @@ import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { reply, type Citation, type Fact, type Reply } from '../src/core/reply.ts';
 import { catalogs, t, type MessageParams } from '../src/core/i18n.ts';
 import { quote } from '../src/core/sanitize.ts';
-import { formatDay } from '../src/knowledge/dates.ts';
+import { daysBetween, formatDay } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { clearLanguage } from '../src/knowledge/question-language.ts';
 import type { KbEvent } from '../src/knowledge/schema.ts';
@@ -166,10 +166,7 @@ function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']
   if (!same && c.asked !== 'first') answer = (c.asked === 'before' ? firstIsEarlier : !firstIsEarlier) ? 'yes' : 'no';
   const title = (e: KbEvent) => kb.localized('events', e, lang).title;
   // "How long between …": both dates, and the days from one to the other when both are days.
-  const days =
-    earlier.date.precision === 'day' && later.date.precision === 'day'
-      ? Math.round((Date.parse(later.date.start) - Date.parse((earlier.endDate ?? earlier.date).end)) / 86_400_000)
-      : null;
+  const days = earlier.date.precision === 'day' && later.date.precision === 'day' ? daysBetween((earlier.endDate ?? earlier.date).end, later.date.start) : null;
   const body = same
     ? t(lang, 'ask.compare.same', { date: eventDate(earlier, lang), first: title(c.first), second: title(c.second) })
     : c.asked === 'between'

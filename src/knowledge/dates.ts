@@ -149,8 +149,14 @@ function daysInMonth(y: number, m: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
-function addDays(iso: string, days: number): string {
+/** The ISO day `days` after (or, negative, before) an ISO day. */
+export function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whole days from one ISO day to another (negative when `b` is earlier). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 }
 
 let lastClock = { time: NaN, today: '' };
@@ -252,7 +258,7 @@ export function readNumericDay(text: string, dayFirst: boolean): { day: string; 
 
 /** Text with its figure-written days as ISO days, read day first (French and German questions). */
 export function numericDaysAsIso(text: string): string {
-  const found = NUMERIC_DAY.test(text) ? readNumericDay(text, true) : null;
+  const found = readNumericDay(text, true);
   return found ? text.replace(found.matched, found.day) : text;
 }
 

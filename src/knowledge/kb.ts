@@ -16,7 +16,7 @@ import {
   type Source,
   type Statement,
 } from './schema.ts';
-import type { AnchorSpan, DateQuery } from './dates.ts';
+import { type AnchorSpan, type DateQuery, daysBetween } from './dates.ts';
 import { BoundedMemo } from './memo.ts';
 import { normalizeName } from './normalize.ts';
 import { QuestionReader } from './understand.ts';
@@ -52,10 +52,6 @@ export interface TimelineFilter {
   actor?: string;
   order?: 'newest' | 'oldest';
   limit?: number;
-}
-
-function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 }
 
 export { normalizeName };

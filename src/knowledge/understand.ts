@@ -1,7 +1,7 @@
 import type { ParsedResult } from 'chrono-node';
 import { CHRONO } from './chrono.ts';
 import { isDictionaryWord } from './dictionary.ts';
-import { DateParseError, findDate, formatDay, numericDaysAsIso, relativeOffset, shift, type DateQuery } from './dates.ts';
+import { addDays, DateParseError, findDate, formatDay, numericDaysAsIso, relativeOffset, shift, type DateQuery } from './dates.ts';
 import type { KnowledgeBase } from './kb.ts';
 import {
   LANGUAGES,
@@ -2681,8 +2681,4 @@ function sameMeaning(a: Meaning, b: Meaning): boolean {
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
-}
-
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
