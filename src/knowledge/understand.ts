@@ -188,6 +188,10 @@ export class QuestionReader {
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly tenure = {} as Record<Language, Set<string>>;
   private readonly peak = {} as Record<Language, Set<string>>;
+  /** The lexicon's `overTime` phrases as normalised text with a space either side, to find in a question's. */
+  private readonly overTime = {} as Record<Language, string[]>;
+  /** The lexicon's `between` phrases as normalised text, and the words that part their two sides. */
+  private readonly between = {} as Record<Language, { phrases: Set<string>; and: Set<string> }>;
   private readonly already = {} as Record<Language, Set<string>>;
   private readonly futureEndings = {} as Record<Language, string[][]>;
   /** Per language, a verb joined to its subject pronoun by a hyphen ("était-elle"), or null. */
@@ -278,6 +282,8 @@ export class QuestionReader {
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
       this.tenure[lang] = new Set(l.tenure.flatMap(tokenize));
       this.peak[lang] = new Set(l.peak.flatMap(tokenize));
+      this.overTime[lang] = l.overTime.map((p) => ` ${tokenize(p).join(' ')} `);
+      this.between[lang] = { phrases: new Set(l.between.map((p) => tokenize(p).join(' '))), and: new Set(l.betweenAnd.flatMap(tokenize)) };
       this.already[lang] = new Set(l.already.flatMap(tokenize));
       this.futureEndings[lang] = l.futureEndings.map(tokenize);
       this.inversion[lang] =
@@ -1353,7 +1359,7 @@ export class QuestionReader {
       const dateOf = (country: string) => (peak ? this.largestFigure(country)?.asOf.text : undefined) ?? dateText;
       // "How did French troop numbers change over time?": every figure, not one.
       const joined = ` ${tokens.join(' ')} `;
-      const history = !date && !peak && !yesNo && this.lexicon.languages[lang].overTime.some((p) => joined.includes(` ${tokenize(p).join(' ')} `));
+      const history = !date && !peak && !yesNo && this.overTime[lang].some((p) => joined.includes(p));
       return result({
         parts: list.map((country) => ({ kind: 'troops', country, date: dateOf(country), ...(history ? { history: true } : {}) })),
         anchorEvent,
@@ -2336,10 +2342,9 @@ export class QuestionReader {
     const pair = comparisons.find((m) => m.end - m.start > 1 && m.start > 0 && m.words.some((w) => alternatives.has(w)));
     const or = comparisons.find((m) => m.start > 0 && m.end - m.start === 1 && alternatives.has(tokens[m.start]!));
     // "How long between the coup and the last French flight?": the two sides part at its "and".
-    const l = this.lexicon.languages[lang];
-    const between = comparisons.find((m) => l.between.some((p) => tokenize(p).join(' ') === m.words.join(' ')));
-    const and = between ? new Set(l.betweenAnd.flatMap(tokenize)) : undefined;
-    const split = between && and ? tokens.findIndex((t, i) => i >= between.end && and.has(t)) : -1;
+    const { phrases, and } = this.between[lang];
+    const between = comparisons.find((m) => phrases.has(m.words.join(' ')));
+    const split = between ? tokens.findIndex((t, i) => i >= between.end && and.has(t)) : -1;
     const betweenAt = between && split > between.end ? { start: split, end: split + 1 } : undefined;
     const at = betweenAt ?? pair ?? relation ?? (comparisons.length >= 2 ? or : undefined);
     if (!at) return undefined;
