@@ -20,6 +20,11 @@ import { normalizeName } from './normalize.ts';
 import type { Country, Deployment, KbEvent, Office, OfficeTerm, Organisation, Person, Place, Statement } from './schema.ts';
 import { KnowledgeIndex, type SearchHit } from './search.ts';
 
+/** Where a question's own words may start after a lead-in: a colon, or a dash between spaces (not "2023-07"). */
+const LEAD_IN = /:\s+|\s[-–—]\s+/u;
+/** The longest lead-in read as one ("quick check for a caption:"); a longer one is a sentence of its own. */
+const MAX_LEAD_IN = 6;
+
 /** What one phrase of a question was recognised as. */
 export type Meaning =
   | { type: 'country'; country: Country }
@@ -1059,12 +1064,17 @@ export class QuestionReader {
     const asksForm = (m: Mention) => m.meanings.some((x) => x.type === 'form' && x.form !== 'still');
     const inverted = this.inversion[lang]?.exec(question);
     const invertedAt = inverted ? tokenize(question.slice(0, inverted.index)).length : -1;
+    // "Quick check for a caption: is Tiani …?", "for the graphic – did …": a short lead-in, then the question.
+    const leadIn = LEAD_IN.exec(question);
+    // Only a lead-in that names nothing: "Air Base 101 – is that the airport?" asks about what it names.
+    const leadInAt = leadIn ? tokenize(question.slice(0, leadIn.index)).length : 0;
+    const opensAt = mentions.some((m) => m.start < leadInAt) ? 0 : leadInAt;
     const yesNo =
       !opensWithForm &&
       (mentions.some(
         (m) =>
           m.meanings.some((x) => x.type === 'yesno') &&
-          (m.start === 0 || (m.end - m.start > 1 && m.start <= 6)) &&
+          (m.start === 0 || (m.start === opensAt && opensAt <= MAX_LEAD_IN) || (m.end - m.start > 1 && m.start <= 6)) &&
           !mentions.some((f) => f.end <= m.start && asksForm(f)),
       ) ||
         (invertedAt >= 0 && invertedAt <= 6 && !mentions.some((f) => f.end <= invertedAt && asksForm(f))));

@@ -1233,3 +1233,17 @@ describe('who leads a body no term names', () => {
     expect((await ask('who ran the CSRD?')).text).toMatch(/Salou Djibo/);
   });
 });
+
+describe('a yes/no question after a lead-in', () => {
+  it('that names nothing is still yes/no; one that names the subject asks about it', async () => {
+    for (const q of ['for our caption: is Tiani still in charge?', 'kurze Frage: ist Tiani noch an der Macht?', 'pour la légende – les Français ont-ils quitté le Niger ?']) {
+      const r = await ask(q);
+      expect(r.lead, q).toMatch(/^Yes\./);
+    }
+    // Three words before the colon is a lead-in; a sentence before it is not read as one.
+    const long = await ask('we are writing a very long piece about the sahel this week: is Tiani still in charge?');
+    expect(long.lead).not.toMatch(/^Yes\./);
+    const named = await ask('Ouallam – is that north of Niamey?');
+    expect(named.text).toMatch(/north of Niamey/);
+  });
+});
