@@ -1236,7 +1236,11 @@ describe('who leads a body no term names', () => {
 
 describe('a yes/no question after a lead-in', () => {
   it('that names nothing is still yes/no; one that names the subject asks about it', async () => {
-    for (const q of ['for our caption: is Tiani still in charge?', 'kurze Frage: ist Tiani noch an der Macht?', 'pour la légende – les Français ont-ils quitté le Niger ?']) {
+    for (const q of [
+      'for our caption: is Tiani still in charge?',
+      'kurze Frage: ist Tiani noch an der Macht?',
+      'pour la légende – les Français ont-ils quitté le Niger ?',
+    ]) {
       const r = await ask(q);
       expect(r.lead, q).toMatch(/^Yes\./);
     }
