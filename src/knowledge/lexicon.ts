@@ -36,6 +36,10 @@ const languageSchema = z.strictObject({
    * "during" only before a person, since "under the charter" or "unter Druck" ties nothing to a date.
    */
   tenure: words.default([]),
+  /** After a person, makes what follows theirs: English "Bazoum's" is read as "bazoum s". */
+  possessive: words.default([]),
+  /** Between an office and a person: "le Premier ministre de Bazoum". */
+  officeOf: words.default([]),
   /** The highest figure ("peak", "Höchststand"): a count asked at its peak is the date of the largest figure. */
   peak: words.default([]),
   /** Asking how troop figures changed ("over time", "évolution", "Entwicklung"): the history of figures. */
@@ -107,6 +111,8 @@ const conceptSchema = z.strictObject({
   ofHappening: z.string().min(1).optional(),
   /** Says how far something went (it began, was completed), not what: "… and when was it wrapped up?" is about the withdrawal. */
   aspect: z.boolean().optional(),
+  /** Picks one of several in order ("the last prime minister under Bazoum"): of an office, it says which holder, not what happened. */
+  ordinal: z.boolean().optional(),
   ...perLanguage,
 });
 

@@ -1027,7 +1027,44 @@ export class QuestionReader {
       budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang, plain[i - 1], plain[i + 1]) : t,
     );
     const tokens = this.joinParticle(corrected, lang);
-    return { lang, tokens, ...this.mentions(text, tokens, lang) };
+    const read = this.mentions(text, tokens, lang);
+    const tenure = this.possessiveTenure(tokens, read.mentions, lang);
+    return tenure ? { lang, tokens: tenure, ...this.mentions(text, tenure, lang) } : { lang, tokens, ...read };
+  }
+
+  /**
+   * "Bazoum's prime minister", "le Premier ministre de Bazoum": an office of a person who held another is the
+   * office during their time in it, as "the prime minister under Bazoum" says (the words are put in that order).
+   * Not a person's own office: "Itté's office" is his, and "the French ambassador's residence" names no one.
+   */
+  private possessiveTenure(tokens: string[], mentions: Mention[], lang: Language): string[] | null {
+    const l = this.lexicon.languages[lang];
+    const marks = new Set(l.possessive.flatMap(tokenize));
+    const ofWords = new Set(l.officeOf.flatMap(tokenize));
+    const tenureWord = tokenize(l.tenure[0] ?? '')[0];
+    if (!tenureWord || (marks.size === 0 && ofWords.size === 0)) return null;
+    const personAt = (m: Mention | undefined) => m?.meanings.find((x) => x.type === 'person')?.person;
+    const officeAt = (m: Mention | undefined) => (m?.meanings.some((x) => x.type === 'office' || (x.type === 'concept' && x.concept.office)) ? m : undefined);
+    const heldBy = (person: Person) => new Set(this.kb.officesHeldBy(person.id).map((h) => h.office.id));
+    const other = (office: Mention, person: Person) =>
+      office.meanings.every((x) => x.type !== 'office' || !heldBy(person).has(x.office.id)) &&
+      this.kb.officesHeldBy(person.id).some((h) => h.term.start || h.term.end || h.term.attested);
+    for (const [k, m] of mentions.entries()) {
+      const person = personAt(m);
+      if (!person) continue;
+      // English: the person, "s", perhaps one word ("last"), the office.
+      const next = mentions.find((o) => o.start > m.end && o.start <= m.end + 2 && officeAt(o));
+      if (marks.has(tokens[m.end] ?? '') && next && other(next, person)) {
+        const personWords = tokens.slice(m.start, m.end);
+        return [...tokens.slice(0, m.start), ...tokens.slice(m.end + 1, next.end), tenureWord, ...personWords, ...tokens.slice(next.end)];
+      }
+      // French: the office, "de", the person.
+      const before = mentions[k - 1];
+      if (before && officeAt(before) && before.end === m.start - 1 && ofWords.has(tokens[before.end] ?? '') && other(before, person)) {
+        return [...tokens.slice(0, before.end), tenureWord, ...tokens.slice(m.start)];
+      }
+    }
+    return null;
   }
 
   /**
@@ -1312,7 +1349,9 @@ export class QuestionReader {
     }
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     // "Did the junta expel the French ambassador?" asks about an event, not who held the office.
-    const aboutEvent = (yesNo || (form !== 'who' && form !== 'what')) && concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places);
+    const aboutEvent =
+      (yesNo || (form !== 'who' && form !== 'what')) &&
+      concepts.some((c) => !c.office && !c.troops && !c['office-question'] && !c.places && !(c.ordinal && offices.length > 0));
     // "Where did the French ambassador go?" asks where, not who held the office.
     if (offices.length > 0 && !asksCount && !asksDate && !asksPlaces && !aboutEvent && form !== 'where') {
       const ofCountry = namedCountries.length > 0 ? offices.filter((o) => namedCountries.includes(o.country)) : [];

@@ -1251,3 +1251,22 @@ describe('a yes/no question after a lead-in', () => {
     expect(named.text).toMatch(/north of Niamey/);
   });
 });
+
+describe('an office of a person who held another', () => {
+  it('is that office during their time: "Bazoum’s prime minister", "le Premier ministre de Bazoum"', async () => {
+    for (const q of [
+      "Bazoum's prime minister?",
+      'who was Bazoum’s last prime minister?',
+      'Qui était le Premier ministre de Bazoum ?',
+      'Wer war der Premierminister von Bazoum?',
+    ]) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/Ouhoumoudou Mahamadou was prime minister/);
+    }
+    // No prime minister under Issoufou is on record: not today's, whom a reading without the possessive gave.
+    const issoufou = await ask("Issoufou's prime minister");
+    expect(issoufou.text).not.toMatch(/Zeine is prime minister/);
+    // A person's own office is theirs.
+    expect((await ask('Itté’s office')).text).toMatch(/Ambassador Itté held/);
+  });
+});
