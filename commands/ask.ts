@@ -149,7 +149,11 @@ function yesOrNo(u: Understanding, answer: Reply): 'yes' | 'no' | null {
   }
   const offices = answer.facts.filter((f): f is Extract<Fact, { type: 'office' }> => f.type === 'office');
   // "Is Tiani still in charge?": the holder at the end of the period asked about.
-  if (offices.length > 0 && u.subject) return offices.at(-1)!.holder === u.subject ? 'yes' : 'no';
+  // "Was Tiani already president of the republic in 2024?": the holder, and with the title named.
+  if (offices.length > 0 && u.subject) {
+    const held = offices.at(-1)!;
+    return held.holder === u.subject && (!u.title || held.title === u.title) ? 'yes' : 'no';
+  }
   const events = answer.facts.filter((f): f is Extract<Fact, { type: 'event' }> => f.type === 'event');
   // "Did the ambassador leave?" is yes when the event is on record, unless the record itself is a denial
   // (facts keep the knowledge base's own English titles).

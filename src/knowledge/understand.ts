@@ -109,6 +109,11 @@ export interface Understanding {
   asksAbsence?: boolean;
   /** The person a yes/no question asks about ("is Tiani still in charge?"). */
   subject?: string;
+  /**
+   * The title a yes/no question names, of the subject's terms in the office asked ("was Tiani already president of the
+   * republic in 2024?"): yes only if the term then had it. In English, as answers' facts carry titles.
+   */
+  title?: string;
   /** The event the question's date was taken from ("when the ambassador left"). */
   anchorEvent?: KbEvent;
   /** Why the bot declines, when it does (an English sentence). */
@@ -1033,6 +1038,30 @@ export class QuestionReader {
   }
 
   /**
+   * Which of a person's titles in an office the question names, by the words only that title has (in English or the
+   * question's language): "president of the republic" is Tiani's title since March 2025, not "President of the CNSP
+   * and head of state". Words of the office's own names ("head of state") and words all his titles share say nothing.
+   */
+  private namedTitle(office: Office, person: Person, tokens: string[], lang: Language): string | undefined {
+    const terms = office.terms.filter((t) => t.person === person.id);
+    const titles = [...new Set(terms.map((t) => t.title))];
+    if (titles.length < 2) return undefined;
+    const common = new Set([...this.stopwords.en, ...this.stopwords[lang]]);
+    const officeWords = new Set([office.name, ...Object.values(office.names).flat()].flatMap(tokenize));
+    const wordsOf = (title: string) =>
+      new Set(
+        [title, ...terms.filter((t) => t.title === title).map((t) => this.kb.localized('terms', t, lang).title)]
+          .flatMap(tokenize)
+          .filter((w) => !common.has(w) && !officeWords.has(w)),
+      );
+    const words = new Map(titles.map((t) => [t, wordsOf(t)]));
+    const own = (title: string) => [...words.get(title)!].filter((w) => titles.every((o) => o === title || !words.get(o)!.has(w)));
+    const asked = new Set(tokens);
+    const named = titles.filter((t) => own(t).some((w) => asked.has(w)));
+    return named.length === 1 ? named[0] : undefined;
+  }
+
+  /**
    * "Bazoum's prime minister", "le Premier ministre de Bazoum": an office of a person who held another is the
    * office during their time in it, as "the prime minister under Bazoum" says (the words are put in that order).
    * Not a person's own office: "Itté's office" is his, and "the French ambassador's residence" names no one.
@@ -1370,7 +1399,8 @@ export class QuestionReader {
         return decline('otherOffice', { country: niger.name });
       const chosen = ofCountry.length > 0 ? ofCountry : offices;
       const subject = people[0] ? people[0].name : undefined;
-      return result({ parts: chosen.map((o) => ({ kind: 'office', office: o.id, date: dateText })), anchorEvent, subject });
+      const title = yesNo && people[0] && chosen.length === 1 ? this.namedTitle(chosen[0]!, people[0], tokens, lang) : undefined;
+      return result({ parts: chosen.map((o) => ({ kind: 'office', office: o.id, date: dateText })), anchorEvent, subject, ...(title ? { title } : {}) });
     }
     if (has('office-question') && people.length > 0) return result({ parts: [{ kind: 'offices-of', person: people[0]!.id }] });
     // "What was Abdramane's role in the coup?": who he is, in the record that says what he did.

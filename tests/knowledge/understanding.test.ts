@@ -1270,3 +1270,18 @@ describe('an office of a person who held another', () => {
     expect((await ask('Itté’s office')).text).toMatch(/Ambassador Itté held/);
   });
 });
+
+describe('a yes/no question naming a title', () => {
+  it('is yes only if the term then had that title, in each language', async () => {
+    for (const q of [
+      'was Tiani already president of the republic in 2024?',
+      'Tiani était-il déjà président de la République en 2024 ?',
+      'War Tiani 2024 schon Präsident der Republik?',
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. Abdourahamane Tiani ruled Niger in 2024: President of the CNSP/);
+    }
+    expect((await ask('is Tiani president of the republic now?')).lead).toMatch(/^Yes\./);
+    // Words of the office's own names are no title: he was head of state in 2024 under either.
+    expect((await ask('was Tiani head of state in 2024?')).lead).toMatch(/^Yes\./);
+  });
+});
