@@ -36,6 +36,8 @@ const languageSchema = z.strictObject({
    * "during" only before a person, since "under the charter" or "unter Druck" ties nothing to a date.
    */
   tenure: words.default([]),
+  /** The language moves a verb away from its object (German's second and last places): see joinVerb. */
+  verbMoves: z.boolean().default(false),
   /** After a person, makes what follows theirs: English "Bazoum's" is read as "bazoum s". */
   possessive: words.default([]),
   /** Between an office and a person: "le Premier ministre de Bazoum". */

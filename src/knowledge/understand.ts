@@ -195,6 +195,8 @@ export class QuestionReader {
   private readonly words: Record<Language, PhraseIndex<Meaning>>;
   private readonly stopwords: Record<Language, Set<string>>;
   private readonly particles = {} as Record<Language, Set<string>>;
+  /** Office names made of a verb and its object ("führt die Regierung"), by the object's words: the verb that goes with it. */
+  private readonly splitVerbs = {} as Record<Language, Map<string, string[]>>;
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly tenure = {} as Record<Language, Set<string>>;
   private readonly peak = {} as Record<Language, Set<string>>;
@@ -289,6 +291,15 @@ export class QuestionReader {
       this.words[lang] = index;
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
+      this.splitVerbs[lang] = new Map();
+      if (l.verbMoves) {
+        for (const name of kb.data.offices.flatMap((o) => o.names[lang] ?? [])) {
+          const [verb, ...object] = tokenize(name);
+          if (!verb || object.length < 2) continue;
+          const key = object.join(' ');
+          this.splitVerbs[lang].set(key, [...(this.splitVerbs[lang].get(key) ?? []), verb]);
+        }
+      }
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
       this.tenure[lang] = new Set(l.tenure.flatMap(tokenize));
       this.peak[lang] = new Set(l.peak.flatMap(tokenize));
@@ -1031,7 +1042,7 @@ export class QuestionReader {
     const corrected = plain.map((t, i) =>
       budget > 0 && !this.known.has(t) && t.length >= TYPO_MIN && budget-- > 0 ? this.corrected(t, lang, plain[i - 1], plain[i + 1]) : t,
     );
-    const tokens = this.joinParticle(corrected, lang);
+    const tokens = this.joinVerb(this.joinParticle(corrected, lang), lang);
     const read = this.mentions(text, tokens, lang);
     const tenure = this.possessiveTenure(tokens, read.mentions, lang);
     return tenure ? { lang, tokens: tenure, ...this.mentions(text, tenure, lang) } : { lang, tokens, ...read };
@@ -1117,6 +1128,33 @@ export class QuestionReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Where a verb stands apart from its object (German puts it second or last: "Führt Zeine noch die Regierung?",
+   * "… dass Zeine die Regierung führt"), an office named by the two together ("führt die Regierung") is read with
+   * the verb put back before its object.
+   */
+  private joinVerb(tokens: string[], lang: Language): string[] {
+    const verbs = this.splitVerbs[lang];
+    if (verbs.size === 0) return tokens;
+    for (const [key, heads] of verbs) {
+      const object = key.split(' ');
+      for (let k = 0; k + object.length <= tokens.length; k++) {
+        if (object.some((w, n) => tokens[k + n] !== w)) continue;
+        if (heads.includes(tokens[k - 1] ?? '')) return tokens;
+        const near = (i: number) => Math.abs(i - k) <= 8 && (i < k - 1 || i >= k + object.length);
+        const at = tokens.findIndex((t, i) => near(i) && heads.some((h) => h === t || stem(h, lang) === stem(t, lang)));
+        if (at < 0) continue;
+        const verb = tokens[at]!;
+        // (A verb that opens the question stays there too: it makes it a yes/no question.)
+        const rest = at === 0 ? tokens : tokens.filter((_, i) => i !== at);
+        if (at === 0) return [...rest.slice(0, k), verb, ...rest.slice(k)];
+        const to = at < k ? k - 1 : k;
+        return [...rest.slice(0, to), verb, ...rest.slice(to)];
+      }
+    }
+    return tokens;
   }
 
   private understandClause(question: string, now: Date, countedBefore = false): Understanding {

@@ -1285,3 +1285,12 @@ describe('a yes/no question naming a title', () => {
     expect((await ask('was Tiani head of state in 2024?')).lead).toMatch(/^Yes\./);
   });
 });
+
+describe('a German verb away from its object', () => {
+  it('still names the office the two make: "Führt Zeine noch die Regierung?", "… dass Tiani die Regierung führt"', async () => {
+    const zeine = await ask('Führt Zeine 2026 noch die Regierung?');
+    expect(zeine.lead).toMatch(/^Yes\. Ali Mahaman Lamine Zeine was prime minister/);
+    const tiani = await ask('Stimmt es, dass Tiani die Regierung führt?');
+    expect(tiani.lead).toMatch(/^No\. Ali Mahaman Lamine Zeine is prime minister/);
+  });
+});
