@@ -1,7 +1,7 @@
 import { createBot } from './app.ts';
 import { chartService } from './charts/service.ts';
 import { ConfigError, loadConfig, loadEnvFile } from './config.ts';
-import { DataError, DEFAULT_DATA_DIR } from './knowledge/load.ts';
+import { DataError } from './knowledge/load.ts';
 import { createLogger } from './logger.ts';
 import { shellAdapter, shellUserArg, terminalLocale } from './adapters/shell/shell.ts';
 import { AdapterStartError, type Adapter } from './core/adapter.ts';
@@ -12,18 +12,9 @@ import { openDigestRuntime, type DigestRuntime } from './digest/runtime.ts';
 import type { HealthRoutes, ReadinessCheck } from './ops/health.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { StorageError } from './storage/open.ts';
-import { StoreFeedbackService } from './storage/feedback-service.ts';
-import { StoreProposalService } from './storage/proposal-service.ts';
-import { StoreRevisionService } from './storage/revision-service.ts';
-import { importSeed, REVISIONED_KINDS } from './storage/seed.ts';
-import { LiveKnowledge } from './live-knowledge.ts';
+import type { LiveKnowledge } from './live-knowledge.ts';
+import { answerFromStore, storeServices } from './knowledge-store.ts';
 import type { Services } from './core/services.ts';
-import type { KnowledgeData } from './knowledge/load.ts';
-
-/** How many entries with revisions data/ holds (see LiveKnowledgeOptions.seedEntries). */
-function seedEntries(data: KnowledgeData): number {
-  return REVISIONED_KINDS.reduce((n, kind) => n + data[kind].length, 0);
-}
 
 /** The health and metrics port could not be opened: the message names METRICS_PORT. */
 class HealthStartError extends Error {}
@@ -76,17 +67,15 @@ async function main(): Promise<void> {
   let live: LiveKnowledge | undefined;
   const services: Services = {
     charts,
+    // After an approval: the knowledge reloads before the reply, then the corrections it calls for go out.
     ...(digest
       ? {
           digest: digest.service,
-          revisions: new StoreRevisionService(digest.store),
-          posts: { recordPost: async (post) => digest?.store.recordPost?.(post) },
-          // After an approval: the knowledge reloads before the reply, then the corrections it calls for go out.
-          proposals: new StoreProposalService(digest.store, Date.now, async () => {
-            await live?.refresh();
-            void digest?.corrections.run();
-          }),
-          feedback: new StoreFeedbackService(digest.store),
+          ...storeServices(
+            digest.store,
+            () => live,
+            () => void digest?.corrections.run(),
+          ),
         }
       : {}),
   };
@@ -104,11 +93,7 @@ async function main(): Promise<void> {
   // platform bot stops, as for digests.
   if (digest) {
     try {
-      await importSeed(digest.store, DEFAULT_DATA_DIR, { log });
-      const started = new LiveKnowledge({ store: digest.store, target: bot, words: bot.kb.data, seedEntries: seedEntries(bot.kb.data), log });
-      await started.start();
-      live = started;
-      services.knowledgeAt = (day) => started.knowledgeAt(day);
+      live = await answerFromStore(digest.store, bot, services, log);
     } catch (err) {
       if (platforms) stopOnOperatorError(err, StorageError, DataError);
       if (!(err instanceof StorageError)) throw err;

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -133,5 +134,39 @@ describe('npm run ask --as', () => {
     const fr = await cliIn({ LANG: 'fr_FR.UTF-8' }, '--as=a b', 'troops');
     expect(fr.code).toBe(2);
     expect(fr.stderr).toMatch(/--as attend un nom de 64 caractères au plus/);
+  });
+});
+
+describe('npm run ask with a store', () => {
+  it('answers, proposes and approves as the running bot does: from the store DATABASE_URL names', async () => {
+    const env = { DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), 'nw-ask-')), 'bot.sqlite')}`, ENV_FILE: '', LANG: 'C' };
+    const proposed = await cliIn(
+      env,
+      '--as',
+      'alice',
+      'propose troops country:Italy count:0 date:2026-11-20 source:https://example.org/a publisher:ANSA title:Withdrawal published:2026-11-21',
+    );
+    expect(proposed.code, proposed.stderr).toBe(0);
+    const id = /Proposal (P-\w+)/.exec(proposed.stdout)?.[1];
+    expect(id).toBeDefined();
+    // Four eyes across processes too: the author cannot approve it.
+    expect((await cliIn(env, '--as', 'alice', `approve ${id}`)).stdout).toMatch(/another editor|other than/i);
+    const approved = await cliIn(env, '--as', 'bob', `approve ${id}`);
+    expect(approved.stdout).toMatch(new RegExp(`Approved ${id}`));
+    const now = await cliIn(env, 'troops Italy');
+    expect(now.stdout).toMatch(/no Italian troops in Niger.*20 November 2026/);
+    // What the bot knew yesterday (the seed) is still what it said then.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    expect((await cliIn(env, `troops Italy known:${yesterday}`)).stdout).toMatch(/250 Italian troops/);
+    // Without a store, data/ alone.
+    const none = await cliIn({ DATABASE_URL: '', ENV_FILE: '', LANG: 'C' }, 'troops Italy');
+    expect(none.stdout).toMatch(/250 Italian troops/);
+  }, 60_000);
+
+  it('says on stderr when DATABASE_URL names a store it cannot use, and answers from data/', async () => {
+    const r = await cliIn({ DATABASE_URL: 'mysql://nowhere', ENV_FILE: '', LANG: 'C' }, 'troops Italy');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/knowledge store cannot be used \(DATABASE_URL must start with file: or postgres:\/\/\): answering from data\/ alone/);
+    expect(r.stdout).toMatch(/250 Italian troops/);
   });
 });

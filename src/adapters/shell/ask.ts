@@ -1,11 +1,20 @@
 // One-shot CLI: `npm run --silent ask -- [--json] [--lang fr] [--chart out.png] [--as NAME] "<question or command>"`. Exit 1
 // on a user error (an unknown flag, a chart path that cannot be written, included). The language is --lang's, else the
-// terminal's (LC_ALL, LC_MESSAGES, LANG), else English.
-import { constants, readFileSync } from 'node:fs';
+// terminal's (LC_ALL, LC_MESSAGES, LANG), else English. It answers from the bot's store when there is one, so scripts
+// see (and propose, approve) what the running bot answers.
+import { constants, existsSync, readFileSync } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createBot } from '../../app.ts';
+import { ConfigError, loadEnvFile } from '../../config.ts';
+import type { Reply } from '../../core/reply.ts';
+import type { Services } from '../../core/services.ts';
+import { DataError } from '../../knowledge/load.ts';
+import { answerFromStore, storeServices } from '../../knowledge-store.ts';
+import type { LiveKnowledge } from '../../live-knowledge.ts';
+import { DEFAULT_SQLITE_PATH, openStore, StorageError } from '../../storage/open.ts';
+import type { DigestStore } from '../../storage/types.ts';
 import { chartService } from '../../charts/service.ts';
 import { catalogs, languageOf, t } from '../../core/i18n.ts';
 import { replyToJson } from '../../core/render-text.ts';
@@ -105,12 +114,29 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  // The store `npm start` keeps (DATABASE_URL's, else the default SQLite file once it exists): answers, `known:`,
+  // proposals and approvals are the running bot's. With none, data/ alone, as a fresh checkout has it.
+  const store = await openedStore(uiLang);
   // Charts are drawn only when asked for: the libraries are not loaded otherwise.
-  const bot = await createBot({
-    log: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
-    ...(chartPath !== undefined ? { services: { charts: chartService() } } : {}),
-  });
-  const r = await bot.handleText(request.text, shellCaller(request.lang ?? terminalLocale(), asUser.name));
+  const services: Services = { ...(chartPath !== undefined ? { charts: chartService() } : {}), ...(store ? storeServices(store, () => live) : {}) };
+  const bot = await createBot({ log, services });
+  let live: LiveKnowledge | undefined;
+  if (store) {
+    try {
+      live = await answerFromStore(store, bot, services, log);
+    } catch (err) {
+      if (!(err instanceof StorageError || err instanceof DataError)) throw err;
+      process.stderr.write(`${t(uiLang, 'cli.store.unusable', { reason: quote(err.message, 300) })}\n`);
+    }
+  }
+  let r: Reply;
+  try {
+    r = await bot.handleText(request.text, shellCaller(request.lang ?? terminalLocale(), asUser.name));
+  } finally {
+    await live?.stop();
+    await store?.close();
+  }
   const lang = r.lang ?? uiLang;
   const chart = r.attachments?.find((a) => a.mime === 'image/png');
   let written: string | undefined;
@@ -135,6 +161,20 @@ async function main(): Promise<void> {
     process.stdout.write(`${text()}\n${written ? `\n${t(lang, 'chart.saved', { path: quote(written, 200) })}\n` : ''}`);
   }
   process.exitCode = r.kind === 'error' || (chartPath !== undefined && chart && !written) ? 1 : 0;
+}
+
+/** The store to answer from, or none (said on stderr when DATABASE_URL names one that cannot be opened). */
+async function openedStore(uiLang: string): Promise<DigestStore | undefined> {
+  try {
+    loadEnvFile();
+    const url = process.env.DATABASE_URL || undefined;
+    if (!url && !existsSync(DEFAULT_SQLITE_PATH)) return undefined;
+    return await openStore(url);
+  } catch (err) {
+    if (!(err instanceof StorageError || err instanceof ConfigError)) throw err;
+    process.stderr.write(`${t(uiLang, 'cli.store.unusable', { reason: quote(err.message, 300) })}\n`);
+    return undefined;
+  }
 }
 
 /** Why a PNG could not be written at `path` (a catalog reason, or the system's code), or undefined when it can. */
