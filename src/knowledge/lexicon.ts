@@ -72,6 +72,8 @@ const languageSchema = z.strictObject({
    * asks for a prediction. The first word is an ending; any others follow it as words.
    */
   futureEndings: words.default([]),
+  /** A past participle, as a pattern on a normalised word: beside the future's auxiliary it makes the passive (German "wird festgehalten"). */
+  participle: z.string().optional(),
   /** Words for spans of time and days ("ans", "Wochen", "hier"): a date chrono's own parser may read is near. */
   timeUnits: words.default([]),
   /** Words that deny what follows ("has not resigned"), as the knowledge base's own text (English) uses them. */

@@ -206,6 +206,7 @@ export class QuestionReader {
   private readonly between = {} as Record<Language, { phrases: Set<string>; and: Set<string> }>;
   private readonly already = {} as Record<Language, Set<string>>;
   private readonly futureEndings = {} as Record<Language, string[][]>;
+  private readonly participle = {} as Record<Language, RegExp | null>;
   /** Per language, a verb joined to its subject pronoun by a hyphen ("était-elle"), or null. */
   private readonly inversion = {} as Record<Language, RegExp | null>;
   private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
@@ -307,6 +308,7 @@ export class QuestionReader {
       this.between[lang] = { phrases: new Set(l.between.map((p) => tokenize(p).join(' '))), and: new Set(l.betweenAnd.flatMap(tokenize)) };
       this.already[lang] = new Set(l.already.flatMap(tokenize));
       this.futureEndings[lang] = l.futureEndings.map(tokenize);
+      this.participle[lang] = l.participle ? new RegExp(l.participle, 'u') : null;
       this.inversion[lang] =
         l.inversionPronouns.length > 0 ? new RegExp(`\\p{L}{2,}-(?:t-)?(?:${l.inversionPronouns.map(escapePattern).join('|')})(?![\\p{L}-])`, 'iu') : null;
       this.presentStarts[lang] = new PhraseIndex<true>();
@@ -496,6 +498,12 @@ export class QuestionReader {
         i = hit.end;
         continue;
       }
+      // "… dass Bazoum weiter festgehalten wird": "wird" with a participle is the passive, not the future.
+      if (hit && this.passive(tokens, i, hit.end, lang) && hit.values.every((v) => v.type === 'form' && v.form === 'future')) {
+        free.push(...tokens.slice(i, hit.end));
+        i = hit.end;
+        continue;
+      }
       if (hit) {
         // A country's armed forces stand for the country in troop questions ("die Bundeswehr", "French armed
         // forces"); its embassy or ministry does not.
@@ -654,6 +662,14 @@ export class QuestionReader {
       if (!ENGLISH_MONTHS.has(name) && !/^(niger|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/.test(name)) return true;
     }
     return false;
+  }
+
+  /** Whether the auxiliary at `from`–`to` goes with a participle (lexicon `participle`): a passive. */
+  private passive(tokens: string[], from: number, to: number, lang: Language): boolean {
+    const participle = this.participle[lang];
+    if (!participle) return false;
+    // (Before it at a clause's end, "… festgehalten wird"; after it, up to the end of a short clause, "wird Bazoum … festgehalten".)
+    return [tokens[from - 1], ...tokens.slice(to, to + 6)].some((t) => t !== undefined && participle.test(t));
   }
 
   /** Whether the word at `i` is a verb in the future tense by its ending (lexicon `futureEndings`). */

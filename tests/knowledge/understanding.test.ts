@@ -1294,3 +1294,14 @@ describe('a German verb away from its object', () => {
     expect(tiani.lead).toMatch(/^No\. Ali Mahaman Lamine Zeine is prime minister/);
   });
 });
+
+describe('the German passive', () => {
+  it('"wird" beside a participle is no prediction; "wird" with an infinitive still is', async () => {
+    const passive = await ask('Seit wann wird Bazoum festgehalten?');
+    expect(passive.text).not.toMatch(/make no predictions/);
+    const reported = await ask('Wann hieß es, dass Bazoum weiter festgehalten wird?');
+    expect(reported.text).toMatch(/23 July 2025/);
+    const future = await ask('Wird Tiani 2027 noch regieren?');
+    expect(future.answered).toBe(false);
+  });
+});
