@@ -141,6 +141,20 @@ describe('slash-command answers through Slack (Bolt + fake Slack), recorded and 
     expect(logged).toMatchObject({ status: 'corrected', messageId: messages[1]!.ts });
   });
 
+  it('asked again, the answer already known today (the ack fast path) is posted and recorded as well', async () => {
+    await slash('troops France');
+    const first = await posted();
+    const handled = h.handled.length;
+    const { ack } = await slash('troops France');
+    // Answered from what the core already knew, without running it again.
+    expect(h.lookedUp.at(-1)).toBe('troops France');
+    expect(h.handled).toHaveLength(handled);
+    expect(ack).toBe('');
+    const second = await posted(CHANNEL, 1);
+    expect(second.ts).not.toBe(first.ts);
+    expect(await carried(db, `message_id = '${second.ts}'`)).toMatchObject([{ entry_key: 'deployments/france-2023-12-22' }]);
+  });
+
   it('an answer that carries no entries (a past date) still rides the ack, and nothing is posted or recorded', async () => {
     const { ack } = await slash('troops France 2023-09');
     expect(visibleText(JSON.parse(ack) as Record<string, unknown>)).toMatch(/French troops/);
