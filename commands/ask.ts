@@ -53,7 +53,8 @@ export default defineCommand({
     if (u.anchorEvent) {
       const event = u.anchorEvent;
       const note = say('ask.anchorNote', { date: formatDay(event.date.start, lang), title: kb.localized('events', event, lang).title });
-      answer = { ...answer, notes: [note, ...answer.notes] };
+      // The answer rests on that event's date too: a correction of it follows the answer.
+      answer = { ...answer, notes: [note, ...answer.notes], entries: [...new Set([...(answer.entries ?? []), `events/${event.id}`])] };
     }
     return answer.lang === lang ? answer : { ...answer, lang };
   },
@@ -129,6 +130,7 @@ function combine(replies: Reply[], lang: string): Reply {
     notes: [...new Set(replies.flatMap((r) => r.notes))],
     citations: [...citations.values()],
     facts: replies.flatMap((r) => r.facts),
+    entries: [...new Set(replies.flatMap((r) => r.entries ?? []))],
     asOf: dates.length ? dates.sort().at(-1)! : null,
     answered: replies.some((r) => r.answered),
   });
@@ -199,6 +201,7 @@ function compareReply(kb: KnowledgeBase, c: NonNullable<Understanding['compare']
     ),
     citations: kb.citations([...earlier.sources, ...later.sources]),
     facts: [...[earlier, later].map(eventFact), { type: 'comparison', earlier: earlier.id, later: later.id, answer }],
+    entries: [earlier, later].map((e) => `events/${e.id}`),
     asOf: (later.endDate ?? later.date).text,
   });
 }

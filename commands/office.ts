@@ -98,6 +98,7 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
       notes: [t(lang, 'office.newest.note'), ...(newest.note ? [newest.note] : [])],
       citations: kb.citations(newest.sources),
       facts: [officeFact(kb, office, newestTerm)],
+      entries: [`offices/${office.id}`],
       asOf: (newest.end ?? newest.attested ?? newest.start)!.text,
     });
   }
@@ -147,8 +148,15 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
     notes,
     citations: kb.citations(terms.flatMap((t) => t.sources)),
     facts: terms.map((t) => officeFact(kb, office, t)),
+    // Only the holder now can be overtaken by a new term: an answer about a past date stays true (as for troops).
+    ...(at.now ? { entries: [`offices/${office.id}`] } : {}),
     asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
   });
+}
+
+/** The office entries ("offices/<id>") terms belong to, each once: a correction of an office follows its answers. */
+export function officeEntries(held: readonly { office: Office }[]): string[] {
+  return [...new Set(held.map((h) => `offices/${h.office.id}`))];
 }
 
 /** The offices a person held, newest first. */
@@ -176,6 +184,7 @@ export function officesOfReply(kb: KnowledgeBase, person: Person, officeId?: str
       items: inOffice.map((h) => t(lang, 'office.person.term', { title: localizedTerm(kb, h.term, lang).title, span: span(h.term) })),
       citations: kb.citations(inOffice.flatMap((h) => h.term.sources)),
       facts: inOffice.map((h) => officeFact(kb, h.office, h.term)),
+      entries: officeEntries(inOffice),
       asOf: term.start!.text,
     });
   }
@@ -210,6 +219,7 @@ export function officesOfReply(kb: KnowledgeBase, person: Person, officeId?: str
     ),
     citations: kb.citations(held.flatMap((h) => h.term.sources)),
     facts: ordered.map((h) => officeFact(kb, h.office, h.term)),
+    entries: officeEntries(held),
     asOf: kb.newestSourceDate(held.flatMap((h) => h.term.sources)),
   });
 }

@@ -69,6 +69,7 @@ export default defineCommand({
         ],
         citations: kb.citations([...p.sources, ...events.flatMap((e) => e.sources)]),
         facts: [{ type: 'place', place: p.id, name: p.name }],
+        entries: [`places/${p.id}`, ...events.map((e) => `events/${e.id}`)],
         asOf: p.sources.length ? kb.newestSourceDate(p.sources) : null,
       });
     }
@@ -94,6 +95,7 @@ export default defineCommand({
       }),
       citations: kb.citations(places.flatMap((p) => p.sources)),
       facts: places.map((p) => ({ type: 'place' as const, place: p.id, name: p.name })),
+      entries: places.map((p) => `places/${p.id}`),
       asOf: kb.newestSourceDate(places.flatMap((p) => p.sources)),
       // Every place on one map: for the whole list only (a country's list would show the others' bases too).
       attachments: country

@@ -79,6 +79,8 @@ export default defineCommand({
       citations: citeTerms(kb, terms),
       // Facts are the record itself, in the knowledge base's own words.
       facts: kb.rulersDuring(at).map((t) => officeFact(kb, kb.officesById.get(HEAD_OF_STATE_OFFICE)!, t)),
+      // Only who rules now can be overtaken by a new term: an answer about a past date stays true (as for troops).
+      ...(at.now ? { entries: [`offices/${HEAD_OF_STATE_OFFICE}`] } : {}),
       asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
     });
   },

@@ -28,6 +28,7 @@ export function statementsReply(kb: KnowledgeBase, statements: Statement[], lang
       date: s.date.text,
       quote: s.quote,
     })),
+    entries: statements.map((s) => `statements/${s.id}`),
     asOf: statements
       .map((s) => s.date.text)
       .sort()

@@ -93,6 +93,7 @@ export default defineCommand({
       body,
       items: events.map((e) => describeEvent(kb, e, lang)),
       facts: events.map(eventFact),
+      entries: events.map((e) => `events/${e.id}`),
       citations: kb.citations(events.flatMap((e) => e.sources)),
       asOf: to && !to.now ? to.end : kb.newestFactDate(),
       ...(pageCount > 1 ? { pages: { page, count: pageCount } } : {}),

@@ -31,6 +31,7 @@ export function eventReply(kb: KnowledgeBase, event: KbEvent, related: KbEvent[]
     items: related.map((e) => t(lang, 'when.related', { date: eventDate(e, lang), title: kb.localized('events', e, lang).title })),
     citations: kb.citations([...event.sources, ...related.flatMap((e) => e.sources)]),
     facts: [event, ...related].map(eventFact),
+    entries: [event, ...related].map((e) => `events/${e.id}`),
     asOf: (event.endDate ?? event.date).text,
   });
 }

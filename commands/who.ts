@@ -8,6 +8,7 @@ import { quote } from '../src/core/sanitize.ts';
 import { formatDay } from '../src/knowledge/dates.ts';
 import { t } from '../src/core/i18n.ts';
 import { describeDate, localizedTerm, quoted } from './_shared.ts';
+import { officeEntries } from './office.ts';
 
 const FILLER = /^(is|was|are|were|the|a|an|mr|mrs|ms|general|gen|president|colonel|col)\s+/i;
 
@@ -43,10 +44,8 @@ export default defineCommand({
       });
     }
     const local = kb.localized('people', person, lang);
-    const terms = kb
-      .officesHeldBy(person.id)
-      .map((h) => h.term)
-      .filter((t) => t.start);
+    const held = kb.officesHeldBy(person.id).filter((h) => h.term.start);
+    const terms = held.map((h) => h.term);
     const events = kb.timeline({ actor: person.id, order: 'newest' }).slice(0, 5);
     const statements = kb.data.statements.filter((s) => s.person === person.id);
     const items = [
@@ -73,6 +72,7 @@ export default defineCommand({
       items,
       citations: kb.citations(sources),
       facts: [{ type: 'person', person: person.id, name: person.name, role: person.role }],
+      entries: [`people/${person.id}`, ...officeEntries(held), ...statements.map((s) => `statements/${s.id}`), ...events.map((e) => `events/${e.id}`)],
       asOf: kb.newestSourceDate(sources),
     });
   },
@@ -91,6 +91,7 @@ export function organisationReply(kb: KnowledgeBase, o: Organisation, lang = 'en
     items: events.map((e) => t(lang, 'event.line', { date: eventDate(e, lang), title: kb.localized('events', e, lang).title })),
     citations: kb.citations([...o.sources, ...events.flatMap((e) => e.sources)]),
     facts: [{ type: 'organisation', organisation: o.id, name: o.name }],
+    entries: [`organisations/${o.id}`, ...events.map((e) => `events/${e.id}`)],
     asOf: kb.newestSourceDate(o.sources),
   });
 }

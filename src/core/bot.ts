@@ -854,8 +854,10 @@ function knownNote(answer: Reply, day: string | undefined): Reply {
   if (day === undefined || answer.kind === 'error') return answer;
   // Its buttons ask the knowledge base of the same day again (`known:` is the request's, not the command's option).
   const known = (options: Record<string, string>) => ({ ...options, [KNOWN_OPTION]: day });
+  // What the bot knew on a past day stays what it knew then: a later correction is no correction of this answer.
+  const { entries: _carried, ...rest } = answer;
   return {
-    ...answer,
+    ...rest,
     notes: [...answer.notes, t(answer.lang ?? FALLBACK_LANG, 'known.note', { day })],
     ...(answer.rerun ? { rerun: { ...answer.rerun, options: known(answer.rerun.options) } } : {}),
     ...(answer.actions && answer.rerun ? { actions: answer.actions.map((a) => (a.url ? a : { ...a, options: known(a.options) })) } : {}),

@@ -9,13 +9,14 @@
 import { createHash } from 'node:crypto';
 import { DeliveryError, type ChannelPoster } from '../core/delivery.ts';
 import { t } from '../core/i18n.ts';
-import { reply, type Reply } from '../core/reply.ts';
+import { longDays, reply, type Reply } from '../core/reply.ts';
 import { formatDay } from '../knowledge/dates.ts';
 import type { KnowledgeBase } from '../knowledge/kb.ts';
 import { deploymentSchema, type Deployment } from '../knowledge/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { ApprovedChange, CorrectionClaim, CorrectionStore } from '../storage/corrections.ts';
 import { describeTroops } from './content.ts';
+import { describeChange } from './correction-words.ts';
 import { describeDuration, errorText } from './report.ts';
 
 /** Posts older than this when the correction is approved get no reply. */
@@ -45,7 +46,12 @@ export interface CorrectionsReport {
   contended: number;
 }
 
-/** The entries ("kind/entry id") an approved change corrects or supersedes. */
+/**
+ * The entries ("kind/entry id") an approved change corrects or supersedes. A new entry of any kind but a troop
+ * figure supersedes nothing: a new event, statement, place, organisation or person adds to the record without
+ * making an earlier answer wrong, and a new office term is recorded as a correction of its office's entry (whose
+ * id answers about the holder carry), so it is the case above.
+ */
 export function supersededEntries(kb: KnowledgeBase, change: ApprovedChange): string[] {
   if (change.entryId !== null) return [`${change.kind}/${change.entryId}`];
   if (change.kind !== 'deployments') return [];
@@ -70,14 +76,15 @@ export function correctionReply(kb: KnowledgeBase, change: ApprovedChange, lang:
     change.kind === 'deployments'
       ? (kb.troopHistory(String(change.entry.country ?? '')).find((d) => d.id === change.proposedId) ?? parsedFigure(change.entry))
       : undefined;
-  const what = figure ? t(lang, 'correction.troops', describeTroops(kb, figure, lang)) : t(lang, 'correction.entry', { id: change.proposedId });
+  // Days in what the entry says are written as answers write them ("29 January 2025"); an id ("…-2023-09-27") and the
+  // source's title, quoted as published, stay as they are.
+  const described = figure ? t(lang, 'correction.troops', describeTroops(kb, figure, lang)) : describeChange(kb, change, lang);
+  const what = described === undefined ? t(lang, 'correction.entry', { id: change.proposedId }) : longDays(described, lang);
   const published = /^\d{4}-\d{2}-\d{2}$/.test(change.source.published) ? formatDay(change.source.published, lang) : change.source.published;
-  return reply({
-    command: 'digest',
-    lang,
-    title: t(lang, 'correction.title'),
+  return {
+    ...reply({ command: 'digest', lang, title: t(lang, 'correction.title') }),
     body: t(lang, 'correction.text', { change: what, publisher: change.source.publisher, title: change.source.title, date: published }),
-  });
+  };
 }
 
 /** Stable per (post, proposal), within Discord's 25 characters: a retry with it cannot post twice there. */

@@ -48,6 +48,8 @@ export interface ApprovedChange {
   entryId: string | null;
   proposedId: string;
   entry: Record<string, unknown>;
+  /** The revision the approval superseded (what the corrected entry said before), or null for a new entry. */
+  previous: Record<string, unknown> | null;
   source: { url: string; publisher: string; title: string; published: string };
   decidedAt: number;
 }
@@ -129,9 +131,13 @@ export class SqlCorrectionStore implements CorrectionStore {
   }
 
   async approvedSince(since: number): Promise<ApprovedChange[]> {
+    // The revision before the one the approval recorded: a correction says what changed.
     const rows = await this.query(
-      `SELECT id, kind, entry_id, proposed_id, entry, source_url, source_publisher, source_title, source_published, decided_at
-       FROM knowledge_proposals WHERE status = 'approved' AND decided_at >= ? ORDER BY decided_at, id`,
+      `SELECT p.id, p.kind, p.entry_id, p.proposed_id, p.entry, prev.entry AS previous, p.source_url, p.source_publisher, p.source_title,
+              p.source_published, p.decided_at
+       FROM knowledge_proposals p
+       LEFT JOIN knowledge_revisions prev ON prev.kind = p.kind AND prev.entry_id = p.proposed_id AND prev.revision = p.revision - 1
+       WHERE p.status = 'approved' AND p.decided_at >= ? ORDER BY p.decided_at, p.id`,
       [since],
     );
     return rows.map((r) => ({
@@ -140,6 +146,7 @@ export class SqlCorrectionStore implements CorrectionStore {
       entryId: strOrNull(r.entry_id),
       proposedId: String(r.proposed_id),
       entry: JSON.parse(String(r.entry)) as Record<string, unknown>,
+      previous: r.previous === null || r.previous === undefined ? null : (JSON.parse(String(r.previous)) as Record<string, unknown>),
       source: { url: String(r.source_url), publisher: String(r.source_publisher), title: String(r.source_title), published: String(r.source_published) },
       decidedAt: Number(r.decided_at),
     }));

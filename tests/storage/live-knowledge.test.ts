@@ -198,6 +198,9 @@ for (const { backend, skip } of matrix) {
       const then = await a.bot.handleText('troops Italy known:2026-11-28', READER);
       expect(then.body).toMatch(/250 Italian troops/);
       expect(then.notes.at(-1)).toBe('As the bot knew it at the end of 2026-11-28 (UTC).');
+      // What the bot knew then stays what it knew then: no later correction is threaded under it (issue 13).
+      expect(then.entries).toBeUndefined();
+      expect((await a.bot.handleText('troops Italy', READER)).entries).toEqual(['deployments/italy-2026-11-20']);
       const today = await a.bot.handleText('known:2026-11-29 troops Italy', READER);
       expect(today.body).toMatch(/no Italian troops in Niger/);
       // Structured options (Discord) take it as an option too, and other languages say so in theirs.

@@ -60,6 +60,9 @@ export interface DiscordAdapter {
   stop(): Promise<void>;
 }
 
+/** An interaction callback's answer with `with_response=true` (nothing without it: 204). */
+type CallbackResponse = { resource?: { message?: { id?: string } } } | undefined;
+
 const MAX_CHOICES = 25;
 const MAX_CHOICE_TEXT = 100;
 
@@ -270,25 +273,29 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
     // Discord would refuse the whole message otherwise.
     const mayAttach = interaction.appPermissions?.has(PermissionFlagsBits.AttachFiles) ?? true;
     const charted = (reply: Reply) => (mayAttach ? withAttachments(render(reply), reply) : { message: render(reply), files: [] });
+    // An answer whose entries a correction may follow asks for the message back (with_response), to record its id.
+    const record = early !== undefined && carries(early);
+    const withResponse = record ? { query: new URLSearchParams({ with_response: 'true' }) } : {};
     if (mayAttach && early?.attachments?.length) {
       // With its chart: multipart, the message in payload_json and the PNG in files[0], as Discord takes uploads.
       const { message, files } = charted(early);
-      await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+      const res = (await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
         body: { type: InteractionResponseType.ChannelMessageWithSource, data: message },
         files: files.map(({ name, data, contentType }) => ({ name, data, contentType })),
         auth: false,
-      });
+        ...withResponse,
+      })) as CallbackResponse;
+      const id = res?.resource?.message?.id;
+      if (record && id) recordAnswer(interaction, early, id);
     } else if (early) {
-      // discord.js's own REST client (rate limits, retries, errors), given the ready-made body. An answer whose
-      // entries a correction may follow asks for the message back (with_response), to record its id.
-      const record = carries(early);
+      // discord.js's own REST client (rate limits, retries, errors), given the ready-made body.
       const res = (await client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
         body: responseBody(early),
         passThroughBody: true,
         headers: { 'Content-Type': 'application/json' },
         auth: false,
-        ...(record ? { query: new URLSearchParams({ with_response: 'true' }) } : {}),
-      })) as { resource?: { message?: { id?: string } } } | undefined;
+        ...withResponse,
+      })) as CallbackResponse;
       const id = res?.resource?.message?.id;
       if (record && id) recordAnswer(interaction, early, id);
     } else {

@@ -207,7 +207,26 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
         await shareAttachments(client, reply, { channel: command.channel_id }, slackLog);
       }
     };
+    // A public answer in a channel that names entries a correction may follow goes out as the bot's own message
+    // (chat.postMessage; the ack and the response_url give no message ts), so its ts is recorded and the correction
+    // can be threaded under it. Where Slack refuses that post, it goes back through the response_url as any other.
+    const dm = command.channel_id.startsWith('D') || command.channel_name === 'directmessage';
+    const recordable = (reply: Reply | undefined): reply is Reply =>
+      Boolean(bot.services.posts && reply?.entries?.length && reply.visibility === 'public' && reply.kind !== 'error' && !reply.form && !dm);
+    /** After an empty ack: posted and recorded, else (refused) through the response_url. */
+    const deliver = async (reply: Reply | undefined, response: ReturnType<typeof commandResponse>) => {
+      if (recordable(reply) && (await postAnswer(client, reply, command.channel_id, command.team_id))) return;
+      await respond(response);
+      await shareAfter(reply);
+    };
     if (known) {
+      if (recordable(known)) {
+        await ack();
+        await deliver(known, commandResponse(known)).catch((err: unknown) =>
+          slackLog.warn({ err, channelId: command.channel_id }, 'could not answer a slash command'),
+        );
+        return;
+      }
       await ack(commandResponse(known));
       await shareAfter(known);
       return;
@@ -230,22 +249,44 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       await ack();
       return;
     }
-    if (inline) {
+    if (inline && !recordable(answered)) {
       await ack(inline);
       await shareAfter(answered);
       return;
     }
     await ack();
     try {
-      const late = await answer;
-      if (late) {
-        await respond(late);
-        await shareAfter(answered);
-      }
+      const late = inline ?? (await answer);
+      if (late) await deliver(answered, late);
     } catch (err) {
       slackLog.warn({ err, channelId: command.channel_id }, 'could not answer a slash command');
     }
   });
+
+  /**
+   * Posts a slash command's public answer into its channel as the bot and records what it carried. False when Slack
+   * refused it (a private channel the bot is not in: not_in_channel, channel_not_found; or another refusal), so
+   * nothing was posted and the response_url answers instead; an answer that may have been posted is not sent again.
+   */
+  const postAnswer = async (client: webApi.WebClient, reply: Reply, channel: string, teamId: string | undefined): Promise<boolean> => {
+    try {
+      const posted = await client.chat.postMessage({ channel, ...render(reply), ...SAFE_MESSAGE_OPTIONS });
+      if (posted.ts) recordAnswer(reply, { channel, ...(teamId ? { teamId } : {}) }, posted.ts);
+      await shareAttachments(client, reply, { channel }, slackLog);
+      return true;
+    } catch (err) {
+      const e = err as { code?: string; data?: { error?: string } };
+      const refused = e.code === 'slack_webapi_platform_error' || e.code === 'slack_webapi_rate_limited_error';
+      if (!refused) {
+        slackLog.warn({ err, command: reply.command, channelId: channel }, 'could not post a slash-command answer');
+        return true;
+      }
+      const error = e.data?.error ?? e.code;
+      const log = error === 'not_in_channel' || error === 'channel_not_found' ? slackLog.info.bind(slackLog) : slackLog.warn.bind(slackLog);
+      log({ command: reply.command, channelId: channel, error }, 'the answer goes through the response_url, unrecorded: Slack refused to post it as the bot');
+      return false;
+    }
+  };
 
   const answerEvent = async (
     client: webApi.WebClient,
