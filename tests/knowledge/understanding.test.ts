@@ -1305,3 +1305,15 @@ describe('the German passive', () => {
     expect(future.answered).toBe(false);
   });
 });
+
+describe('open again', () => {
+  it('is reopening in each language: No, from the closure nothing undid', async () => {
+    for (const q of [
+      'is the french embassy back open?',
+      'L’ambassade de France a-t-elle rouvert ses portes ?',
+      'Hat die französische Botschaft wieder aufgemacht?',
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. 2 January 2024/);
+    }
+  });
+});
