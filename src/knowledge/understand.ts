@@ -25,6 +25,9 @@ const LEAD_IN = /:\s+|\s[-–—]\s+/u;
 /** The longest lead-in read as one ("quick check for a caption:"); a longer one is a sentence of its own. */
 const MAX_LEAD_IN = 6;
 
+/** Meanings that name something a question can ask about (not its form, a filler or a small word). */
+const NAMING = new Set<string>(['country', 'person', 'place', 'organisation', 'office', 'concept', 'scope']);
+
 /** What one phrase of a question was recognised as. */
 export type Meaning =
   | { type: 'country'; country: Country }
@@ -921,12 +924,31 @@ export class QuestionReader {
     }
   }
 
+  /**
+   * "Has Niger left ECOWAS, or not?", "… or is that just talk?", "… ou pas ?", "… oder nicht?": an "or" followed by
+   * nothing the bot knows offers no second thing to weigh; the question is the yes/no before it.
+   */
+  private withoutOrNot(question: string): string | null {
+    const lang = this.detectLanguage(question, tokenize(question));
+    const words = this.lexicon.languages[lang].alternative.map(escapePattern);
+    if (words.length === 0) return null;
+    const last = [...question.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join('|')})(?![\\p{L}\\p{N}])`, 'giu'))].at(-1);
+    if (!last || last.index === 0) return null;
+    const before = question.slice(0, last.index);
+    const tail = question.slice(last.index + last[0].length);
+    if (tokenize(before).length < 2 || /\d/.test(tail)) return null;
+    const names = this.read(tail).mentions.some((m) => m.meanings.some((x) => NAMING.has(x.type)));
+    return names ? null : before.replace(/[\s,;:–—-]+$/u, '');
+  }
+
   /** What one understand() call has read and parsed already, by text. */
   private pass?: { reads: Map<string, ReturnType<QuestionReader['readUncached']>>; dates: Map<string, ReturnType<QuestionReader['dateUncached']>> };
 
   private understandQuestion(question: string, now: Date): Understanding {
     const claim = this.claimQuestion(question);
     if (claim !== null) return this.understandQuestion(claim, now);
+    const tagged = this.withoutOrNot(question);
+    if (tagged !== null) return this.understandQuestion(tagged, now);
     const clauses = this.clauses(question);
     if (clauses.length < 2) return this.understandClause(question, now);
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes

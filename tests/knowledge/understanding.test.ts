@@ -1317,3 +1317,13 @@ describe('open again', () => {
     }
   });
 });
+
+describe('"… or not?"', () => {
+  it('is the yes/no before it, in each language; an "or" before something named still weighs two things', async () => {
+    for (const q of ['did the french leave or not?', 'Les Français sont-ils partis, ou pas ?', 'Sind die Franzosen abgezogen oder nicht?']) {
+      expect((await ask(q)).lead, q).toMatch(/^Yes\./);
+    }
+    const two = await ask('which came first, the coup or the ECOWAS sanctions?');
+    expect(two.text).toMatch(/came before ECOWAS ultimatum and sanctions/);
+  });
+});
