@@ -1450,7 +1450,8 @@ export class QuestionReader {
       if (term) return result({ parts: [{ kind: 'office', office: term.office.id, date: term.date }] });
       // "Who leads the AES?": a verb's office is Niger's head of state; a body no term names has a leader of its own,
       // whom the knowledge base does not know.
-      if (form === 'who' && !yesNo && people.length === 0) return decline('noAnswerAbout', { name: organisations[0]!.name });
+      // So is "was Barkhane still running in 2023?": whether it ran is no question of who ruled Niger.
+      if (people.length === 0 && ((form === 'who' && !yesNo) || yesNo)) return decline('noAnswerAbout', { name: organisations[0]!.name });
     }
     // Offices: "who rules", "prime minister in 2023", "the French ambassador", "is Tiani still in charge".
     // "Did the junta expel the French ambassador?" asks about an event, not who held the office.

@@ -1225,6 +1225,15 @@ describe('a return that nothing records', () => {
   });
 });
 
+describe('whether a body no term names ran, or was led', () => {
+  it('is no question of who ruled Niger: declined, not answered with the head of state', async () => {
+    for (const q of ['Was Barkhane still running in 2023?', 'Lief Takuba 2023 noch?']) {
+      const r = await ask(q);
+      expect(r.text, q).not.toMatch(/Ruler of Niger|Tiani/);
+    }
+  });
+});
+
 describe('who leads a body no term names', () => {
   it('is declined, not answered with Niger’s head of state', async () => {
     const r = await ask('who leads the AES?');
