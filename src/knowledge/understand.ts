@@ -1447,7 +1447,8 @@ export class QuestionReader {
     // "Who headed the CSRD?": the term whose title names the organisation.
     if (namedOffices.length === 0 && offices.length > 0 && organisations.length > 0 && !asksDate) {
       const term = this.termNaming(organisations[0]!);
-      if (term) return result({ parts: [{ kind: 'office', office: term.office.id, date: term.date }] });
+      // ("Is the junta still in charge?" asks of the question's day, not of the day the term began.)
+      if (term) return result({ parts: [{ kind: 'office', office: term.office.id, date: yesNo ? dateText : term.date }] });
       // "Who leads the AES?": a verb's office is Niger's head of state; a body no term names has a leader of its own,
       // whom the knowledge base does not know.
       // So is "was Barkhane still running in 2023?": whether it ran is no question of who ruled Niger.

@@ -1225,6 +1225,13 @@ describe('a return that nothing records', () => {
   });
 });
 
+describe('whether a body a term names is in power', () => {
+  it('is asked of the question’s day, not of the day its term began', async () => {
+    expect((await ask('is the junta still in charge?')).text).toMatch(/Ruler of Niger — now/);
+    expect((await ask('was the CNSP in power in 2024?')).text).toMatch(/Tiani ruled Niger in 2024/);
+  });
+});
+
 describe('whether a body no term names ran, or was led', () => {
   it('is no question of who ruled Niger: declined, not answered with the head of state', async () => {
     for (const q of ['Was Barkhane still running in 2023?', 'Lief Takuba 2023 noch?']) {
