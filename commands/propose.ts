@@ -457,5 +457,6 @@ export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
+  audience: 'editors',
   subcommands: [troops, correct, event, correctEvent, statement, place, organisation, term, correctTerm],
 });
