@@ -41,8 +41,10 @@ for (const { backend, skip } of matrix) {
     let bot: Bot;
     let live: LiveKnowledge;
     let logged: () => string[];
+    let clock = NOW;
     const pending = async () => Number((await db.raw("SELECT COUNT(*) AS n FROM knowledge_proposals WHERE status = 'pending'"))[0]!.n);
     beforeEach(async () => {
+      clock = NOW;
       db = await backend.open();
       await importSeed(db.store, SEED, { now: NOW - 86_400_000 });
       const { log, lines } = captureLogger('info');
@@ -51,7 +53,7 @@ for (const { backend, skip } of matrix) {
         revisions: new StoreRevisionService(db.store),
         proposals: new StoreProposalService(
           db.store,
-          () => NOW,
+          () => clock,
           async () => live.refresh(),
         ),
         knowledgeAt: (day: string) => live.knowledgeAt(day),
@@ -209,6 +211,23 @@ for (const { backend, skip } of matrix) {
         expect(r.errorField, text).toBe(field);
       }
       expect(await pending()).toBe(0);
+    });
+
+    it('two pending proposals on one office: once one is approved, the other is refused, not approved over it', async () => {
+      const first = await bot.handleText(TERM, ALICE);
+      clock += 1000;
+      const second = await bot.handleText(`propose correct-term id:${ZEINE_PM} end:2026-11-20 ${SOURCE}`, ALICE);
+      const third = await bot.handleText(`propose term office:prime minister holder:Tiani start:2026-11-20 began:Named prime minister ${SOURCE}`, ALICE);
+      clock += 1000;
+      expect((await bot.handleText(`approve ${idOf(third)}`, BOB)).kind).toBe('admin');
+      // Built from the office before the new prime minister's term: approving it would drop that term.
+      const stale = await bot.handleText(`approve ${idOf(second)}`, BOB);
+      expect(stale.kind).toBe('error');
+      expect(stale.body).toMatch(/offices\/niger-prime-minister was changed since this proposal was made \(revision 2\)/);
+      expect(stale.errorField).toBe('id');
+      expect(bot.kb.officesById.get('niger-prime-minister')!.terms.map((t) => t.id)).toContain('abdourahamane-tiani-prime-minister');
+      // Another office's proposal is not affected.
+      expect((await bot.handleText(`approve ${idOf(first)}`, BOB)).kind).toBe('admin');
     });
 
     it('an approved new term and a corrected one export to data/ files that data:check accepts', { timeout: 60_000 }, async () => {
