@@ -263,4 +263,19 @@ describe('Discord: an office term in a modal', () => {
       ['abdourahamane-tiani-prime-minister', undefined],
     ]);
   });
+
+  it('/niger-edit propose correct-term alone opens five inputs: the term id, then only optional fields but the source', async () => {
+    const modal = await openForm(ANN, 'propose correct-term');
+    expect(modal.title).toBe('Correct an office term');
+    expect(modal.components.map((row: any) => [row.components[0].custom_id, row.components[0].label, row.components[0].required])).toEqual([
+      ['id', 'Term id', true],
+      ['holding', 'Holder | title in office', false],
+      ['span', 'Start | end (YYYY-MM-DD)', false],
+      ['how', 'How it began | how it ended', false],
+      ['cited', 'Source URL | publisher | title | published', true],
+    ]);
+    const unknown = await submitForm(ANN, modal, { id: 'atlantis-2022', how: ' | Dismissed', cited: 'https://example.org/d | ORTN | Decree | 2026-11-21' });
+    expect(unknown.ephemeral).toBe(true);
+    expect(unknown.message.embeds[0].description).toMatch(/^No office term has the id “atlantis-2022”/);
+  });
 });
