@@ -34,18 +34,52 @@ function shown(value: unknown): string {
   return quote(typeof value === 'string' ? value : JSON.stringify(value), 200);
 }
 
+type Item = Record<string, unknown> & { id: string };
+
+/** A list of entries with ids (an office's terms): compared item by item, not as one long value. */
+function itemsById(value: unknown): Map<string, Item> | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  if (!value.every((v) => v !== null && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string')) return null;
+  return new Map((value as Item[]).map((v) => [v.id, v]));
+}
+
+/**
+ * Each field that differs, before → after. Lists of items with ids are gone into: an office correction shows
+ * `terms.<term id>.end: – → 2026-11-20` for the one term it ends, and each field of a term it adds, rather than the
+ * whole list of terms twice (cut at 200 characters, the change would not even show).
+ */
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>, prefix: string, ctx: CommandContext): string[] {
+  const keys = [...new Set([...Object.keys(after), ...Object.keys(before)])].filter((k) => !QUIET_FIELDS.has(k));
+  return keys.flatMap((k) => {
+    const field = `${prefix}${k}`;
+    if (JSON.stringify(before[k]) === JSON.stringify(after[k])) return [];
+    const was = itemsById(before[k]);
+    const now = itemsById(after[k]);
+    if (!was || !now) return [ctx.t('review.post.change', { field, before: shown(before[k]), after: shown(after[k]) })];
+    return [...new Set([...now.keys(), ...was.keys()])].flatMap((id) => {
+      const old = was.get(id);
+      const item = now.get(id);
+      if (old && item) return changedFields(old, item, `${field}.${id}.`, ctx);
+      if (item) {
+        return Object.keys(item)
+          .filter((f) => !QUIET_FIELDS.has(f) && f !== 'id')
+          .map((f) => ctx.t('review.post.change', { field: `${field}.${id}.${f}`, before: shown(undefined), after: shown(item[f]) }));
+      }
+      return [ctx.t('review.post.change', { field: `${field}.${id}`, before: shown(old), after: shown(undefined) })];
+    });
+  });
+}
+
 /**
  * What a reviewer must see of a proposal: each field it changes, before → after (a new entry: every field), and its
  * source. What the proposer typed is quoted (cleaned, cut); each adapter escapes it for its platform.
  */
 export function proposalFields(p: ProposalInfo, before: Record<string, unknown> | null, ctx: CommandContext): ReplyField[] {
-  const changes = Object.keys(p.entry)
-    .filter((k) => !QUIET_FIELDS.has(k) && (!before || JSON.stringify(before[k]) !== JSON.stringify(p.entry[k])))
-    .map((k) =>
-      before
-        ? ctx.t('review.post.change', { field: k, before: shown(before[k]), after: shown(p.entry[k]) })
-        : ctx.t('review.post.value', { field: k, value: shown(p.entry[k]) }),
-    );
+  const changes = before
+    ? changedFields(before, p.entry, '', ctx)
+    : Object.keys(p.entry)
+        .filter((k) => !QUIET_FIELDS.has(k))
+        .map((k) => ctx.t('review.post.value', { field: k, value: shown(p.entry[k]) }));
   return [
     { name: ctx.t(before ? 'review.post.changes' : 'review.post.entry'), value: changes.join('\n') || ctx.t('review.post.noChange') },
     {

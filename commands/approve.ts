@@ -8,6 +8,7 @@ export default defineCommand({
   description: 'Editors: approve a pending proposal of someone else; it is recorded as a new revision',
   options: z.object({ id: z.string().min(1).max(40).describe('The proposal id, e.g. P-7KQ2MX').meta({ kind: 'text' }) }),
   preconditions: [{ name: 'editor', refusal: 'proposals.permission.approve' }],
+  audience: 'editors',
   examples: ['approve P-7KQ2MX'],
   async handler(input, ctx) {
     const service = proposals(ctx);

@@ -6,6 +6,8 @@ import { UserError } from '../src/core/errors.ts';
 import { reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { proposals, refused, reviewPost, who } from './_proposals.ts';
+import { resolveOffice } from './office.ts';
+import { checkProposedOffice, dayOf, holderOf, inTermOrder, newTermId, oldestFirst, withNewTerm, type RawTerm } from './_terms.ts';
 
 const text = (description: string) => z.string().min(1).max(2000).describe(description).meta({ kind: 'text' });
 const sourceOptions = {
@@ -350,9 +352,111 @@ const organisation = defineCommand({
   },
 });
 
+/** Where five inputs is all, a term's holder and title share one, its two days another, and how it began and ended a third. */
+const HOLDER = { name: 'holding', label: 'form.field.holding', fields: ['holder', 'role'], separator: '|' };
+const SPAN = { name: 'span', label: 'form.field.span', fields: ['start', 'end'], separator: '|' };
+const HOW = { name: 'how', label: 'form.field.how', fields: ['began', 'ended'], separator: '|' };
+
+/** The stored office (as data/ writes it) whose terms a proposal changes. */
+async function storedOffice(ctx: CommandContext, officeId: string): Promise<{ current: Record<string, unknown>; terms: RawTerm[] }> {
+  const current = await proposals(ctx).currentEntry('offices', officeId);
+  if (!current || !Array.isArray(current.terms))
+    throw new UserError({ key: 'proposals.unknownRef', params: { field: 'office', value: quote(officeId, 80) } }, undefined, 'office');
+  return { current, terms: current.terms as RawTerm[] };
+}
+
+const term = defineCommand({
+  name: 'term',
+  description: 'Propose a new term of an office: who holds it from when',
+  options: z.object({
+    office: text('The office: an id or a name, e.g. prime minister'),
+    holder: text('Who holds it: a person id or name, e.g. Zeine').meta({ kind: 'person' }),
+    role: text('The holder’s title in office (default: the office’s name)').optional(),
+    start: text('The day the term began, YYYY-MM-DD'),
+    began: text('How it began, from the source'),
+    end: text('The day it ended, YYYY-MM-DD, if it has').optional(),
+    ended: text('How it ended, from the source').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.term', combine: [CITED, HOLDER, SPAN, HOW] },
+  examples: [
+    'propose term office:prime minister holder:Zeine start:2026-11-20 began:Reappointed by decree source:https://example.org/a publisher:ORTN title:Decree published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const office = resolveOffice(kb, input.office);
+    if (!office) throw new UserError({ key: 'proposals.unknownRef', params: { field: 'office', value: quote(input.office, 80) } }, undefined, 'office');
+    const person = holderOf(kb, input.holder);
+    const start = dayOf(input.start, 'start', ctx);
+    const end = input.end ? dayOf(input.end, 'end', ctx) : undefined;
+    const { current, terms } = await storedOffice(ctx, office.id);
+    const cited = sourceId(input.publisher, input.published);
+    const added: RawTerm = {
+      id: newTermId(kb, office, person, start),
+      person,
+      title: input.role?.trim() || office.name,
+      start,
+      began: input.began.trim(),
+      ...(end ? { end } : {}),
+      ...(input.ended ? { ended: input.ended.trim() } : {}),
+      sources: [cited],
+      added: ctx.now().toISOString().slice(0, 10),
+    };
+    const entry = { ...current, terms: withNewTerm(terms, added, cited).map(inTermOrder) };
+    checkProposedOffice(kb, entry, cited);
+    return submit({ kind: 'offices', entryId: office.id, entry, source: sourceOf(input), author: who(ctx) }, current, ctx);
+  },
+});
+
+const correctTerm = defineCommand({
+  name: 'correct-term',
+  description: 'Correct a term of an office: only the fields that change',
+  options: z.object({
+    id: text('The term id, e.g. ali-mahaman-lamine-zeine-prime-minister'),
+    holder: text('The corrected holder: a person id or name').meta({ kind: 'person' }).optional(),
+    role: text('The corrected title in office').optional(),
+    start: text('The corrected start, YYYY-MM-DD').optional(),
+    end: text('The day it ended, YYYY-MM-DD').optional(),
+    began: text('How it began, from the source').optional(),
+    ended: text('How it ended, from the source').optional(),
+    ...sourceOptions,
+  }),
+  form: { title: 'form.propose.correctTerm', combine: [CITED, HOLDER, SPAN, HOW] },
+  examples: [
+    'propose correct-term id:ali-mahaman-lamine-zeine-prime-minister end:2026-11-20 ended:Dismissed by decree source:https://example.org/a publisher:ORTN title:Decree published:2026-11-21',
+  ],
+  async handler(input, ctx) {
+    const { kb } = ctx;
+    const id = input.id.trim().toLowerCase();
+    const office = kb.offices().find((o) => o.terms.some((t) => t.id === id));
+    if (!office) throw new UserError({ key: 'proposals.unknownTerm', params: { id: quote(input.id, 80) } }, undefined, 'id');
+    const changes: Record<string, unknown> = {
+      ...(input.holder ? { person: holderOf(kb, input.holder) } : {}),
+      ...(input.role ? { title: input.role.trim() } : {}),
+      ...(input.start ? { start: dayOf(input.start, 'start', ctx) } : {}),
+      ...(input.end ? { end: dayOf(input.end, 'end', ctx) } : {}),
+      ...(input.began ? { began: input.began.trim() } : {}),
+      ...(input.ended ? { ended: input.ended.trim() } : {}),
+    };
+    if (Object.keys(changes).length === 0) throw new UserError({ key: 'proposals.term.noChange' });
+    const { current, terms } = await storedOffice(ctx, office.id);
+    const cited = sourceId(input.publisher, input.published);
+    const corrected = terms.map((t): RawTerm => {
+      if (t.id !== id) return t;
+      const sources = t.sources ?? [];
+      return { ...t, ...changes, sources: sources.includes(cited) ? sources : [...sources, cited] };
+    });
+    // A corrected start may move the term: data/ keeps them oldest first (answers read the last as the newest).
+    const entry = { ...current, terms: (changes.start ? oldestFirst(corrected) : corrected).map(inTermOrder) };
+    checkProposedOffice(kb, entry, cited);
+    return submit({ kind: 'offices', entryId: office.id, entry, source: sourceOf(input), author: who(ctx) }, current, ctx);
+  },
+});
+
 export default defineGroup({
   name: 'propose',
   description: 'Propose a change to the knowledge base, with its source, for an editor to approve',
   formChoice: 'form.propose.title',
-  subcommands: [troops, correct, event, correctEvent, statement, place, organisation],
+  audience: 'editors',
+  subcommands: [troops, correct, event, correctEvent, statement, place, organisation, term, correctTerm],
 });

@@ -12,6 +12,7 @@ export default defineCommand({
     reason: z.string().min(1).max(2000).describe('Why it is rejected').meta({ kind: 'text' }),
   }),
   preconditions: [{ name: 'editor', refusal: 'proposals.permission.reject' }],
+  audience: 'editors',
   form: { title: 'form.reject', multiline: ['reason'] },
   examples: ['reject P-7KQ2MX reason:the article gives no figure'],
   async handler(input, ctx) {

@@ -21,6 +21,7 @@ export default defineCommand({
   description: 'Editors: pending proposals, then recent “Not helpful” feedback',
   options: z.object({}),
   preconditions: [{ name: 'editor', refusal: 'proposals.permission.review' }],
+  audience: 'editors',
   examples: ['review'],
   async handler(_input, ctx) {
     const pending = await proposals(ctx).pending();

@@ -8,6 +8,7 @@ export default defineCommand({
   description: 'Take back a pending proposal of yours',
   options: z.object({ id: z.string().min(1).max(40).describe('The proposal id, e.g. P-7KQ2MX').meta({ kind: 'text' }) }),
   examples: ['withdraw P-7KQ2MX'],
+  audience: 'editors',
   async handler(input, ctx) {
     const service = proposals(ctx);
     const p = await refused(() => service.withdraw(input.id.trim().toUpperCase(), who(ctx)));

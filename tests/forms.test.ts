@@ -149,6 +149,8 @@ describe('forms derived from the command definition', () => {
       ['Propose a statement', 'propose statement', true],
       ['Propose a place', 'propose place', true],
       ['Propose an organisation', 'propose organisation', true],
+      ['Propose an office term', 'propose term', true],
+      ['Correct an office term', 'propose correct-term', true],
     ]);
     expect((await bot.handleText('propose', TEST_CALLER)).body).toMatch(/propose troops/);
     const reject = await bot.press(encodeAction({ command: 'reject', options: { id: 'P-AAAAAA' }, form: true, replaces: true }), withForms(WIDE));

@@ -147,6 +147,12 @@ export interface CommandDefinition<S extends OptionsSchema = OptionsSchema> {
   cacheable?: boolean;
   /** Who may run it, checked by the core before the handler; the refusal changes nothing. */
   preconditions?: readonly (PreconditionName | Precondition)[];
+  /**
+   * The editors' work on the knowledge base (proposing, reviewing, deciding): a platform that lists commands in one
+   * tree under a size limit may give these a place of their own (Discord: /niger-edit). Who may run each is still
+   * its preconditions'.
+   */
+  audience?: 'editors';
   /** The command has a form (its options as fields), opened when it is asked for with no options (see Caller.forms). */
   form?: FormSpec;
   handler: (input: z.output<S>, ctx: CommandContext) => Reply | Promise<Reply>;
@@ -162,6 +168,12 @@ export interface CommandGroup {
   description: string;
   /** Asked for without a subcommand on a platform with forms: a choice of its subcommands' forms, titled by this key. */
   formChoice?: string;
+  /**
+   * The editors' work on the knowledge base (proposing, reviewing, deciding): a platform that lists commands in one
+   * tree under a size limit may give these a place of their own (Discord: /niger-edit). Who may run each is still
+   * its preconditions'.
+   */
+  audience?: 'editors';
   subcommands: CommandDefinition[];
 }
 

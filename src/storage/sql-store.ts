@@ -867,6 +867,14 @@ export class SqlDigestStore implements DigestStore {
     const head = heads.find((r) => r.supersededBy === null);
     if (p.entryId === null && head) throw new ProposalError(`id: ${p.proposedId} was taken since; propose a correction of it instead.`, 'id');
     if (p.entryId !== null && !head) throw new ProposalError(`id: no ${p.kind} entry has the id ${p.entryId} any more.`, 'id');
+    // A correction holds the whole entry as it was when proposed: approved over a revision recorded since (another
+    // correction, a new term of the same office), it would silently undo that one.
+    if (p.entryId !== null && head && head.recordedAt > p.createdAt) {
+      throw new ProposalError(
+        `id: ${p.kind}/${p.entryId} was changed since this proposal was made (revision ${head.revision}): nothing was written; propose the change again on the current entry.`,
+        'id',
+      );
+    }
     const after = head?.revision ?? 0;
     const recordedAt = Math.max(now, head?.recordedAt ?? 0);
     const guard = `EXISTS (SELECT 1 FROM knowledge_proposals WHERE id = ? AND status = 'approved' AND decided_by = ? AND decided_at = ?)`;

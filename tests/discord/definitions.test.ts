@@ -5,11 +5,14 @@ import {
   COMMAND_LIMITS,
   DefinitionError,
   diffCommands,
+  EDITORS_COMMAND,
+  isForEditors,
   countryChoices,
   isChannelAdmin,
   isUnchanged,
   pathPrefix,
   ROOT_COMMAND,
+  type OptionJSON,
 } from '../../src/adapters/discord/definitions.ts';
 import { canManageChannel, readInvocation } from '../../src/adapters/discord/interaction.ts';
 import { AUTOCOMPLETE_KINDS, defineCommand, defineGroup, isGroup, KNOWN_OPTION, LANG_OPTION, optionSpecs, type CommandModule } from '../../src/core/command.ts';
@@ -27,17 +30,23 @@ function registry(...modules: CommandModule[]): CommandRegistry {
 }
 
 describe('Discord command definitions (registry → application command JSON)', () => {
-  it('one /niger whose subcommands and options follow the real command definitions, and /niger-digest for the admin ones', async () => {
+  it('one /niger whose subcommands and options follow the real command definitions, /niger-digest for the admin ones and /niger-edit for the editors’', async () => {
     const bot = await testBot();
     const commands = buildCommands(bot.registry);
-    expect(commands.map((c) => c.name)).toEqual([ROOT_COMMAND, 'niger-digest']);
-    const [root, admin] = commands;
+    expect(commands.map((c) => c.name)).toEqual([ROOT_COMMAND, 'niger-digest', EDITORS_COMMAND]);
+    const [root, admin, edit] = commands;
     expect(root!.type).toBe(1);
-    expect(root!.options.map((o) => o.name)).toEqual(bot.registry.list().map((m) => m.name));
+    expect(root!.options.map((o) => o.name)).toEqual(
+      bot.registry
+        .list()
+        .filter((m) => !isForEditors(m))
+        .map((m) => m.name),
+    );
+    expect(edit!.options.map((o) => o.name)).toEqual(['approve', 'propose', 'reject', 'review', 'withdraw']);
     const commandNames = bot.registry.list().map((m) => m.name);
 
     for (const mod of bot.registry.list()) {
-      const sub = root!.options.find((o) => o.name === mod.name)!;
+      const sub = (isForEditors(mod) ? edit : root)!.options.find((o) => o.name === mod.name)!;
       const defs = isGroup(mod)
         ? mod.subcommands.map((d) => ({ def: d, json: (isChannelAdmin(d) ? admin! : sub).options!.find((o) => o.name === d.name)! }))
         : [{ def: mod, json: sub }];
@@ -85,6 +94,39 @@ describe('Discord command definitions (registry → application command JSON)', 
     // Discord's own checks (as the fake applies them) find nothing to refuse.
     expect(commandViolations(root)).toEqual([]);
     expect(commandViolations(admin)).toEqual([]);
+    expect(commandViolations(edit)).toEqual([]);
+  });
+
+  it('gives the editors’ commands /niger-edit, usable where /niger is, with room left in both for Discord’s 8,000 characters', async () => {
+    const bot = await testBot();
+    const commands = buildCommands(bot.registry, { countries: countryChoices(bot.kb) });
+    const edit = commands.find((c) => c.name === EDITORS_COMMAND)!;
+    // Anyone may propose, and editors by role hold no permission Discord knows: shown to everyone, as /niger.
+    expect(edit).toMatchObject({ contexts: [0, 1, 2], integration_types: [0, 1] });
+    expect(edit.default_member_permissions).toBeUndefined();
+    expect(edit.description).toMatch(/^Editors: propose, review, approve and reject/);
+    expect(edit.description_localizations).toMatchObject({ fr: expect.stringMatching(/^Éditeurs/), de: expect.stringMatching(/^Redaktion/) });
+    const propose = edit.options.find((o) => o.name === 'propose')!;
+    expect(propose.options!.map((o) => o.name)).toEqual(expect.arrayContaining(['term', 'correct-term']));
+    // Typed options too (the modal opens when none is given); the holder is completed from the people.
+    const term = propose.options!.find((o) => o.name === 'term')!;
+    expect(term.options!.map((o) => o.name)).toEqual(expect.arrayContaining(['office', 'holder', 'start', 'began', 'end', 'ended']));
+    expect(term.options!.find((o) => o.name === 'holder')!.autocomplete).toBe(true);
+    const size = (c: { name: string; description: string; options?: OptionJSON[] }): number =>
+      c.name.length +
+      c.description.length +
+      (c.options ?? []).reduce((n, o) => n + size(o) + (o.choices ?? []).reduce((m, ch) => m + ch.name.length + String(ch.value).length, 0), 0);
+    for (const c of commands) expect(size(c), c.name).toBeLessThan(COMMAND_LIMITS.total * 0.75);
+    // What /niger-edit takes is what the core's paths are: `/niger-edit propose term` runs `propose term`.
+    expect(pathPrefix(EDITORS_COMMAND)).toBe('');
+    expect(readInvocation(commandOptions('propose term', { office: 'prime minister' }), pathPrefix(EDITORS_COMMAND))).toEqual({
+      path: 'propose term',
+      options: { office: 'prime minister' },
+    });
+    // A channel-admin command named `edit` would take the same name: refused before anything is sent.
+    const clash = defineCommand({ name: 'edit', description: 'Edit', options: z.object({}), examples: [], preconditions: ['manageChannel'], handler: noop });
+    const editor = defineCommand({ name: 'review', description: 'Review', options: z.object({}), examples: [], audience: 'editors', handler: noop });
+    expect(() => buildCommands(registry(clash, editor))).toThrow(/niger-edit is defined twice/);
   });
 
   it('puts the manageChannel commands in /niger-<group>: Manage Channels by default, servers only; the rest installable by users, in DMs', async () => {
@@ -241,7 +283,7 @@ describe('Discord command definitions (registry → application command JSON)', 
 
   it('compares with what Discord returns, ignoring the fields Discord adds', async () => {
     const wanted = buildCommands((await testBot()).registry);
-    expect(diffCommands([], wanted)).toEqual({ added: ['niger', 'niger-digest'], removed: [], changed: [] });
+    expect(diffCommands([], wanted)).toEqual({ added: ['niger', 'niger-digest', 'niger-edit'], removed: [], changed: [] });
     // What Discord's GET returns: our JSON plus ids, version, defaults.
     const remote = JSON.parse(JSON.stringify(wanted)).map((c: Record<string, unknown>) => ({
       id: '1190000000000000999',

@@ -1,5 +1,5 @@
 import { PermissionFlagsBits } from 'discord.js';
-import { buildCommands } from '../../src/adapters/discord/definitions.ts';
+import { buildCommands, EDITORS_COMMAND } from '../../src/adapters/discord/definitions.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
 import { DEFAULT_DATA_DIR } from '../../src/knowledge/load.ts';
@@ -10,7 +10,7 @@ import { testBot } from '../helpers/bot.ts';
 import { sqliteBackend, type TestDb } from '../storage/backends.ts';
 import { startHarness, type Harness } from './harness.ts';
 
-// Editors from chat on Discord, through the real discord.js against the fake Discord: `/niger propose troops` with no
+// Editors from chat on Discord, through the real discord.js against the fake Discord: `/niger-edit propose troops` with no
 // options answers with a modal (type 9), its submission (interaction type 5) stores the proposal and posts it to the
 // editors' channel with Approve / Reject buttons; a second editor's press (type 3) approves it through the same service
 // and the post is updated in place (type 7). Nothing of ours is mocked.
@@ -48,9 +48,9 @@ afterEach(async () => {
   await h?.close();
 });
 
-/** `/niger propose troops` with no options: the modal Discord is asked to show. */
+/** `/niger-edit propose troops` with no options: the modal Discord is asked to show. */
 async function openForm(who: object, path = 'propose troops') {
-  const result = await h.fake.dispatchInteraction({ path, options: {}, ...who }).result();
+  const result = await h.fake.dispatchInteraction({ command: EDITORS_COMMAND, path, options: {}, ...who }).result();
   expect(result.callback.status).toBe(204);
   expect(result.modal).toBeDefined();
   return result.modal;
@@ -165,18 +165,18 @@ describe('Discord: propose in a modal, review with buttons', () => {
   });
 
   it('with options the text syntax runs as before; a reader is refused review by the declared precondition', async () => {
-    const typed = await h.fake.dispatchInteraction({ path: 'review', options: {}, ...READER }).result();
+    const typed = await h.fake.dispatchInteraction({ command: EDITORS_COMMAND, path: 'review', options: {}, ...READER }).result();
     expect(typed.ephemeral).toBe(true);
     expect(JSON.stringify(typed.message.embeds)).toContain('Only editors may review proposals.');
-    const byRole = await h.fake.dispatchInteraction({ path: 'review', options: {}, ...BEN }).result();
+    const byRole = await h.fake.dispatchInteraction({ command: EDITORS_COMMAND, path: 'review', options: {}, ...BEN }).result();
     expect(JSON.stringify(byRole.message.embeds)).toMatch(/proposals? waiting|No proposal is waiting/);
   });
 });
 
 describe('Discord: kinds declared for the modal only', () => {
-  it('/niger propose event is declared without typed options; its modal holds five inputs; a wrong place is named, a good one posted', async () => {
-    const [root] = buildCommands(bot.registry);
-    const propose = root!.options!.find((o) => o.name === 'propose')!;
+  it('/niger-edit propose event is declared without typed options; its modal holds five inputs; a wrong place is named, a good one posted', async () => {
+    const edit = buildCommands(bot.registry).find((c) => c.name === EDITORS_COMMAND)!;
+    const propose = edit.options!.find((o) => o.name === 'propose')!;
     const event = propose.options!.find((o) => o.name === 'event')!;
     expect(event.options).toBeUndefined();
     expect(propose.options!.find((o) => o.name === 'troops')!.options?.length).toBeGreaterThan(0);
@@ -210,5 +210,72 @@ describe('Discord: kinds declared for the modal only', () => {
     // The mention the editor typed is shown, never sent as one.
     const sent = h.fake.requests.filter((r) => r.route === 'POST /channels/:id/messages').at(-1)!;
     expect(sent.body.allowed_mentions).toEqual({ parse: [] });
+  });
+});
+
+describe('Discord: an office term in a modal', () => {
+  it('/niger-edit propose term alone opens five inputs; a bad holder or a part missing is named; a good term is posted with its diff and approved by another editor', async () => {
+    const modal = await openForm(ANN, 'propose term');
+    expect(modal.title).toBe('Propose an office term');
+    const inputs = modal.components.map((row: any) => row.components[0]);
+    // Eleven options in five inputs: holder and title share one, the two days one, how it began and ended one, the source one.
+    expect(inputs.map((i: any) => [i.custom_id, i.label, i.required])).toEqual([
+      ['office', 'Office (id or name)', true],
+      ['holding', 'Holder | title in office', true],
+      ['span', 'Start | end (YYYY-MM-DD)', true],
+      ['how', 'How it began | how it ended', true],
+      ['cited', 'Source URL | publisher | title | published', true],
+    ]);
+    const fields = {
+      office: 'prime minister',
+      holding: 'Nobody Known | ',
+      span: '2026-11-20 | ',
+      how: 'Appointed by decree | ',
+      cited: 'https://example.org/decree | ORTN | Decree | 2026-11-21',
+    };
+    const before = h.fake.channelMessages(EDITORS).length;
+    const bad = await submitForm(ANN, modal, fields);
+    expect(bad.ephemeral).toBe(true);
+    expect(bad.message.embeds[0].description).toMatch(/^holder: the knowledge base knows nothing called “Nobody Known”/);
+    const parts = await submitForm(ANN, modal, { ...fields, holding: 'Zeine', span: '2026-11-20' });
+    expect(parts.message.embeds[0].description).toMatch(/Give 2 parts separated by/);
+    expect(h.fake.channelMessages(EDITORS).length).toBe(before);
+
+    const good = await submitForm(ANN, modal, { ...fields, holding: 'abdourahamane-tiani | Prime minister (interim)' });
+    const id = /P-[A-Z2-9]{6}/.exec(JSON.stringify(good.message.embeds))?.[0];
+    expect(await statusOf(id!)).toBe('pending');
+    await h.fake.waitFor(() => h.fake.channelMessages(EDITORS).length > before);
+    const post = structuredClone(h.fake.channelMessages(EDITORS).at(-1));
+    expect(post.embeds[0].title).toBe(`Proposal ${id}: correction of offices niger-prime-minister`);
+    const changes = post.embeds[0].fields[0].value;
+    expect(changes).toContain('terms.ali-mahaman-lamine-zeine-prime-minister.end: – → 2026-11-20');
+    expect(changes).toContain('terms.abdourahamane-tiani-prime-minister.title: – → Prime minister (interim)');
+    const approved = await press(BEN, post, 'Approve');
+    expect(approved.updated).toBe(true);
+    expect(await statusOf(id!)).toBe('approved');
+    const [revision] = await db.raw(
+      "SELECT entry FROM knowledge_revisions WHERE kind = 'offices' AND entry_id = 'niger-prime-minister' AND superseded_by IS NULL",
+    );
+    const terms = JSON.parse(String(revision!.entry)).terms as { id: string; end?: string }[];
+    expect(terms.map((t) => [t.id, t.end])).toEqual([
+      ['ouhoumoudou-mahamadou-prime-minister', '2023-08-07'],
+      ['ali-mahaman-lamine-zeine-prime-minister', '2026-11-20'],
+      ['abdourahamane-tiani-prime-minister', undefined],
+    ]);
+  });
+
+  it('/niger-edit propose correct-term alone opens five inputs: the term id, then only optional fields but the source', async () => {
+    const modal = await openForm(ANN, 'propose correct-term');
+    expect(modal.title).toBe('Correct an office term');
+    expect(modal.components.map((row: any) => [row.components[0].custom_id, row.components[0].label, row.components[0].required])).toEqual([
+      ['id', 'Term id', true],
+      ['holding', 'Holder | title in office', false],
+      ['span', 'Start | end (YYYY-MM-DD)', false],
+      ['how', 'How it began | how it ended', false],
+      ['cited', 'Source URL | publisher | title | published', true],
+    ]);
+    const unknown = await submitForm(ANN, modal, { id: 'atlantis-2022', how: ' | Dismissed', cited: 'https://example.org/d | ORTN | Decree | 2026-11-21' });
+    expect(unknown.ephemeral).toBe(true);
+    expect(unknown.message.embeds[0].description).toMatch(/^No office term has the id “atlantis-2022”/);
   });
 });

@@ -33,7 +33,7 @@ const GLOBAL_ROUTE = 'PUT /applications/:app/commands';
 describe('command registration', () => {
   it('for a guild: the PUT body equals the definitions; a second run with no change writes nothing', async () => {
     const first = await registerCommands({ rest, applicationId: APPLICATION_ID, guildId: GUILD_ID, commands });
-    expect(first).toMatchObject({ scope: 'guild', written: true, diff: { added: ['niger', 'niger-digest'], removed: [], changed: [] } });
+    expect(first).toMatchObject({ scope: 'guild', written: true, diff: { added: ['niger', 'niger-digest', 'niger-edit'], removed: [], changed: [] } });
     const [put] = puts(GUILD_ROUTE);
     expect(put!.path).toBe(`/applications/${APPLICATION_ID}/guilds/${GUILD_ID}/commands`);
     expect(put!.status).toBe(200); // the fake validates like Discord (names, lengths, required first, choices vs autocomplete)
@@ -79,14 +79,14 @@ describe('command registration', () => {
     expect(withStale.written).toBe(true);
     const r2 = await registerCommands({ rest, applicationId: APPLICATION_ID, guildId: GUILD_ID, commands });
     expect(r2).toMatchObject({ written: true, diff: { added: [], removed: ['stale'], changed: [] } });
-    expect(fake.commands(GUILD_ID).map((c) => c.name)).toEqual(['niger', 'niger-digest']);
+    expect(fake.commands(GUILD_ID).map((c) => c.name)).toEqual(['niger', 'niger-digest', 'niger-edit']);
   });
 
   it('without a guild id it registers globally', async () => {
     const result = await registerCommands({ rest, applicationId: APPLICATION_ID, commands });
     expect(result).toMatchObject({ scope: 'global', written: true });
     expect(puts(GLOBAL_ROUTE)).toHaveLength(1);
-    expect(fake.commands().map((c) => c.name)).toEqual(['niger', 'niger-digest']);
+    expect(fake.commands().map((c) => c.name)).toEqual(['niger', 'niger-digest', 'niger-edit']);
     expect((await registerCommands({ rest, applicationId: APPLICATION_ID, commands })).written).toBe(false);
   });
 
@@ -95,7 +95,7 @@ describe('command registration', () => {
     try {
       const r = new REST(discordRestOptions({ apiUrl: fresh.apiUrl })).setToken(TEST_TOKEN);
       const result = await registerCommands({ rest: r, applicationId: APPLICATION_ID, commands, dryRun: true });
-      expect(result).toMatchObject({ written: false, diff: { added: ['niger', 'niger-digest'] } });
+      expect(result).toMatchObject({ written: false, diff: { added: ['niger', 'niger-digest', 'niger-edit'] } });
       expect(fresh.requests.map((q) => q.method)).toEqual(['GET']);
       expect(describeRegistration(result, commands, true)).toContain('dry run');
     } finally {

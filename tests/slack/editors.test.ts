@@ -208,6 +208,8 @@ describe('Slack: propose in a modal, review with buttons', () => {
       'Propose a statement',
       'Propose a place',
       'Propose an organisation',
+      'Propose an office term',
+      'Correct an office term',
     ]);
     // Pressing "Correct" (a button on the ephemeral reply) opens its form.
     const fakeMessage = { type: 'message' as const, ts: '1.000001', blocks: choice.message.blocks };
@@ -318,5 +320,59 @@ describe('Slack Socket Mode: the same forms and buttons over the WebSocket', () 
     } finally {
       await socket.close();
     }
+  });
+});
+
+describe('Slack: an office term in a modal', () => {
+  it('propose term opens every option as its own input; a bad holder is named at its input; a good term is posted with its diff and approved by another editor', async () => {
+    const { opened } = await openForm(ANN, 'propose term');
+    expect(opened.view.title.text).toBe('Propose an office term');
+    expect(opened.view.blocks.map((b: any) => [b.block_id, b.optional])).toEqual([
+      ['office', false],
+      ['holder', false],
+      ['role', true],
+      ['start', false],
+      ['began', false],
+      ['end', true],
+      ['ended', true],
+      ['source', false],
+      ['publisher', false],
+      ['title', false],
+      ['published', false],
+    ]);
+    const term = {
+      office: 'niger-army-chief-of-staff',
+      holder: 'Nobody Known',
+      start: '2026-11-20',
+      began: 'Appointed by decree',
+      source: 'https://example.org/army',
+      publisher: 'ORTN',
+      title: 'Army',
+      published: '2026-11-21',
+    };
+    const before = await pendingIds();
+    const bad = await submit(ANN, opened, term);
+    expect(bad.response_action).toBe('errors');
+    expect(Object.keys(bad.errors)).toEqual(['holder']);
+    expect(bad.errors.holder).toMatch(/^holder: the knowledge base knows nothing called “Nobody Known”/);
+    const future = await submit(ANN, opened, { ...term, holder: 'Tiani', start: '2027-01-01' });
+    expect(Object.keys(future.errors)).toEqual(['start']);
+    expect(await pendingIds()).toEqual(before);
+
+    const posted = h.fake.messagesIn(EDITORS).length;
+    expect(await submit(ANN, opened, { ...term, holder: 'Tiani' })).toEqual({});
+    const post = structuredClone(await h.fake.waitFor(() => h.fake.messagesIn(EDITORS)[posted]));
+    const shown = visibleText(post);
+    expect(shown).toMatch(/Proposal P-[A-Z2-9]{6}: correction of offices niger-army-chief-of-staff/);
+    // The army chief's term has no start (a date a source shows him in office): it is not open, so nothing ends.
+    expect(shown).toContain('terms.abdourahamane-tiani-army-chief-of-staff.start: – → 2026-11-20');
+    expect(shown).not.toContain('abdou-sidikou-issa-army-chief-of-staff.end');
+    await press(BEN, post, 'Approve');
+    await h.fake.waitFor(() => h.fake.messagesIn(EDITORS)[posted]?.edited);
+    expect(visibleText(h.fake.messagesIn(EDITORS)[posted]!)).toContain(`approved by slack:${BEN}`);
+    const [revision] = await db.raw(
+      "SELECT revision, approver FROM knowledge_revisions WHERE kind = 'offices' AND entry_id = 'niger-army-chief-of-staff' AND superseded_by IS NULL",
+    );
+    expect(revision).toMatchObject({ revision: 2, approver: `slack:${BEN}` });
   });
 });

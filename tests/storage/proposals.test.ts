@@ -200,10 +200,11 @@ for (const { backend, skip } of matrix) {
     it('two instances approving the same proposal at once: exactly one wins', async () => {
       const other = await db.reopen();
       for (let round = 0; round < 5; round++) {
-        const p = await store.propose(correction(1000 + round), NOW);
+        // Each round's correction is proposed after the previous round's approval: one made before it is refused.
+        const p = await store.propose(correction(1000 + round), LATER + 2 * round);
         const results = await Promise.allSettled([
-          store.approveProposal(p.id, 'slack:A', LATER + round),
-          other.approveProposal(p.id, 'slack:B', LATER + round),
+          store.approveProposal(p.id, 'slack:A', LATER + 2 * round + 1),
+          other.approveProposal(p.id, 'slack:B', LATER + 2 * round + 1),
         ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;

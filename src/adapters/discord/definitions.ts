@@ -37,11 +37,25 @@ export function adminCommandName(moduleName: string): string {
 }
 
 /**
- * The core path an interaction's command name starts with: '' for /niger, `digest` for /niger-digest; undefined for
- * a command that is not ours.
+ * The editors' commands (`audience: 'editors'`: propose, review, approve, reject, withdraw) live in one top-level
+ * command of their own, `/niger-edit propose term`, with the same paths below it as in /niger. /niger's names and
+ * descriptions must fit in Discord's 8,000 characters and the proposal kinds alone take a sixth of that; and in one
+ * command of their own, server admins can give the editors' work to a role in Discord's Integrations settings. It is
+ * shown to everyone by default, as /niger: anyone may propose, and editors by role have no permission Discord knows.
+ */
+export const EDITORS_COMMAND = `${ROOT_COMMAND}-edit`;
+
+/** A command for the editors' work (see EDITORS_COMMAND). */
+export function isForEditors(mod: CommandModule): boolean {
+  return mod.audience === 'editors';
+}
+
+/**
+ * The core path an interaction's command name starts with: '' for /niger and /niger-edit (their subcommands are the
+ * core's commands), `digest` for /niger-digest; undefined for a command that is not ours.
  */
 export function pathPrefix(commandName: string): string | undefined {
-  if (commandName === ROOT_COMMAND) return '';
+  if (commandName === ROOT_COMMAND || commandName === EDITORS_COMMAND) return '';
   const rest = commandName.startsWith(`${ROOT_COMMAND}-`) ? commandName.slice(ROOT_COMMAND.length + 1) : '';
   return rest || undefined;
 }
@@ -188,12 +202,14 @@ const TYPES: Record<OptionSpec['type'], ApplicationCommandOptionType> = {
 export function buildCommands(registry: CommandRegistry, build: BuildOptions = {}): CommandJSON[] {
   const ctx: OptionContext = { commands: registry.list().map((m) => m.name), countries: build.countries };
   const options: OptionJSON[] = [];
+  const editing: OptionJSON[] = [];
   const admin: CommandJSON[] = [];
   for (const mod of registry.list()) {
+    const into = isForEditors(mod) ? editing : options;
     if (isGroup(mod)) {
       const everyone = mod.subcommands.filter((s) => !isChannelAdmin(s));
       const admins = mod.subcommands.filter(isChannelAdmin);
-      if (everyone.length) options.push(group(mod, everyone, ctx));
+      if (everyone.length) into.push(group(mod, everyone, ctx));
       if (admins.length) {
         admin.push(
           adminCommand(
@@ -205,7 +221,7 @@ export function buildCommands(registry: CommandRegistry, build: BuildOptions = {
     } else if (isChannelAdmin(mod)) {
       admin.push(adminCommand(mod, subcommand(mod, mod.name, ctx).options ?? []));
     } else {
-      options.push(subcommand(mod, mod.name, ctx));
+      into.push(subcommand(mod, mod.name, ctx));
     }
   }
   checkCount(options.length, `/${ROOT_COMMAND}`);
@@ -219,13 +235,33 @@ export function buildCommands(registry: CommandRegistry, build: BuildOptions = {
     contexts: [CONTEXT.guild, CONTEXT.botDm, CONTEXT.privateChannel],
     integration_types: [INTEGRATION.guild, INTEGRATION.user],
   };
-  for (const c of [command, ...admin]) {
+  const all = [command, ...admin, ...(editing.length ? [editorsCommand(editing)] : [])];
+  const names = all.map((c) => c.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new DefinitionError(`/${twice} is defined twice: rename the command that takes its name.`);
+  for (const c of all) {
     const size = commandSize(c);
     if (size > COMMAND_LIMITS.total) {
       throw new DefinitionError(`/${c.name} has ${size} characters of names and descriptions; Discord allows ${COMMAND_LIMITS.total}.`);
     }
   }
-  return [command, ...admin];
+  return all;
+}
+
+/** `/niger-edit`: the editors' commands, where /niger is usable (see EDITORS_COMMAND); the core checks who may run each. */
+function editorsCommand(options: OptionJSON[]): CommandJSON {
+  checkCount(options.length, `/${EDITORS_COMMAND}`);
+  const description = describe(t(FALLBACK_LANG, 'discord.edit.description'), EDITORS_COMMAND);
+  const localizations = localized((lang) => t(lang, 'discord.edit.description'), description, EDITORS_COMMAND);
+  return {
+    type: ApplicationCommandType.ChatInput,
+    name: EDITORS_COMMAND,
+    description,
+    ...(localizations ? { description_localizations: localizations } : {}),
+    options,
+    contexts: [CONTEXT.guild, CONTEXT.botDm, CONTEXT.privateChannel],
+    integration_types: [INTEGRATION.guild, INTEGRATION.user],
+  };
 }
 
 function group(mod: CommandModule & { subcommands: CommandDefinition[] }, subs: CommandDefinition[], ctx: OptionContext): OptionJSON {
