@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
+import type { CarriedPost } from '../../src/core/delivery.ts';
 import { chartService } from '../../src/charts/service.ts';
 import { StoreFeedbackService } from '../../src/storage/feedback-service.ts';
 import { messageViolations, snowflake, visibleText } from '../fakes/discord.ts';
@@ -133,6 +134,32 @@ describe('Discord: answers people can act on', () => {
     expect(forged.updated).toBeUndefined();
     expect(forged.ephemeral).toBe(true);
     expect(visibleText(forged.message)).toContain('Pick a day');
+  });
+});
+
+describe('Discord: a shared answer that states entries', () => {
+  const recorded: CarriedPost[] = [];
+  let s: Harness;
+  beforeAll(async () => {
+    s = await startHarness(await botWithPrivateAnswers({ posts: { recordPost: async (p) => void recorded.push(p) } }));
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('is recorded with its message id, at once or when a slow one is edited in', async () => {
+    for (const ms of [10, 1700]) {
+      const first = await s.fake.dispatchInteraction({ path: 'private', options: { ms, entry: 'offices/niger-head-of-state' } }).result();
+      const message = asPosted(first.message);
+      const share = componentsOf(message).find((c: any) => c.label === 'Share in channel');
+      const shared = await s.fake.dispatchInteraction({ kind: 'component', customId: share.custom_id, message }).result(8000);
+      expect(shared.ephemeral).toBe(false);
+      // The message as Discord made it: the callback's (with_response), or the edited original of a deferral.
+      const id = shared.deferred ? shared.message.id : shared.callback.response?.resource?.message?.id;
+      expect(id).toBeTruthy();
+      await vi.waitFor(() => expect(recorded.map((r) => r.messageId)).toContain(id));
+      expect(recorded.find((r) => r.messageId === id)).toMatchObject({ platform: 'discord', entryKeys: ['offices/niger-head-of-state'] });
+    }
   });
 });
 

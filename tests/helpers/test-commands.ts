@@ -1,3 +1,4 @@
+import type { Services } from '../../src/core/services.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { Bot } from '../../src/core/bot.ts';
@@ -74,6 +75,7 @@ export const privateAnswerCommand = defineCommand({
   options: z.object({
     ms: z.coerce.number().int().min(0).max(10_000).default(10).describe('Delay in ms'),
     date: z.string().max(20).optional().describe('Any day').meta({ kind: 'date' }),
+    entry: z.string().max(80).optional().describe('An entry the answer states ("kind/id")'),
   }),
   examples: [],
   cacheable: true,
@@ -81,7 +83,14 @@ export const privateAnswerCommand = defineCommand({
   async handler(input) {
     await sleep(input.ms);
     const asOf = input.date ?? '2023-12-22';
-    return reply({ command: 'private', title: 'Private answer', body: `Done after ${input.ms} ms, as of ${asOf}.`, visibility: 'ephemeral', asOf });
+    return reply({
+      command: 'private',
+      title: 'Private answer',
+      body: `Done after ${input.ms} ms, as of ${asOf}.`,
+      visibility: 'ephemeral',
+      asOf,
+      ...(input.entry ? { entries: [input.entry] } : {}),
+    });
   },
 });
 
@@ -100,7 +109,7 @@ export async function botWithTestCommands(): Promise<Bot> {
  * The real bot plus `private` (Share in channel's tests), without the answer cache so every press takes its time.
  * Apart from botWithTestCommands: /niger's definitions have room for only so many test commands.
  */
-export async function botWithPrivateAnswers(): Promise<Bot> {
+export async function botWithPrivateAnswers(services?: Services): Promise<Bot> {
   const base = await testBot();
   return new Bot({
     kb: base.kb,
@@ -108,5 +117,6 @@ export async function botWithPrivateAnswers(): Promise<Bot> {
     log: captureLogger('silent').log,
     now: base.now,
     answerCacheSize: 0,
+    ...(services ? { services } : {}),
   });
 }

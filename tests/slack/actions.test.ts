@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bot } from '../../src/core/bot.ts';
+import type { CarriedPost } from '../../src/core/delivery.ts';
 import {
   blockActions,
   buttonsOf,
@@ -222,6 +223,36 @@ describe('Slack: Share in channel', () => {
     expect(posted.body).toMatchObject({ response_type: 'in_channel', replace_original: false });
     expect(visibleText(posted.body)).toContain('Done after 10 ms');
     expect(buttonsOf(posted.body).map((b) => b.text?.text)).not.toContain('Share in channel');
+  });
+});
+
+describe('Slack: a shared answer that states entries', () => {
+  const recorded: CarriedPost[] = [];
+  let s: Harness;
+  beforeAll(async () => {
+    s = await startHarness(await botWithPrivateAnswers({ posts: { recordPost: async (p) => void recorded.push(p) } }));
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('is posted as the bot and recorded, so a correction can be threaded under it', async () => {
+    const answer = await slashOverHttp(s, 'private ms:10 entry:deployments/france-2023-12-22');
+    const share = buttonsOf(answer.message).find((b) => b.text?.text === 'Share in channel');
+    const payload = blockActions(
+      s.fake,
+      { channel: 'C0SHARED2', message: { ...(answer.message as object), ts: slackTs() } as FakeMessage, userId: 'U0ANN' },
+      share!,
+    );
+    expect((await sendInteraction(s.appUrl, SIGNING_SECRET, payload)).status).toBe(200);
+    const posted = await s.fake.waitFor(() => s.fake.messagesIn('C0SHARED2')[0], 5000, 'the shared answer');
+    expect(visibleText(posted as { blocks?: unknown })).toContain('Done after 10 ms');
+    await vi.waitFor(() => expect(recorded).toHaveLength(1));
+    expect(recorded).toEqual([
+      expect.objectContaining({ platform: 'slack', channelId: 'C0SHARED2', messageId: posted.ts, entryKeys: ['deployments/france-2023-12-22'] }),
+    ]);
+    // Once: not through the response_url as well.
+    await expect(s.fake.waitForResponse(new URL(payload.response_url as string).pathname.replace('/respond/', ''), 300)).rejects.toThrow();
   });
 });
 

@@ -162,8 +162,12 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       const mayAttach = interaction.appPermissions?.has(PermissionFlagsBits.AttachFiles) ?? true;
       const { message, files } = mayAttach ? withAttachments(render(reply), reply) : { message: render(reply), files: [] };
       if (reply.kind !== 'error' && replaces) await interaction.update({ ...updateOptions(message), ...discordFiles(files) });
-      else if (reply.kind !== 'error' && toChannel) await interaction.reply({ ...replyOptions(message), ...discordFiles(files) });
-      else await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
+      else if (reply.kind !== 'error' && toChannel) {
+        // A shared answer is an answer in the channel: recorded for corrections like one to a command.
+        const sent = await interaction.reply({ ...replyOptions(message), ...discordFiles(files), withResponse: true });
+        const id = sent.resource?.message?.id;
+        if (id && carries(reply)) recordAnswer(interaction, reply, id);
+      } else await interaction.reply(replyOptions(render({ ...reply, visibility: 'ephemeral' })));
       return;
     }
     // Too slow for one response: acknowledged as the action says it will answer (it says whether it replaces the
@@ -183,7 +187,8 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
       await interaction.followUp(replyOptions(render({ ...shown, visibility: 'ephemeral' })));
       return;
     }
-    await interaction.editReply(editOptions(render(shown)));
+    const edited = await interaction.editReply(editOptions(render(shown)));
+    if (sharing && carries(shown)) recordAnswer(interaction, shown, edited.id);
   }
 
   // A modal of ours was submitted: the core validates the fields with the command's own schema. Mistakes, by field,
@@ -234,7 +239,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, log: Logger,
   /** A public answer in a guild channel naming entries a later correction may follow. */
   const carries = (reply: Reply) => Boolean(bot.services.posts && reply.entries?.length && reply.visibility === 'public');
   // What it carried, for corrections later; a failure costs only those.
-  const recordAnswer = (interaction: ChatInputCommandInteraction, reply: Reply, messageId: string) => {
+  const recordAnswer = (interaction: { guildId: string | null; channelId: string | null }, reply: Reply, messageId: string) => {
     if (!interaction.guildId || !interaction.channelId) return;
     bot.services.posts
       ?.recordPost({

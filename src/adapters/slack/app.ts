@@ -486,8 +486,15 @@ export function createSlackApp(bot: Bot, config: SlackConfig, log: Logger, optio
       const opened = await openForm(client, body.trigger_id, reply.form, { r: body.response_url, ...(reply.form.replaces && ts ? { c: channel, t: ts } : {}) });
       if (!opened) await tellPresser(body.response_url, formFailed(reply));
     } else if (reply.kind !== 'error' && toChannel) {
-      // Share in channel: the answer, as everyone sees it, posted in the channel; the asker's copy stays theirs.
-      await respondWith(body.response_url, reply, { response_type: 'in_channel', replace_original: false });
+      // Share in channel: the answer, as everyone sees it, posted in the channel; the asker's copy stays theirs. One
+      // that names entries goes out as the bot's own message, recorded for corrections, as a slash command's does.
+      const recorded =
+        bot.services.posts &&
+        reply.entries?.length &&
+        channel &&
+        !channel.startsWith('D') &&
+        (await postAnswer(client, reply, channel, body.team?.id ?? undefined));
+      if (!recorded) await respondWith(body.response_url, reply, { response_type: 'in_channel', replace_original: false });
     } else if (reply.kind !== 'error' && replaces) {
       await replaceAnswer(client, body, reply);
       // A message carries no files: a public answer's chart (History) follows it into the channel, as after a command.
