@@ -13,6 +13,7 @@ import {
   checkTranslationTargets,
   entriesWithEnglishProblems,
   readTranslations,
+  stillTranslating,
   translatableEntries,
   TRANSLATIONS_DIR,
   type Translation,
@@ -490,7 +491,12 @@ export interface StoredEntry {
 }
 
 /** What stays in files whatever the store holds: the words questions are read with, and the translations. */
-export type KnowledgeWords = Pick<KnowledgeData, 'countries' | 'lexicon' | 'translations'>;
+export type KnowledgeWords = Pick<KnowledgeData, 'countries' | 'lexicon' | 'translations'> | KnowledgeData;
+
+/** Words given with the files' entries too (the bot's data/ at start): what the translations were written for. */
+function isFullData(words: KnowledgeWords): words is KnowledgeData {
+  return 'events' in words && Array.isArray(words.events);
+}
 
 /**
  * The knowledge data of entries read from the store (each collection's entries in the order given), with the words
@@ -510,6 +516,7 @@ export function knowledgeFromEntries(entries: Iterable<StoredEntry>, words: Know
   }
   data.countries = words.countries;
   data.lexicon = words.lexicon;
-  data.translations = words.translations;
+  // Translations were written for data/'s English: where the store's differs (a correction from chat), not shown.
+  data.translations = isFullData(words) ? stillTranslating(words.translations, translatableEntries(words), translatableEntries(data)) : words.translations;
   return checkAcross(data, raw.offices, fileOf, (lang) => `data/${TRANSLATIONS_DIR}/${lang}.yaml`, problems, options);
 }

@@ -115,6 +115,38 @@ export function translatableEntries(
   };
 }
 
+/**
+ * The translations that still translate the English they were written for. A field whose English text in `current`
+ * differs from `written`'s (the entry was corrected since, from chat) loses its translation: readers of that
+ * language get the corrected English, never a translation of what was superseded. Entries are compared by id.
+ */
+export function stillTranslating(
+  translations: Record<string, Translation>,
+  written: ReturnType<typeof translatableEntries>,
+  current: ReturnType<typeof translatableEntries>,
+): Record<string, Translation> {
+  const out: Record<string, Translation> = {};
+  for (const [lang, translation] of Object.entries(translations)) {
+    const kept = { ...translation } as Record<TranslatableCollection, Record<string, Record<string, string | undefined>>>;
+    for (const collection of Object.keys(TRANSLATABLE) as TranslatableCollection[]) {
+      const given = translation[collection] as Record<string, Record<string, string | undefined>>;
+      const entries: Record<string, Record<string, string | undefined>> = {};
+      for (const [id, fields] of Object.entries(given ?? {})) {
+        const before = written[collection].get(id) as unknown as Record<string, unknown> | undefined;
+        const now = current[collection].get(id) as unknown as Record<string, unknown> | undefined;
+        if (!now || !before) {
+          entries[id] = fields;
+          continue;
+        }
+        entries[id] = Object.fromEntries(Object.entries(fields).filter(([field]) => before[field] === now[field]));
+      }
+      kept[collection] = entries;
+    }
+    out[lang] = kept as unknown as Translation;
+  }
+  return out;
+}
+
 /** Every translated entry of every language, with its English entry (undefined when none has its id). */
 function* translatedEntries(
   translations: Record<string, Translation>,

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { KnowledgeBase } from '../../src/knowledge/kb.ts';
-import { DataError, DEFAULT_DATA_DIR, formatProblem, loadKnowledgeData } from '../../src/knowledge/load.ts';
+import { DataError, DEFAULT_DATA_DIR, formatProblem, knowledgeFromEntries, loadKnowledgeData } from '../../src/knowledge/load.ts';
+import { readSeed } from '../../src/storage/seed.ts';
 import type { DataProblem } from '../../src/knowledge/load.ts';
 import { checkTranslationFacts, factDifferences, factsIn, missingTranslations, translatableEntries } from '../../src/knowledge/translations.ts';
 
@@ -226,5 +227,29 @@ describe('translations state the facts of the English', () => {
   it('does not report the translations of an English entry that has a problem of its own, only that problem', () => {
     const dir = realDataWith('events.yaml', (events: { id: string; date: string }[]) => (events.find((e) => e.id === EXIT_DATE)!.date = '2024-13-15'));
     expect(problemsOf(dir)).toEqual([expect.stringMatching(new RegExp(`events\\.yaml, entry "${EXIT_DATE}", field "date": impossible date`))]);
+  });
+});
+
+describe('translations of entries corrected from chat', () => {
+  it('are not shown for a field whose English changed since they were written: the corrected English is', () => {
+    const files = loadKnowledgeData(DEFAULT_DATA_DIR);
+    const seed = readSeed(DEFAULT_DATA_DIR);
+    const corrected = 'Corrected summary from an editor, with its new source.';
+    const entries = seed.map((e) =>
+      e.kind === 'events' && e.id === 'niger-ends-eu-missions-2023-12-04'
+        ? { kind: e.kind, entry: { ...e.entry, summary: corrected } }
+        : { kind: e.kind, entry: e.entry },
+    );
+    const kb = new KnowledgeBase(knowledgeFromEntries(entries, files, { translationFacts: false }));
+    const event = (id: string) => kb.eventsById.get(id)!;
+    for (const lang of ['fr', 'de']) {
+      const changed = kb.localized('events', event('niger-ends-eu-missions-2023-12-04'), lang);
+      expect(changed.summary, lang).toBe(corrected);
+      // Its title did not change: still translated.
+      expect(changed.title, lang).not.toBe(event('niger-ends-eu-missions-2023-12-04').title);
+      // Nor did any other entry.
+      const coup = kb.localized('events', event(COUP), lang);
+      expect(coup.summary, lang).not.toBe(event(COUP).summary);
+    }
   });
 });
