@@ -1343,3 +1343,15 @@ describe('"… or not?"', () => {
     expect(two.text).toMatch(/came before ECOWAS ultimatum and sanctions/);
   });
 });
+
+describe('a convoy, in each language', () => {
+  it('is the convoy the knowledge base tells of: where the first French one went', async () => {
+    for (const q of [
+      'Vers quel pays est parti le convoi terrestre en octobre 2023 ?',
+      'In welches Land ist der Konvoi auf dem Landweg im Oktober 2023 gefahren?',
+      'which country did the overland convoy leave for in october 2023?',
+    ]) {
+      expect((await ask(q)).text, q).toMatch(/Chad/);
+    }
+  });
+});
