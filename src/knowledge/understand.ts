@@ -200,6 +200,9 @@ export class QuestionReader {
   private readonly particles = {} as Record<Language, Set<string>>;
   /** Office names made of a verb and its object ("führt die Regierung"), by the object's words: the verb that goes with it. */
   private readonly splitVerbs = {} as Record<Language, Map<string, string[]>>;
+  /** The same names as a verb's stem and the whole name: "headed Niger's government" is "heads the government". */
+  private readonly verbObjects = {} as Record<Language, { verb: string; name: string[] }[]>;
+  private readonly verbsMove = {} as Record<Language, boolean>;
   private readonly timeUnits = {} as Record<Language, Set<string>>;
   private readonly tenure = {} as Record<Language, Set<string>>;
   private readonly peak = {} as Record<Language, Set<string>>;
@@ -296,12 +299,18 @@ export class QuestionReader {
       this.stopwords[lang] = new Set(l.stopwords.flatMap(tokenize));
       this.particles[lang] = new Set(l.particles.flatMap(tokenize));
       this.splitVerbs[lang] = new Map();
-      if (l.verbMoves) {
-        for (const name of kb.data.offices.flatMap((o) => o.names[lang] ?? [])) {
-          const [verb, ...object] = tokenize(name);
-          if (!verb || object.length < 2) continue;
-          const key = object.join(' ');
-          this.splitVerbs[lang].set(key, [...(this.splitVerbs[lang].get(key) ?? []), verb]);
+      this.verbObjects[lang] = [];
+      this.verbsMove[lang] = l.verbMoves;
+      for (const name of kb.data.offices.flatMap((o) => o.names[lang] ?? [])) {
+        const [verb, ...object] = tokenize(name);
+        if (!verb || object.length < 2) continue;
+        const key = object.join(' ');
+        this.splitVerbs[lang].set(key, [...(this.splitVerbs[lang].get(key) ?? []), verb]);
+        // (Only "<verb> <small word> <noun>" where neither is a name of its own: "head of state of Niger" ends in a
+        // country, "France's ambassador" starts with one.)
+        const named = (w: string) => this.names.matchAt([w], 0)?.end === 1;
+        if (object.length === 2 && this.stopwords[lang].has(object[0]!) && !named(verb) && !named(object[1]!)) {
+          this.verbObjects[lang].push({ verb: stem(verb, lang), name: [verb, ...object] });
         }
       }
       this.timeUnits[lang] = new Set(l.timeUnits.flatMap(tokenize));
@@ -1174,8 +1183,10 @@ export class QuestionReader {
    * the verb put back before its object.
    */
   private joinVerb(tokens: string[], lang: Language): string[] {
+    const near = this.verbBeforeObject(tokens, lang);
+    if (near) return near;
     const verbs = this.splitVerbs[lang];
-    if (verbs.size === 0) return tokens;
+    if (!this.verbsMove[lang] || verbs.size === 0) return tokens;
     for (const [key, heads] of verbs) {
       const object = key.split(' ');
       for (let k = 0; k + object.length <= tokens.length; k++) {
@@ -1193,6 +1204,28 @@ export class QuestionReader {
       }
     }
     return tokens;
+  }
+
+  /**
+   * An office named by a verb and its object, in any form of the verb and with a few words between them: "who headed
+   * Niger's government", "qui dirigeait alors le gouvernement" read as the name ("heads the government"); the words
+   * between are kept after it.
+   */
+  private verbBeforeObject(tokens: string[], lang: Language): string[] | null {
+    for (const { verb, name } of this.verbObjects[lang]) {
+      const noun = name.at(-1)!;
+      for (let i = 0; i < tokens.length; i++) {
+        if (stem(tokens[i]!, lang) !== verb) continue;
+        const j = tokens.indexOf(noun, i + 1);
+        if (j < 0 || j > i + 4) continue;
+        const between = tokens.slice(i + 1, j);
+        // (Already the name as written: nothing to do.)
+        if (between.join(' ') === name.slice(1, -1).join(' ') && tokens[i] === name[0]) return null;
+        const kept = between.filter((t) => !name.includes(t));
+        return [...tokens.slice(0, i), ...name, ...kept, ...tokens.slice(j + 1)];
+      }
+    }
+    return null;
   }
 
   private understandClause(question: string, now: Date, countedBefore = false): Understanding {

@@ -1355,3 +1355,13 @@ describe('a convoy, in each language', () => {
     }
   });
 });
+
+describe('an office named by a verb and its object, with words between', () => {
+  it('"who headed Niger’s government", "qui dirigeait alors le gouvernement", in any form of the verb', async () => {
+    for (const q of ['who headed Niger’s government in September 2024?', 'qui dirigeait alors le gouvernement nigérien en 2024 ?']) {
+      expect((await ask(q)).text, q).toMatch(/Zeine was prime minister of Niger/);
+    }
+    // A name ending in a country is no object: "head of state of Niger" does not swallow "Niger's government".
+    expect((await ask('who was head of state in 2024?')).text).toMatch(/Tiani ruled Niger in 2024/);
+  });
+});
