@@ -950,6 +950,39 @@ export class QuestionReader {
     return names ? null : before.replace(/[\s,;:–—-]+$/u, '');
   }
 
+  /**
+   * "When the AES charter was signed, were French troops still in Niger?", "Before the coup, how many …?": a clause
+   * of time put first, before the comma, is read where the reader expects it, after the question ("were French troops
+   * still in Niger when the AES charter was signed?"). Only when what follows the comma opens as a question and the
+   * clause is no question of its own ("When did the French leave, and why?").
+   */
+  private frontedRelation(question: string): string | null {
+    const parts = question.split(',');
+    if (parts.length < 2) return null;
+    const opens = (text: string, type: 'relation' | 'question') => {
+      const m = this.read(text).mentions[0];
+      if (!m || m.start !== 0) return false;
+      return m.meanings.some((x) => (type === 'relation' ? x.type === 'relation' : x.type === 'form' || x.type === 'yesno'));
+    };
+    for (let k = 0; k < Math.min(parts.length - 1, 2); k++) {
+      const clause = parts[k]!;
+      if (!opens(clause, 'relation')) continue;
+      // ("When did …" is a question, not a time.)
+      const second = this.read(clause).mentions[1];
+      if (second && second.start === 1 && second.meanings.some((x) => x.type === 'yesno')) return null;
+      const asked = parts
+        .slice(k + 1)
+        .join(',')
+        .trim();
+      if (tokenize(asked).length < 2 || !opens(asked, 'question')) return null;
+      return `${asked.replace(/[\s?.!]+$/u, '')} ${parts
+        .slice(0, k + 1)
+        .join(',')
+        .trim()}?`;
+    }
+    return null;
+  }
+
   /** What one understand() call has read and parsed already, by text. */
   private pass?: { reads: Map<string, ReturnType<QuestionReader['readUncached']>>; dates: Map<string, ReturnType<QuestionReader['dateUncached']>> };
 
@@ -958,6 +991,8 @@ export class QuestionReader {
     if (claim !== null) return this.understandQuestion(claim, now);
     const tagged = this.withoutOrNot(question);
     if (tagged !== null) return this.understandQuestion(tagged, now);
+    const fronted = this.frontedRelation(question);
+    if (fronted !== null) return this.understandQuestion(fronted, now);
     const clauses = this.clauses(question);
     if (clauses.length < 2) return this.understandClause(question, now);
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes

@@ -1365,3 +1365,19 @@ describe('an office named by a verb and its object, with words between', () => {
     expect((await ask('who was head of state in 2024?')).text).toMatch(/Tiani ruled Niger in 2024/);
   });
 });
+
+describe('a clause of time put first', () => {
+  it('is read as if it followed the question, in each language; a question put first is not moved', async () => {
+    for (const q of [
+      'when the AES was founded, were French troops still in Niger?',
+      'Lorsque l’AES a été fondée, y avait-il encore des soldats français au Niger ?',
+      'Als die AES gegründet wurde, waren da noch französische Soldaten im Niger?',
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/^Yes\. About 1,500 French troops were in Niger on 16 September 2023/);
+    }
+    const government = await ask('In September 2024, when the last US troops left, who headed the government?');
+    expect(government.text).toMatch(/Zeine was prime minister/);
+    const asked = await ask('When did the French leave, and why?');
+    expect(asked.text).toMatch(/22 December 2023/);
+  });
+});
