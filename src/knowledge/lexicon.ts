@@ -36,6 +36,10 @@ const languageSchema = z.strictObject({
    * "during" only before a person, since "under the charter" or "unter Druck" ties nothing to a date.
    */
   tenure: words.default([]),
+  /** Words that open a clause of time only when it is put first, before a comma ("As the last troops left, …"): read as "when". */
+  clauseOfTime: words.default([]),
+  /** The word of `relations.during` those are read as. */
+  clauseOfTimeAs: z.string().optional(),
   /** The language moves a verb away from its object (German's second and last places): see joinVerb. */
   verbMoves: z.boolean().default(false),
   /** After a person, makes what follows theirs: English "Bazoum's" is read as "bazoum s". */

@@ -964,7 +964,13 @@ export class QuestionReader {
       if (!m || m.start !== 0) return false;
       return m.meanings.some((x) => (type === 'relation' ? x.type === 'relation' : x.type === 'form' || x.type === 'yesno'));
     };
+    const l = this.lexicon.languages[this.detectLanguage(question, tokenize(question))];
+    // ("As the last US troops flew out, …": a word that is a time only opening such a clause reads as "when".)
+    const when = l.clauseOfTimeAs;
+    const timeWords = l.clauseOfTime.map((w) => new RegExp(`^\\s*${tokenize(w).map(escapePattern).join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu'));
     for (let k = 0; k < Math.min(parts.length - 1, 2); k++) {
+      const opening = when ? timeWords.find((w) => w.test(parts[k]!)) : undefined;
+      if (opening) parts[k] = parts[k]!.replace(opening, `${k > 0 ? ' ' : ''}${when}`);
       const clause = parts[k]!;
       if (!opens(clause, 'relation')) continue;
       // ("When did …" is a question, not a time.)

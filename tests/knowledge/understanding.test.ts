@@ -1377,6 +1377,13 @@ describe('a clause of time put first', () => {
     }
     const government = await ask('In September 2024, when the last US troops left, who headed the government?');
     expect(government.text).toMatch(/Zeine was prime minister/);
+    // "As …" opens a clause of time only when put first: read as "when".
+    for (const q of [
+      'As the last French troops left, who was prime minister?',
+      'Alors que les derniers soldats français partaient, qui était Premier ministre ?',
+    ]) {
+      expect((await ask(q)).text, q).toMatch(/Zeine was prime minister of Niger on 22 December 2023/);
+    }
     const asked = await ask('When did the French leave, and why?');
     expect(asked.text).toMatch(/22 December 2023/);
   });
