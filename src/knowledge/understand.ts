@@ -1005,8 +1005,17 @@ export class QuestionReader {
     // the next one's ("abgezogen").
     const lang = this.detectLanguage(question, tokenize(question));
     const verbs = (clause: string) => this.read(clause).mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
+    // ("Who is Amadou Abdramane and when was the coup?": who someone is needs no verb.)
+    const identity = (clause: string) => {
+      const ms = this.read(clause).mentions;
+      const asks = ms.find((m) => m.meanings.some((x) => x.type === 'form'));
+      return (
+        !!asks?.meanings.some((x) => x.type === 'form' && (x.form === 'who' || x.form === 'what')) &&
+        ms.some((m) => m.meanings.some((x) => x.type === 'person' || x.type === 'organisation' || x.type === 'place'))
+      );
+    };
     for (let i = clauses.length - 2; i >= 0; i--) {
-      if (verbs(clauses[i]!).length === 0)
+      if (verbs(clauses[i]!).length === 0 && !identity(clauses[i]!))
         clauses[i] = `${clauses[i]} ${verbs(clauses[i + 1]!)
           .map((m) => m.words.join(' '))
           .join(' ')}`;

@@ -1388,3 +1388,13 @@ describe('a clause of time put first', () => {
     expect(asked.text).toMatch(/22 December 2023/);
   });
 });
+
+describe('who someone is, then a second question', () => {
+  it('answers both: who-is needs no verb of the next clause', async () => {
+    for (const q of ['who is Amadou Abdramane and when was the coup?', 'Qui est Amadou Abdramane et quand a eu lieu le coup d’État ?']) {
+      const r = await ask(q);
+      expect(r.text, q).toMatch(/Colonel-major who announced the CNSP/);
+      expect(r.text, q).toMatch(/26 July 2023: Coup/);
+    }
+  });
+});
