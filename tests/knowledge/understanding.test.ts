@@ -1398,3 +1398,11 @@ describe('who someone is, then a second question', () => {
     }
   });
 });
+
+describe('the end of a military presence, in French and German', () => {
+  it('is the day the last troops left', async () => {
+    for (const q of ['Wann endete die französische Militärpräsenz im Niger?', 'quand a pris fin la présence militaire française au Niger ?']) {
+      expect((await ask(q)).lead, q).toMatch(/^22 December 2023: Last French troops leave Niger/);
+    }
+  });
+});
