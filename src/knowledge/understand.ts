@@ -25,6 +25,9 @@ const LEAD_IN = /:\s+|\s[-–—]\s+/u;
 /** The longest lead-in read as one ("quick check for a caption:"); a longer one is a sentence of its own. */
 const MAX_LEAD_IN = 6;
 
+/** The lexicon's concept of a happening carried through (an aspect): a named span's end answers it. */
+const COMPLETION = 'complete';
+
 /** Meanings that name something a question can ask about (not its form, a filler or a small word). */
 const NAMING = new Set<string>(['country', 'person', 'place', 'organisation', 'office', 'concept', 'scope']);
 
@@ -2095,6 +2098,19 @@ export class QuestionReader {
     if (units.length === 0) return null;
     const named = this.namedMoment(units);
     if (named) return { event: named.event, related: named.end ? [named.end] : [], strong: true, named: true };
+    // "When did the French withdrawal end?", "… was it completed?": how far a named span went is its end (or, begun,
+    // its start), not whichever event has the word.
+    const aspects = mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.aspect));
+    if (aspects.length > 0 && aspects.length < mentions.length) {
+      const rest = this.units(
+        mentions.filter((m) => !aspects.includes(m)),
+        free,
+      );
+      const span = this.namedMoment(rest);
+      const ends = aspects.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === COMPLETION));
+      if (span && span.end && ends) return { event: span.end, related: [span.event], strong: true, named: true };
+      if (span && !ends) return { event: span.event, related: span.end ? [span.end] : [], strong: true, named: true };
+    }
     const scored = this.scoreEvents(units, mentions, otherCountries, only);
     if (scored.length === 0) return null;
     // A question dated "in August 2024" asks about the events of that period, when one covers the question as

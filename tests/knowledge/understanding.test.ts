@@ -1406,3 +1406,12 @@ describe('the end of a military presence, in French and German', () => {
     }
   });
 });
+
+describe('how far a named span went', () => {
+  it('ended or completed is its last event; begun is its first', async () => {
+    for (const q of ['when did the French withdrawal end?', 'Wann endete der französische Abzug?', 'Quand le retrait français s’est-il achevé ?']) {
+      expect((await ask(q)).lead, q).toMatch(/^22 December 2023: Last French troops leave Niger/);
+    }
+    expect((await ask('when did the French withdrawal begin?')).lead).toMatch(/^10 October 2023/);
+  });
+});
