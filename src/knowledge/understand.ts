@@ -1832,6 +1832,13 @@ export class QuestionReader {
       // "What happened to the Italian mission?": a country or body named with no events of its own is no
       // question about all events.
       if (!topic && !people[0] && troopCountries.length + organisations.length > 0) return decline('noEvent');
+      // "Who closed Niger's airspace to French planes in September 2023?": a question about what happened in the
+      // period, that one event of it answers, is that event, not the period's timeline.
+      if (!has('timeline') && (form === 'who' || form === 'what') && concepts.some(saysWhatHappened) && period) {
+        const one = this.bestEvent(mentions, free, otherCountries, undefined, period);
+        if (one?.strong && this.overlaps(one.event, period))
+          return result({ parts: [{ kind: 'event', event: one.event.id, related: one.related.map((e) => e.id) }] });
+      }
       return result({
         parts: [{ kind: 'timeline', from: side === 'before' ? undefined : span, to: side === 'after' ? undefined : span, topic, actor: people[0]?.name }],
       });

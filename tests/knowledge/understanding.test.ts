@@ -1415,3 +1415,13 @@ describe('how far a named span went', () => {
     expect((await ask('when did the French withdrawal begin?')).lead).toMatch(/^10 October 2023/);
   });
 });
+
+describe('who did something in a period', () => {
+  it('is the one event of the period that answers it, not the period’s timeline', async () => {
+    const r = await ask('who closed the airspace to French aircraft in September 2023?');
+    expect(r.lead).toMatch(/^23 September 2023: Niger's airspace closed to French aircraft/);
+    expect(r.text).toMatch(/ASECNA/);
+    // Asked what happened, the period's timeline.
+    expect((await ask('what happened in September 2023?')).text).toMatch(/Timeline — September 2023/);
+  });
+});
