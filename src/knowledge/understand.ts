@@ -1636,6 +1636,10 @@ export class QuestionReader {
       // No quote on record: an event that reports what they said ("in a TF1 interview, Macron said …").
       const reported = this.reportedSpeech(speakers.people, speakers.organisations, mentions, free);
       if (reported.length > 0) return result({ parts: [{ kind: 'event', event: reported[0]!.id, related: reported.slice(1).map((e) => e.id) }] });
+      // Nor an event: the person's own record, when it reports what they said ("… he said Italy's forces stayed").
+      const recorded = speakers.people.length === 1 && speakers.organisations.length === 0 ? speakers.people[0]! : undefined;
+      if (recorded && this.recordReportsOwnSpeech(recorded) && this.recordCovers(recorded, main))
+        return result({ parts: [{ kind: 'who', person: recorded.id }] });
       const speaker = speakers.people[0]?.name ?? speakers.organisations[0]?.name;
       if (speaker) return decline('noQuote', { name: speaker });
       // "What did the pope say about the coup?", "qu'a dit le pape ?", "was hat Blinken gesagt?": a word the
@@ -2367,6 +2371,19 @@ export class QuestionReader {
   }
 
   private speechWords?: Set<string>;
+
+  /**
+   * Whether a person's record reports what they themselves said: a word of speech right after their name or "he" /
+   * "she" ("… he said Italy's forces stayed"), not what others said of them ("Human Rights Watch said he was …").
+   */
+  private recordReportsOwnSpeech(p: Person): boolean {
+    this.speechWords ??= new Set(this.lexicon.languages.en.forms.said.filter((w) => tokenize(w).length === 1).map((w) => stem(w)));
+    const own = new Set([...tokenize(p.name), ...p.aliases.flatMap(tokenize), 'he', 'she']);
+    return p.summary.split(/[.;]/).some((sentence) => {
+      const words = tokenize(sentence);
+      return words.some((w, i) => i > 0 && this.speechWords!.has(stem(w)) && own.has(words[i - 1]!));
+    });
+  }
 
   /** Like reportsSpeech, word for word: stemmed, "States" in "Alliance of Sahel States" would be "stated". */
   private titleReportsSpeech(e: KbEvent): boolean {

@@ -1425,3 +1425,13 @@ describe('who did something in a period', () => {
     expect((await ask('what happened in September 2023?')).text).toMatch(/Timeline — September 2023/);
   });
 });
+
+describe('what someone said, with no quote on record', () => {
+  it('is their record when it reports their own words, not what others said of them', async () => {
+    for (const q of ['what did Crosetto say about Italy’s soldiers?', 'Qu’a dit Crosetto sur les militaires italiens ?']) {
+      expect((await ask(q)).text, q).toMatch(/he said Italy's forces stayed/);
+    }
+    // Bazoum's record says what Human Rights Watch said of him: no words of his.
+    expect((await ask('what did Bazoum say?')).answered).toBe(false);
+  });
+});
