@@ -3,7 +3,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { reply, type Fact, type Reply } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
-import { formatDay, type DateQuery } from '../src/knowledge/dates.ts';
+import { daysBetween, formatDay, type DateQuery } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
 import { normalizeName } from '../src/knowledge/normalize.ts';
 import type { Office, OfficeTerm, Person } from '../src/knowledge/schema.ts';
@@ -102,6 +102,34 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
       asOf: (newest.end ?? newest.attested ?? newest.start)!.text,
     });
   }
+  // No term covers the day asked, but a source shows a holder within days of it ("the army chief at the coup",
+  // 26 July 2023: shown in office on the 27th): that holder, with the day the source gives and how far it is.
+  const near = terms.length === 0 && !at.now ? nearestAttested(office, at) : undefined;
+  if (near) {
+    const local = localizedTerm(kb, near.term, lang);
+    return reply({
+      command: 'office',
+      lang,
+      title,
+      body: t(lang, 'office.nearby', {
+        office: lowerFirst(name, lang),
+        when: dateLabel(at, lang),
+        holder: kb.termHolderName(local),
+        title: local.title,
+        day: formatDay(near.term.attested!.start, lang),
+        days: near.days,
+        side: near.side,
+      }),
+      fields: [
+        { name: t(lang, 'office.field.holder'), value: kb.termHolderName(local), inline: true },
+        { name: t(lang, 'office.field.title'), value: local.title, inline: true },
+      ],
+      notes: local.note ? [local.note] : [],
+      citations: kb.citations(near.term.sources),
+      facts: [officeFact(kb, office, near.term)],
+      asOf: near.term.attested!.text,
+    });
+  }
   if (terms.length === 0) {
     return reply({
       command: 'office',
@@ -152,6 +180,24 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
     ...(at.now ? { entries: [`offices/${office.id}`] } : {}),
     asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
   });
+}
+
+/** How far a source's day may be from the day asked for its holder to answer it, said with the distance. */
+const NEARBY_DAYS = 7;
+
+/** The term a source shows in office closest to the period asked, within NEARBY_DAYS of it; none when no term is. */
+function nearestAttested(office: Office, at: DateQuery): { term: OfficeTerm; days: number; side: 'after' | 'before' } | undefined {
+  let best: { term: OfficeTerm; days: number; side: 'after' | 'before' } | undefined;
+  for (const term of office.terms) {
+    const day = term.attested?.start;
+    if (!day || term.start || term.end) continue;
+    const after = day > at.end ? daysBetween(at.end, day) : undefined;
+    const before = day < at.start ? daysBetween(day, at.start) : undefined;
+    const days = after ?? before;
+    if (days === undefined || days > NEARBY_DAYS || (best && best.days <= days)) continue;
+    best = { term, days, side: after !== undefined ? 'after' : 'before' };
+  }
+  return best;
 }
 
 /** The office entries ("offices/<id>") terms belong to, each once: a correction of an office follows its answers. */

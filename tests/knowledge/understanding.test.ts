@@ -1435,3 +1435,13 @@ describe('what someone said, with no quote on record', () => {
     expect((await ask('what did Bazoum say?')).answered).toBe(false);
   });
 });
+
+describe('a holder shown in office within days of the day asked', () => {
+  it('answers with the day the source gives and how far it is; a month away, the terms on record instead', async () => {
+    const r = await ask('who was the army chief on 26 July 2023?');
+    expect(r.answered).toBe(true);
+    expect(r.lead).toMatch(/the nearest shows Abdou Sidikou Issa .* in office on 27 July 2023, 1 day after/);
+    const far = await ask('who was the French ambassador on 26 July 2023?');
+    expect(far.answered).toBe(false);
+  });
+});
