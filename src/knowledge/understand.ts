@@ -1525,6 +1525,22 @@ export class QuestionReader {
     if (howMany && !countedBefore && !this.countsTroops(mentions, tokens, lang)) return decline('onlyTroops');
     const asksCount = !asksDate && !asksPlaces && (has('troops') || (howMany && troopCountries.length > 0) || stillThere);
 
+    // "Was Barkhane still running at the time of the coup?", "Lief die Operation Barkhane … noch?": a body whose end
+    // the knowledge base records before that day was not. (Whether it still ran otherwise is not said: no Yes.)
+    if (yesNo && found.forms.has('still') && organisations.length === 1 && people.length === 0) {
+      // (The day a relation names: "zum Zeitpunkt des Putsches".)
+      const moment = relation
+        ? this.namedMoment(
+            this.units(
+              mentions.filter((m) => m.start >= relation.event[0] && m.end <= relation.event[1]),
+              [],
+            ),
+          )
+        : null;
+      const day = anchorEvent?.date.start ?? moment?.event.date.start ?? (period && !period.now ? period.start : undefined);
+      const ended = day ? this.endOf(organisations[0]!, day) : undefined;
+      if (ended) return result({ parts: [{ kind: 'event', event: ended.id, related: [] }], lead: 'No.', anchorEvent });
+    }
     // "Since when is Tiani president?", "when was Bazoum sworn in as president?": the person's terms say it.
     if (asks === 'when' && offices.length > 0 && people.length > 0) {
       const held = this.kb.officesHeldBy(people[0]!.id).find((h) => offices.includes(h.office));
@@ -1916,6 +1932,27 @@ export class QuestionReader {
    * the event. After what is asked ("who ruled when the ambassador left"), or leading the question up to its
    * question word ("Vor dem Putsch, wer war Premierminister?").
    */
+  /**
+   * The event that ended a body (an operation, a mission) on or before `day`: one it acts in or is named in whose
+   * title says it ended, by the lexicon's words for ending ("Macron formally ends Operation Barkhane").
+   */
+  private endOf(o: Organisation, day: string): KbEvent | undefined {
+    this.enderStems ??= new Set(
+      this.lexicon.concepts
+        .filter((c) => c.id === 'end' || c.id === COMPLETION)
+        .flatMap((c) => c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : [])))
+        .map((w) => stem(w)),
+    );
+    const names = [o.name, ...(o.acronym ? [o.acronym] : []), ...o.names.en].map((n) => ` ${tokenize(n).join(' ')} `);
+    return this.kb.data.events
+      .filter((e) => e.date.start <= day)
+      .filter((e) => e.actors.includes(o.id) || names.some((n) => ` ${tokenize(e.title).join(' ')} `.includes(n)))
+      .filter((e) => tokenize(e.title).some((w) => this.enderStems!.has(stem(w))))
+      .sort((a, b) => b.date.start.localeCompare(a.date.start))[0];
+  }
+
+  private enderStems?: Set<string>;
+
   private relationClause(
     found: Found,
     mentions: Mention[],

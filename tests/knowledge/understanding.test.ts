@@ -1234,7 +1234,7 @@ describe('whether a body a term names is in power', () => {
 
 describe('whether a body no term names ran, or was led', () => {
   it('is no question of who ruled Niger: declined, not answered with the head of state', async () => {
-    for (const q of ['Was Barkhane still running in 2023?', 'Lief Takuba 2023 noch?']) {
+    for (const q of ['Was Barkhane still running in 2021?', 'Lief Takuba 2021 noch?']) {
       const r = await ask(q);
       expect(r.text, q).not.toMatch(/Ruler of Niger|Tiani/);
     }
@@ -1443,5 +1443,17 @@ describe('a holder shown in office within days of the day asked', () => {
     expect(r.lead).toMatch(/the nearest shows Abdou Sidikou Issa .* in office on 27 July 2023, 1 day after/);
     const far = await ask('who was the French ambassador on 26 July 2023?');
     expect(far.answered).toBe(false);
+  });
+});
+
+describe('whether a body still ran on a day after its recorded end', () => {
+  it('is No, with the event that ended it, in each language', async () => {
+    for (const q of [
+      'was Barkhane still running at the time of the coup?',
+      'Barkhane était-elle encore en cours au moment du putsch ?',
+      'Lief die Operation Barkhane zur Zeit des Putsches noch?',
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. 9 November 2022: Macron formally ends Operation Barkhane/);
+    }
   });
 });
