@@ -216,6 +216,10 @@ export class QuestionReader {
   private readonly already = {} as Record<Language, Set<string>>;
   private readonly futureEndings = {} as Record<Language, string[][]>;
   private readonly participle = {} as Record<Language, RegExp | null>;
+  /** "or" of each language, as a whole word (withoutOrNot). */
+  private readonly alternativePattern = {} as Record<Language, RegExp | null>;
+  /** The lexicon's clauseOfTime phrases, each at the start of a clause (frontedRelation). */
+  private readonly clauseOfTimePatterns = {} as Record<Language, RegExp[]>;
   /** Per language, a verb joined to its subject pronoun by a hyphen ("était-elle"), or null. */
   private readonly inversion = {} as Record<Language, RegExp | null>;
   private readonly presentStarts = {} as Record<Language, PhraseIndex<true>>;
@@ -324,6 +328,9 @@ export class QuestionReader {
       this.already[lang] = new Set(l.already.flatMap(tokenize));
       this.futureEndings[lang] = l.futureEndings.map(tokenize);
       this.participle[lang] = l.participle ? new RegExp(l.participle, 'u') : null;
+      this.alternativePattern[lang] =
+        l.alternative.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${l.alternative.map(escapePattern).join('|')})(?![\\p{L}\\p{N}])`, 'giu') : null;
+      this.clauseOfTimePatterns[lang] = l.clauseOfTime.map((w) => new RegExp(`^\\s*${tokenize(w).map(escapePattern).join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu'));
       this.inversion[lang] =
         l.inversionPronouns.length > 0 ? new RegExp(`\\p{L}{2,}-(?:t-)?(?:${l.inversionPronouns.map(escapePattern).join('|')})(?![\\p{L}-])`, 'iu') : null;
       this.presentStarts[lang] = new PhraseIndex<true>();
@@ -942,9 +949,9 @@ export class QuestionReader {
    */
   private withoutOrNot(question: string): string | null {
     const lang = this.detectLanguage(question, tokenize(question));
-    const words = this.lexicon.languages[lang].alternative.map(escapePattern);
-    if (words.length === 0) return null;
-    const last = [...question.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join('|')})(?![\\p{L}\\p{N}])`, 'giu'))].at(-1);
+    const pattern = this.alternativePattern[lang];
+    if (!pattern) return null;
+    const last = [...question.matchAll(pattern)].at(-1);
     if (!last || last.index === 0) return null;
     const before = question.slice(0, last.index);
     const tail = question.slice(last.index + last[0].length);
@@ -967,10 +974,11 @@ export class QuestionReader {
       if (!m || m.start !== 0) return false;
       return m.meanings.some((x) => (type === 'relation' ? x.type === 'relation' : x.type === 'form' || x.type === 'yesno'));
     };
-    const l = this.lexicon.languages[this.detectLanguage(question, tokenize(question))];
+    const lang = this.detectLanguage(question, tokenize(question));
+    const l = this.lexicon.languages[lang];
     // ("As the last US troops flew out, …": a word that is a time only opening such a clause reads as "when".)
     const when = l.clauseOfTimeAs;
-    const timeWords = l.clauseOfTime.map((w) => new RegExp(`^\\s*${tokenize(w).map(escapePattern).join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu'));
+    const timeWords = this.clauseOfTimePatterns[lang];
     for (let k = 0; k < Math.min(parts.length - 1, 2); k++) {
       const opening = when ? timeWords.find((w) => w.test(parts[k]!)) : undefined;
       if (opening) parts[k] = parts[k]!.replace(opening, `${k > 0 ? ' ' : ''}${when}`);
