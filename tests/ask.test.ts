@@ -26,8 +26,8 @@ describe('ask: the evaluation sets', () => {
   // Floors just under the measured figures (see README; five rounds of questions, the last three written
   // after the code): a change that makes understanding worse fails here. The targets are higher.
   it.each([
-    ['dev', 0.91, 0.035],
-    ['heldout', 0.8, 0.065],
+    ['dev', 0.93, 0.03],
+    ['heldout', 0.81, 0.06],
   ] as const)('%s: at least %d right, at most %d wrong', async (split, minRight, maxWrong) => {
     const bot = await testBot();
     const { tally } = await evaluate(bot, sets[split]);
