@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
-import { reply, type Fact, type Reply } from '../src/core/reply.ts';
+import { reply, type Fact, type Reply, type ReplyField } from '../src/core/reply.ts';
 import { quote } from '../src/core/sanitize.ts';
 import { daysBetween, formatDay, type DateQuery } from '../src/knowledge/dates.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
@@ -91,10 +91,7 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
         title: newest.title,
         span: describeTermSpan(newest, lang),
       }),
-      fields: [
-        { name: t(lang, 'office.field.holder'), value: kb.termHolderName(newest), inline: true },
-        { name: t(lang, 'office.field.title'), value: newest.title, inline: true },
-      ],
+      fields: holderFields(kb, newest, lang),
       notes: [t(lang, 'office.newest.note'), ...(newest.note ? [newest.note] : [])],
       citations: kb.citations(newest.sources),
       facts: [officeFact(kb, office, newestTerm)],
@@ -120,10 +117,7 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
         days: near.days,
         side: near.side,
       }),
-      fields: [
-        { name: t(lang, 'office.field.holder'), value: kb.termHolderName(local), inline: true },
-        { name: t(lang, 'office.field.title'), value: local.title, inline: true },
-      ],
+      fields: holderFields(kb, local, lang),
       notes: local.note ? [local.note] : [],
       citations: kb.citations(near.term.sources),
       facts: [officeFact(kb, office, near.term)],
@@ -168,10 +162,7 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
     lang,
     title,
     body,
-    fields: [
-      { name: t(lang, 'office.field.holder'), value: kb.termHolderName(last), inline: true },
-      { name: t(lang, 'office.field.title'), value: last.title, inline: true },
-    ],
+    fields: holderFields(kb, last, lang),
     items: terms.length > 1 ? terms.map(termLine) : [],
     notes,
     citations: kb.citations(terms.flatMap((t) => t.sources)),
@@ -180,6 +171,14 @@ export function officeReply(kb: KnowledgeBase, office: Office, at: DateQuery, to
     ...(at.now ? { entries: [`offices/${office.id}`] } : {}),
     asOf: at.now ? kb.newestSourceDate(last.sources) : asOfFor(at),
   });
+}
+
+/** The holder and title fields of an office answer. */
+function holderFields(kb: KnowledgeBase, term: OfficeTerm, lang: string): ReplyField[] {
+  return [
+    { name: t(lang, 'office.field.holder'), value: kb.termHolderName(term), inline: true },
+    { name: t(lang, 'office.field.title'), value: term.title, inline: true },
+  ];
 }
 
 /** How far a source's day may be from the day asked for its holder to answer it, said with the distance. */

@@ -971,7 +971,7 @@ export class QuestionReader {
     if (parts.length < 2) return null;
     const opens = (text: string, type: 'relation' | 'question') => {
       const m = this.read(text).mentions[0];
-      if (!m || m.start !== 0) return false;
+      if (m?.start !== 0) return false;
       return m.meanings.some((x) => (type === 'relation' ? x.type === 'relation' : x.type === 'form' || x.type === 'yesno'));
     };
     const lang = this.detectLanguage(question, tokenize(question));
@@ -2164,7 +2164,7 @@ export class QuestionReader {
       );
       const span = this.namedMoment(rest);
       const ends = aspects.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === COMPLETION));
-      if (span && span.end && ends) return { event: span.end, related: [span.event], strong: true, named: true };
+      if (span?.end && ends) return { event: span.end, related: [span.event], strong: true, named: true };
       if (span && !ends) return { event: span.event, related: span.end ? [span.end] : [], strong: true, named: true };
     }
     const scored = this.scoreEvents(units, mentions, otherCountries, only);
