@@ -1961,6 +1961,23 @@ export class QuestionReader {
 
   private enderStems?: Set<string>;
 
+  /** For troops of one country named: the event of the day its newest figure fell to none (tagged with it), if any. */
+  private troopsEnded(mentions: Mention[]): KbEvent | undefined {
+    if (!mentions.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.troops))) return undefined;
+    const countries = unique(
+      mentions.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'country' && this.kb.countries().includes(x.country.name) ? [x.country.name] : []))),
+    );
+    if (countries.length !== 1) return undefined;
+    const history = this.kb.troopHistory(countries[0]!);
+    const last = history.at(-1);
+    if (!last || last.count !== 0) return undefined;
+    // The first figure of none after the last that was not.
+    const lastPresent = history.findLastIndex((d) => d.count > 0);
+    const ended = history[lastPresent + 1]!;
+    const tag = normalizeName(countries[0]!).replace(/ /g, '-');
+    return this.kb.data.events.find((e) => e.date.start === ended.asOf.start && e.tags.includes(tag));
+  }
+
   private relationClause(
     found: Found,
     mentions: Mention[],
@@ -2166,6 +2183,10 @@ export class QuestionReader {
       const ends = aspects.some((m) => m.meanings.some((x) => x.type === 'concept' && x.concept.id === COMPLETION));
       if (span?.end && ends) return { event: span.end, related: [span.event], strong: true, named: true };
       if (span && !ends) return { event: span.event, related: span.end ? [span.end] : [], strong: true, named: true };
+      // "When did the French military presence end?": a country's troops ended on the day its figure fell to none,
+      // and the event of that day tagged with the country says so.
+      const zero = ends ? this.troopsEnded(mentions) : undefined;
+      if (zero) return { event: zero, related: [], strong: true };
     }
     const scored = this.scoreEvents(units, mentions, otherCountries, only);
     if (scored.length === 0) return null;

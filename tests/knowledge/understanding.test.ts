@@ -1399,11 +1399,19 @@ describe('who someone is, then a second question', () => {
   });
 });
 
-describe('the end of a military presence, in French and German', () => {
-  it('is the day the last troops left', async () => {
-    for (const q of ['Wann endete die französische Militärpräsenz im Niger?', 'quand a pris fin la présence militaire française au Niger ?']) {
+describe('the end of a military presence', () => {
+  it('is the day the last troops left, in each language; none recorded, it is declined', async () => {
+    for (const q of [
+      'when did the French military presence in Niger end?',
+      'Wann endete die französische Militärpräsenz im Niger?',
+      'quand a pris fin la présence militaire française au Niger ?',
+    ]) {
       expect((await ask(q)).lead, q).toMatch(/^22 December 2023: Last French troops leave Niger/);
     }
+    // The day the figure fell to none: the Bundeswehr's last personnel left on 30 August 2024.
+    expect((await ask('when did the German troop presence in Niger end?')).lead).toMatch(/^30 August 2024/);
+    // Italy's newest figure is 250: no end on record.
+    expect((await ask('when did the Italian presence in Niger end?')).answered).toBe(false);
   });
 });
 
