@@ -1970,7 +1970,7 @@ export class QuestionReader {
     if (countries.length !== 1) return undefined;
     const history = this.kb.troopHistory(countries[0]!);
     const last = history.at(-1);
-    if (!last || last.count !== 0) return undefined;
+    if (last?.count !== 0) return undefined;
     // The first figure of none after the last that was not.
     const lastPresent = history.findLastIndex((d) => d.count > 0);
     const ended = history[lastPresent + 1]!;
