@@ -935,7 +935,7 @@ export class QuestionReader {
    */
   understand(question: string, now: Date): Understanding {
     // A question's clauses are read, and their dates parsed, several times over: once each is enough.
-    this.pass = { reads: new Map(), dates: new Map() };
+    this.pass = { reads: new Map(), dates: new Map(), languages: new Map() };
     try {
       return this.understandQuestion(question, now);
     } finally {
@@ -948,7 +948,7 @@ export class QuestionReader {
    * nothing the bot knows offers no second thing to weigh; the question is the yes/no before it.
    */
   private withoutOrNot(question: string): string | null {
-    const lang = this.detectLanguage(question, tokenize(question));
+    const lang = this.languageOf(question);
     const pattern = this.alternativePattern[lang];
     if (!pattern) return null;
     const last = [...question.matchAll(pattern)].at(-1);
@@ -974,7 +974,7 @@ export class QuestionReader {
       if (m?.start !== 0) return false;
       return m.meanings.some((x) => (type === 'relation' ? x.type === 'relation' : x.type === 'form' || x.type === 'yesno'));
     };
-    const lang = this.detectLanguage(question, tokenize(question));
+    const lang = this.languageOf(question);
     const l = this.lexicon.languages[lang];
     // ("As the last US troops flew out, …": a word that is a time only opening such a clause reads as "when".)
     const when = l.clauseOfTimeAs;
@@ -1001,7 +1001,22 @@ export class QuestionReader {
   }
 
   /** What one understand() call has read and parsed already, by text. */
-  private pass?: { reads: Map<string, ReturnType<QuestionReader['readUncached']>>; dates: Map<string, ReturnType<QuestionReader['dateUncached']>> };
+  private pass?: {
+    reads: Map<string, ReturnType<QuestionReader['readUncached']>>;
+    dates: Map<string, ReturnType<QuestionReader['dateUncached']>>;
+    languages: Map<string, Language>;
+  };
+
+  /** The language of a text, detected once per understand() call: the question's own is asked for by several readings. */
+  private languageOf(text: string): Language {
+    const languages = this.pass?.languages;
+    let lang = languages?.get(text);
+    if (!lang) {
+      lang = this.detectLanguage(text, tokenize(text));
+      languages?.set(text, lang);
+    }
+    return lang;
+  }
 
   private understandQuestion(question: string, now: Date): Understanding {
     const claim = this.claimQuestion(question);
@@ -1014,7 +1029,7 @@ export class QuestionReader {
     if (clauses.length < 2) return this.understandClause(question, now);
     // "Wann sind die Franzosen und wann die Amerikaner abgezogen?": a clause with no verb of its own takes
     // the next one's ("abgezogen").
-    const lang = this.detectLanguage(question, tokenize(question));
+    const lang = this.languageOf(question);
     const verbs = (clause: string) => this.read(clause).mentions.filter((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
     // ("Who is Amadou Abdramane and when was the coup?": who someone is needs no verb.)
     const identity = (clause: string) => {
@@ -1080,7 +1095,7 @@ export class QuestionReader {
    * coup" checks nothing.
    */
   private claimQuestion(question: string): string | null {
-    const lang = this.detectLanguage(question, tokenize(question));
+    const lang = this.languageOf(question);
     const p = this.claimPatterns[lang];
     if (!p) return null;
     const text = question
@@ -1103,7 +1118,7 @@ export class QuestionReader {
 
   /** The questions in a line: split before a conjunction that opens a new question ("and when", "und wie viele"). */
   private clauses(question: string): string[] {
-    const pattern = this.clauseStart[this.detectLanguage(question, tokenize(question))];
+    const pattern = this.clauseStart[this.languageOf(question)];
     const text = question.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
     const parts: string[] = [];
     let from = 0;
@@ -1135,7 +1150,7 @@ export class QuestionReader {
 
   private readUncached(text: string): { lang: Language; tokens: string[]; mentions: Mention[]; free: string[] } {
     const raw = tokenize(text);
-    const lang = this.detectLanguage(text, raw);
+    const lang = this.languageOf(text);
     // Typos are looked for in the first few unknown words only: a real question has few, and a wall of
     // random text must stay cheap to read.
     let budget = MAX_CORRECTIONS;
@@ -1936,11 +1951,6 @@ export class QuestionReader {
   }
 
   /**
-   * Where a relation ties the question to an event: the relation, the token span of what is asked and that of
-   * the event. After what is asked ("who ruled when the ambassador left"), or leading the question up to its
-   * question word ("Vor dem Putsch, wer war Premierminister?").
-   */
-  /**
    * The event that ended a body (an operation, a mission) on or before `day`: one it acts in or is named in whose
    * title says it ended, by the lexicon's words for ending ("Macron formally ends Operation Barkhane").
    */
@@ -2432,8 +2442,13 @@ export class QuestionReader {
 
   /** Whether English text (an event's title) reports what someone said, in the lexicon's words of speech. */
   private reportsSpeech(text: string): boolean {
+    return tokenize(text).some((w) => this.speechStems.has(stem(w)));
+  }
+
+  /** The stems of the lexicon's one-word English words of speech ("said", "told", "announced"). */
+  private get speechStems(): Set<string> {
     this.speechWords ??= new Set(this.lexicon.languages.en.forms.said.filter((w) => tokenize(w).length === 1).map((w) => stem(w)));
-    return tokenize(text).some((w) => this.speechWords!.has(stem(w)));
+    return this.speechWords;
   }
 
   private speechWords?: Set<string>;
@@ -2443,11 +2458,10 @@ export class QuestionReader {
    * "she" ("… he said Italy's forces stayed"), not what others said of them ("Human Rights Watch said he was …").
    */
   private recordReportsOwnSpeech(p: Person): boolean {
-    this.speechWords ??= new Set(this.lexicon.languages.en.forms.said.filter((w) => tokenize(w).length === 1).map((w) => stem(w)));
     const own = new Set([...tokenize(p.name), ...p.aliases.flatMap(tokenize), 'he', 'she']);
     return p.summary.split(/[.;]/).some((sentence) => {
       const words = tokenize(sentence);
-      return words.some((w, i) => i > 0 && this.speechWords!.has(stem(w)) && own.has(words[i - 1]!));
+      return words.some((w, i) => i > 0 && this.speechStems.has(stem(w)) && own.has(words[i - 1]!));
     });
   }
 
