@@ -1564,6 +1564,16 @@ export class QuestionReader {
       const ended = day ? this.endOf(organisations[0]!, day) : undefined;
       if (ended) return result({ parts: [{ kind: 'event', event: ended.id, related: [] }], lead: 'No.', anchorEvent });
     }
+    // "Is the French ambassador still in Niamey?", "Is Itté still in Niger?": a person's presence, not their office,
+    // which their leaving ends ("French ambassador leaves Niamey"). (Whether they are there otherwise is not said:
+    // no Yes.)
+    if (yesNo && found.forms.has('still') && (people.length > 0 || namedOffices.length > 0) && concepts.every((c) => c.id === 'presence')) {
+      const inNiger = countries.some((c) => c.iso === 'NE') || tokens.some((t) => t.length > 3 && this.namesHost(t));
+      const day = anchorEvent?.date.start ?? (period && !period.now ? period.start : '9999-12-31');
+      const who = people.length > 0 ? people : namedOffices.flatMap((o) => this.holdersBy(o, day));
+      const left = places.length > 0 || inNiger ? this.leaving(who, places, day) : undefined;
+      if (left) return result({ parts: [{ kind: 'event', event: left.id, related: [] }], lead: 'No.', anchorEvent });
+    }
     // "Since when is Tiani president?", "when was Bazoum sworn in as president?": the person's terms say it.
     if (asks === 'when' && offices.length > 0 && people.length > 0) {
       const held = this.kb.officesHeldBy(people[0]!.id).find((h) => offices.includes(h.office));
@@ -1970,6 +1980,47 @@ export class QuestionReader {
   }
 
   private enderStems?: Set<string>;
+
+  /** The people who held an office on or before `day`, newest term first. */
+  private holdersBy(office: Office, day: string): Person[] {
+    const from = (t: OfficeTerm) => (t.start ?? t.attested)?.start ?? '9999';
+    return office.terms
+      .filter((t) => from(t) <= day)
+      .sort((a, b) => from(b).localeCompare(from(a)))
+      .flatMap((t) => {
+        const p = t.person ? this.kb.peopleById.get(t.person) : undefined;
+        return p ? [p] : [];
+      });
+  }
+
+  /**
+   * The newest event on or before `day` in which one of the people left (by the lexicon's words for leaving, in its
+   * title) one of the places, or Niger when no place is named; none when a later event of theirs
+   * there has them travel or something reopen (a return).
+   */
+  private leaving(people: Person[], places: Place[], day: string): KbEvent | undefined {
+    const stemsOf = (ids: string[]) =>
+      new Set(
+        this.lexicon.concepts
+          .filter((c) => ids.includes(c.id))
+          .flatMap((c) => c.en.flatMap((w) => (tokenize(w).length === 1 ? tokenize(w) : [])))
+          .map((w) => stem(w)),
+      );
+    this.leavingStems ??= { leave: stemsOf(['withdrawal']), back: stemsOf(['travel', 'reopen']) };
+    const { leave, back } = this.leavingStems;
+    // ("French ambassador given 48 hours to leave": a leaving after "to" is one asked for, not done; nor is one announced.)
+    const says = (e: KbEvent, stems: Set<string>) =>
+      !this.reportsSpeech(e.title) && tokenize(e.title).some((w, i, all) => stems.has(stem(w)) && all[i - 1] !== 'to');
+    const ids = new Set(people.map((p) => p.id));
+    const at = (e: KbEvent) => places.length === 0 || places.some((p) => e.places?.includes(p.id));
+    const theirs = this.kb.data.events
+      .filter((e) => e.date.start <= day && e.actors.some((a) => ids.has(a)) && at(e))
+      .sort((a, b) => b.date.start.localeCompare(a.date.start));
+    const left = theirs.find((e) => says(e, leave));
+    return left && !theirs.some((e) => e.date.start > left.date.start && says(e, back)) ? left : undefined;
+  }
+
+  private leavingStems?: { leave: Set<string>; back: Set<string> };
 
   /** For troops of one country named: the event of the day its newest figure fell to none (tagged with it), if any. */
   private troopsEnded(mentions: Mention[]): KbEvent | undefined {

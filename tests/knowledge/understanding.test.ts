@@ -1465,3 +1465,24 @@ describe('whether a body still ran on a day after its recorded end', () => {
     }
   });
 });
+
+describe('whether someone is still at a place', () => {
+  it('is their presence, which their leaving ends, not their office', async () => {
+    for (const q of [
+      'Is the French ambassador still in Niamey?',
+      'Is Itté still in Niger?',
+      'L’ambassadeur de France est-il toujours à Niamey ?',
+      'Ist der französische Botschafter noch in Niamey?',
+      'Was the French ambassador still in Niger in October 2023?',
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/^No\. 27 September 2023: French ambassador leaves Niamey/);
+    }
+  });
+
+  it('is no No before the leaving, and an order to leave is no leaving', async () => {
+    const r = await ask('Was the French ambassador still in Niger in September 2023?');
+    expect(r.lead).not.toMatch(/^No\.|48 hours to leave/);
+    // Someone who left nowhere on record is not said to have gone.
+    expect((await ask('Is Bazoum still in Niamey?')).lead).not.toMatch(/^No\./);
+  });
+});
