@@ -342,3 +342,6 @@ export function fileSlug(text: string): string {
       .slice(0, 80) || 'chart'
   );
 }
+
+/** How far from the day asked a dated report may stand and still answer for it, said with its day and the distance. */
+export const NEARBY_DAYS = 7;

@@ -16,6 +16,7 @@ import {
   inPeriod,
   localizedTerm,
   lowerFirst,
+  NEARBY_DAYS,
   resolveDate,
   stalenessNote,
   today,
@@ -182,7 +183,6 @@ function holderFields(kb: KnowledgeBase, term: OfficeTerm, lang: string): ReplyF
 }
 
 /** How far a source's day may be from the day asked for its holder to answer it, said with the distance. */
-const NEARBY_DAYS = 7;
 
 /** The term a source shows in office closest to the period asked, within NEARBY_DAYS of it; none when no term is. */
 function nearestAttested(office: Office, at: DateQuery): { term: OfficeTerm; days: number; side: 'after' | 'before' } | undefined {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { reply, type Fact, type ReplyField } from '../src/core/reply.ts';
 import type { KnowledgeBase } from '../src/knowledge/kb.ts';
-import type { DateQuery } from '../src/knowledge/dates.ts';
+import { daysBetween, type DateQuery } from '../src/knowledge/dates.ts';
 import type { Deployment } from '../src/knowledge/schema.ts';
 import { t } from '../src/core/i18n.ts';
 import {
@@ -17,6 +17,7 @@ import {
   disagreement,
   formatCount,
   inPeriod,
+  NEARBY_DAYS,
   requireCountry,
   resolveDate,
   stalenessNote,
@@ -70,6 +71,31 @@ export default defineCommand({
     const when = whenLabel(at, lang);
     const result = kb.troopsAt(country, at);
     const shown = [...(result.inForce ? [result.inForce] : []), ...result.during];
+    // "Just after the coup": a figure reported within days after the moment answers for it, said with its date and
+    // the distance (Italy's first count after the coup is of 31 July 2023).
+    const soonAfter =
+      shown.length === 0 && result.next && at.phrase?.kind === 'anchor' && at.phrase.relation === 'just after'
+        ? daysBetween(at.end, result.next.asOf.start)
+        : undefined;
+    if (soonAfter !== undefined && soonAfter <= NEARBY_DAYS && result.next!.count > 0) {
+      const next = result.next!;
+      const detail = [disagreement(next, sourceName, lang), next.note ? kb.localized('deployments', next, lang).note : undefined].filter(Boolean).join(' ');
+      return reply({
+        command: 'troops',
+        lang,
+        title: capitalize(ctx.t('troops.title', { adjective: adj, when })),
+        body: capitalize(
+          `${ctx.t('troops.after', { adjective: adj, when, figure: formatCount(next.count, next.approximate, lang), date: dated(next), days: soonAfter })}${detail ? `\n\n${detail}` : ''}`,
+        ),
+        fields: [
+          { name: ctx.t('troops.field.troops'), value: figure(next), inline: true },
+          { name: ctx.t('troops.field.dated'), value: dated(next), inline: true },
+        ],
+        citations: kb.citations(next.sources),
+        facts: [troopFact(next)],
+        asOf: next.asOf.text,
+      });
+    }
     if (shown.length === 0) {
       const next = result.next;
       const none = ctx.t('troops.noFigure', { adjective: adj, when: dateLabel(at, lang) });

@@ -1486,3 +1486,13 @@ describe('whether someone is still at a place', () => {
     expect((await ask('Is Bazoum still in Niamey?')).lead).not.toMatch(/^No\./);
   });
 });
+
+describe('troops just after a moment', () => {
+  it('are counted by the first figure within days after it, said as such', async () => {
+    for (const q of ['Did Italy keep troops in Niger after the coup?', 'Wie viele italienische Soldaten waren nach dem Putsch im Niger?']) {
+      const r = await ask(q);
+      expect(r.answered, q).toBe(true);
+      expect(r.text, q).toMatch(/first figure after that is about 300 Italian troops in Niger, dated 31 July 2023, 4 days later/);
+    }
+  });
+});
