@@ -66,6 +66,8 @@ const languageSchema = z.strictObject({
   /** Asking for the time from one event to another ("how long between"); `betweenAnd` parts the two ("and", "to"). */
   between: words.default([]),
   betweenAnd: words.default([]),
+  /** Asking how long one named span lasted ("how long did the French withdrawal take?"): from its first event to its last. */
+  duration: words.default([]),
   comparison: words,
   alternative: words,
   conjunctions: words,

@@ -79,6 +79,7 @@ export type DeclineReason =
   | 'futureDate'
   | 'stillRunning'
   | 'noStart'
+  | 'noSpan'
   | 'noAnchor'
   | 'onlyTroops'
   | 'otherOffice'
@@ -213,6 +214,8 @@ export class QuestionReader {
   private readonly overTime = {} as Record<Language, string[]>;
   /** The lexicon's `between` phrases as normalised text, and the words that part their two sides. */
   private readonly between = {} as Record<Language, { phrases: Set<string>; and: Set<string> }>;
+  /** The lexicon's `duration` phrases, as normalised text, longest first. */
+  private readonly duration = {} as Record<Language, string[]>;
   private readonly already = {} as Record<Language, Set<string>>;
   private readonly futureEndings = {} as Record<Language, string[][]>;
   private readonly participle = {} as Record<Language, RegExp | null>;
@@ -325,6 +328,7 @@ export class QuestionReader {
       this.peak[lang] = new Set(l.peak.flatMap(tokenize));
       this.overTime[lang] = l.overTime.map((p) => ` ${tokenize(p).join(' ')} `);
       this.between[lang] = { phrases: new Set(l.between.map((p) => tokenize(p).join(' '))), and: new Set(l.betweenAnd.flatMap(tokenize)) };
+      this.duration[lang] = l.duration.map((p) => tokenize(p).join(' ')).sort((a, b) => b.length - a.length);
       this.already[lang] = new Set(l.already.flatMap(tokenize));
       this.futureEndings[lang] = l.futureEndings.map(tokenize);
       this.participle[lang] = l.participle ? new RegExp(l.participle, 'u') : null;
@@ -1523,6 +1527,25 @@ export class QuestionReader {
     if ((comparison || (yesNo && !anchorEvent)) && form !== 'when') {
       const compare = this.compare(mentions, tokens, free, lang);
       if (compare) return result({ parts: [], compare });
+    }
+    // "How long did the French withdrawal take?", "wie lange dauerte der US-Abzug?": a named span lasted from its
+    // first event to its last.
+    if (form !== 'when' && !asked.forms.has('said') && this.asksDuration(tokens, lang)) {
+      // "How long after the coup did the last French soldier leave?": from the moment named after the relation to
+      // the event the rest of the question names.
+      const since = this.durationSince(mentions, tokens, free);
+      if (since) return result({ parts: [], compare: { ...since, asked: 'between' } });
+      const named = mentions.filter((m) =>
+        m.meanings.some((x) => x.type === 'country' || x.type === 'organisation' || (x.type === 'concept' && !x.concept.aspect && !x.concept.ordinal)),
+      );
+      // (A happening must be named: "how long were French troops in Niger?" names none, and is no withdrawal.)
+      const happens = named.some((m) => m.meanings.some((x) => x.type === 'concept' && !x.concept.troops));
+      // (Or the span whose first or last event the words find: "wie lange dauerte der Abzug der Amerikaner?".)
+      const found = happens ? this.bestEvent(named, [], []) : null;
+      const span = happens ? (this.namedMoment(this.units(named, [])) ?? (found ? this.spanOf(found.event) : null)) : null;
+      if (span?.end) return result({ parts: [], compare: { first: span.event, second: span.end, asked: 'between' } });
+      // (One event's date is no length: "how long did the withdrawal from Mali take?" is no "it was announced in 2022".)
+      if (offices.length === 0 && people.length === 0) return decline('noSpan');
     }
 
     // "What did Bazoum say…", "…, and why?": the question's verb, wherever it stands.
@@ -2741,6 +2764,47 @@ export class QuestionReader {
       if (u.tags?.length && event && !u.tags.some((t) => event.tags.includes(t))) entities = false;
     }
     return { share: total === 0 ? 0 : covered / total, content: (content || !hasContent) && entities, said: content, happening };
+  }
+
+  /**
+   * "How long after the coup did …?", "combien de temps après le putsch …", "wie lange nach dem Putsch …": the named
+   * moment right after the relation, as many of the following phrases as name one, and the event the rest names.
+   */
+  private durationSince(mentions: Mention[], tokens: string[], free: string[]): { first: KbEvent; second: KbEvent } | undefined {
+    const r = mentions.findIndex((m) => m.meanings.some((x) => x.type === 'relation' && (x.relation === 'after' || x.relation === 'before')));
+    if (r < 0) return undefined;
+    const content = (ms: Mention[]) => ms.filter((m) => !m.meanings.every((x) => x.type === 'yesno' || x.type === 'form' || x.type === 'comparison'));
+    const after = content(mentions.slice(r + 1));
+    // (The event asked may come first: "les instructeurs russes sont arrivés combien de temps après le départ du
+    // dernier soldat français ?")
+    const before = content(mentions.slice(0, r));
+    for (let k = after.length; k >= 1; k--) {
+      // (When the event asked comes first, what follows the relation is any event: "… après le départ du dernier soldat".)
+      const whole = k === after.length && before.length > 0 ? this.bestEvent(after, freeBetween(tokens, free, mentions[r]!.end, tokens.length), []) : null;
+      const moment = this.namedMoment(this.units(after.slice(0, k), [])) ?? (whole ? { event: this.endOfNamedSpan(whole, after).event } : null);
+      if (!moment) continue;
+      const rest = k < after.length ? after.slice(k) : before;
+      if (rest.length === 0) continue;
+      const words = k < after.length ? freeBetween(tokens, free, rest[0]!.start, tokens.length) : freeBetween(tokens, free, 0, mentions[r]!.start);
+      const event = this.bestEvent(rest, words, []);
+      const second = event ? this.endOfNamedSpan(event, rest).event : undefined;
+      if (!second || second.id === moment.event.id || second.id === moment.end?.id) continue;
+      const first = moment.end && second.date.start > moment.end.date.start ? moment.end : moment.event;
+      return second.date.start >= first.date.start ? { first, second } : { first: second, second: first };
+    }
+    return undefined;
+  }
+
+  /** The named span (an anchor with an end) that an event begins or ends. */
+  private spanOf(event: KbEvent): { event: KbEvent; end: KbEvent } | null {
+    const a = this.kb.data.anchors.find((x) => x.endEvent && (x.event === event.id || x.endEvent === event.id));
+    return a ? { event: this.kb.eventsById.get(a.event)!, end: this.kb.eventsById.get(a.endEvent!)! } : null;
+  }
+
+  /** Whether the question opens by asking how long, in the lexicon's `duration` words. */
+  private asksDuration(tokens: string[], lang: Language): boolean {
+    const text = ` ${tokens.join(' ')} `;
+    return this.duration[lang].some((p) => text.startsWith(` ${p} `) || text.includes(` ${p} `));
   }
 
   /** Two events set against each other by "before", "after" or "which came first, … or …". */

@@ -1496,3 +1496,36 @@ describe('troops just after a moment', () => {
     }
   });
 });
+
+describe('how long something took', () => {
+  it('is a named span from its first event to its last', async () => {
+    for (const q of ['How long did the French withdrawal take?', 'Combien de temps a duré le retrait français ?']) {
+      expect((await ask(q)).lead, q).toMatch(
+        /^From French withdrawal begins \(10 October 2023\) to last French troops leave Niger \(22 December 2023\): 73 days/,
+      );
+    }
+    expect((await ask('Wie lange dauerte der Abzug der Amerikaner?')).lead).toMatch(
+      /\(16 March 2024\) to US withdrawal from Niger completed \(15 September 2024\): 183 days/,
+    );
+  });
+
+  it('after a moment is the time from the moment to the event asked, whichever comes first in the question', async () => {
+    for (const q of [
+      'How long after the coup did the last French soldier leave Niger?',
+      'Wie lange nach dem Putsch verließ der letzte französische Soldat den Niger?',
+    ]) {
+      expect((await ask(q)).lead, q).toMatch(/\(26 July 2023\) to last French troops leave Niger \(22 December 2023\): 149 days/);
+    }
+    expect((await ask('the Russian instructors arrived how long after the last French troops left?')).lead).toMatch(
+      /^From Last French troops leave Niger \(22 December 2023\) to Russian instructors and air-defence system arrive \(10 April 2024\): 110 days/,
+    );
+  });
+
+  it('of no span on record is declined, not answered with one date', async () => {
+    const r = await ask('how long did the withdrawal from Mali take?');
+    expect(r.answered).toBe(false);
+    expect(r.text).toMatch(/can’t say how long it took/);
+    // A term is its own length: "how long has Tiani been in power?" is still answered from his office.
+    expect((await ask('how long has Tiani been in power?')).text).toMatch(/since 28 July 2023/);
+  });
+});
