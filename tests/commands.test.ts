@@ -26,7 +26,9 @@ describe('commands', () => {
   it('troops: just after a moment, the first figure within days after it, with its date and the distance', async () => {
     const after = await ask('troops Italy date:"after the coup"');
     expect(after.answered).toBe(true);
-    expect(after.body).toMatch(/no Italian troop figure for just after the coup \(27 July 2023\) itself\. The first figure after that is about 300 Italian troops in Niger, dated 31 July 2023, 4 days later/);
+    expect(after.body).toMatch(
+      /no Italian troop figure for just after the coup \(27 July 2023\) itself\. The first figure after that is about 300 Italian troops in Niger, dated 31 July 2023, 4 days later/,
+    );
     // Before the moment, a later figure answers nothing.
     expect((await ask('troops Italy date:"before the coup"')).answered).toBe(false);
     // The structured answer is the figure as dated, not the day asked.
