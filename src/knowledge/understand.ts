@@ -2429,6 +2429,14 @@ export class QuestionReader {
       .sort((a, b) => (b.endDate ?? b.date).end.localeCompare((a.endDate ?? a.date).end));
   }
 
+  /** Whether an event's title names an organisation, none of those given, while naming none of them. */
+  private titleNamesOtherBody(e: KbEvent, bodies: Organisation[]): boolean {
+    if (bodies.length === 0) return false;
+    const title = ` ${tokenize(e.title).join(' ')} `;
+    const names = (o: Organisation) => [o.name, ...(o.acronym ? [o.acronym] : []), ...o.names.en].some((n) => title.includes(` ${tokenize(n).join(' ')} `));
+    return !bodies.some(names) && this.kb.data.organisations.some((o) => !bodies.includes(o) && names(o));
+  }
+
   /**
    * Whether a state still holds ("is Niger still in ECOWAS?", "is the embassy open?"), or whether what would
    * end it happened ("was Bazoum released?"), from the newest events: a state is ended by the concepts that
@@ -2452,7 +2460,10 @@ export class QuestionReader {
       const enders = unique(states.flatMap((m) => conceptOf(m).flatMap(endersOf)));
       const rest = mentions.filter((m) => !states.includes(m));
       const subject = rest.some((m) => m.meanings.some((x) => x.type !== 'form' && x.type !== 'yesno' && x.type !== 'comparison')) ? rest : states;
-      const ended = this.coveringEvents([...subject, asMention(enders)], free, otherCountries)[0];
+      // ("Is Niger still a member of the AES?" — "Exit from ECOWAS takes effect", with the AES among its actors, ends
+      // a membership of ECOWAS: an end whose title names another body than the one asked is that body's.)
+      const asked = subject.flatMap((m) => m.meanings.flatMap((x) => (x.type === 'organisation' ? [x.organisation] : [])));
+      const ended = this.coveringEvents([...subject, asMention(enders)], free, otherCountries).find((e) => !this.titleNamesOtherBody(e, asked));
       const holds = this.coveringEvents(mentions, free, otherCountries)[0];
       if (ended && (!holds || (ended.endDate ?? ended.date).end >= (holds.endDate ?? holds.date).end)) return { event: ended, lead: 'No.' };
       if (holds) return { event: holds, lead: 'Yes.' };

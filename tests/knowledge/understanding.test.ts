@@ -1529,3 +1529,14 @@ describe('how long something took', () => {
     expect((await ask('how long has Tiani been in power?')).text).toMatch(/since 28 July 2023/);
   });
 });
+
+describe('whether a country is still in a body', () => {
+  it('is not answered by its leaving another body the event also names', async () => {
+    for (const q of ['Is Niger still a member of the AES?', 'Ist Niger noch Mitglied der AES?']) {
+      const r = await ask(q);
+      expect(r.lead, q).not.toMatch(/^No\./);
+      expect(r.text, q).not.toMatch(/Exit from ECOWAS/);
+    }
+    expect((await ask('Is Niger still a member of ECOWAS?')).lead).toMatch(/^No\. 29 January 2025: Exit from ECOWAS takes effect/);
+  });
+});
